@@ -1,0 +1,76 @@
+// The flat ABI of the density core. Host protocol, once per model:
+//   configure(...) -> setOffsets(...) -> write data and priors at the pointers
+// then, per evaluation: write the position at paramsPtr(), call
+// logDensityGradient(), read the gradient at gradientPtr().
+// Only numbers cross this boundary; nothing here allocates after configure.
+
+export { configure, setOffsets } from "./layout";
+export { setExactMath } from "./simdmath";
+export { logDensityGradient } from "./model";
+
+import {
+  pDesign,
+  pFamily,
+  pGrad,
+  pLogTime,
+  pMedia,
+  pParams,
+  pPriorA,
+  pPriorB,
+  pPriorConst,
+  pSat,
+  pTarget,
+  pValue,
+  pMu,
+} from "./layout";
+import { lastLogJacobian } from "./priors";
+import { lastLogLikelihood } from "./model";
+
+export function mediaPtr(): usize {
+  return pMedia;
+}
+export function targetPtr(): usize {
+  return pTarget;
+}
+export function designPtr(): usize {
+  return pDesign;
+}
+export function logTimePtr(): usize {
+  return pLogTime;
+}
+export function familyPtr(): usize {
+  return pFamily;
+}
+export function priorAPtr(): usize {
+  return pPriorA;
+}
+export function priorBPtr(): usize {
+  return pPriorB;
+}
+export function priorConstPtr(): usize {
+  return pPriorConst;
+}
+export function paramsPtr(): usize {
+  return pParams;
+}
+export function gradientPtr(): usize {
+  return pGrad;
+}
+/** Constrained parameter values of the last evaluation. */
+export function valuesPtr(): usize {
+  return pValue;
+}
+/** Transformed media [T][Cp] of the last evaluation. */
+export function transformedMediaPtr(): usize {
+  return pSat;
+}
+/** Mean mu[T] of the last evaluation. */
+export function meanPtr(): usize {
+  return pMu;
+}
+export function logJacobian(): f64 {
+  return lastLogJacobian;
+}
+export function logLikelihood(): f64 {
+  return lastLogLikelihood;
+}

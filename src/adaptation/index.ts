@@ -1,0 +1,11 @@
+export { DualAveraging } from "./dualAveraging.js";
+export type { DualAveragingOptions } from "./dualAveraging.js";
+export { initStepSize } from "./stepSizeInit.js";
+export { WelfordVariance, WelfordCovariance } from "./welford.js";
+export { StanWindowSchedule } from "./windows.js";
+export type { WindowOptions } from "./windows.js";
+export { StanDiagMetricAdapter, StanDenseMetricAdapter } from "./stanMetric.js";
+export { NutpieDiagMetricAdapter } from "./nutpieMetric.js";
+export type { NutpieOptions } from "./nutpieMetric.js";
+export { StanWarmup, NutpieWarmup } from "./warmup.js";
+export type { Tuning, WarmupScheme, StanWarmupOptions, NutpieWarmupOptions } from "./warmup.js";

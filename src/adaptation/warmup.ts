@@ -1,0 +1,176 @@
+import type { Rng } from "../rng/random.js";
+import type { NutsKernel } from "../sampler/kernel.js";
+import { DenseMetric, DiagonalMetric } from "../sampler/metric.js";
+import type { Metric, NutsInfo, NutsState } from "../sampler/types.js";
+import { DualAveraging, type DualAveragingOptions } from "./dualAveraging.js";
+import { NutpieDiagMetricAdapter, type NutpieOptions } from "./nutpieMetric.js";
+import { StanDenseMetricAdapter, StanDiagMetricAdapter } from "./stanMetric.js";
+import { initStepSize } from "./stepSizeInit.js";
+import type { WindowOptions } from "./windows.js";
+
+/** Tuning parameters that the sampler reads before each transition. */
+export interface Tuning {
+  stepSize: number;
+  metric: Metric;
+}
+
+/**
+ * A warm-up scheme wrapped around the kernel from outside:
+ * `init` once at the initial state, `update` after every warm-up transition,
+ * `final` once at the end of warm-up (the result is then frozen).
+ */
+export interface WarmupScheme {
+  init(state: NutsState, kernel: NutsKernel, rng: Rng): Tuning;
+  update(iteration: number, state: NutsState, info: NutsInfo, kernel: NutsKernel, rng: Rng): Tuning;
+  final(): Tuning;
+}
+
+export interface StanWarmupOptions extends WindowOptions, Omit<DualAveragingOptions, "delta"> {
+  /** Target acceptance statistic, Stan's adapt_delta (default 0.8). */
+  targetAccept?: number;
+  /** Initial step size before the heuristic (default 1). */
+  initialStepSize?: number;
+  /** Initial inverse metric (diag: dim entries; dense: dim*dim row-major). Default identity. */
+  initialInverseMetric?: Float64Array;
+}
+
+function probeFor(kernel: NutsKernel, state: NutsState, metric: Metric, rng: Rng): (eps: number) => number {
+  return (eps) => kernel.energyChange(state, eps, metric, rng);
+}
+
+/**
+ * Stan's warm-up (adapt_diag_e_nuts / adapt_dense_e_nuts): the step-size
+ * heuristic at the start; after every transition dual averaging learns from
+ * the acceptance statistic, then the windowed metric estimator sees the draw;
+ * when a slow window closes, the metric is replaced, the step-size heuristic
+ * is re-run from the current step size, mu = log(10 eps) and dual averaging
+ * restarts. At the end the step size is exp(xBar).
+ *
+ * As in Stan's services, the dual averaging target mu before the first window
+ * is log(10 * initialStepSize) (the user's step size, default 1), not the
+ * heuristic's result.
+ */
+export class StanWarmup implements WarmupScheme {
+  readonly dense: boolean;
+  private readonly dim: number;
+  private readonly adapter: StanDiagMetricAdapter | StanDenseMetricAdapter;
+  private readonly da: DualAveraging;
+  private readonly initialStepSize: number;
+  private readonly initialInverseMetric: Float64Array | undefined;
+  private stepSize = 1;
+  private metric!: Metric;
+  /** Number of metric updates so far. */
+  metricUpdates = 0;
+
+  constructor(dim: number, numWarmup: number, dense: boolean, options: StanWarmupOptions = {}) {
+    this.dim = dim;
+    this.dense = dense;
+    const windows: WindowOptions = {};
+    if (options.initBuffer !== undefined) windows.initBuffer = options.initBuffer;
+    if (options.termBuffer !== undefined) windows.termBuffer = options.termBuffer;
+    if (options.baseWindow !== undefined) windows.baseWindow = options.baseWindow;
+    this.adapter = dense
+      ? new StanDenseMetricAdapter(dim, numWarmup, windows)
+      : new StanDiagMetricAdapter(dim, numWarmup, windows);
+    const daOptions: DualAveragingOptions = { delta: options.targetAccept ?? 0.8 };
+    if (options.gamma !== undefined) daOptions.gamma = options.gamma;
+    if (options.t0 !== undefined) daOptions.t0 = options.t0;
+    if (options.kappa !== undefined) daOptions.kappa = options.kappa;
+    this.da = new DualAveraging(daOptions);
+    this.initialStepSize = options.initialStepSize ?? 1;
+    this.initialInverseMetric = options.initialInverseMetric;
+  }
+
+  private makeMetric(inv: Float64Array): Metric {
+    return this.dense ? new DenseMetric(inv, this.dim) : new DiagonalMetric(inv);
+  }
+
+  init(state: NutsState, kernel: NutsKernel, rng: Rng): Tuning {
+    if (this.initialInverseMetric) this.metric = this.makeMetric(this.initialInverseMetric);
+    else this.metric = this.dense ? DenseMetric.identity(this.dim) : DiagonalMetric.unit(this.dim);
+    this.da.init(this.initialStepSize);
+    this.stepSize = initStepSize(probeFor(kernel, state, this.metric, rng), this.initialStepSize);
+    return { stepSize: this.stepSize, metric: this.metric };
+  }
+
+  update(_iteration: number, state: NutsState, info: NutsInfo, kernel: NutsKernel, rng: Rng): Tuning {
+    this.stepSize = this.da.update(info.acceptStat);
+    const inv = this.adapter.update(state.position);
+    if (inv !== null) {
+      this.metric = this.makeMetric(inv);
+      this.metricUpdates++;
+      this.stepSize = initStepSize(probeFor(kernel, state, this.metric, rng), this.stepSize);
+      this.da.init(this.stepSize);
+    }
+    return { stepSize: this.stepSize, metric: this.metric };
+  }
+
+  final(): Tuning {
+    this.stepSize = this.da.final(this.stepSize);
+    return { stepSize: this.stepSize, metric: this.metric };
+  }
+}
+
+export interface NutpieWarmupOptions extends NutpieOptions, Omit<DualAveragingOptions, "delta"> {
+  targetAccept?: number;
+  /** Initial step size before the heuristic (default 1). */
+  initialStepSize?: number;
+}
+
+/**
+ * nutpie-style warm-up: metric from NutpieDiagMetricAdapter (gradient-based
+ * estimate, initialised from 1/|grad|, updated after every draw from
+ * switching estimators, frozen for the final 15%); step size from Stan's
+ * heuristic at the start, again at the first metric update (after which dual
+ * averaging is re-initialised with mu = log(10 eps)), and otherwise dual
+ * averaging after every transition without restarts. At the end the step
+ * size is exp(xBar).
+ */
+export class NutpieWarmup implements WarmupScheme {
+  private readonly adapter: NutpieDiagMetricAdapter;
+  private readonly da: DualAveraging;
+  private readonly initialStepSize: number;
+  private stepSize = 1;
+  private metric!: Metric;
+  private firstUpdateDone = false;
+
+  constructor(dim: number, numWarmup: number, options: NutpieWarmupOptions = {}) {
+    this.adapter = new NutpieDiagMetricAdapter(dim, numWarmup, options);
+    const daOptions: DualAveragingOptions = { delta: options.targetAccept ?? 0.8 };
+    if (options.gamma !== undefined) daOptions.gamma = options.gamma;
+    if (options.t0 !== undefined) daOptions.t0 = options.t0;
+    if (options.kappa !== undefined) daOptions.kappa = options.kappa;
+    this.da = new DualAveraging(daOptions);
+    this.initialStepSize = options.initialStepSize ?? 1;
+  }
+
+  /** Number of metric updates so far. */
+  get metricUpdates(): number {
+    return this.adapter.updates;
+  }
+
+  init(state: NutsState, kernel: NutsKernel, rng: Rng): Tuning {
+    this.metric = new DiagonalMetric(this.adapter.init(state.position, state.gradient));
+    this.stepSize = initStepSize(probeFor(kernel, state, this.metric, rng), this.initialStepSize);
+    this.da.init(this.stepSize);
+    return { stepSize: this.stepSize, metric: this.metric };
+  }
+
+  update(iteration: number, state: NutsState, info: NutsInfo, kernel: NutsKernel, rng: Rng): Tuning {
+    const inv = this.adapter.update(iteration, state.position, state.gradient);
+    if (inv !== null) this.metric = new DiagonalMetric(inv);
+    if (inv !== null && !this.firstUpdateDone) {
+      this.firstUpdateDone = true;
+      this.stepSize = initStepSize(probeFor(kernel, state, this.metric, rng), this.stepSize);
+      this.da.init(this.stepSize);
+    } else {
+      this.stepSize = this.da.update(info.acceptStat);
+    }
+    return { stepSize: this.stepSize, metric: this.metric };
+  }
+
+  final(): Tuning {
+    this.stepSize = this.da.final(this.stepSize);
+    return { stepSize: this.stepSize, metric: this.metric };
+  }
+}

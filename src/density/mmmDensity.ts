@@ -1,0 +1,102 @@
+// The media mix model's log-density on the WebAssembly core, behind the
+// generic LogDensity interface. Data goes into wasm memory once; each call
+// copies the position in and the gradient out, and allocates nothing.
+
+import type { LogDensity } from "./types.js";
+import { instantiateCore, type CoreExports } from "./wasmCore.js";
+import type { ParameterLayout } from "../model/layout.js";
+import { FAMILY_CODE, priorArgs, priorLogConstant } from "../model/priors.js";
+import { buildDesign, linearColumnCount, MODEL_CODE, TRANSFORM_PARAMETERS } from "../model/structure.js";
+import type { ScaledData } from "../model/scaledData.js";
+
+export interface MmmDensityOptions {
+  /** Use the std lib's exp/log lane by lane (bit-for-bit the "exact" path). */
+  exactMath?: boolean;
+  /** A compiled core module (e.g. received by a worker). */
+  module?: WebAssembly.Module;
+}
+
+export class MmmDensity implements LogDensity {
+  readonly dim: number;
+  private readonly core: CoreExports;
+  private readonly params: Float64Array;
+  private readonly grad: Float64Array;
+
+  constructor(
+    readonly layout: ParameterLayout,
+    readonly data: ScaledData,
+    options: MmmDensityOptions = {},
+  ) {
+    const s = layout.structure;
+    const { T } = data;
+    const C = s.nChannels;
+    const nLin = linearColumnCount(s);
+    this.dim = layout.dim;
+    const core = instantiateCore(options.module);
+    this.core = core;
+    core.configure(T, C, nLin, this.dim, MODEL_CODE[s.model], s.normaliseAdstock ? 1 : 0, s.carryoverLags);
+    const tp = TRANSFORM_PARAMETERS[s.model];
+    core.setOffsets(
+      layout.offsetOf("intercept"),
+      layout.offsetOf("sigma"),
+      layout.offsetOf("coef_trend"),
+      layout.offsetOf("expo_trend"),
+      layout.offsetOf("coef_media"),
+      layout.offsetOf(tp[0]),
+      layout.offsetOf(tp[1]),
+      tp.length > 2 ? layout.offsetOf(tp[2]) : -1,
+      layout.offsetOf("gamma_seasonality"),
+    );
+    core.setExactMath(options.exactMath ? 1 : 0);
+    // configure() is the only call that grows memory: views taken now stay valid.
+    const buf = core.memory.buffer;
+    const Cp = (C + 1) & ~1;
+    const media = new Float64Array(buf, core.mediaPtr(), T * Cp);
+    for (let t = 0; t < T; t++) for (let c = 0; c < C; c++) media[t * Cp + c] = data.media[t * C + c];
+    new Float64Array(buf, core.targetPtr(), T).set(data.target);
+    const nLinP = (nLin + 1) & ~1;
+    const design = buildDesign(s, T, data.extra);
+    const designView = new Float64Array(buf, core.designPtr(), T * nLinP);
+    for (let t = 0; t < T; t++) for (let k = 0; k < nLin; k++) designView[t * nLinP + k] = design[t * nLin + k];
+    const logTime = new Float64Array(buf, core.logTimePtr(), T);
+    for (let t = 1; t < T; t++) logTime[t] = Math.log(t);
+    const family = new Int32Array(buf, core.familyPtr(), this.dim);
+    const pa = new Float64Array(buf, core.priorAPtr(), this.dim);
+    const pb = new Float64Array(buf, core.priorBPtr(), this.dim);
+    const pc = new Float64Array(buf, core.priorConstPtr(), this.dim);
+    for (const b of layout.blocks) {
+      for (let i = 0; i < b.size; i++) {
+        const p = b.priors[i];
+        const [a, bb] = priorArgs(p);
+        family[b.offset + i] = FAMILY_CODE[p.dist];
+        pa[b.offset + i] = a;
+        pb[b.offset + i] = bb;
+        pc[b.offset + i] = priorLogConstant(p);
+      }
+    }
+    this.params = new Float64Array(buf, core.paramsPtr(), this.dim);
+    this.grad = new Float64Array(buf, core.gradientPtr(), this.dim);
+  }
+
+  logpGrad(position: Float64Array, gradient: Float64Array): number {
+    this.params.set(position);
+    const lp = this.core.logDensityGradient();
+    gradient.set(this.grad);
+    return lp;
+  }
+
+  logp(position: Float64Array): number {
+    this.params.set(position);
+    return this.core.logDensityGradient();
+  }
+
+  /** Log-Jacobian part of the last evaluation. */
+  lastLogJacobian(): number {
+    return this.core.logJacobian();
+  }
+
+  /** Log-likelihood part of the last evaluation. */
+  lastLogLikelihood(): number {
+    return this.core.logLikelihood();
+  }
+}

@@ -1,0 +1,101 @@
+// The oracle: the national model's log-density written as plainly as the
+// math in MODEL.md, in float64, with no shared code path with the core beyond
+// the layout's transforms. Slow on purpose; tests compare every backend to it.
+
+import type { ParameterLayout } from "../model/layout.js";
+import { logJacobian } from "../model/layout.js";
+import { priorLogDensity } from "../model/priors.js";
+import type { ScaledData } from "../model/scaledData.js";
+
+export interface ReferenceResult {
+  /** Priors plus likelihood (no Jacobian). */
+  lp: number;
+  /** lp plus the log-Jacobian of the unconstraining transforms. */
+  lpJacobian: number;
+  /** Mean of the likelihood at each period. */
+  mu: Float64Array;
+}
+
+function adstock(x: number[], lag: number, normalise: boolean): number[] {
+  const out: number[] = [];
+  let prev = 0;
+  for (let t = 0; t < x.length; t++) {
+    const a = t === 0 ? x[0] : lag * prev + x[t];
+    prev = a;
+    out.push(normalise ? a * (1 - lag) : a);
+  }
+  return out;
+}
+
+function hill(v: number, K: number, S: number): number {
+  return v === 0 ? 0 : 1 / (1 + Math.pow(v / K, -S));
+}
+
+function power(v: number, e: number): number {
+  return v === 0 ? 0 : Math.pow(v, e);
+}
+
+function carryover(x: number[], rate: number, delay: number, lags: number): number[] {
+  const w: number[] = [];
+  for (let l = 0; l < lags; l++) w.push(Math.pow(rate, (l - delay) * (l - delay)));
+  const total = w.reduce((a, b) => a + b, 0);
+  return x.map((_, t) => {
+    let s = 0;
+    for (let l = 0; l < lags; l++) if (t - l >= 0) s += w[l] * x[t - l];
+    return s / total;
+  });
+}
+
+/** Full log-density at the unconstrained point u. */
+export function referenceLogDensity(
+  layout: ParameterLayout,
+  data: ScaledData,
+  u: ArrayLike<number>,
+): ReferenceResult {
+  const s = layout.structure;
+  const x = layout.constrainFlat(u);
+  let lp = 0;
+  let jac = 0;
+  for (const b of layout.blocks) {
+    for (let i = 0; i < b.size; i++) {
+      lp += priorLogDensity(b.priors[i], x[b.offset + i]);
+      jac += logJacobian(b.transforms[i], u[b.offset + i]);
+    }
+  }
+  const get = (name: string, i = 0) => x[layout.block(name).offset + i];
+  const { T } = data;
+  const C = s.nChannels;
+  const F = s.nExtra;
+  const mu = new Float64Array(T);
+  for (let t = 0; t < T; t++) {
+    let m = get("intercept") + get("coef_trend") * (t === 0 ? 0 : Math.pow(t, get("expo_trend")));
+    for (let d = 0; d < s.degreesSeasonality; d++) {
+      const w = (2 * Math.PI * t * (d + 1)) / s.seasonalityFrequency;
+      m += get("gamma_seasonality", 2 * d) * Math.sin(w) + get("gamma_seasonality", 2 * d + 1) * Math.cos(w);
+    }
+    for (let f = 0; f < F; f++) m += get("coef_extra_features", f) * data.extra[t * F + f];
+    if (s.weekdaySeasonality) m += get("weekday", t % 7);
+    mu[t] = m;
+  }
+  for (let c = 0; c < C; c++) {
+    const column = Array.from({ length: T }, (_, t) => data.media[t * C + c]);
+    let transformed: number[];
+    if (s.model === "hill_adstock") {
+      const ad = adstock(column, get("lag_weight", c), s.normaliseAdstock);
+      transformed = ad.map((v) => hill(v, get("half_max_effective_concentration", c), get("slope", c)));
+    } else if (s.model === "adstock") {
+      const ad = adstock(column, get("lag_weight", c), s.normaliseAdstock);
+      transformed = ad.map((v) => power(v, get("exponent", c)));
+    } else {
+      const co = carryover(column, get("ad_effect_retention_rate", c), get("peak_effect_delay", c), s.carryoverLags);
+      transformed = co.map((v) => power(v, get("exponent", c)));
+    }
+    for (let t = 0; t < T; t++) mu[t] += get("coef_media", c) * transformed[t];
+  }
+  const sigma = get("sigma");
+  for (let t = 0; t < T; t++) {
+    const z = (data.target[t] - mu[t]) / sigma;
+    lp += -0.5 * Math.log(2 * Math.PI) - Math.log(sigma) - 0.5 * z * z;
+  }
+  return { lp, lpJacobian: lp + jac, mu };
+}

@@ -1,0 +1,63 @@
+// Compiling and instantiating the WebAssembly density core. One compiled
+// Module serves every instance (it is structured-cloneable, so workers get it
+// by message and instantiate their own in ~0.1 ms).
+
+import coreBytes from "../../build/mmm.wasm";
+
+/** The exports of assembly/index.ts. Pointers are byte offsets into memory. */
+export interface CoreExports {
+  memory: WebAssembly.Memory;
+  configure(T: number, C: number, nLinear: number, dim: number, model: number, normalise: number, lags: number): void;
+  setOffsets(
+    intercept: number,
+    sigma: number,
+    trend: number,
+    expoTrend: number,
+    media: number,
+    t1: number,
+    t2: number,
+    t3: number,
+    linear: number,
+  ): void;
+  setExactMath(on: number): void;
+  logDensityGradient(): number;
+  mediaPtr(): number;
+  targetPtr(): number;
+  designPtr(): number;
+  logTimePtr(): number;
+  familyPtr(): number;
+  priorAPtr(): number;
+  priorBPtr(): number;
+  priorConstPtr(): number;
+  paramsPtr(): number;
+  gradientPtr(): number;
+  valuesPtr(): number;
+  transformedMediaPtr(): number;
+  meanPtr(): number;
+  logJacobian(): number;
+  logLikelihood(): number;
+}
+
+let cachedModule: WebAssembly.Module | undefined;
+
+/** The raw bytes of the core (for hosts that compile it themselves). */
+export function coreWasmBytes(): Uint8Array {
+  return coreBytes;
+}
+
+/** The compiled core, compiled synchronously once per thread. */
+export function coreModule(): WebAssembly.Module {
+  cachedModule ??= new WebAssembly.Module(coreBytes as BufferSource);
+  return cachedModule;
+}
+
+/** Compiles the core off the main thread where the host allows (browsers). */
+export async function compileCore(): Promise<WebAssembly.Module> {
+  cachedModule ??= await WebAssembly.compile(coreBytes as BufferSource);
+  return cachedModule;
+}
+
+export function instantiateCore(module: WebAssembly.Module = coreModule()): CoreExports {
+  const instance = new WebAssembly.Instance(module, {});
+  return instance.exports as unknown as CoreExports;
+}

@@ -1,0 +1,19 @@
+// Public API.
+export type { LogDensity, BatchedLogDensity } from "./density/types.js";
+export { batchFromSingle } from "./density/types.js";
+export { MmmDensity, type MmmDensityOptions } from "./density/mmmDensity.js";
+export { referenceLogDensity, type ReferenceResult } from "./density/reference.js";
+export { finiteDifferenceGradient } from "./density/finiteDifference.js";
+export { coreModule, compileCore, coreWasmBytes } from "./density/wasmCore.js";
+export { ParameterLayout, type ParameterBlock, type ParameterValues } from "./model/layout.js";
+export {
+  makeStructure,
+  mediaPriorFromCosts,
+  MODEL_NAMES,
+  TRANSFORM_PARAMETERS,
+  type ModelName,
+  type ModelStructure,
+  type StructureOptions,
+} from "./model/structure.js";
+export { parsePrior, priorMedian, type Prior } from "./model/priors.js";
+export type { ScaledData } from "./model/scaledData.js";

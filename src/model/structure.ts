@@ -1,0 +1,106 @@
+// The model's structure (what is fitted) as opposed to its data (what it is
+// fitted to). Names and defaults follow ../shared/MODEL.md and LightweightMMM.
+
+import type { Prior } from "./priors.js";
+
+export type ModelName = "hill_adstock" | "adstock" | "carryover";
+export const MODEL_NAMES: readonly ModelName[] = ["hill_adstock", "adstock", "carryover"];
+
+/** Numeric model codes shared with the WebAssembly core. */
+export const MODEL_CODE: Record<ModelName, number> = { hill_adstock: 0, adstock: 1, carryover: 2 };
+
+/** Transform parameter names per model, in layout order. */
+export const TRANSFORM_PARAMETERS: Record<ModelName, readonly string[]> = {
+  hill_adstock: ["lag_weight", "half_max_effective_concentration", "slope"],
+  adstock: ["lag_weight", "exponent"],
+  carryover: ["ad_effect_retention_rate", "peak_effect_delay", "exponent"],
+};
+
+export interface ModelStructure {
+  model: ModelName;
+  nChannels: number;
+  nExtra: number;
+  /** Fourier degrees of the yearly seasonality (0 for none). */
+  degreesSeasonality: number;
+  /** Periods per seasonal cycle (52 for weekly data, 365 for daily). */
+  seasonalityFrequency: number;
+  /** Day-of-week effect (daily data). */
+  weekdaySeasonality: boolean;
+  /** Adstock output multiplied by (1 - lag_weight) (LightweightMMM's default). */
+  normaliseAdstock: boolean;
+  /** Carryover window (13 weekly, 13 * 7 daily). */
+  carryoverLags: number;
+  /** Scale of each channel's HalfNormal coefficient prior (media prior scale * cost / mean cost). */
+  mediaPrior: number[];
+  /** Priors replaced by parameter name (one prior, or one per element). */
+  customPriors: Record<string, Prior | Prior[]>;
+}
+
+export interface StructureOptions {
+  model?: ModelName;
+  nChannels: number;
+  nExtra?: number;
+  degreesSeasonality?: number;
+  seasonalityFrequency?: number;
+  weekdaySeasonality?: boolean;
+  normaliseAdstock?: boolean;
+  carryoverLags?: number;
+  mediaPrior: number[];
+  customPriors?: Record<string, Prior | Prior[]>;
+}
+
+export function makeStructure(o: StructureOptions): ModelStructure {
+  const weekday = o.weekdaySeasonality ?? false;
+  return {
+    model: o.model ?? "hill_adstock",
+    nChannels: o.nChannels,
+    nExtra: o.nExtra ?? 0,
+    degreesSeasonality: o.degreesSeasonality ?? 2,
+    seasonalityFrequency: o.seasonalityFrequency ?? (weekday ? 365 : 52),
+    weekdaySeasonality: weekday,
+    normaliseAdstock: o.normaliseAdstock ?? true,
+    carryoverLags: o.carryoverLags ?? (weekday ? 13 * 7 : 13),
+    mediaPrior: o.mediaPrior,
+    customPriors: o.customPriors ?? {},
+  };
+}
+
+/** Media prior scales from per-channel costs: scale * cost / mean(cost) (MODEL.md). */
+export function mediaPriorFromCosts(costs: number[], mediaPriorScale = 0.15): number[] {
+  const mean = costs.reduce((a, b) => a + b, 0) / costs.length;
+  return costs.map((c) => (mediaPriorScale * c) / mean);
+}
+
+/** Columns of the linear design: seasonality (sin, cos per degree), extra features, weekday. */
+export function linearColumnCount(s: ModelStructure): number {
+  return 2 * s.degreesSeasonality + s.nExtra + (s.weekdaySeasonality ? 7 : 0);
+}
+
+/**
+ * The linear design for periods t = start .. start + T - 1: row-major [T][nLin],
+ * columns sin/cos per degree, then the extra features (already scaled,
+ * row-major [T][F]), then the weekday one-hot (t mod 7).
+ */
+export function buildDesign(
+  s: ModelStructure,
+  T: number,
+  extra: Float64Array,
+  start = 0,
+): Float64Array {
+  const nLin = linearColumnCount(s);
+  const out = new Float64Array(T * nLin);
+  const D = s.degreesSeasonality;
+  const F = s.nExtra;
+  for (let i = 0; i < T; i++) {
+    const t = start + i;
+    const row = i * nLin;
+    for (let d = 0; d < D; d++) {
+      const angle = (2 * Math.PI * t * (d + 1)) / s.seasonalityFrequency;
+      out[row + 2 * d] = Math.sin(angle);
+      out[row + 2 * d + 1] = Math.cos(angle);
+    }
+    for (let f = 0; f < F; f++) out[row + 2 * D + f] = extra[i * F + f];
+    if (s.weekdaySeasonality) out[row + 2 * D + F + (t % 7)] = 1;
+  }
+  return out;
+}

@@ -1,0 +1,52 @@
+/** Small seeded generators for the diagnostics tests (no dependencies). */
+
+/** mulberry32: a 32-bit state PRNG returning uniforms in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let z = state;
+    z = Math.imul(z ^ (z >>> 15), z | 1);
+    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
+    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Standard normal draws by the Box–Muller transform. */
+export function normalGenerator(seed: number): () => number {
+  const uniform = mulberry32(seed);
+  let spare: number | null = null;
+  return () => {
+    if (spare !== null) {
+      const value = spare;
+      spare = null;
+      return value;
+    }
+    const u1 = 1 - uniform(); // in (0, 1], so the log is finite
+    const u2 = uniform();
+    const radius = Math.sqrt(-2 * Math.log(u1));
+    spare = radius * Math.sin(2 * Math.PI * u2);
+    return radius * Math.cos(2 * Math.PI * u2);
+  };
+}
+
+/** `chains` chains of iid N(mean, sd^2) draws. */
+export function iidNormalChains(seed: number, chains: number, draws: number, mean = 0, sd = 1): Float64Array[] {
+  const normal = normalGenerator(seed);
+  return Array.from({ length: chains }, () => Float64Array.from({ length: draws }, () => mean + sd * normal()));
+}
+
+/**
+ * AR(1) chains x_t = phi x_{t-1} + e_t, started from the stationary
+ * distribution so there is no transient; marginal variance 1.
+ */
+export function ar1Chains(seed: number, chains: number, draws: number, phi: number): Float64Array[] {
+  const normal = normalGenerator(seed);
+  const innovationSd = Math.sqrt(1 - phi * phi);
+  return Array.from({ length: chains }, () => {
+    const chain = new Float64Array(draws);
+    chain[0] = normal();
+    for (let t = 1; t < draws; t++) chain[t] = phi * chain[t - 1] + innovationSd * normal();
+    return chain;
+  });
+}

@@ -1,0 +1,15 @@
+// A tiny seeded generator for test inputs (independent of src/rng).
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function uniformIn(rand: () => number, lo: number, hi: number): number {
+  return lo + (hi - lo) * rand();
+}

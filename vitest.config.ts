@@ -1,0 +1,27 @@
+import { readFileSync } from "node:fs";
+import { defineConfig, type Plugin } from "vitest/config";
+
+// Source files import the compiled core as `import bytes from "../../build/mmm.wasm"`;
+// esbuild inlines it with its binary loader and this plugin does the same for vitest.
+function wasmBytes(): Plugin {
+  return {
+    name: "wasm-bytes",
+    enforce: "pre",
+    load(id) {
+      if (!id.endsWith(".wasm")) return null;
+      const b64 = readFileSync(id).toString("base64");
+      return `const s = ${JSON.stringify(b64)};\nexport default Uint8Array.from(atob(s), (c) => c.charCodeAt(0));\n`;
+    },
+  };
+}
+
+export default defineConfig({
+  plugins: [wasmBytes()],
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    pool: "threads",
+    maxWorkers: 2,
+  },
+});
