@@ -1,1 +1,36 @@
-export {};
+// The `mmm` command line. It parses arguments, calls the public API and maps
+// errors to exit codes: 0 success, 2 bad input, 1 internal failure.
+
+import { Command, CommanderError } from "commander";
+import { InputError } from "../errors.js";
+import { registerLogProb } from "./logProbCommand.js";
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name("mmm")
+    .description("Bayesian Marketing Mix Modeling: fit, check and optimise media budgets")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerLogProb(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version exit 0; usage errors are bad input.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof InputError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`internal error: ${(e as Error)?.stack ?? e}\n`);
+    return 1;
+  }
+}

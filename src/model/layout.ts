@@ -13,6 +13,7 @@ import {
 } from "./priors.js";
 import { TRANSFORM_PARAMETERS, type ModelStructure } from "./structure.js";
 import { logistic, softplus } from "../math/special.js";
+import { InputError } from "../errors.js";
 
 export interface ParameterBlock {
   name: string;
@@ -59,7 +60,7 @@ function defaultPriors(s: ModelStructure): Record<string, Prior[] | Prior> {
   };
 }
 
-export class LayoutError extends Error {
+export class LayoutError extends InputError {
   override name = "LayoutError";
 }
 

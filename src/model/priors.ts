@@ -3,6 +3,7 @@
 // biject_to(support) does), so a custom prior can change a parameter's support.
 
 import { gammaP, invertCdf, betaI, lgamma } from "../math/special.js";
+import { InputError } from "../errors.js";
 
 export type Prior =
   | { dist: "Normal"; loc: number; scale: number }
@@ -33,7 +34,7 @@ export type Transform =
   | { kind: "logit" }
   | { kind: "scaled-logit"; low: number; high: number };
 
-export class PriorError extends Error {
+export class PriorError extends InputError {
   override name = "PriorError";
 }
 

@@ -1,0 +1,86 @@
+// Scalers (MODEL.md "Preprocessing"): fitted on training rows, stored with
+// the model, applied to any rows. Divide-by-mean is the default.
+
+import { InputError } from "../errors.js";
+import type { MediaDataset } from "./dataset.js";
+import type { ScaledData } from "./scaledData.js";
+
+/** How a column is scaled: divided by its training mean, its max, nothing, or a given divisor. */
+export type ScalerKind = "mean" | "max" | "none" | { divisor: number };
+
+export interface ScalerOptions {
+  target?: ScalerKind;
+  media?: ScalerKind | ScalerKind[];
+  extra?: ScalerKind | ScalerKind[];
+}
+
+/** One divisor per column: scaled = value / divisor. */
+export interface FittedScalers {
+  target: number;
+  media: number[];
+  extra: number[];
+}
+
+function fitDivisor(values: (i: number) => number, n: number, kind: ScalerKind, what: string): number {
+  if (kind === "none") return 1;
+  if (typeof kind === "object") {
+    if (!(Number.isFinite(kind.divisor) && kind.divisor !== 0)) {
+      throw new InputError(`${what}: custom scaler divisor must be a finite non-zero number, got ${kind.divisor}`);
+    }
+    return kind.divisor;
+  }
+  let acc = kind === "max" ? -Infinity : 0;
+  for (let i = 0; i < n; i++) {
+    const v = values(i);
+    if (kind === "max") acc = Math.max(acc, Math.abs(v));
+    else acc += v;
+  }
+  const d = kind === "max" ? acc : acc / n;
+  if (!(Math.abs(d) > 0) || !Number.isFinite(d)) {
+    throw new InputError(
+      `${what}: its ${kind === "max" ? "largest absolute value" : "mean"} over the training rows is 0, so it cannot be scaled by ${kind === "max" ? "its max" : "its mean"} (an all-zero column?)`,
+    );
+  }
+  return d;
+}
+
+function perColumn(spec: ScalerKind | ScalerKind[] | undefined, n: number, what: string): ScalerKind[] {
+  if (Array.isArray(spec)) {
+    if (spec.length !== n) throw new InputError(`${what} scalers: ${spec.length} given for ${n} columns`);
+    return spec;
+  }
+  return new Array<ScalerKind>(n).fill(spec ?? "mean");
+}
+
+/** Fits the scalers on rows [0, trainRows). */
+export function fitScalers(d: MediaDataset, trainRows: number, options: ScalerOptions = {}): FittedScalers {
+  const C = d.channelNames.length;
+  const F = d.extraNames.length;
+  const mediaKinds = perColumn(options.media, C, "media");
+  const extraKinds = perColumn(options.extra, F, "extra");
+  return {
+    target: fitDivisor((i) => d.target[i], trainRows, options.target ?? "mean", `target column "${d.targetName}"`),
+    media: d.channelNames.map((name, c) =>
+      fitDivisor((i) => d.media[i * C + c], trainRows, mediaKinds[c], `media column "${name}"`),
+    ),
+    extra: d.extraNames.map((name, f) =>
+      fitDivisor((i) => d.extra[i * F + f], trainRows, extraKinds[f], `extra column "${name}"`),
+    ),
+  };
+}
+
+/** Scaled copy of rows [start, end). */
+export function scaleRows(d: MediaDataset, s: FittedScalers, start = 0, end = d.T): ScaledData {
+  const C = d.channelNames.length;
+  const F = d.extraNames.length;
+  const T = end - start;
+  const media = new Float64Array(T * C);
+  const extra = new Float64Array(T * F);
+  const target = new Float64Array(T);
+  for (let t = 0; t < T; t++) {
+    target[t] = d.target[start + t] / s.target;
+    for (let c = 0; c < C; c++) media[t * C + c] = d.media[(start + t) * C + c] / s.media[c];
+    for (let f = 0; f < F; f++) extra[t * F + f] = d.extra[(start + t) * F + f] / s.extra[f];
+  }
+  return { T, media, extra, target };
+}
