@@ -15,7 +15,7 @@ await Promise.all([
   build({
     ...common,
     platform: "node",
-    entryPoints: { index: "src/index.ts", cli: "src/cli/main.ts" },
+    entryPoints: { index: "src/index.ts", cli: "src/cli/main.ts", worker: "src/services/worker.ts" },
     outdir: "dist",
     packages: "external",
   }),

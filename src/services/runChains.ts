@@ -1,0 +1,189 @@
+// Runs several chains, in worker threads or in the calling thread, behind
+// one API. Each chain is fully determined by (seed, chainId, options), so the
+// draws are identical whatever the thread count or scheduling order.
+
+import type { ChainOptions, ChainResult } from "../sampler/index.js";
+import { coreModule } from "../density/wasmCore.js";
+import type { DensitySpec } from "./densitySpec.js";
+import type { ChainJob, FromWorker } from "./protocol.js";
+import { runChainJob } from "./runChainJob.js";
+import { availableCores, defaultWorkerFactory, type WorkerFactory, type WorkerHandle } from "./workerHost.js";
+
+export type PerChainOptions = Omit<ChainOptions, "seed" | "chainId" | "initialPosition">;
+
+export interface ChainProgress {
+  chainId: number;
+  /** Completed iterations, warm-up and sampling together. */
+  iteration: number;
+  total: number;
+  phase: "warmup" | "sampling";
+  divergences: number;
+}
+
+export interface RunChainsOptions {
+  density: DensitySpec;
+  chains: number;
+  seed: number;
+  /** Initial position per chain (unconstrained). */
+  initialPosition: (chainId: number) => Float64Array;
+  chainOptions?: PerChainOptions;
+  /** Workers to use; 0 runs every chain in the calling thread. Default: min(chains, cores). */
+  threads?: number;
+  onProgress?(p: ChainProgress): void;
+  /** Aborting stops every chain at its next iteration; the partial chains are returned. */
+  signal?: AbortSignal;
+  /** How to start a worker (browsers pass webWorkerFactory(url)); Node's default needs no help. */
+  workerFactory?: WorkerFactory;
+}
+
+export interface RunChainsResult {
+  /** Ordered by chain id. */
+  chains: ChainResult[];
+  /** Seconds each chain ran inside its worker. */
+  chainSeconds: number[];
+  wallSeconds: number;
+  threads: number;
+}
+
+/** A chain or its worker failed; names the chain and the cause. */
+export class ChainFailure extends Error {
+  override name = "ChainFailure";
+  constructor(
+    readonly chainId: number,
+    readonly causeText: string,
+  ) {
+    super(`chain ${chainId} failed: ${causeText}`);
+  }
+}
+
+function validate(o: RunChainsOptions): void {
+  if (!Number.isInteger(o.chains) || o.chains < 1) throw new Error(`chains must be a positive integer, got ${o.chains}`);
+  if (!Number.isSafeInteger(o.seed) || o.seed < 0) throw new Error(`seed must be a non-negative integer, got ${o.seed}`);
+  if (o.threads !== undefined && (!Number.isInteger(o.threads) || o.threads < 0)) {
+    throw new Error(`threads must be a non-negative integer, got ${o.threads}`);
+  }
+}
+
+function makeJobs(o: RunChainsOptions): ChainJob[] {
+  return Array.from({ length: o.chains }, (_, chainId) => ({
+    chainId,
+    density: o.density,
+    options: { ...(o.chainOptions ?? {}), seed: o.seed, chainId, initialPosition: o.initialPosition(chainId) },
+  }));
+}
+
+function totalIterations(o: RunChainsOptions): number {
+  return (o.chainOptions?.numWarmup ?? 1000) + (o.chainOptions?.numDraws ?? 1000);
+}
+
+export async function runChains(o: RunChainsOptions): Promise<RunChainsResult> {
+  validate(o);
+  const cores = await availableCores();
+  const threads = o.threads ?? Math.min(o.chains, cores);
+  const started = performance.now();
+  const jobs = makeJobs(o);
+  const total = totalIterations(o);
+  const results = new Array<ChainResult | undefined>(o.chains);
+  const seconds = new Array<number>(o.chains).fill(0);
+  const onMessage = (m: FromWorker) => {
+    if (m.type === "progress") {
+      o.onProgress?.({ chainId: m.chainId, iteration: m.iteration, total, phase: m.phase, divergences: m.divergences });
+    }
+  };
+  if (threads === 0) {
+    const module = coreModule();
+    for (const job of jobs) {
+      let failure: ChainFailure | undefined;
+      runChainJob(
+        job,
+        (m) => {
+          onMessage(m);
+          if (m.type === "done") {
+            results[m.chainId] = m.result;
+            seconds[m.chainId] = m.seconds;
+          } else if (m.type === "error") failure = new ChainFailure(m.chainId, m.message);
+        },
+        module,
+        () => o.signal?.aborted ?? false,
+      );
+      if (failure) throw failure;
+    }
+  } else {
+    await runInWorkers(o, jobs, Math.min(threads, o.chains), onMessage, results, seconds);
+  }
+  return {
+    chains: results as ChainResult[],
+    chainSeconds: seconds,
+    wallSeconds: (performance.now() - started) / 1000,
+    threads,
+  };
+}
+
+async function runInWorkers(
+  o: RunChainsOptions,
+  jobs: ChainJob[],
+  threads: number,
+  onMessage: (m: FromWorker) => void,
+  results: (ChainResult | undefined)[],
+  seconds: number[],
+): Promise<void> {
+  const factory = o.workerFactory ?? (await defaultWorkerFactory());
+  const module = coreModule();
+  const stopBuffer = typeof SharedArrayBuffer !== "undefined" ? new SharedArrayBuffer(4) : undefined;
+  const stopFlag = stopBuffer ? new Int32Array(stopBuffer) : undefined;
+  const workers: WorkerHandle[] = [];
+  const queue = [...jobs];
+  const onAbort = () => {
+    if (stopFlag) Atomics.store(stopFlag, 0, 1);
+  };
+  o.signal?.addEventListener("abort", onAbort);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let remaining = jobs.length;
+      let settled = false;
+      const fail = (err: Error) => {
+        if (settled) return;
+        settled = true;
+        reject(err);
+      };
+      const startWorker = async () => {
+        let current: number | undefined;
+        let w: WorkerHandle;
+        try {
+          w = await factory();
+        } catch (e) {
+          fail(new Error(`could not start a worker: ${(e as Error).message}`));
+          return;
+        }
+        workers.push(w);
+        const next = () => {
+          const job = queue.shift();
+          if (!job) return;
+          current = job.chainId;
+          w.post({ type: "run", job });
+        };
+        w.onFailure((cause) => fail(new ChainFailure(current ?? -1, cause)));
+        w.onMessage((m) => {
+          onMessage(m);
+          if (m.type === "error") fail(new ChainFailure(m.chainId, m.message));
+          else if (m.type === "done") {
+            results[m.chainId] = m.result;
+            seconds[m.chainId] = m.seconds;
+            current = undefined;
+            remaining -= 1;
+            if (remaining === 0) {
+              settled = true;
+              resolve();
+            } else next();
+          }
+        });
+        w.post({ type: "init", module, stopFlag: stopBuffer });
+        next();
+      };
+      for (let i = 0; i < threads; i++) void startWorker();
+    });
+  } finally {
+    o.signal?.removeEventListener("abort", onAbort);
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}

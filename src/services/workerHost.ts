@@ -1,0 +1,95 @@
+// A uniform handle on a worker, whether a Node worker_thread or a browser
+// Web Worker, so the pool has one code path for both.
+
+import type { FromWorker, ToWorker } from "./protocol.js";
+
+export interface WorkerHandle {
+  post(m: ToWorker): void;
+  /** Exactly one of these fires when the worker ends abnormally. */
+  onMessage(h: (m: FromWorker) => void): void;
+  onFailure(h: (cause: string) => void): void;
+  terminate(): Promise<void>;
+}
+
+export type WorkerFactory = () => WorkerHandle | Promise<WorkerHandle>;
+
+const isNode = typeof process !== "undefined" && typeof process.versions?.node === "string";
+
+/** Where the bundled worker lives: beside the bundle (dist/), or dist/ from the sources. */
+async function nodeWorkerUrl(): Promise<URL> {
+  const { existsSync } = await import("node:fs");
+  const candidates = [new URL("./worker.js", import.meta.url), new URL("../../dist/worker.js", import.meta.url)];
+  const found = candidates.find((u) => existsSync(u));
+  if (!found) throw new Error("dist/worker.js not found: run `npm run build` first");
+  return found;
+}
+
+export interface NodeWorkerOptions {
+  /** Heap limits per worker (Node's ResourceLimits), e.g. to cap memory. */
+  resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number };
+}
+
+export async function nodeWorkerFactory(options: NodeWorkerOptions = {}): Promise<WorkerFactory> {
+  const { Worker } = await import("node:worker_threads");
+  const url = await nodeWorkerUrl();
+  return () => {
+    const w = new Worker(url, { resourceLimits: options.resourceLimits });
+    let ended = false;
+    const failureHandlers: ((cause: string) => void)[] = [];
+    const fail = (cause: string) => {
+      if (ended) return;
+      ended = true;
+      for (const h of failureHandlers) h(cause);
+    };
+    w.on("error", (e) => fail(`worker error: ${e?.message ?? e}`));
+    w.on("messageerror", (e) => fail(`message could not be decoded: ${e?.message ?? e}`));
+    w.on("exit", (code) => fail(`worker exited unexpectedly with code ${code}`));
+    return {
+      post: (m) => w.postMessage(m),
+      onMessage: (h) => w.on("message", h),
+      onFailure: (h) => failureHandlers.push(h),
+      terminate: async () => {
+        ended = true;
+        await w.terminate();
+      },
+    };
+  };
+}
+
+/** Browser Web Workers from a script URL (the bundled worker entry). */
+export function webWorkerFactory(scriptUrl: string | URL): WorkerFactory {
+  return () => {
+    const w = new Worker(scriptUrl, { type: "module" });
+    let ended = false;
+    const failureHandlers: ((cause: string) => void)[] = [];
+    const fail = (cause: string) => {
+      if (ended) return;
+      ended = true;
+      for (const h of failureHandlers) h(cause);
+    };
+    w.addEventListener("error", (e) => fail(`worker error: ${(e as ErrorEvent).message ?? "unknown"}`));
+    w.addEventListener("messageerror", () => fail("message could not be decoded"));
+    return {
+      post: (m) => w.postMessage(m),
+      onMessage: (h) => w.addEventListener("message", (e) => h((e as MessageEvent).data as FromWorker)),
+      onFailure: (h) => failureHandlers.push(h),
+      terminate: async () => {
+        ended = true;
+        w.terminate();
+      },
+    };
+  };
+}
+
+export async function defaultWorkerFactory(): Promise<WorkerFactory> {
+  if (isNode) return nodeWorkerFactory();
+  throw new Error("in a browser, pass workerFactory: webWorkerFactory(new URL('mmm-worker.js', ...))");
+}
+
+export async function availableCores(): Promise<number> {
+  if (isNode) {
+    const os = await import("node:os");
+    return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+  }
+  return (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 2;
+}

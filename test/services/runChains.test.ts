@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { ChainFailure, runChains, type ChainProgress } from "../../src/services/runChains.js";
+import { nodeWorkerFactory } from "../../src/services/workerHost.js";
+import type { DensitySpec } from "../../src/services/densitySpec.js";
+import { makeFixture } from "../helpers/mmmFixtures.js";
+
+function spec(): { density: DensitySpec; init: Float64Array } {
+  const { layout, data } = makeFixture({ model: "hill_adstock", T: 40, C: 2, F: 1, degrees: 1, seed: 3 });
+  return { density: { kind: "mmm", structure: layout.structure, data }, init: layout.medianPoint() };
+}
+
+const short = { numWarmup: 60, numDraws: 40, initRadius: 0.5 };
+
+describe("runChains", () => {
+  it("gives bit-identical draws with 0 (in-thread), 1, 2 and 4 threads", async () => {
+    const { density, init } = spec();
+    const runs = [];
+    for (const threads of [0, 1, 2, 4]) {
+      runs.push(await runChains({ density, chains: 4, seed: 42, threads, initialPosition: () => init, chainOptions: short }));
+    }
+    for (const run of runs.slice(1)) {
+      for (let c = 0; c < 4; c++) {
+        expect(run.chains[c].chainId).toBe(c);
+        expect(Buffer.from(run.chains[c].draws.buffer).equals(Buffer.from(runs[0].chains[c].draws.buffer))).toBe(true);
+        expect(Array.from(run.chains[c].stats.nLeapfrog)).toEqual(Array.from(runs[0].chains[c].stats.nLeapfrog));
+      }
+    }
+    // Chains differ from each other, and another seed gives other draws.
+    expect(Array.from(runs[0].chains[0].draws)).not.toEqual(Array.from(runs[0].chains[1].draws));
+    const other = await runChains({ density, chains: 1, seed: 43, threads: 1, initialPosition: () => init, chainOptions: short });
+    expect(Array.from(other.chains[0].draws)).not.toEqual(Array.from(runs[0].chains[0].draws));
+  });
+
+  it("reports progress for every chain in both phases", async () => {
+    const { density, init } = spec();
+    const events: ChainProgress[] = [];
+    await runChains({ density, chains: 3, seed: 1, threads: 2, initialPosition: () => init, chainOptions: short, onProgress: (p) => events.push(p) });
+    for (let c = 0; c < 3; c++) {
+      const mine = events.filter((e) => e.chainId === c);
+      expect(mine.some((e) => e.phase === "warmup")).toBe(true);
+      expect(mine.at(-1)).toMatchObject({ phase: "sampling", iteration: 100, total: 100 });
+    }
+  });
+
+  it("reports a failing chain with its number and cause, in workers and in-thread", async () => {
+    const { density, init } = spec();
+    const bad = Float64Array.from(init);
+    bad[1] = -800; // sigma underflows: the density is zero there
+    for (const threads of [0, 2]) {
+      const run = runChains({
+        density,
+        chains: 3,
+        seed: 1,
+        threads,
+        initialPosition: (c) => (c === 2 ? bad : init),
+        chainOptions: { ...short, initRadius: 0 },
+      });
+      await expect(run).rejects.toBeInstanceOf(ChainFailure);
+      await expect(run).rejects.toThrow(/chain 2 failed: .*(finite|log-density)/i);
+    }
+  });
+
+  it("reports a worker that dies instead of hanging", async () => {
+    const { density, init } = spec();
+    const factory = await nodeWorkerFactory({ resourceLimits: { maxOldGenerationSizeMb: 1, maxYoungGenerationSizeMb: 1 } });
+    const run = runChains({
+      density,
+      chains: 2,
+      seed: 1,
+      threads: 2,
+      initialPosition: () => init,
+      chainOptions: { numWarmup: 2000, numDraws: 20000, keepWarmup: true },
+      workerFactory: factory,
+    });
+    await expect(run).rejects.toThrow(/chain \d failed: worker (exited|error)/);
+  });
+
+  it("stops every chain when aborted and returns the partial chains", async () => {
+    const { density, init } = spec();
+    const controller = new AbortController();
+    const run = await runChains({
+      density,
+      chains: 2,
+      seed: 5,
+      threads: 2,
+      initialPosition: () => init,
+      chainOptions: { numWarmup: 200, numDraws: 100000 },
+      onProgress: (p) => {
+        if (p.phase === "sampling" && p.iteration > 400) controller.abort();
+      },
+      signal: controller.signal,
+    });
+    for (const c of run.chains) {
+      expect(c.interrupted).toBe(true);
+      expect(c.numDraws).toBeLessThan(100000);
+    }
+  });
+});
