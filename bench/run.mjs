@@ -1,5 +1,7 @@
 // `npm run bench [-- --quick]`: every benchmark, results in bench/results/.
 import { benchLogp } from "./logp.mjs";
+import { benchSampler } from "./sampler.mjs";
 
 const quick = process.argv.includes("--quick");
 await benchLogp({ quick });
+await benchSampler({ quick });

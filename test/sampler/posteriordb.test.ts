@@ -1,0 +1,173 @@
+/**
+ * Five posteriordb reference posteriors: hand-written gradients are checked
+ * against finite differences and the transforms against numerical
+ * Jacobians; then 4 chains x (1000 warm-up + 1000 draws) must recover the
+ * reference means and sds.
+ */
+import { describe, expect, it } from "vitest";
+import { PhiloxRng } from "../../src/rng/index.js";
+import type { AdaptationKind } from "../../src/sampler/index.js";
+import { gradientError } from "./helpers/finiteDiff.js";
+import { runChains } from "./helpers/run.js";
+import {
+  REFERENCE_MODELS,
+  garch11,
+  gaussMix,
+  loadSummary,
+  posteriordbAvailable,
+  type ReferenceModel,
+} from "./models/posteriordb.js";
+
+const available = posteriordbAvailable();
+if (!available) console.warn("posteriordb reference data not found; set POSTERIORDB_DIR. Skipping.");
+
+/** The reference draws: 10 chains x 1000 near-independent draws. */
+const REFERENCE_ESS = 10_000;
+
+function logAbsDet(a: number[][]): number {
+  const n = a.length;
+  const m = a.map((r) => r.slice());
+  let s = 0;
+  for (let c = 0; c < n; c++) {
+    let piv = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(m[r]![c]!) > Math.abs(m[piv]![c]!)) piv = r;
+    [m[c], m[piv]] = [m[piv]!, m[c]!];
+    const d = m[c]![c]!;
+    s += Math.log(Math.abs(d));
+    for (let r = c + 1; r < n; r++) {
+      const f = m[r]![c]! / d;
+      for (let k = c; k < n; k++) m[r]![k] = m[r]![k]! - f * m[c]![k]!;
+    }
+  }
+  return s;
+}
+
+/** log |det d constrain / du| by central differences. */
+function numericalLogJacobian(model: ReferenceModel, u: Float64Array): number {
+  const n = u.length;
+  const out = new Float64Array(model.names.length);
+  const jac: number[][] = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  const up = Float64Array.from(u);
+  for (let j = 0; j < n; j++) {
+    const h = 1e-6;
+    up[j] = u[j]! + h;
+    model.constrain(up, out);
+    const plus = Array.from(out);
+    up[j] = u[j]! - h;
+    model.constrain(up, out);
+    up[j] = u[j]!;
+    for (let i = 0; i < n; i++) jac[i]![j] = (plus[i]! - out[i]!) / (2 * h);
+  }
+  return logAbsDet(jac);
+}
+
+function normalLpdf(y: number, mu: number, sigma: number): number {
+  return -0.5 * ((y - mu) / sigma) ** 2 - Math.log(sigma) - 0.5 * Math.log(2 * Math.PI);
+}
+
+describe.skipIf(!available)("posteriordb models: gradients and transforms", () => {
+  it.each(REFERENCE_MODELS.map((mk) => [mk.name, mk] as const))("%s gradient matches central finite differences", (_n, mk) => {
+    const model = mk();
+    const rng = new PhiloxRng(77);
+    for (let k = 0; k < 8; k++) {
+      const u = new Float64Array(model.density.dim);
+      for (let i = 0; i < u.length; i++) u[i] = 4 * rng.uniform() - 2;
+      const { maxRelError } = gradientError(model.density, u);
+      expect(maxRelError).toBeLessThan(1e-5);
+    }
+  });
+
+  it("low_dim_gauss_mix: ordered transform mu[2] = mu[1] + exp(u2) and the full log-Jacobian", () => {
+    const model = gaussMix();
+    const y = Float64Array.from(
+      (JSON.parse(
+        require("node:fs").readFileSync(`${process.env.POSTERIORDB_DIR ?? "/work/shared/posteriordb"}/low_dim_gauss_mix-low_dim_gauss_mix/data.json`, "utf8"),
+      ).y as number[]),
+    );
+    // Independent, naive constrained-scale density.
+    const constrained = (c: Float64Array) => {
+      const [mu1, mu2, s1, s2, th] = c as unknown as number[];
+      let lp = normalLpdf(mu1!, 0, 2) + normalLpdf(mu2!, 0, 2) + normalLpdf(s1!, 0, 2) + normalLpdf(s2!, 0, 2);
+      lp += 4 * Math.log(th!) + 4 * Math.log(1 - th!);
+      for (const v of y) lp += Math.log(th! * Math.exp(normalLpdf(v, mu1!, s1!)) + (1 - th!) * Math.exp(normalLpdf(v, mu2!, s2!)));
+      return lp;
+    };
+    const rng = new PhiloxRng(5);
+    const c = new Float64Array(5);
+    let offset: number | null = null;
+    for (let k = 0; k < 6; k++) {
+      const u = Float64Array.from({ length: 5 }, () => 2 * rng.uniform() - 1);
+      model.constrain(u, c);
+      expect(c[0]!).toBeLessThan(c[1]!);
+      expect(c[1]! - c[0]!).toBeCloseTo(Math.exp(u[1]!), 12);
+      const diff = model.density.logp(u) - (constrained(c) + numericalLogJacobian(model, u));
+      if (offset === null) offset = diff;
+      expect(diff - offset).toBeCloseTo(0, 5);
+    }
+  });
+
+  it("garch11: the bounded transforms and their log-Jacobian", () => {
+    const model = garch11();
+    const data = JSON.parse(
+      require("node:fs").readFileSync(`${process.env.POSTERIORDB_DIR ?? "/work/shared/posteriordb"}/garch-garch11/data.json`, "utf8"),
+    );
+    const y = data.y as number[];
+    const constrained = (c: Float64Array) => {
+      const [mu, a0, a1, b1] = c as unknown as number[];
+      if (!(a0! > 0 && a1! > 0 && a1! < 1 && b1! > 0 && b1! < 1 - a1!)) return Number.NEGATIVE_INFINITY;
+      let s = data.sigma1 as number;
+      let lp = normalLpdf(y[0]!, mu!, s);
+      for (let t = 1; t < y.length; t++) {
+        s = Math.sqrt(a0! + a1! * (y[t - 1]! - mu!) ** 2 + b1! * s * s);
+        lp += normalLpdf(y[t]!, mu!, s);
+      }
+      return lp;
+    };
+    const rng = new PhiloxRng(6);
+    const c = new Float64Array(4);
+    let offset: number | null = null;
+    for (let k = 0; k < 6; k++) {
+      const u = Float64Array.from({ length: 4 }, () => 4 * rng.uniform() - 2);
+      model.constrain(u, c);
+      expect(c[3]! < 1 - c[2]!).toBe(true);
+      const diff = model.density.logp(u) - (constrained(c) + numericalLogJacobian(model, u));
+      if (offset === null) offset = diff;
+      expect(diff - offset).toBeCloseTo(0, 5);
+    }
+  });
+});
+
+const RUNS: Array<{ adaptation: AdaptationKind; seed: number }> = [
+  { adaptation: "stan-diag", seed: 20240601 },
+  { adaptation: "nutpie-diag", seed: 20240602 },
+  { adaptation: "dense", seed: 20240603 },
+];
+
+describe.skipIf(!available)("posteriordb reference posteriors: 4 chains x 1000 + 1000", () => {
+  const cases = RUNS.flatMap((r) => REFERENCE_MODELS.map((mk) => [`${mk.name.split("-")[0]} (${r.adaptation})`, mk, r] as const));
+  it.each(cases)("%s recovers the reference means and sds", (_label, mk, { adaptation, seed }) => {
+    const model = mk();
+    const ref = loadSummary(model.name);
+    const run = runChains(model.density, { seed, adaptation, targetAccept: model.targetAccept }, 4, model);
+    const lines: string[] = [];
+    model.names.forEach((name, j) => {
+      const s = run.summaries[j]!;
+      const r = ref[name]!;
+      const seMean = Math.hypot(s.mcseMean, r.sd / Math.sqrt(REFERENCE_ESS));
+      const seSd = Math.hypot(s.mcseSd, r.sd / Math.sqrt(2 * REFERENCE_ESS));
+      lines.push(
+        `${name}: mean ${s.mean.toPrecision(4)} (ref ${r.mean.toPrecision(4)}, z ${((s.mean - r.mean) / seMean).toFixed(2)}), ` +
+          `sd ${s.sd.toPrecision(4)} (ref ${r.sd.toPrecision(4)}, z ${((s.sd - r.sd) / seSd).toFixed(2)}), rhat ${s.rhat.toFixed(4)}`,
+      );
+      expect.soft(Math.abs(s.mean - r.mean), `${name} mean vs 0.25 sd`).toBeLessThan(0.25 * r.sd);
+      expect.soft(Math.abs(s.mean - r.mean), `${name} mean vs 4 MCSE`).toBeLessThan(4 * seMean);
+      expect.soft(Math.abs(s.sd - r.sd), `${name} sd vs 4 MCSE`).toBeLessThan(4 * seSd);
+      expect.soft(s.rhat, `${name} split R-hat`).toBeLessThan(1.01);
+    });
+    console.log(
+      `[${model.name} ${adaptation}] leapfrog/draw ${run.leapfrogPerDraw.toFixed(1)}, divergences ${run.divergences}, ` +
+        `warm-up gradients ${run.warmupGradients}\n  ${lines.join("\n  ")}`,
+    );
+    expect(run.divergences).toBeLessThanOrEqual(4);
+  });
+});
