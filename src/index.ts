@@ -28,3 +28,9 @@ export { datasetFromTable, totalSpend, validateCosts, type MediaDataset, type Co
 export { parseCsv, tableFromColumns, type Table } from "./io/csv.js";
 export { InputError } from "./errors.js";
 export { logProb, type LogProbRequest, type LogProbResult } from "./api/logProb.js";
+export { fitMMM, type FitCallbacks, type FitOptions } from "./api/fitMMM.js";
+export { FittedMMM, type FitRecord, type FitDiagnostics, type SummaryEntry } from "./api/fittedMMM.js";
+export { resolveConfig, DEFAULT_SAMPLER, type FitConfig, type FitConfigInput, type SamplerConfig, type InitStrategy } from "./model/config.js";
+export type { Rows } from "./analysis/posteriorEvaluator.js";
+export type { Interval, Prediction, PredictOptions, FitMetrics, Contributions, ChannelRoi, ResponseCurve } from "./analysis/insights.js";
+export { saveMMM, loadMMM } from "./io/modelFile.js";

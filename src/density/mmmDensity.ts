@@ -21,6 +21,9 @@ export class MmmDensity implements LogDensity {
   private readonly core: CoreExports;
   private readonly params: Float64Array;
   private readonly grad: Float64Array;
+  private readonly meanView: Float64Array;
+  private readonly transformedView: Float64Array;
+  private readonly paddedChannels: number;
 
   constructor(
     readonly layout: ParameterLayout,
@@ -74,6 +77,9 @@ export class MmmDensity implements LogDensity {
         pc[b.offset + i] = priorLogConstant(p);
       }
     }
+    this.meanView = new Float64Array(buf, core.meanPtr(), T);
+    this.transformedView = new Float64Array(buf, core.transformedMediaPtr(), T * Cp);
+    this.paddedChannels = Cp;
     this.params = new Float64Array(buf, core.paramsPtr(), this.dim);
     this.grad = new Float64Array(buf, core.gradientPtr(), this.dim);
   }
@@ -88,6 +94,20 @@ export class MmmDensity implements LogDensity {
   logp(position: Float64Array): number {
     this.params.set(position);
     return this.core.logDensityGradient();
+  }
+
+  /** Mean of the likelihood (scaled target units) at the last evaluation: a view, valid until the next call. */
+  lastMean(): Float64Array {
+    return this.meanView;
+  }
+
+  /** Transformed media (adstock + saturation) of the last evaluation, row-major [T][C], copied into `out`. */
+  lastTransformedMedia(out: Float64Array): Float64Array {
+    const C = this.layout.structure.nChannels;
+    const Cp = this.paddedChannels;
+    const T = this.data.T;
+    for (let t = 0; t < T; t++) for (let c = 0; c < C; c++) out[t * C + c] = this.transformedView[t * Cp + c];
+    return out;
   }
 
   /** Log-Jacobian part of the last evaluation. */

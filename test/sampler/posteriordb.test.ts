@@ -4,12 +4,15 @@
  * Jacobians; then 4 chains x (1000 warm-up + 1000 draws) must recover the
  * reference means and sds.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PhiloxRng } from "../../src/rng/index.js";
 import type { AdaptationKind } from "../../src/sampler/index.js";
 import { gradientError } from "./helpers/finiteDiff.js";
 import { runChains } from "./helpers/run.js";
 import {
+  POSTERIORDB_DIR,
   REFERENCE_MODELS,
   garch11,
   gaussMix,
@@ -61,6 +64,10 @@ function numericalLogJacobian(model: ReferenceModel, u: Float64Array): number {
   return logAbsDet(jac);
 }
 
+function readData(name: string): any {
+  return JSON.parse(readFileSync(join(POSTERIORDB_DIR, name, "data.json"), "utf8"));
+}
+
 function normalLpdf(y: number, mu: number, sigma: number): number {
   return -0.5 * ((y - mu) / sigma) ** 2 - Math.log(sigma) - 0.5 * Math.log(2 * Math.PI);
 }
@@ -79,11 +86,7 @@ describe.skipIf(!available)("posteriordb models: gradients and transforms", () =
 
   it("low_dim_gauss_mix: ordered transform mu[2] = mu[1] + exp(u2) and the full log-Jacobian", () => {
     const model = gaussMix();
-    const y = Float64Array.from(
-      (JSON.parse(
-        require("node:fs").readFileSync(`${process.env.POSTERIORDB_DIR ?? "/work/shared/posteriordb"}/low_dim_gauss_mix-low_dim_gauss_mix/data.json`, "utf8"),
-      ).y as number[]),
-    );
+    const y = Float64Array.from(readData("low_dim_gauss_mix-low_dim_gauss_mix").y as number[]);
     // Independent, naive constrained-scale density.
     const constrained = (c: Float64Array) => {
       const [mu1, mu2, s1, s2, th] = c as unknown as number[];
@@ -108,9 +111,7 @@ describe.skipIf(!available)("posteriordb models: gradients and transforms", () =
 
   it("garch11: the bounded transforms and their log-Jacobian", () => {
     const model = garch11();
-    const data = JSON.parse(
-      require("node:fs").readFileSync(`${process.env.POSTERIORDB_DIR ?? "/work/shared/posteriordb"}/garch-garch11/data.json`, "utf8"),
-    );
+    const data = readData("garch-garch11");
     const y = data.y as number[];
     const constrained = (c: Float64Array) => {
       const [mu, a0, a1, b1] = c as unknown as number[];

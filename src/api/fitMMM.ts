@@ -1,0 +1,100 @@
+// fitMMM: dataset + configuration in, fitted model out. It wires the model
+// (structure, scalers, layout) to the chain pool and keeps everything a
+// fitted model needs to answer questions later.
+
+import { InputError } from "../errors.js";
+import { resolveConfig, type FitConfig, type FitConfigInput } from "../model/config.js";
+import { totalSpend, validateCosts, type MediaDataset } from "../model/dataset.js";
+import { ParameterLayout } from "../model/layout.js";
+import { fitScalers, scaleRows } from "../model/scaling.js";
+import { makeStructure, mediaPriorFromCosts } from "../model/structure.js";
+import { runChains, type ChainProgress } from "../services/runChains.js";
+import type { WorkerFactory } from "../services/workerHost.js";
+import { FittedMMM, type StoredChain } from "./fittedMMM.js";
+
+export interface FitCallbacks {
+  onProgress?(p: ChainProgress): void;
+  signal?: AbortSignal;
+  workerFactory?: WorkerFactory;
+}
+
+export interface FitOptions {
+  /** Rows used for fitting (the first trainRows); the rest are test rows. Default: all. */
+  trainRows?: number;
+}
+
+export async function fitMMM(
+  dataset: MediaDataset,
+  configInput: FitConfigInput = {},
+  callbacks: FitCallbacks & FitOptions = {},
+): Promise<FittedMMM> {
+  const config: FitConfig = resolveConfig(configInput);
+  const trainRows = callbacks.trainRows ?? dataset.T;
+  if (!Number.isInteger(trainRows) || trainRows < 1 || trainRows > dataset.T) {
+    throw new InputError(`train rows must be an integer between 1 and ${dataset.T}, got ${trainRows}`);
+  }
+  const costs = validateCosts(config.costs ?? totalSpend(dataset, trainRows), dataset.channelNames);
+  const structure = makeStructure({
+    model: config.model,
+    nChannels: dataset.channelNames.length,
+    nExtra: dataset.extraNames.length,
+    degreesSeasonality: config.degreesSeasonality,
+    seasonalityFrequency: config.seasonalityFrequency,
+    weekdaySeasonality: config.weekdaySeasonality,
+    mediaPrior: mediaPriorFromCosts(costs, config.mediaPriorScale),
+    customPriors: config.customPriors,
+  });
+  const layout = new ParameterLayout(structure);
+  const scalers = fitScalers(dataset, trainRows, config.scalers);
+  const data = scaleRows(dataset, scalers, 0, trainRows);
+  const s = config.sampler;
+  const median = layout.medianPoint();
+  const sampleStart = new Array<number>(s.chains).fill(NaN);
+  const started = performance.now();
+  const run = await runChains({
+    density: { kind: "mmm", structure, data },
+    chains: s.chains,
+    seed: s.seed,
+    threads: s.threads,
+    initialPosition: () => (s.init === "random" ? new Float64Array(layout.dim) : median),
+    chainOptions: {
+      numWarmup: s.warmup,
+      numDraws: s.samples,
+      targetAccept: s.targetAccept,
+      maxTreeDepth: s.maxTreeDepth,
+      adaptation: s.adaptation,
+      initRadius: s.init === "median" ? 0 : s.init === "random" ? 2 : s.initJitter,
+    },
+    onProgress: (p) => {
+      if (p.phase === "sampling" && Number.isNaN(sampleStart[p.chainId])) sampleStart[p.chainId] = performance.now();
+      callbacks.onProgress?.(p);
+    },
+    signal: callbacks.signal,
+    workerFactory: callbacks.workerFactory,
+  });
+  const chains: StoredChain[] = run.chains.map((c) => ({
+    draws: c.draws,
+    stats: c.stats,
+    stepSize: c.stepSize,
+    inverseMetric: c.metric.inverseMetric,
+    metricKind: c.metric.kind,
+    gradientEvaluations: c.gradientEvaluations,
+    divergences: c.divergences,
+    numWarmup: c.numWarmup,
+    numDraws: c.numDraws,
+    interrupted: c.interrupted,
+  }));
+  const firstSample = Math.min(...sampleStart.filter((v) => !Number.isNaN(v)));
+  const wall = run.wallSeconds;
+  const warmupSeconds = Number.isFinite(firstSample) ? (firstSample - started) / 1000 : wall;
+  return new FittedMMM({
+    config,
+    structure,
+    scalers,
+    dataset,
+    trainRows,
+    costs,
+    chains,
+    timing: { wallSeconds: wall, warmupSeconds, samplingSeconds: Math.max(0, wall - warmupSeconds), chainSeconds: run.chainSeconds, threads: run.threads },
+  });
+}

@@ -1,0 +1,243 @@
+// A fitted model: configuration, scalers, data and posterior draws, with the
+// questions users ask of it. Draws are kept on the unconstrained scale (what
+// the sampler produced); named values are derived on demand.
+
+import {
+  countDivergences,
+  countMaxTreedepth,
+  ebfmi,
+  summarizeTrace,
+  type NamedSummaryRow,
+} from "../diagnostics/index.js";
+import type { FitConfig } from "../model/config.js";
+import type { MediaDataset } from "../model/dataset.js";
+import { ParameterLayout } from "../model/layout.js";
+import type { FittedScalers } from "../model/scaling.js";
+import type { ModelStructure } from "../model/structure.js";
+import type { DrawStats } from "../sampler/index.js";
+import { deserializeFit, serializeFit } from "../io/savedModel.js";
+import {
+  contributions,
+  fitMetrics,
+  marginalRoi,
+  predict,
+  responseCurves,
+  roi,
+  type ChannelRoi,
+  type Contributions,
+  type FitMetrics,
+  type PredictOptions,
+  type Prediction,
+  type ResponseCurve,
+} from "../analysis/insights.js";
+import type { Rows } from "../analysis/posteriorEvaluator.js";
+
+export interface StoredChain {
+  /** Row-major [numDraws][dim], unconstrained. */
+  draws: Float64Array;
+  stats: DrawStats;
+  stepSize: number;
+  inverseMetric: Float64Array;
+  metricKind: "diag" | "dense";
+  gradientEvaluations: { warmup: number; sampling: number };
+  divergences: { warmup: number; sampling: number };
+  numWarmup: number;
+  numDraws: number;
+  interrupted: boolean;
+}
+
+export interface FitTiming {
+  wallSeconds: number;
+  warmupSeconds: number;
+  samplingSeconds: number;
+  chainSeconds: number[];
+  threads: number;
+}
+
+export interface FitRecord {
+  config: FitConfig;
+  structure: ModelStructure;
+  scalers: FittedScalers;
+  /** All rows in the user's units; the first trainRows were fitted. */
+  dataset: MediaDataset;
+  trainRows: number;
+  costs: number[];
+  chains: StoredChain[];
+  timing: FitTiming;
+}
+
+export interface SummaryEntry {
+  name: string;
+  mean: number;
+  sd: number;
+  "hdi_3%": number;
+  "hdi_97%": number;
+  mcse_mean: number;
+  mcse_sd: number;
+  ess_bulk: number;
+  ess_tail: number;
+  r_hat: number;
+}
+
+export interface FitDiagnostics {
+  chains: number;
+  warmup: number;
+  draws: number;
+  seed: number;
+  wall_seconds: number;
+  warmup_seconds: number;
+  sampling_seconds: number;
+  threads: number;
+  gradient_evaluations: { warmup: number; sampling: number; total: number };
+  divergences: number;
+  divergences_per_chain: number[];
+  max_tree_depth: number;
+  max_tree_depth_hits: number;
+  step_sizes: number[];
+  e_bfmi: number[];
+  min_ess_bulk: number;
+  max_r_hat: number;
+  min_ess_bulk_per_second: number;
+  leapfrog_per_draw: number;
+  interrupted: boolean;
+  warnings: string[];
+}
+
+export class FittedMMM {
+  readonly layout: ParameterLayout;
+  private summaryCache?: SummaryEntry[];
+
+  constructor(readonly record: FitRecord) {
+    this.layout = new ParameterLayout(record.structure);
+  }
+
+  /** The whole fitted model as one versioned binary file (see io/savedModel.ts). */
+  toBytes(): Uint8Array {
+    return serializeFit(this.record);
+  }
+
+  static fromBytes(bytes: Uint8Array, source?: string): FittedMMM {
+    return new FittedMMM(deserializeFit(bytes, source));
+  }
+
+  get channelNames(): string[] {
+    return this.record.dataset.channelNames;
+  }
+
+  /** Per chain, row-major [draws][dim] constrained values in layout order. */
+  constrainedDraws(): Float64Array[] {
+    const dim = this.layout.dim;
+    return this.record.chains.map((c) => {
+      const out = new Float64Array(c.numDraws * dim);
+      for (let i = 0; i < c.numDraws; i++) {
+        this.layout.constrainFlat(c.draws.subarray(i * dim, (i + 1) * dim), out.subarray(i * dim, (i + 1) * dim));
+      }
+      return out;
+    });
+  }
+
+  /** Posterior summary per named parameter element (ArviZ-style labels and columns). */
+  summary(): SummaryEntry[] {
+    if (this.summaryCache) return this.summaryCache;
+    const rows: NamedSummaryRow[] = summarizeTrace(this.constrainedDraws(), this.layout.dim, this.layout.labels());
+    this.summaryCache = rows.map((r) => ({
+      name: r.name,
+      mean: r.mean,
+      sd: r.sd,
+      "hdi_3%": r.hdiLow,
+      "hdi_97%": r.hdiHigh,
+      mcse_mean: r.mcseMean,
+      mcse_sd: r.mcseSd,
+      ess_bulk: r.essBulk,
+      ess_tail: r.essTail,
+      r_hat: r.rhat,
+    }));
+    return this.summaryCache;
+  }
+
+  /** Posterior predictive for new rows after the stored data (media [T][C] and extra [T][F] in the user's units). */
+  predict(newRows: Rows, options?: PredictOptions): Prediction {
+    return predict(this.record, newRows, options);
+  }
+
+  /** R^2, Bayesian R^2, MAPE and wMAPE on the training rows and, when held out, the test rows. */
+  metrics(): { train: FitMetrics; test?: FitMetrics } {
+    return fitMetrics(this.record);
+  }
+
+  /** Baseline and per-channel contributions per training period and in total, with 94% HDIs. */
+  contributions(): Contributions {
+    return contributions(this.record);
+  }
+
+  /** ROI per channel (contribution / spend over the training rows), as a distribution. */
+  roi(): ChannelRoi[] {
+    return roi(this.record);
+  }
+
+  /** Marginal ROI per channel: extra KPI per extra unit of spend at 1% more spend. */
+  marginalRoi(relativeStep?: number): ChannelRoi[] {
+    return marginalRoi(this.record, relativeStep);
+  }
+
+  responseCurves(options?: { multipliers?: number[]; maxDraws?: number }): ResponseCurve[] {
+    return responseCurves(this.record, options);
+  }
+
+  diagnostics(): FitDiagnostics {
+    const { chains, config, timing } = this.record;
+    const s = config.sampler;
+    const summary = this.summary();
+    const div = countDivergences(chains.map((c) => c.stats.divergent));
+    const depth = countMaxTreedepth(chains.map((c) => Int32Array.from(c.stats.treeDepth)), s.maxTreeDepth);
+    const bfmi = chains.map((c) => ebfmi(c.stats.energy));
+    const finite = (v: number) => Number.isFinite(v);
+    const minEss = Math.min(...summary.map((r) => r.ess_bulk).filter(finite));
+    const maxRhat = Math.max(...summary.map((r) => r.r_hat).filter(finite));
+    const gWarm = chains.reduce((a, c) => a + c.gradientEvaluations.warmup, 0);
+    const gSample = chains.reduce((a, c) => a + c.gradientEvaluations.sampling, 0);
+    const draws = chains.reduce((a, c) => a + c.numDraws, 0);
+    const leapfrog = chains.reduce((a, c) => a + c.stats.nLeapfrog.reduce((x, y) => x + y, 0), 0);
+    const warnings: string[] = [];
+    if (maxRhat > 1.01) {
+      warnings.push(
+        `R-hat up to ${maxRhat.toFixed(3)} (> 1.01): the chains disagree. Run longer (more warm-up and samples), check the summary for the parameters concerned, or consider stronger priors.`,
+      );
+    }
+    if (div.total > 0) {
+      warnings.push(
+        `${div.total} divergent transitions after warm-up: the posterior may be biased. Raise the target acceptance (e.g. --target-accept 0.95) or reparameterise with tighter priors.`,
+      );
+    }
+    bfmi.forEach((b, i) => {
+      if (b < 0.3) warnings.push(`E-BFMI of chain ${i} is ${b.toFixed(2)} (< 0.3): the sampler explores the energy poorly; consider more warm-up or a different metric (--adaptation dense).`);
+    });
+    if (depth.total > 0) {
+      warnings.push(`${depth.total} draws hit the maximum tree depth ${s.maxTreeDepth}: sampling is inefficient; consider a larger --max-tree-depth or a dense metric.`);
+    }
+    if (chains.some((c) => c.interrupted)) warnings.push("the run was interrupted: draws are partial.");
+    return {
+      chains: chains.length,
+      warmup: s.warmup,
+      draws: s.samples,
+      seed: s.seed,
+      wall_seconds: timing.wallSeconds,
+      warmup_seconds: timing.warmupSeconds,
+      sampling_seconds: timing.samplingSeconds,
+      threads: timing.threads,
+      gradient_evaluations: { warmup: gWarm, sampling: gSample, total: gWarm + gSample },
+      divergences: div.total,
+      divergences_per_chain: div.perChain,
+      max_tree_depth: s.maxTreeDepth,
+      max_tree_depth_hits: depth.total,
+      step_sizes: chains.map((c) => c.stepSize),
+      e_bfmi: bfmi,
+      min_ess_bulk: minEss,
+      max_r_hat: maxRhat,
+      min_ess_bulk_per_second: minEss / timing.wallSeconds,
+      leapfrog_per_draw: leapfrog / Math.max(1, draws),
+      interrupted: chains.some((c) => c.interrupted),
+      warnings,
+    };
+  }
+}

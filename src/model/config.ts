@@ -1,0 +1,108 @@
+// Fit configuration with LightweightMMM's defaults, validated with errors
+// that name the option at fault.
+
+import { InputError } from "../errors.js";
+import type { Prior } from "./priors.js";
+import type { ScalerOptions } from "./scaling.js";
+import { MODEL_NAMES, type ModelName } from "./structure.js";
+import type { AdaptationKind } from "../sampler/index.js";
+
+export type InitStrategy = "jitter" | "median" | "random";
+
+export interface SamplerConfig {
+  chains: number;
+  warmup: number;
+  samples: number;
+  seed: number;
+  targetAccept: number;
+  maxTreeDepth: number;
+  adaptation: AdaptationKind;
+  /** jitter: prior medians plus uniform(-initJitter, initJitter) on the unconstrained scale (default). */
+  init: InitStrategy;
+  initJitter: number;
+  /** Worker threads; 0 runs in the calling thread. Default: min(chains, cores). */
+  threads?: number;
+}
+
+export interface ModelConfig {
+  model: ModelName;
+  degreesSeasonality: number;
+  seasonalityFrequency: number;
+  weekdaySeasonality: boolean;
+  mediaPriorScale: number;
+  /** Total cost per channel; default the spend over the training rows. */
+  costs?: number[];
+  customPriors: Record<string, Prior | Prior[]>;
+  scalers: ScalerOptions;
+}
+
+export interface FitConfig extends ModelConfig {
+  sampler: SamplerConfig;
+}
+
+export type FitConfigInput = Partial<ModelConfig> & { sampler?: Partial<SamplerConfig> };
+
+export const DEFAULT_SAMPLER: SamplerConfig = {
+  chains: 4,
+  warmup: 1000,
+  samples: 1000,
+  seed: 1,
+  targetAccept: 0.85,
+  maxTreeDepth: 10,
+  adaptation: "stan-diag",
+  init: "jitter",
+  initJitter: 0.5,
+};
+
+function intOption(v: number, name: string, min: number): number {
+  if (!Number.isInteger(v) || v < min) throw new InputError(`${name} must be an integer >= ${min}, got ${v}`);
+  return v;
+}
+
+export function resolveConfig(input: FitConfigInput = {}): FitConfig {
+  const model = input.model ?? "hill_adstock";
+  if (!MODEL_NAMES.includes(model)) {
+    throw new InputError(`model must be one of ${MODEL_NAMES.join(", ")}, got "${model}"`);
+  }
+  const weekday = input.weekdaySeasonality ?? false;
+  const s = { ...DEFAULT_SAMPLER, ...(input.sampler ?? {}) };
+  intOption(s.chains, "chains", 1);
+  intOption(s.warmup, "warmup", 0);
+  intOption(s.samples, "samples", 1);
+  intOption(s.seed, "seed", 0);
+  intOption(s.maxTreeDepth, "max tree depth", 1);
+  if (!Number.isSafeInteger(s.seed)) throw new InputError(`seed must be a safe integer, got ${s.seed}`);
+  if (!(s.targetAccept > 0 && s.targetAccept < 1)) {
+    throw new InputError(`target accept must lie strictly between 0 and 1, got ${s.targetAccept}`);
+  }
+  if (!["jitter", "median", "random"].includes(s.init)) {
+    throw new InputError(`init must be one of jitter, median, random, got "${s.init}"`);
+  }
+  if (!["stan-diag", "nutpie-diag", "dense"].includes(s.adaptation)) {
+    throw new InputError(`adaptation must be one of stan-diag, nutpie-diag, dense, got "${s.adaptation}"`);
+  }
+  if (!(s.initJitter >= 0 && Number.isFinite(s.initJitter))) {
+    throw new InputError(`init jitter must be a non-negative number, got ${s.initJitter}`);
+  }
+  if (s.threads !== undefined) intOption(s.threads, "threads", 0);
+  const degrees = intOption(input.degreesSeasonality ?? 2, "degrees of seasonality", 0);
+  const frequency = input.seasonalityFrequency ?? (weekday ? 365 : 52);
+  if (!(frequency > 0 && Number.isFinite(frequency))) {
+    throw new InputError(`seasonality frequency must be a positive number, got ${frequency}`);
+  }
+  const scale = input.mediaPriorScale ?? 0.15;
+  if (!(scale > 0 && Number.isFinite(scale))) {
+    throw new InputError(`media prior scale must be a positive number, got ${scale}`);
+  }
+  return {
+    model,
+    degreesSeasonality: degrees,
+    seasonalityFrequency: frequency,
+    weekdaySeasonality: weekday,
+    mediaPriorScale: scale,
+    costs: input.costs,
+    customPriors: input.customPriors ?? {},
+    scalers: input.scalers ?? {},
+    sampler: s,
+  };
+}

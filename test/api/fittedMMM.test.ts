@@ -1,0 +1,118 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { fitMMM } from "../../src/api/fitMMM.js";
+import { FittedMMM } from "../../src/api/fittedMMM.js";
+import { referenceLogDensity } from "../../src/density/reference.js";
+import { loadMMM, saveMMM } from "../../src/io/modelFile.js";
+import { scaleRows } from "../../src/model/scaling.js";
+import { simulateDataset } from "../../src/model/simulate.js";
+import { sliceDatasetRows } from "../helpers/datasets.js";
+
+describe("a fitted model", () => {
+  const sim = simulateDataset({ seed: 11, T: 70, channels: 3, extras: 1 });
+  let fit: FittedMMM;
+  beforeAll(async () => {
+    fit = await fitMMM(sim.dataset, { sampler: { chains: 2, warmup: 150, samples: 100, seed: 3, threads: 0 } }, { trainRows: 60 });
+  });
+
+  it("summary has a row per parameter element with ArviZ columns", () => {
+    const s = fit.summary();
+    expect(s.map((r) => r.name)).toEqual(fit.layout.labels());
+    for (const r of s) {
+      expect(r["hdi_3%"]).toBeLessThanOrEqual(r.mean);
+      expect(r["hdi_97%"]).toBeGreaterThanOrEqual(r.mean);
+      expect(r.sd).toBeGreaterThan(0);
+    }
+    const d = fit.diagnostics();
+    expect(d.chains).toBe(2);
+    expect(d.gradient_evaluations.total).toBeGreaterThan(250);
+    expect(d.step_sizes).toHaveLength(2);
+  });
+
+  it("contributions plus baseline add up to the prediction, period by period", () => {
+    const c = fit.contributions();
+    expect(c.periods).toHaveLength(60);
+    for (const p of c.periods) {
+      const sum = p.baseline.mean + p.media.reduce((a, m) => a + m.mean, 0);
+      expect(sum).toBeCloseTo(p.prediction.mean, 6);
+    }
+    const total = c.totals.baseline.mean + c.totals.media.reduce((a, m) => a + m.mean, 0);
+    expect(total).toBeCloseTo(c.totals.prediction.mean, 4);
+  });
+
+  it("ROI equals contributions recomputed from the draws with the reference model", () => {
+    const r = fit.roi();
+    const layout = fit.layout;
+    const rec = fit.record;
+    const data = scaleRows(rec.dataset, rec.scalers, 0, rec.trainRows);
+    const C = 3;
+    let k = 0;
+    for (const chain of rec.chains) {
+      for (let i = 0; i < chain.numDraws; i += 37) {
+        const u = chain.draws.subarray(i * layout.dim, (i + 1) * layout.dim);
+        const full = referenceLogDensity(layout, data, u).mu;
+        for (let c = 0; c < C; c++) {
+          const media = Float64Array.from(data.media);
+          for (let t = 0; t < data.T; t++) media[t * C + c] = 0;
+          const without = referenceLogDensity(layout, { ...data, media }, u).mu;
+          let contrib = 0;
+          for (let t = 0; t < data.T; t++) contrib += (full[t] - without[t]) * rec.scalers.target;
+          let spend = 0;
+          for (let t = 0; t < rec.trainRows; t++) spend += rec.dataset.media[t * C + c];
+          const drawIndex = (rec.chains[0] === chain ? 0 : rec.chains[0].numDraws) + i;
+          expect(r[c].draws[drawIndex]).toBeCloseTo(contrib / spend, 8);
+          k++;
+        }
+      }
+    }
+    expect(k).toBeGreaterThan(10);
+  });
+
+  it("marginal ROI per channel, and response curves that rise with spend from zero", () => {
+    const m = fit.marginalRoi();
+    expect(m).toHaveLength(3);
+    for (const r of m) expect(Number.isFinite(r.mean)).toBe(true);
+    const curves = fit.responseCurves({ multipliers: [0, 0.5, 1, 1.5], maxDraws: 50 });
+    for (const curve of curves) {
+      const kpis = curve.points.map((p) => p.kpi.mean);
+      for (let i = 1; i < kpis.length; i++) expect(kpis[i]).toBeGreaterThanOrEqual(kpis[i - 1] - 1e-9);
+      expect(curve.points[0].incremental.mean).toBe(0);
+    }
+  });
+
+  it("metrics on train and held-out test rows", () => {
+    const m = fit.metrics();
+    expect(m.train.periods).toBe(60);
+    expect(m.test?.periods).toBe(10);
+    expect(m.train.r2).toBeLessThanOrEqual(1);
+    expect(m.train.mape).toBeGreaterThan(0);
+  });
+
+  it("saves and loads; predictions from the loaded model are identical", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mmm-save-"));
+    const path = join(dir, "model.mmm");
+    saveMMM(fit, path);
+    const loaded = loadMMM(path);
+    const future = sliceDatasetRows(simulateDataset({ seed: 12, T: 8, channels: 3, extras: 1 }).dataset);
+    const a = fit.predict(future, { seed: 5 });
+    const b = loaded.predict(future, { seed: 5 });
+    expect(Buffer.from(b.draws.buffer).equals(Buffer.from(a.draws.buffer))).toBe(true);
+    expect(loaded.summary()).toEqual(fit.summary());
+
+    const bytes = readFileSync(path);
+    writeFileSync(path, bytes.subarray(0, bytes.length - 100));
+    expect(() => loadMMM(path)).toThrow(/truncated|checksum|past the end/);
+    const corrupt = Buffer.from(bytes);
+    corrupt[corrupt.length - 50] ^= 0xff;
+    writeFileSync(path, corrupt);
+    expect(() => loadMMM(path)).toThrow(/checksum/);
+    const newer = Buffer.from(bytes.toString("latin1").replace('"version":1', '"version":9'), "latin1");
+    writeFileSync(path, newer);
+    expect(() => loadMMM(path)).toThrow(/newer version/);
+    writeFileSync(path, "hello");
+    expect(() => loadMMM(path)).toThrow(/not a readable saved model/);
+    expect(() => loadMMM(join(dir, "missing.mmm"))).toThrow(/ENOENT/);
+  });
+});
