@@ -70,7 +70,7 @@ function K(i: i32): v128 {
  */
 @inline
 export function vexp(x: v128): v128 {
-  if (false) {
+  if (exactMath) {
     return f64x2(
       Math.exp(f64x2.extract_lane(x, 0)),
       Math.exp(f64x2.extract_lane(x, 1)),
@@ -117,7 +117,7 @@ export function vexp(x: v128): v128 {
  */
 @inline
 export function vlog(x: v128): v128 {
-  if (false) {
+  if (exactMath) {
     return f64x2(
       Math.log(f64x2.extract_lane(x, 0)),
       Math.log(f64x2.extract_lane(x, 1)),

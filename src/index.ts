@@ -24,8 +24,20 @@ export * as sampler from "./sampler/index.js";
 export * as diagnostics from "./diagnostics/index.js";
 export { simulateDataset, type Simulation, type SimulationOptions } from "./model/simulate.js";
 export { fitScalers, scaleRows, type FittedScalers, type ScalerKind, type ScalerOptions } from "./model/scaling.js";
-export { datasetFromTable, totalSpend, validateCosts, type MediaDataset, type ColumnSelection } from "./model/dataset.js";
-export { parseCsv, tableFromColumns, type Table } from "./io/csv.js";
+export {
+  datasetFromTable,
+  datasetFromRows,
+  datasetFromColumns,
+  splitRows,
+  sliceDataset,
+  totalSpend,
+  validateCosts,
+  MIN_ROWS,
+  type MediaDataset,
+  type ColumnSelection,
+} from "./model/dataset.js";
+export { checkDataQuality, formatDataQualityReport, type DataQualityReport } from "./analysis/dataQuality.js";
+export { parseCsv, tableFromColumns, tableFromRows, type Table } from "./io/csv.js";
 export { InputError } from "./errors.js";
 export { logProb, type LogProbRequest, type LogProbResult } from "./api/logProb.js";
 export { fitMMM, type FitCallbacks, type FitOptions } from "./api/fitMMM.js";

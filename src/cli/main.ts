@@ -4,6 +4,10 @@
 import { Command, CommanderError } from "commander";
 import { InputError } from "../errors.js";
 import { registerLogProb } from "./logProbCommand.js";
+import { registerFit } from "./fitCommand.js";
+import { registerCheck } from "./checkCommand.js";
+import { registerSummary } from "./summaryCommand.js";
+import { registerPredict } from "./predictCommand.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -12,6 +16,10 @@ export function buildProgram(): Command {
     .description("Bayesian Marketing Mix Modeling: fit, check and optimise media budgets")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerFit(program);
+  registerSummary(program);
+  registerPredict(program);
+  registerCheck(program);
   registerLogProb(program);
   return program;
 }

@@ -1,5 +1,10 @@
 // CSV in, validated numeric columns out. Every error names the file, the
 // column and the row at fault; nothing is dropped or coerced silently.
+//
+// Rows are numbered as in a spreadsheet: the header is row 1, so data row i
+// (0-based) is row i + 2. Tables built from in-memory data (tableFromColumns,
+// tableFromRows) use the same numbering, so every message reads the same
+// whichever way the data came in.
 
 import { parse } from "csv-parse/sync";
 import { InputError } from "../errors.js";
@@ -12,14 +17,27 @@ export interface Table {
   rows: string[][];
 }
 
+/** The spreadsheet row number (header = row 1) of 0-based data row i. */
+export function spreadsheetRow(i: number): number {
+  return i + 2;
+}
+
+const isBlankRecord = (r: string[]) => r.every((c) => c === "");
+
 export function parseCsv(text: string, source: string): Table {
   let records: string[][];
   try {
-    records = parse(text, { bom: true, skip_empty_lines: true, trim: true }) as string[][];
+    // Empty lines are kept (as records of empty cells) so that record i is
+    // spreadsheet row i + 1 even after a blank line; they are dealt with below.
+    records = parse(text, { bom: true, trim: true, relax_column_count: true }) as string[][];
   } catch (e) {
     const err = e as { message?: string; lines?: number };
     throw new InputError(`${source}: not valid CSV${err.lines ? ` near line ${err.lines}` : ""}: ${err.message ?? e}`);
   }
+  // Blank lines at the end of a file are formatting, not data.
+  let end = records.length;
+  while (end > 0 && isBlankRecord(records[end - 1])) end--;
+  records = records.slice(0, end);
   if (records.length === 0) throw new InputError(`${source}: the file is empty (expected a header row)`);
   const columns = records[0];
   const seen = new Set<string>();
@@ -28,29 +46,93 @@ export function parseCsv(text: string, source: string): Table {
     if (seen.has(c)) throw new InputError(`${source}: column "${c}" appears twice in the header`);
     seen.add(c);
   }
-  return { source, columns, rows: records.slice(1) };
+  const rows = records.slice(1);
+  for (const [i, r] of rows.entries()) {
+    const row = spreadsheetRow(i);
+    if (isBlankRecord(r)) {
+      throw new InputError(`${source}: row ${row} is empty (remove it, or fill it in; rows are never skipped)`);
+    }
+    if (r.length < columns.length) {
+      throw new InputError(`${source}: row ${row} has ${r.length} cells but the header has ${columns.length} columns`);
+    }
+    if (r.length > columns.length) {
+      // Trailing empty cells (a spreadsheet's stray separators) lose nothing.
+      if (r.slice(columns.length).some((c) => c !== "")) {
+        throw new InputError(
+          `${source}: row ${row} has ${r.length} cells but the header has ${columns.length} columns (cell ${columns.length + 1} is "${r[columns.length]}")`,
+        );
+      }
+      rows[i] = r.slice(0, columns.length);
+    }
+  }
+  return { source, columns, rows };
 }
 
-/** Builds a table from plain objects (one per row) or columns (name -> values). */
+/** Text of one in-memory cell: null and undefined are empty cells; everything else is kept as written. */
+function cellText(v: unknown): string {
+  if (v === undefined || v === null) return "";
+  return typeof v === "string" ? v.trim() : String(v);
+}
+
+/** Builds a table from columns (name -> values), all of the same length. */
 export function tableFromColumns(columns: Record<string, ArrayLike<number | string>>, source = "data"): Table {
+  if (columns === null || typeof columns !== "object") throw new InputError(`${source}: expected an object of columns (name -> values)`);
   const names = Object.keys(columns);
   if (names.length === 0) throw new InputError(`${source}: no columns given`);
+  for (const name of names) {
+    const col = columns[name] as unknown;
+    if (col === null || typeof col !== "object" || typeof (col as ArrayLike<unknown>).length !== "number") {
+      throw new InputError(`${source}: column "${name}" is not an array of values`);
+    }
+  }
   const n = columns[names[0]].length;
   for (const name of names) {
     if (columns[name].length !== n) {
       throw new InputError(`${source}: column "${name}" has ${columns[name].length} values, "${names[0]}" has ${n}`);
     }
   }
-  const rows = Array.from({ length: n }, (_, i) => names.map((name) => String(columns[name][i])));
+  const rows = Array.from({ length: n }, (_, i) => names.map((name) => cellText(columns[name][i])));
   return { source, columns: names, rows };
+}
+
+/**
+ * Builds a table from plain objects, one per row. The columns are the keys
+ * in order of first appearance; a key missing from a row is an empty cell
+ * there (and an error if that column is used).
+ */
+export function tableFromRows(rows: ArrayLike<Record<string, number | string>>, source = "data"): Table {
+  if (rows === null || typeof rows !== "object" || typeof rows.length !== "number") {
+    throw new InputError(`${source}: expected an array of rows (objects of column -> value)`);
+  }
+  if (rows.length === 0) throw new InputError(`${source}: no rows given`);
+  const columns: string[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as unknown;
+    if (r === null || typeof r !== "object" || Array.isArray(r)) {
+      throw new InputError(`${source}: row ${spreadsheetRow(i)} is not an object of column -> value`);
+    }
+    for (const k of Object.keys(r)) {
+      if (!seen.has(k)) {
+        seen.add(k);
+        columns.push(k);
+      }
+    }
+  }
+  const out = Array.from({ length: rows.length }, (_, i) => columns.map((c) => cellText(rows[i][c])));
+  return { source, columns, rows: out };
 }
 
 export function columnIndex(table: Table, name: string): number {
   const i = table.columns.indexOf(name);
   if (i < 0) {
-    throw new InputError(
-      `${table.source}: missing column "${name}"; the columns are: ${table.columns.join(", ")}`,
-    );
+    let hint = "";
+    if (table.columns.length === 1) {
+      const only = table.columns[0];
+      if (only.includes(";")) hint = ` (the file seems to be separated by ";"; save it with commas)`;
+      else if (only.includes("\t")) hint = ` (the file seems to be separated by tabs; save it with commas)`;
+    }
+    throw new InputError(`${table.source}: missing column "${name}"; the columns are: ${table.columns.join(", ")}${hint}`);
   }
   return i;
 }
@@ -62,22 +144,39 @@ export interface NumericColumnOptions {
   role?: string;
 }
 
+// Plain decimal numbers only: no hex, binary or octal literals, no thousands
+// separators, no units. Number() alone would quietly accept "0x1A" or " ".
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const INFINITE = /^[+-]?(?:inf|infinity)$/i;
+const MISSING = /^(?:nan|na|n\/a|null|none|nil|-|\?)$/i;
+
+function notANumberHint(raw: string): string {
+  if (MISSING.test(raw)) return " (a missing value; fill it in, rows are never dropped)";
+  if (/^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/.test(raw)) return " (remove the thousands separators)";
+  if (/^[+-]?\d+,\d+$/.test(raw)) return ' (use "." as the decimal point)';
+  if (/^[+-]?[$€£¥]/.test(raw) || /[$€£¥%]$/.test(raw)) return " (remove the currency or percent sign)";
+  return "";
+}
+
+/** Parses one cell as a finite number, or throws naming the place given. */
+export function parseNumberCell(raw: string | undefined, where: string, nonNegative = false): number {
+  if (raw === undefined || raw.trim() === "") throw new InputError(`${where}: empty cell`);
+  const text = raw.trim();
+  if (INFINITE.test(text)) throw new InputError(`${where}: ${raw} is not finite`);
+  if (!DECIMAL.test(text)) throw new InputError(`${where}: "${raw}" is not a number${notANumberHint(text)}`);
+  const v = Number(text);
+  if (!Number.isFinite(v)) throw new InputError(`${where}: ${raw} is not finite`);
+  if (nonNegative && v < 0) throw new InputError(`${where}: negative value ${raw} (spend cannot be negative)`);
+  return v;
+}
+
 /** Parses one column as finite numbers; rows are reported 1-based as in a spreadsheet (header = row 1). */
 export function numericColumn(table: Table, name: string, options: NumericColumnOptions = {}): Float64Array {
   const j = columnIndex(table, name);
   const out = new Float64Array(table.rows.length);
   const what = options.role ? `${options.role} column "${name}"` : `column "${name}"`;
   for (let i = 0; i < table.rows.length; i++) {
-    const raw = table.rows[i][j];
-    const where = `${table.source}: ${what}, row ${i + 2}`;
-    if (raw === undefined || raw === "") throw new InputError(`${where}: empty cell`);
-    const v = Number(raw);
-    if (Number.isNaN(v) || /^\s*$/.test(raw)) {
-      throw new InputError(`${where}: "${raw}" is not a number`);
-    }
-    if (!Number.isFinite(v)) throw new InputError(`${where}: ${raw} is not finite`);
-    if (options.nonNegative && v < 0) throw new InputError(`${where}: negative value ${raw} (spend cannot be negative)`);
-    out[i] = v;
+    out[i] = parseNumberCell(table.rows[i][j], `${table.source}: ${what}, row ${spreadsheetRow(i)}`, options.nonNegative);
   }
   return out;
 }

@@ -152,6 +152,8 @@ export function simulateDataset(o: SimulationOptions): Simulation {
       media: spend,
       extra: extraRaw,
       dates: Array.from({ length: T }, (_, t) => isoWeek(t)),
+      frequency: "weekly",
+      warnings: [],
     },
     costs,
     structure,

@@ -1,0 +1,567 @@
+// Checks a dataset before fitting, as LightweightMMM users do: correlations
+// between channels, controls and the target; variance inflation factors;
+// each channel's share of spend; constant, sparse and outlying columns.
+// Everything is computed on the training rows (the first trainRows rows).
+// Nothing here throws on awkward data: problems become warnings.
+
+import { InputError } from "../errors.js";
+import type { MediaDataset } from "../model/dataset.js";
+
+export type ColumnRole = "target" | "media" | "extra";
+export type DataQualityWarningKind = "correlation" | "vif" | "sparse" | "outlier" | "constant" | "spend-share";
+
+export interface DataQualityWarning {
+  /** The column the warning is about (the first of a pair for correlations). */
+  column: string;
+  kind: DataQualityWarningKind;
+  message: string;
+  /** Every column involved (two for a correlation). */
+  columns: string[];
+}
+
+export interface Outlier {
+  /** 0-based dataset row. */
+  index: number;
+  /** Spreadsheet row in the source (header = row 1). */
+  row: number;
+  date?: string;
+  value: number;
+  /** (value - median) / robust sd. */
+  robustZ: number;
+}
+
+export interface ColumnQuality {
+  column: string;
+  role: ColumnRole;
+  mean: number;
+  /** Sample standard deviation (n - 1). */
+  sd: number;
+  min: number;
+  max: number;
+  median: number;
+  /** 1.4826 * median absolute deviation of the values judged for outliers. */
+  robustSd: number;
+  zeros: number;
+  zeroShare: number;
+  constant: boolean;
+  sparse: boolean;
+  /** At most MAX_OUTLIERS_LISTED, the most extreme, in row order. */
+  outliers: Outlier[];
+  /** All outliers found (outliers may list fewer). */
+  outlierCount: number;
+}
+
+export interface VifEntry {
+  column: string;
+  role: "media" | "extra";
+  /** 1 / (1 - R²); Infinity when the column is a linear combination of the others and the intercept. */
+  vif: number;
+  /** R² of the column regressed on the other media and extra columns plus an intercept. */
+  rSquared: number;
+}
+
+export interface SpendShare {
+  channel: string;
+  spend: number;
+  share: number;
+}
+
+export interface CorrelationMatrix {
+  /** Media channels, then extra features, then the target. */
+  labels: string[];
+  roles: ColumnRole[];
+  /** Pearson correlations; NaN where a column is constant. */
+  matrix: number[][];
+}
+
+export interface DataQualityReport {
+  source?: string;
+  /** Rows analysed (the training rows). */
+  rows: number;
+  /** Rows in the dataset. */
+  totalRows: number;
+  targetName: string;
+  /** The target, then media channels, then extra features. */
+  columns: ColumnQuality[];
+  correlations: CorrelationMatrix;
+  vif: VifEntry[];
+  spendShares: SpendShare[];
+  warnings: DataQualityWarning[];
+  /** The dataset's own warnings (rows sorted, missing periods). */
+  datasetWarnings: string[];
+}
+
+/** |r| above which two media or extra columns are reported. */
+export const CORRELATION_WARNING = 0.8;
+/** VIF above which a column is reported. */
+export const VIF_WARNING = 10;
+/** Share of zero rows above which a column is reported as sparse. */
+export const SPARSE_SHARE = 0.5;
+/** Robust standard deviations from the median beyond which a value is an outlier. */
+export const OUTLIER_ROBUST_SDS = 4;
+/** Spend share below which a channel is reported. */
+export const MIN_SPEND_SHARE = 0.01;
+export const MAX_OUTLIERS_LISTED = 5;
+
+/** 1 - R² below this is taken as exact collinearity (rounding is far smaller with standardized columns). */
+const COLLINEAR_TOL = 1e-10;
+
+// ---------------------------------------------------------------------------
+// Small numerics
+
+function mean(x: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i];
+  return s / x.length;
+}
+
+function median(sorted: number[]): number {
+  const n = sorted.length;
+  const h = n >> 1;
+  return n % 2 ? sorted[h] : (sorted[h - 1] + sorted[h]) / 2;
+}
+
+/** Pearson correlation (two-pass); NaN when either series is constant. */
+export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  const n = x.length;
+  const mx = mean(x);
+  const my = mean(y);
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = x[i] - mx;
+    const dy = y[i] - my;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
+  if (sxx === 0 || syy === 0) return NaN;
+  const r = sxy / Math.sqrt(sxx * syy);
+  return Math.max(-1, Math.min(1, r));
+}
+
+/**
+ * Solves A x = b for a symmetric positive semi-definite A (row-major p x p)
+ * by a Cholesky factorisation that drops a column whose pivot falls to
+ * rounding level relative to its diagonal, i.e. a column that is a linear
+ * combination of the ones before it; its coefficient is 0, which leaves the
+ * fitted values of a least-squares problem unchanged.
+ */
+export function solveSemiDefinite(A: Float64Array, b: Float64Array, p: number, tol = 1e-10): { x: Float64Array; dropped: number[] } {
+  const L = new Float64Array(p * p);
+  const dropped: number[] = [];
+  const keep = new Array<boolean>(p).fill(true);
+  for (let j = 0; j < p; j++) {
+    let d = A[j * p + j];
+    for (let k = 0; k < j; k++) d -= L[j * p + k] * L[j * p + k];
+    if (!(d > tol * A[j * p + j]) || A[j * p + j] <= 0) {
+      keep[j] = false;
+      dropped.push(j);
+      continue;
+    }
+    const ljj = Math.sqrt(d);
+    L[j * p + j] = ljj;
+    for (let i = j + 1; i < p; i++) {
+      let s = A[i * p + j];
+      for (let k = 0; k < j; k++) s -= L[i * p + k] * L[j * p + k];
+      L[i * p + j] = s / ljj;
+    }
+  }
+  const z = new Float64Array(p);
+  for (let i = 0; i < p; i++) {
+    if (!keep[i]) continue;
+    let s = b[i];
+    for (let k = 0; k < i; k++) s -= L[i * p + k] * z[k];
+    z[i] = s / L[i * p + i];
+  }
+  const x = new Float64Array(p);
+  for (let i = p - 1; i >= 0; i--) {
+    if (!keep[i]) continue;
+    let s = z[i];
+    for (let k = i + 1; k < p; k++) s -= L[k * p + i] * x[k];
+    x[i] = s / L[i * p + i];
+  }
+  return { x, dropped };
+}
+
+/**
+ * R² of y regressed on the given columns plus an intercept, by the normal
+ * equations. Columns and y are standardised first (which changes neither the
+ * fit nor R²) so the normal equations are well conditioned.
+ */
+export function rSquared(y: ArrayLike<number>, columns: ArrayLike<number>[]): number {
+  const n = y.length;
+  const std = (v: ArrayLike<number>) => {
+    const m = mean(v);
+    let ss = 0;
+    for (let i = 0; i < n; i++) ss += (v[i] - m) ** 2;
+    const s = Math.sqrt(ss / Math.max(1, n - 1));
+    return Float64Array.from({ length: n }, (_, i) => (s > 0 ? (v[i] - m) / s : 0));
+  };
+  const ys = std(y);
+  let sst = 0;
+  for (let i = 0; i < n; i++) sst += ys[i] * ys[i];
+  if (sst === 0) return 1; // a constant y is explained by the intercept alone
+  const X = [new Float64Array(n).fill(1), ...columns.map(std)];
+  const p = X.length;
+  const A = new Float64Array(p * p);
+  const b = new Float64Array(p);
+  for (let a = 0; a < p; a++) {
+    for (let c = a; c < p; c++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += X[a][i] * X[c][i];
+      A[a * p + c] = s;
+      A[c * p + a] = s;
+    }
+    let s = 0;
+    for (let i = 0; i < n; i++) s += X[a][i] * ys[i];
+    b[a] = s;
+  }
+  const { x } = solveSemiDefinite(A, b, p);
+  let sse = 0;
+  for (let i = 0; i < n; i++) {
+    let fit = 0;
+    for (let a = 0; a < p; a++) fit += x[a] * X[a][i];
+    sse += (ys[i] - fit) ** 2;
+  }
+  return Math.min(1, Math.max(0, 1 - sse / sst));
+}
+
+/** VIF from R², with exact collinearity (to rounding) as Infinity. */
+function vifFromR2(r2: number): number {
+  return 1 - r2 < COLLINEAR_TOL ? Infinity : 1 / (1 - r2);
+}
+
+// ---------------------------------------------------------------------------
+// The report
+
+function columnOf(data: Float64Array, stride: number, j: number, n: number): Float64Array {
+  return Float64Array.from({ length: n }, (_, t) => data[t * stride + j]);
+}
+
+function fmt(x: number): string {
+  if (Number.isNaN(x)) return "n/a";
+  if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
+  const a = Math.abs(x);
+  if (a === 0) return "0";
+  if (a >= 1e9 || a < 1e-3) return x.toExponential(2);
+  if (a >= 1000) {
+    const s = Math.round(a).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    return (x < 0 ? "-" : "") + s;
+  }
+  if (a >= 100) return x.toFixed(1);
+  if (a >= 1) return x.toFixed(2);
+  return x.toPrecision(3);
+}
+
+function pct(x: number): string {
+  if (!Number.isFinite(x)) return "n/a";
+  if (x === 0) return "0%";
+  return `${(100 * x).toFixed(x < 0.1 ? 2 : 1)}%`;
+}
+
+interface OutlierScan {
+  median: number;
+  robustSd: number;
+  all: Outlier[];
+}
+
+/**
+ * Values more than OUTLIER_ROBUST_SDS robust sds (1.4826 * MAD) from the
+ * median. Media zeros (dark periods) are not judged and do not enter the
+ * median: flighting is normal, and sparsity is reported separately. When the
+ * MAD is 0 (over half the values equal) the mean absolute deviation from the
+ * median, times 1.2533, stands in; a two-valued column (an indicator) is not
+ * scanned.
+ */
+function scanOutliers(x: Float64Array, role: ColumnRole, d: MediaDataset): OutlierScan {
+  const idx: number[] = [];
+  for (let t = 0; t < x.length; t++) if (!(role === "media" && x[t] === 0)) idx.push(t);
+  const vals = idx.map((t) => x[t]);
+  if (vals.length === 0) return { median: 0, robustSd: 0, all: [] };
+  const sorted = [...vals].sort((a, b) => a - b);
+  const med = median(sorted);
+  const absDev = vals.map((v) => Math.abs(v - med)).sort((a, b) => a - b);
+  let rsd = 1.4826 * median(absDev);
+  if (rsd === 0) rsd = 1.2533 * mean(absDev);
+  const distinct = new Set(vals).size;
+  if (rsd === 0 || distinct <= 2) return { median: med, robustSd: rsd, all: [] };
+  const all: Outlier[] = [];
+  for (const t of idx) {
+    const z = (x[t] - med) / rsd;
+    if (Math.abs(z) > OUTLIER_ROBUST_SDS) {
+      const o: Outlier = { index: t, row: d.sourceRows?.[t] ?? t + 2, value: x[t], robustZ: z };
+      if (d.dates) o.date = d.dates[t];
+      all.push(o);
+    }
+  }
+  return { median: med, robustSd: rsd, all };
+}
+
+export function checkDataQuality(dataset: MediaDataset, trainRows: number = dataset.T): DataQualityReport {
+  const d = dataset;
+  const n = trainRows;
+  if (!Number.isInteger(n) || n < 2 || n > d.T) {
+    throw new InputError(`data quality check: trainRows must be a whole number from 2 to ${d.T}, got ${n}`);
+  }
+  const C = d.channelNames.length;
+  const F = d.extraNames.length;
+  const warnings: DataQualityWarning[] = [];
+  const warn = (kind: DataQualityWarningKind, columns: string[], message: string) =>
+    warnings.push({ column: columns[0], kind, message, columns });
+
+  const series: { name: string; role: ColumnRole; x: Float64Array }[] = [
+    { name: d.targetName, role: "target", x: d.target.slice(0, n) },
+    ...d.channelNames.map((name, c) => ({ name, role: "media" as const, x: columnOf(d.media, C, c, n) })),
+    ...d.extraNames.map((name, f) => ({ name, role: "extra" as const, x: columnOf(d.extra, F, f, n) })),
+  ];
+
+  // Per column.
+  const columns: ColumnQuality[] = series.map(({ name, role, x }) => {
+    const m = mean(x);
+    let ss = 0;
+    let min = Infinity;
+    let max = -Infinity;
+    let zeros = 0;
+    for (let t = 0; t < n; t++) {
+      ss += (x[t] - m) ** 2;
+      min = Math.min(min, x[t]);
+      max = Math.max(max, x[t]);
+      if (x[t] === 0) zeros++;
+    }
+    const constant = min === max;
+    const twoValued = new Set(x).size <= 2;
+    const zeroShare = zeros / n;
+    // Indicator extras (two values) are sparse by design.
+    const sparse = !constant && zeroShare > SPARSE_SHARE && !(role === "extra" && twoValued);
+    const scan = constant ? { median: min, robustSd: 0, all: [] } : scanOutliers(x, role, d);
+    const listed = [...scan.all]
+      .sort((a, b) => Math.abs(b.robustZ) - Math.abs(a.robustZ))
+      .slice(0, MAX_OUTLIERS_LISTED)
+      .sort((a, b) => a.index - b.index);
+    return {
+      column: name,
+      role,
+      mean: m,
+      sd: Math.sqrt(ss / (n - 1)),
+      min,
+      max,
+      median: scan.median,
+      robustSd: scan.robustSd,
+      zeros,
+      zeroShare,
+      constant,
+      sparse,
+      outliers: listed,
+      outlierCount: scan.all.length,
+    };
+  });
+  for (const q of columns) {
+    if (q.constant) {
+      const why = q.role === "target" ? "there is nothing to model" : "it is collinear with the intercept and cannot be told apart from the baseline";
+      warn("constant", [q.column], `${q.role} column "${q.column}" is constant (every row is ${q.min}): ${why}`);
+    }
+    if (q.sparse) {
+      warn(
+        "sparse",
+        [q.column],
+        `${q.role} column "${q.column}" is 0 in ${q.zeros} of ${n} rows (${pct(q.zeroShare)}): its effect rests on few periods`,
+      );
+    }
+    if (q.outlierCount > 0) {
+      const where = q.outliers
+        .map((o) => `row ${o.row}${o.date ? ` (${o.date})` : ""} = ${fmt(o.value)}`)
+        .join(", ");
+      const more = q.outlierCount > q.outliers.length ? `, and ${q.outlierCount - q.outliers.length} more` : "";
+      warn(
+        "outlier",
+        [q.column],
+        `${q.role} column "${q.column}" has ${q.outlierCount} value${q.outlierCount > 1 ? "s" : ""} more than ${OUTLIER_ROBUST_SDS} robust sds ` +
+          `from its median ${fmt(q.median)}${q.role === "media" ? " (non-zero spend)" : ""}: ${where}${more}`,
+      );
+    }
+  }
+
+  // Correlations: media, extras, target.
+  const ordered = [...series.slice(1), series[0]];
+  const K = ordered.length;
+  // ordered[a] is columns[(a + 1) % K].
+  const isConstant = (a: number) => columns[(a + 1) % K].constant;
+  const matrix: number[][] = Array.from({ length: K }, () => new Array<number>(K).fill(NaN));
+  for (let a = 0; a < K; a++) {
+    for (let b = a; b < K; b++) {
+      const r = a === b ? (isConstant(a) ? NaN : 1) : pearson(ordered[a].x, ordered[b].x);
+      matrix[a][b] = r;
+      matrix[b][a] = r;
+    }
+  }
+  const R = C + F; // regressors: the first R of ordered
+  for (let a = 0; a < R; a++) {
+    for (let b = a + 1; b < R; b++) {
+      const r = matrix[a][b];
+      if (Math.abs(r) > CORRELATION_WARNING) {
+        warn(
+          "correlation",
+          [ordered[a].name, ordered[b].name],
+          `"${ordered[a].name}" and "${ordered[b].name}" are strongly correlated (r = ${r.toFixed(3)}): the model can hardly tell their effects apart`,
+        );
+      }
+    }
+  }
+
+  // Variance inflation factors of the media and extra columns.
+  const vif: VifEntry[] = [];
+  for (let j = 0; j < R; j++) {
+    const others = ordered.slice(0, R).filter((_, k) => k !== j).map((s) => s.x);
+    const r2 = rSquared(ordered[j].x, others);
+    const v = vifFromR2(r2);
+    const role = ordered[j].role as "media" | "extra";
+    vif.push({ column: ordered[j].name, role, vif: v, rSquared: r2 });
+    if (isConstant(j)) continue; // reported as constant already
+    if (v === Infinity) {
+      warn(
+        "vif",
+        [ordered[j].name],
+        `${role} column "${ordered[j].name}" is a linear combination of the other media and extra columns (perfectly collinear, VIF is infinite): ` +
+          `its effect cannot be identified; remove or merge columns`,
+      );
+    } else if (v > VIF_WARNING) {
+      warn(
+        "vif",
+        [ordered[j].name],
+        `${role} column "${ordered[j].name}" has a variance inflation factor of ${fmt(v)} (> ${VIF_WARNING}; R² = ${r2.toFixed(3)} on the other columns): its coefficient will be poorly determined`,
+      );
+    }
+  }
+
+  // Spend shares.
+  const spend = Array.from({ length: C }, (_, c) => {
+    let s = 0;
+    for (let t = 0; t < n; t++) s += d.media[t * C + c];
+    return s;
+  });
+  const total = spend.reduce((a, b) => a + b, 0);
+  const spendShares = d.channelNames.map((channel, c) => ({ channel, spend: spend[c], share: total > 0 ? spend[c] / total : NaN }));
+  for (const s of spendShares) {
+    if (s.share < MIN_SPEND_SHARE) {
+      warn(
+        "spend-share",
+        [s.channel],
+        `media channel "${s.channel}" has ${pct(s.share)} of total spend (< ${pct(MIN_SPEND_SHARE)}): its effect will be hard to estimate and its prior will dominate`,
+      );
+    }
+  }
+
+  const report: DataQualityReport = {
+    rows: n,
+    totalRows: d.T,
+    targetName: d.targetName,
+    columns,
+    correlations: { labels: ordered.map((s) => s.name), roles: ordered.map((s) => s.role), matrix },
+    vif,
+    spendShares,
+    warnings,
+    datasetWarnings: [...(d.warnings ?? [])],
+  };
+  if (d.source !== undefined) report.source = d.source;
+  return report;
+}
+
+// ---------------------------------------------------------------------------
+// Plain-text rendering
+
+/** Aligns rows of cells; align[k] is "l" or "r" for column k. */
+function table(header: string[], rows: string[][], align: ("l" | "r")[]): string[] {
+  const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, k) => (align[k] === "r" ? c.padStart(widths[k]) : c.padEnd(widths[k])))
+      .join("  ")
+      .trimEnd();
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)];
+}
+
+export function formatDataQualityReport(report: DataQualityReport): string {
+  const out: string[] = [];
+  const rowsNote = report.rows === report.totalRows ? `${report.rows} rows` : `${report.rows} training rows of ${report.totalRows}`;
+  out.push(`Data quality${report.source ? ` of ${report.source}` : ""}: ${rowsNote}, target "${report.targetName}"`);
+  out.push("");
+
+  out.push("Columns");
+  out.push(
+    ...table(
+      ["column", "role", "mean", "sd", "min", "median", "max", "zeros", "outliers"],
+      report.columns.map((q) => [
+        q.column,
+        q.role,
+        fmt(q.mean),
+        fmt(q.sd),
+        fmt(q.min),
+        fmt(q.median),
+        fmt(q.max),
+        pct(q.zeroShare),
+        String(q.outlierCount),
+      ]),
+      ["l", "l", "r", "r", "r", "r", "r", "r", "r"],
+    ),
+  );
+  out.push("");
+
+  out.push("Spend share");
+  out.push(
+    ...table(
+      ["channel", "spend", "share"],
+      report.spendShares.map((s) => [s.channel, fmt(s.spend), pct(s.share)]),
+      ["l", "r", "r"],
+    ),
+  );
+  out.push("");
+
+  out.push("Correlations (Pearson)");
+  const { labels, matrix } = report.correlations;
+  out.push(
+    ...table(
+      ["", ...labels],
+      labels.map((l, a) => [l, ...matrix[a].map((r) => (Number.isNaN(r) ? "n/a" : r.toFixed(2).replace(/^-(0\.0+)$/, "$1")))]),
+      ["l", ...labels.map(() => "r" as const)],
+    ),
+  );
+  out.push("");
+
+  out.push("Variance inflation factors");
+  out.push(
+    ...table(
+      ["column", "role", "R²", "VIF"],
+      report.vif.map((v) => [v.column, v.role, v.rSquared.toFixed(3), fmt(v.vif)]),
+      ["l", "l", "r", "r"],
+    ),
+  );
+  out.push("");
+
+  const outlierCols = report.columns.filter((q) => q.outlierCount > 0);
+  if (outlierCols.length > 0) {
+    out.push(`Outliers (more than ${OUTLIER_ROBUST_SDS} robust sds from the median; up to ${MAX_OUTLIERS_LISTED} per column)`);
+    const hasDates = outlierCols.some((q) => q.outliers.some((o) => o.date !== undefined));
+    out.push(
+      ...table(
+        ["column", "row", ...(hasDates ? ["date"] : []), "value", "robust z"],
+        outlierCols.flatMap((q) =>
+          q.outliers.map((o) => [q.column, String(o.row), ...(hasDates ? [o.date ?? ""] : []), fmt(o.value), o.robustZ.toFixed(1)]),
+        ),
+        ["l", "r", ...(hasDates ? ["l" as const] : []), "r", "r"],
+      ),
+    );
+    out.push("");
+  }
+
+  const total = report.warnings.length + report.datasetWarnings.length;
+  if (total === 0) {
+    out.push("No warnings.");
+  } else {
+    out.push(`Warnings (${total})`);
+    for (const w of report.datasetWarnings) out.push(`- [data] ${w}`);
+    for (const w of report.warnings) out.push(`- [${w.kind}] ${w.message}`);
+  }
+  return out.join("\n") + "\n";
+}

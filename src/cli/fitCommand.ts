@@ -1,0 +1,106 @@
+import type { Command } from "commander";
+import { fitMMM } from "../api/fitMMM.js";
+import { checkDataQuality } from "../analysis/dataQuality.js";
+import { splitRows } from "../model/dataset.js";
+import { InputError } from "../errors.js";
+import { writeFitOutputs } from "../io/fitOutputs.js";
+import type { InitStrategy } from "../model/config.js";
+import type { AdaptationKind } from "../sampler/index.js";
+import { EXAMPLE, examplePath } from "./example.js";
+import { addDataOptions, addModelOptions, readDataset, readModelOptions, type RawModelOptions } from "./modelOptions.js";
+import { parseInteger, parseNumber } from "./options.js";
+import { progressDisplay } from "./progress.js";
+import { formatSummaryTable } from "./tables.js";
+
+interface FitCliOptions extends RawModelOptions {
+  example?: boolean;
+  testRows?: string;
+  testFrom?: string;
+  chains: string;
+  warmup: string;
+  samples: string;
+  seed: string;
+  targetAccept: string;
+  maxTreeDepth: string;
+  init: string;
+  adaptation: string;
+  threads?: string;
+  out?: string;
+}
+
+export function registerFit(program: Command): void {
+  const cmd = program
+    .command("fit")
+    .description("fit the Bayesian media mix model to a CSV file and write the fitted model, summary, diagnostics, metrics, contributions and ROI")
+    .argument("[data]", "CSV file with a header row")
+    .option("--example", "fit the bundled example (simulated weekly sales of five channels)");
+  addDataOptions(cmd, { withDate: true });
+  // The example brings its own columns.
+  for (const o of cmd.options) if (o.long === "--target" || o.long === "--media") o.mandatory = false;
+  addModelOptions(cmd);
+  cmd
+    .option("--test-rows <n>", "hold out the last N rows as a test set")
+    .option("--test-from <date>", "hold out the rows from this date on as a test set")
+    .option("--chains <n>", "number of chains", "4")
+    .option("--warmup <n>", "warm-up iterations per chain", "1000")
+    .option("--samples <n>", "draws per chain after warm-up", "1000")
+    .option("--seed <n>", "random seed", "1")
+    .option("--target-accept <p>", "target acceptance statistic of step-size adaptation", "0.85")
+    .option("--max-tree-depth <n>", "maximum NUTS tree depth", "10")
+    .option("--init <how>", "jitter (prior medians + small jitter), median, or random (Stan's uniform(-2, 2))", "jitter")
+    .option("--adaptation <kind>", "warm-up metric: stan-diag, nutpie-diag or dense", "stan-diag")
+    .option("--threads <n>", "worker threads (default: min(chains, cores)); 0 runs in the main thread")
+    .option("--out <dir>", "output folder (required)")
+    .action(async (data: string | undefined, o: FitCliOptions) => {
+      if (o.example) {
+        if (data) throw new InputError("give a data file or --example, not both");
+        data = examplePath();
+        o.target ??= EXAMPLE.target;
+        o.media ??= EXAMPLE.media.join(",");
+        o.extra ??= EXAMPLE.extra.join(",");
+        o.date ??= EXAMPLE.date;
+      }
+      if (!data) throw new InputError("missing data file (or use --example)");
+      if (!o.target) throw new InputError("missing --target <column>");
+      if (!o.media) throw new InputError("missing --media <columns>");
+      if (!o.out) throw new InputError("missing --out <dir>: the folder to write the fitted model and its outputs to");
+      const dataset = readDataset(data, o);
+      const model = readModelOptions(o, dataset.channelNames);
+      const split = splitRows(dataset, {
+        testRows: o.testRows === undefined ? undefined : parseInteger(o.testRows, "--test-rows", 0),
+        testFrom: o.testFrom,
+      });
+      const quality = checkDataQuality(dataset, split.trainRows);
+      const chains = parseInteger(o.chains, "--chains", 1);
+      const sampler = {
+        chains,
+        warmup: parseInteger(o.warmup, "--warmup", 0),
+        samples: parseInteger(o.samples, "--samples", 1),
+        seed: parseInteger(o.seed, "--seed", 0),
+        targetAccept: parseNumber(o.targetAccept, "--target-accept", (v) => v > 0 && v < 1, "a number strictly between 0 and 1"),
+        maxTreeDepth: parseInteger(o.maxTreeDepth, "--max-tree-depth", 1),
+        init: o.init as InitStrategy,
+        adaptation: o.adaptation as AdaptationKind,
+        threads: o.threads === undefined ? undefined : parseInteger(o.threads, "--threads", 0),
+      };
+      for (const w of dataset.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
+      for (const w of quality.warnings) process.stderr.write(`data check: ${w.message}\n`);
+      const progress = progressDisplay(chains);
+      let fit;
+      try {
+        fit = await fitMMM(dataset, { ...model, sampler }, { trainRows: split.trainRows, onProgress: (p) => progress.update(p) });
+      } finally {
+        progress.stop();
+      }
+      const files = writeFitOutputs(fit, o.out);
+      const d = fit.diagnostics();
+      process.stdout.write(formatSummaryTable(fit.summary()) + "\n");
+      process.stdout.write(
+        `\n${d.chains} chains x ${d.draws} draws in ${d.wall_seconds.toFixed(1)} s (warm-up ${d.warmup_seconds.toFixed(1)} s), ` +
+          `${d.gradient_evaluations.total} gradient evaluations, min bulk-ESS ${d.min_ess_bulk.toFixed(0)} ` +
+          `(${d.min_ess_bulk_per_second.toFixed(1)}/s), max R-hat ${d.max_r_hat.toFixed(3)}, divergences ${d.divergences}\n`,
+      );
+      for (const w of d.warnings) process.stderr.write(`warning: ${w}\n`);
+      process.stdout.write(`wrote ${files.map((f) => `${o.out}/${f}`).join(", ")}\n`);
+    });
+}

@@ -1,0 +1,104 @@
+// Options shared by the commands that build a model from a CSV file.
+
+import type { Command } from "commander";
+import { InputError } from "../errors.js";
+import { parseCsv } from "../io/csv.js";
+import { datasetFromTable, type MediaDataset } from "../model/dataset.js";
+import { parsePriorFile } from "../model/priorFile.js";
+import type { Prior } from "../model/priors.js";
+import { MODEL_NAMES, type ModelName } from "../model/structure.js";
+import { parseInteger, parseList, parseNumber, parseNumberList, readJsonFile, readTextFile } from "./options.js";
+
+export interface RawModelOptions {
+  target: string;
+  media: string;
+  extra?: string;
+  date?: string;
+  costs?: string;
+  costsFile?: string;
+  mediaPriorScale: string;
+  model: string;
+  degreesSeasonality: string;
+  frequency?: string;
+  weekdaySeasonality?: boolean;
+  priors?: string;
+}
+
+export interface ModelOptions {
+  model: ModelName;
+  costs?: number[];
+  mediaPriorScale: number;
+  degreesSeasonality: number;
+  seasonalityFrequency?: number;
+  weekdaySeasonality: boolean;
+  customPriors?: Record<string, Prior | Prior[]>;
+}
+
+export function addDataOptions(cmd: Command, { withDate }: { withDate: boolean }): Command {
+  cmd
+    .requiredOption("--target <column>", "target (KPI) column")
+    .requiredOption("--media <columns>", "comma-separated media spend columns")
+    .option("--extra <columns>", "comma-separated extra feature (control) columns");
+  if (withDate) cmd.option("--date <column>", "date column (ISO dates); rows are ordered by it and gaps reported");
+  return cmd;
+}
+
+export function addModelOptions(cmd: Command): Command {
+  return cmd
+    .option("--costs <numbers>", "total cost per channel, comma-separated (default: spend summed over the training rows)")
+    .option("--costs-file <file>", "JSON file with the costs: an array, or an object keyed by channel")
+    .option("--media-prior-scale <s>", "scale of the media coefficient prior (MODEL.md)", "0.15")
+    .option("--model <name>", `one of ${MODEL_NAMES.join(", ")}`, "hill_adstock")
+    .option("--degrees-seasonality <n>", "Fourier degrees of seasonality", "2")
+    .option("--frequency <n>", "periods per seasonal cycle (default 52, or 365 with --weekday-seasonality)")
+    .option("--weekday-seasonality", "add a day-of-week effect (daily data)")
+    .option("--priors <file>", "JSON file of custom priors keyed by parameter name");
+}
+
+export function readDataset(path: string, o: RawModelOptions, minRows?: number): MediaDataset {
+  const table = parseCsv(readTextFile(path, "data file"), path);
+  return datasetFromTable(
+    table,
+    {
+      target: o.target,
+      media: parseList(o.media, "--media"),
+      extra: o.extra ? parseList(o.extra, "--extra") : [],
+      date: o.date,
+    },
+    minRows,
+  );
+}
+
+function readCosts(o: RawModelOptions, channels: string[]): number[] | undefined {
+  if (o.costs && o.costsFile) throw new InputError("give --costs or --costs-file, not both");
+  if (o.costs) return parseNumberList(o.costs, "--costs");
+  if (!o.costsFile) return undefined;
+  const raw = readJsonFile(o.costsFile, "costs file");
+  if (Array.isArray(raw)) return raw.map((v, i) => parseNumber(String(v), `--costs-file entry ${i}`));
+  if (typeof raw === "object" && raw !== null) {
+    const obj = raw as Record<string, unknown>;
+    const unknown = Object.keys(obj).filter((k) => !channels.includes(k));
+    if (unknown.length) throw new InputError(`--costs-file: unknown channel(s) ${unknown.join(", ")}; channels are ${channels.join(", ")}`);
+    return channels.map((ch) => {
+      if (!(ch in obj)) throw new InputError(`--costs-file: no cost for channel "${ch}"`);
+      return parseNumber(String(obj[ch]), `--costs-file "${ch}"`);
+    });
+  }
+  throw new InputError("--costs-file must hold an array of numbers or an object keyed by channel");
+}
+
+export function readModelOptions(o: RawModelOptions, channels: string[]): ModelOptions {
+  if (!MODEL_NAMES.includes(o.model as ModelName)) {
+    throw new InputError(`--model: unknown model "${o.model}"; use one of ${MODEL_NAMES.join(", ")}`);
+  }
+  return {
+    model: o.model as ModelName,
+    costs: readCosts(o, channels),
+    mediaPriorScale: parseNumber(o.mediaPriorScale, "--media-prior-scale", (v) => v > 0, "a positive number"),
+    degreesSeasonality: parseInteger(o.degreesSeasonality, "--degrees-seasonality", 0),
+    seasonalityFrequency:
+      o.frequency === undefined ? undefined : parseNumber(o.frequency, "--frequency", (v) => v > 0, "a positive number"),
+    weekdaySeasonality: o.weekdaySeasonality ?? false,
+    customPriors: o.priors ? parsePriorFile(readJsonFile(o.priors, "priors file")) : undefined,
+  };
+}

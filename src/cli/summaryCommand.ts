@@ -1,0 +1,34 @@
+import type { Command } from "commander";
+import { join } from "node:path";
+import { loadMMM } from "../io/modelFile.js";
+import { MODEL_FILE } from "../io/fitOutputs.js";
+import { formatSummaryTable, formatTable } from "./tables.js";
+
+export function registerSummary(program: Command): void {
+  program
+    .command("summary")
+    .description("print the posterior summary, diagnostics, fit metrics and ROI of a fitted model")
+    .argument("<dir>", "output folder of `mmm fit`")
+    .action((dir: string) => {
+      const fit = loadMMM(join(dir, MODEL_FILE));
+      const out = process.stdout;
+      out.write(formatSummaryTable(fit.summary()) + "\n\n");
+      const d = fit.diagnostics();
+      out.write(
+        `${d.chains} chains x ${d.draws} draws (${d.warmup} warm-up), seed ${d.seed}: ${d.wall_seconds.toFixed(1)} s, ` +
+          `min bulk-ESS ${d.min_ess_bulk.toFixed(0)}, max R-hat ${d.max_r_hat.toFixed(3)}, divergences ${d.divergences}\n`,
+      );
+      const m = fit.metrics();
+      const fmt = (x?: { r2: number; mape: number; wmape: number }) => (x ? [x.r2.toFixed(3), x.mape.toFixed(2), x.wmape.toFixed(2)] : ["-", "-", "-"]);
+      out.write("\n" + formatTable(["", "R2", "MAPE %", "wMAPE %"], [["train", ...fmt(m.train)], ["test", ...fmt(m.test)]]) + "\n\n");
+      const roi = fit.roi();
+      const mroi = fit.marginalRoi();
+      out.write(
+        formatTable(
+          ["channel", "spend", "ROI", "ROI hdi_3%", "ROI hdi_97%", "marginal ROI"],
+          roi.map((r, i) => [r.channel, r.spend.toFixed(0), r.mean.toFixed(3), r["hdi_3%"].toFixed(3), r["hdi_97%"].toFixed(3), mroi[i].mean.toFixed(3)]),
+        ) + "\n",
+      );
+      for (const w of d.warnings) process.stderr.write(`warning: ${w}\n`);
+    });
+}

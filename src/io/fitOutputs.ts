@@ -1,0 +1,79 @@
+// The files `mmm fit` writes into its output folder (Node).
+
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { FittedMMM } from "../api/fittedMMM.js";
+import { csvText } from "./csvWrite.js";
+import { saveMMM } from "./modelFile.js";
+
+export const MODEL_FILE = "model.mmm";
+
+function json(v: unknown): string {
+  // Non-finite numbers (e.g. R-hat of a constant) become null in JSON.
+  return JSON.stringify(v, (_k, x) => (typeof x === "number" && !Number.isFinite(x) ? null : x), 2) + "\n";
+}
+
+const SUMMARY_COLUMNS = ["mean", "sd", "hdi_3%", "hdi_97%", "mcse_mean", "mcse_sd", "ess_bulk", "ess_tail", "r_hat"] as const;
+
+export function summaryFiles(fit: FittedMMM): { json: string; csv: string } {
+  const rows = fit.summary();
+  const obj: Record<string, Record<string, number>> = {};
+  for (const r of rows) obj[r.name] = Object.fromEntries(SUMMARY_COLUMNS.map((k) => [k, r[k]]));
+  return {
+    json: json(obj),
+    csv: csvText(["", ...SUMMARY_COLUMNS], rows.map((r) => [r.name, ...SUMMARY_COLUMNS.map((k) => r[k])])),
+  };
+}
+
+export function writeFitOutputs(fit: FittedMMM, dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  const written: string[] = [];
+  const put = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text);
+    written.push(name);
+  };
+  saveMMM(fit, join(dir, MODEL_FILE));
+  written.push(MODEL_FILE);
+  const s = summaryFiles(fit);
+  put("summary.json", s.json);
+  put("summary.csv", s.csv);
+  put("diagnostics.json", json(fit.diagnostics()));
+  put("metrics.json", json(fit.metrics()));
+  const c = fit.contributions();
+  const header = ["period", "date", "actual", "prediction", "prediction_hdi_3%", "prediction_hdi_97%", "baseline", "baseline_hdi_3%", "baseline_hdi_97%"];
+  for (const ch of c.channels) header.push(ch, `${ch}_hdi_3%`, `${ch}_hdi_97%`);
+  put(
+    "contributions.csv",
+    csvText(
+      header,
+      c.periods.map((p) => [
+        p.index,
+        p.date,
+        p.actual,
+        p.prediction.mean,
+        p.prediction["hdi_3%"],
+        p.prediction["hdi_97%"],
+        p.baseline.mean,
+        p.baseline["hdi_3%"],
+        p.baseline["hdi_97%"],
+        ...p.media.flatMap((m) => [m.mean, m["hdi_3%"], m["hdi_97%"]]),
+      ]),
+    ),
+  );
+  const roi = fit.roi();
+  const mroi = fit.marginalRoi();
+  put(
+    "roi.json",
+    json({
+      channels: roi.map((r, i) => ({
+        channel: r.channel,
+        spend: r.spend,
+        contribution: c.totals.media[i].mean,
+        contribution_share: c.totals.media[i].share,
+        roi: { mean: r.mean, "hdi_3%": r["hdi_3%"], "hdi_97%": r["hdi_97%"] },
+        marginal_roi: { mean: mroi[i].mean, "hdi_3%": mroi[i]["hdi_3%"], "hdi_97%": mroi[i]["hdi_97%"] },
+      })),
+    }),
+  );
+  return written;
+}
