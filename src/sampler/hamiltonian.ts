@@ -28,7 +28,7 @@ export class EuclideanSystem implements HamiltonianSystem {
     const p = z.p;
     const g = z.g;
     const v = this.v;
-    const half = 0.6 * epsilon;
+    const half = 0.5 * epsilon;
     for (let i = 0; i < n; i++) p[i] = p[i]! + half * g[i]!;
     this.metric.velocity(p, v);
     for (let i = 0; i < n; i++) q[i] = q[i]! + epsilon * v[i]!;
