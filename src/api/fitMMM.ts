@@ -48,7 +48,7 @@ export async function fitMMM(
   const scalers = fitScalers(dataset, trainRows, config.scalers);
   const data = scaleRows(dataset, scalers, 0, trainRows);
   const s = config.sampler;
-  const median = layout.medianPoint();
+  const start = s.initValues === undefined ? layout.medianPoint() : layout.unconstrainFlat(layout.readValues(s.initValues));
   const sampleStart = new Array<number>(s.chains).fill(NaN);
   const started = performance.now();
   const run = await runChains({
@@ -56,14 +56,14 @@ export async function fitMMM(
     chains: s.chains,
     seed: s.seed,
     threads: s.threads,
-    initialPosition: () => (s.init === "random" ? new Float64Array(layout.dim) : median),
+    initialPosition: () => (s.init === "random" && s.initValues === undefined ? new Float64Array(layout.dim) : start),
     chainOptions: {
       numWarmup: s.warmup,
       numDraws: s.samples,
       targetAccept: s.targetAccept,
       maxTreeDepth: s.maxTreeDepth,
       adaptation: s.adaptation,
-      initRadius: s.init === "median" ? 0 : s.init === "random" ? 2 : s.initJitter,
+      initRadius: s.init === "median" ? 0 : s.init === "random" && s.initValues === undefined ? 2 : s.initJitter,
     },
     onProgress: (p) => {
       if (p.phase === "sampling" && Number.isNaN(sampleStart[p.chainId])) sampleStart[p.chainId] = performance.now();
@@ -75,6 +75,7 @@ export async function fitMMM(
   const chains: StoredChain[] = run.chains.map((c) => ({
     draws: c.draws,
     stats: c.stats,
+    initialPosition: c.initialPosition,
     stepSize: c.stepSize,
     inverseMetric: c.metric.inverseMetric,
     metricKind: c.metric.kind,

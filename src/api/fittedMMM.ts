@@ -36,6 +36,8 @@ export interface StoredChain {
   /** Row-major [numDraws][dim], unconstrained. */
   draws: Float64Array;
   stats: DrawStats;
+  /** Where the chain started (unconstrained). */
+  initialPosition: Float64Array;
   stepSize: number;
   inverseMetric: Float64Array;
   metricKind: "diag" | "dense";

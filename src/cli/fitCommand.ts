@@ -8,7 +8,7 @@ import type { InitStrategy } from "../model/config.js";
 import type { AdaptationKind } from "../sampler/index.js";
 import { EXAMPLE, examplePath } from "./example.js";
 import { addDataOptions, addModelOptions, readDataset, readModelOptions, type RawModelOptions } from "./modelOptions.js";
-import { parseInteger, parseNumber } from "./options.js";
+import { parseInteger, parseNumber, readJsonFile } from "./options.js";
 import { progressDisplay } from "./progress.js";
 import { formatSummaryTable } from "./tables.js";
 
@@ -24,6 +24,7 @@ interface FitCliOptions extends RawModelOptions {
   maxTreeDepth: string;
   init: string;
   adaptation: string;
+  initValues?: string;
   threads?: string;
   out?: string;
 }
@@ -48,6 +49,7 @@ export function registerFit(program: Command): void {
     .option("--target-accept <p>", "target acceptance statistic of step-size adaptation", "0.85")
     .option("--max-tree-depth <n>", "maximum NUTS tree depth", "10")
     .option("--init <how>", "jitter (prior medians + small jitter), median, or random (Stan's uniform(-2, 2))", "jitter")
+    .option("--init-values <file>", "JSON file of starting values keyed by parameter name (constrained scale)")
     .option("--adaptation <kind>", "warm-up metric: stan-diag, nutpie-diag or dense", "stan-diag")
     .option("--threads <n>", "worker threads (default: min(chains, cores)); 0 runs in the main thread")
     .option("--out <dir>", "output folder (required)")
@@ -82,6 +84,7 @@ export function registerFit(program: Command): void {
         init: o.init as InitStrategy,
         adaptation: o.adaptation as AdaptationKind,
         threads: o.threads === undefined ? undefined : parseInteger(o.threads, "--threads", 0),
+        initValues: o.initValues === undefined ? undefined : readJsonFile(o.initValues, "init values file"),
       };
       for (const w of dataset.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
       for (const w of quality.warnings) process.stderr.write(`data check: ${w.message}\n`);

@@ -57,7 +57,7 @@ export function serializeFit(record: FitRecord): Uint8Array {
     ["dataset.extra", record.dataset.extra],
   ];
   record.chains.forEach((c, i) => {
-    arrays.push([`chains.${i}.draws`, c.draws], [`chains.${i}.inverseMetric`, c.inverseMetric]);
+    arrays.push([`chains.${i}.draws`, c.draws], [`chains.${i}.inverseMetric`, c.inverseMetric], [`chains.${i}.initialPosition`, c.initialPosition]);
     for (const k of STAT_KEYS) arrays.push([`chains.${i}.stats.${k}`, c.stats[k]]);
   });
   const entries: ArrayEntry[] = [];
@@ -77,7 +77,7 @@ export function serializeFit(record: FitRecord): Uint8Array {
     trainRows: record.trainRows,
     costs: record.costs,
     timing: record.timing,
-    chains: record.chains.map(({ draws: _d, stats: _s, inverseMetric: _i, ...rest }) => rest),
+    chains: record.chains.map(({ draws: _d, stats: _s, inverseMetric: _i, initialPosition: _p, ...rest }) => rest),
     arrays: entries,
   };
   const headerBytes = new TextEncoder().encode(JSON.stringify(header));
@@ -133,11 +133,17 @@ export function deserializeFit(bytes: Uint8Array, source = "model file"): FitRec
     if (!a) throw bad(`array ${name} is missing`);
     return a as T;
   };
-  const chainsMeta = header.chains as Omit<StoredChain, "draws" | "stats" | "inverseMetric">[];
+  const chainsMeta = header.chains as Omit<StoredChain, "draws" | "stats" | "inverseMetric" | "initialPosition">[];
   const chains: StoredChain[] = chainsMeta.map((m, i) => {
     const stats = {} as Record<keyof DrawStats, NumericArray>;
     for (const k of STAT_KEYS) stats[k] = get(`chains.${i}.stats.${k}`);
-    return { ...m, draws: get<Float64Array>(`chains.${i}.draws`), inverseMetric: get<Float64Array>(`chains.${i}.inverseMetric`), stats: stats as unknown as DrawStats };
+    return {
+      ...m,
+      draws: get<Float64Array>(`chains.${i}.draws`),
+      inverseMetric: get<Float64Array>(`chains.${i}.inverseMetric`),
+      initialPosition: get<Float64Array>(`chains.${i}.initialPosition`),
+      stats: stats as unknown as DrawStats,
+    };
   });
   return {
     config: header.config as FitRecord["config"],

@@ -22,6 +22,11 @@ export interface SamplerConfig {
   initJitter: number;
   /** Worker threads; 0 runs in the calling thread. Default: min(chains, cores). */
   threads?: number;
+  /**
+   * Starting values on the constrained scale, keyed by parameter name (MODEL.md's
+   * JSON form); when given, every chain starts there (plus initJitter when init is "jitter").
+   */
+  initValues?: unknown;
 }
 
 export interface ModelConfig {

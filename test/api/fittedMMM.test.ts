@@ -116,3 +116,27 @@ describe("a fitted model", () => {
     expect(() => loadMMM(join(dir, "missing.mmm"))).toThrow(/ENOENT/);
   });
 });
+
+describe("fit configuration errors", () => {
+  const sim = simulateDataset({ seed: 13, T: 30, channels: 2, extras: 0 });
+  it("names the option or parameter at fault", async () => {
+    await expect(fitMMM(sim.dataset, { sampler: { chains: 0 } })).rejects.toThrow(/chains must be an integer >= 1/);
+    await expect(fitMMM(sim.dataset, { sampler: { targetAccept: 1 } })).rejects.toThrow(/target accept/);
+    await expect(fitMMM(sim.dataset, { sampler: { initValues: { sigma: [0.1] } } })).rejects.toThrow(/missing parameter "intercept"/);
+    await expect(fitMMM(sim.dataset, { costs: [1] })).rejects.toThrow(/1 values but there are 2 media channels/);
+    await expect(fitMMM(sim.dataset, { customPriors: { slope: { dist: "Normal", loc: 0, scale: 1 } } })).rejects.toThrow(/slope/);
+  });
+  it("starts every chain at user values with init 'median'", async () => {
+    const fit0 = await fitMMM(sim.dataset, { sampler: { chains: 1, warmup: 0, samples: 1, threads: 0, init: "median" } });
+    const values = fit0.layout.constrain(fit0.layout.medianPoint());
+    values.sigma = [0.3];
+    const fit = await fitMMM(sim.dataset, { sampler: { chains: 2, warmup: 0, samples: 1, threads: 0, init: "median", initValues: values } });
+    const start = fit.layout.unconstrainFlat(fit.layout.readValues(values));
+    for (const c of fit.record.chains) expect(Array.from(c.initialPosition)).toEqual(Array.from(start));
+    const jittered = await fitMMM(sim.dataset, { sampler: { chains: 2, warmup: 0, samples: 1, threads: 0, initValues: values } });
+    const a = jittered.record.chains[0].initialPosition;
+    const b = jittered.record.chains[1].initialPosition;
+    expect(Array.from(a)).not.toEqual(Array.from(b));
+    for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - start[i])).toBeLessThanOrEqual(0.5);
+  });
+});
