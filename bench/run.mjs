@@ -1,7 +1,9 @@
 // `npm run bench [-- --quick]`: every benchmark, results in bench/results/.
 import { benchLogp } from "./logp.mjs";
 import { benchSampler } from "./sampler.mjs";
+import { benchStan } from "./stan.mjs";
 
 const quick = process.argv.includes("--quick");
 await benchLogp({ quick });
 await benchSampler({ quick });
+await benchStan({ quick });
