@@ -4,19 +4,13 @@
 // Writes bench/results/logp.json and prints a table.
 import Benchmark from "benchmark";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { MmmDensity, ParameterLayout, makeStructure, referenceLogDensity } from "../dist/index.js";
+import { MmmDensity, ParameterLayout, makeStructure, referenceLogDensity, sampler } from "../dist/index.js";
 import { machineInfo } from "./machine.mjs";
 import { machineLine, publish } from "./report.mjs";
 
 function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new sampler.PhiloxRng(seed, 0);
+  return () => r.uniform();
 }
 
 function problem(T, C, F, model = "hill_adstock") {

@@ -14,7 +14,7 @@ export { ebfmi, ebfmiPerChain } from "./energy.js";
 export { hdi, DEFAULT_HDI_PROB, type Interval } from "./hdi.js";
 export { quantile, median } from "./quantile.js";
 export { inverseNormalCdf } from "./normal.js";
-export { regularizedIncompleteBeta, betaQuantile, logGamma } from "./beta.js";
+export { regularizedIncompleteBeta, betaQuantile, logGamma } from "../math/beta.js";
 export {
   parameterChains,
   perParameter,

@@ -2,7 +2,7 @@
  * Monte Carlo standard errors, following the R package `posterior`
  * (current version). NaN wherever the underlying ESS is undefined.
  */
-import { betaQuantile } from "./beta.js";
+import { betaQuantile } from "../math/beta.js";
 import { type Chains, assertChains, diagnosticsUndefined, mapDraws, pooledDraws } from "./chains.js";
 import { essMean, essQuantile } from "./ess.js";
 

@@ -1,29 +1,10 @@
 // Special functions in float64, written for accuracy rather than speed (they
 // run once per model or per summary, never in the sampler's hot path).
 
-const LANCZOS_G = 7;
-// Lanczos coefficients for g = 7, n = 9 (Numerical Recipes / Godfrey), ~1e-15.
-const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-  -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
-  1.5056327351493116e-7,
-];
-const LOG_SQRT_2PI = 0.91893853320467274178;
+import { logGamma, regularizedIncompleteBeta } from "./beta.js";
 
-/** log |Gamma(x)| for x > 0 (reflection for x < 0.5). */
-export function lgamma(x: number): number {
-  if (!(x > 0)) {
-    if (Number.isInteger(x)) return Infinity;
-    // Reflection: Gamma(x) Gamma(1-x) = pi / sin(pi x).
-    return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lgamma(1 - x);
-  }
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lgamma(1 - x);
-  const z = x - 1;
-  let sum = LANCZOS[0];
-  for (let i = 1; i < LANCZOS.length; i++) sum += LANCZOS[i] / (z + i);
-  const t = z + LANCZOS_G + 0.5;
-  return LOG_SQRT_2PI + (z + 0.5) * Math.log(t) - t + Math.log(sum);
-}
+/** log Gamma(x) for x > 0 (see beta.ts). */
+export const lgamma = logGamma;
 
 /** log(1 + e^u), stable for all u. */
 export function softplus(u: number): number {
@@ -131,39 +112,5 @@ function gammaContinuedFraction(a: number, x: number): number {
 
 /** Regularised incomplete beta I_x(a, b). */
 export function betaI(a: number, b: number, x: number): number {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  const logPrefix =
-    lgamma(a + b) - lgamma(a) - lgamma(b) + a * Math.log(x) + b * Math.log1p(-x);
-  if (x < (a + 1) / (a + b + 2)) return (Math.exp(logPrefix) * betaContinuedFraction(a, b, x)) / a;
-  return 1 - (Math.exp(logPrefix) * betaContinuedFraction(b, a, 1 - x)) / b;
-}
-
-function betaContinuedFraction(a: number, b: number, x: number): number {
-  const tiny = 1e-300;
-  let c = 1;
-  let d = 1 - ((a + b) * x) / (a + 1);
-  if (Math.abs(d) < tiny) d = tiny;
-  d = 1 / d;
-  let h = d;
-  for (let m = 1; m < 10000; m++) {
-    const m2 = 2 * m;
-    let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    h *= d * c;
-    aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const delta = d * c;
-    h *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  return h;
+  return regularizedIncompleteBeta(x, a, b);
 }

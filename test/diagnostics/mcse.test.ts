@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { betaQuantile } from "../../src/diagnostics/beta.js";
+import { betaQuantile } from "../../src/math/beta.js";
 import { essMean, essQuantile } from "../../src/diagnostics/ess.js";
 import { mcseMean, mcseQuantile, mcseSd } from "../../src/diagnostics/mcse.js";
 import { ar1Chains, iidNormalChains, mulberry32 } from "./random.js";

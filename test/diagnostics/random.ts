@@ -1,16 +1,8 @@
 /** Small seeded generators for the diagnostics tests (no dependencies). */
 
-/** mulberry32: a 32-bit state PRNG returning uniforms in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../helpers/random.js";
+
+export { mulberry32 };
 
 /** Standard normal draws by the Box–Muller transform. */
 export function normalGenerator(seed: number): () => number {

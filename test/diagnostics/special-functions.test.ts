@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { betaQuantile, logGamma, regularizedIncompleteBeta } from "../../src/diagnostics/beta.js";
+import { betaQuantile, logGamma, regularizedIncompleteBeta } from "../../src/math/beta.js";
 import { inverseNormalCdf } from "../../src/diagnostics/normal.js";
 
 /**
