@@ -2,8 +2,10 @@
 import { benchLogp } from "./logp.mjs";
 import { benchSampler } from "./sampler.mjs";
 import { benchStan } from "./stan.mjs";
+import { benchStartup } from "./startup.mjs";
 
 const quick = process.argv.includes("--quick");
 await benchLogp({ quick });
 await benchSampler({ quick });
+await benchStartup({ quick });
 await benchStan({ quick });

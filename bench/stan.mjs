@@ -79,7 +79,7 @@ export async function benchStan({ quick = false } = {}) {
           frequency: sim.structure.seasonalityFrequency,
           media: Array.from({ length: ds.T }, (_, t) => Array.from(scaled.media.subarray(t * C, (t + 1) * C))),
           extra: Array.from({ length: ds.T }, (_, t) => Array.from(scaled.extra.subarray(t * F, (t + 1) * F))),
-          target: Array.from(scaled.target),
+          y: Array.from(scaled.target),
           media_prior: sim.structure.mediaPrior,
         }),
       );

@@ -9,7 +9,7 @@ data {
   real<lower=0> frequency;        // periods per cycle
   matrix<lower=0>[T, C] media;
   matrix[T, F] extra;
-  vector[T] target;
+  vector[T] y;                    // the target ("target" is reserved in Stan)
   vector<lower=0>[C] media_prior;
 }
 transformed data {
@@ -58,5 +58,5 @@ model {
       if (s > 0) mu[t] += coef_media[c] / (1 + pow(s / half_max_effective_concentration[c], -slope[c]));
     }
   }
-  target ~ normal(mu, sigma);
+  y ~ normal(mu, sigma);
 }
