@@ -23,8 +23,8 @@ export function rstanAvailable() {
 const INSTALL_HINT = [
   "rstan is not installed, so the Stan side is skipped. To install it on Debian/Ubuntu:",
   "  apt-get install -y r-cran-rstan",
-  "  # Debian's BH package keeps Boost's headers elsewhere; link them where rstan looks:",
-  "  ln -sfn /usr/include/boost /usr/lib/R/site-library/BH/include/boost   (if rstan cannot find Boost)",
+  "  # Debian's BH package has no include folder; rstan finds Boost once it points at /usr/include:",
+  "  ln -sfn /usr/include /usr/lib/R/site-library/BH/include",
 ].join("\n");
 
 /** Our label for a Stan parameter name (Stan is 1-based; gamma_seasonality is flattened [d][sin, cos]). */

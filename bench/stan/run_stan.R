@@ -13,9 +13,15 @@ here <- dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = T
 compile_start <- Sys.time()
 model <- stan_model(file.path(here, "hill_adstock.stan"), auto_write = TRUE)
 compile_seconds <- as.numeric(difftime(Sys.time(), compile_start, units = "secs"))
-data$media <- matrix(unlist(data$media), nrow = data$T, byrow = TRUE)
-data$extra <- matrix(unlist(data$extra), nrow = data$T, byrow = TRUE)
-if (data$F == 0) data$extra <- matrix(0, nrow = data$T, ncol = 0)
+# jsonlite turns the row arrays into T x C matrices already; keep rows as rows.
+as_rows <- function(x, ncol) {
+  if (ncol == 0) return(matrix(0, nrow = data$T, ncol = 0))
+  if (is.matrix(x)) return(x)
+  matrix(unlist(x), nrow = data$T, ncol = ncol, byrow = TRUE)
+}
+data$media <- as_rows(data$media, data$C)
+data$extra <- as_rows(data$extra, data$F)
+stopifnot(nrow(data$media) == data$T, ncol(data$media) == data$C)
 start <- Sys.time()
 fit <- sampling(model, data = data, chains = chains, iter = warmup + draws, warmup = warmup,
                 seed = seed, cores = min(chains, parallel::detectCores()),
