@@ -7,5 +7,6 @@ import { benchStartup } from "./startup.mjs";
 const quick = process.argv.includes("--quick");
 await benchLogp({ quick });
 await benchSampler({ quick });
+await (await import("./optimizer.mjs")).benchOptimizer({ quick });
 await benchStartup({ quick });
 await benchStan({ quick });

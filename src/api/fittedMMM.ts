@@ -31,6 +31,8 @@ import {
   type ResponseCurve,
 } from "../analysis/insights.js";
 import type { Rows } from "../analysis/posteriorEvaluator.js";
+import { optimizeBudget } from "../optimize/optimizeBudget.js";
+import type { BudgetOptimization, OptimizeBudgetOptions } from "../optimize/types.js";
 
 export interface StoredChain {
   /** Row-major [numDraws][dim], unconstrained. */
@@ -184,6 +186,11 @@ export class FittedMMM {
 
   responseCurves(options?: { multipliers?: number[]; maxDraws?: number }): ResponseCurve[] {
     return responseCurves(this.record, options);
+  }
+
+  /** The budget allocation over the next periods that maximises the KPI (a number: the budget, with every default). */
+  optimizeBudget(options: OptimizeBudgetOptions | number): Promise<BudgetOptimization> {
+    return optimizeBudget(this.record, typeof options === "number" ? { budget: options } : options);
   }
 
   diagnostics(): FitDiagnostics {

@@ -4,6 +4,7 @@ import { checkDataQuality } from "../analysis/dataQuality.js";
 import { splitRows } from "../model/dataset.js";
 import { InputError } from "../errors.js";
 import { writeFitOutputs } from "../io/fitOutputs.js";
+import { writeReport } from "../report/report.js";
 import type { InitStrategy } from "../model/config.js";
 import type { AdaptationKind } from "../sampler/index.js";
 import { EXAMPLE, examplePath } from "./example.js";
@@ -27,6 +28,7 @@ interface FitCliOptions extends RawModelOptions {
   initValues?: string;
   threads?: string;
   out?: string;
+  report?: boolean;
 }
 
 export function registerFit(program: Command): void {
@@ -53,6 +55,7 @@ export function registerFit(program: Command): void {
     .option("--adaptation <kind>", "warm-up metric: stan-diag, nutpie-diag or dense", "stan-diag")
     .option("--threads <n>", "worker threads (default: min(chains, cores)); 0 runs in the main thread")
     .option("--out <dir>", "output folder (required)")
+    .option("--no-report", "do not write report.html (the HTML report; `mmm report` writes it later)")
     .action(async (data: string | undefined, o: FitCliOptions) => {
       if (o.example) {
         if (data) throw new InputError("give a data file or --example, not both");
@@ -96,6 +99,14 @@ export function registerFit(program: Command): void {
         progress.stop();
       }
       const files = writeFitOutputs(fit, o.out);
+      if (o.report !== false) {
+        try {
+          await writeReport(fit, o.out);
+          files.push("report.html");
+        } catch (e) {
+          process.stderr.write(`warning: could not write the report: ${(e as Error).message}\n`);
+        }
+      }
       const d = fit.diagnostics();
       process.stdout.write(formatSummaryTable(fit.summary()) + "\n");
       process.stdout.write(

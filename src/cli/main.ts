@@ -8,6 +8,8 @@ import { registerFit } from "./fitCommand.js";
 import { registerCheck } from "./checkCommand.js";
 import { registerSummary } from "./summaryCommand.js";
 import { registerPredict } from "./predictCommand.js";
+import { registerOptimize } from "./optimizeCommand.js";
+import { registerReport } from "./reportCommand.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -19,8 +21,10 @@ export function buildProgram(): Command {
   registerFit(program);
   registerSummary(program);
   registerPredict(program);
+  registerOptimize(program);
   registerCheck(program);
   registerLogProb(program);
+  registerReport(program);
   return program;
 }
 

@@ -14,10 +14,14 @@ export function formatAmount(x: number): string {
   if (!Number.isFinite(x)) return "–";
   const a = Math.abs(x);
   const sign = x < 0 ? "-" : "";
-  const digits = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)).replace(/\.?0+$/, "");
-  if (a >= 1e9) return `${sign}${digits(a / 1e9)}B`;
-  if (a >= 1e6) return `${sign}${digits(a / 1e6)}M`;
-  if (a >= 1e5) return `${sign}${digits(a / 1e3)}k`;
+  // Three significant digits, trailing zeros after the point dropped: 1.50 -> 1.5, 310 -> 310.
+  const digits = (v: number) => {
+    const s = v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+    return s.includes(".") ? s.replace(/\.?0+$/, "") : s;
+  };
+  if (a >= 999.5e6) return `${sign}${digits(a / 1e9)}B`;
+  if (a >= 999.5e3) return `${sign}${digits(a / 1e6)}M`;
+  if (a >= 99.95e3) return `${sign}${digits(a / 1e3)}k`;
   return sign + formatInteger(a);
 }
 
@@ -26,7 +30,7 @@ export function formatRatio(x: number): string {
   if (!Number.isFinite(x)) return "–";
   const a = Math.abs(x);
   if (a >= 100) return formatInteger(x);
-  if (a >= 0.1 || a === 0) return x.toFixed(2);
+  if (a >= 0.1 || a < 0.0005) return x.toFixed(2);
   return x.toPrecision(2);
 }
 

@@ -10,11 +10,6 @@ export function thinIndices(n: number, max: number): number[] {
   return Array.from({ length: max }, (_, i) => Math.floor((i * n) / max));
 }
 
-export function thin(values: ArrayLike<number>, max: number): Float64Array {
-  const idx = thinIndices(values.length, max);
-  return Float64Array.from(idx, (i) => values[i]);
-}
-
 export interface Band {
   mean: number;
   low: number;

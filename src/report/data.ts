@@ -1,0 +1,94 @@
+// What the plots and the report read from a fitted model, computed once per
+// model (several plots share contributions, ROI and draws) and kept only as
+// long as the model itself (a WeakMap).
+
+import type { FittedMMM } from "../api/fittedMMM.js";
+import { datasetRows, predictRows, type ChannelRoi, type Contributions, type FitMetrics, type Prediction, type ResponseCurve } from "../analysis/insights.js";
+
+export const DEFAULT_MAX_DRAWS = 500;
+
+const caches = new WeakMap<FittedMMM, Map<string, unknown>>();
+
+function memo<T>(fit: FittedMMM, key: string, compute: () => T): T {
+  let cache = caches.get(fit);
+  if (!cache) {
+    cache = new Map();
+    caches.set(fit, cache);
+  }
+  if (!cache.has(key)) cache.set(key, compute());
+  return cache.get(key) as T;
+}
+
+export function metricsOf(fit: FittedMMM): { train: FitMetrics; test?: FitMetrics } {
+  return memo(fit, "metrics", () => fit.metrics());
+}
+
+export function contributionsOf(fit: FittedMMM): Contributions {
+  return memo(fit, "contributions", () => fit.contributions());
+}
+
+export function roiOf(fit: FittedMMM): ChannelRoi[] {
+  return memo(fit, "roi", () => fit.roi());
+}
+
+export function marginalRoiOf(fit: FittedMMM): ChannelRoi[] {
+  return memo(fit, "mroi", () => fit.marginalRoi());
+}
+
+export function responseCurvesOf(fit: FittedMMM, maxDraws: number): ResponseCurve[] {
+  return memo(fit, `curves:${maxDraws}`, () => fit.responseCurves({ maxDraws }));
+}
+
+/** Posterior predictive (with observation noise) for every stored row, training and test. */
+export function fittedValuesOf(fit: FittedMMM, maxDraws: number): Prediction {
+  return memo(fit, `fitted:${maxDraws}`, () =>
+    predictRows(fit.record, datasetRows(fit.record), 0, { maxDraws, includeNoise: true, seed: fit.record.config.sampler.seed }),
+  );
+}
+
+/** Constrained draws per chain, row-major [draws][dim]. */
+export function chainDrawsOf(fit: FittedMMM): Float64Array[] {
+  return memo(fit, "constrained", () => fit.constrainedDraws());
+}
+
+/** All chains' constrained draws concatenated, row-major [draws][dim]. */
+export function pooledDrawsOf(fit: FittedMMM): { draws: Float64Array; count: number } {
+  return memo(fit, "pooled", () => {
+    const chains = chainDrawsOf(fit);
+    const total = chains.reduce((a, c) => a + c.length, 0);
+    const draws = new Float64Array(total);
+    let k = 0;
+    for (const c of chains) {
+      draws.set(c, k);
+      k += c.length;
+    }
+    return { draws, count: total / fit.layout.dim };
+  });
+}
+
+/** Words for the data's period: "week"/"weeks" for weekly data, "period"/"periods" when unknown. */
+export function periodWords(fit: FittedMMM): { one: string; many: string; adjective: string } {
+  switch (fit.record.dataset.frequency) {
+    case "daily":
+      return { one: "day", many: "days", adjective: "Daily" };
+    case "weekly":
+      return { one: "week", many: "weeks", adjective: "Weekly" };
+    case "monthly":
+      return { one: "month", many: "months", adjective: "Monthly" };
+    default:
+      return fit.record.structure.weekdaySeasonality
+        ? { one: "day", many: "days", adjective: "Daily" }
+        : fit.record.structure.seasonalityFrequency === 52
+          ? { one: "week", many: "weeks", adjective: "Weekly" }
+          : { one: "period", many: "periods", adjective: "Per-period" };
+  }
+}
+
+/** The KPI's name as the user called it (the target column), e.g. "sales". */
+export function kpiName(fit: FittedMMM): string {
+  return fit.record.dataset.targetName || "KPI";
+}
+
+export function capitalise(s: string): string {
+  return s.length ? s[0].toUpperCase() + s.slice(1) : s;
+}

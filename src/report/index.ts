@@ -1,0 +1,24 @@
+// Plots (Vega-Lite specs, rendered to SVG) and the self-contained HTML report.
+export { renderSvg, compileToVega, type RenderOptions } from "./render.js";
+export {
+  modelFitSpec,
+  contributionsOverTimeSpec,
+  contributionTotalsSpec,
+  responseCurvesSpec,
+  roiDistributionSpec,
+  adstockDecaySpec,
+  saturationCurvesSpec,
+  priorPosteriorSpec,
+  budgetAllocationSpec,
+  samplerDiagnosticsSpec,
+  worstMixingParameters,
+  priorInterval,
+  labelWithChannel,
+  type PlotOptions,
+  type BudgetAllocation,
+  type KpiInterval,
+} from "./plots.js";
+export { reportPlots, renderReportPlots, buildReport, buildReportHtml, writeReport, inlineSvg, type ReportPlot, type PlotId, type ReportOptions } from "./report.js";
+export { optimizeForReport, toBudgetAllocation, type OptimizerOutcome, type ReportOptimizerOptions } from "./budget.js";
+export { narrative, type Narrative } from "./narrative.js";
+export { type VegaLiteSpec, VEGA_LITE_SCHEMA } from "./theme.js";

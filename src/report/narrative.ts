@@ -1,0 +1,99 @@
+// The report's summary in plain words: how well the model fits, which
+// channels pay back, where the next unit of spend works hardest, and what the
+// sampler's checks mean for trusting the numbers. Returns text, not HTML.
+
+import type { FittedMMM } from "../api/fittedMMM.js";
+import { capitalise, contributionsOf, kpiName, marginalRoiOf, metricsOf, periodWords, roiOf } from "./data.js";
+import { formatPercent, formatRatio, formatShare, listWords } from "./format.js";
+
+export interface Narrative {
+  /** Findings, most important first. */
+  findings: string[];
+  /** Reasons to be careful with the numbers, in plain words (empty when all checks pass). */
+  warnings: string[];
+  /** The sampler's own warnings, verbatim, for the technically minded. */
+  technical: string[];
+}
+
+export function narrative(fit: FittedMMM): Narrative {
+  const kpi = kpiName(fit);
+  const words = periodWords(fit);
+  const m = metricsOf(fit);
+  const c = contributionsOf(fit);
+  const roi = roiOf(fit);
+  const mroi = marginalRoiOf(fit);
+  const d = fit.diagnostics();
+  const findings: string[] = [];
+  const warnings: string[] = [];
+
+  // Fit quality.
+  const r2 = m.train.r2;
+  const how = r2 >= 0.9 ? "closely" : r2 >= 0.75 ? "well" : r2 >= 0.5 ? "only roughly" : "poorly";
+  let fitText =
+    `The model tracks ${kpi} ${how}: it explains ${formatShare(Math.max(0, r2), 0)} of the ${words.one}-to-${words.one} variation in the ${m.train.periods} ${words.many} it was fitted to (R² ${r2.toFixed(2)}), ` +
+    `and its predictions are off by ${formatPercent(m.train.mape)} in a typical ${words.one} (MAPE).`;
+  if (m.test) {
+    fitText += ` On the ${m.test.periods} later ${words.many} held out of the fit, it is off by ${formatPercent(m.test.mape)} in a typical ${words.one}.`;
+  }
+  findings.push(fitText);
+  if (r2 < 0.5) warnings.push(`The model explains less than half of the ups and downs in ${kpi}: something that drives ${kpi} may be missing from the data (a promotion, a price change, distribution). Treat the channel estimates with caution.`);
+  if (m.test && m.test.mape > Math.max(2 * m.train.mape, m.train.mape + 5)) {
+    warnings.push(`Predictions for the held-out ${words.many} are much less accurate than for the fitted ones (MAPE ${formatPercent(m.test.mape)} vs ${formatPercent(m.train.mape)}): the model may not forecast well.`);
+  }
+
+  // Contributions.
+  const mediaShare = c.totals.media.reduce((a, x) => a + x.share, 0);
+  const biggest = [...c.totals.media].sort((a, b) => b.mean - a.mean)[0];
+  findings.push(
+    `Media drove about ${formatShare(mediaShare, 0)} of ${kpi} over the fitted ${words.many}; the other ${formatShare(1 - mediaShare, 0)} is the baseline (what would have happened without media: trend, seasonality and the controls). ` +
+      (biggest ? `The largest contributor is ${biggest.channel} (${formatShare(biggest.share)} of ${kpi}).` : ""),
+  );
+
+  // ROI.
+  const byRoi = [...roi].sort((a, b) => b.mean - a.mean);
+  if (byRoi.length) {
+    const top = byRoi.slice(0, Math.min(3, byRoi.length));
+    const [first, ...rest] = top;
+    let text =
+      `Best return on spend: ${first.channel}, with ${formatRatio(first.mean)} ${kpi} per unit spent (94% interval ${formatRatio(first["hdi_3%"])} to ${formatRatio(first["hdi_97%"])})`;
+    if (rest.length) text += `, then ${listWords(rest.map((r) => `${r.channel} (${formatRatio(r.mean)})`))}`;
+    text += ".";
+    if (byRoi.length > 3) {
+      const last = byRoi[byRoi.length - 1];
+      text += ` Lowest: ${last.channel} (${formatRatio(last.mean)}).`;
+    }
+    findings.push(text);
+  }
+
+  // Marginal ROI and saturation.
+  const byM = [...mroi].sort((a, b) => b.mean - a.mean);
+  if (byM.length > 1) {
+    const saturated = roi.filter((r, i) => mroi[i].mean < 0.5 * r.mean).map((r) => r.channel);
+    let text = `The next unit of spend would work hardest in ${byM[0].channel} (marginal ROI ${formatRatio(byM[0].mean)}) and least in ${byM[byM.length - 1].channel} (${formatRatio(byM[byM.length - 1].mean)}).`;
+    if (saturated.length) {
+      text += ` ${capitalise(listWords(saturated))} ${saturated.length === 1 ? "is" : "are"} nearing saturation: extra spend there returns less than half of ${saturated.length === 1 ? "its" : "their"} average.`;
+    }
+    findings.push(text);
+  }
+  const vague = roi.filter((r) => r["hdi_97%"] - r["hdi_3%"] > 1.5 * Math.abs(r.mean) && r.mean > 0).map((r) => r.channel);
+  if (vague.length) {
+    findings.push(`The data say little about the return of ${listWords(vague)}: ${vague.length === 1 ? "its" : "their"} ROI interval is wider than its estimate. Varying the spend of ${vague.length === 1 ? "this channel" : "these channels"} (or a test) would sharpen it.`);
+  }
+
+  // Sampler checks, in plain words.
+  if (d.max_r_hat > 1.01) {
+    warnings.push(`The estimates have not fully settled: the model's independent runs (chains) still disagree (R-hat up to ${d.max_r_hat.toFixed(3)}; below 1.01 is good). Treat the numbers as provisional and refit with more warm-up and draws.`);
+  }
+  if (d.divergences > 0) {
+    warnings.push(`The fitting algorithm ran into numerical trouble ${d.divergences} time${d.divergences === 1 ? "" : "s"} (divergent transitions), so some estimates may be biased. Refitting with --target-accept 0.95 usually fixes this.`);
+  }
+  const lowBfmi = d.e_bfmi.filter((b) => b < 0.3).length;
+  if (lowBfmi > 0) warnings.push(`In ${lowBfmi} of ${d.chains} chains the algorithm explored the range of plausible values poorly (E-BFMI below 0.3): uncertainty may be understated.`);
+  const essNeeded = 100 * d.chains;
+  if (Number.isFinite(d.min_ess_bulk) && d.min_ess_bulk < essNeeded) {
+    warnings.push(`Some quantities rest on few effectively independent draws (as few as ${Math.round(d.min_ess_bulk)}; ${essNeeded} or more is good): intervals are rough. More draws would sharpen them.`);
+  }
+  if (d.max_tree_depth_hits > 0) warnings.push(`The algorithm hit its step limit ${d.max_tree_depth_hits} times (maximum tree depth): results stand, but fitting was slow and may be less reliable.`);
+  if (d.interrupted) warnings.push("The fit was interrupted: the numbers rest on fewer draws than asked for.");
+  return { findings, warnings, technical: d.warnings };
+}

@@ -1,0 +1,408 @@
+// The HTML report: one self-contained file (inline SVG, inline CSS, no
+// scripts, fonts or network requests) with a summary in plain words, the
+// plots, the channel and parameter tables, and the optimizer's suggestion
+// when one was asked for.
+
+import type { FittedMMM } from "../api/fittedMMM.js";
+import { optimizeForReport, type OptimizerOutcome, type ReportOptimizerOptions } from "./budget.js";
+import { capitalise, contributionsOf, kpiName, marginalRoiOf, periodWords, roiOf } from "./data.js";
+import { escapeHtml, formatAmount, formatChange, formatInteger, formatParameter, formatRatio, formatShare } from "./format.js";
+import { narrative } from "./narrative.js";
+import {
+  adstockDecaySpec,
+  budgetAllocationSpec,
+  contributionTotalsSpec,
+  contributionsOverTimeSpec,
+  kpiBand,
+  labelWithChannel,
+  modelFitSpec,
+  priorPosteriorSpec,
+  responseCurvesSpec,
+  roiDistributionSpec,
+  samplerDiagnosticsSpec,
+  saturationCurvesSpec,
+  type BudgetAllocation,
+  type PlotOptions,
+} from "./plots.js";
+import { renderSvg } from "./render.js";
+import { channelColors, type VegaLiteSpec } from "./theme.js";
+
+export type PlotId =
+  | "model-fit"
+  | "contributions-over-time"
+  | "contribution-totals"
+  | "roi"
+  | "response-curves"
+  | "saturation"
+  | "adstock"
+  | "budget"
+  | "prior-posterior"
+  | "diagnostics";
+
+export interface ReportPlot {
+  id: PlotId;
+  /** What the plot answers, as a heading. */
+  title: string;
+  /** How to read it, in plain words. */
+  caption: string;
+  spec: VegaLiteSpec;
+}
+
+export interface ReportOptions extends PlotOptions {
+  /** Ask the optimizer (fit.optimizeBudget) for the best split of this total budget. */
+  budget?: number;
+  /** Further optimizer settings (planning periods, bounds), passed through with the budget. */
+  optimizer?: ReportOptimizerOptions;
+  /** A budget allocation to show as it is (e.g. an optimizer result computed elsewhere); wins over `budget`. */
+  allocation?: BudgetAllocation;
+  /** Report title (default "Marketing mix report"). */
+  title?: string;
+  /** Time stamp printed in the header (default: now). */
+  generatedAt?: Date;
+}
+
+/** Every plot of the report, as Vega-Lite specs with their headings and captions. */
+export function reportPlots(fit: FittedMMM, o: PlotOptions & { allocation?: BudgetAllocation } = {}): ReportPlot[] {
+  const kpi = kpiName(fit);
+  const words = periodWords(fit);
+  const plots: ReportPlot[] = [
+    {
+      id: "model-fit",
+      title: "How well the model fits",
+      caption: `The black line is actual ${kpi}; the blue line is what the model predicts from media, season, trend and controls, and the band is the range it considers plausible. The closer they agree, the more the channel estimates can be trusted.`,
+      spec: modelFitSpec(fit, o),
+    },
+    {
+      id: "contributions-over-time",
+      title: `What drove ${kpi}, ${words.one} by ${words.one}`,
+      caption: `Each coloured layer is the ${kpi} a channel added; the grey bottom layer is the baseline, the ${kpi} the model expects without any media.`,
+      spec: contributionsOverTimeSpec(fit, o),
+    },
+    {
+      id: "contribution-totals",
+      title: `Total ${kpi} by source`,
+      caption: `${capitalise(kpi)} attributed to each source over the fitted period. The thin black lines show the uncertainty.`,
+      spec: contributionTotalsSpec(fit, o),
+    },
+    {
+      id: "roi",
+      title: "Return on investment",
+      caption: `ROI is ${kpi} per unit of spend. Marginal ROI is what the next unit of spend would bring; when it is well below the ROI, the channel is saturating. Wide curves mean the data cannot pin the return down.`,
+      spec: roiDistributionSpec(fit, o),
+    },
+    {
+      id: "response-curves",
+      title: "Response curves",
+      caption: `How much extra ${kpi} each channel brings as its spend changes. Where a curve flattens, more spend adds little.`,
+      spec: responseCurvesSpec(fit, o),
+    },
+    {
+      id: "saturation",
+      title: "Diminishing returns",
+      caption: `The shape of each channel's saturation: extra ${kpi} per ${words.one} at a steady spend per ${words.one}. The dashed line marks today's average spend: the steeper the curve there, the more room to grow.`,
+      spec: saturationCurvesSpec(fit, o),
+    },
+    {
+      id: "adstock",
+      title: "How long the effect lasts",
+      caption: `Media keeps working after it runs (adstock). Each bar is the share of a ${words.one}'s effect that arrives that many ${words.many} later.`,
+      spec: adstockDecaySpec(fit, o),
+    },
+  ];
+  if (o.allocation) {
+    plots.push({
+      id: "budget",
+      title: "Suggested budget",
+      caption: `Spend per channel now and as the optimizer suggests, and the ${kpi} expected from each.`,
+      spec: budgetAllocationSpec(o.allocation, { ...o, kpi, channelOrder: fit.channelNames, periodsWord: words.many }),
+    });
+  }
+  plots.push(
+    {
+      id: "prior-posterior",
+      title: "Prior vs posterior",
+      caption: "For analysts: how far the data moved each media parameter away from the model's starting assumptions (the priors).",
+      spec: priorPosteriorSpec(fit, o),
+    },
+    {
+      id: "diagnostics",
+      title: "Sampler diagnostics",
+      caption: "For analysts: whether the independent runs of the fitting algorithm agree, shown for the parameters where they agree least.",
+      spec: samplerDiagnosticsSpec(fit, o),
+    },
+  );
+  return plots;
+}
+
+/** Renders every plot of the report to SVG. */
+export async function renderReportPlots(fit: FittedMMM, o: PlotOptions & { allocation?: BudgetAllocation } = {}): Promise<(ReportPlot & { svg: string })[]> {
+  const plots = reportPlots(fit, o);
+  const out: (ReportPlot & { svg: string })[] = [];
+  for (const p of plots) out.push({ ...p, svg: await renderSvg(p.spec) });
+  return out;
+}
+
+/**
+ * Makes the ids inside one SVG unique in a page that inlines several (vega
+ * numbers its clip paths from 1 in every SVG), and labels it for screen readers.
+ */
+export function inlineSvg(svg: string, prefix: string, label: string): string {
+  const body = svg
+    .replace(/\bid="([^"]+)"/g, (_m, id) => `id="${prefix}-${id}"`)
+    .replace(/url\(#([^)]+)\)/g, (_m, id) => `url(#${prefix}-${id})`)
+    .replace(/href="#([^"]+)"/g, (_m, id) => `href="#${prefix}-${id}"`);
+  return body.replace(/^<svg /, `<svg role="img" aria-label="${escapeHtml(label)}" `);
+}
+
+const CSS = `
+:root { --ink: #222; --muted: #666; --line: #e3e3e3; --accent: #4c78a8; --warn: #b3261e; --warn-bg: #fdf1ef; --ok-bg: #eef6ee; }
+* { box-sizing: border-box; }
+body { margin: 0; background: #f6f7f9; color: var(--ink); font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Liberation Sans", "DejaVu Sans", sans-serif; }
+main { max-width: 1040px; margin: 0 auto; padding: 32px 24px 64px; }
+header h1 { margin: 0 0 4px; font-size: 28px; }
+header .meta { margin: 0; color: var(--muted); }
+section { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 20px 24px; margin: 20px 0; }
+h2 { margin: 0 0 12px; font-size: 20px; }
+h3 { margin: 24px 0 6px; font-size: 16px; }
+.findings { margin: 0; padding-left: 20px; }
+.findings li { margin: 6px 0; }
+.callout { border-radius: 8px; padding: 12px 16px; margin-top: 14px; }
+.callout.warn { background: var(--warn-bg); border-left: 4px solid var(--warn); }
+.callout.ok { background: var(--ok-bg); border-left: 4px solid #3b7d3b; }
+.callout ul { margin: 6px 0 0; padding-left: 20px; }
+.callout p { margin: 0; }
+figure.plot { margin: 18px 0 8px; }
+figure.plot .svg { overflow-x: auto; }
+figure.plot svg { display: block; max-width: 100%; height: auto; }
+figure.plot figcaption { color: var(--muted); font-size: 14px; margin-top: 6px; }
+table { border-collapse: collapse; width: 100%; font-size: 14px; font-variant-numeric: tabular-nums; }
+th, td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
+th:first-child, td:first-child { text-align: left; white-space: normal; }
+#parameter-table { font-size: 13px; }
+#parameter-table th, #parameter-table td { padding: 5px 8px; }
+th { color: var(--muted); font-weight: 600; }
+td.bad { color: var(--warn); font-weight: 600; }
+.range { color: var(--muted); }
+.note { color: var(--muted); font-size: 13px; }
+.swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; vertical-align: baseline; }
+details summary { cursor: pointer; color: var(--muted); margin-top: 10px; }
+.table-wrap { overflow-x: auto; }
+code { background: #f0f0f0; padding: 1px 4px; border-radius: 4px; }
+footer { color: var(--muted); font-size: 13px; margin-top: 24px; }
+@media print { body { background: #fff; } section { border: none; padding: 0; } figure.plot { break-inside: avoid; } }
+`;
+
+function figure(p: ReportPlot & { svg: string }): string {
+  return (
+    `<figure class="plot" id="plot-${p.id}">\n<div class="svg">${inlineSvg(p.svg, p.id, p.title)}</div>\n` +
+    `<figcaption>${escapeHtml(p.caption)}</figcaption>\n</figure>`
+  );
+}
+
+function channelTable(fit: FittedMMM): string {
+  const roi = roiOf(fit);
+  const mroi = marginalRoiOf(fit);
+  const c = contributionsOf(fit);
+  const colors = channelColors(fit.channelNames);
+  const iv = (x: { mean: number; "hdi_3%": number; "hdi_97%": number }) => `${formatRatio(x.mean)} <span class="range">(${formatRatio(x["hdi_3%"])}–${formatRatio(x["hdi_97%"])})</span>`;
+  const rows = roi
+    .map((r, i) => {
+      const m = c.totals.media[i];
+      return (
+        `<tr><td><span class="swatch" style="background:${colors[i]}"></span>${escapeHtml(r.channel)}</td>` +
+        `<td>${formatInteger(r.spend)}</td><td>${formatInteger(m.mean)}</td><td>${formatShare(m.share)}</td>` +
+        `<td>${iv(r)}</td><td>${iv(mroi[i])}</td></tr>`
+      );
+    })
+    .join("\n");
+  const kpi = kpiName(fit);
+  return (
+    `<div class="table-wrap"><table id="channel-table"><thead><tr><th>Channel</th><th>Spend</th><th>${escapeHtml(capitalise(kpi))} contributed</th><th>Share of ${escapeHtml(kpi)}</th>` +
+    `<th>ROI (94% interval)</th><th>Marginal ROI (94% interval)</th></tr></thead><tbody>\n${rows}\n</tbody></table></div>`
+  );
+}
+
+function channelOf(fit: FittedMMM, name: string): string {
+  const label = labelWithChannel(fit, name);
+  return label === name ? "" : ` <span class="range">${escapeHtml(label.slice(name.length + 3))}</span>`;
+}
+
+function parameterTable(fit: FittedMMM): string {
+  const rows = fit
+    .summary()
+    .map((r) => {
+      const bad = r.r_hat > 1.01;
+      return (
+        `<tr><td>${escapeHtml(r.name)}${channelOf(fit, r.name)}</td>` +
+        [r.mean, r.sd, r["hdi_3%"], r["hdi_97%"], r.mcse_mean].map((v) => `<td>${formatParameter(v)}</td>`).join("") +
+        `<td>${Number.isFinite(r.ess_bulk) ? Math.round(r.ess_bulk) : "–"}</td><td>${Number.isFinite(r.ess_tail) ? Math.round(r.ess_tail) : "–"}</td>` +
+        `<td${bad ? ' class="bad"' : ""}>${Number.isFinite(r.r_hat) ? r.r_hat.toFixed(3) : "–"}</td></tr>`
+      );
+    })
+    .join("\n");
+  return (
+    `<div class="table-wrap"><table id="parameter-table"><thead><tr><th>Parameter</th><th>Mean</th><th>SD</th><th>HDI 3%</th><th>HDI 97%</th><th>MCSE</th><th>ESS bulk</th><th>ESS tail</th><th>R-hat</th></tr></thead>` +
+    `<tbody>\n${rows}\n</tbody></table></div>`
+  );
+}
+
+function budgetSection(fit: FittedMMM, outcome: OptimizerOutcome | undefined, allocation: BudgetAllocation | undefined, plot: string | undefined): string {
+  const kpi = kpiName(fit);
+  if (!outcome && !allocation) {
+    return `<section id="budget"><h2>Budget</h2><p>No budget was given. Run <code>mmm report &lt;folder&gt; --budget &lt;total&gt;</code> to add the optimizer's suggested split of a budget.</p></section>`;
+  }
+  if (outcome && outcome.status !== "ok" && !allocation) {
+    const why = outcome.status === "unavailable" ? outcome.message : `The optimizer could not find an allocation: ${outcome.message}`;
+    return `<section id="budget"><h2>Budget</h2><div class="callout warn" id="optimizer-unavailable"><p>${escapeHtml(why)} The requested budget was ${escapeHtml(formatInteger(outcome.budget))}.</p></div></section>`;
+  }
+  const a = allocation!;
+  const words = periodWords(fit);
+  const before = kpiBand(a.kpiBefore);
+  const after = kpiBand(a.kpiAfter);
+  const up = a.uplift !== undefined ? kpiBand(a.uplift) : { mean: after.mean - before.mean };
+  const over = a.periods !== undefined ? ` over the next ${a.periods} ${a.periods === 1 ? words.one : words.many}` : "";
+  const total = a.spendAfter.reduce((x, y) => x + y, 0);
+  const rows = a.channels
+    .map((ch, i) => {
+      const b = a.spendBefore[i];
+      const s = a.spendAfter[i];
+      return `<tr><td>${escapeHtml(ch)}</td><td>${formatInteger(b)}</td><td>${formatInteger(s)}</td><td>${b > 0 ? formatChange(s / b - 1) : "new"}</td></tr>`;
+    })
+    .join("\n");
+  const band = (x: { mean: number; low?: number; high?: number }) =>
+    x.low !== undefined && x.high !== undefined ? `${formatAmount(x.mean)} (94% interval ${formatAmount(x.low)} to ${formatAmount(x.high)})` : formatAmount(x.mean);
+  const sign = (v: number) => (v >= 0 ? "+" : "");
+  const upText =
+    `${sign(up.mean)}${formatAmount(up.mean)}` +
+    (before.mean ? ` (${formatChange(up.mean / before.mean)})` : "") +
+    (up.low !== undefined && up.high !== undefined ? `, likely between ${sign(up.low)}${formatAmount(up.low)} and ${sign(up.high)}${formatAmount(up.high)}` : "");
+  return (
+    `<section id="budget"><h2>Suggested budget</h2>` +
+    `<p>Spending ${formatInteger(total)}${over} as suggested below instead of in today's mix changes expected ${escapeHtml(kpi)} from ${band(before)} to ${band(after)}: ` +
+    `<strong>${escapeHtml(upText)}</strong>.</p>` +
+    (plot ?? "") +
+    `<div class="table-wrap"><table id="budget-table"><thead><tr><th>Channel</th><th>Spend in today's mix</th><th>Suggested spend</th><th>Change</th></tr></thead><tbody>\n${rows}\n</tbody></table></div>` +
+    (a.message ? `<p class="note">Optimizer: ${escapeHtml(a.message)}</p>` : "") +
+    `</section>`
+  );
+}
+
+/** The whole report as one HTML document. */
+export async function buildReportHtml(fit: FittedMMM, o: ReportOptions = {}): Promise<string> {
+  return (await buildReport(fit, o)).html;
+}
+
+/** The report as one HTML document, with what the optimizer answered when a budget was given. */
+export async function buildReport(fit: FittedMMM, o: ReportOptions = {}): Promise<{ html: string; optimizer?: OptimizerOutcome }> {
+  let outcome: OptimizerOutcome | undefined;
+  let allocation = o.allocation;
+  if (!allocation && o.budget !== undefined) {
+    outcome = await optimizeForReport(fit, o.budget, o.optimizer);
+    if (outcome.status === "ok") allocation = outcome.allocation;
+  }
+  const plots = await renderReportPlots(fit, { ...o, allocation });
+  const byId = new Map(plots.map((p) => [p.id, p]));
+  const fig = (id: PlotId) => {
+    const p = byId.get(id);
+    return p ? figure(p) : "";
+  };
+  const story = narrative(fit);
+  const kpi = kpiName(fit);
+  const words = periodWords(fit);
+  const rec = fit.record;
+  const d = fit.diagnostics();
+  const dates = rec.dataset.dates;
+  const span = dates?.length ? `${dates[0]} to ${dates[dates.length - 1]}` : `${rec.dataset.T} ${words.many}`;
+  const generated = (o.generatedAt ?? new Date()).toISOString().slice(0, 16).replace("T", " ");
+  const title = o.title ?? "Marketing mix report";
+  const meta =
+    `${capitalise(kpi)} · ${fit.channelNames.length} channels (${escapeHtml(fit.channelNames.join(", "))}) · ${rec.dataset.T} ${words.many} (${span})` +
+    (rec.trainRows < rec.dataset.T ? `, the last ${rec.dataset.T - rec.trainRows} held out` : "") +
+    ` · ${rec.structure.model} model · generated ${generated} UTC`;
+  const warnings = story.warnings.length
+    ? `<div class="callout warn" id="warnings"><p><strong>Read with care:</strong></p><ul>${story.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join("")}</ul></div>`
+    : `<div class="callout ok" id="warnings"><p><strong>The fitting checks passed:</strong> the independent runs agree and no numerical problems were found, so the numbers below are reliable within the model's assumptions.</p></div>`;
+  const technical = story.technical.length
+    ? `<details><summary>Technical warnings from the sampler</summary><ul>${story.technical.map((w) => `<li>${escapeHtml(w)}</li>`).join("")}</ul></details>`
+    : "";
+  const html = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}: ${escapeHtml(kpi)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<main>
+<header>
+<h1>${escapeHtml(title)}</h1>
+<p class="meta">${meta}</p>
+</header>
+<section id="summary">
+<h2>At a glance</h2>
+<ul class="findings">
+${story.findings.map((f) => `<li>${escapeHtml(f)}</li>`).join("\n")}
+</ul>
+${warnings}
+${technical}
+</section>
+<section id="fit">
+<h2>${escapeHtml(byId.get("model-fit")!.title)}</h2>
+${fig("model-fit")}
+</section>
+<section id="contributions">
+<h2>What drove ${escapeHtml(kpi)}</h2>
+${fig("contributions-over-time")}
+${fig("contribution-totals")}
+</section>
+<section id="returns">
+<h2>Return on investment</h2>
+${fig("roi")}
+${channelTable(fit)}
+${fig("response-curves")}
+</section>
+${budgetSection(fit, outcome, allocation, byId.has("budget") ? fig("budget") : undefined)}
+<section id="media-effects">
+<h2>How media works over time and spend</h2>
+${fig("saturation")}
+${fig("adstock")}
+</section>
+<section id="appendix">
+<h2>For analysts</h2>
+${fig("prior-posterior")}
+${fig("diagnostics")}
+<h3>Sampler</h3>
+<p>${d.chains} chains × ${formatInteger(d.draws)} draws after ${formatInteger(d.warmup)} warm-up iterations (seed ${d.seed}), ${d.wall_seconds.toFixed(1)} s; ` +
+    `${d.divergences} divergent transitions; largest R-hat ${Number.isFinite(d.max_r_hat) ? d.max_r_hat.toFixed(3) : "–"}; smallest bulk ESS ${Number.isFinite(d.min_ess_bulk) ? Math.round(d.min_ess_bulk) : "–"}.</p>
+<h3>Posterior summary</h3>
+<p>Every model parameter on the model's internal scale (${escapeHtml(kpi)} and media divided by their means): mean, standard deviation, 94% highest-density interval, Monte Carlo error, effective sample sizes and R-hat.</p>
+${parameterTable(fit)}
+</section>
+<footer>Made with mmm-wasm. Intervals are 94% highest-density intervals of the posterior. This file is self-contained: it needs no network access.</footer>
+</main>
+</body>
+</html>
+`;
+  return { html, optimizer: outcome };
+}
+
+/**
+ * Writes the report to `path` (a file ending in .html, or a folder that gets
+ * report.html); returns the file written and the optimizer's outcome.
+ */
+export async function writeReport(fit: FittedMMM, path: string, o: ReportOptions = {}): Promise<{ path: string; optimizer?: OptimizerOutcome }> {
+  const [{ mkdirSync, writeFileSync, statSync }, { dirname, join }] = await Promise.all([import("node:fs"), import("node:path")]);
+  let file = path;
+  let isDir = !path.toLowerCase().endsWith(".html");
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    // Not there yet: decided by the name.
+  }
+  if (isDir) file = join(path, "report.html");
+  mkdirSync(dirname(file), { recursive: true });
+  const report = await buildReport(fit, o);
+  writeFileSync(file, report.html);
+  return { path: file, optimizer: report.optimizer };
+}
