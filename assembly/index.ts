@@ -3,9 +3,15 @@
 // then, per evaluation: write the position at paramsPtr(), call
 // logDensityGradient(), read the gradient at gradientPtr().
 // Only numbers cross this boundary; nothing here allocates after configure.
+// A host that rewrites the data after evaluations calls dataChanged().
+// Layouts: media and transformed media are channel-major series, element
+// (c, t) at ptr + 8 (c * mediaStride() + t); the design is column-major,
+// element (t, k) at designPtr() + 8 (k * paddedRows() + t); target, log time
+// and mean are [paddedRows()] with the first T entries used.
 
 export { configure, setOffsets } from "./layout";
-export { setExactMath } from "./simdmath";
+export { dataChanged } from "./model";
+export { setExactMath, setMathMode } from "./simdmath";
 export { logDensityGradient } from "./model";
 
 import {
@@ -22,10 +28,20 @@ import {
   pTarget,
   pValue,
   pMu,
+  nTp,
+  seriesStride,
 } from "./layout";
 import { lastLogJacobian } from "./priors";
 import { lastLogLikelihood } from "./model";
 
+/** f64 elements from one channel's series to the next (media, transformed media). */
+export function mediaStride(): i32 {
+  return <i32>(seriesStride >> 3);
+}
+/** Rows including padding: the stride of design columns. */
+export function paddedRows(): i32 {
+  return nTp;
+}
 export function mediaPtr(): usize {
   return pMedia;
 }
@@ -60,7 +76,7 @@ export function gradientPtr(): usize {
 export function valuesPtr(): usize {
   return pValue;
 }
-/** Transformed media [T][Cp] of the last evaluation. */
+/** Transformed media of the last evaluation (channel-major, see mediaStride). */
 export function transformedMediaPtr(): usize {
   return pSat;
 }

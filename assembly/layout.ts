@@ -1,5 +1,13 @@
 // Where every buffer lives in linear memory, and the model's shape. Set once
 // per model by `configure`; the kernels only read these.
+//
+// Series are stored channel-major (one contiguous time series per channel,
+// columns of the design likewise) so that the kernels vectorise over time:
+// per-channel parameters become splats, no lane is wasted on an odd channel
+// count, and mu is updated with plain vector adds. Time is padded to nTp, a
+// multiple of 8 (the kernels take 8 rows per iteration); rows t >= T are inert
+// because their residual is zero. Each media series also has `lead` zeros
+// before t = 0 so that x[t - l] loads need no bounds tests.
 
 export const FAMILY_NORMAL: i32 = 0;
 export const FAMILY_HALF_NORMAL: i32 = 1;
@@ -14,14 +22,15 @@ export const MODEL_CARRYOVER: i32 = 2;
 
 // Shape.
 export let nT: i32 = 0; // training periods
+export let nTp: i32 = 0; // periods padded to a multiple of 8
 export let nC: i32 = 0; // channels
-export let nCp: i32 = 0; // channels padded to even (SIMD pairs)
 export let nLin: i32 = 0; // linear design columns (seasonality, extra, weekday)
-export let nLinP: i32 = 0; // padded to even
 export let nDim: i32 = 0; // unconstrained dimension
 export let modelKind: i32 = 0;
 export let normaliseAdstock: bool = true;
 export let nLags: i32 = 13; // carryover window
+export let nLead: i32 = 2; // zeros before t = 0 in each media series
+export let seriesStride: usize = 0; // bytes from one channel's series to the next
 
 // Parameter block offsets in the unconstrained vector (-1 when absent).
 export let offIntercept: i32 = 0;
@@ -34,11 +43,22 @@ export let offTransform2: i32 = 0;
 export let offTransform3: i32 = -1;
 export let offLinear: i32 = 0;
 
-// Data (time-major, padded).
-export let pMedia: usize = 0; // [T][Cp] scaled media
-export let pTarget: usize = 0; // [T]
-export let pDesign: usize = 0; // [T][LinP] seasonality, extra features, weekday
-export let pLogTime: usize = 0; // [T] log t (t >= 1), 0 at t = 0
+// Data. Series pointers address t = 0 of channel 0.
+export let pMedia: usize = 0; // [C] series of scaled media
+export let pTarget: usize = 0; // [Tp]
+export let pDesign: usize = 0; // [nLin][Tp] columns: seasonality, extra features, weekday
+export let pLogTime: usize = 0; // [Tp] log t (t >= 1), 0 at t = 0
+export let pRowMask: usize = 0; // [Tp] all-ones bits for t < T, zero for padding
+// f32 copy of the media series (same element offsets, from pMedia32), made
+// before the first fast-mode evaluation after the data is written.
+export let pMedia32: usize = 0;
+export let pDesign32: usize = 0; // f32 copy of the design, [nLin][Tp]
+export let pTheta32: usize = 0; // f32 linear coefficients of the evaluation, [nLin]
+export let fastDataReady: bool = false;
+
+export function setFastDataReady(ready: bool): void {
+  fastDataReady = ready;
+}
 
 // Priors, one row per unconstrained element.
 export let pFamily: usize = 0; // i32 [dim]
@@ -58,28 +78,36 @@ export let pDLogValue: usize = 0; // d log value / du
 export let pLog1mValue: usize = 0; // log(1 - value) (unit-interval params)
 export let pDLog1mValue: usize = 0; // d log(1 - value) / du
 
-// Scratch.
-export let pAdstock: usize = 0; // [T][Cp] adstock state, or carryover sum
-export let pLogSat: usize = 0; // [T][Cp] log of the saturation input
-export let pSat: usize = 0; // [T][Cp] transformed media
-export let pMu: usize = 0; // [T]
-export let pResid: usize = 0; // [T] (y - mu) / sigma^2
-export let pTimePow: usize = 0; // [T] t^expo_trend
-export let pTheta: usize = 0; // [LinP] linear coefficients, padded
-export let pGradTheta: usize = 0; // [LinP]
-export let pLagWeights: usize = 0; // [L][Cp] carryover weights (max-shifted)
-export let pLagGrad: usize = 0; // [L][Cp] gradient wrt those weights
-// Per-channel prepared parameters, each [Cp] (pad lanes hold harmless values).
-export let pChBeta: usize = 0;
-export let pChA: usize = 0; // lag_weight or retention rate
-export let pChB: usize = 0; // log(1-lag_weight) | log K | delay
-export let pChS: usize = 0; // slope | exponent
-export let pChAux: usize = 0; // carryover: log W (sum of shifted weights)
+// Per-cell results of the forward pass, [C] series each, read by the reverse
+// pass (which is then a set of dot products with the residual). In the fast
+// mode H, HD and G are f32 (first half of each series' bytes); F stays f64
+// (it is exported and feeds mu).
+export let pSat: usize = 0; // transformed media f
+export let pSat32: usize = 0; // fast mode: f as f32 for the reverse pass
+export let pCellH: usize = 0; // coef * df/d(log input) / (slope or exponent)
+export let pCellHD: usize = 0; // coef * df/d(slope or exponent) / ln(base of the mode)
+export let pCellG: usize = 0; // adstock: coef * df/d lag through the recursion; carryover: coef * df/d conv
+// Rows.
+export let pMu: usize = 0; // [Tp]
+export let pResid: usize = 0; // [Tp] (y - mu) / sigma^2, zero on padding
+export let pTimePow: usize = 0; // [Tp] t^expo_trend
+// Adstock a and da/dlag (or the carryover convolution in A), [C] series.
+export let pSeriesA: usize = 0;
+export let pSeriesB: usize = 0;
+// Scratch rows [Tp] of the forward passes (f32 in the fast mode): the log
+// term y, then e = base^(scale y); pScratch32 holds the fast mode's f32 a,
+// then its f32 residual for the reverse pass.
+export let pScratchY: usize = 0;
+export let pScratchE: usize = 0;
+export let pScratch32: usize = 0;
+export let pLagWeights: usize = 0; // [C][L] carryover weights (max-shifted)
+export let pChannelScratch: usize = 0; // per-channel scalars (carryover log sum(w)), then lag sums, then f32 weights
 
 let heapTop: usize = 0;
 
 function alloc(bytes: usize): usize {
-  const ptr = (heapTop + 15) & ~<usize>15;
+  // 64-byte alignment: every vector load of a series start is aligned.
+  const ptr = (heapTop + 63) & ~<usize>63;
   heapTop = ptr + bytes;
   const needPages = <i32>((heapTop + 0xffff) >> 16);
   const have = memory.size();
@@ -90,10 +118,17 @@ function alloc(bytes: usize): usize {
 }
 
 function allocF64(n: i32): usize {
-  // One spare pair so SIMD loads of a padded tail stay inside the block.
-  const p = alloc(<usize>(n + 2) << 3);
-  memory.fill(p, 0, <usize>(n + 2) << 3);
+  // Two spare pairs so that vector loads of a padded tail stay inside the block.
+  const bytes = <usize>(n + 4) << 3;
+  const p = alloc(bytes);
+  memory.fill(p, 0, bytes);
   return p;
+}
+
+/** C series of nTp values with nLead zeros before each; returns the t = 0 address of channel 0. */
+function allocSeries(): usize {
+  const p = allocF64(<i32>(seriesStride >> 3) * nC + nLead);
+  return p + (<usize>nLead << 3);
 }
 
 /** Allocates every buffer for a model of this shape; the host fills the data next. */
@@ -108,19 +143,29 @@ export function configure(
 ): void {
   heapTop = __heap_base;
   nT = T;
+  nTp = (T + 7) & ~7;
   nC = C;
-  nCp = (C + 1) & ~1;
   nLin = nLinear;
-  nLinP = (nLinear + 1) & ~1;
   nDim = dim;
   modelKind = model;
   normaliseAdstock = normalise != 0;
   nLags = lags;
+  // Carryover reads x[t - l] for l < L (its gradient up to l = L + 2, four
+  // lags per pass); the adstock scans read x[t - 1].
+  nLead = model == MODEL_CARRYOVER ? (lags + 4) & ~1 : 2;
+  if (nLead < 2) nLead = 2;
+  seriesStride = <usize>(nLead + nTp) << 3;
 
-  pMedia = allocF64(T * nCp);
-  pTarget = allocF64(T);
-  pDesign = allocF64(T * nLinP);
-  pLogTime = allocF64(T);
+  pMedia = allocSeries();
+  pMedia32 = allocF64(<i32>(seriesStride >> 4) * C + nLead) + (<usize>nLead << 2);
+  pDesign32 = allocF64((nLinear * nTp) >> 1);
+  pTheta32 = allocF64(nLinear);
+  fastDataReady = false;
+  pTarget = allocF64(nTp);
+  pDesign = allocF64(nLinear * nTp);
+  pLogTime = allocF64(nTp);
+  pRowMask = allocF64(nTp);
+  for (let t = 0; t < T; t++) store<i64>(pRowMask + (<usize>t << 3), -1);
   pFamily = alloc(<usize>(dim + 2) << 2);
   pPriorA = allocF64(dim);
   pPriorB = allocF64(dim);
@@ -133,21 +178,21 @@ export function configure(
   pDLogValue = allocF64(dim);
   pLog1mValue = allocF64(dim);
   pDLog1mValue = allocF64(dim);
-  pAdstock = allocF64(T * nCp);
-  pLogSat = allocF64(T * nCp);
-  pSat = allocF64(T * nCp);
-  pMu = allocF64(T);
-  pResid = allocF64(T);
-  pTimePow = allocF64(T);
-  pTheta = allocF64(nLinP);
-  pGradTheta = allocF64(nLinP);
-  pLagWeights = allocF64(lags * nCp);
-  pLagGrad = allocF64(lags * nCp);
-  pChBeta = allocF64(nCp);
-  pChA = allocF64(nCp);
-  pChB = allocF64(nCp);
-  pChS = allocF64(nCp);
-  pChAux = allocF64(nCp);
+  pSat = allocSeries();
+  pSat32 = allocSeries();
+  pCellH = allocSeries();
+  pCellHD = allocSeries();
+  pCellG = allocSeries();
+  pMu = allocF64(nTp);
+  pResid = allocF64(nTp);
+  pTimePow = allocF64(nTp);
+  pSeriesA = allocSeries();
+  pSeriesB = allocSeries();
+  pScratchY = allocF64(nTp);
+  pScratchE = allocF64(nTp);
+  pScratch32 = allocF64(nTp);
+  pLagWeights = allocF64(lags * C);
+  pChannelScratch = allocF64(C + 2 * lags + 8);
 }
 
 export function setOffsets(

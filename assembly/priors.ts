@@ -24,7 +24,38 @@ import {
   pPriorConst,
   pValue,
 } from "./layout";
-import { logistic, softplus } from "./scalar";
+
+// logisticPair's results: p = logistic(u), q = 1 - p, and their logs.
+let lgP: f64 = 0;
+let lgQ: f64 = 0;
+let lgLogP: f64 = 0;
+let lgLogQ: f64 = 0;
+
+/**
+ * p = 1/(1+e^-u), q = 1/(1+e^u), log p = -softplus(-u), log q = -softplus(u),
+ * all from one exp and one log of e^-|u| (stable in both tails).
+ */
+@inline
+function logisticPair(u: f64): void {
+  const e = Math.exp(-Math.abs(u));
+  // log1p(e) as log(1 + e) corrected for the rounding of 1 + e (the std
+  // lib's log1p costs about three logs here).
+  const w = 1.0 + e;
+  const l = Math.log(w) - (w - 1.0 - e) / w;
+  const big = 1.0 / (1.0 + e);
+  const small = e * big;
+  if (u >= 0) {
+    lgP = big;
+    lgQ = small;
+    lgLogP = -l;
+    lgLogQ = -u - l;
+  } else {
+    lgP = small;
+    lgQ = big;
+    lgLogP = u - l;
+    lgLogQ = -l;
+  }
+}
 
 /** Sum of log-Jacobians from the last evaluation. */
 export let lastLogJacobian: f64 = 0;
@@ -59,13 +90,14 @@ export function evaluatePriors(): f64 {
       dlp = -z / b;
     } else if (family == FAMILY_UNIFORM) {
       // x = a + (b - a) p, p = logistic(u).
-      const p = logistic(u);
-      const q = logistic(-u);
+      logisticPair(u);
+      const p = lgP;
+      const q = lgQ;
+      const logp = lgLogP;
+      const logq = lgLogQ;
       const width = b - a;
       x = a + width * p;
       dx = width * p * q;
-      const logp = -softplus(-u);
-      const logq = -softplus(u);
       jac = Math.log(width) + logp + logq;
       dlp = q - p;
       if (a == 0) {
@@ -84,13 +116,14 @@ export function evaluatePriors(): f64 {
         dlog1mx = -dx / om;
       }
     } else if (family == FAMILY_BETA) {
-      const p = logistic(u);
-      const q = logistic(-u);
+      logisticPair(u);
+      const p = lgP;
+      const q = lgQ;
       x = p;
       dx = p * q;
-      logx = -softplus(-u);
+      logx = lgLogP;
       dlogx = q;
-      log1mx = -softplus(u);
+      log1mx = lgLogQ;
       dlog1mx = -p;
       lp += (a - 1) * logx + (b - 1) * log1mx;
       jac = logx + log1mx;

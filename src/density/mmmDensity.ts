@@ -9,9 +9,20 @@ import { FAMILY_CODE, priorArgs, priorLogConstant } from "../model/priors.js";
 import { buildDesign, linearColumnCount, MODEL_CODE, TRANSFORM_PARAMETERS } from "../model/structure.js";
 import type { ScaledData } from "../model/scaledData.js";
 
+/**
+ * How the core evaluates exp/log: 0 accurate f64 SIMD polynomials (default,
+ * about 1e-15 relative); 1 exact, the std lib lane by lane; 2 fast, f32 SIMD
+ * for the per-cell media work, the trend and the design product, with sums in
+ * f64 (about 3e-7 relative; value and gradient stay consistent, so samplers
+ * target the density exactly as evaluated).
+ */
+export type MathMode = 0 | 1 | 2;
+
 export interface MmmDensityOptions {
-  /** Use the std lib's exp/log lane by lane (bit-for-bit the "exact" path). */
+  /** Use the std lib's exp/log lane by lane (the same as mathMode 1). */
   exactMath?: boolean;
+  /** See MathMode; overrides exactMath when given. */
+  mathMode?: MathMode;
   /** A compiled core module (e.g. received by a worker). */
   module?: WebAssembly.Module;
 }
@@ -23,7 +34,7 @@ export class MmmDensity implements LogDensity {
   private readonly grad: Float64Array;
   private readonly meanView: Float64Array;
   private readonly transformedView: Float64Array;
-  private readonly paddedChannels: number;
+  private readonly mediaStride: number;
 
   constructor(
     readonly layout: ParameterLayout,
@@ -50,17 +61,18 @@ export class MmmDensity implements LogDensity {
       tp.length > 2 ? layout.offsetOf(tp[2]) : -1,
       layout.offsetOf("gamma_seasonality"),
     );
-    core.setExactMath(options.exactMath ? 1 : 0);
+    core.setMathMode(options.mathMode ?? (options.exactMath ? 1 : 0));
     // configure() is the only call that grows memory: views taken now stay valid.
     const buf = core.memory.buffer;
-    const Cp = (C + 1) & ~1;
-    const media = new Float64Array(buf, core.mediaPtr(), T * Cp);
-    for (let t = 0; t < T; t++) for (let c = 0; c < C; c++) media[t * Cp + c] = data.media[t * C + c];
+    // Channel-major media series and column-major design (see assembly/index.ts).
+    const stride = core.mediaStride();
+    const rows = core.paddedRows();
+    const media = new Float64Array(buf, core.mediaPtr(), C * stride);
+    for (let t = 0; t < T; t++) for (let c = 0; c < C; c++) media[c * stride + t] = data.media[t * C + c];
     new Float64Array(buf, core.targetPtr(), T).set(data.target);
-    const nLinP = (nLin + 1) & ~1;
     const design = buildDesign(s, T, data.extra);
-    const designView = new Float64Array(buf, core.designPtr(), T * nLinP);
-    for (let t = 0; t < T; t++) for (let k = 0; k < nLin; k++) designView[t * nLinP + k] = design[t * nLin + k];
+    const designView = new Float64Array(buf, core.designPtr(), nLin * rows);
+    for (let t = 0; t < T; t++) for (let k = 0; k < nLin; k++) designView[k * rows + t] = design[t * nLin + k];
     const logTime = new Float64Array(buf, core.logTimePtr(), T);
     for (let t = 1; t < T; t++) logTime[t] = Math.log(t);
     const family = new Int32Array(buf, core.familyPtr(), this.dim);
@@ -78,8 +90,8 @@ export class MmmDensity implements LogDensity {
       }
     }
     this.meanView = new Float64Array(buf, core.meanPtr(), T);
-    this.transformedView = new Float64Array(buf, core.transformedMediaPtr(), T * Cp);
-    this.paddedChannels = Cp;
+    this.transformedView = new Float64Array(buf, core.transformedMediaPtr(), C * stride);
+    this.mediaStride = stride;
     this.params = new Float64Array(buf, core.paramsPtr(), this.dim);
     this.grad = new Float64Array(buf, core.gradientPtr(), this.dim);
   }
@@ -104,9 +116,9 @@ export class MmmDensity implements LogDensity {
   /** Transformed media (adstock + saturation) of the last evaluation, row-major [T][C], copied into `out`. */
   lastTransformedMedia(out: Float64Array): Float64Array {
     const C = this.layout.structure.nChannels;
-    const Cp = this.paddedChannels;
+    const stride = this.mediaStride;
     const T = this.data.T;
-    for (let t = 0; t < T; t++) for (let c = 0; c < C; c++) out[t * C + c] = this.transformedView[t * Cp + c];
+    for (let t = 0; t < T; t++) for (let c = 0; c < C; c++) out[t * C + c] = this.transformedView[c * stride + t];
     return out;
   }
 

@@ -20,6 +20,14 @@ export interface CoreExports {
     linear: number,
   ): void;
   setExactMath(on: number): void;
+  /** 0 accurate (default), 1 exact std lib, 2 fast f32 (see MathMode). */
+  setMathMode(mode: number): void;
+  /** f64 elements between channels in the media and transformed-media series. */
+  mediaStride(): number;
+  /** Rows including padding (a multiple of 8): the stride of design columns. */
+  paddedRows(): number;
+  /** Call after rewriting data that was already evaluated (the fast mode keeps f32 copies). */
+  dataChanged(): void;
   logDensityGradient(): number;
   mediaPtr(): number;
   targetPtr(): number;
