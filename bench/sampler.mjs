@@ -17,9 +17,16 @@ export async function benchSampler({ quick = false, T = 156, C = 4, F = 2, seed 
   const numDraws = quick ? 300 : 1000;
   const rows = [];
   let threads = 0;
-  for (const adaptation of ["stan-diag", "nutpie-diag", "dense"]) {
+  const variants = [
+    { adaptation: "stan-diag", math: 0 },
+    { adaptation: "nutpie-diag", math: 0 },
+    { adaptation: "dense", math: 0 },
+    { adaptation: "stan-diag", math: 2 },
+    { adaptation: "nutpie-diag", math: 2 },
+  ];
+  for (const { adaptation, math } of variants) {
     const run = await runChains({
-      density,
+      density: { ...density, mathMode: math },
       chains: 4,
       seed: 7,
       initialPosition: () => layout.medianPoint(),
@@ -40,6 +47,7 @@ export async function benchSampler({ quick = false, T = 156, C = 4, F = 2, seed 
     const samplingLeapfrog = chains.reduce((s, c) => s + c.stats.nLeapfrog.reduce((a, b) => a + b, 0), 0);
     const row = {
       adaptation,
+      math: math === 2 ? "fast" : "accurate",
       wallSeconds: run.wallSeconds,
       gradientEvaluations: grads,
       leapfrogPerDraw: samplingLeapfrog / (4 * numDraws),
@@ -60,9 +68,9 @@ export async function benchSampler({ quick = false, T = 156, C = 4, F = 2, seed 
   const md = [
     `NUTS on hill_adstock, simulated data T=${T}, C=${C}, F=${F}; 4 chains x (${numWarmup} warm-up + ${numDraws} draws), ${threads} worker threads on ${machineLine(result.machine)}${quick ? " (quick run)" : ""}.`,
     "",
-    "| warm-up | wall s | gradients | leapfrog/draw | min bulk-ESS | max R-hat | divergences | min ESS/s | min ESS per 1000 grads |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-    ...rows.map((r) => `| ${r.adaptation} | ${f(r.wallSeconds)} | ${r.gradientEvaluations} | ${f(r.leapfrogPerDraw)} | ${f(r.minEssBulk, 0)} | ${f(r.maxRhat, 3)} | ${r.divergences} | ${f(r.minEssPerSecond)} | ${f(r.minEssPer1000Gradients, 2)} |`),
+    "| warm-up | math | wall s | gradients | leapfrog/draw | min bulk-ESS | max R-hat | divergences | min ESS/s | min ESS per 1000 grads |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ...rows.map((r) => `| ${r.adaptation} | ${r.math} | ${f(r.wallSeconds)} | ${r.gradientEvaluations} | ${f(r.leapfrogPerDraw)} | ${f(r.minEssBulk, 0)} | ${f(r.maxRhat, 3)} | ${r.divergences} | ${f(r.minEssPerSecond)} | ${f(r.minEssPer1000Gradients, 2)} |`),
   ].join("\n");
   publish("sampler", md);
   console.log(md);

@@ -3,7 +3,7 @@
 // fitted model needs to answer questions later.
 
 import { InputError } from "../errors.js";
-import { resolveConfig, type FitConfig, type FitConfigInput } from "../model/config.js";
+import { MATH_MODE, resolveConfig, type FitConfig, type FitConfigInput } from "../model/config.js";
 import { totalSpend, validateCosts, type MediaDataset } from "../model/dataset.js";
 import { ParameterLayout } from "../model/layout.js";
 import { fitScalers, scaleRows } from "../model/scaling.js";
@@ -52,7 +52,7 @@ export async function fitMMM(
   const sampleStart = new Array<number>(s.chains).fill(NaN);
   const started = performance.now();
   const run = await runChains({
-    density: { kind: "mmm", structure, data },
+    density: { kind: "mmm", structure, data, mathMode: MATH_MODE[s.math] },
     chains: s.chains,
     seed: s.seed,
     threads: s.threads,

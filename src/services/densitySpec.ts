@@ -3,7 +3,7 @@
 // the kinds; the sampler only ever sees the LogDensity built from them.
 
 import type { LogDensity } from "../density/types.js";
-import { MmmDensity } from "../density/mmmDensity.js";
+import { MmmDensity, type MathMode } from "../density/mmmDensity.js";
 import { ParameterLayout } from "../model/layout.js";
 import type { ModelStructure } from "../model/structure.js";
 import type { ScaledData } from "../model/scaledData.js";
@@ -12,8 +12,8 @@ export type DensitySpec = {
   kind: "mmm";
   structure: ModelStructure;
   data: ScaledData;
-  /** Use the std lib's exp/log in the core (slower, bit-exact to libm). */
-  exactMath?: boolean;
+  /** How the core evaluates exp/log (see MathMode): accurate by default. */
+  mathMode?: MathMode;
 };
 
 /** Builds the density a spec describes; `module` is the compiled core, when the host sent one. */
@@ -22,7 +22,7 @@ export function createDensity(spec: DensitySpec, module?: WebAssembly.Module): L
     case "mmm":
       return new MmmDensity(new ParameterLayout(spec.structure), spec.data, {
         module,
-        exactMath: spec.exactMath,
+        mathMode: spec.mathMode,
       });
     default:
       throw new Error(`unknown density kind "${(spec as { kind: string }).kind}"`);
