@@ -124,8 +124,18 @@ describe("fit configuration errors", () => {
     await expect(fitMMM(sim.dataset, { sampler: { targetAccept: 1 } })).rejects.toThrow(/target accept/);
     await expect(fitMMM(sim.dataset, { sampler: { initValues: { sigma: [0.1] } } })).rejects.toThrow(/missing parameter "intercept"/);
     await expect(fitMMM(sim.dataset, { costs: [1] })).rejects.toThrow(/1 values but there are 2 media channels/);
+    await expect(fitMMM(sim.dataset, { sampler: { math: "quick" as never } })).rejects.toThrow(/math must be one of accurate, fast, exact/);
     await expect(fitMMM(sim.dataset, { customPriors: { slope: { dist: "Normal", loc: 0, scale: 1 } } })).rejects.toThrow(/slope/);
   });
+  it("samples with the fast math mode, reproducibly", async () => {
+    const opts = { sampler: { chains: 1, warmup: 30, samples: 20, threads: 0, math: "fast" as const } };
+    const a = await fitMMM(sim.dataset, opts);
+    const b = await fitMMM(sim.dataset, opts);
+    const accurate = await fitMMM(sim.dataset, { sampler: { ...opts.sampler, math: "accurate" as const } });
+    expect(Array.from(a.record.chains[0].draws)).toEqual(Array.from(b.record.chains[0].draws));
+    expect(Array.from(a.record.chains[0].draws)).not.toEqual(Array.from(accurate.record.chains[0].draws));
+  });
+
   it("starts every chain at user values with init 'median'", async () => {
     const fit0 = await fitMMM(sim.dataset, { sampler: { chains: 1, warmup: 0, samples: 1, threads: 0, init: "median" } });
     const values = fit0.layout.constrain(fit0.layout.medianPoint());
