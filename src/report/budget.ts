@@ -103,6 +103,22 @@ export interface ReportOptimizerOptions {
   [option: string]: unknown;
 }
 
+/** Planning periods when none are given (the optimizer's default horizon). */
+export const DEFAULT_PLAN_PERIODS = 13;
+
+/**
+ * Today's spending rate over the plan: mean spend per period over the
+ * training rows, summed over channels, times the periods. The report's
+ * default question is "the same money, split better".
+ */
+export function currentSpendingBudget(fit: FittedMMM, periods = DEFAULT_PLAN_PERIODS): number {
+  const { dataset, trainRows } = fit.record;
+  const C = dataset.channelNames.length;
+  let total = 0;
+  for (let t = 0; t < trainRows; t++) for (let c = 0; c < C; c++) total += dataset.media[t * C + c];
+  return (total / trainRows) * periods;
+}
+
 /** Calls fit.optimizeBudget({budget, ...options}) when this version has the optimizer; never throws. */
 export async function optimizeForReport(fit: FittedMMM, budget: number, options: ReportOptimizerOptions = {}): Promise<OptimizerOutcome> {
   const optimize = (fit as unknown as { optimizeBudget?: (options: object) => unknown }).optimizeBudget;

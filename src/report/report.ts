@@ -4,7 +4,7 @@
 // when one was asked for.
 
 import type { FittedMMM } from "../api/fittedMMM.js";
-import { optimizeForReport, type OptimizerOutcome, type ReportOptimizerOptions } from "./budget.js";
+import { currentSpendingBudget, DEFAULT_PLAN_PERIODS, optimizeForReport, type OptimizerOutcome, type ReportOptimizerOptions } from "./budget.js";
 import { capitalise, contributionsOf, kpiName, marginalRoiOf, periodWords, roiOf } from "./data.js";
 import { escapeHtml, formatAmount, formatChange, formatInteger, formatParameter, formatRatio, formatShare } from "./format.js";
 import { narrative } from "./narrative.js";
@@ -49,8 +49,12 @@ export interface ReportPlot {
 }
 
 export interface ReportOptions extends PlotOptions {
-  /** Ask the optimizer (fit.optimizeBudget) for the best split of this total budget. */
-  budget?: number;
+  /**
+   * Ask the optimizer (fit.optimizeBudget) for the best split of this total
+   * budget. Default: today's spending rate over the plan ("the same money,
+   * split better"); `false` leaves the budget section out.
+   */
+  budget?: number | false;
   /** Further optimizer settings (planning periods, bounds), passed through with the budget. */
   optimizer?: ReportOptimizerOptions;
   /** A budget allocation to show as it is (e.g. an optimizer result computed elsewhere); wins over `budget`. */
@@ -249,7 +253,7 @@ function parameterTable(fit: FittedMMM): string {
 function budgetSection(fit: FittedMMM, outcome: OptimizerOutcome | undefined, allocation: BudgetAllocation | undefined, plot: string | undefined): string {
   const kpi = kpiName(fit);
   if (!outcome && !allocation) {
-    return `<section id="budget"><h2>Budget</h2><p>No budget was given. Run <code>mmm report &lt;folder&gt; --budget &lt;total&gt;</code> to add the optimizer's suggested split of a budget.</p></section>`;
+    return `<section id="budget"><h2>Budget</h2><p>The budget section was left out. Run <code>mmm report &lt;folder&gt; --budget &lt;total&gt;</code> to add the optimizer's suggested split of a budget.</p></section>`;
   }
   if (outcome && outcome.status !== "ok" && !allocation) {
     const why = outcome.status === "unavailable" ? outcome.message : `The optimizer could not find an allocation: ${outcome.message}`;
@@ -296,8 +300,9 @@ export async function buildReportHtml(fit: FittedMMM, o: ReportOptions = {}): Pr
 export async function buildReport(fit: FittedMMM, o: ReportOptions = {}): Promise<{ html: string; optimizer?: OptimizerOutcome }> {
   let outcome: OptimizerOutcome | undefined;
   let allocation = o.allocation;
-  if (!allocation && o.budget !== undefined) {
-    outcome = await optimizeForReport(fit, o.budget, o.optimizer);
+  const budget = o.budget ?? currentSpendingBudget(fit, (o.optimizer?.periods as number | undefined) ?? DEFAULT_PLAN_PERIODS);
+  if (!allocation && budget !== false) {
+    outcome = await optimizeForReport(fit, budget, o.optimizer);
     if (outcome.status === "ok") allocation = outcome.allocation;
   }
   const plots = await renderReportPlots(fit, { ...o, allocation });
