@@ -6,19 +6,13 @@
 // needs draws, and fitting 20 channels would dominate the run.
 // Writes bench/results/optimizer.json and publishes a table.
 import { mkdirSync, writeFileSync } from "node:fs";
-import { fitScalers, optimizeBudget, ParameterLayout, resolveConfig, simulateDataset } from "../dist/index.js";
+import { fitScalers, optimizeBudget, ParameterLayout, resolveConfig, sampler, simulateDataset } from "../dist/index.js";
 import { machineInfo } from "./machine.mjs";
 import { machineLine, publish } from "./report.mjs";
 
 function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new sampler.PhiloxRng(seed, 0);
+  return () => r.uniform();
 }
 
 /** A fitted-model record with `draws` synthetic posterior draws (2 chains). */

@@ -46,33 +46,7 @@ export { resolveConfig, DEFAULT_SAMPLER, type FitConfig, type FitConfigInput, ty
 export type { Rows } from "./analysis/posteriorEvaluator.js";
 export type { Interval, Prediction, PredictOptions, FitMetrics, Contributions, ChannelRoi, ResponseCurve } from "./analysis/insights.js";
 export { saveMMM, loadMMM } from "./io/modelFile.js";
-export {
-  renderSvg,
-  compileToVega,
-  modelFitSpec,
-  contributionsOverTimeSpec,
-  contributionTotalsSpec,
-  responseCurvesSpec,
-  roiDistributionSpec,
-  adstockDecaySpec,
-  saturationCurvesSpec,
-  priorPosteriorSpec,
-  budgetAllocationSpec,
-  samplerDiagnosticsSpec,
-  reportPlots,
-  renderReportPlots,
-  buildReport,
-  buildReportHtml,
-  writeReport,
-  optimizeForReport,
-  toBudgetAllocation,
-  type VegaLiteSpec,
-  type PlotOptions,
-  type BudgetAllocation,
-  type ReportPlot,
-  type ReportOptions,
-  type OptimizerOutcome,
-} from "./report/index.js";
+export * from "./report/index.js";
 export { optimizeBudget, DEFAULT_PERIODS } from "./optimize/optimizeBudget.js";
 export type { OptimizeBudgetOptions, BudgetOptimization, ChannelBoundInput, ChannelStatus, ConstraintReport, TargetReport } from "./optimize/types.js";
 export { minimizeSqp, projectFeasible, type SmoothFunction, type SqpOptions, type SqpResult } from "./optimize/solver/sqp.js";

@@ -24,6 +24,26 @@ async function nodeWorkerUrl(): Promise<URL> {
   return found;
 }
 
+/**
+ * Reports the first abnormal end of a worker once, and nothing after a
+ * deliberate terminate(): the part both kinds of worker handle share.
+ */
+function failureLatch() {
+  let ended = false;
+  const handlers: ((cause: string) => void)[] = [];
+  return {
+    fail(cause: string) {
+      if (ended) return;
+      ended = true;
+      for (const h of handlers) h(cause);
+    },
+    onFailure: (h: (cause: string) => void) => void handlers.push(h),
+    end() {
+      ended = true;
+    },
+  };
+}
+
 export interface NodeWorkerOptions {
   /** Heap limits per worker (Node's ResourceLimits), e.g. to cap memory. */
   resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number };
@@ -34,22 +54,16 @@ export async function nodeWorkerFactory(options: NodeWorkerOptions = {}): Promis
   const url = await nodeWorkerUrl();
   return () => {
     const w = new Worker(url, { resourceLimits: options.resourceLimits });
-    let ended = false;
-    const failureHandlers: ((cause: string) => void)[] = [];
-    const fail = (cause: string) => {
-      if (ended) return;
-      ended = true;
-      for (const h of failureHandlers) h(cause);
-    };
-    w.on("error", (e) => fail(`worker error: ${e?.message ?? e}`));
-    w.on("messageerror", (e) => fail(`message could not be decoded: ${e?.message ?? e}`));
-    w.on("exit", (code) => fail(`worker exited unexpectedly with code ${code}`));
+    const latch = failureLatch();
+    w.on("error", (e) => latch.fail(`worker error: ${e?.message ?? e}`));
+    w.on("messageerror", (e) => latch.fail(`message could not be decoded: ${e?.message ?? e}`));
+    w.on("exit", (code) => latch.fail(`worker exited unexpectedly with code ${code}`));
     return {
       post: (m) => w.postMessage(m),
       onMessage: (h) => w.on("message", h),
-      onFailure: (h) => failureHandlers.push(h),
+      onFailure: latch.onFailure,
       terminate: async () => {
-        ended = true;
+        latch.end();
         await w.terminate();
       },
     };
@@ -60,21 +74,15 @@ export async function nodeWorkerFactory(options: NodeWorkerOptions = {}): Promis
 export function webWorkerFactory(scriptUrl: string | URL): WorkerFactory {
   return () => {
     const w = new Worker(scriptUrl, { type: "module" });
-    let ended = false;
-    const failureHandlers: ((cause: string) => void)[] = [];
-    const fail = (cause: string) => {
-      if (ended) return;
-      ended = true;
-      for (const h of failureHandlers) h(cause);
-    };
-    w.addEventListener("error", (e) => fail(`worker error: ${(e as ErrorEvent).message ?? "unknown"}`));
-    w.addEventListener("messageerror", () => fail("message could not be decoded"));
+    const latch = failureLatch();
+    w.addEventListener("error", (e) => latch.fail(`worker error: ${(e as ErrorEvent).message ?? "unknown"}`));
+    w.addEventListener("messageerror", () => latch.fail("message could not be decoded"));
     return {
       post: (m) => w.postMessage(m),
       onMessage: (h) => w.addEventListener("message", (e) => h((e as MessageEvent).data as FromWorker)),
-      onFailure: (h) => failureHandlers.push(h),
+      onFailure: latch.onFailure,
       terminate: async () => {
-        ended = true;
+        latch.end();
         w.terminate();
       },
     };

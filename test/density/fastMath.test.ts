@@ -3,7 +3,7 @@ import { MmmDensity } from "../../src/density/mmmDensity.js";
 import { referenceLogDensity } from "../../src/density/reference.js";
 import { finiteDifferenceGradient } from "../../src/density/finiteDifference.js";
 import { MODEL_NAMES } from "../../src/model/structure.js";
-import { makeFixture, randomPoint } from "../helpers/mmmFixtures.js";
+import { DENSITY_SHAPES, makeFixture, randomPoint } from "../helpers/mmmFixtures.js";
 import { mulberry32 } from "../helpers/random.js";
 
 // The fast math mode (f32 exp/log for the media saturation and the trend)
@@ -19,16 +19,7 @@ function relErr(a: number, b: number): number {
 }
 
 describe("fast math mode against the float64 reference", () => {
-  const shapes = [
-    { T: 1, C: 1, F: 0, degrees: 0 },
-    { T: 2, C: 2, F: 1, degrees: 1 },
-    { T: 7, C: 3, F: 0, degrees: 2 },
-    { T: 52, C: 5, F: 2, degrees: 2 },
-    { T: 160, C: 5, F: 2, degrees: 2 },
-    { T: 97, C: 20, F: 5, degrees: 4 },
-    { T: 520, C: 11, F: 3, degrees: 3 },
-    { T: 33, C: 4, F: 1, degrees: 2, weekday: true },
-  ];
+  const shapes = DENSITY_SHAPES;
   for (const model of MODEL_NAMES) {
     for (const [k, shape] of shapes.entries()) {
       it(`${model} T=${shape.T} C=${shape.C} F=${shape.F} D=${shape.degrees}${shape.weekday ? " weekday" : ""}`, () => {

@@ -39,3 +39,15 @@ export function makeFixture(shape: FixtureShape): { layout: ParameterLayout; dat
 export function randomPoint(dim: number, rand: () => number, radius = 1.5): Float64Array {
   return Float64Array.from({ length: dim }, () => uniformIn(rand, -radius, radius));
 }
+
+/** Shapes every density backend is checked on: T 1..520, C 1..20, F 0..5, degrees 0..4, weekday. */
+export const DENSITY_SHAPES: Omit<FixtureShape, "model" | "seed">[] = [
+  { T: 1, C: 1, F: 0, degrees: 0 },
+  { T: 2, C: 2, F: 1, degrees: 1 },
+  { T: 7, C: 3, F: 0, degrees: 2 },
+  { T: 52, C: 5, F: 2, degrees: 2 },
+  { T: 160, C: 5, F: 2, degrees: 2 },
+  { T: 97, C: 20, F: 5, degrees: 4 },
+  { T: 520, C: 11, F: 3, degrees: 3 },
+  { T: 33, C: 4, F: 1, degrees: 2, weekday: true },
+];
