@@ -7,7 +7,7 @@ import type { MediaDataset } from "../model/dataset.js";
 import { totalSpend, validateCosts } from "../model/dataset.js";
 import { ParameterLayout } from "../model/layout.js";
 import type { Prior } from "../model/priors.js";
-import { fitScalers, scaleRows } from "../model/scaling.js";
+import { fitScalers, scaleRows, type ScalerOptions } from "../model/scaling.js";
 import { makeStructure, mediaPriorFromCosts, type ModelName } from "../model/structure.js";
 
 export interface LogProbRequest {
@@ -22,6 +22,8 @@ export interface LogProbRequest {
   seasonalityFrequency?: number;
   weekdaySeasonality?: boolean;
   customPriors?: Record<string, Prior | Prior[]>;
+  /** How columns are scaled (default: each divided by its mean, as MODEL.md says). */
+  scalers?: ScalerOptions;
 }
 
 export interface LogProbResult {
@@ -55,7 +57,7 @@ export function logProb(req: LogProbRequest): LogProbResult {
   const layout = new ParameterLayout(structure);
   const constrained = layout.readValues(req.params);
   const u = layout.unconstrainFlat(constrained);
-  const density = new MmmDensity(layout, scaleRows(d, fitScalers(d, d.T)), { exactMath: true });
+  const density = new MmmDensity(layout, scaleRows(d, fitScalers(d, d.T, req.scalers)), { exactMath: true });
   const gradient = new Float64Array(layout.dim);
   const lpJacobian = density.logpGrad(u, gradient);
   if (!Number.isFinite(lpJacobian)) {

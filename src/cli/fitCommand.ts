@@ -72,7 +72,7 @@ export function registerFit(program: Command): void {
       if (!o.media) throw new InputError("missing --media <columns>");
       if (!o.out) throw new InputError("missing --out <dir>: the folder to write the fitted model and its outputs to");
       const dataset = readDataset(data, o);
-      const model = readModelOptions(o, dataset.channelNames);
+      const model = readModelOptions(o, dataset.channelNames, dataset.extraNames.length);
       const split = splitRows(dataset, {
         testRows: o.testRows === undefined ? undefined : parseInteger(o.testRows, "--test-rows", 0),
         testFrom: o.testFrom,

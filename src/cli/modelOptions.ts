@@ -6,8 +6,25 @@ import { parseCsv } from "../io/csv.js";
 import { datasetFromTable, type MediaDataset } from "../model/dataset.js";
 import { parsePriorFile } from "../model/priorFile.js";
 import type { Prior } from "../model/priors.js";
+import type { ScalerKind, ScalerOptions } from "../model/scaling.js";
 import { MODEL_NAMES, type ModelName } from "../model/structure.js";
 import { parseInteger, parseList, parseNumber, parseNumberList, readJsonFile, readTextFile } from "./options.js";
+
+/**
+ * A scaler option: one kind for every column, or a comma list with one per
+ * column; each "mean", "max", "none" or a positive divisor.
+ */
+export function parseScalerList(value: string, columns: number, option: string): ScalerKind[] {
+  const items = parseList(value, option).map((item): ScalerKind => {
+    if (item === "mean" || item === "max" || item === "none") return item;
+    const v = Number(item);
+    if (!Number.isFinite(v) || v <= 0) throw new InputError(`${option}: "${item}" is not mean, max, none or a number`);
+    return { divisor: v };
+  });
+  if (items.length === 1) return new Array<ScalerKind>(columns).fill(items[0]);
+  if (items.length !== columns) throw new InputError(`${option}: ${items.length} values for ${columns} columns`);
+  return items;
+}
 
 export interface RawModelOptions {
   target: string;
@@ -22,6 +39,9 @@ export interface RawModelOptions {
   frequency?: string;
   weekdaySeasonality?: boolean;
   priors?: string;
+  targetScaler?: string;
+  mediaScaler?: string;
+  extraScaler?: string;
 }
 
 export interface ModelOptions {
@@ -32,6 +52,7 @@ export interface ModelOptions {
   seasonalityFrequency?: number;
   weekdaySeasonality: boolean;
   customPriors?: Record<string, Prior | Prior[]>;
+  scalers: ScalerOptions;
 }
 
 export function addDataOptions(cmd: Command, { withDate }: { withDate: boolean }): Command {
@@ -52,7 +73,10 @@ export function addModelOptions(cmd: Command): Command {
     .option("--degrees-seasonality <n>", "Fourier degrees of seasonality", "2")
     .option("--frequency <n>", "periods per seasonal cycle (default 52, or 365 with --weekday-seasonality)")
     .option("--weekday-seasonality", "add a day-of-week effect (daily data)")
-    .option("--priors <file>", "JSON file of custom priors keyed by parameter name");
+    .option("--priors <file>", "JSON file of custom priors keyed by parameter name")
+    .option("--target-scaler <kind>", "target scaling: mean (default), max, none or a divisor")
+    .option("--media-scaler <kinds>", "media scaling: mean (default), max, none or a divisor; one for all or one per channel")
+    .option("--extra-scaler <kinds>", "extra feature scaling: mean (default), max, none or a divisor; one for all or one per column");
 }
 
 export function readDataset(path: string, o: RawModelOptions, minRows?: number): MediaDataset {
@@ -87,7 +111,7 @@ function readCosts(o: RawModelOptions, channels: string[]): number[] | undefined
   throw new InputError("--costs-file must hold an array of numbers or an object keyed by channel");
 }
 
-export function readModelOptions(o: RawModelOptions, channels: string[]): ModelOptions {
+export function readModelOptions(o: RawModelOptions, channels: string[], extraCount = 0): ModelOptions {
   if (!MODEL_NAMES.includes(o.model as ModelName)) {
     throw new InputError(`--model: unknown model "${o.model}"; use one of ${MODEL_NAMES.join(", ")}`);
   }
@@ -100,5 +124,10 @@ export function readModelOptions(o: RawModelOptions, channels: string[]): ModelO
       o.frequency === undefined ? undefined : parseNumber(o.frequency, "--frequency", (v) => v > 0, "a positive number"),
     weekdaySeasonality: o.weekdaySeasonality ?? false,
     customPriors: o.priors ? parsePriorFile(readJsonFile(o.priors, "priors file")) : undefined,
+    scalers: {
+      target: o.targetScaler === undefined ? undefined : parseScalerList(o.targetScaler, 1, "--target-scaler")[0],
+      media: o.mediaScaler === undefined ? undefined : parseScalerList(o.mediaScaler, channels.length, "--media-scaler"),
+      extra: o.extraScaler === undefined ? undefined : parseScalerList(o.extraScaler, extraCount, "--extra-scaler"),
+    },
   };
 }
