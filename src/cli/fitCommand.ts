@@ -54,7 +54,7 @@ export function registerFit(program: Command): void {
     .option("--init <how>", "jitter (prior medians + small jitter), median, or random (Stan's uniform(-2, 2))", "jitter")
     .option("--init-values <file>", "JSON file of starting values keyed by parameter name (constrained scale)")
     .option("--adaptation <kind>", "warm-up metric: stan-diag, nutpie-diag or dense", "stan-diag")
-    .option("--math <mode>", "exp/log in the density core: accurate (default), exact, or fast (f32, ~3e-7 relative, about 2x faster per gradient; experimental: mixes worse on MMM posteriors so far)", "accurate")
+    .option("--math <mode>", "exp/log in the density core: accurate (default), exact, or fast (f32, ~3e-7 relative, about 2x faster per gradient; opt-in while being validated)", "accurate")
     .option("--threads <n>", "worker threads (default: min(chains, cores)); 0 runs in the main thread")
     .option("--out <dir>", "output folder (required)")
     .option("--no-report", "do not write report.html (the HTML report; `mmm report` writes it later)")
