@@ -14,7 +14,7 @@ function rng(seed) {
   return () => r.uniform();
 }
 
-function problem(T, C, F, model = "hill_adstock") {
+export function problem(T, C, F, model = "hill_adstock") {
   const r = rng(T * 1000 + C);
   const media = Float64Array.from({ length: T * C }, () => (r() < 0.15 ? 0 : 2 * r()));
   const extra = Float64Array.from({ length: T * F }, () => 0.5 + r());
@@ -26,7 +26,7 @@ function problem(T, C, F, model = "hill_adstock") {
   return { layout, data: { T, media, extra, target }, u };
 }
 
-function timeNs(fn, maxTime) {
+export function timeNs(fn, maxTime) {
   // Warm: let V8 tier the wasm up (Liftoff -> TurboFan) before timing.
   for (let i = 0; i < 3000; i++) fn();
   return new Promise((resolve) => {

@@ -3,10 +3,12 @@ import { benchLogp } from "./logp.mjs";
 import { benchSampler } from "./sampler.mjs";
 import { benchStan } from "./stan.mjs";
 import { benchStartup } from "./startup.mjs";
+import { benchScaling } from "./scaling.mjs";
 
 const quick = process.argv.includes("--quick");
 await benchLogp({ quick });
 await benchSampler({ quick });
 await (await import("./optimizer.mjs")).benchOptimizer({ quick });
 await benchStartup({ quick });
+await benchScaling({ quick });
 await benchStan({ quick });
