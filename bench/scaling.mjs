@@ -38,37 +38,24 @@ export async function benchScaling({ quick = false } = {}) {
   const result = { machine: machineInfo(), quick, overT, overC, overChains };
   mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
   writeFileSync(new URL("./results/scaling.json", import.meta.url), JSON.stringify(result, null, 2) + "\n");
+  const panel = (title, values, x, xTitle, y, yTitle, xScale) => ({
+    title,
+    data: { values },
+    mark: { type: "line", point: true },
+    encoding: {
+      x: { field: x, type: "quantitative", title: xTitle, ...(xScale ? { scale: xScale } : {}) },
+      y: { field: y, type: "quantitative", title: yTitle },
+    },
+    width: 260,
+    height: 200,
+  });
   const spec = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: "Cost of one log-density and gradient (hill_adstock, F=2, accurate mode)",
     hconcat: [
-      {
-        title: "over periods T (C=5)",
-        data: { values: overT },
-        mark: { type: "line", point: true },
-        encoding: { x: { field: "T", type: "quantitative", title: "periods T" }, y: { field: "us", type: "quantitative", title: "µs per gradient" } },
-        width: 260,
-        height: 200,
-      },
-      {
-        title: "over channels C (T=156)",
-        data: { values: overC },
-        mark: { type: "line", point: true },
-        encoding: { x: { field: "C", type: "quantitative", title: "channels C" }, y: { field: "us", type: "quantitative", title: "µs per gradient" } },
-        width: 260,
-        height: 200,
-      },
-      {
-        title: "throughput over chains (T=156, C=5)",
-        data: { values: overChains },
-        mark: { type: "line", point: true },
-        encoding: {
-          x: { field: "chains", type: "quantitative", title: "chains", scale: { type: "log", base: 2 } },
-          y: { field: "gradientsPerSecond", type: "quantitative", title: "gradients per second" },
-        },
-        width: 260,
-        height: 200,
-      },
+      panel("over periods T (C=5)", overT, "T", "periods T", "us", "µs per gradient"),
+      panel("over channels C (T=156)", overC, "C", "channels C", "us", "µs per gradient"),
+      panel("throughput over chains (T=156, C=5)", overChains, "chains", "chains", "gradientsPerSecond", "gradients per second", { type: "log", base: 2 }),
     ],
   };
   writeFileSync(new URL("./results/scaling.svg", import.meta.url), await renderSvg(spec));

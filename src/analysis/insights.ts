@@ -6,7 +6,7 @@ import { hdi } from "../diagnostics/index.js";
 import { PhiloxRng } from "../rng/random.js";
 import { InputError } from "../errors.js";
 import type { FitRecord } from "../api/fittedMMM.js";
-import { ParameterLayout } from "../model/layout.js";
+import { constrain, ParameterLayout } from "../model/layout.js";
 import { PosteriorEvaluator, type Rows } from "./posteriorEvaluator.js";
 
 export interface Interval {
@@ -120,7 +120,7 @@ export function predictRows(record: FitRecord, rows: Rows, offset: number, optio
   const noise = options.includeNoise ?? true;
   for (let k = 0; k < n; k++) {
     const u = ev.draws[indices[k] * layout.dim + sigmaIdx];
-    const sigma = (sigmaT.kind === "log" ? Math.exp(u) : u) * record.scalers.target;
+    const sigma = constrain(sigmaT, u) * record.scalers.target;
     for (let t = 0; t < T; t++) {
       out[k * T + t] = res.mean[k * rows.T + offset + t] + (noise ? sigma * rng.normal() : 0);
     }

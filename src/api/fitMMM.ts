@@ -48,7 +48,16 @@ export async function fitMMM(
   const scalers = fitScalers(dataset, trainRows, config.scalers);
   const data = scaleRows(dataset, scalers, 0, trainRows);
   const s = config.sampler;
-  const start = s.initValues === undefined ? layout.medianPoint() : layout.unconstrainFlat(layout.readValues(s.initValues));
+  // Chains start at the user's values or the prior medians, jittered by
+  // initJitter; "median" starts exactly there; "random" without values is
+  // Stan's uniform(-2, 2) around zero.
+  const stanRandom = s.init === "random" && s.initValues === undefined;
+  const start = stanRandom
+    ? new Float64Array(layout.dim)
+    : s.initValues === undefined
+      ? layout.medianPoint()
+      : layout.unconstrainFlat(layout.readValues(s.initValues));
+  const initRadius = s.init === "median" ? 0 : stanRandom ? 2 : s.initJitter;
   const sampleStart = new Array<number>(s.chains).fill(NaN);
   const started = performance.now();
   const run = await runChains({
@@ -56,14 +65,14 @@ export async function fitMMM(
     chains: s.chains,
     seed: s.seed,
     threads: s.threads,
-    initialPosition: () => (s.init === "random" && s.initValues === undefined ? new Float64Array(layout.dim) : start),
+    initialPosition: () => start,
     chainOptions: {
       numWarmup: s.warmup,
       numDraws: s.samples,
       targetAccept: s.targetAccept,
       maxTreeDepth: s.maxTreeDepth,
       adaptation: s.adaptation,
-      initRadius: s.init === "median" ? 0 : s.init === "random" && s.initValues === undefined ? 2 : s.initJitter,
+      initRadius,
     },
     onProgress: (p) => {
       if (p.phase === "sampling" && Number.isNaN(sampleStart[p.chainId])) sampleStart[p.chainId] = performance.now();

@@ -138,10 +138,10 @@ export function simulateDataset(o: SimulationOptions): Simulation {
   const salesUnit = 100000;
   const target = Float64Array.from(y, (v) => Math.round(v * salesUnit * 100) / 100);
   // The rounding above perturbs the mean by < 1e-7 relative; the truth is reported for the exact mean.
-  const shares = Array.from({ length: C }, (_, c) => {
-    // The normalised target has mean 1 over the training rows.
-    return mediaContributionSum(layout, scaled, truth, c, train) / train;
-  });
+  // The normalised target has mean 1 over the training rows.
+  const truthU = layout.unconstrainFlat(layout.readValues(truth));
+  const withAll = referenceLogDensity(layout, scaled, truthU).mu;
+  const shares = Array.from({ length: C }, (_, c) => mediaContributionSum(layout, scaled, truthU, withAll, c, train) / train);
   return {
     dataset: {
       T,
@@ -162,17 +162,15 @@ export function simulateDataset(o: SimulationOptions): Simulation {
   };
 }
 
-/** Sum over training rows of coef * transformed media of channel c. */
+/** Sum over training rows of channel c's contribution: mu with and without it (the model is additive). */
 function mediaContributionSum(
   layout: ParameterLayout,
   scaled: { T: number; media: Float64Array; extra: Float64Array; target: Float64Array },
-  truth: ParameterValues,
+  u: Float64Array,
+  withAll: Float64Array,
   c: number,
   train: number,
 ): number {
-  // Difference of means with and without the channel: exact because the model is additive.
-  const u = layout.unconstrainFlat(layout.readValues(truth));
-  const withAll = referenceLogDensity(layout, scaled, u).mu;
   const C = layout.structure.nChannels;
   const media = Float64Array.from(scaled.media);
   for (let t = 0; t < scaled.T; t++) media[t * C + c] = 0;

@@ -9,6 +9,7 @@ import { loadMMM, saveMMM } from "../../src/io/modelFile.js";
 import { scaleRows } from "../../src/model/scaling.js";
 import { simulateDataset } from "../../src/model/simulate.js";
 import { sliceDatasetRows } from "../helpers/datasets.js";
+import { PhiloxRng } from "../../src/rng/random.js";
 
 describe("a fitted model", () => {
   const sim = simulateDataset({ seed: 11, T: 70, channels: 3, extras: 1 });
@@ -148,5 +149,27 @@ describe("fit configuration errors", () => {
     const b = jittered.record.chains[1].initialPosition;
     expect(Array.from(a)).not.toEqual(Array.from(b));
     for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - start[i])).toBeLessThanOrEqual(0.5);
+  });
+});
+
+describe("posterior predictive noise", () => {
+  it("uses each draw's sigma on the constrained scale, whatever its prior's transform", async () => {
+    const sim = simulateDataset({ seed: 14, T: 30, channels: 2, extras: 0 });
+    const fit = await fitMMM(sim.dataset, {
+      customPriors: { sigma: { dist: "Uniform", low: 0.01, high: 1 } },
+      sampler: { chains: 1, warmup: 30, samples: 10, threads: 0 },
+    });
+    const rows = sliceDatasetRows(simulateDataset({ seed: 15, T: 3, channels: 2, extras: 0 }).dataset);
+    const noisy = fit.predict(rows, { seed: 9 });
+    const mean = fit.predict(rows, { seed: 9, includeNoise: false });
+    const sigmaOffset = fit.layout.offsetOf("sigma");
+    const constrained = fit.constrainedDraws()[0];
+    const rng = new PhiloxRng(9, 1_000_003);
+    for (let k = 0; k < noisy.drawCount; k++) {
+      const sigma = constrained[k * fit.layout.dim + sigmaOffset] * fit.record.scalers.target;
+      for (let t = 0; t < 3; t++) {
+        expect(noisy.draws[k * 3 + t] - mean.draws[k * 3 + t]).toBeCloseTo(sigma * rng.normal(), 6);
+      }
+    }
   });
 });

@@ -1,16 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../src/errors.js";
+import { errorOf } from "../helpers/errors.js";
 import { columnIndex, numericColumn, parseCsv, tableFromColumns, tableFromRows } from "../../src/io/csv.js";
 
-function errorOf(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error("expected an InputError");
-}
 
 describe("parseCsv", () => {
   it("reads a header and rows, trimming cells and a BOM, and ignores blank lines at the end", () => {

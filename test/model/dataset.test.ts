@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../src/errors.js";
+import { errorOf } from "../helpers/errors.js";
 import { parseCsv } from "../../src/io/csv.js";
 import {
   MIN_ROWS,
@@ -13,15 +13,6 @@ import {
   type ColumnSelection,
 } from "../../src/model/dataset.js";
 
-function errorOf(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error("expected an InputError");
-}
 
 const DAY = 86_400_000;
 const iso = (start: string, days: number) => new Date(Date.parse(start) + days * DAY).toISOString().slice(0, 10);
