@@ -34,8 +34,16 @@ export function pooledDraws(record: FitRecord): Float64Array {
   return out;
 }
 
+const evaluators = new WeakMap<FitRecord, PosteriorEvaluator>();
+
+/** One evaluator per fitted record: the pooled draws are copied once, not per question. */
 export function evaluatorFor(record: FitRecord): PosteriorEvaluator {
-  return new PosteriorEvaluator(new ParameterLayout(record.structure), record.scalers, pooledDraws(record));
+  let ev = evaluators.get(record);
+  if (!ev) {
+    ev = new PosteriorEvaluator(new ParameterLayout(record.structure), record.scalers, pooledDraws(record));
+    evaluators.set(record, ev);
+  }
+  return ev;
 }
 
 /** Rows [start, end) of the stored dataset. */
