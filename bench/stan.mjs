@@ -5,7 +5,8 @@
 // posteriors agree (each parameter's mean within 0.25 of Stan's sd).
 // Writes bench/results/stan.json.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,6 +15,10 @@ import { machineInfo } from "./machine.mjs";
 import { machineLine, publish } from "./report.mjs";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
+// Stan's runs take minutes; their results are kept (git-ignored) under a key
+// made of everything that determines them, so reruns of our side reuse them.
+// `--fresh-stan` runs Stan again.
+const CACHE = join(HERE, "stan", "cache");
 
 export function rstanAvailable() {
   const r = spawnSync("Rscript", ["-e", "suppressMessages(library(rstan)); cat(as.character(packageVersion('rstan')))"], { encoding: "utf8" });
@@ -37,7 +42,7 @@ function ourLabel(stanName) {
   return `${m[1]}[${i}]`;
 }
 
-export async function benchStan({ quick = false } = {}) {
+export async function benchStan({ quick = false, freshStan = process.argv.includes("--fresh-stan") } = {}) {
   const rstan = rstanAvailable();
   if (!rstan) console.log(INSTALL_HINT);
   const sampler = { chains: 4, warmup: quick ? 300 : 1000, samples: quick ? 300 : 1000, seed: 1, targetAccept: 0.85 };
@@ -83,11 +88,31 @@ export async function benchStan({ quick = false } = {}) {
           media_prior: sim.structure.mediaPrior,
         }),
       );
-      const r = spawnSync(
-        "Rscript",
-        [join(HERE, "stan", "run_stan.R"), dataPath, outPath, String(sampler.chains), String(sampler.warmup), String(sampler.samples), String(sampler.seed), String(sampler.targetAccept)],
-        { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
-      );
+      const args = [String(sampler.chains), String(sampler.warmup), String(sampler.samples), String(sampler.seed), String(sampler.targetAccept)];
+      const key = createHash("sha256")
+        .update(readFileSync(dataPath))
+        .update(readFileSync(join(HERE, "stan", "hill_adstock.stan")))
+        .update(readFileSync(join(HERE, "stan", "run_stan.R")))
+        .update(JSON.stringify([rstan, args, machineInfo().cpu]))
+        .digest("hex")
+        .slice(0, 16);
+      const cached = join(CACHE, `${key}.json`);
+      let r = { status: 0 };
+      if (!freshStan && existsSync(cached)) {
+        writeFileSync(outPath, readFileSync(cached));
+        row.stan_cached = true;
+        console.log(`Stan result for ${ds.name} reused from ${cached} (--fresh-stan reruns it)`);
+      } else {
+        r = spawnSync("Rscript", [join(HERE, "stan", "run_stan.R"), dataPath, outPath, ...args], {
+          encoding: "utf8",
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        if (r.status === 0) {
+          mkdirSync(CACHE, { recursive: true });
+          const out = JSON.parse(readFileSync(outPath, "utf8"));
+          writeFileSync(cached, JSON.stringify({ ...out, ran_at: new Date().toISOString() }));
+        }
+      }
       if (r.status !== 0) {
         console.log(`!!! Stan run failed for ${ds.name}:\n${r.stderr.slice(-2000)}`);
       } else {
@@ -97,6 +122,7 @@ export async function benchStan({ quick = false } = {}) {
         const minEss = Math.min(...essList);
         row.stan = {
           engine: stan.engine,
+          ran_at: stan.ran_at ?? new Date().toISOString(),
           compile_seconds: stan.compile_seconds,
           wall_seconds: stan.wall_seconds,
           min_ess_bulk: minEss,
@@ -130,7 +156,7 @@ export async function benchStan({ quick = false } = {}) {
   writeFileSync(new URL("./results/stan.json", import.meta.url), JSON.stringify(result, null, 2) + "\n");
   const f = (v, n = 1) => (v === undefined || v === null ? "-" : v.toFixed(n));
   const md = [
-    `hill_adstock, simulated data, ${sampler.chains} chains x (${sampler.warmup} warm-up + ${sampler.samples} draws), target accept ${sampler.targetAccept}, ${machineLine(result.machine)}${quick ? " (quick run)" : ""}. ${rstan ? `Stan: rstan ${rstan} (compile time excluded).` : "rstan not installed: Stan side skipped."}`,
+    `hill_adstock, simulated data, ${sampler.chains} chains x (${sampler.warmup} warm-up + ${sampler.samples} draws), target accept ${sampler.targetAccept}, ${machineLine(result.machine)}${quick ? " (quick run)" : ""}. ${rstan ? `Stan: rstan ${rstan} (compile time excluded)${rows.some((r) => r.stan_cached) ? `, its runs from ${[...new Set(rows.filter((r) => r.stan).map((r) => r.stan.ran_at.slice(0, 10)))].join(", ")} on this machine (cached; \`--fresh-stan\` reruns them)` : ""}.` : "rstan not installed: Stan side skipped."}`,
     "",
     "| dataset | engine | wall s | min bulk-ESS | min ESS/s | max R-hat | divergences | leapfrog/draw | ESS/s ratio | posteriors agree |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
