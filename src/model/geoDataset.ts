@@ -171,6 +171,9 @@ export function geoDatasetFromTable(
   }
   const src = table.source;
   const n = table.rows.length;
+  if (n < opts.minRows) {
+    throw new InputError(`${src}: ${n} data rows; at least ${opts.minRows} dates in every geo are needed to fit a model`);
+  }
   const list = opts.geos !== undefined ? checkGeoList(opts.geos) : undefined;
   const { geoOf, geoNames } = readGeos(table, sel.geo, list);
   const G = geoNames.length;

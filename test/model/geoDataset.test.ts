@@ -161,6 +161,7 @@ describe("geoDatasetFromTable", () => {
     expect(errorOf(() => load(LINES.filter((_, k) => k % T < 8))).message).toBe(
       "geo.csv: 8 dates (in each of 3 geos); at least 10 are needed to fit a model",
     );
+    expect(errorOf(() => load([])).message).toBe("geo.csv: 0 data rows; at least 10 dates in every geo are needed to fit a model");
   });
 
   it("rejects a target constant in one geo, a channel that never spends and constant extra features", () => {
