@@ -47,6 +47,8 @@ export {
   geoSpendRatios,
   geoCosts,
   geoMediaPrior,
+  geoAsNational,
+  nationalRollup,
   type GeoMediaDataset,
   type GeoColumnSelection,
   type GeoDatasetOptions,
@@ -62,6 +64,7 @@ export {
   sumOverGeos,
   type FittedGeoScalers,
 } from "./model/geoScaling.js";
+export { checkGeoDataQuality, formatGeoDataQualityReport, type GeoDataQualityReport } from "./analysis/geoDataQuality.js";
 export { checkDataQuality, formatDataQualityReport, type DataQualityReport } from "./analysis/dataQuality.js";
 export { parseCsv, tableFromColumns, tableFromRows, type Table } from "./io/csv.js";
 export { InputError } from "./errors.js";

@@ -13,6 +13,7 @@ import { InputError } from "../errors.js";
 import { columnIndex, parseNumberCell, spreadsheetRow, tableFromColumns, tableFromRows, type Table } from "../io/csv.js";
 import {
   MIN_ROWS,
+  type MediaDataset,
   analyseDateGrid,
   parseDateCell,
   splitPeriods,
@@ -456,6 +457,80 @@ export function sliceGeoDataset(d: GeoMediaDataset, start: number, end: number):
     warnings: [...d.warnings],
     source: d.source,
     sourceRows: d.sourceRows.slice(start * G, end * G),
+  };
+  if (d.frequency) out.frequency = d.frequency;
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// National views
+
+/**
+ * One geo's series as a national dataset (arrays copied, not re-validated:
+ * a channel may never spend in one geo), its source naming the geo, its
+ * rows the geo's spreadsheet rows: for per-geo checks and plots.
+ */
+export function geoAsNational(d: GeoMediaDataset, g: number): MediaDataset {
+  if (!Number.isInteger(g) || g < 0 || g >= d.G) throw new InputError(`geo index must be a whole number from 0 to ${d.G - 1}, got ${g}`);
+  const { T, G } = d;
+  const C = d.channelNames.length;
+  const F = d.extraNames.length;
+  const target = new Float64Array(T);
+  const media = new Float64Array(T * C);
+  const extra = new Float64Array(T * F);
+  for (let t = 0; t < T; t++) {
+    target[t] = d.target[t * G + g];
+    for (let c = 0; c < C; c++) media[t * C + c] = d.media[(t * C + c) * G + g];
+    for (let f = 0; f < F; f++) extra[t * F + f] = d.extraPerGeo ? d.extra[(t * F + f) * G + g] : d.extra[t * F + f];
+  }
+  const out: MediaDataset = {
+    T,
+    targetName: d.targetName,
+    channelNames: [...d.channelNames],
+    extraNames: [...d.extraNames],
+    target,
+    media,
+    extra,
+    dates: [...d.dates],
+    warnings: [...d.warnings],
+    source: `${d.source}, geo "${d.geoNames[g]}"`,
+    sourceRows: Array.from({ length: T }, (_, t) => d.sourceRows[t * G + g]),
+  };
+  if (d.frequency) out.frequency = d.frequency;
+  return out;
+}
+
+/**
+ * The national totals: target and media summed over the geos for each date;
+ * extra features per geo are averaged over the geos (a sum of prices means
+ * nothing). No source rows: each value comes from G rows.
+ */
+export function nationalRollup(d: GeoMediaDataset): MediaDataset {
+  const { T, G } = d;
+  const C = d.channelNames.length;
+  const F = d.extraNames.length;
+  const target = new Float64Array(T);
+  const media = new Float64Array(T * C);
+  const extra = new Float64Array(T * F);
+  for (let t = 0; t < T; t++) {
+    for (let g = 0; g < G; g++) {
+      target[t] += d.target[t * G + g];
+      for (let c = 0; c < C; c++) media[t * C + c] += d.media[(t * C + c) * G + g];
+      if (d.extraPerGeo) for (let f = 0; f < F; f++) extra[t * F + f] += d.extra[(t * F + f) * G + g] / G;
+    }
+    if (!d.extraPerGeo) for (let f = 0; f < F; f++) extra[t * F + f] = d.extra[t * F + f];
+  }
+  const out: MediaDataset = {
+    T,
+    targetName: d.targetName,
+    channelNames: [...d.channelNames],
+    extraNames: [...d.extraNames],
+    target,
+    media,
+    extra,
+    dates: [...d.dates],
+    warnings: [...d.warnings],
+    source: `${d.source}, all ${G} geos`,
   };
   if (d.frequency) out.frequency = d.frequency;
   return out;

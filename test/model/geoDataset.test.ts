@@ -8,13 +8,16 @@ import {
   geoDatasetFromRows,
   geoDatasetFromTable,
   geoMediaPrior,
+  geoAsNational,
   geoSpendRatios,
+  nationalRollup,
   sliceGeoDataset,
   splitGeoRows,
   totalGeoSpend,
   type GeoColumnSelection,
   type GeoDatasetOptions,
 } from "../../src/model/geoDataset.js";
+import { checkGeoDataQuality, formatGeoDataQualityReport } from "../../src/analysis/geoDataQuality.js";
 import { fitGeoScalers, scaleGeoMedia, scaleGeoRows, sumOverGeos, unscaleGeoTarget } from "../../src/model/geoScaling.js";
 
 // Long format, geo by geo (each geo's 16 weeks in date order): weeks from
@@ -310,5 +313,37 @@ describe("geo split, scalers and inverse", () => {
     for (let c = 0; c < 2; c++) expect(ratios[c * 3] + ratios[c * 3 + 1] + ratios[c * 3 + 2]).toBeCloseTo(1, 14);
     const tvNorth = RECS.filter((r) => r.region === "north" && WEEKS.indexOf(r.week) < 12).reduce((a, r) => a + r.tv, 0);
     expect(ratios[0]).toBeCloseTo(tvNorth / tvTotal, 14);
+  });
+});
+
+describe("national views and per-geo data checks", () => {
+  it("one geo's series and the national totals as national datasets", () => {
+    const d = load();
+    const south = geoAsNational(d, 1);
+    expect(south.source).toBe('geo.csv, geo "south"');
+    expect(Array.from(south.target)).toEqual(WEEKS.map((_, t) => rec(t, 1).sales));
+    expect(south.media[5 * 2 + 1]).toBe(rec(5, 1).search);
+    expect(south.extra[7 * 2]).toBe(rec(7, 1).price);
+    expect(south.sourceRows).toEqual(WEEKS.map((_, t) => 16 + t + 2));
+    const all = nationalRollup(d);
+    expect(all.target[3]).toBe(rec(3, 0).sales + rec(3, 1).sales + rec(3, 2).sales);
+    expect(all.media[3 * 2]).toBe(rec(3, 0).tv + rec(3, 1).tv + rec(3, 2).tv);
+    expect(all.extra[3 * 2]).toBeCloseTo((rec(3, 0).price + rec(3, 1).price + rec(3, 2).price) / 3, 12);
+    expect(all.extra[3 * 2 + 1]).toBe(rec(3, 0).holiday);
+    expect(all.sourceRows).toBeUndefined();
+    expect(errorOf(() => geoAsNational(d, 3)).message).toBe("geo index must be a whole number from 0 to 2, got 3");
+  });
+
+  it("runs the national checks per geo, naming the geo", () => {
+    const noTvWest = load(LINES.map((l, k) => (k >= 32 ? withCell(k, "tv", "0")[k] : l)));
+    const r = checkGeoDataQuality(noTvWest, 12);
+    expect(r.geoNames).toEqual(GEOS);
+    expect(r.geos.map((q) => q.rows)).toEqual([12, 12, 12]);
+    expect(r.geos[2].source).toBe('geo.csv, geo "west"');
+    const tvWest = r.geos[2].columns.find((c) => c.column === "tv")!;
+    expect(tvWest.constant).toBe(true);
+    expect(r.geos[0].columns.find((c) => c.column === "tv")!.constant).toBe(false);
+    expect(r.geos[2].warnings.some((w) => w.column === "tv")).toBe(true);
+    expect(formatGeoDataQualityReport(r)).toContain('Data quality of geo.csv, geo "west"');
   });
 });
