@@ -36,6 +36,35 @@ export {
   type MediaDataset,
   type ColumnSelection,
 } from "./model/dataset.js";
+export {
+  geoDatasetFromTable,
+  geoDatasetFromRows,
+  geoDatasetFromColumns,
+  validateGeoTrainingRows,
+  splitGeoRows,
+  sliceGeoDataset,
+  totalGeoSpend,
+  geoSpendRatios,
+  geoCosts,
+  geoMediaPrior,
+  geoAsNational,
+  nationalRollup,
+  type GeoMediaDataset,
+  type GeoColumnSelection,
+  type GeoDatasetOptions,
+  type ExtraScope,
+} from "./model/geoDataset.js";
+export {
+  fitGeoScalers,
+  scaleGeoRows,
+  scaleGeoMedia,
+  scaleGeoExtra,
+  scaleGeoTarget,
+  unscaleGeoTarget,
+  sumOverGeos,
+  type FittedGeoScalers,
+} from "./model/geoScaling.js";
+export { checkGeoDataQuality, formatGeoDataQualityReport, type GeoDataQualityReport } from "./analysis/geoDataQuality.js";
 export { checkDataQuality, formatDataQualityReport, type DataQualityReport } from "./analysis/dataQuality.js";
 export { parseCsv, tableFromColumns, tableFromRows, type Table } from "./io/csv.js";
 export { InputError } from "./errors.js";

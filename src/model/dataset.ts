@@ -131,6 +131,20 @@ interface DateInfo {
   warnings: string[];
 }
 
+/**
+ * Parses the date cell of 0-based data row i of column j (yyyy-mm-dd), or
+ * throws naming the row; `what` is "<source>: date column \"<name>\"".
+ */
+export function parseDateCell(table: Table, j: number, i: number, what: string): string {
+  const raw = table.rows[i][j];
+  if (raw === undefined || raw.trim() === "") throw new InputError(`${what}, row ${spreadsheetRow(i)}: empty cell`);
+  const iso = parseIsoDate(raw);
+  if (iso === undefined) {
+    throw new InputError(`${what}, row ${spreadsheetRow(i)}: "${raw}" is not a date (use YYYY-MM-DD, YYYY/MM/DD or YYYY-MM-DDTHH:MM)`);
+  }
+  return iso;
+}
+
 /** Parses, orders and checks the date column; row numbers in messages are spreadsheet rows of the table. */
 function analyseDates(table: Table, column: string): DateInfo {
   const j = columnIndex(table, column);
@@ -139,12 +153,7 @@ function analyseDates(table: Table, column: string): DateInfo {
   const parsed: string[] = new Array(T);
   const firstRow = new Map<string, number>();
   for (let i = 0; i < T; i++) {
-    const raw = table.rows[i][j];
-    if (raw === undefined || raw.trim() === "") throw new InputError(`${what}, row ${spreadsheetRow(i)}: empty cell`);
-    const iso = parseIsoDate(raw);
-    if (iso === undefined) {
-      throw new InputError(`${what}, row ${spreadsheetRow(i)}: "${raw}" is not a date (use YYYY-MM-DD, YYYY/MM/DD or YYYY-MM-DDTHH:MM)`);
-    }
+    const iso = parseDateCell(table, j, i, what);
     const prev = firstRow.get(iso);
     if (prev !== undefined) {
       throw new InputError(`${what}: rows ${spreadsheetRow(prev)} and ${spreadsheetRow(i)} have the same date ${iso}; each period must appear once`);
@@ -164,12 +173,30 @@ function analyseDates(table: Table, column: string): DateInfo {
     );
   }
   const dates = order.map((i) => parsed[i]);
-  if (T < 2) return { order, dates, warnings };
+  const grid = analyseDateGrid(dates, (k) => spreadsheetRow(order[k]), table.source, column);
+  warnings.push(...grid.warnings);
+  return grid.frequency === undefined ? { order, dates, warnings } : { order, dates, frequency: grid.frequency, warnings };
+}
+
+/**
+ * The spacing of distinct dates in increasing order: the frequency, and a
+ * warning listing the periods missing from the grid. Dates off the grid are
+ * an error. rowOf(k) is the spreadsheet row named for dates[k].
+ */
+export function analyseDateGrid(
+  dates: string[],
+  rowOf: (k: number) => number,
+  source: string,
+  column: string,
+): { frequency?: Frequency; warnings: string[] } {
+  const what = `${source}: date column "${column}"`;
+  const T = dates.length;
+  const warnings: string[] = [];
+  if (T < 2) return { warnings };
 
   const days = dates.map(dayNumber);
   const gaps = days.slice(1).map((d, k) => d - days[k]);
   const mid = median(gaps);
-  const rowOf = (k: number) => spreadsheetRow(order[k]);
   let frequency: Frequency;
   const missing: string[] = [];
   let missingCount = 0;
@@ -192,7 +219,7 @@ function analyseDates(table: Table, column: string): DateInfo {
     }
     if (missingCount > 0) {
       warnings.push(
-        `${table.source}: ${missingCount} missing ${unit}${missingCount > 1 ? "s" : ""} in date column "${column}" ` +
+        `${source}: ${missingCount} missing ${unit}${missingCount > 1 ? "s" : ""} in date column "${column}" ` +
           `(the model treats the rows as consecutive periods): ${listDates(missing, missingCount)}`,
       );
     }
@@ -212,7 +239,7 @@ function analyseDates(table: Table, column: string): DateInfo {
     }
     if (missingCount > 0) {
       warnings.push(
-        `${table.source}: ${missingCount} missing month${missingCount > 1 ? "s" : ""} in date column "${column}" ` +
+        `${source}: ${missingCount} missing month${missingCount > 1 ? "s" : ""} in date column "${column}" ` +
           `(the model treats the rows as consecutive periods): ${listDates(missing, missingCount)}`,
       );
     }
@@ -221,7 +248,7 @@ function analyseDates(table: Table, column: string): DateInfo {
       `${what}: the typical (median) gap between dates is ${mid} days; only daily (1 day), weekly (7 days) or monthly (28 to 31 days) data is supported`,
     );
   }
-  return { order, dates, frequency, warnings };
+  return { frequency, warnings };
 }
 
 // ---------------------------------------------------------------------------
@@ -394,41 +421,56 @@ export interface Split {
 
 /** Splits into training rows (the first) and test rows (the last), checking the training rows can be fitted. */
 export function splitRows(d: MediaDataset, options: SplitOptions = {}): Split {
-  const src = d.source ?? "data";
+  const split = splitPeriods(d.T, d.dates, d.source ?? "data", options);
+  validateTrainingRows(d, split.trainRows);
+  return split;
+}
+
+/**
+ * Where the test periods start among T periods (dates, when known, in
+ * increasing order), from a number of test periods or a start date; `unit`
+ * names the periods in messages ("rows" for national data, one per period).
+ */
+export function splitPeriods(
+  T: number,
+  dates: readonly string[] | undefined,
+  source: string,
+  options: SplitOptions = {},
+  unit = "rows",
+): Split {
   const minTrain = options.minTrainRows ?? MIN_ROWS;
   if (options.testRows !== undefined && options.testFrom !== undefined) {
-    throw new InputError("give either the number of test rows or the date the test rows start from, not both");
+    throw new InputError(`give either the number of test ${unit} or the date the test ${unit} start from, not both`);
   }
   let testRows = 0;
   if (options.testRows !== undefined) {
     const k = options.testRows;
-    if (typeof k !== "number" || !Number.isInteger(k) || k < 0 || k >= d.T) {
-      throw new InputError(`test rows must be a whole number from 0 to ${d.T - 1} (the data has ${d.T} rows), got ${k}`);
+    if (typeof k !== "number" || !Number.isInteger(k) || k < 0 || k >= T) {
+      throw new InputError(`test ${unit} must be a whole number from 0 to ${T - 1} (the data has ${T} ${unit}), got ${k}`);
     }
     testRows = k;
   } else if (options.testFrom !== undefined) {
     const from = typeof options.testFrom === "string" ? parseIsoDate(options.testFrom) : undefined;
     if (from === undefined) throw new InputError(`test start date "${options.testFrom}" is not a date (use YYYY-MM-DD)`);
-    if (!d.dates || d.dates.length !== d.T) {
-      throw new InputError(`${src}: the data has no date column, so it cannot be split at a date; give a number of test rows instead`);
+    if (!dates || dates.length !== T) {
+      throw new InputError(`${source}: the data has no date column, so it cannot be split at a date; give a number of test ${unit} instead`);
     }
-    const first = d.dates[0];
-    const last = d.dates[d.T - 1];
+    const first = dates[0];
+    const last = dates[T - 1];
     if (from <= first || from > last) {
       throw new InputError(
         `test start date ${from} is outside the data: it must be after the first date ${first} and on or before the last date ${last}`,
       );
     }
-    const k = d.dates.findIndex((x) => x >= from);
-    testRows = d.T - k;
+    const k = dates.findIndex((x) => x >= from);
+    testRows = T - k;
   }
-  const trainRows = d.T - testRows;
+  const trainRows = T - testRows;
   if (trainRows < minTrain) {
     throw new InputError(
-      `${src}: holding out ${testRows} test rows leaves ${trainRows} training rows; at least ${minTrain} are needed to fit a model`,
+      `${source}: holding out ${testRows} test ${unit} leaves ${trainRows} training ${unit}; at least ${minTrain} are needed to fit a model`,
     );
   }
-  validateTrainingRows(d, trainRows);
   return { trainRows, testRows };
 }
 

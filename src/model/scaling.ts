@@ -21,7 +21,8 @@ export interface FittedScalers {
   extra: number[];
 }
 
-function fitDivisor(values: (i: number) => number, n: number, kind: ScalerKind, what: string): number {
+/** The divisor of one series (values(0..n-1)) for a scaler kind; `what` names the series in messages. */
+export function fitDivisor(values: (i: number) => number, n: number, kind: ScalerKind, what: string): number {
   if (kind === "none") return 1;
   if (typeof kind === "object") {
     if (!(Number.isFinite(kind.divisor) && kind.divisor !== 0)) {
