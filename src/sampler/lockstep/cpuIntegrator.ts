@@ -66,7 +66,7 @@ export function cpuLockstepIntegrator(density: LogDensity | BatchedLogDensity, c
           for (let i = 0; i < dim; i++) {
             const p = momenta[o + i]! + half * gradients[o + i]!;
             momenta[o + i] = p;
-            const x = positions[o + i]! + stepSize * invMetric[i]! * p;
+            const x = positions[o + i]! + stepSize * (invMetric[i]! * p);
             positions[o + i] = x;
             q[ko + i] = x;
           }
