@@ -178,9 +178,10 @@ async function lockstepInitStepSize(stepSize: number, probe: (eps: number) => Pr
  * Metropolis test. Warm-up tunes
  *  - eps by dual averaging (Stan's constants) on the harmonic mean of the
  *    chains' acceptance probabilities, which a single stuck chain drags down;
- *  - log T by Adam (beta1 = 0, beta2 = 0.95) ascending the ChEES criterion
- *    (see cheesCriterion.ts), each update clipped to +-0.35, T capped at
- *    eps maxSteps, with the iterates averaged (weight t^-1/2) for sampling;
+ *  - log T by Adam (beta1 = 0, beta2 = 0.95, rate 0.025) ascending log ChEES
+ *    (see cheesCriterion.ts; the log makes the gradient scale-free), each
+ *    update clipped to +-0.35, with the
+ *    iterates averaged (weight t^-1/2) for sampling, capped at eps maxSteps;
  *  - the inverse metric as the cross-chain variance of positions (see
  *    crossChainVariance.ts), re-estimated every iteration from 10% to 75% of
  *    warm-up, then frozen; dual averaging and the T average restart then, so
@@ -383,8 +384,8 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
     for (let c = 0; c < chains; c++) if (divergentNow[c]) warmupDivergences[c]! += 1;
     phaseDivergences += warmupStats.divergences[it]!;
 
-    // Trajectory length: one Adam step on log T (d/dlogT = T d/dT), before the proposals are accepted.
-    const gradT = cheesGradient({
+    // Trajectory length: one Adam step on log T, from the proposals before they are accepted.
+    const chees = cheesGradient({
       dim,
       chains,
       previous,
@@ -398,8 +399,14 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
     if (warmupDraws) for (let c = 0; c < chains; c++) warmupDraws[c]!.set(positions.subarray(c * dim, (c + 1) * dim), it * dim);
 
     stepSize = dual.update(warmupStats.harmonicMeanAccept[it]!);
-    const logT = Math.log(trajectoryLength) + adam.step(gradT * trajectoryLength);
-    trajectoryLength = Math.min(Math.exp(logT), stepSize * maxSteps);
+    // T itself is not capped at eps maxSteps here (the step count is): a
+    // transiently tiny step size early in warm-up must not shrink T for good.
+    // The ascent direction is d log ChEES / d log T = T ChEES' / ChEES: maximising log ChEES has the
+    // same optimum, and the ratio has no units, so the huge criterion values of chains still far from
+    // the typical set early in warm-up cannot swamp Adam's second-moment average (with beta2 = 0.95 a
+    // gradient 1e12 times too large would take ~1000 iterations to forget).
+    const logGradient = chees.value > 0 ? (trajectoryLength * chees.gradient) / chees.value : 0;
+    trajectoryLength = Math.exp(Math.log(trajectoryLength) + adam.step(logGradient));
     averageCount++;
     const weight = 1 / Math.sqrt(averageCount);
     logTAverage = (1 - weight) * logTAverage + weight * Math.log(trajectoryLength);

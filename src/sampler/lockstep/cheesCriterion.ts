@@ -37,8 +37,15 @@ export interface CheesGradientInput {
 
 const MIN_ACCEPT = 1e-4;
 
-/** d ChEES / d T estimated over chains; 0 when no chain carries information. */
-export function cheesGradient(input: CheesGradientInput): number {
+export interface CheesEstimate {
+  /** The criterion: sum_c a_c (||x'_c - mean'||^2 - ||x_c - mean||^2)^2 / 4 / sum_c a_c. */
+  value: number;
+  /** Its derivative with respect to the trajectory length T. */
+  gradient: number;
+}
+
+/** ChEES and d ChEES / d T estimated over chains; both 0 when no chain carries information. */
+export function cheesGradient(input: CheesGradientInput): CheesEstimate {
   const { dim, chains, previous, proposed, momenta, acceptProb, invMetric, jitter } = input;
   const scale = new Float64Array(dim);
   for (let i = 0; i < dim; i++) scale[i] = Math.sqrt(invMetric[i]!);
@@ -60,13 +67,14 @@ export function cheesGradient(input: CheesGradientInput): number {
       if (w > 0) meanProp[i] = meanProp[i]! + (w * proposed[c * dim + i]!) / scale[i]!;
     }
   }
-  if (!(weightSum > 0)) return 0;
+  if (!(weightSum > 0)) return { value: 0, gradient: 0 };
   for (let i = 0; i < dim; i++) {
     meanPrev[i] = meanPrev[i]! / chains;
     meanProp[i] = meanProp[i]! / weightSum;
   }
 
   let total = 0;
+  let criterion = 0;
   let used = 0;
   for (let c = 0; c < chains; c++) {
     const w = weight(c);
@@ -82,10 +90,12 @@ export function cheesGradient(input: CheesGradientInput): number {
       propSq += dProp * dProp;
       along += dProp * scale[i]! * momenta[o]!;
     }
-    const g = jitter * (propSq - prevSq) * along;
+    const change = propSq - prevSq;
+    const g = jitter * change * along;
     if (!Number.isFinite(g)) continue;
     total += w * g;
+    criterion += w * 0.25 * change * change;
     used += w;
   }
-  return used > 0 ? total / used : 0;
+  return used > 0 ? { value: criterion / used, gradient: total / used } : { value: 0, gradient: 0 };
 }

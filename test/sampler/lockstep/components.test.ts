@@ -148,7 +148,7 @@ describe("cpuLockstepIntegrator", () => {
 });
 
 describe("ChEES gradient", () => {
-  it("matches central finite differences of the criterion along the end velocities", () => {
+  it("value and d/dT match the criterion and its central finite differences along the end velocities", () => {
     const rng = new PhiloxRng(4);
     const dim = 3;
     const chains = 9;
@@ -182,7 +182,9 @@ describe("ChEES gradient", () => {
     };
     const h = 1e-5;
     const fd = (criterion(h) - criterion(-h)) / (2 * h);
-    expect(cheesGradient(input)).toBeCloseTo(fd, 6);
+    const estimate = cheesGradient(input);
+    expect(estimate.gradient).toBeCloseTo(fd, 6);
+    expect(estimate.value).toBeCloseTo(criterion(0), 10);
   });
 
   it("is positive for very short trajectories on a Gaussian (longer moves decorrelate more)", () => {
@@ -193,14 +195,14 @@ describe("ChEES gradient", () => {
     const momenta = randomArray(rng, chains * dim);
     const proposed = previous.map((x, k) => x + 0.05 * momenta[k]!); // a short step of the standard-normal flow
     const g = cheesGradient({ dim, chains, previous, proposed, momenta, acceptProb: new Float64Array(chains).fill(1), invMetric: new Float64Array(dim).fill(1), jitter: 1 });
-    expect(g).toBeGreaterThan(0);
+    expect(g.gradient).toBeGreaterThan(0);
   });
 
   it("is 0 when no chain has a usable proposal", () => {
     const dim = 2;
     const chains = 3;
     const z = new Float64Array(6).fill(1);
-    expect(cheesGradient({ dim, chains, previous: z, proposed: z, momenta: z, acceptProb: new Float64Array(3), invMetric: new Float64Array(2).fill(1), jitter: 0.5 })).toBe(0);
+    expect(cheesGradient({ dim, chains, previous: z, proposed: z, momenta: z, acceptProb: new Float64Array(3), invMetric: new Float64Array(2).fill(1), jitter: 0.5 })).toEqual({ value: 0, gradient: 0 });
   });
 });
 
