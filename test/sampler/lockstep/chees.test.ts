@@ -9,7 +9,7 @@ import type { BatchedLogDensity, LogDensity } from "../../../src/density/types.j
 import { nestedRhat, summarize, summarizeTrace } from "../../../src/diagnostics/index.js";
 import { InputError } from "../../../src/errors.js";
 import { cpuLockstepIntegrator, sampleChees, type CheesOptions } from "../../../src/sampler/lockstep/index.js";
-import { correlatedNormal2, diagonalNormal, logSpacedScales, standardNormal } from "../models/gaussians.js";
+import { correlatedNormal2, diagonalNormal, logSpacedScales } from "../models/gaussians.js";
 import { eightSchools, kidiq, loadSummary, posteriordbAvailable, type ReferenceModel } from "../models/posteriordb.js";
 
 /** A batched density evaluated in chunks of `chunk` rows: batching must not change any draw. */
@@ -116,3 +116,95 @@ describe.skipIf(!available)("ChEES-HMC matches posteriordb reference posteriors 
     expect(divergences).toBeLessThanOrEqual(chains * result.numDraws * 0.001);
   });
 });
+
+describe("ChEES-HMC: reproducibility and what depends on the chain count", () => {
+  const density = diagonalNormal([0.5, 1, 3]);
+  const run = (d: LogDensity | BatchedLogDensity, chains: number, options: Partial<CheesOptions> = {}) =>
+    sampleChees(cpuLockstepIntegrator(d, chains), { seed: 7, warmup: 60, draws: 30, ...options });
+
+  it("the same seed gives identical draws and tuning, however the backend batches the chains", async () => {
+    const a = await run(density, 12);
+    const b = await run(chunkedBatched(density, 5), 12);
+    expect(b.draws).toEqual(a.draws);
+    expect(b.acceptProb).toEqual(a.acceptProb);
+    expect(b.stepSize).toBe(a.stepSize);
+    expect(b.trajectoryLength).toBe(a.trajectoryLength);
+    expect(Array.from(b.inverseMetric)).toEqual(Array.from(a.inverseMetric));
+    const c = await run(density, 12, { seed: 8 });
+    expect(c.draws[0]).not.toEqual(a.draws[0]);
+  });
+
+  it("with fixed tuning (warmup 0) chain k's draws do not depend on how many chains run", async () => {
+    const fixed = { warmup: 0, initialStepSize: 0.4, initialTrajectoryLength: 2, initialInverseMetric: Float64Array.from([0.25, 1, 9]) };
+    const small = await run(density, 3, fixed);
+    const large = await run(density, 9, fixed);
+    for (let c = 0; c < 3; c++) expect(large.draws[c]).toEqual(small.draws[c]);
+  });
+
+  it("with warm-up the shared tuning depends on every chain, so the chain count changes the draws (by design)", async () => {
+    const small = await run(density, 4);
+    const large = await run(density, 8);
+    expect(large.initialPositions.subarray(0, 12)).toEqual(small.initialPositions); // starts come from each chain's own stream
+    expect(large.stepSize).not.toBe(small.stepSize);
+  });
+
+  it("superchains share a starting point; different superchains do not", async () => {
+    const r = await run(density, 12, { superchains: 3, warmup: 0, draws: 2 });
+    const start = (c: number) => Array.from(r.initialPositions.subarray(3 * c, 3 * c + 3));
+    for (let c = 1; c < 4; c++) expect(start(c)).toEqual(start(0));
+    expect(start(4)).toEqual(start(7));
+    expect(start(4)).not.toEqual(start(0));
+    expect(start(8)).not.toEqual(start(4));
+    expect(r.superchains).toBe(3);
+  });
+
+  it("counts divergences per chain and never accepts a divergent proposal", async () => {
+    // Step size 3 is beyond the leapfrog stability limit (2 sd) for the sd 0.5 coordinate.
+    const r = await run(standardNormalScaled(), 6, { warmup: 0, initialStepSize: 3, initialTrajectoryLength: 60, draws: 20 });
+    const flagged = r.divergent.map((f) => f.reduce((a, b) => a + b, 0));
+    expect(Array.from(r.divergences.sampling)).toEqual(flagged);
+    expect(flagged.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    r.divergent.forEach((flags, c) => flags.forEach((f, i) => f && expect(r.acceptProb[c]![i]).toBe(0)));
+    expect(r.iterations.sampling.divergences.reduce((a, b) => a + b, 0)).toBe(flagged.reduce((a, b) => a + b, 0));
+  });
+
+  it("stops at an abort and returns the iterations done", async () => {
+    const controller = new AbortController();
+    const r = await run(density, 4, {
+      warmup: 20,
+      draws: 20,
+      onProgress: (p) => {
+        if (p.iteration === 25) controller.abort();
+      },
+      signal: controller.signal,
+    });
+    expect(r.interrupted).toBe(true);
+    expect(r.numWarmup).toBe(20);
+    expect(r.numDraws).toBe(5);
+    expect(r.draws[0]!.length).toBe(5 * 3);
+    expect(r.iterations.sampling.steps.length).toBe(5);
+  });
+
+  it("rejects bad options with an InputError naming the option", async () => {
+    const bad: Array<[Partial<CheesOptions>, number, RegExp]> = [
+      [{ superchains: 5 }, 12, /superchains \(5\) must divide the chain count \(12\)/],
+      [{ targetAccept: 1 }, 4, /targetAccept/],
+      [{ warmup: -1 }, 4, /warmup/],
+      [{ initialPositions: new Float64Array(5) }, 4, /initialPositions must be a Float64Array of length 12/],
+      [{ initialInverseMetric: Float64Array.from([1, 0, 1]) }, 4, /initialInverseMetric\[1\]/],
+      [{}, 1, /at least 2 chains/],
+    ];
+    for (const [options, chains, message] of bad) {
+      await expect(run(density, chains, options)).rejects.toThrow(InputError);
+      await expect(run(density, chains, options)).rejects.toThrow(message);
+    }
+    const nowhere: LogDensity = { dim: 1, logp: () => Number.NEGATIVE_INFINITY, logpGrad: () => Number.NEGATIVE_INFINITY };
+    await expect(run(nowhere, 4, { maxInitTries: 3 })).rejects.toThrow(/Initialization failed: for 4 of 4 starting points, 3 attempts/);
+  });
+});
+
+/** Independent normals with sds 0.5, 1, 3 (the sd 0.5 one limits the stable step size). */
+function standardNormalScaled(): LogDensity {
+  return diagonalNormal([0.5, 1, 3]);
+}
+
