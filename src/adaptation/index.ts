@@ -1,4 +1,6 @@
 export { DualAveraging } from "./dualAveraging.js";
+export { ScalarAdam } from "./adam.js";
+export type { AdamOptions } from "./adam.js";
 export type { DualAveragingOptions } from "./dualAveraging.js";
 export { initStepSize } from "./stepSizeInit.js";
 export { WelfordVariance, WelfordCovariance } from "./welford.js";

@@ -1,0 +1,68 @@
+/**
+ * Diagonal inverse metric from the spread of many chains: every warm-up
+ * iteration contributes the cross-chain variance of the chains' current
+ * positions, and the estimate is the mean of those variances over the later
+ * half of the iterations seen so far, so the early, still-converging spread
+ * is forgotten while the estimate keeps pooling more iterations as warm-up
+ * goes on (few chains are then still enough). The estimate is shrunk towards
+ * 1e-3 by Stan's rule, (n / (n + 5)) var + 1e-3 (5 / (n + 5)), with n the
+ * chain-iterations pooled.
+ */
+export class CrossChainVariance {
+  readonly dim: number;
+  readonly chains: number;
+  /** Per observed iteration, the cross-chain variance of every coordinate. */
+  private readonly history: Float64Array[] = [];
+  private readonly mean: Float64Array;
+
+  constructor(dim: number, chains: number) {
+    if (chains < 2) throw new RangeError("CrossChainVariance needs at least 2 chains");
+    this.dim = dim;
+    this.chains = chains;
+    this.mean = new Float64Array(dim);
+  }
+
+  get iterations(): number {
+    return this.history.length;
+  }
+
+  /** Records the cross-chain variance (n - 1 denominator) of `positions` ([chains][dim]). */
+  observe(positions: Float64Array): void {
+    const { dim, chains, mean } = this;
+    mean.fill(0);
+    for (let c = 0; c < chains; c++) for (let i = 0; i < dim; i++) mean[i] = mean[i]! + positions[c * dim + i]!;
+    for (let i = 0; i < dim; i++) mean[i] = mean[i]! / chains;
+    const variance = new Float64Array(dim);
+    for (let c = 0; c < chains; c++) {
+      for (let i = 0; i < dim; i++) {
+        const d = positions[c * dim + i]! - mean[i]!;
+        variance[i] = variance[i]! + d * d;
+      }
+    }
+    for (let i = 0; i < dim; i++) variance[i] = variance[i]! / (chains - 1);
+    this.history.push(variance);
+  }
+
+  /** Writes the regularised estimate into `out` (length dim); false (out untouched) before any observation or if it is not finite and positive. */
+  estimate(out: Float64Array): boolean {
+    const seen = this.history.length;
+    if (seen === 0) return false;
+    const from = Math.floor(seen / 2);
+    const count = seen - from;
+    const n = count * this.chains;
+    const shrink = n / (n + 5);
+    const prior = (1e-3 * 5) / (n + 5);
+    const next = new Float64Array(this.dim);
+    for (let s = from; s < seen; s++) {
+      const v = this.history[s]!;
+      for (let i = 0; i < this.dim; i++) next[i] = next[i]! + v[i]! / count;
+    }
+    for (let i = 0; i < this.dim; i++) {
+      const value = shrink * next[i]! + prior;
+      if (!(value > 0) || !Number.isFinite(value)) return false;
+      next[i] = value;
+    }
+    out.set(next);
+    return true;
+  }
+}
