@@ -240,15 +240,20 @@ export class GpuMmmKernel {
     });
   }
 
-  /** Returns every buffer to the device's pool; the kernel cannot be used afterwards. */
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    void this.tail.then(() => {
-      this.releaseBatch();
-      this.pool.release(this.dataBuffer);
-      this.pool.release(this.uniformBuffer);
-    });
+  /**
+   * Returns every buffer to the device's pool once pending calls are done
+   * (the promise says when); the kernel cannot be used afterwards.
+   */
+  dispose(): Promise<void> {
+    if (!this.disposed) {
+      this.disposed = true;
+      this.tail = this.tail.then(() => {
+        this.releaseBatch();
+        this.pool.release(this.dataBuffer);
+        this.pool.release(this.uniformBuffer);
+      });
+    }
+    return this.tail.then(() => undefined);
   }
 }
 

@@ -51,13 +51,13 @@ export class WebGpuLockstepIntegrator implements LockstepIntegrator {
     return this.kernel.leapfrog(positions, momenta, gradients, logps, this.chains, stepSize, steps, invMetric);
   }
 
-  /** Returns the GPU buffers to the device's pool. */
-  dispose(): void {
-    this.kernel.dispose();
+  /** Returns the GPU buffers to the device's pool (resolved when done). */
+  dispose(): Promise<void> {
+    return this.kernel.dispose();
   }
 
   /** Same as dispose(). */
-  release(): void {
-    this.dispose();
+  release(): Promise<void> {
+    return this.dispose();
   }
 }

@@ -35,8 +35,8 @@ export class WebGpuMmmDensity implements BatchedLogDensity {
     return this.kernel.evaluate(positions, gradients, out, count);
   }
 
-  /** Returns the GPU buffers to the device's pool. */
-  dispose(): void {
-    this.kernel.dispose();
+  /** Returns the GPU buffers to the device's pool (resolved when done). */
+  dispose(): Promise<void> {
+    return this.kernel.dispose();
   }
 }
