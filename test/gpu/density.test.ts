@@ -9,6 +9,8 @@ import { referenceLogDensity } from "../../src/density/reference.js";
 import { finiteDifferenceGradient } from "../../src/density/finiteDifference.js";
 import { WebGpuMmmDensity } from "../../src/gpu/webGpuMmmDensity.js";
 import { MODEL_NAMES } from "../../src/model/structure.js";
+import { ParameterLayout } from "../../src/model/layout.js";
+import type { Prior } from "../../src/model/priors.js";
 import type { GpuModelData } from "../../src/gpu/datasetPack.js";
 import { makeFixture, randomPoint } from "../helpers/mmmFixtures.js";
 import { mulberry32 } from "../helpers/random.js";
@@ -104,6 +106,44 @@ describe.skipIf(!gpuProbe.available)("WebGPU density against the float64 referen
         }
       });
     }
+  }
+});
+
+describe.skipIf(!gpuProbe.available)("WebGPU density with custom priors of every family", () => {
+  for (const model of MODEL_NAMES) {
+    it(`${model}: Uniform (both interval forms), LogNormal, Gamma, HalfNormal and Beta replacing the defaults`, async () => {
+      const base = makeFixture({ model, T: 45, C: 3, F: 1, degrees: 1, seed: 71 });
+      const unit = model === "carryover" ? "ad_effect_retention_rate" : "lag_weight";
+      const customPriors: Record<string, Prior | Prior[]> = {
+        intercept: { dist: "LogNormal", loc: 0, scale: 0.5 },
+        sigma: { dist: "Uniform", low: 0.01, high: 2 },
+        coef_trend: { dist: "HalfNormal", scale: 0.2 },
+        expo_trend: { dist: "Gamma", concentration: 3, rate: 3 },
+        coef_media: [{ dist: "Gamma", concentration: 2, rate: 5 }, { dist: "LogNormal", loc: -1, scale: 1 }, { dist: "HalfNormal", scale: 0.3 }],
+        [unit]: { dist: "Uniform", low: 0, high: 1 },
+        exponent: { dist: "Uniform", low: 0.2, high: 0.95 },
+        coef_extra_features: { dist: "Beta", concentration1: 2, concentration0: 3 },
+      };
+      if (model === "hill_adstock") {
+        delete customPriors.exponent;
+        customPriors.slope = { dist: "LogNormal", loc: 0, scale: 0.7 };
+      }
+      const layout = new ParameterLayout({ ...base.layout.structure, customPriors });
+      const models = [{ layout, data: base.data }];
+      const gpu = await WebGpuMmmDensity.create(models);
+      try {
+        const rand = mulberry32(72);
+        const count = 16;
+        const positions = new Float64Array(count * gpu.dim);
+        for (let b = 0; b < count; b++) positions.set(randomPoint(gpu.dim, rand, 1), b * gpu.dim);
+        const e = await batchErrors(gpu, models, positions, count, () => 0);
+        if (report) console.log(model, "custom priors", e);
+        expect(e.value).toBeLessThan(VALUE_TOL);
+        expect(e.grad).toBeLessThan(GRAD_TOL);
+      } finally {
+        await gpu.dispose();
+      }
+    });
   }
 });
 
