@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { defineConfig, type Plugin } from "vitest/config";
 
 // Source files import the compiled core as `import bytes from "../../build/mmm.wasm"`;
@@ -14,6 +14,13 @@ function wasmBytes(): Plugin {
     },
   };
 }
+
+// The WebGPU tests need a Vulkan driver Dawn accepts; without a GPU that is the
+// SwiftShader driver of Debian's chromium. Set here, in the main process:
+// test workers are threads, and a thread's process.env does not reach the
+// native environment Dawn reads.
+const SWIFTSHADER_ICD = "/usr/lib/chromium/vk_swiftshader_icd.json";
+if (process.env.VK_ICD_FILENAMES === undefined && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
 
 export default defineConfig({
   plugins: [wasmBytes()],

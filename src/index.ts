@@ -80,3 +80,4 @@ export { optimizeBudget, DEFAULT_PERIODS } from "./optimize/optimizeBudget.js";
 export type { OptimizeBudgetOptions, BudgetOptimization, ChannelBoundInput, ChannelStatus, ConstraintReport, TargetReport } from "./optimize/types.js";
 export { minimizeSqp, projectFeasible, type SmoothFunction, type SqpOptions, type SqpResult } from "./optimize/solver/sqp.js";
 export { solveQp, type LinearConstraints, type LinearRow, type Multipliers, type QpResult } from "./optimize/solver/quadraticProgram.js";
+export * as gpu from "./gpu/index.js";

@@ -1,0 +1,35 @@
+// What a compiled GPU program depends on: the model's structure only (which
+// transform, which prior families occur, which baseline terms exist). Sizes
+// (T, C, F, D, batch) live in uniforms and buffers, so one program serves
+// every dataset and batch size of the same structure.
+
+import type { ParameterLayout } from "../model/layout.js";
+import type { ModelName } from "../model/structure.js";
+import { FAMILY_CODE, type PriorName } from "../model/priors.js";
+
+export interface ProgramKey {
+  model: ModelName;
+  /** Prior families present anywhere in the layouts (sorted by family code). */
+  families: PriorName[];
+  seasonality: boolean;
+  extraFeatures: boolean;
+  weekday: boolean;
+}
+
+export function programKeyOf(layouts: readonly ParameterLayout[]): ProgramKey {
+  const s = layouts[0].structure;
+  const families = new Set<PriorName>();
+  for (const layout of layouts) for (const b of layout.blocks) for (const p of b.priors) families.add(p.dist);
+  return {
+    model: s.model,
+    families: [...families].sort((a, b) => FAMILY_CODE[a] - FAMILY_CODE[b]),
+    seasonality: s.degreesSeasonality > 0,
+    extraFeatures: s.nExtra > 0,
+    weekday: s.weekdaySeasonality,
+  };
+}
+
+/** The cache key: equal strings exactly when the programs are equal. */
+export function programKeyString(k: ProgramKey): string {
+  return [k.model, k.families.join("+"), k.seasonality ? "season" : "", k.extraFeatures ? "extra" : "", k.weekday ? "weekday" : ""].join("|");
+}

@@ -1,0 +1,260 @@
+// WGSL: the whole national MMM log-density and gradient for one position per
+// invocation (thousands of chains or markets per dispatch), and the leapfrog
+// step built on it. One module per ProgramKey; everything sized lives in the
+// uniform block (uniforms.ts) and in buffers:
+//   data      packed dataset records (datasetPack.ts), one per dataset
+//   dataIndex which record each position uses
+//   pos, grad, mom  [B][dim] row-major; lps [B]
+//   scratch   per position, interleaved across positions ([row][B], so that
+//             neighbouring invocations touch neighbouring words): rows
+//             0..T-1 mu then the residual, T..2T-1 the carryover's d/dconv,
+//             2T..2T+dim-1 the constrained values, then the carryover weights.
+//   invMetric [dim] (leapfrog)
+
+import type { ProgramKey } from "../programKey.js";
+import { uniformStructWgsl } from "../uniforms.js";
+import { elementsWgsl } from "./elements.js";
+import { mediaWgsl } from "./media.js";
+
+/** Invocations per workgroup (one position each). */
+export const WORKGROUP_SIZE = 64;
+
+/** Scratch rows per position (each row holds one f32 for every position of the dispatch). */
+export function scratchRows(T: number, dim: number, lags: number): number {
+  return 2 * T + dim + lags;
+}
+
+export function programWgsl(key: ProgramKey): string {
+  const linear = key.seasonality || key.extraFeatures;
+  return /* wgsl */ `
+${uniformStructWgsl()}
+
+@group(0) @binding(0) var<uniform> U: Uniforms;
+@group(0) @binding(1) var<storage, read> data: array<f32>;
+@group(0) @binding(2) var<storage, read> dataIndex: array<u32>;
+@group(0) @binding(3) var<storage, read_write> pos: array<f32>;
+@group(0) @binding(4) var<storage, read_write> grad: array<f32>;
+@group(0) @binding(5) var<storage, read_write> lps: array<f32>;
+@group(0) @binding(6) var<storage, read_write> scratch: array<f32>;
+@group(0) @binding(7) var<storage, read_write> mom: array<f32>;
+@group(0) @binding(8) var<storage, read> invMetric: array<f32>;
+
+const HALF_LOG_2PI: f32 = 0.91893853320467274178;
+// Adstock or convolution values below this count as zero (exactly zero media
+// gives exactly zero); in f32's normal range, so log and 1/a stay finite.
+const TINY: f32 = 1e-30;
+// Hill exponent clamp: 1/(1+e^z) is 1 to f32 precision below -40 and under
+// 5e-18 above 40, and a (1 + e^z) stays finite.
+const HILL_Z: f32 = 40.0;
+// Power-law exponent clamp: e^z stays a normal f32.
+const POW_Z: f32 = 80.0;
+
+var<private> chain: u32; // this invocation's position
+var<private> pb: u32; // its first element in pos, grad, mom
+var<private> db: u32; // its dataset record in data
+
+fn s0(t: u32) -> u32 { return t * U.B + chain; }
+fn s1(t: u32) -> u32 { return (U.T + t) * U.B + chain; }
+fn xIdx(i: u32) -> u32 { return (2u * U.T + i) * U.B + chain; }
+fn wIdx(l: u32) -> u32 { return (2u * U.T + U.dim + l) * U.B + chain; }
+
+// Constrained value of element i (stored by the prior pass).
+fn xv(i: u32) -> f32 { return scratch[xIdx(i)]; }
+fn media(t: u32, c: u32) -> f32 { return data[db + U.mediaOff + t * U.C + c]; }
+fn addG(i: u32, v: f32) { grad[pb + i] += v; }
+
+fn isFiniteF(v: f32) -> bool {
+  return (bitcast<u32>(v) & 0x7f800000u) != 0x7f800000u;
+}
+
+// -Infinity, built at run time: WGSL rejects non-finite constant expressions.
+fn negInf() -> f32 {
+  return bitcast<f32>(0xff800000u | (U.B & 0u));
+}
+
+// Compensated (Kahan) sum for the few terms that make up the log-density.
+struct Kahan { s: f32, c: f32 }
+fn kadd(k: ptr<function, Kahan>, v: f32) {
+  let y = v - (*k).c;
+  let t = (*k).s + y;
+  (*k).c = (t - (*k).s) - y;
+  (*k).s = t;
+}
+
+${elementsWgsl(key.families)}
+${mediaWgsl(key.model)}
+
+// t^e for t >= 1 (0^e = 0).
+fn timePow(t: u32, e: f32) -> f32 {
+  if (t == 0u) {
+    return 0.0;
+  }
+  return exp(e * log(f32(t)));
+}
+
+// mu[t] = intercept + coef_trend t^expo_trend + design . theta (+ weekday[t mod 7]).
+fn baselineForward() {
+  let intercept = xv(U.offIntercept);
+  let coefTrend = xv(U.offTrend);
+  let expo = xv(U.offExpo);
+  for (var t = 0u; t < U.T; t++) {
+    var m = intercept + coefTrend * timePow(t, expo);
+${
+  linear
+    ? `    let row = db + U.designOff + t * U.nLin;
+    for (var k = 0u; k < U.nLin; k++) {
+      m += xv(U.offLinear + k) * data[row + k];
+    }`
+    : ""
+}
+${key.weekday ? "    m += xv(U.offWeekday + t % 7u);" : ""}
+    scratch[s0(t)] = m;
+  }
+}
+
+// Normal log-likelihood; turns mu into the residual r = (y - mu) / sigma^2 in
+// place and adds the gradient of the baseline and of sigma.
+fn likelihoodAndBaselineReverse() -> f32 {
+  let sigmaE = el(U.offSigma);
+  let logSigma = sigmaE.logx;
+  let invVar = exp(-2.0 * logSigma);
+  let coefTrend = xv(U.offTrend);
+  let expo = xv(U.offExpo);
+  var ssr = Kahan(0.0, 0.0);
+  var sI = 0.0; var sT = 0.0; var sE = 0.0;
+  var pS = 0.0; var pI = 0.0; var pT = 0.0; var pE = 0.0;
+  for (var t = 0u; t < U.T; t++) {
+    let e = data[db + U.targetOff + t] - scratch[s0(t)];
+    let r = e * invVar;
+    scratch[s0(t)] = r;
+    let tp = timePow(t, expo);
+    pS += e * e;
+    pI += r;
+    pT += r * tp;
+    pE += r * tp * log(max(f32(t), 1.0));
+    if ((t & 31u) == 31u) {
+      kadd(&ssr, pS); sI += pI; sT += pT; sE += pE;
+      pS = 0.0; pI = 0.0; pT = 0.0; pE = 0.0;
+    }
+  }
+  kadd(&ssr, pS); sI += pI; sT += pT; sE += pE;
+  addG(U.offIntercept, sI * el(U.offIntercept).dx);
+  addG(U.offTrend, sT * el(U.offTrend).dx);
+  addG(U.offExpo, sE * coefTrend * el(U.offExpo).dx);
+${
+  linear
+    ? `  for (var k = 0u; k < U.nLin; k++) {
+    var s = 0.0;
+    var part = 0.0;
+    for (var t = 0u; t < U.T; t++) {
+      part += scratch[s0(t)] * data[db + U.designOff + t * U.nLin + k];
+      if ((t & 31u) == 31u) { s += part; part = 0.0; }
+    }
+    s += part;
+    addG(U.offLinear + k, s * el(U.offLinear + k).dx);
+  }`
+    : ""
+}
+${
+  key.weekday
+    ? `  for (var j = 0u; j < 7u; j++) {
+    var s = 0.0;
+    var part = 0.0;
+    var n = 0u;
+    for (var t = j; t < U.T; t += 7u) {
+      part += scratch[s0(t)];
+      n++;
+      if ((n & 31u) == 0u) { s += part; part = 0.0; }
+    }
+    s += part;
+    addG(U.offWeekday + j, s * el(U.offWeekday + j).dx);
+  }`
+    : ""
+}
+  let T = f32(U.T);
+  let ssrSum = ssr.s - ssr.c;
+  // d/d log sigma of -T log sigma - ssr / (2 sigma^2).
+  addG(U.offSigma, (ssrSum * invVar - T) * sigmaE.dlogx);
+  return -T * (HALF_LOG_2PI + logSigma) - 0.5 * ssrSum * invVar;
+}
+
+// Full log-density (priors + likelihood + log-Jacobian) of this invocation's
+// position; writes its gradient. Non-finite results give -Infinity and a zero
+// gradient.
+fn evalChain() -> f32 {
+  var lp = Kahan(0.0, 0.0);
+  for (var i = 0u; i < U.dim; i++) {
+    let e = el(i);
+    kadd(&lp, e.lp);
+    kadd(&lp, e.jac);
+    grad[pb + i] = e.dlp;
+    scratch[xIdx(i)] = e.x;
+  }
+  baselineForward();
+  for (var c = 0u; c < U.C; c++) {
+    channelForward(c);
+  }
+  kadd(&lp, likelihoodAndBaselineReverse());
+  for (var c = 0u; c < U.C; c++) {
+    channelReverse(c);
+  }
+  let total = lp.s - lp.c;
+  var finite = isFiniteF(total);
+  for (var i = 0u; i < U.dim; i++) {
+    finite = finite && isFiniteF(grad[pb + i]);
+  }
+  if (!finite) {
+    for (var i = 0u; i < U.dim; i++) {
+      grad[pb + i] = 0.0;
+    }
+    return negInf();
+  }
+  return total;
+}
+
+fn setup(b: u32) {
+  chain = b;
+  pb = b * U.dim;
+  db = dataIndex[b] * U.dataStride;
+}
+
+@compute @workgroup_size(${WORKGROUP_SIZE})
+fn evaluate(@builtin(global_invocation_id) gid: vec3<u32>) {
+  if (gid.x >= U.B) {
+    return;
+  }
+  setup(gid.x);
+  lps[chain] = evalChain();
+}
+
+// One leapfrog step of every chain still moving (finite logp): half kick,
+// drift under the diagonal inverse metric, gradient, half kick. A chain whose
+// new point has a non-finite density keeps that point, reports -Infinity and
+// stops (no closing half kick), as the CPU integrator does.
+@compute @workgroup_size(${WORKGROUP_SIZE})
+fn leapfrog(@builtin(global_invocation_id) gid: vec3<u32>) {
+  if (gid.x >= U.B) {
+    return;
+  }
+  setup(gid.x);
+  if (!isFiniteF(lps[chain])) {
+    return;
+  }
+  let eps = U.stepSize;
+  let halfEps = 0.5 * eps;
+  for (var i = 0u; i < U.dim; i++) {
+    let m = mom[pb + i] + halfEps * grad[pb + i];
+    mom[pb + i] = m;
+    pos[pb + i] = pos[pb + i] + eps * invMetric[i] * m;
+  }
+  let lp = evalChain();
+  lps[chain] = lp;
+  if (!isFiniteF(lp)) {
+    return;
+  }
+  for (var i = 0u; i < U.dim; i++) {
+    mom[pb + i] = mom[pb + i] + halfEps * grad[pb + i];
+  }
+}
+`;
+}

@@ -1,0 +1,35 @@
+// Shared pieces of the WebGPU tests: whether an adapter exists (tests skip
+// with the probe's reason when not), realistic model/data pairs, and points
+// near their posterior.
+import { probeWebGpu, type WebGpuProbe } from "../../src/gpu/device.js";
+import { ParameterLayout } from "../../src/model/layout.js";
+import { simulateDataset } from "../../src/model/simulate.js";
+import { fitScalers, scaleRows } from "../../src/model/scaling.js";
+import type { ModelName } from "../../src/model/structure.js";
+import type { GpuModelData } from "../../src/gpu/datasetPack.js";
+import { mulberry32 } from "../helpers/random.js";
+
+export const gpuProbe: WebGpuProbe = await probeWebGpu();
+export const noGpuMessage = `skipped: no WebGPU adapter (${gpuProbe.reason}); CI installs Debian's chromium, whose SwiftShader driver provides one`;
+
+export interface Simulated extends GpuModelData {
+  /** True parameters, unconstrained. */
+  truth: Float64Array;
+}
+
+/** Simulated data with known parameters (the scale a fit sees). */
+export function simulated(model: ModelName, seed: number, T = 104, channels = 3, extras = 1, degreesSeasonality = 2): Simulated {
+  const sim = simulateDataset({ seed, T, channels, extras, model, degreesSeasonality });
+  const layout = new ParameterLayout(sim.structure);
+  const data = scaleRows(sim.dataset, fitScalers(sim.dataset, T));
+  return { layout, data, truth: layout.unconstrainFlat(layout.readValues(sim.truth)) };
+}
+
+/** `count` points around `center`: each coordinate moved by up to +-spread (uniform). */
+export function pointsNear(center: Float64Array, count: number, spread: number, seed: number): Float64Array {
+  const rand = mulberry32(seed);
+  const dim = center.length;
+  const out = new Float64Array(count * dim);
+  for (let b = 0; b < count; b++) for (let i = 0; i < dim; i++) out[b * dim + i] = center[i] + spread * (2 * rand() - 1);
+  return out;
+}
