@@ -8,7 +8,9 @@ import { totalSpend, validateCosts, type MediaDataset } from "../model/dataset.j
 import { ParameterLayout } from "../model/layout.js";
 import { fitScalers, scaleRows } from "../model/scaling.js";
 import { makeStructure, mediaPriorFromCosts } from "../model/structure.js";
+import { planSampling } from "../services/backend.js";
 import { runChains, type ChainProgress } from "../services/runChains.js";
+import { runLockstep } from "../services/runLockstep.js";
 import type { WorkerFactory } from "../services/workerHost.js";
 import { FittedMMM, type StoredChain } from "./fittedMMM.js";
 
@@ -58,10 +60,55 @@ export async function fitMMM(
       ? layout.medianPoint()
       : layout.unconstrainFlat(layout.readValues(s.initValues));
   const initRadius = s.init === "median" ? 0 : stanRandom ? 2 : s.initJitter;
+  const density = { kind: "mmm" as const, structure, data, mathMode: MATH_MODE[s.math] };
+  const plan = await planSampling(s.backend, s.method, s.chains);
+  if (plan.method === "chees") {
+    const began = performance.now();
+    let samplingBegan = NaN;
+    const run = await runLockstep({
+      density,
+      chains: s.chains,
+      seed: s.seed,
+      backend: plan.backend,
+      initialPosition: start,
+      initRadius,
+      warmup: s.warmup,
+      draws: s.samples,
+      onProgress: (p) => {
+        if (p.phase === "sampling" && Number.isNaN(samplingBegan)) samplingBegan = performance.now();
+        callbacks.onProgress?.(p);
+      },
+      ...(callbacks.signal ? { signal: callbacks.signal } : {}),
+    });
+    return new FittedMMM({
+      config,
+      structure,
+      scalers,
+      dataset,
+      trainRows,
+      costs,
+      chains: run.chains.map((c) => ({ ...c, metricKind: "diag" as const })),
+      timing: {
+        wallSeconds: run.wallSeconds,
+        warmupSeconds: Number.isNaN(samplingBegan) ? run.wallSeconds : (samplingBegan - began) / 1000,
+        samplingSeconds: Number.isNaN(samplingBegan) ? 0 : Math.max(0, run.wallSeconds - (samplingBegan - began) / 1000),
+        chainSeconds: [],
+        threads: 0,
+      },
+      sampling: {
+        method: "chees",
+        backend: run.backend,
+        ...(run.adapter ? { adapter: run.adapter } : {}),
+        superchains: run.superchains,
+        trajectoryLength: run.trajectoryLength,
+        ...(plan.fallback ? { fallback: plan.fallback } : {}),
+      },
+    });
+  }
   const sampleStart = new Array<number>(s.chains).fill(NaN);
   const started = performance.now();
   const run = await runChains({
-    density: { kind: "mmm", structure, data, mathMode: MATH_MODE[s.math] },
+    density,
     chains: s.chains,
     seed: s.seed,
     threads: s.threads,
@@ -106,5 +153,6 @@ export async function fitMMM(
     costs,
     chains,
     timing: { wallSeconds: wall, warmupSeconds, samplingSeconds: Math.max(0, wall - warmupSeconds), chainSeconds: run.chainSeconds, threads: run.threads },
+    sampling: { method: "nuts", backend: "cpu" },
   });
 }

@@ -6,6 +6,7 @@ import {
   countDivergences,
   countMaxTreedepth,
   ebfmi,
+  nestedRhatPerParameter,
   summarizeTrace,
   type NamedSummaryRow,
 } from "../diagnostics/index.js";
@@ -68,6 +69,20 @@ export interface FitRecord {
   costs: number[];
   chains: StoredChain[];
   timing: FitTiming;
+  /** How the chains were run (absent in files saved before backends existed: NUTS on the CPU). */
+  sampling?: SamplingInfo;
+}
+
+export interface SamplingInfo {
+  method: "nuts" | "chees";
+  backend: "cpu" | "webgpu";
+  /** GPU adapter description (webgpu). */
+  adapter?: string;
+  /** ChEES: superchains that shared starting points (for nested R-hat) and the adapted trajectory length. */
+  superchains?: number;
+  trajectoryLength?: number;
+  /** Why a WebGPU request ran on the CPU. */
+  fallback?: string;
 }
 
 export interface SummaryEntry {
@@ -84,6 +99,12 @@ export interface SummaryEntry {
 }
 
 export interface FitDiagnostics {
+  /** "nuts" (CPU workers) or "chees" (lockstep, on "webgpu" or "cpu"). */
+  method: "nuts" | "chees";
+  backend: "cpu" | "webgpu";
+  /** ChEES runs: nested R-hat (Margossian et al.) over superchains, the convergence check for many short chains. */
+  nested_r_hat?: number;
+  superchains?: number;
   chains: number;
   warmup: number;
   draws: number;
@@ -225,7 +246,22 @@ export class FittedMMM {
       warnings.push(`${depth.total} draws hit the maximum tree depth ${s.maxTreeDepth}: sampling is inefficient; consider a larger --max-tree-depth or a dense metric.`);
     }
     if (chains.some((c) => c.interrupted)) warnings.push("the run was interrupted: draws are partial.");
+    const sampling = this.record.sampling ?? { method: "nuts" as const, backend: "cpu" as const };
+    let nested: number | undefined;
+    if (sampling.method === "chees" && sampling.superchains !== undefined && sampling.superchains >= 2) {
+      const perParameter = nestedRhatPerParameter(this.constrainedDraws(), this.layout.dim, sampling.superchains);
+      nested = Math.max(...Array.from(perParameter).filter(finite));
+      if (nested > 1.01) {
+        warnings.push(
+          `nested R-hat up to ${nested.toFixed(3)} (> 1.01): the ${sampling.superchains} superchains disagree. Run more warm-up, or more draws per chain.`,
+        );
+      }
+    }
+    if (sampling.fallback) warnings.unshift(sampling.fallback);
     return {
+      method: sampling.method,
+      backend: sampling.backend,
+      ...(nested !== undefined ? { nested_r_hat: nested, superchains: sampling.superchains } : {}),
       chains: chains.length,
       warmup: s.warmup,
       draws: s.samples,

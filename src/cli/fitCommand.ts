@@ -11,6 +11,7 @@ import { EXAMPLE, examplePath } from "./example.js";
 import { addDataOptions, addModelOptions, readDataset, readModelOptions, type RawModelOptions } from "./modelOptions.js";
 import { parseInteger, parseNumber, readJsonFile } from "./options.js";
 import { progressDisplay } from "./progress.js";
+import type { BackendSetting, MethodSetting } from "../services/backend.js";
 import { formatSummaryTable } from "./tables.js";
 
 interface FitCliOptions extends RawModelOptions {
@@ -26,6 +27,8 @@ interface FitCliOptions extends RawModelOptions {
   init: string;
   adaptation: string;
   math: string;
+  backend: string;
+  method?: string;
   initValues?: string;
   threads?: string;
   out?: string;
@@ -55,6 +58,8 @@ export function registerFit(program: Command): void {
     .option("--init-values <file>", "JSON file of starting values keyed by parameter name (constrained scale)")
     .option("--adaptation <kind>", "warm-up metric: stan-diag, nutpie-diag or dense", "stan-diag")
     .option("--math <mode>", "exp/log in the density core: accurate (default), exact, or fast (f32, ~3e-7 relative, about 2x faster per gradient; opt-in while being validated)", "accurate")
+    .option("--backend <where>", "auto (default: lockstep from 64 chains, on the GPU when there is one), cpu (NUTS in worker threads) or webgpu (ChEES-HMC, many chains in lockstep on the GPU)", "auto")
+    .option("--method <sampler>", "nuts or chees (default by backend)")
     .option("--threads <n>", "worker threads (default: min(chains, cores)); 0 runs in the main thread")
     .option("--out <dir>", "output folder (required)")
     .option("--no-report", "do not write report.html (the HTML report; `mmm report` writes it later)")
@@ -90,6 +95,8 @@ export function registerFit(program: Command): void {
         adaptation: o.adaptation as AdaptationKind,
         threads: o.threads === undefined ? undefined : parseInteger(o.threads, "--threads", 0),
         math: o.math as MathSetting,
+        backend: o.backend as BackendSetting,
+        ...(o.method !== undefined ? { method: o.method as MethodSetting } : {}),
         initValues: o.initValues === undefined ? undefined : readJsonFile(o.initValues, "init values file"),
       };
       for (const w of dataset.warnings ?? []) process.stderr.write(`warning: ${w}\n`);

@@ -14,7 +14,7 @@ export function progressDisplay(chains: number, stream: NodeJS.WriteStream = pro
     const multi = new cliProgress.MultiBar(
       {
         stream,
-        format: "chain {chain} |{bar}| {value}/{total} {phase} divergences {divergences}",
+        format: "{chain} |{bar}| {value}/{total} {phase} divergences {divergences}",
         hideCursor: true,
         clearOnComplete: false,
         barsize: 30,
@@ -26,10 +26,10 @@ export function progressDisplay(chains: number, stream: NodeJS.WriteStream = pro
       update(p) {
         let bar = bars.get(p.chainId);
         if (!bar) {
-          bar = multi.create(p.total, 0, { chain: p.chainId, phase: p.phase, divergences: 0 });
+          bar = multi.create(p.total, 0, { chain: p.label ?? `chain ${p.chainId}`, phase: p.phase, divergences: 0 });
           bars.set(p.chainId, bar);
         }
-        bar.update(p.iteration, { chain: p.chainId, phase: p.phase, divergences: p.divergences });
+        bar.update(p.iteration, { chain: p.label ?? `chain ${p.chainId}`, phase: p.phase, divergences: p.divergences });
       },
       stop: () => multi.stop(),
     };
@@ -40,7 +40,7 @@ export function progressDisplay(chains: number, stream: NodeJS.WriteStream = pro
       const decile = Math.floor((10 * p.iteration) / p.total);
       if ((lastDecile.get(p.chainId) ?? -1) >= decile) return;
       lastDecile.set(p.chainId, decile);
-      stream.write(`chain ${p.chainId}: ${p.iteration}/${p.total} (${p.phase}), divergences ${p.divergences}\n`);
+      stream.write(`${p.label ?? `chain ${p.chainId}`}: ${p.iteration}/${p.total} (${p.phase}), divergences ${p.divergences}\n`);
     },
     stop() {},
   };

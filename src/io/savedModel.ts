@@ -77,6 +77,7 @@ export function serializeFit(record: FitRecord): Uint8Array {
     trainRows: record.trainRows,
     costs: record.costs,
     timing: record.timing,
+    ...(record.sampling ? { sampling: record.sampling } : {}),
     chains: record.chains.map(({ draws: _d, stats: _s, inverseMetric: _i, initialPosition: _p, ...rest }) => rest),
     arrays: entries,
   };
@@ -158,6 +159,7 @@ export function deserializeFit(bytes: Uint8Array, source = "model file"): FitRec
     trainRows: header.trainRows as number,
     costs: header.costs as number[],
     timing: header.timing as FitRecord["timing"],
+    ...(header.sampling ? { sampling: header.sampling as FitRecord["sampling"] } : {}),
     chains,
   };
 }

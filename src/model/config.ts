@@ -6,6 +6,7 @@ import type { Prior } from "./priors.js";
 import type { ScalerOptions } from "./scaling.js";
 import { MODEL_NAMES, type ModelName } from "./structure.js";
 import type { AdaptationKind } from "../sampler/index.js";
+import type { BackendSetting, MethodSetting } from "../services/backend.js";
 
 export type InitStrategy = "jitter" | "median" | "random";
 
@@ -31,6 +32,14 @@ export interface SamplerConfig {
   /** Worker threads; 0 runs in the calling thread. Default: min(chains, cores). */
   threads?: number;
   math: MathSetting;
+  /**
+   * Where chains run: "cpu" (NUTS in worker threads), "webgpu" (ChEES-HMC,
+   * many chains in lockstep on the GPU; the CPU when no adapter exists) or
+   * "auto" (default: lockstep from 64 chains, on the GPU when there is one).
+   */
+  backend: BackendSetting;
+  /** Sampler: "nuts" or "chees"; default by backend (see backend). */
+  method?: MethodSetting;
   /**
    * Starting values on the constrained scale, keyed by parameter name (MODEL.md's
    * JSON form); when given, every chain starts there (plus initJitter when init is "jitter").
@@ -67,6 +76,7 @@ export const DEFAULT_SAMPLER: SamplerConfig = {
   init: "jitter",
   initJitter: 0.5,
   math: "accurate",
+  backend: "auto",
 };
 
 function intOption(v: number, name: string, min: number): number {
@@ -103,6 +113,12 @@ export function resolveConfig(input: FitConfigInput = {}): FitConfig {
     throw new InputError(`init jitter must be a non-negative number, got ${s.initJitter}`);
   }
   if (s.threads !== undefined) intOption(s.threads, "threads", 0);
+  if (!["auto", "cpu", "webgpu"].includes(s.backend)) {
+    throw new InputError(`backend must be one of auto, cpu, webgpu, got "${s.backend}"`);
+  }
+  if (s.method !== undefined && !["nuts", "chees"].includes(s.method)) {
+    throw new InputError(`method must be nuts or chees, got "${s.method}"`);
+  }
   const degrees = intOption(input.degreesSeasonality ?? 2, "degrees of seasonality", 0);
   const frequency = input.seasonalityFrequency ?? (weekday ? 365 : 52);
   if (!(frequency > 0 && Number.isFinite(frequency))) {

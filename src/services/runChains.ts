@@ -13,6 +13,8 @@ export type PerChainOptions = Omit<ChainOptions, "seed" | "chainId" | "initialPo
 
 export interface ChainProgress {
   chainId: number;
+  /** What the progress line is about when it is not one chain (e.g. "1024 chains (WebGPU, lockstep)"). */
+  label?: string;
   /** Completed iterations, warm-up and sampling together. */
   iteration: number;
   total: number;

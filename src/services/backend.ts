@@ -1,0 +1,51 @@
+// Which engine runs the chains: NUTS in CPU workers (the default for a
+// handful of chains) or ChEES-HMC in lockstep, on WebGPU when an adapter
+// exists (many chains or markets) and on the CPU otherwise.
+
+import { InputError } from "../errors.js";
+import type { LockstepBackend } from "./runLockstep.js";
+
+export type BackendSetting = "auto" | "cpu" | "webgpu";
+export type MethodSetting = "nuts" | "chees";
+
+/** With backend "auto", this many chains or more run in lockstep (on the GPU when there is one). */
+export const AUTO_LOCKSTEP_MIN_CHAINS = 64;
+
+export interface SamplingPlan {
+  method: MethodSetting;
+  /** Where the chains run: NUTS always on "cpu" (worker threads). */
+  backend: LockstepBackend;
+  /** Why a WebGPU request ran on the CPU instead (shown to the user). */
+  fallback?: string;
+}
+
+/** Whether a WebGPU adapter exists here (browser navigator.gpu, or the optional `webgpu` package in Node). */
+export async function webGpuAvailability(): Promise<{ available: boolean; adapter?: string; reason?: string }> {
+  const { probeWebGpu } = await import("../gpu/device.js");
+  return probeWebGpu();
+}
+
+export async function planSampling(
+  backend: BackendSetting,
+  method: MethodSetting | undefined,
+  chains: number,
+  probe: () => Promise<{ available: boolean; reason?: string }> = webGpuAvailability,
+): Promise<SamplingPlan> {
+  if (backend === "cpu") return { method: method ?? "nuts", backend: "cpu" };
+  if (method === "nuts") {
+    if (backend === "webgpu") {
+      throw new InputError('the WebGPU backend runs ChEES-HMC (many chains in lockstep), not NUTS: use method "chees" or backend "cpu"');
+    }
+    return { method: "nuts", backend: "cpu" };
+  }
+  const lockstep = backend === "webgpu" || method === "chees" || chains >= AUTO_LOCKSTEP_MIN_CHAINS;
+  if (!lockstep) return { method: "nuts", backend: "cpu" };
+  if (chains < 2) throw new InputError(`ChEES-HMC adapts across chains and needs at least 2 chains, got ${chains}`);
+  const p = await probe();
+  if (p.available) return { method: "chees", backend: "webgpu" };
+  const fallback =
+    backend === "webgpu"
+      ? `WebGPU is not available (${p.reason ?? "no adapter"}): ran the same ChEES-HMC sampler on the CPU instead.`
+      : undefined;
+  return { method: "chees", backend: "cpu", ...(fallback ? { fallback } : {}) };
+}

@@ -1,0 +1,140 @@
+// Runs many chains in lockstep (ChEES-HMC) on a backend: the CPU (float64,
+// in this thread) or WebGPU (float32 shaders, whole trajectories on the GPU).
+// Like runChains it takes a DensitySpec and returns per-chain results; the
+// sampler itself (src/sampler/lockstep) knows nothing of backends.
+
+import { InputError } from "../errors.js";
+import { ParameterLayout } from "../model/layout.js";
+import { createDensity, type DensitySpec } from "./densitySpec.js";
+import type { ChainProgress } from "./runChains.js";
+import { cpuLockstepIntegrator } from "../sampler/lockstep/cpuIntegrator.js";
+import type { LockstepIntegrator } from "../sampler/lockstep/integrator.js";
+import { sampleChees, type CheesResult } from "../sampler/lockstep/chees.js";
+import type { DrawStats } from "../sampler/chain.js";
+
+export type LockstepBackend = "cpu" | "webgpu";
+
+export interface RunLockstepOptions {
+  density: DensitySpec;
+  chains: number;
+  seed: number;
+  backend: LockstepBackend;
+  /** Centre of the starting points (unconstrained); each superchain starts at centre + uniform(-initRadius, initRadius). */
+  initialPosition: Float64Array;
+  initRadius: number;
+  warmup: number;
+  draws: number;
+  /** Target of the harmonic-mean acceptance (default ChEES's 0.651). */
+  targetAccept?: number;
+  maxSteps?: number;
+  /** Superchains for nested R-hat (default: see defaultSuperchains). */
+  superchains?: number;
+  onProgress?(p: ChainProgress): void;
+  signal?: AbortSignal;
+}
+
+/** One chain's share of a lockstep run, in the shape NUTS chains are stored in. */
+export interface LockstepChain {
+  draws: Float64Array;
+  stats: DrawStats;
+  initialPosition: Float64Array;
+  stepSize: number;
+  inverseMetric: Float64Array;
+  gradientEvaluations: { warmup: number; sampling: number };
+  divergences: { warmup: number; sampling: number };
+  numWarmup: number;
+  numDraws: number;
+  interrupted: boolean;
+}
+
+export interface RunLockstepResult {
+  chains: LockstepChain[];
+  superchains: number;
+  trajectoryLength: number;
+  wallSeconds: number;
+  backend: LockstepBackend;
+  /** The GPU adapter's description (webgpu backend). */
+  adapter?: string;
+  raw: CheesResult;
+}
+
+/**
+ * Superchains for nested R-hat: the largest divisor of the chain count not
+ * above 16 (so 1024 chains run as 16 superchains of 64; a handful of chains
+ * each form their own).
+ */
+export function defaultSuperchains(chains: number): number {
+  for (let k = Math.min(16, chains); k >= 1; k--) if (chains % k === 0) return k;
+  return 1;
+}
+
+/** Builds the integrator a backend provides for a density spec. */
+export async function lockstepIntegrator(
+  spec: DensitySpec,
+  backend: LockstepBackend,
+  chains: number,
+): Promise<{ integrator: LockstepIntegrator; adapter?: string }> {
+  if (backend === "cpu") return { integrator: cpuLockstepIntegrator(createDensity(spec), chains) };
+  if (spec.kind !== "mmm") throw new Error(`the WebGPU backend has no kernel for density kind "${spec.kind as string}"`);
+  if (spec.data.G !== undefined) {
+    throw new InputError("the WebGPU backend evaluates national models only; fit geo models with the CPU backend");
+  }
+  // Loaded on demand: CPU-only users never load the GPU code.
+  const { sharedGpuDevice } = await import("../gpu/device.js");
+  const { WebGpuLockstepIntegrator } = await import("../gpu/webGpuLockstepIntegrator.js");
+  const { device, adapter } = await sharedGpuDevice();
+  const integrator = await WebGpuLockstepIntegrator.create({ layout: new ParameterLayout(spec.structure), data: spec.data }, chains, { device });
+  return { integrator, adapter };
+}
+
+export async function runLockstep(o: RunLockstepOptions): Promise<RunLockstepResult> {
+  const started = performance.now();
+  const { integrator, adapter } = await lockstepIntegrator(o.density, o.backend, o.chains);
+  const superchains = o.superchains ?? defaultSuperchains(o.chains);
+  const total = o.warmup + o.draws;
+  const label = `${o.chains} chains (${o.backend === "webgpu" ? "WebGPU" : "CPU"}, lockstep)`;
+  let raw: CheesResult;
+  try {
+    raw = await sampleChees(integrator, {
+      seed: o.seed,
+      warmup: o.warmup,
+      draws: o.draws,
+      init: o.initRadius > 0 ? { kind: "jitter", position: o.initialPosition, radius: o.initRadius } : { kind: "point", position: o.initialPosition },
+      superchains,
+      ...(o.targetAccept !== undefined ? { targetAccept: o.targetAccept } : {}),
+      ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}),
+      onProgress: (p) => o.onProgress?.({ chainId: 0, label, iteration: p.iteration, total, phase: p.phase, divergences: p.divergences }),
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
+  } finally {
+    integrator.dispose();
+  }
+  const wallSeconds = (performance.now() - started) / 1000;
+  const { dim } = integrator;
+  const n = raw.numDraws;
+  const steps = raw.iterations.sampling.steps;
+  // Gradients are spent by all chains together; each chain is charged an equal share.
+  const share = (g: number) => g / o.chains;
+  const chains: LockstepChain[] = raw.draws.map((draws, c) => ({
+    draws,
+    stats: {
+      treeDepth: new Uint8Array(n),
+      nLeapfrog: Int32Array.from(steps.subarray(0, n)),
+      divergent: raw.divergent[c]!.subarray(0, n),
+      // ChEES reports no Hamiltonian per draw: E-BFMI is undefined here.
+      energy: new Float64Array(n).fill(Number.NaN),
+      acceptStat: raw.acceptProb[c]!.subarray(0, n),
+      stepSize: new Float64Array(n).fill(raw.stepSize),
+      logp: raw.logp[c]!.subarray(0, n),
+    },
+    initialPosition: raw.initialPositions.slice(c * dim, (c + 1) * dim),
+    stepSize: raw.stepSize,
+    inverseMetric: raw.inverseMetric,
+    gradientEvaluations: { warmup: share(raw.gradientEvaluations.warmup), sampling: share(raw.gradientEvaluations.sampling) },
+    divergences: { warmup: raw.divergences.warmup[c]!, sampling: raw.divergences.sampling[c]! },
+    numWarmup: raw.numWarmup,
+    numDraws: n,
+    interrupted: raw.interrupted,
+  }));
+  return { chains, superchains, trajectoryLength: raw.trajectoryLength, wallSeconds, backend: o.backend, ...(adapter ? { adapter } : {}), raw };
+}

@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { FittedMMM, fitMMM, simulateDataset } from "../../src/index.js";
+import { AUTO_LOCKSTEP_MIN_CHAINS, planSampling } from "../../src/services/backend.js";
+import { probeWebGpu } from "../../src/gpu/device.js";
+
+const yes = async () => ({ available: true });
+const no = async () => ({ available: false, reason: "no adapter found" });
+
+describe("choosing the sampling backend", () => {
+  it("keeps NUTS on the CPU for a handful of chains, whatever the GPU", async () => {
+    expect(await planSampling("auto", undefined, 4, yes)).toEqual({ method: "nuts", backend: "cpu" });
+    expect(await planSampling("cpu", undefined, 4096, yes)).toEqual({ method: "nuts", backend: "cpu" });
+  });
+
+  it("runs many chains in lockstep, on the GPU when there is one", async () => {
+    expect(await planSampling("auto", undefined, AUTO_LOCKSTEP_MIN_CHAINS, yes)).toEqual({ method: "chees", backend: "webgpu" });
+    expect(await planSampling("auto", undefined, AUTO_LOCKSTEP_MIN_CHAINS, no)).toEqual({ method: "chees", backend: "cpu" });
+    expect(await planSampling("auto", undefined, AUTO_LOCKSTEP_MIN_CHAINS - 1, yes)).toEqual({ method: "nuts", backend: "cpu" });
+  });
+
+  it("falls back to the CPU with a message naming the reason when WebGPU is asked for but absent", async () => {
+    const plan = await planSampling("webgpu", undefined, 8, no);
+    expect(plan.backend).toBe("cpu");
+    expect(plan.method).toBe("chees");
+    expect(plan.fallback).toMatch(/WebGPU is not available \(no adapter found\)/);
+  });
+
+  it("refuses NUTS on the GPU and ChEES with one chain", async () => {
+    await expect(planSampling("webgpu", "nuts", 8, yes)).rejects.toThrow(/runs ChEES-HMC/);
+    await expect(planSampling("cpu", "chees", 1, yes)).resolves.toEqual({ method: "chees", backend: "cpu" });
+    await expect(planSampling("auto", "chees", 1, yes)).rejects.toThrow(/at least 2 chains/);
+  });
+
+  it("rejects unknown settings naming the option", async () => {
+    const sim = simulateDataset({ seed: 3, T: 30, channels: 2, extras: 0 });
+    await expect(fitMMM(sim.dataset, { sampler: { backend: "gpu" as never } })).rejects.toThrow(/backend must be one of auto, cpu, webgpu/);
+    await expect(fitMMM(sim.dataset, { sampler: { method: "hmc" as never } })).rejects.toThrow(/method must be nuts or chees/);
+  });
+});
+
+/** Largest |difference of posterior means| in units of the reference posterior sd. */
+function maxStandardisedGap(a: FittedMMM, b: FittedMMM): { gap: number; name: string } {
+  const ref = new Map(b.summary().map((r) => [r.name, r]));
+  let gap = 0;
+  let name = "";
+  for (const r of a.summary()) {
+    const s = ref.get(r.name)!;
+    const z = Math.abs(r.mean - s.mean) / s.sd;
+    if (z > gap) [gap, name] = [z, r.name];
+  }
+  return { gap, name };
+}
+
+describe("ChEES-HMC through fitMMM", () => {
+  const sim = simulateDataset({ seed: 8, T: 52, channels: 2, extras: 1 });
+
+  it("on the CPU gives NUTS's posterior, with nested R-hat in the diagnostics and a saved-model round trip", async () => {
+    const chees = await fitMMM(sim.dataset, { sampler: { chains: 32, warmup: 400, samples: 100, seed: 5, backend: "cpu", method: "chees" } });
+    const nuts = await fitMMM(sim.dataset, { sampler: { chains: 4, warmup: 500, samples: 500, seed: 5, backend: "cpu", threads: 2 } });
+    const d = chees.diagnostics();
+    expect(d.method).toBe("chees");
+    expect(d.backend).toBe("cpu");
+    expect(d.superchains).toBe(16);
+    expect(d.nested_r_hat).toBeLessThan(1.05);
+    expect(nuts.diagnostics().method).toBe("nuts");
+    const { gap, name } = maxStandardisedGap(chees, nuts);
+    expect(gap, `largest gap at ${name}`).toBeLessThan(0.35);
+    const again = FittedMMM.fromBytes(chees.toBytes());
+    expect(again.diagnostics().nested_r_hat).toBe(d.nested_r_hat);
+    expect(again.record.sampling).toEqual(chees.record.sampling);
+  }, 240_000);
+
+  it("on WebGPU (software adapter) agrees with the CPU lockstep run", async (ctx) => {
+    const probe = await probeWebGpu();
+    if (!probe.available) {
+      console.warn(`skipping the WebGPU fit: ${probe.reason}`);
+      ctx.skip();
+    }
+    const sampler = { chains: 32, warmup: 300, samples: 100, seed: 9, method: "chees" as const };
+    const gpu = await fitMMM(sim.dataset, { sampler: { ...sampler, backend: "webgpu" } });
+    const cpu = await fitMMM(sim.dataset, { sampler: { ...sampler, backend: "cpu" } });
+    expect(gpu.diagnostics().backend).toBe("webgpu");
+    expect(gpu.record.sampling?.adapter).toBeTruthy();
+    const { gap, name } = maxStandardisedGap(gpu, cpu);
+    expect(gap, `largest gap at ${name}`).toBeLessThan(0.35);
+  }, 600_000);
+});
