@@ -4,6 +4,7 @@ import { benchSampler } from "./sampler.mjs";
 import { benchStan } from "./stan.mjs";
 import { benchStartup } from "./startup.mjs";
 import { benchScaling } from "./scaling.mjs";
+import { benchBrowser } from "./browser.mjs";
 
 const quick = process.argv.includes("--quick");
 await benchLogp({ quick });
@@ -11,4 +12,5 @@ await benchSampler({ quick });
 await (await import("./optimizer.mjs")).benchOptimizer({ quick });
 await benchStartup({ quick });
 await benchScaling({ quick });
+await benchBrowser({ quick });
 await benchStan({ quick });
