@@ -4,6 +4,7 @@ import { benchSampler } from "./sampler.mjs";
 import { benchStan } from "./stan.mjs";
 import { benchStartup } from "./startup.mjs";
 import { benchScaling } from "./scaling.mjs";
+import { benchBrowser } from "./browser.mjs";
 
 const quick = process.argv.includes("--quick");
 await benchLogp({ quick });
@@ -12,4 +13,5 @@ await (await import("./optimizer.mjs")).benchOptimizer({ quick });
 await benchStartup({ quick });
 await benchScaling({ quick });
 await (await import("./fits.mjs")).benchFits({ quick });
+await benchBrowser({ quick });
 await benchStan({ quick });

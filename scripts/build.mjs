@@ -1,6 +1,10 @@
 // Bundles the library, the CLI and the worker entry with esbuild; the wasm
 // core is inlined (binary loader) so every bundle is self-contained.
+// Browser builds (dist/browser/): the library as ESM with vega, vega-lite and
+// mathjs split into chunks loaded on first use, and the Web Worker entry on
+// its own; the demo app (dist/demo/) imports the library bundle as it ships.
 import { build } from "esbuild";
+import { copyFileSync, mkdirSync } from "node:fs";
 
 const common = {
   bundle: true,
@@ -11,6 +15,48 @@ const common = {
   logLevel: "warning",
 };
 
+// Node built-ins are reached only behind runtime checks for Node (worker
+// threads, fs); in a browser bundle they become a module that throws if ever
+// loaded, so no `node:` import is left for downstream bundlers to trip on.
+const noNodeBuiltins = {
+  name: "no-node-builtins",
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path, namespace: "node-builtin" }));
+    b.onLoad({ filter: /.*/, namespace: "node-builtin" }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`${args.path} is not available in a browser`)});`,
+      loader: "js",
+    }));
+  },
+};
+
+// The host sends the compiled WebAssembly.Module with the worker's first
+// message, so the browser worker bundle leaves the core's bytes out.
+const wasmFromHost = {
+  name: "wasm-from-host",
+  setup(b) {
+    b.onLoad({ filter: /\.wasm$/ }, () => ({
+      contents: "export default new Uint8Array(0); // the compiled module arrives from the host",
+      loader: "js",
+    }));
+  },
+};
+
+const browser = {
+  ...common,
+  platform: "browser",
+  minify: true,
+  // csv-parse's default entry uses Node's Buffer; its browser build carries its own.
+  alias: { "csv-parse/sync": "csv-parse/browser/esm/sync" },
+};
+
+// The demo imports the library bundle by its relative URL, not a copy of it.
+const libraryFromBundle = {
+  name: "library-from-bundle",
+  setup(b) {
+    b.onResolve({ filter: /src\/browser\.js$/ }, () => ({ path: "../browser/index.js", external: true }));
+  },
+};
+
 await Promise.all([
   build({
     ...common,
@@ -19,4 +65,32 @@ await Promise.all([
     outdir: "dist",
     packages: "external",
   }),
+  build({
+    ...browser,
+    entryPoints: { index: "src/browser.ts" },
+    outdir: "dist/browser",
+    splitting: true,
+    plugins: [noNodeBuiltins],
+  }),
+  build({
+    ...browser,
+    entryPoints: { worker: "src/services/worker.ts" },
+    outdir: "dist/browser",
+    plugins: [noNodeBuiltins, wasmFromHost],
+  }),
+  build({
+    ...browser,
+    entryPoints: { app: "examples/browser/app.ts" },
+    outdir: "dist/demo",
+    plugins: [libraryFromBundle],
+  }),
 ]);
+
+mkdirSync("dist/demo", { recursive: true });
+for (const [from, to] of [
+  ["examples/browser/index.html", "dist/demo/index.html"],
+  ["examples/browser/style.css", "dist/demo/style.css"],
+  ["examples/weekly_sales.csv", "dist/demo/weekly_sales.csv"],
+]) {
+  copyFileSync(from, to);
+}

@@ -9,6 +9,8 @@
  *
  * `restart` zeroes (t, sBar, xBar); mu is the shrinkage target, log(10 eps).
  */
+
+import * as portable from "../math/portable.js";
 export interface DualAveragingOptions {
   /** Target acceptance statistic (default 0.8). */
   delta?: number;
@@ -43,7 +45,7 @@ export class DualAveraging {
 
   /** Sets mu = log(10 * stepSize) and restarts the averages. */
   init(stepSize: number): void {
-    this.setMu(Math.log(10 * stepSize));
+    this.setMu(portable.log(10 * stepSize));
     this.restart();
   }
 
@@ -65,13 +67,13 @@ export class DualAveraging {
     const eta = 1 / (this.counter + this.t0);
     this.sBar = (1 - eta) * this.sBar + eta * (this.delta - a);
     const x = this.mu - (this.sBar * Math.sqrt(this.counter)) / this.gamma;
-    const xEta = Math.pow(this.counter, -this.kappa);
+    const xEta = portable.powPositive(this.counter, -this.kappa);
     this.xBar = (1 - xEta) * this.xBar + xEta * x;
-    return Math.exp(x);
+    return portable.exp(x);
   }
 
   /** The adapted step size exp(xBar); `fallback` if nothing was learned since the last restart. */
   final(fallback: number): number {
-    return this.counter > 0 ? Math.exp(this.xBar) : fallback;
+    return this.counter > 0 ? portable.exp(this.xBar) : fallback;
   }
 }

@@ -7,10 +7,12 @@
  * step size is doubled until that is no longer true, otherwise halved until it
  * is. The step size at which the crossing happens is returned.
  */
+
+import * as portable from "../math/portable.js";
 export function initStepSize(probe: (stepSize: number) => number, stepSize: number): number {
   let eps = stepSize;
   if (eps === 0 || eps > 1e7 || Number.isNaN(eps)) return eps;
-  const log08 = Math.log(0.8);
+  const log08 = portable.log(0.8);
   const direction = probe(eps) > log08 ? 1 : -1;
   for (;;) {
     const dH = probe(eps);

@@ -5,13 +5,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { InputError } from "../errors.js";
 
-export const EXAMPLE = {
-  file: "examples/weekly_sales.csv",
-  target: "sales",
-  media: ["tv", "search", "social", "radio", "display"],
-  extra: ["price_index", "competitor_promo"],
-  date: "week",
-};
+export { EXAMPLE_COLUMNS as EXAMPLE } from "../model/example.js";
 
 export function examplePath(): string {
   // dist/cli.js sits one level below the package root, src/cli/example.ts two.

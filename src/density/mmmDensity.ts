@@ -8,6 +8,7 @@ import type { ParameterLayout } from "../model/layout.js";
 import { FAMILY_CODE, priorArgs, priorLogConstant } from "../model/priors.js";
 import { buildDesign, linearColumnCount, MODEL_CODE, TRANSFORM_PARAMETERS } from "../model/structure.js";
 import type { ScaledData } from "../model/scaledData.js";
+import * as portable from "../math/portable.js";
 
 /**
  * How the core evaluates exp/log: 0 accurate f64 SIMD polynomials (default,
@@ -74,7 +75,7 @@ export class MmmDensity implements LogDensity {
     const designView = new Float64Array(buf, core.designPtr(), nLin * rows);
     for (let t = 0; t < T; t++) for (let k = 0; k < nLin; k++) designView[k * rows + t] = design[t * nLin + k];
     const logTime = new Float64Array(buf, core.logTimePtr(), T);
-    for (let t = 1; t < T; t++) logTime[t] = Math.log(t);
+    for (let t = 1; t < T; t++) logTime[t] = portable.log(t);
     const family = new Int32Array(buf, core.familyPtr(), this.dim);
     const pa = new Float64Array(buf, core.priorAPtr(), this.dim);
     const pb = new Float64Array(buf, core.priorBPtr(), this.dim);

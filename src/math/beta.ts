@@ -4,7 +4,9 @@
  * parameters in the thousands, so everything works in log space.
  */
 
-const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
+import * as portable from "./portable.js";
+
+const HALF_LOG_TWO_PI = 0.5 * portable.log(2 * Math.PI);
 
 // Stirling-series coefficients B_{2k} / (2k (2k-1)) for k = 1..7.
 const STIRLING = [1 / 12, -1 / 360, 1 / 1260, -1 / 1680, 1 / 1188, -691 / 360360, 1 / 156];
@@ -19,14 +21,14 @@ export function logGamma(x: number): number {
   if (x === Infinity) return Infinity;
   let shiftLog = 0;
   while (x < 15) {
-    shiftLog += Math.log(x);
+    shiftLog += portable.log(x);
     x += 1;
   }
   const inv = 1 / x;
   const inv2 = inv * inv;
   let series = 0;
   for (let k = STIRLING.length - 1; k >= 0; k--) series = series * inv2 + STIRLING[k];
-  return (x - 0.5) * Math.log(x) - x + HALF_LOG_TWO_PI + series * inv - shiftLog;
+  return (x - 0.5) * portable.log(x) - x + HALF_LOG_TWO_PI + series * inv - shiftLog;
 }
 
 /** ln B(a, b) = ln Gamma(a) + ln Gamma(b) - ln Gamma(a + b). */
@@ -78,13 +80,13 @@ export function regularizedIncompleteBeta(x: number, a: number, b: number): numb
   if (x <= 0) return 0;
   if (x >= 1) return 1;
   // x^a (1-x)^b / B(a, b), the common prefactor of both tails.
-  const logFront = a * Math.log(x) + b * Math.log1p(-x) - logBeta(a, b);
+  const logFront = a * portable.log(x) + b * portable.log1p(-x) - logBeta(a, b);
   // Use the continued fraction on whichever side converges quickly, and the
   // symmetry I_x(a, b) = 1 - I_{1-x}(b, a) for the other.
   if (x < (a + 1) / (a + b + 2)) {
-    return (Math.exp(logFront) * incompleteBetaFraction(x, a, b)) / a;
+    return (portable.exp(logFront) * incompleteBetaFraction(x, a, b)) / a;
   }
-  return 1 - (Math.exp(logFront) * incompleteBetaFraction(1 - x, b, a)) / b;
+  return 1 - (portable.exp(logFront) * incompleteBetaFraction(1 - x, b, a)) / b;
 }
 
 /**

@@ -2,19 +2,20 @@
 // run once per model or per summary, never in the sampler's hot path).
 
 import { logGamma, regularizedIncompleteBeta } from "./beta.js";
+import * as portable from "./portable.js";
 
 /** log Gamma(x) for x > 0 (see beta.ts). */
 export const lgamma = logGamma;
 
 /** log(1 + e^u), stable for all u. */
 export function softplus(u: number): number {
-  return u > 0 ? u + Math.log1p(Math.exp(-u)) : Math.log1p(Math.exp(u));
+  return u > 0 ? u + portable.log1p(portable.exp(-u)) : portable.log1p(portable.exp(u));
 }
 
 /** 1 / (1 + e^-u), accurate in both tails. */
 export function logistic(u: number): number {
-  if (u >= 0) return 1 / (1 + Math.exp(-u));
-  const e = Math.exp(u);
+  if (u >= 0) return 1 / (1 + portable.exp(-u));
+  const e = portable.exp(u);
   return e / (1 + e);
 }
 
@@ -57,7 +58,7 @@ export function erfc(x: number): number {
     f *= delta;
     if (Math.abs(delta - 1) < 1e-16) break;
   }
-  return Math.exp(-x * x) / Math.sqrt(Math.PI) / f;
+  return portable.exp(-x * x) / Math.sqrt(Math.PI) / f;
 }
 
 /** Inverse of a monotone increasing CDF on (lo, hi) by bisection to full precision. */
@@ -74,7 +75,7 @@ export function invertCdf(cdf: (x: number) => number, p: number, lo: number, hi:
 /** Regularised lower incomplete gamma P(a, x). */
 export function gammaP(a: number, x: number): number {
   if (x <= 0) return 0;
-  const logPrefix = a * Math.log(x) - x - lgamma(a);
+  const logPrefix = a * portable.log(x) - x - lgamma(a);
   if (x < a + 1) {
     // Series.
     let term = 1 / a;
@@ -84,9 +85,9 @@ export function gammaP(a: number, x: number): number {
       sum += term;
       if (term < sum * 1e-17) break;
     }
-    return Math.exp(logPrefix) * sum;
+    return portable.exp(logPrefix) * sum;
   }
-  return 1 - Math.exp(logPrefix) * gammaContinuedFraction(a, x);
+  return 1 - portable.exp(logPrefix) * gammaContinuedFraction(a, x);
 }
 
 function gammaContinuedFraction(a: number, x: number): number {

@@ -14,6 +14,7 @@ import {
 import { TRANSFORM_PARAMETERS, type ModelStructure } from "./structure.js";
 import { logistic, softplus } from "../math/special.js";
 import { InputError } from "../errors.js";
+import * as portable from "../math/portable.js";
 
 export interface ParameterBlock {
   name: string;
@@ -281,7 +282,7 @@ export function constrain(t: Transform, u: number): number {
     case "identity":
       return u;
     case "log":
-      return Math.exp(u);
+      return portable.exp(u);
     case "logit":
       return logistic(u);
     case "scaled-logit":
@@ -294,12 +295,12 @@ export function unconstrain(t: Transform, x: number): number {
     case "identity":
       return x;
     case "log":
-      return Math.log(x);
+      return portable.log(x);
     case "logit":
-      return Math.log(x) - Math.log1p(-x);
+      return portable.log(x) - portable.log1p(-x);
     case "scaled-logit": {
       const p = (x - t.low) / (t.high - t.low);
-      return Math.log(p) - Math.log1p(-p);
+      return portable.log(p) - portable.log1p(-p);
     }
   }
 }
@@ -314,6 +315,6 @@ export function logJacobian(t: Transform, u: number): number {
     case "logit":
       return -softplus(-u) - softplus(u);
     case "scaled-logit":
-      return Math.log(t.high - t.low) - softplus(-u) - softplus(u);
+      return portable.log(t.high - t.low) - softplus(-u) - softplus(u);
   }
 }

@@ -4,6 +4,7 @@
 
 import { gammaP, invertCdf, betaI, lgamma } from "../math/special.js";
 import { InputError } from "../errors.js";
+import * as portable from "../math/portable.js";
 
 export type Prior =
   | { dist: "Normal"; loc: number; scale: number }
@@ -70,25 +71,25 @@ export function priorArgs(prior: Prior): [number, number] {
   }
 }
 
-const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+const HALF_LOG_2PI = 0.5 * portable.log(2 * Math.PI);
 
 /** The normalising constant of the log-density (all terms free of x). */
 export function priorLogConstant(prior: Prior): number {
   switch (prior.dist) {
     case "Normal":
     case "LogNormal":
-      return -HALF_LOG_2PI - Math.log(prior.scale);
+      return -HALF_LOG_2PI - portable.log(prior.scale);
     case "HalfNormal":
-      return 0.5 * Math.log(2 / Math.PI) - Math.log(prior.scale);
+      return 0.5 * portable.log(2 / Math.PI) - portable.log(prior.scale);
     case "Gamma":
-      return prior.concentration * Math.log(prior.rate) - lgamma(prior.concentration);
+      return prior.concentration * portable.log(prior.rate) - lgamma(prior.concentration);
     case "Beta": {
       const a = prior.concentration1;
       const b = prior.concentration0;
       return lgamma(a + b) - lgamma(a) - lgamma(b);
     }
     case "Uniform":
-      return -Math.log(prior.high - prior.low);
+      return -portable.log(prior.high - prior.low);
   }
 }
 
@@ -114,7 +115,7 @@ export function priorMedian(prior: Prior): number {
     case "Normal":
       return prior.loc;
     case "LogNormal":
-      return Math.exp(prior.loc);
+      return portable.exp(prior.loc);
     case "HalfNormal":
       // Phi^-1(0.75) * scale.
       return 0.6744897501960817 * prior.scale;
@@ -216,17 +217,17 @@ export function priorLogDensity(prior: Prior, x: number): number {
       return c - 0.5 * z * z;
     }
     case "LogNormal": {
-      const z = (Math.log(x) - prior.loc) / prior.scale;
-      return c - 0.5 * z * z - Math.log(x);
+      const z = (portable.log(x) - prior.loc) / prior.scale;
+      return c - 0.5 * z * z - portable.log(x);
     }
     case "HalfNormal": {
       const z = x / prior.scale;
       return c - 0.5 * z * z;
     }
     case "Gamma":
-      return c + (prior.concentration - 1) * Math.log(x) - prior.rate * x;
+      return c + (prior.concentration - 1) * portable.log(x) - prior.rate * x;
     case "Beta":
-      return c + (prior.concentration1 - 1) * Math.log(x) + (prior.concentration0 - 1) * Math.log1p(-x);
+      return c + (prior.concentration1 - 1) * portable.log(x) + (prior.concentration0 - 1) * portable.log1p(-x);
     case "Uniform":
       return c;
   }

@@ -2,6 +2,7 @@
 // fitted to). Names and defaults follow ../shared/MODEL.md and LightweightMMM.
 
 import type { Prior } from "./priors.js";
+import * as portable from "../math/portable.js";
 
 export type ModelName = "hill_adstock" | "adstock" | "carryover";
 export const MODEL_NAMES: readonly ModelName[] = ["hill_adstock", "adstock", "carryover"];
@@ -96,8 +97,8 @@ export function buildDesign(
     const row = i * nLin;
     for (let d = 0; d < D; d++) {
       const angle = (2 * Math.PI * t * (d + 1)) / s.seasonalityFrequency;
-      out[row + 2 * d] = Math.sin(angle);
-      out[row + 2 * d + 1] = Math.cos(angle);
+      out[row + 2 * d] = portable.sin(angle);
+      out[row + 2 * d + 1] = portable.cos(angle);
     }
     for (let f = 0; f < F; f++) out[row + 2 * D + f] = extra[i * F + f];
     if (s.weekdaySeasonality) out[row + 2 * D + F + (t % 7)] = 1;

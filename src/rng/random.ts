@@ -1,4 +1,5 @@
 import { philox4x32_10 } from "./philox.js";
+import * as portable from "../math/portable.js";
 
 /** A source of uniform draws in the open interval (0, 1). */
 export interface UniformSource {
@@ -90,11 +91,11 @@ export class PhiloxRng implements Rng {
     }
     const u1 = this.uniform();
     const u2 = this.uniform();
-    const r = Math.sqrt(-2 * Math.log(u1));
+    const r = Math.sqrt(-2 * portable.log(u1));
     const t = TWO_PI * u2;
-    this.spare = r * Math.sin(t);
+    this.spare = r * portable.sin(t);
     this.hasSpare = true;
-    return r * Math.cos(t);
+    return r * portable.cos(t);
   }
 
   fillNormal(out: Float64Array): void {

@@ -1,5 +1,6 @@
 import type { UniformSource } from "../rng/random.js";
 import { copyPhasePoint, createPhasePoint, type HamiltonianSystem, type PhasePoint } from "./types.js";
+import * as portable from "../math/portable.js";
 
 /**
  * The No-U-Turn trajectory builder with multinomial sampling, following the
@@ -38,7 +39,7 @@ interface Level {
 export function logSumExp(a: number, b: number): number {
   if (a === Number.NEGATIVE_INFINITY) return b;
   if (b === Number.NEGATIVE_INFINITY) return a;
-  return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
+  return a > b ? a + portable.log1p(portable.exp(b - a)) : b + portable.log1p(portable.exp(a - b));
 }
 
 /**
@@ -223,7 +224,7 @@ export class NutsTrajectoryBuilder {
       if (logWeightSubtree > logSumWeight) {
         copyPhasePoint(this.zSample, this.zPropose);
       } else {
-        const acceptProb = Math.exp(logWeightSubtree - logSumWeight);
+        const acceptProb = portable.exp(logWeightSubtree - logSumWeight);
         if (rng.uniform() < acceptProb) copyPhasePoint(this.zSample, this.zPropose);
       }
       logSumWeight = logSumExp(logSumWeight, logWeightSubtree);
@@ -277,7 +278,7 @@ export class NutsTrajectoryBuilder {
       if (h - this.H0 > this.maxDeltaH) this.divergent = true;
       const logWeight = this.H0 - h;
       this.subtreeLogWeight = logWeight;
-      this.sumMetroProb += logWeight > 0 ? 1 : Math.exp(logWeight);
+      this.sumMetroProb += logWeight > 0 ? 1 : portable.exp(logWeight);
       copyPhasePoint(zPropose, z);
       pSharpEnd.set(pSharpBeg);
       for (let i = 0; i < n; i++) rho[i] = rho[i]! + z.p[i]!;
@@ -310,7 +311,7 @@ export class NutsTrajectoryBuilder {
     if (logWeightFinal > logWeightSubtree) {
       copyPhasePoint(zPropose, lv.zProposeFinal);
     } else {
-      const acceptProb = Math.exp(logWeightFinal - logWeightSubtree);
+      const acceptProb = portable.exp(logWeightFinal - logWeightSubtree);
       if (this.rng.uniform() < acceptProb) copyPhasePoint(zPropose, lv.zProposeFinal);
     }
 

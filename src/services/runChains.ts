@@ -3,7 +3,7 @@
 // draws are identical whatever the thread count or scheduling order.
 
 import type { ChainOptions, ChainResult } from "../sampler/index.js";
-import { coreModule } from "../density/wasmCore.js";
+import { compileCore } from "../density/wasmCore.js";
 import type { DensitySpec } from "./densitySpec.js";
 import type { ChainJob, FromWorker } from "./protocol.js";
 import { runChainJob } from "./runChainJob.js";
@@ -92,8 +92,9 @@ export async function runChains(o: RunChainsOptions): Promise<RunChainsResult> {
       o.onProgress?.({ chainId: m.chainId, iteration: m.iteration, total, phase: m.phase, divergences: m.divergences });
     }
   };
+  // Compiled asynchronously: browsers refuse to compile a module this size synchronously on the main thread.
+  const module = await compileCore();
   if (threads === 0) {
-    const module = coreModule();
     for (const job of jobs) {
       let failure: ChainFailure | undefined;
       runChainJob(
@@ -111,7 +112,7 @@ export async function runChains(o: RunChainsOptions): Promise<RunChainsResult> {
       if (failure) throw failure;
     }
   } else {
-    await runInWorkers(o, jobs, Math.min(threads, o.chains), onMessage, results, seconds);
+    await runInWorkers(o, jobs, module, Math.min(threads, o.chains), onMessage, results, seconds);
   }
   return {
     chains: results as ChainResult[],
@@ -124,19 +125,24 @@ export async function runChains(o: RunChainsOptions): Promise<RunChainsResult> {
 async function runInWorkers(
   o: RunChainsOptions,
   jobs: ChainJob[],
+  module: WebAssembly.Module,
   threads: number,
   onMessage: (m: FromWorker) => void,
   results: (ChainResult | undefined)[],
   seconds: number[],
 ): Promise<void> {
   const factory = o.workerFactory ?? (await defaultWorkerFactory());
-  const module = coreModule();
+  // A shared flag stops running chains between iterations. Pages that are not
+  // cross-origin isolated have no SharedArrayBuffer: there, aborting ends the
+  // workers instead and the run rejects with an AbortError (no partial chains).
   const stopBuffer = typeof SharedArrayBuffer !== "undefined" ? new SharedArrayBuffer(4) : undefined;
   const stopFlag = stopBuffer ? new Int32Array(stopBuffer) : undefined;
   const workers: WorkerHandle[] = [];
   const queue = [...jobs];
+  let abortWithoutFlag: (() => void) | undefined;
   const onAbort = () => {
     if (stopFlag) Atomics.store(stopFlag, 0, 1);
+    else abortWithoutFlag?.();
   };
   o.signal?.addEventListener("abort", onAbort);
   try {
@@ -148,6 +154,9 @@ async function runInWorkers(
         settled = true;
         reject(err);
       };
+      abortWithoutFlag = () =>
+        fail(new DOMException("aborted: the chains were stopped without results (returning partial chains needs SharedArrayBuffer, i.e. a cross-origin isolated page)", "AbortError"));
+      if (o.signal?.aborted) onAbort();
       const startWorker = async () => {
         let current: number | undefined;
         let w: WorkerHandle;

@@ -89,9 +89,14 @@ export function webWorkerFactory(scriptUrl: string | URL): WorkerFactory {
   };
 }
 
+/**
+ * Node: dist/worker.js in worker_threads. Browsers: the worker bundle beside
+ * this module (dist/browser/worker.js sits next to dist/browser/index.js);
+ * hosts that serve it elsewhere pass webWorkerFactory(theirUrl) instead.
+ */
 export async function defaultWorkerFactory(): Promise<WorkerFactory> {
   if (isNode) return nodeWorkerFactory();
-  throw new Error("in a browser, pass workerFactory: webWorkerFactory(new URL('mmm-worker.js', ...))");
+  return webWorkerFactory(new URL("./worker.js", import.meta.url));
 }
 
 export async function availableCores(): Promise<number> {

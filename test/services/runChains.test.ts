@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { ChainFailure, runChains, type ChainProgress } from "../../src/services/runChains.js";
 import { nodeWorkerFactory } from "../../src/services/workerHost.js";
 import type { DensitySpec } from "../../src/services/densitySpec.js";
@@ -94,5 +94,40 @@ describe("runChains", () => {
       expect(c.interrupted).toBe(true);
       expect(c.numDraws).toBeLessThan(100000);
     }
+  });
+
+  describe("without SharedArrayBuffer (a page that is not cross-origin isolated)", () => {
+    afterEach(() => vi.unstubAllGlobals());
+
+    it("ends the workers on abort and rejects with an AbortError instead of hanging", async () => {
+      vi.stubGlobal("SharedArrayBuffer", undefined);
+      const { density, init } = spec();
+      const controller = new AbortController();
+      let lastIteration = 0;
+      const run = runChains({
+        density,
+        chains: 2,
+        seed: 5,
+        threads: 2,
+        initialPosition: () => init,
+        chainOptions: { numWarmup: 200, numDraws: 100000 },
+        onProgress: (p) => {
+          lastIteration = Math.max(lastIteration, p.iteration);
+          if (p.phase === "sampling" && p.iteration > 400) controller.abort();
+        },
+        signal: controller.signal,
+      });
+      await expect(run).rejects.toMatchObject({ name: "AbortError", message: expect.stringMatching(/cross-origin isolated/) });
+      expect(lastIteration).toBeLessThan(100200);
+    });
+
+    it("still runs to the end when not aborted, with the same draws as with the shared flag", async () => {
+      const { density, init } = spec();
+      const options = { density, chains: 2, seed: 9, threads: 2, initialPosition: () => init, chainOptions: short };
+      const withFlag = await runChains(options);
+      vi.stubGlobal("SharedArrayBuffer", undefined);
+      const without = await runChains(options);
+      expect(without.chains.map((c) => Array.from(c.draws))).toEqual(withFlag.chains.map((c) => Array.from(c.draws)));
+    });
   });
 });

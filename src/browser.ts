@@ -1,0 +1,94 @@
+// Public API for browsers: everything of src/index.ts except what needs
+// Node's file system (saveMMM/loadMMM, writeReport; use FittedMMM's
+// toBytes/fromBytes and buildReportHtml instead). Chains run in Web Workers
+// started from the worker bundle beside this module (dist/browser/worker.js),
+// or from wherever webWorkerFactory(url) points.
+export type { LogDensity, BatchedLogDensity } from "./density/types.js";
+export { batchFromSingle } from "./density/types.js";
+export { MmmDensity, type MmmDensityOptions } from "./density/mmmDensity.js";
+export { referenceLogDensity, type ReferenceResult } from "./density/reference.js";
+export { finiteDifferenceGradient } from "./density/finiteDifference.js";
+export { coreModule, compileCore, coreWasmBytes } from "./density/wasmCore.js";
+export { ParameterLayout, type ParameterBlock, type ParameterValues } from "./model/layout.js";
+export {
+  makeStructure,
+  mediaPriorFromCosts,
+  MODEL_NAMES,
+  TRANSFORM_PARAMETERS,
+  type ModelName,
+  type ModelStructure,
+  type StructureOptions,
+} from "./model/structure.js";
+export { parsePrior, priorMedian, type Prior } from "./model/priors.js";
+export type { ScaledData } from "./model/scaledData.js";
+export { runChains, ChainFailure, type RunChainsOptions, type RunChainsResult, type ChainProgress } from "./services/runChains.js";
+export type { DensitySpec } from "./services/densitySpec.js";
+export { webWorkerFactory, defaultWorkerFactory, type WorkerFactory } from "./services/workerHost.js";
+export * as sampler from "./sampler/index.js";
+export * as diagnostics from "./diagnostics/index.js";
+export { simulateDataset, type Simulation, type SimulationOptions } from "./model/simulate.js";
+export { fitScalers, scaleRows, type FittedScalers, type ScalerKind, type ScalerOptions } from "./model/scaling.js";
+export {
+  datasetFromTable,
+  datasetFromRows,
+  datasetFromColumns,
+  splitRows,
+  sliceDataset,
+  totalSpend,
+  validateCosts,
+  MIN_ROWS,
+  type MediaDataset,
+  type ColumnSelection,
+} from "./model/dataset.js";
+export { checkDataQuality, formatDataQualityReport, type DataQualityReport } from "./analysis/dataQuality.js";
+export { parseCsv, tableFromColumns, tableFromRows, type Table } from "./io/csv.js";
+export { InputError } from "./errors.js";
+export { logProb, type LogProbRequest, type LogProbResult } from "./api/logProb.js";
+export { fitMMM, type FitCallbacks, type FitOptions } from "./api/fitMMM.js";
+export { FittedMMM, type FitRecord, type FitDiagnostics, type SummaryEntry } from "./api/fittedMMM.js";
+export { resolveConfig, DEFAULT_SAMPLER, type FitConfig, type FitConfigInput, type SamplerConfig, type InitStrategy } from "./model/config.js";
+export type { Rows } from "./analysis/posteriorEvaluator.js";
+export type { Interval, Prediction, PredictOptions, FitMetrics, Contributions, ChannelRoi, ResponseCurve } from "./analysis/insights.js";
+export {
+  renderSvg,
+  compileToVega,
+  type RenderOptions,
+  modelFitSpec,
+  contributionsOverTimeSpec,
+  contributionTotalsSpec,
+  responseCurvesSpec,
+  roiDistributionSpec,
+  adstockDecaySpec,
+  saturationCurvesSpec,
+  priorPosteriorSpec,
+  budgetAllocationSpec,
+  samplerDiagnosticsSpec,
+  worstMixingParameters,
+  priorInterval,
+  labelWithChannel,
+  type PlotOptions,
+  type BudgetAllocation,
+  type KpiInterval,
+  reportPlots,
+  renderReportPlots,
+  buildReport,
+  buildReportHtml,
+  inlineSvg,
+  type ReportPlot,
+  type PlotId,
+  type ReportOptions,
+  optimizeForReport,
+  toBudgetAllocation,
+  type OptimizerOutcome,
+  type ReportOptimizerOptions,
+  narrative,
+  type Narrative,
+  type VegaLiteSpec,
+  VEGA_LITE_SCHEMA,
+} from "./report/index.js";
+export { currentSpendingBudget } from "./report/budget.js";
+export { optimizeBudget, DEFAULT_PERIODS } from "./optimize/optimizeBudget.js";
+export type { OptimizeBudgetOptions, BudgetOptimization, ChannelBoundInput, ChannelStatus, ConstraintReport, TargetReport } from "./optimize/types.js";
+export { minimizeSqp, projectFeasible, type SmoothFunction, type SqpOptions, type SqpResult } from "./optimize/solver/sqp.js";
+export { solveQp, type LinearConstraints, type LinearRow, type Multipliers, type QpResult } from "./optimize/solver/quadraticProgram.js";
+export { EXAMPLE_COLUMNS } from "./model/example.js";
