@@ -11,4 +11,5 @@ await benchSampler({ quick });
 await (await import("./optimizer.mjs")).benchOptimizer({ quick });
 await benchStartup({ quick });
 await benchScaling({ quick });
+await (await import("./geo.mjs")).benchGeo({ quick });
 await benchStan({ quick });
