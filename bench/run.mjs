@@ -14,4 +14,5 @@ await benchStartup({ quick });
 await benchScaling({ quick });
 await (await import("./fits.mjs")).benchFits({ quick });
 await benchBrowser({ quick });
+await (await import("./geo.mjs")).benchGeo({ quick });
 await benchStan({ quick });
