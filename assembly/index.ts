@@ -8,8 +8,12 @@
 // (c, t) at ptr + 8 (c * mediaStride() + t); the design is column-major,
 // element (t, k) at designPtr() + 8 (k * paddedRows() + t); target, log time
 // and mean are [paddedRows()] with the first T entries used.
+// Geo model (configureGeo): media series s = c * G + g; target and mean are
+// [G][paddedRows()] (geo-major rows); the design holds the columns shared by
+// every geo, with the coefficient index of each column at linearIndexPtr()
+// (i32); per-geo extra features are columns (f * G + g) at geoDesignPtr().
 
-export { configure, setOffsets } from "./layout";
+export { configure, configureGeo, setGeoOffsets, setOffsets } from "./layout";
 export { dataChanged } from "./model";
 export { setExactMath, setMathMode } from "./simdmath";
 export { logDensityGradient } from "./model";
@@ -17,6 +21,8 @@ export { logDensityGradient } from "./model";
 import {
   pDesign,
   pFamily,
+  pGeoDesign,
+  pLinIndex,
   pGrad,
   pLogTime,
   pMedia,
@@ -50,6 +56,12 @@ export function targetPtr(): usize {
 }
 export function designPtr(): usize {
   return pDesign;
+}
+export function linearIndexPtr(): usize {
+  return pLinIndex;
+}
+export function geoDesignPtr(): usize {
+  return pGeoDesign;
 }
 export function logTimePtr(): usize {
   return pLogTime;

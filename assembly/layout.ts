@@ -15,6 +15,9 @@ export const FAMILY_GAMMA: i32 = 2;
 export const FAMILY_BETA: i32 = 3;
 export const FAMILY_UNIFORM: i32 = 4;
 export const FAMILY_LOG_NORMAL: i32 = 5;
+// HalfNormal whose scale is another (earlier) element: prior a holds that
+// element's index, b a fixed multiplier (the geo model's coef_media).
+export const FAMILY_SCALED_HALF_NORMAL: i32 = 6;
 
 export const MODEL_HILL_ADSTOCK: i32 = 0;
 export const MODEL_ADSTOCK: i32 = 1;
@@ -24,6 +27,9 @@ export const MODEL_CARRYOVER: i32 = 2;
 export let nT: i32 = 0; // training periods
 export let nTp: i32 = 0; // periods padded to a multiple of 8
 export let nC: i32 = 0; // channels
+export let nG: i32 = 1; // geos (1 for the national model)
+export let nS: i32 = 0; // media series: nC * nG, series s = c * nG + g
+export let geoMode: bool = false; // the geo (hierarchical) model's baseline and likelihood
 export let nLin: i32 = 0; // linear design columns (seasonality, extra, weekday)
 export let nDim: i32 = 0; // unconstrained dimension
 export let modelKind: i32 = 0;
@@ -42,6 +48,13 @@ export let offTransform1: i32 = 0;
 export let offTransform2: i32 = 0;
 export let offTransform3: i32 = -1;
 export let offLinear: i32 = 0;
+// Geo model: coef_seasonality [G] (-1 without seasonality), the number of
+// shared design columns that are seasonal (multiplied by coef_seasonality),
+// and coef_extra_features [F, G] when the extra features are per geo.
+export let offCoefSeasonality: i32 = -1;
+export let nSeasonCols: i32 = 0;
+export let nGeoExtra: i32 = 0;
+export let offGeoExtra: i32 = -1;
 
 // Data. Series pointers address t = 0 of channel 0.
 export let pMedia: usize = 0; // [C] series of scaled media
@@ -49,6 +62,15 @@ export let pTarget: usize = 0; // [Tp]
 export let pDesign: usize = 0; // [nLin][Tp] columns: seasonality, extra features, weekday
 export let pLogTime: usize = 0; // [Tp] log t (t >= 1), 0 at t = 0
 export let pRowMask: usize = 0; // [Tp] all-ones bits for t < T, zero for padding
+// Geo model. The target, mu and the residual are [G][Tp] (geo-major rows);
+// the design at pDesign holds the columns shared by every geo, pLinIndex the
+// unconstrained index of each column's coefficient.
+export let pLinIndex: usize = 0; // i32 [nLin]
+export let pGeoDesign: usize = 0; // [F * G][Tp] per-geo extra features, column (f, g) at f * G + g
+export let pSeason: usize = 0; // [Tp] seasonal term (before coef_seasonality)
+export let pShared: usize = 0; // [Tp] the shared non-seasonal design part
+export let pRSum: usize = 0; // [Tp] sum over geos of the residual
+export let pRCs: usize = 0; // [Tp] sum over geos of coef_seasonality * residual
 // f32 copy of the media series (same element offsets, from pMedia32), made
 // before the first fast-mode evaluation after the data is written.
 export let pMedia32: usize = 0;
@@ -125,13 +147,13 @@ function allocF64(n: i32): usize {
   return p;
 }
 
-/** C series of nTp values with nLead zeros before each; returns the t = 0 address of channel 0. */
+/** nS series of nTp values with nLead zeros before each; returns the t = 0 address of series 0. */
 function allocSeries(): usize {
-  const p = allocF64(<i32>(seriesStride >> 3) * nC + nLead);
+  const p = allocF64(<i32>(seriesStride >> 3) * nS + nLead);
   return p + (<usize>nLead << 3);
 }
 
-/** Allocates every buffer for a model of this shape; the host fills the data next. */
+/** Allocates every buffer for a national model of this shape; the host fills the data next. */
 export function configure(
   T: i32,
   C: i32,
@@ -141,28 +163,75 @@ export function configure(
   normalise: i32,
   lags: i32,
 ): void {
+  allocateModel(T, C, 1, false, nLinear, 0, dim, model, normalise, lags);
+}
+
+/**
+ * Allocates every buffer for a geo model: G geos, nLinear shared design
+ * columns, F per-geo extra features (0 when the extra features are national).
+ */
+export function configureGeo(
+  T: i32,
+  C: i32,
+  G: i32,
+  nLinear: i32,
+  nPerGeoExtra: i32,
+  dim: i32,
+  model: i32,
+  normalise: i32,
+  lags: i32,
+): void {
+  allocateModel(T, C, G, true, nLinear, nPerGeoExtra, dim, model, normalise, lags);
+}
+
+function allocateModel(
+  T: i32,
+  C: i32,
+  G: i32,
+  geo: bool,
+  nLinear: i32,
+  nPerGeoExtra: i32,
+  dim: i32,
+  model: i32,
+  normalise: i32,
+  lags: i32,
+): void {
   heapTop = __heap_base;
   nT = T;
   nTp = (T + 7) & ~7;
   nC = C;
+  nG = G;
+  nS = C * G;
+  geoMode = geo;
   nLin = nLinear;
+  nGeoExtra = nPerGeoExtra;
   nDim = dim;
   modelKind = model;
   normaliseAdstock = normalise != 0;
   nLags = lags;
+  offCoefSeasonality = -1;
+  nSeasonCols = 0;
+  offGeoExtra = -1;
   // Carryover reads x[t - l] for l < L (its gradient up to l = L + 2, four
   // lags per pass); the adstock scans read x[t - 1].
   nLead = model == MODEL_CARRYOVER ? (lags + 4) & ~1 : 2;
   if (nLead < 2) nLead = 2;
   seriesStride = <usize>(nLead + nTp) << 3;
+  const rows = nTp * G; // [G][Tp] per-geo rows
 
   pMedia = allocSeries();
-  pMedia32 = allocF64(<i32>(seriesStride >> 4) * C + nLead) + (<usize>nLead << 2);
+  pMedia32 = allocF64(<i32>(seriesStride >> 4) * nS + nLead) + (<usize>nLead << 2);
   pDesign32 = allocF64((nLinear * nTp) >> 1);
   pTheta32 = allocF64(nLinear);
   fastDataReady = false;
-  pTarget = allocF64(nTp);
+  pTarget = allocF64(rows);
   pDesign = allocF64(nLinear * nTp);
+  pLinIndex = alloc(<usize>(nLinear + 2) << 2);
+  pGeoDesign = allocF64(nPerGeoExtra * G * nTp);
+  pSeason = allocF64(nTp);
+  pShared = allocF64(nTp);
+  pRSum = allocF64(nTp);
+  pRCs = allocF64(nTp);
   pLogTime = allocF64(nTp);
   pRowMask = allocF64(nTp);
   for (let t = 0; t < T; t++) store<i64>(pRowMask + (<usize>t << 3), -1);
@@ -183,14 +252,15 @@ export function configure(
   pCellH = allocSeries();
   pCellHD = allocSeries();
   pCellG = allocSeries();
-  pMu = allocF64(nTp);
-  pResid = allocF64(nTp);
+  pMu = allocF64(rows);
+  pResid = allocF64(rows);
   pTimePow = allocF64(nTp);
   pSeriesA = allocSeries();
   pSeriesB = allocSeries();
   pScratchY = allocF64(nTp);
   pScratchE = allocF64(nTp);
-  pScratch32 = allocF64(nTp);
+  // The fast mode's f32 a (one row), then its f32 residual ([G][Tp] f32).
+  pScratch32 = allocF64(rows);
   pLagWeights = allocF64(lags * C);
   pChannelScratch = allocF64(C + 2 * lags + 8);
 }
@@ -215,4 +285,11 @@ export function setOffsets(
   offTransform2 = t2;
   offTransform3 = t3;
   offLinear = linear;
+}
+
+/** Geo model offsets (after configureGeo): see offCoefSeasonality, nSeasonCols, offGeoExtra. */
+export function setGeoOffsets(coefSeasonality: i32, seasonCols: i32, geoExtra: i32): void {
+  offCoefSeasonality = coefSeasonality;
+  nSeasonCols = seasonCols;
+  offGeoExtra = geoExtra;
 }

@@ -1,5 +1,8 @@
-// Media transforms and their gradients, one channel at a time, vectorised
-// over time (see layout.ts). The forward passes add coef * f into mu and store
+// Media transforms and their gradients, one series at a time, vectorised
+// over time (see layout.ts). A series is one channel (national model) or one
+// (channel, geo) pair, s = c * nG + g: the transform parameters are the
+// channel's, the coefficient is coef_media[s] and the series adds into geo
+// g's row of mu. The forward passes add coef * f into mu and store
 // per cell everything the gradient needs, so that the reverse pass is a few
 // dot products with the residual r = (y - mu) / sigma^2 and no recursion:
 //   F  = f                     (d/d coef)
@@ -12,6 +15,8 @@
 import { LN2, demote2, fexp2, flog2, isExact, isFast, lnBase, promoteHi, promoteLo, vexpb, vlogb } from "./simdmath";
 import {
   nC,
+  nG,
+  nS,
   nLags,
   nTp,
   normaliseAdstock,
@@ -157,6 +162,24 @@ function clamp32(v: v128, lo: v128, hi: v128): v128 {
   return f32x4.pmin(f32x4.pmax(v, lo), hi);
 }
 
+/** Geo g's row of mu (the national model has one, g = 0). */
+@inline
+function muRow(g: i32): usize {
+  return pMu + ((<usize>g * <usize>nTp) << 3);
+}
+
+/** Geo g's row of the residual (y - mu) / sigma^2. */
+@inline
+function residRow(g: i32): usize {
+  return pResid + ((<usize>g * <usize>nTp) << 3);
+}
+
+/** Geo g's row of the fast mode's f32 residual. */
+@inline
+function resid32Row(g: i32): usize {
+  return pScratch32 + ((<usize>g * <usize>nTp) << 2);
+}
+
 /** mu[t..t+1] += v at p = mu + 8t */
 @inline
 function addMu(p: usize, v: v128): void {
@@ -201,9 +224,9 @@ function storeScan<M>(p: usize, off: usize, v: v128): void {
  */
 export function adstockScan<M>(): void {
   let c = 0;
-  for (; c + 1 < nC; c += 2) {
-    setLagParams(c, P_LAG);
-    setLagParams(c + 1, P2_LAG);
+  for (; c + 1 < nS; c += 2) {
+    setLagParams(c / nG, P_LAG);
+    setLagParams((c + 1) / nG, P2_LAG);
     const base = <usize>c * seriesStride;
     const x0 = pMedia + base;
     const x1 = x0 + seriesStride;
@@ -231,8 +254,8 @@ export function adstockScan<M>(): void {
       storeScan<M>(b1p, off, b1);
     }
   }
-  if (c < nC) {
-    setLagParams(c, P_LAG);
+  if (c < nS) {
+    setLagParams(c / nG, P_LAG);
     const base = <usize>c * seriesStride;
     const x = pMedia + base;
     const ap = pSeriesA + base;
@@ -358,7 +381,7 @@ export function expPass<M>(hill: bool): void {
  * load before every store (see the note above logPass).
  */
 @inline
-function hillRest<M>(base: usize): void {
+function hillRest<M>(base: usize, pMu: usize): void {
   const sa = pSeriesA + base;
   const sb = pSeriesB + base;
   const sat = pSat + base;
@@ -490,10 +513,11 @@ function hillRest<M>(base: usize): void {
 /** hill_adstock forward: f = 1 / (1 + e^z), z = slope (log K - ls), ls = log(a (1 - lag)). */
 export function hillForward<M>(): void {
   adstockScan<M>();
-  for (let c = 0; c < nC; c++) {
+  for (let s = 0; s < nS; s++) {
+    const c = s / nG;
     const log1m = adstockLog1m(c);
     const slope = f64At(pValue, offTransform3 + c);
-    const beta = f64At(pValue, offMedia + c);
+    const beta = f64At(pValue, offMedia + s);
     // y = d = ls - log K = log a - (log K - log(1 - lag)), in the mode's
     // base; e = base^(-slope d).
     const shift = (f64At(pLogValue, offTransform2 + c) - log1m) / lnBase<M>();
@@ -505,10 +529,10 @@ export function hillForward<M>(): void {
     setPV32(P32_SCALE, -slope);
     setPV32(P32_BETA, beta);
     setPV32(P32_BETA_P, beta * slope);
-    const base = <usize>c * seriesStride;
+    const base = <usize>s * seriesStride;
     logPass<M>(pSeriesA + base);
     expPass<M>(true);
-    hillRest<M>(base);
+    hillRest<M>(base, muRow(s - c * nG));
   }
 }
 
@@ -519,7 +543,7 @@ export function hillForward<M>(): void {
  * into mu.
  */
 @inline
-function powerRest<M>(base: usize, withB: bool): void {
+function powerRest<M>(base: usize, withB: bool, pMu: usize): void {
   const sa = pSeriesA + base;
   const sb = pSeriesB + base;
   const sat = pSat + base;
@@ -614,10 +638,11 @@ function powerRest<M>(base: usize, withB: bool): void {
 /** adstock forward: f = e^(p ls) = (a (1 - lag))^p. */
 export function powerAdstockForward<M>(): void {
   adstockScan<M>();
-  for (let c = 0; c < nC; c++) {
+  for (let s = 0; s < nS; s++) {
+    const c = s / nG;
     const log1m = adstockLog1m(c);
     const expo = f64At(pValue, offTransform2 + c);
-    const beta = f64At(pValue, offMedia + c);
+    const beta = f64At(pValue, offMedia + s);
     // y = ls = log a + log(1 - lag), in the mode's base.
     const shift = -log1m / lnBase<M>();
     setPV(P_SHIFT, shift);
@@ -628,16 +653,16 @@ export function powerAdstockForward<M>(): void {
     setPV32(P32_SCALE, expo);
     setPV32(P32_BETA, beta);
     setPV32(P32_BETA_P, beta * expo);
-    const base = <usize>c * seriesStride;
+    const base = <usize>s * seriesStride;
     logPass<M>(pSeriesA + base);
     expPass<M>(false);
-    powerRest<M>(base, true);
+    powerRest<M>(base, true, muRow(s - c * nG));
   }
 }
 
 /** Dot products of the residual with the channel's cell arrays: [F, H, HD, G] into out. */
 @inline
-function channelDots(base: usize, withH: bool, out: usize): void {
+function channelDots(base: usize, withH: bool, out: usize, pResid: usize): void {
   let gF0 = splat(0);
   let gF1 = splat(0);
   let gH0 = splat(0);
@@ -680,8 +705,7 @@ function flush32(acc: v128, sum: v128): v128 {
  * the series in f64.
  */
 @inline
-function channelDots32(base: usize, withH: bool, out: usize): void {
-  const r32 = pScratch32; // the residual in f32, from the likelihood pass
+function channelDots32(base: usize, withH: bool, out: usize, r32: usize): void {
   let gF = splat(0);
   let gH = splat(0);
   let gD = splat(0);
@@ -722,19 +746,21 @@ function hsum(v: v128): f64 {
 export function adstockReverse<M>(isHill: bool): void {
   const ln = lnBase<M>(); // HD holds ls or d in the mode's base
   const dots = pChannelScratch; // four scratch values
-  for (let c = 0; c < nC; c++) {
-    const base = <usize>c * seriesStride;
+  for (let s = 0; s < nS; s++) {
+    const c = s / nG;
+    const g = s - c * nG;
+    const base = <usize>s * seriesStride;
     if (isFast<M>()) {
-      if (isHill) channelDots32(base, true, dots);
-      else channelDots32(base, false, dots);
+      if (isHill) channelDots32(base, true, dots, resid32Row(g));
+      else channelDots32(base, false, dots, resid32Row(g));
     } else {
-      if (isHill) channelDots(base, true, dots);
-      else channelDots(base, false, dots);
+      if (isHill) channelDots(base, true, dots, residRow(g));
+      else channelDots(base, false, dots, residRow(g));
     }
     const gF = load<f64>(dots);
     const gHD = load<f64>(dots, 16) * ln;
     const gG = load<f64>(dots, 24);
-    const coefIdx = offMedia + c;
+    const coefIdx = offMedia + s;
     const lagIdx = offTransform1 + c;
     addGrad(coefIdx, gF * f64At(pDValue, coefIdx));
     // d/d log(1 - lag) = p * sum_t r coef df/dls.
@@ -789,10 +815,13 @@ function carryoverWeights(c: i32): f64 {
 
 export function carryoverForward<M>(): void {
   const L = nLags;
-  for (let c = 0; c < nC; c++) {
-    const logSum = carryoverWeights(c);
+  for (let s = 0; s < nS; s++) {
+    const c = s / nG;
+    const g = s - c * nG;
+    // The weights are the channel's: computed at its first geo.
+    const logSum = g == 0 ? carryoverWeights(c) : f64At(pChannelScratch, c);
     const expo = f64At(pValue, offTransform3 + c);
-    const beta = f64At(pValue, offMedia + c);
+    const beta = f64At(pValue, offMedia + s);
     // y = ls = log conv - log sum(w), in the mode's base.
     const shift = logSum / lnBase<M>();
     setPV(P_SHIFT, shift);
@@ -803,15 +832,16 @@ export function carryoverForward<M>(): void {
     setPV32(P32_SCALE, expo);
     setPV32(P32_BETA, beta);
     setPV32(P32_BETA_P, beta * expo);
-    const base = <usize>c * seriesStride;
+    const base = <usize>s * seriesStride;
     const x = pMedia + base;
     const wp = pLagWeights + <usize>(c * L) * 8;
+    const mu = muRow(g);
     if (isFast<M>()) {
       // The convolution in f32 (from the f32 media copy), straight into the
       // clamped a that logPass reads.
       const x32 = pMedia32 + (base >> 1);
       const w32 = pChannelScratch + (<usize>(nC + L + 4) << 3); // L f32 weights
-      for (let l = 0; l < L; l++) store<f32>(w32 + (<usize>l << 2), <f32>load<f64>(wp + (<usize>l << 3)));
+      if (g == 0) for (let l = 0; l < L; l++) store<f32>(w32 + (<usize>l << 2), <f32>load<f64>(wp + (<usize>l << 3)));
       for (let t = 0; t < nTp; t += 8) {
         const off4 = <usize>t << 2;
         // Even and odd taps in separate sums: four independent add chains.
@@ -840,7 +870,7 @@ export function carryoverForward<M>(): void {
       }
       logPass<M>(0);
       expPass<M>(false);
-      powerRest<M>(base, false);
+      powerRest<M>(base, false, mu);
       continue;
     }
     const out = pSeriesA + base;
@@ -868,7 +898,7 @@ export function carryoverForward<M>(): void {
     }
     logPass<M>(pSeriesA + base);
     expPass<M>(false);
-    powerRest<M>(base, false);
+    powerRest<M>(base, false, mu);
   }
 }
 
@@ -905,13 +935,16 @@ export function carryoverReverse<M>(): void {
   const L = nLags;
   const ln = lnBase<M>(); // HD holds ls in the mode's base
   const gw = pChannelScratch + (<usize>nC << 3); // [L + 3] lag sums
-  for (let c = 0; c < nC; c++) {
-    const base = <usize>c * seriesStride;
+  for (let s = 0; s < nS; s++) {
+    const c = s / nG;
+    const g = s - c * nG;
+    const pResid = residRow(g);
+    const base = <usize>s * seriesStride;
     // r * G in place: the gradient wrt conv[t].
     let gF = splat(0);
     let gD = splat(0);
     if (isFast<M>()) {
-      const r32 = pScratch32;
+      const r32 = resid32Row(g);
       for (let t = 0; t < nTp; t += 4) {
         const off = <usize>t << 3;
         const off4 = off >> 1;
@@ -971,7 +1004,7 @@ export function carryoverReverse<M>(): void {
       }
       lagSums(base, gw);
     }
-    const coefIdx = offMedia + c;
+    const coefIdx = offMedia + s;
     const eIdx = offTransform3 + c;
     const rateIdx = offTransform1 + c;
     const delayIdx = offTransform2 + c;

@@ -31,7 +31,8 @@ import {
   fastDataReady,
   pDesign32,
   pTheta32,
-  nC,
+  nS,
+  geoMode,
   nLead,
   pMedia,
   pMedia32,
@@ -39,6 +40,7 @@ import {
   setFastDataReady,
 } from "./layout";
 import { evaluatePriors, lastLogJacobian } from "./priors";
+import { geoBaselineForward, geoLikelihoodAndBaselineReverse } from "./geo";
 import { adstockReverse, carryoverForward, carryoverReverse, hillForward, powerAdstockForward } from "./media";
 
 const HALF_LOG_2PI: f64 = 0.91893853320467274178;
@@ -241,16 +243,17 @@ export function likelihoodAndBaselineReverse<M>(): f64 {
 
 /** Forward media pass and likelihood for one math mode. */
 function forward<M>(): f64 {
-  baselineForward<M>();
+  if (geoMode) geoBaselineForward<M>();
+  else baselineForward<M>();
   if (modelKind == MODEL_HILL_ADSTOCK) hillForward<M>();
   else if (modelKind == MODEL_CARRYOVER) carryoverForward<M>();
   else powerAdstockForward<M>();
-  return likelihoodAndBaselineReverse<M>();
+  return geoMode ? geoLikelihoodAndBaselineReverse<M>() : likelihoodAndBaselineReverse<M>();
 }
 
 /** f32 copies of the media (each series with its lead zeros) and the design for the fast mode. */
 function prepareFastData(): void {
-  const n = <i32>(seriesStride >> 3) * nC;
+  const n = <i32>(seriesStride >> 3) * nS;
   const src = pMedia - (<usize>nLead << 3);
   const dst = pMedia32 - (<usize>nLead << 2);
   for (let i = 0; i < n; i += 4) {

@@ -9,6 +9,7 @@ import {
   FAMILY_HALF_NORMAL,
   FAMILY_LOG_NORMAL,
   FAMILY_NORMAL,
+  FAMILY_SCALED_HALF_NORMAL,
   FAMILY_UNIFORM,
   nDim,
   pDLog1mValue,
@@ -143,6 +144,16 @@ export function evaluatePriors(): f64 {
       } else if (family == FAMILY_GAMMA) {
         lp += (a - 1) * u - b * x;
         dlp = a - b * x;
+      } else if (family == FAMILY_SCALED_HALF_NORMAL) {
+        // HalfNormal(b * value[k]), k = a an earlier element (its value and
+        // gradient row are already set); the host's constant holds
+        // 0.5 log(2/pi) - log b, the -log value[k] term is added here.
+        const k = <usize>(<i32>a) << 3;
+        const z = x / (b * load<f64>(pValue + k));
+        const z2 = z * z;
+        lp -= 0.5 * z2 + load<f64>(pLogValue + k);
+        dlp = 1 - z2;
+        store<f64>(pGrad + k, load<f64>(pGrad + k) + (z2 - 1) * load<f64>(pDLogValue + k));
       } else if (family == FAMILY_LOG_NORMAL) {
         const z = (u - a) / b;
         lp -= 0.5 * z * z + u;

@@ -6,8 +6,20 @@ import type { LogDensity } from "./types.js";
 import { instantiateCore, type CoreExports } from "./wasmCore.js";
 import type { ParameterLayout } from "../model/layout.js";
 import { FAMILY_CODE, priorArgs, priorLogConstant } from "../model/priors.js";
-import { buildDesign, linearColumnCount, MODEL_CODE, TRANSFORM_PARAMETERS } from "../model/structure.js";
+import {
+  buildDesign,
+  geoCount,
+  isGeoModel,
+  linearColumnCount,
+  MODEL_CODE,
+  TRANSFORM_PARAMETERS,
+  type ModelStructure,
+} from "../model/structure.js";
 import type { ScaledData } from "../model/scaledData.js";
+import { InputError } from "../errors.js";
+
+/** Family code of the hierarchical HalfNormal (assembly/layout.ts FAMILY_SCALED_HALF_NORMAL). */
+const FAMILY_SCALED_HALF_NORMAL = 6;
 
 /**
  * How the core evaluates exp/log: 0 accurate f64 SIMD polynomials (default,
@@ -35,6 +47,11 @@ export class MmmDensity implements LogDensity {
   private readonly meanView: Float64Array;
   private readonly transformedView: Float64Array;
   private readonly mediaStride: number;
+  /** Geos (0 for the national model). */
+  private readonly G: number;
+  /** Geo model: [T][G] copy of the mean (the core keeps geo-major rows). */
+  private readonly meanOut: Float64Array | undefined;
+  private readonly rows: number;
 
   constructor(
     readonly layout: ParameterLayout,
@@ -45,10 +62,19 @@ export class MmmDensity implements LogDensity {
     const { T } = data;
     const C = s.nChannels;
     const nLin = linearColumnCount(s);
+    const geo = isGeoModel(s);
+    const G = geoCount(s);
+    checkDataShape(s, data);
+    this.G = G;
     this.dim = layout.dim;
     const core = instantiateCore(options.module);
     this.core = core;
-    core.configure(T, C, nLin, this.dim, MODEL_CODE[s.model], s.normaliseAdstock ? 1 : 0, s.carryoverLags);
+    const perGeoExtra = geo && s.geoExtra ? s.nExtra : 0;
+    if (geo) {
+      core.configureGeo(T, C, G, nLin, perGeoExtra, this.dim, MODEL_CODE[s.model], s.normaliseAdstock ? 1 : 0, s.carryoverLags);
+    } else {
+      core.configure(T, C, nLin, this.dim, MODEL_CODE[s.model], s.normaliseAdstock ? 1 : 0, s.carryoverLags);
+    }
     const tp = TRANSFORM_PARAMETERS[s.model];
     core.setOffsets(
       layout.offsetOf("intercept"),
@@ -61,18 +87,38 @@ export class MmmDensity implements LogDensity {
       tp.length > 2 ? layout.offsetOf(tp[2]) : -1,
       layout.offsetOf("gamma_seasonality"),
     );
+    if (geo) {
+      core.setGeoOffsets(
+        s.degreesSeasonality > 0 ? layout.offsetOf("coef_seasonality") : -1,
+        2 * s.degreesSeasonality,
+        perGeoExtra > 0 ? layout.offsetOf("coef_extra_features") : -1,
+      );
+    }
     core.setMathMode(options.mathMode ?? (options.exactMath ? 1 : 0));
     // configure() is the only call that grows memory: views taken now stay valid.
     const buf = core.memory.buffer;
     // Channel-major media series and column-major design (see assembly/index.ts).
     const stride = core.mediaStride();
     const rows = core.paddedRows();
-    const media = new Float64Array(buf, core.mediaPtr(), C * stride);
-    for (let t = 0; t < T; t++) for (let c = 0; c < C; c++) media[c * stride + t] = data.media[t * C + c];
-    new Float64Array(buf, core.targetPtr(), T).set(data.target);
+    const nG = Math.max(G, 1);
+    const media = new Float64Array(buf, core.mediaPtr(), C * nG * stride);
+    // Series s = c * G + g (national: s = c); the data's geo is innermost.
+    for (let t = 0; t < T; t++)
+      for (let sIdx = 0; sIdx < C * nG; sIdx++) media[sIdx * stride + t] = data.media[t * C * nG + sIdx];
+    const target = new Float64Array(buf, core.targetPtr(), nG * rows);
+    for (let t = 0; t < T; t++) for (let g = 0; g < nG; g++) target[g * rows + t] = data.target[t * nG + g];
     const design = buildDesign(s, T, data.extra);
     const designView = new Float64Array(buf, core.designPtr(), nLin * rows);
     for (let t = 0; t < T; t++) for (let k = 0; k < nLin; k++) designView[k * rows + t] = design[t * nLin + k];
+    if (geo) {
+      new Int32Array(buf, core.linearIndexPtr(), nLin).set(linearCoefficientIndex(layout));
+      if (perGeoExtra > 0) {
+        const F = perGeoExtra;
+        const geoDesign = new Float64Array(buf, core.geoDesignPtr(), F * G * rows);
+        for (let t = 0; t < T; t++)
+          for (let j = 0; j < F * G; j++) geoDesign[j * rows + t] = data.extra[t * F * G + j];
+      }
+    }
     const logTime = new Float64Array(buf, core.logTimePtr(), T);
     for (let t = 1; t < T; t++) logTime[t] = Math.log(t);
     const family = new Int32Array(buf, core.familyPtr(), this.dim);
@@ -81,6 +127,14 @@ export class MmmDensity implements LogDensity {
     const pc = new Float64Array(buf, core.priorConstPtr(), this.dim);
     for (const b of layout.blocks) {
       for (let i = 0; i < b.size; i++) {
+        if (b.scaleFrom) {
+          // HalfNormal(multiplier * value[parent]): the core adds -log value[parent].
+          family[b.offset + i] = FAMILY_SCALED_HALF_NORMAL;
+          pa[b.offset + i] = layout.scaleParentIndex(b, i);
+          pb[b.offset + i] = b.scaleFrom.multiplier;
+          pc[b.offset + i] = 0.5 * Math.log(2 / Math.PI) - Math.log(b.scaleFrom.multiplier);
+          continue;
+        }
         const p = b.priors[i];
         const [a, bb] = priorArgs(p);
         family[b.offset + i] = FAMILY_CODE[p.dist];
@@ -89,8 +143,10 @@ export class MmmDensity implements LogDensity {
         pc[b.offset + i] = priorLogConstant(p);
       }
     }
-    this.meanView = new Float64Array(buf, core.meanPtr(), T);
-    this.transformedView = new Float64Array(buf, core.transformedMediaPtr(), C * stride);
+    this.rows = rows;
+    this.meanView = new Float64Array(buf, core.meanPtr(), geo ? nG * rows : T);
+    this.meanOut = geo ? new Float64Array(T * G) : undefined;
+    this.transformedView = new Float64Array(buf, core.transformedMediaPtr(), C * nG * stride);
     this.mediaStride = stride;
     this.params = new Float64Array(buf, core.paramsPtr(), this.dim);
     this.grad = new Float64Array(buf, core.gradientPtr(), this.dim);
@@ -108,17 +164,30 @@ export class MmmDensity implements LogDensity {
     return this.core.logDensityGradient();
   }
 
-  /** Mean of the likelihood (scaled target units) at the last evaluation: a view, valid until the next call. */
+  /**
+   * Mean of the likelihood (scaled target units) at the last evaluation,
+   * [T] (geo model: [T][G]); valid until the next call.
+   */
   lastMean(): Float64Array {
-    return this.meanView;
+    const out = this.meanOut;
+    if (!out) return this.meanView;
+    const G = this.G;
+    const rows = this.rows;
+    const T = this.data.T;
+    for (let g = 0; g < G; g++) for (let t = 0; t < T; t++) out[t * G + g] = this.meanView[g * rows + t];
+    return out;
   }
 
-  /** Transformed media (adstock + saturation) of the last evaluation, row-major [T][C], copied into `out`. */
+  /**
+   * Transformed media (adstock + saturation) of the last evaluation,
+   * row-major [T][C] (geo model: [T][C][G]), copied into `out`.
+   */
   lastTransformedMedia(out: Float64Array): Float64Array {
-    const C = this.layout.structure.nChannels;
+    const series = this.layout.structure.nChannels * Math.max(this.G, 1);
     const stride = this.mediaStride;
     const T = this.data.T;
-    for (let t = 0; t < T; t++) for (let c = 0; c < C; c++) out[t * C + c] = this.transformedView[c * stride + t];
+    for (let t = 0; t < T; t++)
+      for (let j = 0; j < series; j++) out[t * series + j] = this.transformedView[j * stride + t];
     return out;
   }
 
@@ -130,5 +199,40 @@ export class MmmDensity implements LogDensity {
   /** Log-likelihood part of the last evaluation. */
   lastLogLikelihood(): number {
     return this.core.logLikelihood();
+  }
+}
+
+/** The coefficient index of every shared design column (see buildDesign's column order). */
+function linearCoefficientIndex(layout: ParameterLayout): Int32Array {
+  const s = layout.structure;
+  const out: number[] = [];
+  const gamma = layout.offsetOf("gamma_seasonality");
+  for (let k = 0; k < 2 * s.degreesSeasonality; k++) out.push(gamma + k);
+  if (!s.geoExtra) for (let f = 0; f < s.nExtra; f++) out.push(layout.offsetOf("coef_extra_features") + f);
+  if (s.weekdaySeasonality) for (let d = 0; d < 7; d++) out.push(layout.offsetOf("weekday") + d);
+  return Int32Array.from(out);
+}
+
+/** The data's array lengths must match the structure (a clear error, not a silent misread). */
+function checkDataShape(s: ModelStructure, data: ScaledData): void {
+  const { T } = data;
+  const G = geoCount(s);
+  const nG = Math.max(G, 1);
+  if (G >= 1 && data.G !== G) {
+    throw new InputError(`the model has ${G} geos but the data has ${data.G ?? "no"} geo dimension`);
+  }
+  if (G === 0 && data.G !== undefined && data.G !== 0) {
+    throw new InputError(`the data has ${data.G} geos but the model is national (nGeos not set)`);
+  }
+  const extraPerRow = s.nExtra * (G >= 1 && s.geoExtra ? G : 1);
+  const want: [string, Float64Array, number][] = [
+    ["media", data.media, T * s.nChannels * nG],
+    ["target", data.target, T * nG],
+    ["extra", data.extra, T * extraPerRow],
+  ];
+  for (const [name, arr, n] of want) {
+    if (arr.length !== n) {
+      throw new InputError(`scaled ${name} has ${arr.length} values; the model needs ${n} (T = ${T})`);
+    }
   }
 }

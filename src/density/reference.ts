@@ -6,17 +6,19 @@ import type { ParameterLayout } from "../model/layout.js";
 import { logJacobian } from "../model/layout.js";
 import { priorLogDensity } from "../model/priors.js";
 import type { ScaledData } from "../model/scaledData.js";
+import { isGeoModel } from "../model/structure.js";
+import { referenceGeoLogDensity } from "./geoReference.js";
 
 export interface ReferenceResult {
   /** Priors plus likelihood (no Jacobian). */
   lp: number;
   /** lp plus the log-Jacobian of the unconstraining transforms. */
   lpJacobian: number;
-  /** Mean of the likelihood at each period. */
+  /** Mean of the likelihood at each period ([T]; geo model [T][G]). */
   mu: Float64Array;
 }
 
-function adstock(x: number[], lag: number, normalise: boolean): number[] {
+export function adstock(x: number[], lag: number, normalise: boolean): number[] {
   const out: number[] = [];
   let prev = 0;
   for (let t = 0; t < x.length; t++) {
@@ -27,15 +29,15 @@ function adstock(x: number[], lag: number, normalise: boolean): number[] {
   return out;
 }
 
-function hill(v: number, K: number, S: number): number {
+export function hill(v: number, K: number, S: number): number {
   return v === 0 ? 0 : 1 / (1 + Math.pow(v / K, -S));
 }
 
-function power(v: number, e: number): number {
+export function power(v: number, e: number): number {
   return v === 0 ? 0 : Math.pow(v, e);
 }
 
-function carryover(x: number[], rate: number, delay: number, lags: number): number[] {
+export function carryover(x: number[], rate: number, delay: number, lags: number): number[] {
   const w: number[] = [];
   for (let l = 0; l < lags; l++) w.push(Math.pow(rate, (l - delay) * (l - delay)));
   const total = w.reduce((a, b) => a + b, 0);
@@ -53,6 +55,7 @@ export function referenceLogDensity(
   u: ArrayLike<number>,
 ): ReferenceResult {
   const s = layout.structure;
+  if (isGeoModel(s)) return referenceGeoLogDensity(layout, data, u);
   const x = layout.constrainFlat(u);
   let lp = 0;
   let jac = 0;

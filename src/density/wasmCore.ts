@@ -8,6 +8,24 @@ import coreBytes from "../../build/mmm.wasm";
 export interface CoreExports {
   memory: WebAssembly.Memory;
   configure(T: number, C: number, nLinear: number, dim: number, model: number, normalise: number, lags: number): void;
+  /** The geo model: G geos, nLinear shared design columns, nGeoExtra per-geo extra features. */
+  configureGeo(
+    T: number,
+    C: number,
+    G: number,
+    nLinear: number,
+    nGeoExtra: number,
+    dim: number,
+    model: number,
+    normalise: number,
+    lags: number,
+  ): void;
+  /** Geo model offsets: coef_seasonality (-1 none), seasonal design columns, per-geo coef_extra_features (-1 none). */
+  setGeoOffsets(coefSeasonality: number, seasonCols: number, geoExtra: number): void;
+  /** i32 [nLinear]: the unconstrained index of each shared design column's coefficient (geo model). */
+  linearIndexPtr(): number;
+  /** [F * G][paddedRows()] per-geo extra features, column f * G + g (geo model). */
+  geoDesignPtr(): number;
   setOffsets(
     intercept: number,
     sigma: number,

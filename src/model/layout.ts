@@ -11,7 +11,7 @@ import {
   type Prior,
   type Transform,
 } from "./priors.js";
-import { TRANSFORM_PARAMETERS, type ModelStructure } from "./structure.js";
+import { geoCount, isGeoModel, TRANSFORM_PARAMETERS, type ModelStructure } from "./structure.js";
 import { logistic, softplus } from "../math/special.js";
 import { InputError } from "../errors.js";
 
@@ -21,9 +21,18 @@ export interface ParameterBlock {
   shape: number[];
   size: number;
   offset: number;
-  /** One prior per element. */
+  /**
+   * One prior per element. For a block with `scaleFrom` these are nominal
+   * (family, support, transform): the scale is another parameter's value.
+   */
   priors: Prior[];
   transforms: Transform[];
+  /**
+   * Hierarchical HalfNormal: element i's scale is `multiplier` times element
+   * floor(i / groupSize) of block `block` (which comes earlier in the layout).
+   * The geo model's coef_media[c, g] ~ HalfNormal(channel_coef_media[c] sqrt(2/pi)).
+   */
+  scaleFrom?: { block: string; multiplier: number; groupSize: number };
 }
 
 export type ParameterValue = number | number[] | number[][];
@@ -32,6 +41,7 @@ export type ParameterValues = Record<string, ParameterValue>;
 /** Support that a parameter needs for the model to make sense. */
 const REQUIRED_SUPPORT: Record<string, [number, number]> = {
   sigma: [0, Infinity],
+  channel_coef_media: [0, Infinity],
   lag_weight: [0, 1],
   ad_effect_retention_rate: [0, 1],
   half_max_effective_concentration: [0, Infinity],
@@ -40,8 +50,26 @@ const REQUIRED_SUPPORT: Record<string, [number, number]> = {
   exponent: [0, Infinity],
 };
 
+/** The geo model's coef_media prior scale, per unit of channel_coef_media (MODEL.md). */
+export const GEO_COEF_MEDIA_SCALE = Math.sqrt(2 / Math.PI);
+
 function defaultPriors(s: ModelStructure): Record<string, Prior[] | Prior> {
   const C = s.nChannels;
+  const G = geoCount(s);
+  if (G >= 1) {
+    // Geo model: channel_coef_media takes the national coef_media prior; the
+    // per-geo coef_media prior below is nominal (its scale is a parameter).
+    const national = defaultPriors({ ...s, nGeos: 0 });
+    return {
+      ...national,
+      channel_coef_media: national.coef_media,
+      coef_media: Array.from(
+        { length: C * G },
+        (_, i) => ({ dist: "HalfNormal", scale: s.mediaPrior[Math.floor(i / G)] * GEO_COEF_MEDIA_SCALE }) as Prior,
+      ),
+      coef_seasonality: { dist: "HalfNormal", scale: 0.5 },
+    };
+  }
   return {
     intercept: { dist: "HalfNormal", scale: 2 },
     sigma: { dist: "Gamma", concentration: 1, rate: 1 },
@@ -71,16 +99,39 @@ export class ParameterLayout {
 
   constructor(readonly structure: ModelStructure) {
     const C = structure.nChannels;
-    const specs: [string, number[]][] = [
-      ["intercept", [1]],
-      ["sigma", [1]],
-      ["coef_trend", [1]],
-      ["expo_trend", []],
-      ["coef_media", [C]],
-      ...TRANSFORM_PARAMETERS[structure.model].map((n) => [n, [C]] as [string, number[]]),
-      ["gamma_seasonality", [structure.degreesSeasonality, 2]],
-      ["coef_extra_features", [structure.nExtra]],
-    ];
+    const G = geoCount(structure);
+    const geo = isGeoModel(structure);
+    if (structure.nGeos !== undefined && !(Number.isInteger(structure.nGeos) && structure.nGeos >= 0)) {
+      throw new LayoutError(`the number of geos must be a non-negative integer, got ${structure.nGeos}`);
+    }
+    const D = structure.degreesSeasonality;
+    const F = structure.nExtra;
+    // Geo model (MODEL.md): intercept, sigma, coef_trend per geo; the
+    // channel-level coef_media above the per-geo one; coef_seasonality per geo
+    // (none without seasonality, where it would multiply nothing).
+    const specs: [string, number[]][] = geo
+      ? [
+          ["intercept", [G]],
+          ["sigma", [G]],
+          ["coef_trend", [G]],
+          ["expo_trend", []],
+          ["channel_coef_media", [C]],
+          ["coef_media", [C, G]],
+          ...TRANSFORM_PARAMETERS[structure.model].map((n) => [n, [C]] as [string, number[]]),
+          ["gamma_seasonality", [D, 2]],
+          ["coef_seasonality", [D > 0 ? G : 0]],
+          ["coef_extra_features", structure.geoExtra ? [F, G] : [F]],
+        ]
+      : [
+          ["intercept", [1]],
+          ["sigma", [1]],
+          ["coef_trend", [1]],
+          ["expo_trend", []],
+          ["coef_media", [C]],
+          ...TRANSFORM_PARAMETERS[structure.model].map((n) => [n, [C]] as [string, number[]]),
+          ["gamma_seasonality", [D, 2]],
+          ["coef_extra_features", [F]],
+        ];
     if (structure.weekdaySeasonality) specs.push(["weekday", [7]]);
     if (structure.mediaPrior.length !== C) {
       throw new LayoutError(`media prior has ${structure.mediaPrior.length} values for ${C} channels`);
@@ -108,6 +159,9 @@ export class ParameterLayout {
         priors,
         transforms: priors.map(transformOf),
       };
+      if (geo && name === "coef_media" && custom === undefined) {
+        block.scaleFrom = { block: "channel_coef_media", multiplier: GEO_COEF_MEDIA_SCALE, groupSize: G };
+      }
       offset += size;
       return block;
     });
@@ -123,6 +177,12 @@ export class ParameterLayout {
 
   has(name: string): boolean {
     return this.byName.has(name);
+  }
+
+  /** Flat index of the element whose value scales element i of block b's prior (see scaleFrom). */
+  scaleParentIndex(b: ParameterBlock, i: number): number {
+    if (!b.scaleFrom) throw new LayoutError(`the prior of "${b.name}" has a fixed scale`);
+    return this.block(b.scaleFrom.block).offset + Math.floor(i / b.scaleFrom.groupSize);
   }
 
   /** Offset of a block, or -1 when the model has no such parameter. */
@@ -212,10 +272,25 @@ export class ParameterLayout {
   /** Prior medians on the unconstrained scale (LightweightMMM's init_to_median, exactly). */
   medianPoint(): Float64Array {
     const x = new Float64Array(this.dim);
-    for (const b of this.blocks) for (let i = 0; i < b.size; i++) x[b.offset + i] = priorMedian(b.priors[i]);
+    // Blocks in order: a hierarchical scale's parent has its median already,
+    // and the child starts at its prior median given that scale.
+    for (const b of this.blocks) {
+      for (let i = 0; i < b.size; i++) {
+        x[b.offset + i] = b.scaleFrom
+          ? priorMedian({ dist: "HalfNormal", scale: b.scaleFrom.multiplier * x[this.scaleParentIndex(b, i)] })
+          : priorMedian(b.priors[i]);
+      }
+    }
     return this.unconstrainFlat(x);
   }
 }
+
+/** How two-dimensional parameters are written in JSON. */
+const TWO_D_FORM: Record<string, string> = {
+  gamma_seasonality: "[degree][sin, cos]",
+  coef_media: "[channel][geo]",
+  coef_extra_features: "[feature][geo]",
+};
 
 function elementLabel(b: ParameterBlock, i: number): string {
   if (b.shape.length === 0) return b.name;
@@ -227,7 +302,7 @@ function flattenValue(b: ParameterBlock, v: unknown): number[] {
   const bad = () =>
     new LayoutError(
       `parameter "${b.name}" must have shape [${b.shape.join(", ")}]` +
-        (b.shape.length === 2 ? " given as [degree][sin, cos]" : "") +
+        (b.shape.length === 2 ? ` given as ${TWO_D_FORM[b.name] ?? "[row][column]"}` : "") +
         `, got ${JSON.stringify(v)}`,
     );
   let flat: unknown[];

@@ -1,18 +1,18 @@
 /**
  * The arrays a density is built from, already scaled (MODEL.md
- * "Preprocessing"): row-major, T training periods. Geo data (G set) has geo
- * as the last axis: media [T][C][G], target [T][G], extra [T][F] or, with
- * extra features per geo, [T][F][G].
+ * "Preprocessing"): row-major, T training periods. Geo data (G present) is
+ * row-major with the geo innermost: media [T][C][G] (index (t * C + c) * G + g),
+ * target [T][G] (t * G + g), extra [T][F] (national) or [T][F][G] (per geo).
  */
 export interface ScaledData {
   /** Number of periods. */
   T: number;
-  /** Number of geos (absent: national data). */
-  G?: number;
-  /** Media, row-major [T][C], non-negative. */
+  /** Media, row-major [T][C] (geo: [T][C][G]), non-negative. */
   media: Float64Array;
-  /** Extra features, row-major [T][F]. */
+  /** Extra features, row-major [T][F] (geo with per-geo extras: [T][F][G]). */
   extra: Float64Array;
-  /** Target [T]. */
+  /** Target [T] (geo: [T][G]). */
   target: Float64Array;
+  /** Number of geos (geo data only; absent: national data). */
+  G?: number;
 }

@@ -34,6 +34,13 @@ export interface ModelStructure {
   mediaPrior: number[];
   /** Priors replaced by parameter name (one prior, or one per element). */
   customPriors: Record<string, Prior | Prior[]>;
+  /**
+   * Geos of the geo (hierarchical) model (MODEL.md, "Geo (hierarchical)
+   * model"); absent or 0 for the national model. 1 is a geo model with one geo.
+   */
+  nGeos?: number;
+  /** Geo model: extra features per geo ([T, F, G], coefficients [F, G]) instead of national ([T, F], [F]). */
+  geoExtra?: boolean;
 }
 
 export interface StructureOptions {
@@ -47,6 +54,8 @@ export interface StructureOptions {
   carryoverLags?: number;
   mediaPrior: number[];
   customPriors?: Record<string, Prior | Prior[]>;
+  nGeos?: number;
+  geoExtra?: boolean;
 }
 
 export function makeStructure(o: StructureOptions): ModelStructure {
@@ -62,7 +71,24 @@ export function makeStructure(o: StructureOptions): ModelStructure {
     carryoverLags: o.carryoverLags ?? (weekday ? 13 * 7 : 13),
     mediaPrior: o.mediaPrior,
     customPriors: o.customPriors ?? {},
+    // Only geo structures carry the geo fields (national ones stay as they were).
+    ...(o.nGeos ? { nGeos: o.nGeos, geoExtra: o.geoExtra ?? false } : {}),
   };
+}
+
+/** Geos of a geo model; 0 for the national model. */
+export function geoCount(s: ModelStructure): number {
+  return s.nGeos ?? 0;
+}
+
+/** Whether the structure is the geo (hierarchical) model (even with one geo). */
+export function isGeoModel(s: ModelStructure): boolean {
+  return geoCount(s) >= 1;
+}
+
+/** Extra features that enter the design shared by every geo ([T, F]); per-geo extras do not. */
+export function sharedExtraCount(s: ModelStructure): number {
+  return isGeoModel(s) && s.geoExtra ? 0 : s.nExtra;
 }
 
 /** Media prior scales from per-channel costs: scale * cost / mean(cost) (MODEL.md). */
@@ -71,15 +97,20 @@ export function mediaPriorFromCosts(costs: number[], mediaPriorScale = 0.15): nu
   return costs.map((c) => (mediaPriorScale * c) / mean);
 }
 
-/** Columns of the linear design: seasonality (sin, cos per degree), extra features, weekday. */
+/**
+ * Columns of the linear design: seasonality (sin, cos per degree), extra
+ * features, weekday. In the geo model, the columns shared by every geo (per-geo
+ * extra features are not among them).
+ */
 export function linearColumnCount(s: ModelStructure): number {
-  return 2 * s.degreesSeasonality + s.nExtra + (s.weekdaySeasonality ? 7 : 0);
+  return 2 * s.degreesSeasonality + sharedExtraCount(s) + (s.weekdaySeasonality ? 7 : 0);
 }
 
 /**
  * The linear design for periods t = start .. start + T - 1: row-major [T][nLin],
  * columns sin/cos per degree, then the extra features (already scaled,
- * row-major [T][F]), then the weekday one-hot (t mod 7).
+ * row-major [T][F]; none for a geo model with per-geo extras), then the
+ * weekday one-hot (t mod 7).
  */
 export function buildDesign(
   s: ModelStructure,
@@ -90,7 +121,7 @@ export function buildDesign(
   const nLin = linearColumnCount(s);
   const out = new Float64Array(T * nLin);
   const D = s.degreesSeasonality;
-  const F = s.nExtra;
+  const F = sharedExtraCount(s);
   for (let i = 0; i < T; i++) {
     const t = start + i;
     const row = i * nLin;
