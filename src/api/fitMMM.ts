@@ -7,10 +7,11 @@ import { MATH_MODE, resolveConfig, type FitConfig, type FitConfigInput } from ".
 import { totalSpend, validateCosts, type MediaDataset } from "../model/dataset.js";
 import { ParameterLayout } from "../model/layout.js";
 import { fitScalers, scaleRows } from "../model/scaling.js";
-import { makeStructure, mediaPriorFromCosts } from "../model/structure.js";
+import { makeStructure, mediaPriorFromCosts, type ModelStructure } from "../model/structure.js";
+import type { ScaledData } from "../model/scaledData.js";
 import { runChains, type ChainProgress } from "../services/runChains.js";
 import type { WorkerFactory } from "../services/workerHost.js";
-import { FittedMMM, type StoredChain } from "./fittedMMM.js";
+import { FittedMMM, type FitTiming, type StoredChain } from "./fittedMMM.js";
 
 export interface FitCallbacks {
   onProgress?(p: ChainProgress): void;
@@ -44,9 +45,32 @@ export async function fitMMM(
     mediaPrior: mediaPriorFromCosts(costs, config.mediaPriorScale),
     customPriors: config.customPriors,
   });
-  const layout = new ParameterLayout(structure);
   const scalers = fitScalers(dataset, trainRows, config.scalers);
   const data = scaleRows(dataset, scalers, 0, trainRows);
+  const { chains, timing } = await sampleModel(structure, data, config, callbacks);
+  return new FittedMMM({
+    config,
+    structure,
+    scalers,
+    dataset,
+    trainRows,
+    costs,
+    chains,
+    timing,
+  });
+}
+
+/**
+ * Runs the chains on a model and its scaled training data, national or geo
+ * alike: starts, warm-up and sampling as the configuration says.
+ */
+export async function sampleModel(
+  structure: ModelStructure,
+  data: ScaledData,
+  config: FitConfig,
+  callbacks: FitCallbacks = {},
+): Promise<{ chains: StoredChain[]; timing: FitTiming }> {
+  const layout = new ParameterLayout(structure);
   const s = config.sampler;
   // Chains start at the user's values or the prior medians, jittered by
   // initJitter; "median" starts exactly there; "random" without values is
@@ -97,14 +121,8 @@ export async function fitMMM(
   const firstSample = Math.min(...sampleStart.filter((v) => !Number.isNaN(v)));
   const wall = run.wallSeconds;
   const warmupSeconds = Number.isFinite(firstSample) ? (firstSample - started) / 1000 : wall;
-  return new FittedMMM({
-    config,
-    structure,
-    scalers,
-    dataset,
-    trainRows,
-    costs,
+  return {
     chains,
     timing: { wallSeconds: wall, warmupSeconds, samplingSeconds: Math.max(0, wall - warmupSeconds), chainSeconds: run.chainSeconds, threads: run.threads },
-  });
+  };
 }
