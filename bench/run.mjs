@@ -12,4 +12,5 @@ await (await import("./optimizer.mjs")).benchOptimizer({ quick });
 await benchStartup({ quick });
 await benchScaling({ quick });
 await (await import("./fits.mjs")).benchFits({ quick });
+await (await import("./geo.mjs")).benchGeo({ quick });
 await benchStan({ quick });

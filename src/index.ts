@@ -22,7 +22,14 @@ export type { DensitySpec } from "./services/densitySpec.js";
 export { webWorkerFactory, type WorkerFactory } from "./services/workerHost.js";
 export * as sampler from "./sampler/index.js";
 export * as diagnostics from "./diagnostics/index.js";
-export { simulateDataset, type Simulation, type SimulationOptions } from "./model/simulate.js";
+export {
+  simulateDataset,
+  simulateGeoDataset,
+  type GeoSimulation,
+  type GeoSimulationOptions,
+  type Simulation,
+  type SimulationOptions,
+} from "./model/simulate.js";
 export { fitScalers, scaleRows, type FittedScalers, type ScalerKind, type ScalerOptions } from "./model/scaling.js";
 export {
   datasetFromTable,

@@ -6,6 +6,7 @@
 
 import { PhiloxRng } from "../rng/random.js";
 import type { MediaDataset } from "./dataset.js";
+import type { ScaledData } from "./scaledData.js";
 import { ParameterLayout, type ParameterValues } from "./layout.js";
 import { referenceLogDensity } from "../density/reference.js";
 import { makeStructure, mediaPriorFromCosts, type ModelName, type ModelStructure } from "./structure.js";
@@ -183,4 +184,167 @@ function mediaContributionSum(
 function isoWeek(t: number): string {
   const start = Date.UTC(2022, 0, 3); // a Monday
   return new Date(start + t * 7 * 86400000).toISOString().slice(0, 10);
+}
+
+export interface GeoSimulationOptions {
+  seed: number;
+  T?: number;
+  channels?: number;
+  geos?: number;
+  extras?: number;
+  /** Extra features per geo ([T, F, G]) instead of national ([T, F]). */
+  geoExtra?: boolean;
+  model?: ModelName;
+  degreesSeasonality?: number;
+  /** Noise sd of each geo's scaled target (default 0.05). */
+  noise?: number;
+}
+
+export interface GeoSimulation {
+  /** The data as the geo loader scales it (MODEL.md): every (column, geo) series divided by its own mean. */
+  data: ScaledData;
+  /** The same in the user's units: spend [T][C][G], target [T][G], extra [T][F] or [T][F][G]. */
+  raw: { media: Float64Array; target: Float64Array; extra: Float64Array };
+  channelNames: string[];
+  geoNames: string[];
+  /** Total spend per channel over all geos and rows (sets the media prior). */
+  costs: number[];
+  structure: ModelStructure;
+  /** True parameters on the scale of `data`, in MODEL.md's JSON form. */
+  truth: ParameterValues;
+}
+
+/**
+ * Geo data with known parameters: each geo has its own size, baseline, trend
+ * and noise; the channels' effects are shared (channel_coef_media) with
+ * per-geo variation (coef_media), the transforms are the channels'. The truth
+ * is exact on the scaled data: every scaled target has mean 1 over the rows
+ * because each geo's intercept absorbs its mean's departure from 1 (a
+ * constant shift of a geo's target is a shift of its intercept).
+ */
+export function simulateGeoDataset(o: GeoSimulationOptions): GeoSimulation {
+  const rng = new PhiloxRng(o.seed, 1);
+  const T = o.T ?? 104;
+  const C = o.channels ?? 3;
+  const G = o.geos ?? 4;
+  const F = o.extras ?? 1;
+  const geoExtra = o.geoExtra ?? false;
+  const model = o.model ?? "hill_adstock";
+  const noise = o.noise ?? 0.05;
+  const u = () => rng.uniform();
+  const pick = (lo: number, hi: number) => lo + (hi - lo) * u();
+
+  // Spend per (channel, geo): the channel's flighting pattern, shared by the
+  // geos (national campaigns), times a geo size and geo-level noise.
+  const geoSize = Array.from({ length: G }, () => pick(0.3, 3));
+  const spend = new Float64Array(T * C * G);
+  for (let c = 0; c < C; c++) {
+    const level = 2000 + 18000 * u();
+    const alwaysOn = c % 2 === 1;
+    let on = true;
+    for (let t = 0; t < T; t++) {
+      if (!alwaysOn && u() < (on ? 0.12 : 0.3)) on = !on;
+      const season = 1 + 0.3 * Math.sin((2 * Math.PI * (t + 13 * c)) / 52);
+      for (let g = 0; g < G; g++) {
+        const v = on ? level * geoSize[g] * season * Math.exp(0.3 * rng.normal()) : 0;
+        spend[(t * C + c) * G + g] = Math.round(v * 100) / 100;
+      }
+    }
+    // Every series spends at least once (a series of zeros cannot be scaled).
+    for (let g = 0; g < G; g++) if (spend[c * G + g] === 0) spend[c * G + g] = level * geoSize[g];
+  }
+  const nExtraSeries = geoExtra ? F * G : F;
+  const extraRaw = new Float64Array(T * nExtraSeries);
+  for (let j = 0; j < nExtraSeries; j++) {
+    const f = geoExtra ? Math.floor(j / G) : j;
+    for (let t = 0; t < T; t++) {
+      extraRaw[t * nExtraSeries + j] =
+        f % 2 === 0 ? 1 + 0.08 * Math.sin((2 * Math.PI * t) / 26) + 0.03 * rng.normal() : 0.5 + 0.5 * u();
+    }
+  }
+  const byOwnMean = (a: Float64Array, n: number): Float64Array => {
+    const out = new Float64Array(a.length);
+    for (let j = 0; j < n; j++) {
+      let m = 0;
+      for (let t = 0; t < T; t++) m += a[t * n + j];
+      m /= T;
+      for (let t = 0; t < T; t++) out[t * n + j] = a[t * n + j] / m;
+    }
+    return out;
+  };
+  const media = byOwnMean(spend, C * G);
+  const extra = byOwnMean(extraRaw, nExtraSeries);
+  const costs = Array.from({ length: C }, (_, c) => {
+    let s = 0;
+    for (let t = 0; t < T; t++) for (let g = 0; g < G; g++) s += spend[(t * C + c) * G + g];
+    return s;
+  });
+  const structure = makeStructure({
+    model,
+    nChannels: C,
+    nExtra: F,
+    degreesSeasonality: o.degreesSeasonality ?? 2,
+    mediaPrior: mediaPriorFromCosts(costs, 0.15),
+    nGeos: G,
+    geoExtra,
+  });
+  const layout = new ParameterLayout(structure);
+
+  const vec = (n: number, lo: number, hi: number) => Array.from({ length: n }, () => pick(lo, hi));
+  const signedPick = (lo: number, hi: number) => (u() < 0.5 ? -1 : 1) * pick(lo, hi);
+  const channelCoef = vec(C, 0.06, 0.16);
+  // Per-geo effects spread around the channel's: HalfNormal(s) has mean s sqrt(2/pi).
+  const coefMedia = channelCoef.map((cc) => Array.from({ length: G }, () => cc * Math.sqrt(2 / Math.PI) * pick(0.6, 1.4)));
+  const truth: ParameterValues = {
+    intercept: vec(G, 0.5, 0.7),
+    sigma: Array.from({ length: G }, () => noise * pick(0.8, 1.25)),
+    // A visible growth (10-30% of the mean over two years): a trend of a few
+    // percent leaves expo_trend to its prior volume, which piles up at 0.5.
+    coef_trend: vec(G, 0.001, 0.003),
+    expo_trend: pick(0.8, 1.2),
+    channel_coef_media: channelCoef,
+    coef_media: coefMedia,
+    // Only the products coef_seasonality[g] * gamma are identified; the truth
+    // splits them where the priors (HalfNormal(0.5), Normal(0, 1)) put the mass.
+    gamma_seasonality: Array.from({ length: structure.degreesSeasonality }, (_, d) => [signedPick(0.05, 0.15) / (d + 1), signedPick(0.05, 0.15) / (d + 1)]),
+    coef_seasonality: structure.degreesSeasonality > 0 ? vec(G, 0.2, 0.6) : [],
+    coef_extra_features: geoExtra ? Array.from({ length: F }, () => vec(G, -0.08, 0.08)) : vec(F, -0.08, 0.08),
+  };
+  if (model === "carryover") {
+    truth.ad_effect_retention_rate = vec(C, 0.3, 0.8);
+    truth.peak_effect_delay = vec(C, 0.5, 2.5);
+    truth.exponent = vec(C, 0.6, 0.95);
+  } else {
+    truth.lag_weight = vec(C, 0.2, 0.8);
+    if (model === "hill_adstock") {
+      truth.half_max_effective_concentration = vec(C, 0.5, 1.5);
+      truth.slope = vec(C, 1, 2.5);
+    } else truth.exponent = vec(C, 0.6, 0.95);
+  }
+
+  const scaled: ScaledData = { T, media, extra, target: new Float64Array(T * G), G };
+  const mu = referenceLogDensity(layout, scaled, layout.unconstrainFlat(layout.readValues(truth))).mu;
+  const sigma = truth.sigma as number[];
+  const y = new Float64Array(T * G);
+  for (let t = 0; t < T; t++) for (let g = 0; g < G; g++) y[t * G + g] = mu[t * G + g] + sigma[g] * rng.normal();
+  const intercept = truth.intercept as number[];
+  for (let g = 0; g < G; g++) {
+    let m = 0;
+    for (let t = 0; t < T; t++) m += y[t * G + g];
+    const shift = 1 - m / T;
+    intercept[g] += shift;
+    for (let t = 0; t < T; t++) y[t * G + g] += shift;
+  }
+  scaled.target = y;
+  const salesUnit = Array.from({ length: G }, (_, g) => 100000 * geoSize[g]);
+  const target = Float64Array.from(y, (v, i) => v * salesUnit[i % G]);
+  return {
+    data: scaled,
+    raw: { media: spend, target, extra: extraRaw },
+    channelNames: CHANNEL_NAMES.slice(0, C).concat(Array.from({ length: Math.max(0, C - CHANNEL_NAMES.length) }, (_, i) => `channel_${i + CHANNEL_NAMES.length}`)),
+    geoNames: Array.from({ length: G }, (_, g) => `geo_${String(g + 1).padStart(String(G).length, "0")}`),
+    costs,
+    structure,
+    truth,
+  };
 }

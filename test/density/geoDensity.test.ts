@@ -46,9 +46,9 @@ function checkedCoordinates(layout: ParameterLayout, G: number): number[] {
   const keep = new Set(G <= 10 ? Array.from({ length: G }, (_, g) => g) : [0, Math.floor(G / 2), G - 1]);
   const out: number[] = [];
   for (const b of layout.blocks) {
-    const geoOf = PER_GEO[b.name];
-    const perGeo = geoOf && (b.name !== "coef_extra_features" || b.shape.length === 2);
-    for (let i = 0; i < b.size; i++) if (!perGeo || keep.has(geoOf(i, G))) out.push(b.offset + i);
+    const geoOf = PER_GEO[b.name] as ((i: number, G: number) => number) | undefined;
+    const perGeo = geoOf !== undefined && (b.name !== "coef_extra_features" || b.shape.length === 2);
+    for (let i = 0; i < b.size; i++) if (!perGeo || keep.has(geoOf!(i, G))) out.push(b.offset + i);
   }
   return out;
 }
