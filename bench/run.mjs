@@ -13,4 +13,5 @@ await benchStartup({ quick });
 await benchScaling({ quick });
 await (await import("./fits.mjs")).benchFits({ quick });
 await (await import("./geo.mjs")).benchGeo({ quick });
+await (await import("./geoFits.mjs")).benchGeoFits({ quick });
 await benchStan({ quick });

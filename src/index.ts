@@ -95,3 +95,4 @@ export type { GeoPrediction, GeoPredictOptions, GeoFitMetrics, GeoContributions,
 export { geoRowsFromLong } from "./analysis/geoInsights.js";
 export type { GeoBudgetOptions, GeoBudgetOptimization } from "./optimize/optimizeGeoBudget.js";
 export { loadAnyMMM } from "./io/modelFile.js";
+export { geoSimulationColumns } from "./model/geoSimulationTable.js";
