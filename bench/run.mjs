@@ -15,4 +15,5 @@ await benchScaling({ quick });
 await (await import("./fits.mjs")).benchFits({ quick });
 await benchBrowser({ quick });
 await (await import("./geo.mjs")).benchGeo({ quick });
+await (await import("./geoFits.mjs")).benchGeoFits({ quick });
 await benchStan({ quick });

@@ -88,3 +88,12 @@ export type { OptimizeBudgetOptions, BudgetOptimization, ChannelBoundInput, Chan
 export { minimizeSqp, projectFeasible, type SmoothFunction, type SqpOptions, type SqpResult } from "./optimize/solver/sqp.js";
 export { solveQp, type LinearConstraints, type LinearRow, type Multipliers, type QpResult } from "./optimize/solver/quadraticProgram.js";
 export * as gpu from "./gpu/index.js";
+export { fitGeoMMM, type GeoFitOptions } from "./api/fitGeoMMM.js";
+export { FittedGeoMMM } from "./api/fittedGeoMMM.js";
+export type { GeoFitRecord } from "./api/geoFitRecord.js";
+export type { GeoRows } from "./analysis/geoPosteriorEvaluator.js";
+export type { GeoPrediction, GeoPredictOptions, GeoFitMetrics, GeoContributions, GeoRoi } from "./analysis/geoInsights.js";
+export { geoRowsFromLong } from "./analysis/geoInsights.js";
+export type { GeoBudgetOptions, GeoBudgetOptimization } from "./optimize/optimizeGeoBudget.js";
+export { loadAnyMMM } from "./io/modelFile.js";
+export { geoSimulationColumns } from "./model/geoSimulationTable.js";

@@ -23,7 +23,7 @@ export function intervalOf(values: Float64Array): Interval {
 }
 
 /** All chains' unconstrained draws, concatenated. */
-export function pooledDraws(record: FitRecord): Float64Array {
+export function pooledDraws(record: { chains: FitRecord["chains"] }): Float64Array {
   const total = record.chains.reduce((a, c) => a + c.draws.length, 0);
   const out = new Float64Array(total);
   let k = 0;
@@ -70,7 +70,7 @@ export function thinDraws(total: number, max?: number): number[] {
   return Array.from({ length: max }, (_, i) => Math.floor((i * total) / max));
 }
 
-function column(values: Float64Array, n: number, stride: number, offset: number): Float64Array {
+export function column(values: Float64Array, n: number, stride: number, offset: number): Float64Array {
   const out = new Float64Array(n);
   for (let k = 0; k < n; k++) out[k] = values[k * stride + offset];
   return out;
@@ -151,7 +151,7 @@ export interface FitMetrics {
   periods: number;
 }
 
-function metricsOf(actual: Float64Array, meanDraws: Float64Array, n: number): FitMetrics {
+export function metricsOf(actual: Float64Array, meanDraws: Float64Array, n: number): FitMetrics {
   const T = actual.length;
   const pm = new Float64Array(T);
   for (let k = 0; k < n; k++) for (let t = 0; t < T; t++) pm[t] += meanDraws[k * T + t] / n;
@@ -226,9 +226,23 @@ export function contributions(record: FitRecord, start = 0, end = record.trainRo
   const ev = evaluatorFor(record);
   const rows = datasetRows(record, 0, end);
   const res = ev.evaluate(rows);
-  const { draws: n, C } = res;
-  const T = rows.T;
-  const names = record.dataset.channelNames;
+  return summariseContributions(res, record.dataset.channelNames, record.dataset.target, record.dataset.dates, start, end);
+}
+
+/**
+ * Contributions from per-draw means [draws][T] and media contributions
+ * [draws][T][C] (target units) over periods [start, end) of them: per-period
+ * and summed intervals. Shared by national fits and geo roll-ups.
+ */
+export function summariseContributions(
+  res: { draws: number; T: number; C: number; mean: Float64Array; contributions: Float64Array },
+  names: string[],
+  actual: ArrayLike<number>,
+  dates: string[] | undefined,
+  start: number,
+  end: number,
+): Contributions {
+  const { draws: n, C, T } = res;
   const periods: Contributions["periods"] = [];
   const totalMedia = new Float64Array(n * C);
   const totalBase = new Float64Array(n);
@@ -253,8 +267,8 @@ export function contributions(record: FitRecord, start = 0, end = record.trainRo
     }
     periods.push({
       index: t,
-      date: record.dataset.dates?.[t],
-      actual: record.dataset.target[t],
+      date: dates?.[t],
+      actual: actual[t],
       prediction: intervalOf(pred),
       baseline: intervalOf(base),
       media: ch.map((v) => intervalOf(v)),

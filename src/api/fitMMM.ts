@@ -7,12 +7,13 @@ import { MATH_MODE, resolveConfig, type FitConfig, type FitConfigInput } from ".
 import { totalSpend, validateCosts, type MediaDataset } from "../model/dataset.js";
 import { ParameterLayout } from "../model/layout.js";
 import { fitScalers, scaleRows } from "../model/scaling.js";
-import { makeStructure, mediaPriorFromCosts } from "../model/structure.js";
+import { makeStructure, mediaPriorFromCosts, type ModelStructure } from "../model/structure.js";
+import type { ScaledData } from "../model/scaledData.js";
 import { planSampling } from "../services/backend.js";
 import { runChains, type ChainProgress } from "../services/runChains.js";
 import { runLockstep } from "../services/runLockstep.js";
 import type { WorkerFactory } from "../services/workerHost.js";
-import { FittedMMM, type StoredChain } from "./fittedMMM.js";
+import { FittedMMM, type FitTiming, type SamplingInfo, type StoredChain } from "./fittedMMM.js";
 
 export interface FitCallbacks {
   onProgress?(p: ChainProgress): void;
@@ -46,9 +47,33 @@ export async function fitMMM(
     mediaPrior: mediaPriorFromCosts(costs, config.mediaPriorScale),
     customPriors: config.customPriors,
   });
-  const layout = new ParameterLayout(structure);
   const scalers = fitScalers(dataset, trainRows, config.scalers);
   const data = scaleRows(dataset, scalers, 0, trainRows);
+  const { chains, timing, sampling } = await sampleModel(structure, data, config, callbacks);
+  return new FittedMMM({
+    config,
+    structure,
+    scalers,
+    dataset,
+    trainRows,
+    costs,
+    chains,
+    timing,
+    sampling,
+  });
+}
+
+/**
+ * Runs the chains on a model and its scaled training data, national or geo
+ * alike: starts, warm-up and sampling as the configuration says.
+ */
+export async function sampleModel(
+  structure: ModelStructure,
+  data: ScaledData,
+  config: FitConfig,
+  callbacks: FitCallbacks = {},
+): Promise<{ chains: StoredChain[]; timing: FitTiming; sampling: SamplingInfo }> {
+  const layout = new ParameterLayout(structure);
   const s = config.sampler;
   // Chains start at the user's values or the prior medians, jittered by
   // initJitter; "median" starts exactly there; "random" without values is
@@ -80,18 +105,13 @@ export async function fitMMM(
       },
       ...(callbacks.signal ? { signal: callbacks.signal } : {}),
     });
-    return new FittedMMM({
-      config,
-      structure,
-      scalers,
-      dataset,
-      trainRows,
-      costs,
+    const warmupSeconds = Number.isNaN(samplingBegan) ? run.wallSeconds : (samplingBegan - began) / 1000;
+    return {
       chains: run.chains.map((c) => ({ ...c, metricKind: "diag" as const })),
       timing: {
         wallSeconds: run.wallSeconds,
-        warmupSeconds: Number.isNaN(samplingBegan) ? run.wallSeconds : (samplingBegan - began) / 1000,
-        samplingSeconds: Number.isNaN(samplingBegan) ? 0 : Math.max(0, run.wallSeconds - (samplingBegan - began) / 1000),
+        warmupSeconds,
+        samplingSeconds: Math.max(0, run.wallSeconds - warmupSeconds),
         chainSeconds: [],
         threads: 0,
       },
@@ -103,7 +123,7 @@ export async function fitMMM(
         trajectoryLength: run.trajectoryLength,
         ...(plan.fallback ? { fallback: plan.fallback } : {}),
       },
-    });
+    };
   }
   const sampleStart = new Array<number>(s.chains).fill(NaN);
   const started = performance.now();
@@ -144,15 +164,9 @@ export async function fitMMM(
   const firstSample = Math.min(...sampleStart.filter((v) => !Number.isNaN(v)));
   const wall = run.wallSeconds;
   const warmupSeconds = Number.isFinite(firstSample) ? (firstSample - started) / 1000 : wall;
-  return new FittedMMM({
-    config,
-    structure,
-    scalers,
-    dataset,
-    trainRows,
-    costs,
+  return {
     chains,
     timing: { wallSeconds: wall, warmupSeconds, samplingSeconds: Math.max(0, wall - warmupSeconds), chainSeconds: run.chainSeconds, threads: run.threads },
     sampling: { method: "nuts", backend: "cpu" },
-  });
+  };
 }

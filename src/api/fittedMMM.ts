@@ -10,6 +10,7 @@ import {
   summarizeTrace,
   type NamedSummaryRow,
 } from "../diagnostics/index.js";
+import { InputError } from "../errors.js";
 import type { FitConfig } from "../model/config.js";
 import type { MediaDataset } from "../model/dataset.js";
 import { ParameterLayout } from "../model/layout.js";
@@ -60,6 +61,8 @@ export interface FitTiming {
 }
 
 export interface FitRecord {
+  /** Absent in records from before geo models (national). */
+  kind?: "national";
   config: FitConfig;
   structure: ModelStructure;
   scalers: FittedScalers;
@@ -128,25 +131,21 @@ export interface FitDiagnostics {
   warnings: string[];
 }
 
-export class FittedMMM {
+/** What every fitted model (national or geo) shares: its draws, their summary and the sampler's diagnostics. */
+export interface PosteriorRecord {
+  config: FitConfig;
+  structure: ModelStructure;
+  chains: StoredChain[];
+  timing: FitTiming;
+  sampling?: SamplingInfo;
+}
+
+export abstract class PosteriorFit<R extends PosteriorRecord> {
   readonly layout: ParameterLayout;
   private summaryCache?: SummaryEntry[];
 
-  constructor(readonly record: FitRecord) {
+  constructor(readonly record: R) {
     this.layout = new ParameterLayout(record.structure);
-  }
-
-  /** The whole fitted model as one versioned binary file (see io/savedModel.ts). */
-  toBytes(): Uint8Array {
-    return serializeFit(this.record);
-  }
-
-  static fromBytes(bytes: Uint8Array, source?: string): FittedMMM {
-    return new FittedMMM(deserializeFit(bytes, source));
-  }
-
-  get channelNames(): string[] {
-    return this.record.dataset.channelNames;
   }
 
   /** Per chain, row-major [draws][dim] constrained values in layout order. */
@@ -178,40 +177,6 @@ export class FittedMMM {
       r_hat: r.rhat,
     }));
     return this.summaryCache;
-  }
-
-  /** Posterior predictive for new rows after the stored data (media [T][C] and extra [T][F] in the user's units). */
-  predict(newRows: Rows, options?: PredictOptions): Prediction {
-    return predict(this.record, newRows, options);
-  }
-
-  /** R^2, Bayesian R^2, MAPE and wMAPE on the training rows and, when held out, the test rows. */
-  metrics(): { train: FitMetrics; test?: FitMetrics } {
-    return fitMetrics(this.record);
-  }
-
-  /** Baseline and per-channel contributions per training period and in total, with 94% HDIs. */
-  contributions(): Contributions {
-    return contributions(this.record);
-  }
-
-  /** ROI per channel (contribution / spend over the training rows), as a distribution. */
-  roi(): ChannelRoi[] {
-    return roi(this.record);
-  }
-
-  /** Marginal ROI per channel: extra KPI per extra unit of spend at 1% more spend. */
-  marginalRoi(relativeStep?: number): ChannelRoi[] {
-    return marginalRoi(this.record, relativeStep);
-  }
-
-  responseCurves(options?: { multipliers?: number[]; maxDraws?: number }): ResponseCurve[] {
-    return responseCurves(this.record, options);
-  }
-
-  /** The budget allocation over the next periods that maximises the KPI (a number: the budget, with every default). */
-  optimizeBudget(options: OptimizeBudgetOptions | number): Promise<BudgetOptimization> {
-    return optimizeBudget(this.record, typeof options === "number" ? { budget: options } : options);
   }
 
   diagnostics(): FitDiagnostics {
@@ -284,5 +249,60 @@ export class FittedMMM {
       interrupted: chains.some((c) => c.interrupted),
       warnings,
     };
+  }
+}
+
+export class FittedMMM extends PosteriorFit<FitRecord> {
+  readonly kind = "national";
+
+  /** The whole fitted model as one versioned binary file (see io/savedModel.ts). */
+  toBytes(): Uint8Array {
+    return serializeFit(this.record);
+  }
+
+  static fromBytes(bytes: Uint8Array, source?: string): FittedMMM {
+    const record = deserializeFit(bytes, source);
+    if (record.kind === "geo") {
+      throw new InputError(`${source ?? "model file"} holds a geo model: load it with loadAnyMMM / FittedGeoMMM.fromBytes`);
+    }
+    return new FittedMMM(record);
+  }
+
+  get channelNames(): string[] {
+    return this.record.dataset.channelNames;
+  }
+
+  /** Posterior predictive for new rows after the stored data (media [T][C] and extra [T][F] in the user's units). */
+  predict(newRows: Rows, options?: PredictOptions): Prediction {
+    return predict(this.record, newRows, options);
+  }
+
+  /** R^2, Bayesian R^2, MAPE and wMAPE on the training rows and, when held out, the test rows. */
+  metrics(): { train: FitMetrics; test?: FitMetrics } {
+    return fitMetrics(this.record);
+  }
+
+  /** Baseline and per-channel contributions per training period and in total, with 94% HDIs. */
+  contributions(): Contributions {
+    return contributions(this.record);
+  }
+
+  /** ROI per channel (contribution / spend over the training rows), as a distribution. */
+  roi(): ChannelRoi[] {
+    return roi(this.record);
+  }
+
+  /** Marginal ROI per channel: extra KPI per extra unit of spend at 1% more spend. */
+  marginalRoi(relativeStep?: number): ChannelRoi[] {
+    return marginalRoi(this.record, relativeStep);
+  }
+
+  responseCurves(options?: { multipliers?: number[]; maxDraws?: number }): ResponseCurve[] {
+    return responseCurves(this.record, options);
+  }
+
+  /** The budget allocation over the next periods that maximises the KPI (a number: the budget, with every default). */
+  optimizeBudget(options: OptimizeBudgetOptions | number): Promise<BudgetOptimization> {
+    return optimizeBudget(this.record, typeof options === "number" ? { budget: options } : options);
   }
 }

@@ -1,5 +1,12 @@
 import type { Command } from "commander";
 import { fitMMM } from "../api/fitMMM.js";
+import { fitGeoMMM } from "../api/fitGeoMMM.js";
+import type { FitDiagnostics, SummaryEntry } from "../api/fittedMMM.js";
+import { checkGeoDataQuality } from "../analysis/geoDataQuality.js";
+import { splitGeoRows } from "../model/geoDataset.js";
+import { writeGeoFitOutputs } from "../io/geoFitOutputs.js";
+import { writeGeoReport } from "../report/geoReport.js";
+import { join } from "node:path";
 import { checkDataQuality } from "../analysis/dataQuality.js";
 import { splitRows } from "../model/dataset.js";
 import { InputError } from "../errors.js";
@@ -8,7 +15,7 @@ import { writeReport } from "../report/report.js";
 import type { InitStrategy, MathSetting } from "../model/config.js";
 import type { AdaptationKind } from "../sampler/index.js";
 import { EXAMPLE, examplePath } from "./example.js";
-import { addDataOptions, addModelOptions, readDataset, readModelOptions, type RawModelOptions } from "./modelOptions.js";
+import { addDataOptions, addModelOptions, readDataset, readGeoDataset, readModelOptions, type RawModelOptions } from "./modelOptions.js";
 import { parseInteger, parseNumber, readJsonFile } from "./options.js";
 import { progressDisplay } from "./progress.js";
 import type { BackendSetting, MethodSetting } from "../services/backend.js";
@@ -33,6 +40,8 @@ interface FitCliOptions extends RawModelOptions {
   threads?: string;
   out?: string;
   report?: boolean;
+  geo?: string;
+  extraScope?: string;
 }
 
 export function registerFit(program: Command): void {
@@ -40,7 +49,9 @@ export function registerFit(program: Command): void {
     .command("fit")
     .description("fit the Bayesian media mix model to a CSV file and write the fitted model, summary, diagnostics, metrics, contributions and ROI")
     .argument("[data]", "CSV file with a header row")
-    .option("--example", "fit the bundled example (simulated weekly sales of five channels)");
+    .option("--example", "fit the bundled example (simulated weekly sales of five channels)")
+    .option("--geo <column>", "geo (regional) model: the data is long-format, one row per date and geo, this column naming the geo (needs --date)")
+    .option("--extra-scope <scope>", "with --geo: extra features per geo (geo), the same in every geo (national), or auto", "auto");
   addDataOptions(cmd, { withDate: true });
   // The example brings its own columns.
   for (const o of cmd.options) if (o.long === "--target" || o.long === "--media") o.mandatory = false;
@@ -76,29 +87,20 @@ export function registerFit(program: Command): void {
       if (!o.target) throw new InputError("missing --target <column>");
       if (!o.media) throw new InputError("missing --media <columns>");
       if (!o.out) throw new InputError("missing --out <dir>: the folder to write the fitted model and its outputs to");
-      const dataset = readDataset(data, o);
-      const model = readModelOptions(o, dataset.channelNames, dataset.extraNames.length);
-      const split = splitRows(dataset, {
+      const splitOptions = {
         testRows: o.testRows === undefined ? undefined : parseInteger(o.testRows, "--test-rows", 0),
         testFrom: o.testFrom,
-      });
-      const quality = checkDataQuality(dataset, split.trainRows);
-      const chains = parseInteger(o.chains, "--chains", 1);
-      const sampler = {
-        chains,
-        warmup: parseInteger(o.warmup, "--warmup", 0),
-        samples: parseInteger(o.samples, "--samples", 1),
-        seed: parseInteger(o.seed, "--seed", 0),
-        targetAccept: parseNumber(o.targetAccept, "--target-accept", (v) => v > 0 && v < 1, "a number strictly between 0 and 1"),
-        maxTreeDepth: parseInteger(o.maxTreeDepth, "--max-tree-depth", 1),
-        init: o.init as InitStrategy,
-        adaptation: o.adaptation as AdaptationKind,
-        threads: o.threads === undefined ? undefined : parseInteger(o.threads, "--threads", 0),
-        math: o.math as MathSetting,
-        backend: o.backend as BackendSetting,
-        ...(o.method !== undefined ? { method: o.method as MethodSetting } : {}),
-        initValues: o.initValues === undefined ? undefined : readJsonFile(o.initValues, "init values file"),
       };
+      const sampler = readSampler(o);
+      if (o.geo !== undefined) {
+        await fitGeo(data, o as FitCliOptions & { geo: string; out: string }, splitOptions, sampler);
+        return;
+      }
+      const dataset = readDataset(data, o);
+      const model = readModelOptions(o, dataset.channelNames, dataset.extraNames.length);
+      const split = splitRows(dataset, splitOptions);
+      const quality = checkDataQuality(dataset, split.trainRows);
+      const chains = sampler.chains;
       for (const w of dataset.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
       for (const w of quality.warnings) process.stderr.write(`data check: ${w.message}\n`);
       const progress = progressDisplay(chains);
@@ -117,14 +119,70 @@ export function registerFit(program: Command): void {
           process.stderr.write(`warning: could not write the report: ${(e as Error).message}\n`);
         }
       }
-      const d = fit.diagnostics();
-      process.stdout.write(formatSummaryTable(fit.summary()) + "\n");
-      process.stdout.write(
-        `\n${d.chains} chains x ${d.draws} draws in ${d.wall_seconds.toFixed(1)} s (warm-up ${d.warmup_seconds.toFixed(1)} s), ` +
-          `${d.gradient_evaluations.total} gradient evaluations, min bulk-ESS ${d.min_ess_bulk.toFixed(0)} ` +
-          `(${d.min_ess_bulk_per_second.toFixed(1)}/s), max R-hat ${d.max_r_hat.toFixed(3)}, divergences ${d.divergences}\n`,
-      );
-      for (const w of d.warnings) process.stderr.write(`warning: ${w}\n`);
-      process.stdout.write(`wrote ${files.map((f) => `${o.out}/${f}`).join(", ")}\n`);
+      printFitEnd(fit, o.out, files);
     });
+}
+
+function readSampler(o: FitCliOptions) {
+  return {
+    chains: parseInteger(o.chains, "--chains", 1),
+    warmup: parseInteger(o.warmup, "--warmup", 0),
+    samples: parseInteger(o.samples, "--samples", 1),
+    seed: parseInteger(o.seed, "--seed", 0),
+    targetAccept: parseNumber(o.targetAccept, "--target-accept", (v) => v > 0 && v < 1, "a number strictly between 0 and 1"),
+    maxTreeDepth: parseInteger(o.maxTreeDepth, "--max-tree-depth", 1),
+    init: o.init as InitStrategy,
+    adaptation: o.adaptation as AdaptationKind,
+    threads: o.threads === undefined ? undefined : parseInteger(o.threads, "--threads", 0),
+    math: o.math as MathSetting,
+    backend: o.backend as BackendSetting,
+    ...(o.method !== undefined ? { method: o.method as MethodSetting } : {}),
+    initValues: o.initValues === undefined ? undefined : readJsonFile(o.initValues, "init values file"),
+  };
+}
+
+/** `mmm fit --geo`: the same options, a long-format file, per-geo and national outputs. */
+async function fitGeo(
+  data: string,
+  o: FitCliOptions & { geo: string; out: string },
+  splitOptions: { testRows?: number; testFrom?: string },
+  sampler: ReturnType<typeof readSampler>,
+): Promise<void> {
+  const dataset = readGeoDataset(data, o);
+  const model = readModelOptions(o, dataset.channelNames, dataset.extraNames.length);
+  const split = splitGeoRows(dataset, splitOptions);
+  const quality = checkGeoDataQuality(dataset, split.trainRows);
+  for (const w of dataset.warnings) process.stderr.write(`warning: ${w}\n`);
+  quality.geos.forEach((q) => {
+    for (const w of q.warnings) process.stderr.write(`data check (${q.source}): ${w.message}\n`);
+  });
+  const progress = progressDisplay(sampler.chains);
+  let fit;
+  try {
+    fit = await fitGeoMMM(dataset, { ...model, sampler }, { trainRows: split.trainRows, onProgress: (p) => progress.update(p) });
+  } finally {
+    progress.stop();
+  }
+  const files = writeGeoFitOutputs(fit, o.out);
+  if (o.report !== false) {
+    try {
+      await writeGeoReport(fit, join(o.out, "report.html"));
+      files.push("report.html");
+    } catch (e) {
+      process.stderr.write(`warning: could not write the report: ${(e as Error).message}\n`);
+    }
+  }
+  printFitEnd(fit, o.out, files);
+}
+
+function printFitEnd(fit: { summary(): SummaryEntry[]; diagnostics(): FitDiagnostics }, out: string, files: string[]): void {
+  const d = fit.diagnostics();
+  process.stdout.write(formatSummaryTable(fit.summary()) + "\n");
+  process.stdout.write(
+    `\n${d.chains} chains x ${d.draws} draws in ${d.wall_seconds.toFixed(1)} s (warm-up ${d.warmup_seconds.toFixed(1)} s), ` +
+      `${d.gradient_evaluations.total} gradient evaluations, min bulk-ESS ${d.min_ess_bulk.toFixed(0)} ` +
+      `(${d.min_ess_bulk_per_second.toFixed(1)}/s), max R-hat ${d.max_r_hat.toFixed(3)}, divergences ${d.divergences}\n`,
+  );
+  for (const w of d.warnings) process.stderr.write(`warning: ${w}\n`);
+  process.stdout.write(`wrote ${files.map((f) => `${out}/${f}`).join(", ")}\n`);
 }

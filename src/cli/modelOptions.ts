@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { InputError } from "../errors.js";
 import { parseCsv } from "../io/csv.js";
 import { datasetFromTable, type MediaDataset } from "../model/dataset.js";
+import { geoDatasetFromTable, type ExtraScope, type GeoMediaDataset } from "../model/geoDataset.js";
 import { parsePriorFile } from "../model/priorFile.js";
 import type { Prior } from "../model/priors.js";
 import type { ScalerKind, ScalerOptions } from "../model/scaling.js";
@@ -77,6 +78,23 @@ export function addModelOptions(cmd: Command): Command {
     .option("--target-scaler <kind>", "target scaling: mean (default), max, none or a divisor")
     .option("--media-scaler <kinds>", "media scaling: mean (default), max, none or a divisor; one for all or one per channel")
     .option("--extra-scaler <kinds>", "extra feature scaling: mean (default), max, none or a divisor; one for all or one per column");
+}
+
+/** A long-format geo CSV (one row per date and geo); --date is required. */
+export function readGeoDataset(path: string, o: RawModelOptions & { geo: string; extraScope?: string }): GeoMediaDataset {
+  const table = parseCsv(readTextFile(path, "data file"), path);
+  if (!o.date) throw new InputError("--geo needs --date <column>: the dates line up the geos' rows");
+  return geoDatasetFromTable(
+    table,
+    {
+      target: o.target,
+      media: parseList(o.media, "--media"),
+      extra: o.extra ? parseList(o.extra, "--extra") : [],
+      date: o.date,
+      geo: o.geo,
+    },
+    { extraScope: (o.extraScope ?? "auto") as ExtraScope },
+  );
 }
 
 export function readDataset(path: string, o: RawModelOptions, minRows?: number): MediaDataset {

@@ -3,7 +3,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
 import { MODEL_FILE } from "../io/fitOutputs.js";
-import { loadMMM } from "../io/modelFile.js";
+import { loadAnyMMM } from "../io/modelFile.js";
+import type { GeoBudgetOptimization } from "../optimize/optimizeGeoBudget.js";
 import type { BudgetOptimization, ChannelBoundInput, OptimizeBudgetOptions } from "../optimize/types.js";
 import { parseInteger, parseNumber, parseNumberList } from "./options.js";
 import { formatTable } from "./tables.js";
@@ -32,6 +33,7 @@ interface OptimizeCliOptions {
   budgetRange?: string;
   maxIterations: string;
   out?: string;
+  perGeo?: boolean;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -156,6 +158,13 @@ export function formatOptimization(r: BudgetOptimization): string {
   return lines.join("\n") + "\n";
 }
 
+/** Geo plans: spend after per channel and geo. */
+export function formatGeoSplit(r: GeoBudgetOptimization): string {
+  const head = r.split === "historical_ratio" ? "Spend after, split across geos by the historical ratio:" : "Spend after, per geo:";
+  const rows = Object.entries(r.spend_after_by_geo).map(([ch, byGeo]) => [ch, ...r.geos.map((g) => amount(byGeo[g]))]);
+  return `\n${head}\n${formatTable(["channel", ...r.geos], rows)}\n`;
+}
+
 export function registerOptimize(program: Command): void {
   program
     .command("optimize")
@@ -184,11 +193,14 @@ export function registerOptimize(program: Command): void {
     .option("--budget-range <min,max>", "with a target: the budgets searched (default: sum of lower to sum of upper bounds)")
     .option("--max-iterations <n>", "solver iterations at most", "200")
     .option("--out <file>", "write the result as JSON")
+    .option("--per-geo", "geo models: optimise every channel in every geo (variables CHANNEL@GEO) instead of splitting channel totals by the historical geo ratio")
     .action(async (dir: string, o: OptimizeCliOptions) => {
       const options = optimizeOptionsFromCli(o);
-      const fit = loadMMM(join(dir, MODEL_FILE));
-      const result = await fit.optimizeBudget(options);
+      const fit = loadAnyMMM(join(dir, MODEL_FILE));
+      if (fit.kind !== "geo" && o.perGeo) throw new InputError("--per-geo is for geo models (fitted with --geo)");
+      const result = fit.kind === "geo" ? await fit.optimizeBudget({ ...options, perGeo: o.perGeo ?? false }) : await fit.optimizeBudget(options);
       process.stdout.write(formatOptimization(result));
+      if ("spend_after_by_geo" in result) process.stdout.write(formatGeoSplit(result as GeoBudgetOptimization));
       if (o.out) writeFileSync(o.out, JSON.stringify(result, null, 2) + "\n");
       if (!result.converged) process.stderr.write(`warning: the optimizer did not converge (${result.message}); the allocation is the best found.\n`);
     });

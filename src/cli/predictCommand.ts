@@ -5,8 +5,12 @@ import { InputError } from "../errors.js";
 import { parseCsv } from "../io/csv.js";
 import { csvText } from "../io/csvWrite.js";
 import { MODEL_FILE } from "../io/fitOutputs.js";
-import { loadMMM } from "../io/modelFile.js";
+import { loadAnyMMM } from "../io/modelFile.js";
+import type { FittedGeoMMM } from "../api/fittedGeoMMM.js";
+import { NATIONAL_GEO } from "../io/geoFitOutputs.js";
+import type { GeoRows } from "../analysis/geoPosteriorEvaluator.js";
 import { numericColumn } from "../io/csv.js";
+import { geoRowsFromLong } from "../analysis/geoInsights.js";
 import { parseInteger } from "./options.js";
 import { readTextFile } from "./options.js";
 
@@ -20,7 +24,14 @@ export function registerPredict(program: Command): void {
     .option("--seed <n>", "seed of the observation noise", "1")
     .option("--out <file>", "write the prediction as CSV (default: print it)")
     .action((dir: string, o: { data: string; gap?: string; seed: string; out?: string }) => {
-      const fit = loadMMM(join(dir, MODEL_FILE));
+      const any = loadAnyMMM(join(dir, MODEL_FILE));
+      if (any.kind === "geo") {
+        const text = geoPrediction(any, o);
+        if (o.out) writeFileSync(o.out, text);
+        else process.stdout.write(text);
+        return;
+      }
+      const fit = any;
       const { channelNames, extraNames } = fit.record.dataset;
       const rows = (path: string) => {
         const table = parseCsv(readTextFile(path, "data file"), path);
@@ -39,4 +50,32 @@ export function registerPredict(program: Command): void {
       if (o.out) writeFileSync(o.out, text);
       else process.stdout.write(text);
     });
+}
+
+/** Long-format new rows (one per period and geo, the fitted geo column naming the geo) as [T][C][G] rows. */
+function geoRowsFromCsv(fit: FittedGeoMMM, path: string): GeoRows {
+  const d = fit.record.dataset;
+  const table = parseCsv(readTextFile(path, "data file"), path);
+  if (table.rows.length === 0) throw new InputError(`${path}: no data rows`);
+  const gj = table.columns.indexOf(d.geoColumn);
+  if (gj < 0) throw new InputError(`${path}: no geo column "${d.geoColumn}" (the column the model was fitted with)`);
+  const media = Object.fromEntries(d.channelNames.map((n) => [n, numericColumn(table, n, { role: "media", nonNegative: true })]));
+  const extra = Object.fromEntries(d.extraNames.map((n) => [n, numericColumn(table, n, { role: "extra" })]));
+  // Rows in file order within each geo are the new periods in order.
+  return geoRowsFromLong(
+    fit.record,
+    table.rows.map((r, i) => ({
+      geo: (r[gj] ?? "").trim(),
+      media: Object.fromEntries(d.channelNames.map((n) => [n, media[n][i]])),
+      extra: Object.fromEntries(d.extraNames.map((n) => [n, extra[n][i]])),
+    })),
+    path,
+  );
+}
+
+function geoPrediction(fit: FittedGeoMMM, o: { data: string; gap?: string; seed: string }): string {
+  const pred = fit.predict(geoRowsFromCsv(fit, o.data), { mediaGap: o.gap ? geoRowsFromCsv(fit, o.gap) : undefined, seed: parseInteger(o.seed, "--seed", 0) });
+  const rows: (string | number)[][] = pred.national.periods.map((p, i) => [NATIONAL_GEO, i, p.mean, p["hdi_3%"], p["hdi_97%"]]);
+  for (const g of pred.perGeo) g.periods.forEach((p, i) => rows.push([g.geo, i, p.mean, p["hdi_3%"], p["hdi_97%"]]));
+  return csvText(["geo", "period", "mean", "hdi_3%", "hdi_97%"], rows);
 }

@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { join } from "node:path";
 import { MODEL_FILE } from "../io/fitOutputs.js";
-import { loadMMM } from "../io/modelFile.js";
+import { loadAnyMMM } from "../io/modelFile.js";
+import { writeGeoReport } from "../report/geoReport.js";
 import { writeReport } from "../report/report.js";
 import { InputError } from "../errors.js";
 import { parseInteger, parseNumber } from "./options.js";
@@ -41,7 +42,13 @@ export function registerReport(program: Command): void {
       if (budget === undefined && Object.values(optimizer).some((v) => v !== undefined)) {
         throw new InputError("--periods and --bounds-*-pct set up the optimizer: give --budget too");
       }
-      const fit = loadMMM(join(dir, MODEL_FILE));
+      const fit = loadAnyMMM(join(dir, MODEL_FILE));
+      if (fit.kind === "geo") {
+        if (budget !== undefined) throw new InputError("--budget in the report is for national models; for a geo model run `mmm optimize DIR --budget ...`");
+        const w = await writeGeoReport(fit, o.out ?? join(dir, "report.html"), { title: o.title });
+        process.stdout.write(`wrote ${w.path}\n`);
+        return;
+      }
       const written = await writeReport(fit, o.out ?? join(dir, "report.html"), { budget, optimizer, title: o.title, maxDraws });
       const opt = written.optimizer;
       if (opt && opt.status !== "ok") process.stderr.write(`warning: ${opt.status === "unavailable" ? opt.message : `the optimizer failed: ${opt.message}`} The report says so in its budget section.\n`);

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { join } from "node:path";
-import { loadMMM } from "../io/modelFile.js";
+import { loadAnyMMM } from "../io/modelFile.js";
+import type { FittedGeoMMM } from "../api/fittedGeoMMM.js";
 import { MODEL_FILE } from "../io/fitOutputs.js";
 import { formatSummaryTable, formatTable } from "./tables.js";
 
@@ -10,7 +11,12 @@ export function registerSummary(program: Command): void {
     .description("print the posterior summary, diagnostics, fit metrics and ROI of a fitted model")
     .argument("<dir>", "output folder of `mmm fit`")
     .action((dir: string) => {
-      const fit = loadMMM(join(dir, MODEL_FILE));
+      const any = loadAnyMMM(join(dir, MODEL_FILE));
+      if (any.kind === "geo") {
+        printGeoSummary(any);
+        return;
+      }
+      const fit = any;
       const out = process.stdout;
       out.write(formatSummaryTable(fit.summary()) + "\n\n");
       const d = fit.diagnostics();
@@ -31,4 +37,35 @@ export function registerSummary(program: Command): void {
       );
       for (const w of d.warnings) process.stderr.write(`warning: ${w}\n`);
     });
+}
+
+function printGeoSummary(fit: FittedGeoMMM): void {
+  const out = process.stdout;
+  out.write(formatSummaryTable(fit.summary()) + "\n\n");
+  const d = fit.diagnostics();
+  out.write(
+    `geo model, ${fit.geoNames.length} geos: ${d.chains} chains x ${d.draws} draws (${d.warmup} warm-up), seed ${d.seed}: ${d.wall_seconds.toFixed(1)} s, ` +
+      `min bulk-ESS ${d.min_ess_bulk.toFixed(0)}, max R-hat ${d.max_r_hat.toFixed(3)}, divergences ${d.divergences}\n`,
+  );
+  const m = fit.metrics();
+  const fmt = (x?: { r2: number; mape: number; wmape: number }) => (x ? [x.r2.toFixed(3), x.mape.toFixed(2), x.wmape.toFixed(2)] : ["-", "-", "-"]);
+  const rows = [
+    ["(all)", "train", ...fmt(m.national.train)],
+    ["(all)", "test", ...fmt(m.national.test)],
+    ...m.perGeo.flatMap((g) => [[g.geo, "train", ...fmt(g.train)], ...(g.test ? [[g.geo, "test", ...fmt(g.test)]] : [])]),
+  ];
+  out.write("\n" + formatTable(["geo", "", "R2", "MAPE %", "wMAPE %"], rows) + "\n\n");
+  const roi = fit.roi();
+  const mroi = fit.marginalRoi();
+  const r3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : "-");
+  out.write(
+    formatTable(
+      ["geo", "channel", "spend", "ROI", "ROI hdi_3%", "ROI hdi_97%", "marginal ROI"],
+      [
+        ...roi.national.map((r, i) => ["(all)", r.channel, r.spend.toFixed(0), r3(r.mean), r3(r["hdi_3%"]), r3(r["hdi_97%"]), r3(mroi[i].mean)]),
+        ...roi.perGeo.flatMap((g) => g.channels.map((r) => [g.geo, r.channel, r.spend.toFixed(0), r3(r.mean), r3(r["hdi_3%"]), r3(r["hdi_97%"]), "-"])),
+      ],
+    ) + "\n",
+  );
+  for (const w of d.warnings) process.stderr.write(`warning: ${w}\n`);
 }

@@ -2,7 +2,7 @@
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { FittedMMM } from "../api/fittedMMM.js";
+import type { FittedMMM, SummaryEntry } from "../api/fittedMMM.js";
 import { csvText } from "./csvWrite.js";
 import { saveMMM } from "./modelFile.js";
 
@@ -15,7 +15,7 @@ function json(v: unknown): string {
 
 const SUMMARY_COLUMNS = ["mean", "sd", "hdi_3%", "hdi_97%", "mcse_mean", "mcse_sd", "ess_bulk", "ess_tail", "r_hat"] as const;
 
-export function summaryFiles(fit: FittedMMM): { json: string; csv: string } {
+export function summaryFiles(fit: { summary(): SummaryEntry[] }): { json: string; csv: string } {
   const rows = fit.summary();
   const obj: Record<string, Record<string, number>> = {};
   for (const r of rows) obj[r.name] = Object.fromEntries(SUMMARY_COLUMNS.map((k) => [k, r[k]]));

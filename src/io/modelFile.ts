@@ -3,18 +3,29 @@
 
 import { readFileSync, writeFileSync } from "node:fs";
 import { FittedMMM } from "../api/fittedMMM.js";
+import { FittedGeoMMM } from "../api/fittedGeoMMM.js";
 import { InputError } from "../errors.js";
+import { deserializeFit } from "./savedModel.js";
 
-export function saveMMM(fit: FittedMMM, path: string): void {
+export function saveMMM(fit: FittedMMM | FittedGeoMMM, path: string): void {
   writeFileSync(path, fit.toBytes());
 }
 
-export function loadMMM(path: string): FittedMMM {
-  let bytes: Uint8Array;
+function readModelBytes(path: string): Uint8Array {
   try {
-    bytes = readFileSync(path);
+    return readFileSync(path);
   } catch (e) {
     throw new InputError(`cannot read model file "${path}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  return FittedMMM.fromBytes(bytes, `model file "${path}"`);
+}
+
+/** A saved national model (a geo model file is refused with a clear error). */
+export function loadMMM(path: string): FittedMMM {
+  return FittedMMM.fromBytes(readModelBytes(path), `model file "${path}"`);
+}
+
+/** A saved model of either kind: national (FittedMMM) or geo (FittedGeoMMM). */
+export function loadAnyMMM(path: string): FittedMMM | FittedGeoMMM {
+  const record = deserializeFit(readModelBytes(path), `model file "${path}"`);
+  return record.kind === "geo" ? new FittedGeoMMM(record) : new FittedMMM(record);
 }

@@ -8,9 +8,17 @@
 
 import { InputError } from "../errors.js";
 import type { FitRecord, StoredChain } from "../api/fittedMMM.js";
+import type { GeoFitRecord } from "../api/geoFitRecord.js";
 import type { DrawStats } from "../sampler/index.js";
 
-export const SAVED_MODEL_VERSION = 1;
+/**
+ * 2 added geo models (header "kind": "national" | "geo"; a geo record's
+ * dataset is [T][C][G] and its scalers per geo). Version 1 files are national.
+ */
+export const SAVED_MODEL_VERSION = 2;
+
+/** A national or a geo fitted model's record. */
+export type SavedRecord = FitRecord | GeoFitRecord;
 const MAGIC = "MMMFIT\r\n";
 
 type ArrayKind = "f64" | "i32" | "u8";
@@ -49,7 +57,7 @@ function kindOf(a: NumericArray): ArrayKind {
 
 const STAT_KEYS: (keyof DrawStats)[] = ["treeDepth", "nLeapfrog", "divergent", "energy", "acceptStat", "stepSize", "logp"];
 
-export function serializeFit(record: FitRecord): Uint8Array {
+export function serializeFit(record: SavedRecord): Uint8Array {
   if (!littleEndian) throw new Error("saving models needs a little-endian platform");
   const arrays: [string, NumericArray][] = [
     ["dataset.target", record.dataset.target],
@@ -70,6 +78,7 @@ export function serializeFit(record: FitRecord): Uint8Array {
   const header = {
     format: "mmm-wasm fitted model",
     version: SAVED_MODEL_VERSION,
+    kind: record.kind === "geo" ? "geo" : "national",
     config: record.config,
     structure: record.structure,
     scalers: record.scalers,
@@ -96,7 +105,7 @@ export function serializeFit(record: FitRecord): Uint8Array {
   return out;
 }
 
-export function deserializeFit(bytes: Uint8Array, source = "model file"): FitRecord {
+export function deserializeFit(bytes: Uint8Array, source = "model file"): SavedRecord {
   const bad = (why: string) => new InputError(`${source} is not a readable saved model: ${why}`);
   if (bytes.length < MAGIC.length + 8) throw bad("it is too short (truncated?)");
   if (new TextDecoder().decode(bytes.subarray(0, MAGIC.length)) !== MAGIC) throw bad("it does not start with the saved-model signature");
@@ -146,20 +155,33 @@ export function deserializeFit(bytes: Uint8Array, source = "model file"): FitRec
       stats: stats as unknown as DrawStats,
     };
   });
-  return {
+  const kind = header.kind === undefined ? "national" : header.kind;
+  if (kind !== "national" && kind !== "geo") throw bad(`unknown model kind ${JSON.stringify(kind)}`);
+  const common = {
     config: header.config as FitRecord["config"],
     structure: header.structure as FitRecord["structure"],
-    scalers: header.scalers as FitRecord["scalers"],
-    dataset: {
-      ...(header.dataset as Omit<FitRecord["dataset"], "target" | "media" | "extra">),
-      target: get<Float64Array>("dataset.target"),
-      media: get<Float64Array>("dataset.media"),
-      extra: get<Float64Array>("dataset.extra"),
-    },
     trainRows: header.trainRows as number,
     costs: header.costs as number[],
     timing: header.timing as FitRecord["timing"],
     ...(header.sampling ? { sampling: header.sampling as FitRecord["sampling"] } : {}),
     chains,
+  };
+  const arrays = {
+    target: get<Float64Array>("dataset.target"),
+    media: get<Float64Array>("dataset.media"),
+    extra: get<Float64Array>("dataset.extra"),
+  };
+  if (kind === "geo") {
+    return {
+      kind: "geo",
+      ...common,
+      scalers: header.scalers as GeoFitRecord["scalers"],
+      dataset: { ...(header.dataset as Omit<GeoFitRecord["dataset"], "target" | "media" | "extra">), ...arrays },
+    };
+  }
+  return {
+    ...common,
+    scalers: header.scalers as FitRecord["scalers"],
+    dataset: { ...(header.dataset as Omit<FitRecord["dataset"], "target" | "media" | "extra">), ...arrays },
   };
 }

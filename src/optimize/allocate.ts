@@ -7,14 +7,14 @@
 
 import { InputError } from "../errors.js";
 import { empiricalCvar, meanOverDraws, smoothedCvar } from "./drawObjective.js";
-import type { MediaResponse } from "./mediaResponse.js";
+import type { SpendResponse } from "./mediaResponse.js";
 import { minimizeSqp, projectFeasible, type SqpResult } from "./solver/sqp.js";
 import type { LinearConstraints, LinearRow } from "./solver/quadraticProgram.js";
 import { rhsAt, type SpendConstraint } from "./spendConstraints.js";
 
 export interface AllocationProblem {
   channels: string[];
-  response: MediaResponse;
+  response: SpendResponse;
   /** Per draw: KPI over the window that no spend changes. */
   baseline: Float64Array;
   /** Per draw: media KPI over the window with no plan spend (the stored rows' carry-over). */

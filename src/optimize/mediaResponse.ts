@@ -9,10 +9,30 @@
 // KPI and each channel's share of it are sums over channels.
 
 import type { FitRecord } from "../api/fittedMMM.js";
+import type { GeoFitRecord } from "../api/geoFitRecord.js";
 import { ParameterLayout } from "../model/layout.js";
+import { geoCount } from "../model/structure.js";
+
+/**
+ * What the optimizer needs of a media response: the media KPI per draw for
+ * each decision variable's total spend, spread evenly over the plan.
+ */
+export interface SpendResponse {
+  readonly draws: number;
+  /** Decision variables (channels, or channel-geo pairs). */
+  readonly channels: number;
+  readonly periods: number;
+  readonly window: number;
+  evaluateEven(totals: ArrayLike<number>, kpi: Float64Array, grad?: Float64Array, perChannel?: Float64Array): void;
+}
 
 export interface MediaResponseSetup {
-  record: FitRecord;
+  /**
+   * A national fit (one series per channel) or a geo fit (one series per
+   * channel and geo, index c * G + g, each with its own coefficient and
+   * scalers; the transform parameters are the channel's).
+   */
+  record: FitRecord | GeoFitRecord;
   /** Pooled draw indices (all chains concatenated) to evaluate. */
   drawIndices: ArrayLike<number>;
   /** Planning periods N; spend is placed in the first N periods of the window. */
@@ -21,7 +41,7 @@ export interface MediaResponseSetup {
   spilloverPeriods: number;
   /** Prepend the stored rows' media so their carry-over flows into the window. */
   carryOverFromHistory: boolean;
-  /** Cost per media unit, per channel. */
+  /** Cost per media unit, per channel (not per series). */
   prices: ArrayLike<number>;
 }
 
@@ -55,8 +75,9 @@ function powerAt(v: number, e: number): number {
   return v > 0 ? p : 0;
 }
 
-export class MediaResponse {
+export class MediaResponse implements SpendResponse {
   readonly draws: number;
+  /** Series: channels (national) or channel-geo pairs c * G + g (geo). */
   readonly channels: number;
   readonly periods: number;
   /** Window length: periods plus spill-over periods. */
@@ -86,7 +107,16 @@ export class MediaResponse {
     const { record } = s;
     const structure = record.structure;
     const layout = new ParameterLayout(structure);
-    const C = structure.nChannels;
+    const nChannels = structure.nChannels;
+    const G = geoCount(structure);
+    const nG = Math.max(G, 1);
+    // Series c * nG + g: its channel, target scale and media divisor.
+    const C = nChannels * nG;
+    const channelOf = (sIdx: number) => Math.floor(sIdx / nG);
+    const targetScale = (sIdx: number): number =>
+      record.kind === "geo" ? record.scalers.target[sIdx % nG] : record.scalers.target;
+    const mediaScale = (sIdx: number): number =>
+      record.kind === "geo" ? record.scalers.media[channelOf(sIdx)][sIdx % nG] : record.scalers.media[sIdx];
     const N = s.periods;
     const W = N + s.spilloverPeriods;
     const n = s.drawIndices.length;
@@ -107,7 +137,7 @@ export class MediaResponse {
     this.history = new Float64Array(n * C * W);
     this.evenGain = new Float64Array(n * C * W);
     this.delta = new Float64Array(W);
-    this.unitsPerSpend = Float64Array.from({ length: C }, (_, c) => 1 / (s.prices[c] * record.scalers.media[c]));
+    this.unitsPerSpend = Float64Array.from({ length: C }, (_, c) => 1 / (s.prices[channelOf(c)] * mediaScale(c)));
 
     const dim = layout.dim;
     const pooled = record.chains.map((ch) => ({ draws: ch.draws, count: ch.numDraws }));
@@ -127,11 +157,11 @@ export class MediaResponse {
     const oRate = off("ad_effect_retention_rate");
     const oDelay = off("peak_effect_delay");
 
-    // Scaled stored media, [T][C], zero when history is switched off.
+    // Scaled stored media, [T][series] (the geo layout [T][C][G] is already series-ordered), zero when history is switched off.
     const Th = record.dataset.T;
     const hist = new Float64Array(Th * C);
     if (s.carryOverFromHistory) {
-      for (let t = 0; t < Th; t++) for (let c = 0; c < C; c++) hist[t * C + c] = record.dataset.media[t * C + c] / record.scalers.media[c];
+      for (let t = 0; t < Th; t++) for (let c = 0; c < C; c++) hist[t * C + c] = record.dataset.media[t * C + c] / mediaScale(c);
     }
     const x = new Float64Array(dim);
     const logw = new Float64Array(L);
@@ -139,17 +169,19 @@ export class MediaResponse {
       layout.constrainFlat(drawAt(s.drawIndices[k]), x);
       for (let c = 0; c < C; c++) {
         const kc = k * C + c;
-        this.coef[kc] = x[oCoef + c] * record.scalers.target;
+        // coef_media is [C] (national) or [C][G] (geo): index c here either way.
+        this.coef[kc] = x[oCoef + c] * targetScale(c);
+        const ch = channelOf(c);
         if (this.saturation === HILL) {
-          this.p1[kc] = Math.log(x[oK + c]);
-          this.p2[kc] = x[oS + c];
+          this.p1[kc] = Math.log(x[oK + ch]);
+          this.p2[kc] = x[oS + ch];
         } else {
-          this.p1[kc] = x[oExp + c];
+          this.p1[kc] = x[oExp + ch];
         }
         const h = this.history.subarray(kc * W, (kc + 1) * W);
         const g = this.evenGain.subarray(kc * W, (kc + 1) * W);
         if (this.recursive) {
-          const lag = x[oLag + c];
+          const lag = x[oLag + ch];
           const gain = structure.normaliseAdstock ? 1 - lag : 1;
           this.lag[kc] = lag;
           this.gain[kc] = gain;
@@ -164,8 +196,8 @@ export class MediaResponse {
           }
         } else {
           // Weights shifted by their largest log so a tiny rate cannot underflow them all.
-          const rate = x[oRate + c];
-          const delay = x[oDelay + c];
+          const rate = x[oRate + ch];
+          const delay = x[oDelay + ch];
           let top = -Infinity;
           for (let l = 0; l < L; l++) {
             logw[l] = (l - delay) * (l - delay) * Math.log(rate);

@@ -7,7 +7,7 @@ import type { FitRecord } from "../api/fittedMMM.js";
 import { InputError } from "../errors.js";
 import { allocate, type AllocationProblem } from "./allocate.js";
 import { checkBudget, resolveBounds, resolvePrices } from "./channelBounds.js";
-import { MediaResponse } from "./mediaResponse.js";
+import { MediaResponse, type SpendResponse } from "./mediaResponse.js";
 import { baselinePerDraw, historicalSpendPerPeriod, selectDraws, windowExtra } from "./planningWindow.js";
 import { buildOptimizationResult } from "./result.js";
 import { checkConstraintsAgainstBounds, parseSpendConstraints } from "./spendConstraints.js";
@@ -17,7 +17,7 @@ import type { BudgetOptimization, OptimizeBudgetOptions } from "./types.js";
 /** LightweightMMM requires n_time_periods; a quarter of weeks is the usual planning horizon. */
 export const DEFAULT_PERIODS = 13;
 
-const KNOWN_OPTIONS = new Set([
+export const KNOWN_OPTIONS = new Set([
   "budget", "periods", "prices", "boundsLowerPct", "boundsUpperPct", "bounds", "fixed", "constraints", "objective", "alpha",
   "cvarOf", "draws", "seed", "carryOverFromHistory", "countSpillover", "extraFeatures", "targetRoi", "targetMarginalRoi",
   "targetFind", "budgetRange", "maxIterations", "tolerance",
@@ -28,11 +28,26 @@ function positiveInteger(v: number, what: string): number {
   return v;
 }
 
-export async function optimizeBudget(record: FitRecord, o: OptimizeBudgetOptions = {}): Promise<BudgetOptimization> {
+/** The options every plan shares, checked. */
+export interface PlanOptions {
+  periods: number;
+  objective: "mean" | "cvar";
+  alpha: number;
+  cvarOf: "incremental" | "total";
+  seed: number;
+  spill: number;
+  maxIterations: number;
+  tolerance: number;
+  hasTarget: boolean;
+  find: "largest" | "smallest";
+  carryOverFromHistory: boolean;
+}
+
+/** Checks the options that do not depend on the channels (unknown keys, ranges). */
+export function readPlanOptions(o: OptimizeBudgetOptions, known: Set<string>, defaultSeed: number, carryoverLags: number): PlanOptions {
   for (const k of Object.keys(o)) {
-    if (!KNOWN_OPTIONS.has(k)) throw new InputError(`unknown budget optimizer option "${k}"; known: ${[...KNOWN_OPTIONS].join(", ")}`);
+    if (!known.has(k)) throw new InputError(`unknown budget optimizer option "${k}"; known: ${[...known].join(", ")}`);
   }
-  const channels = record.dataset.channelNames;
   const periods = positiveInteger(o.periods ?? DEFAULT_PERIODS, "periods");
   const objective = o.objective ?? "mean";
   if (objective !== "mean" && objective !== "cvar") throw new InputError(`objective must be "mean" or "cvar", got "${objective}"`);
@@ -40,9 +55,9 @@ export async function optimizeBudget(record: FitRecord, o: OptimizeBudgetOptions
   if (!(alpha > 0 && alpha <= 1)) throw new InputError(`alpha must lie in (0, 1], got ${alpha}`);
   const cvarOf = o.cvarOf ?? "incremental";
   if (cvarOf !== "incremental" && cvarOf !== "total") throw new InputError(`cvarOf must be "incremental" or "total", got "${cvarOf}"`);
-  const seed = o.seed ?? record.config.sampler.seed;
+  const seed = o.seed ?? defaultSeed;
   if (!Number.isSafeInteger(seed) || seed < 0) throw new InputError(`seed must be a non-negative integer, got ${seed}`);
-  const spill = o.countSpillover === true ? record.structure.carryoverLags : o.countSpillover === false || o.countSpillover === undefined ? 0 : o.countSpillover;
+  const spill = o.countSpillover === true ? carryoverLags : o.countSpillover === false || o.countSpillover === undefined ? 0 : o.countSpillover;
   if (!Number.isInteger(spill) || spill < 0) throw new InputError(`countSpillover must be true, false or a number of periods, got ${o.countSpillover}`);
   const maxIterations = positiveInteger(o.maxIterations ?? 200, "maxIterations");
   const tolerance = o.tolerance ?? 1e-9;
@@ -53,49 +68,82 @@ export async function optimizeBudget(record: FitRecord, o: OptimizeBudgetOptions
   const find = o.targetFind ?? "largest";
   if (find !== "largest" && find !== "smallest") throw new InputError(`targetFind must be "largest" or "smallest", got "${find}"`);
   const carryOverFromHistory = o.carryOverFromHistory ?? true;
+  return { periods, objective, alpha, cvarOf, seed, spill, maxIterations, tolerance, hasTarget, find, carryOverFromHistory };
+}
 
-  const prices = resolvePrices(o.prices, channels);
-  const historical = historicalSpendPerPeriod(record, prices);
+/** The decision variables of a plan and how the model responds to them. */
+export interface PlanSetup {
+  /** Names of the decision variables (channels, or channel-geo pairs). */
+  channels: string[];
+  /** Cost per media unit of each decision variable. */
+  prices: Float64Array;
+  /** Historical spend per period of each decision variable (training rows). */
+  historical: Float64Array;
+  /** Posterior draws in the fit (all chains). */
+  totalDraws: number;
+  /** The media response over the window for these draws. */
+  response(drawIndices: number[], spill: number, carryOverFromHistory: boolean): SpendResponse;
+  /** Per draw, the KPI over the window that no spend in it changes. */
+  baseline(drawIndices: number[], window: number): Float64Array;
+}
+
+/** Bounds, constraints and the solve (or the target search) for any plan setup. */
+export async function solvePlan(o: OptimizeBudgetOptions, opts: PlanOptions, setup: PlanSetup): Promise<BudgetOptimization> {
+  const { channels, prices, historical } = setup;
+  const { periods, hasTarget, seed, spill, carryOverFromHistory } = opts;
   const bounds = resolveBounds(channels, historical, periods, o);
   const constraints = await parseSpendConstraints(o.constraints ?? [], channels);
   if (!hasTarget) {
     checkBudget(o.budget!, channels, bounds);
     checkConstraintsAgainstBounds(constraints, bounds.lower, bounds.upper, o.budget!);
   }
-
-  const total = record.chains.reduce((a, c) => a + c.numDraws, 0);
-  const drawIndices = selectDraws(total, o.draws, seed);
+  const drawIndices = selectDraws(setup.totalDraws, o.draws, seed);
   const window = periods + spill;
-  const extra = windowExtra(record, periods, window, o.extraFeatures);
-  const response = new MediaResponse({ record, drawIndices, periods, spilloverPeriods: spill, carryOverFromHistory, prices });
+  const baseline = setup.baseline(drawIndices, window);
+  const response = setup.response(drawIndices, spill, carryOverFromHistory);
   const zeroMedia = new Float64Array(response.draws);
   response.evaluateEven(new Float64Array(channels.length), zeroMedia);
   const problem: AllocationProblem = {
     channels,
     response,
-    baseline: baselinePerDraw(record, drawIndices, window, extra),
+    baseline,
     zeroMedia,
     lower: bounds.lower,
     upper: bounds.upper,
     fixed: bounds.fixed,
     historical,
     constraints,
-    objective,
-    alpha,
-    cvarOf,
-    maxIterations,
-    tolerance,
+    objective: opts.objective,
+    alpha: opts.alpha,
+    cvarOf: opts.cvarOf,
+    maxIterations: opts.maxIterations,
+    tolerance: opts.tolerance,
   };
   const ctx = { periods, carryOverFromHistory, seed, prices, historical };
   if (hasTarget) {
     const { allocation, report } = findTargetBudget(problem, {
       metric: o.targetRoi !== undefined ? "roi" : "marginal_roi",
       target: (o.targetRoi ?? o.targetMarginalRoi)!,
-      find,
+      find: opts.find,
       // A budget given with a target caps the search: spend at most that much.
       range: o.budgetRange ?? (o.budget !== undefined ? [bounds.lower.reduce((a, v) => a + v, 0), Math.min(o.budget, bounds.upper.reduce((a, v) => a + v, 0))] : undefined),
     });
     return { ...buildOptimizationResult(problem, allocation, ctx), target: report };
   }
   return buildOptimizationResult(problem, allocate(problem, o.budget!), ctx);
+}
+
+export async function optimizeBudget(record: FitRecord, o: OptimizeBudgetOptions = {}): Promise<BudgetOptimization> {
+  const opts = readPlanOptions(o, KNOWN_OPTIONS, record.config.sampler.seed, record.structure.carryoverLags);
+  const channels = record.dataset.channelNames;
+  const prices = resolvePrices(o.prices, channels);
+  return solvePlan(o, opts, {
+    channels,
+    prices,
+    historical: historicalSpendPerPeriod(record, prices),
+    totalDraws: record.chains.reduce((a, c) => a + c.numDraws, 0),
+    response: (drawIndices, spill, carryOverFromHistory) =>
+      new MediaResponse({ record, drawIndices, periods: opts.periods, spilloverPeriods: spill, carryOverFromHistory, prices }),
+    baseline: (drawIndices, window) => baselinePerDraw(record, drawIndices, window, windowExtra(record, opts.periods, window, o.extraFeatures)),
+  });
 }

@@ -158,7 +158,7 @@ export function inlineSvg(svg: string, prefix: string, label: string): string {
   return body.replace(/^<svg /, `<svg role="img" aria-label="${escapeHtml(label)}" `);
 }
 
-const CSS = `
+export const CSS = `
 :root { --ink: #222; --muted: #666; --line: #e3e3e3; --accent: #4c78a8; --warn: #b3261e; --warn-bg: #fdf1ef; --ok-bg: #eef6ee; }
 * { box-sizing: border-box; }
 body { margin: 0; background: #f6f7f9; color: var(--ink); font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Liberation Sans", "DejaVu Sans", sans-serif; }

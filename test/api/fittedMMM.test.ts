@@ -109,7 +109,7 @@ describe("a fitted model", () => {
     corrupt[corrupt.length - 50] ^= 0xff;
     writeFileSync(path, corrupt);
     expect(() => loadMMM(path)).toThrow(/checksum/);
-    const newer = Buffer.from(bytes.toString("latin1").replace('"version":1', '"version":9'), "latin1");
+    const newer = Buffer.from(bytes.toString("latin1").replace('"version":2', '"version":9'), "latin1");
     writeFileSync(path, newer);
     expect(() => loadMMM(path)).toThrow(/newer version/);
     writeFileSync(path, "hello");

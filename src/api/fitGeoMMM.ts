@@ -1,0 +1,47 @@
+// fitGeoMMM: a geo (regional) dataset + configuration in, fitted geo model
+// out. The same configuration and sampler as fitMMM; the structure gets
+// nGeos = G, the scalers are per (column, geo), fitted on the training dates
+// (MODEL.md "Geo (hierarchical) model").
+
+import { InputError } from "../errors.js";
+import { resolveConfig, type FitConfig, type FitConfigInput } from "../model/config.js";
+import { geoCosts, validateGeoTrainingRows, type GeoMediaDataset } from "../model/geoDataset.js";
+import { fitGeoScalers, scaleGeoRows } from "../model/geoScaling.js";
+import { makeStructure, mediaPriorFromCosts } from "../model/structure.js";
+import { sampleModel, type FitCallbacks } from "./fitMMM.js";
+import { FittedGeoMMM } from "./fittedGeoMMM.js";
+
+export interface GeoFitOptions {
+  /** Dates used for fitting (the first trainRows, in every geo); the rest are test dates. Default: all. */
+  trainRows?: number;
+}
+
+export async function fitGeoMMM(
+  dataset: GeoMediaDataset,
+  configInput: FitConfigInput = {},
+  callbacks: FitCallbacks & GeoFitOptions = {},
+): Promise<FittedGeoMMM> {
+  const config: FitConfig = resolveConfig(configInput);
+  const trainRows = callbacks.trainRows ?? dataset.T;
+  if (!Number.isInteger(trainRows) || trainRows < 1 || trainRows > dataset.T) {
+    throw new InputError(`train dates must be an integer between 1 and ${dataset.T}, got ${trainRows}`);
+  }
+  validateGeoTrainingRows(dataset, trainRows);
+  const costs = geoCosts(dataset, trainRows, config.costs);
+  const structure = makeStructure({
+    model: config.model,
+    nChannels: dataset.channelNames.length,
+    nExtra: dataset.extraNames.length,
+    degreesSeasonality: config.degreesSeasonality,
+    seasonalityFrequency: config.seasonalityFrequency,
+    weekdaySeasonality: config.weekdaySeasonality,
+    mediaPrior: mediaPriorFromCosts(costs, config.mediaPriorScale),
+    customPriors: config.customPriors,
+    nGeos: dataset.G,
+    geoExtra: dataset.extraPerGeo,
+  });
+  const scalers = fitGeoScalers(dataset, trainRows, config.scalers);
+  const data = scaleGeoRows(dataset, scalers, 0, trainRows);
+  const { chains, timing, sampling } = await sampleModel(structure, data, config, callbacks);
+  return new FittedGeoMMM({ kind: "geo", config, structure, scalers, dataset, trainRows, costs, chains, timing, sampling });
+}

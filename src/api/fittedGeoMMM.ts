@@ -1,0 +1,84 @@
+// A fitted geo (hierarchical) model: the national fit's summary and
+// diagnostics, with every analysis per geo and rolled up nationally.
+
+import { InputError } from "../errors.js";
+import { deserializeFit, serializeFit } from "../io/savedModel.js";
+import {
+  geoContributions,
+  geoFitMetrics,
+  geoMarginalRoi,
+  geoPredict,
+  geoResponseCurves,
+  geoRoi,
+  type GeoContributions,
+  type GeoFitMetrics,
+  type GeoPredictOptions,
+  type GeoPrediction,
+  type GeoRoi,
+} from "../analysis/geoInsights.js";
+import type { GeoRows } from "../analysis/geoPosteriorEvaluator.js";
+import type { ChannelRoi, ResponseCurve } from "../analysis/insights.js";
+import { optimizeGeoBudget, type GeoBudgetOptimization, type GeoBudgetOptions } from "../optimize/optimizeGeoBudget.js";
+import { PosteriorFit } from "./fittedMMM.js";
+import type { GeoFitRecord } from "./geoFitRecord.js";
+
+export class FittedGeoMMM extends PosteriorFit<GeoFitRecord> {
+  readonly kind = "geo";
+
+  toBytes(): Uint8Array {
+    return serializeFit(this.record);
+  }
+
+  static fromBytes(bytes: Uint8Array, source?: string): FittedGeoMMM {
+    const record = deserializeFit(bytes, source);
+    if (record.kind !== "geo") throw new InputError(`${source ?? "model file"} holds a national model, not a geo model`);
+    return new FittedGeoMMM(record);
+  }
+
+  get channelNames(): string[] {
+    return this.record.dataset.channelNames;
+  }
+
+  get geoNames(): string[] {
+    return this.record.dataset.geoNames;
+  }
+
+  /** Posterior predictive for new dates (media [T][C][G], extra [T][F][G] or [T][F], user's units), per geo and national. */
+  predict(newRows: GeoRows, options?: GeoPredictOptions): GeoPrediction {
+    return geoPredict(this.record, newRows, options);
+  }
+
+  /** R^2, Bayesian R^2, MAPE and wMAPE per geo and of the national roll-up (train and, when held out, test dates). */
+  metrics(): GeoFitMetrics {
+    return geoFitMetrics(this.record);
+  }
+
+  /** Baseline and per-channel contributions over the training dates, per geo and national. */
+  contributions(): GeoContributions {
+    return geoContributions(this.record);
+  }
+
+  /** ROI per channel per geo and national. */
+  roi(): GeoRoi {
+    return geoRoi(this.record);
+  }
+
+  /** National marginal ROI per channel (spend raised in every geo alike). */
+  marginalRoi(relativeStep?: number): ChannelRoi[] {
+    return geoMarginalRoi(this.record, relativeStep);
+  }
+
+  /** National response curves (a channel's spend scaled in every geo alike). */
+  responseCurves(options?: { multipliers?: number[]; maxDraws?: number }): ResponseCurve[] {
+    return geoResponseCurves(this.record, options);
+  }
+
+  /**
+   * The budget allocation over the next periods that maximises the national
+   * KPI: channel totals split across geos by the historical spend ratio
+   * (default), or every (channel, geo) optimised (perGeo: true).
+   */
+  optimizeBudget(options: GeoBudgetOptions | number): Promise<GeoBudgetOptimization> {
+    return optimizeGeoBudget(this.record, typeof options === "number" ? { budget: options } : options);
+  }
+}

@@ -1,0 +1,93 @@
+// The files `mmm fit --geo` writes: the national fit's files by the same
+// names, each with a geo column: rows for every geo and the national roll-up
+// (geo "(all)"). Per-geo values per period are posterior means (no HDI
+// columns filled): their intervals would need every draw of every period,
+// channel and geo at once.
+
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { FittedGeoMMM } from "../api/fittedGeoMMM.js";
+import type { ChannelRoi, Interval } from "../analysis/insights.js";
+import { csvText } from "./csvWrite.js";
+import { MODEL_FILE, summaryFiles } from "./fitOutputs.js";
+import { saveMMM } from "./modelFile.js";
+
+/** The geo label of national roll-up rows. */
+export const NATIONAL_GEO = "(all)";
+
+function json(v: unknown): string {
+  return JSON.stringify(v, (_k, x) => (typeof x === "number" && !Number.isFinite(x) ? null : x), 2) + "\n";
+}
+
+const iv = (x: Interval) => ({ mean: x.mean, "hdi_3%": x["hdi_3%"], "hdi_97%": x["hdi_97%"] });
+
+export function geoContributionsCsv(fit: FittedGeoMMM): string {
+  const c = fit.contributions();
+  const header = ["geo", "period", "date", "actual", "prediction", "prediction_hdi_3%", "prediction_hdi_97%", "baseline", "baseline_hdi_3%", "baseline_hdi_97%"];
+  for (const ch of c.channels) header.push(ch, `${ch}_hdi_3%`, `${ch}_hdi_97%`);
+  const rows: (string | number | undefined)[][] = c.national.periods.map((p) => [
+    NATIONAL_GEO,
+    p.index,
+    p.date,
+    p.actual,
+    p.prediction.mean,
+    p.prediction["hdi_3%"],
+    p.prediction["hdi_97%"],
+    p.baseline.mean,
+    p.baseline["hdi_3%"],
+    p.baseline["hdi_97%"],
+    ...p.media.flatMap((m) => [m.mean, m["hdi_3%"], m["hdi_97%"]]),
+  ]);
+  for (const g of c.perGeo) {
+    for (const p of g.periods) rows.push([g.geo, p.index, p.date, p.actual, p.prediction, "", "", p.baseline, "", "", ...p.media.flatMap((m) => [m, "", ""])]);
+  }
+  return csvText(header, rows);
+}
+
+export function writeGeoFitOutputs(fit: FittedGeoMMM, dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  const written: string[] = [];
+  const put = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text);
+    written.push(name);
+  };
+  saveMMM(fit, join(dir, MODEL_FILE));
+  written.push(MODEL_FILE);
+  const s = summaryFiles(fit);
+  put("summary.json", s.json);
+  put("summary.csv", s.csv);
+  put("diagnostics.json", json(fit.diagnostics()));
+  put("metrics.json", json(fit.metrics()));
+  put("contributions.csv", geoContributionsCsv(fit));
+  const c = fit.contributions();
+  const roi = fit.roi();
+  const mroi = fit.marginalRoi();
+  const entry = (r: ChannelRoi, contribution: { mean: number; share: number }, marginal?: ChannelRoi) => ({
+    channel: r.channel,
+    spend: r.spend,
+    contribution: contribution.mean,
+    contribution_share: contribution.share,
+    roi: iv(r),
+    ...(marginal ? { marginal_roi: iv(marginal) } : {}),
+  });
+  put(
+    "roi.json",
+    json({
+      channels: roi.national.map((r, i) => entry(r, c.national.totals.media[i], mroi[i])),
+      geos: Object.fromEntries(roi.perGeo.map((g, gi) => [g.geo, g.channels.map((r, i) => entry(r, c.perGeo[gi].totals.media[i]))])),
+    }),
+  );
+  put(
+    "roi.csv",
+    csvText(
+      ["geo", "channel", "spend", "contribution", "contribution_share", "roi", "roi_hdi_3%", "roi_hdi_97%"],
+      [
+        ...roi.national.map((r, i) => [NATIONAL_GEO, r.channel, r.spend, c.national.totals.media[i].mean, c.national.totals.media[i].share, r.mean, r["hdi_3%"], r["hdi_97%"]]),
+        ...roi.perGeo.flatMap((g, gi) =>
+          g.channels.map((r, i) => [g.geo, r.channel, r.spend, c.perGeo[gi].totals.media[i].mean, c.perGeo[gi].totals.media[i].share, r.mean, r["hdi_3%"], r["hdi_97%"]]),
+        ),
+      ],
+    ),
+  );
+  return written;
+}

@@ -1,0 +1,93 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const CLI = join(process.cwd(), "bin", "mmm.js");
+const FIXTURE = join(process.cwd(), "test", "fixtures", "geo_weekly.csv");
+
+function run(args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("mmm fit --geo and the commands on a geo fit", () => {
+  const dir = mkdtempSync(join(tmpdir(), "mmm-geo-cli-"));
+  const out = join(dir, "fit");
+  const base = ["--geo", "region", "--date", "week", "--target", "sales", "--media", "tv,search", "--extra", "price"];
+  let fit: ReturnType<typeof run>;
+  beforeAll(() => {
+    fit = run(["fit", FIXTURE, ...base, "--degrees-seasonality", "1", "--test-rows", "2", "--chains", "2", "--warmup", "60", "--samples", "30", "--seed", "3", "--out", out]);
+  }, 120_000);
+
+  it("fits and writes the national files, each with a geo column", () => {
+    expect(fit.stderr).not.toMatch(/internal error/);
+    expect(fit.status).toBe(0);
+    for (const f of ["model.mmm", "summary.json", "summary.csv", "diagnostics.json", "metrics.json", "contributions.csv", "roi.json", "roi.csv", "report.html"]) {
+      expect(existsSync(join(out, f)), f).toBe(true);
+    }
+    const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+    expect(Object.keys(summary)).toContain("coef_media[1, 2]");
+    const metrics = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8"));
+    expect(metrics.perGeo.map((g: { geo: string }) => g.geo)).toEqual(["north", "south", "west"]);
+    expect(metrics.national.test.periods).toBe(2);
+    const contributions = readFileSync(join(out, "contributions.csv"), "utf8").trim().split("\n");
+    expect(contributions[0].startsWith("geo,period,date,actual,prediction")).toBe(true);
+    // 14 training weeks, national rows then 3 geos.
+    expect(contributions).toHaveLength(1 + 14 * 4);
+    expect(contributions[1].startsWith("(all),0,2023-01-02,")).toBe(true);
+    const roi = JSON.parse(readFileSync(join(out, "roi.json"), "utf8"));
+    expect(Object.keys(roi.geos)).toEqual(["north", "south", "west"]);
+    const html = readFileSync(join(out, "report.html"), "utf8");
+    expect(html).toContain('id="geo-fit"');
+    expect(html).toContain('id="national-fit"');
+  });
+
+  it("summary, predict, optimize and report work on the saved geo fit", () => {
+    const s = run(["summary", out]);
+    expect(s.status).toBe(0);
+    expect(s.stdout).toMatch(/geo model, 3 geos/);
+    expect(s.stdout).toMatch(/north/);
+    const future = join(dir, "future.csv");
+    writeFileSync(future, "region,tv,search,price\nnorth,100,30,1.0\nnorth,120,30,1.0\nsouth,80,20,1.1\nsouth,80,25,1.1\nwest,50,10,1.0\nwest,60,12,1.0\n");
+    const p = run(["predict", out, "--data", future]);
+    expect(p.stderr).toBe("");
+    expect(p.status).toBe(0);
+    const lines = p.stdout.trim().split("\n");
+    expect(lines[0]).toBe("geo,period,mean,hdi_3%,hdi_97%");
+    expect(lines).toHaveLength(1 + 2 * 4);
+    const o = run(["optimize", out, "--budget", "1900", "--periods", "4", "--draws", "20", "--out", join(dir, "plan.json")]);
+    expect(o.stderr).not.toMatch(/internal error/);
+    expect(o.status).toBe(0);
+    expect(o.stdout).toMatch(/split across geos by the historical ratio/);
+    const plan = JSON.parse(readFileSync(join(dir, "plan.json"), "utf8"));
+    expect(plan.split).toBe("historical_ratio");
+    expect(Object.keys(plan.spend_after_by_geo.tv)).toEqual(["north", "south", "west"]);
+    const perGeo = run(["optimize", out, "--budget", "1900", "--periods", "4", "--draws", "20", "--per-geo"]);
+    expect(perGeo.status).toBe(0);
+    expect(perGeo.stdout).toMatch(/tv@north/);
+    const r = run(["report", out, "--out", join(dir, "r.html")]);
+    expect(r.status).toBe(0);
+    expect(existsSync(join(dir, "r.html"))).toBe(true);
+  }, 120_000);
+
+  it("a geo missing weeks, or a duplicate row, exits 2 naming geo and dates", () => {
+    const lines = readFileSync(FIXTURE, "utf8").trim().split("\n");
+    const missing = join(dir, "missing.csv");
+    writeFileSync(missing, lines.filter((l) => !(l.startsWith("2023-02-06,south") || l.startsWith("2023-02-13,south"))).join("\n") + "\n");
+    const m = run(["fit", missing, ...base, "--out", join(dir, "m")]);
+    expect(m.status).toBe(2);
+    expect(m.stderr).toMatch(/south/);
+    expect(m.stderr).toMatch(/2023-02-06/);
+    expect(m.stderr).not.toMatch(/internal error|at .*\.js/);
+    const dup = join(dir, "dup.csv");
+    writeFileSync(dup, [...lines, lines[3]].join("\n") + "\n");
+    const dd = run(["fit", dup, ...base, "--out", join(dir, "d")]);
+    expect(dd.status).toBe(2);
+    expect(dd.stderr).toMatch(/same date .* and geo "north"/);
+    const noDate = run(["fit", FIXTURE, "--geo", "region", "--target", "sales", "--media", "tv,search", "--out", join(dir, "n")]);
+    expect(noDate.status).toBe(2);
+    expect(noDate.stderr).toMatch(/--geo needs --date/);
+  });
+});
