@@ -14,6 +14,7 @@ await benchStartup({ quick });
 await benchScaling({ quick });
 await (await import("./fits.mjs")).benchFits({ quick });
 await benchBrowser({ quick });
+await (await import("./chains.mjs")).benchChains({ quick });
 await (await import("./geo.mjs")).benchGeo({ quick });
 await (await import("./geoFits.mjs")).benchGeoFits({ quick });
 await benchStan({ quick });

@@ -99,6 +99,8 @@ export async function sampleModel(
       initRadius,
       warmup: s.warmup,
       draws: s.samples,
+      // The same cap on leapfrog steps per iteration as NUTS's tree depth.
+      maxSteps: 2 ** s.maxTreeDepth - 1,
       onProgress: (p) => {
         if (p.phase === "sampling" && Number.isNaN(samplingBegan)) samplingBegan = performance.now();
         callbacks.onProgress?.(p);

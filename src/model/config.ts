@@ -38,7 +38,7 @@ export interface SamplerConfig {
    * "auto" (default: lockstep from 64 chains, on the GPU when there is one).
    */
   backend: BackendSetting;
-  /** Sampler: "nuts" or "chees"; default by backend (see backend). */
+  /** Sampler: "nuts" or "chees"; default by backend (see backend). ChEES caps its steps per iteration at 2^maxTreeDepth - 1, as NUTS does. */
   method?: MethodSetting;
   /**
    * Starting values on the constrained scale, keyed by parameter name (MODEL.md's
