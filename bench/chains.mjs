@@ -23,7 +23,7 @@ export async function benchChains({ quick = false, maxGpuChains } = {}) {
   const gpuRuns = software ? (quick ? { warmup: 100, samples: 25, maxTreeDepth: 6 } : { warmup: 200, samples: 50, maxTreeDepth: 8 }) : lockstep;
   const plans = [
     ...(quick ? [1, 2] : [1, 2, 4, 8, 16]).map((chains) => ({ path: "workers (NUTS)", backend: "cpu", method: "nuts", chains, ...nuts })),
-    ...(quick ? [16] : [16, 64, 256]).map((chains) => ({ path: "CPU lockstep (ChEES)", backend: "cpu", method: "chees", chains, ...lockstep })),
+    ...(quick ? [16] : [16, 64]).map((chains) => ({ path: "CPU lockstep (ChEES)", backend: "cpu", method: "chees", chains, ...lockstep })),
     ...(probe.available
       ? (quick ? [16] : [16, 64, 256, 1024, 4096, 16384]).filter((c) => c <= gpuCap).map((chains) => ({ path: "WebGPU (ChEES)", backend: "webgpu", method: "chees", chains, ...gpuRuns }))
       : []),
