@@ -140,6 +140,26 @@ export interface PosteriorRecord {
   sampling?: SamplingInfo;
 }
 
+function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * The chain whose divergence count stands out (at least 3 times the median
+ * of the chains and at least 20 more), or null: the signature of one chain
+ * stuck where its adapted step size is too large.
+ */
+export function divergenceOutlier(perChain: readonly number[]): number | null {
+  if (perChain.length < 2) return null;
+  const mid = median(perChain);
+  let worst = 0;
+  for (let c = 1; c < perChain.length; c++) if (perChain[c]! > perChain[worst]!) worst = c;
+  const n = perChain[worst]!;
+  return n >= 3 * mid && n >= mid + 20 ? worst : null;
+}
+
 export abstract class PosteriorFit<R extends PosteriorRecord> {
   readonly layout: ParameterLayout;
   private summaryCache?: SummaryEntry[];
@@ -195,8 +215,11 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
     const leapfrog = chains.reduce((a, c) => a + c.stats.nLeapfrog.reduce((x, y) => x + y, 0), 0);
     const warnings: string[] = [];
     if (maxRhat > 1.01) {
+      const outlier = divergenceOutlier(div.perChain);
       warnings.push(
-        `R-hat up to ${maxRhat.toFixed(3)} (> 1.01): the chains disagree. Run longer (more warm-up and samples), check the summary for the parameters concerned, or consider stronger priors.`,
+        outlier === null
+          ? `R-hat up to ${maxRhat.toFixed(3)} (> 1.01): the chains disagree. Run longer (more warm-up and samples), check the summary for the parameters concerned, or consider stronger priors.`
+          : `R-hat up to ${maxRhat.toFixed(3)} (> 1.01): the chains disagree, and chain ${outlier} diverged far more often than the others (${div.perChain[outlier]} against a median of ${median(div.perChain)}): its step size is too large for a narrow region it reached, where it got stuck. Raise the target acceptance (e.g. --target-accept 0.95), which makes every chain's step size smaller.`,
       );
     }
     if (div.total > 0) {

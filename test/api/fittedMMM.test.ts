@@ -173,3 +173,14 @@ describe("posterior predictive noise", () => {
     }
   });
 });
+
+describe("divergenceOutlier", () => {
+  it("names the one chain that diverged far more often than the others", async () => {
+    const { divergenceOutlier } = await import("../../src/api/fittedMMM.js");
+    expect(divergenceOutlier([537, 76, 34, 114])).toBe(0);
+    expect(divergenceOutlier([40, 45, 300, 52])).toBe(2);
+    expect(divergenceOutlier([40, 45, 60, 52])).toBeNull();
+    expect(divergenceOutlier([0, 0, 5, 0])).toBeNull();
+    expect(divergenceOutlier([12])).toBeNull();
+  });
+});
