@@ -25,11 +25,20 @@ export async function webGpuAvailability(): Promise<{ available: boolean; adapte
   return probeWebGpu();
 }
 
+/**
+ * Software adapters (SwiftShader, lavapipe/llvmpipe) run shaders on the CPU,
+ * far slower than the WebAssembly workers: "auto" never picks them, an
+ * explicit "webgpu" still may (that is how the tests exercise the GPU path).
+ */
+export function isSoftwareAdapter(description: string | undefined): boolean {
+  return /swiftshader|llvmpipe|lavapipe|software/i.test(description ?? "");
+}
+
 export async function planSampling(
   backend: BackendSetting,
   method: MethodSetting | undefined,
   chains: number,
-  probe: () => Promise<{ available: boolean; reason?: string }> = webGpuAvailability,
+  probe: () => Promise<{ available: boolean; adapter?: string; reason?: string }> = webGpuAvailability,
 ): Promise<SamplingPlan> {
   if (backend === "cpu") return { method: method ?? "nuts", backend: "cpu" };
   if (method === "nuts") {
@@ -42,7 +51,7 @@ export async function planSampling(
   if (!lockstep) return { method: "nuts", backend: "cpu" };
   if (chains < 2) throw new InputError(`ChEES-HMC adapts across chains and needs at least 2 chains, got ${chains}`);
   const p = await probe();
-  if (p.available) return { method: "chees", backend: "webgpu" };
+  if (p.available && (backend === "webgpu" || !isSoftwareAdapter(p.adapter))) return { method: "chees", backend: "webgpu" };
   const fallback =
     backend === "webgpu"
       ? `WebGPU is not available (${p.reason ?? "no adapter"}): ran the same ChEES-HMC sampler on the CPU instead.`

@@ -18,6 +18,12 @@ describe("choosing the sampling backend", () => {
     expect(await planSampling("auto", undefined, AUTO_LOCKSTEP_MIN_CHAINS - 1, yes)).toEqual({ method: "nuts", backend: "cpu" });
   });
 
+  it("never picks a software adapter on its own, but uses it when asked", async () => {
+    const swift = async () => ({ available: true, adapter: "google swiftshader SwiftShader driver 5.0.0" });
+    expect(await planSampling("auto", undefined, 1024, swift)).toEqual({ method: "chees", backend: "cpu" });
+    expect(await planSampling("webgpu", undefined, 1024, swift)).toEqual({ method: "chees", backend: "webgpu" });
+  });
+
   it("falls back to the CPU with a message naming the reason when WebGPU is asked for but absent", async () => {
     const plan = await planSampling("webgpu", undefined, 8, no);
     expect(plan.backend).toBe("cpu");
