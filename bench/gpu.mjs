@@ -9,6 +9,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { gpu, ParameterLayout, makeStructure, sampler } from "../dist/index.js";
 import { machineInfo } from "./machine.mjs";
+import { machineLine, publish } from "./report.mjs";
 
 const quick = process.argv.includes("--quick");
 const T = 104;
@@ -91,4 +92,15 @@ const result = {
 mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
 writeFileSync(new URL("./results/gpu.json", import.meta.url), JSON.stringify(result, null, 2) + "\n");
 console.log(`wrote bench/results/gpu.json (adapter: ${adapter})`);
+const software = /swiftshader|llvmpipe|lavapipe/i.test(adapter);
+publish(
+  "gpu",
+  [
+    `WebGPU batched density, hill_adstock T=${T}, C=${C}, F=${F}, on ${adapter}${software ? " (a software adapter running on the CPU: these figures show the path works, not what a GPU does)" : ""}; ${machineLine(result.machine)}${quick ? " (quick run)" : ""}. \`node bench/gpu.mjs\` reruns it on any adapter.`,
+    "",
+    "| positions per dispatch | ms per batched evaluation | gradients/s | ms per ${STEPS}-step trajectory | gradients/s in trajectories |".replace("${STEPS}", String(STEPS)),
+    "| --- | --- | --- | --- | --- |",
+    ...rows.map((r) => `| ${r.batch} | ${r.evaluateMs} | ${r.gradientsPerSecond} | ${r.trajectoryMs} | ${r.trajectoryGradientsPerSecond} |`),
+  ].join("\n"),
+);
 process.exit(0);

@@ -1,4 +1,5 @@
 // `npm run bench [-- --quick]`: every benchmark, results in bench/results/.
+import { spawnSync } from "node:child_process";
 import { benchLogp } from "./logp.mjs";
 import { benchSampler } from "./sampler.mjs";
 import { benchStan } from "./stan.mjs";
@@ -15,6 +16,8 @@ await benchScaling({ quick });
 await (await import("./fits.mjs")).benchFits({ quick });
 await benchBrowser({ quick });
 await (await import("./chains.mjs")).benchChains({ quick });
+// The GPU density benchmark runs in its own process: it exits when done (Dawn keeps the event loop alive).
+spawnSync(process.execPath, [new URL("./gpu.mjs", import.meta.url).pathname, ...(quick ? ["--quick"] : [])], { stdio: "inherit" });
 await (await import("./geo.mjs")).benchGeo({ quick });
 await (await import("./geoFits.mjs")).benchGeoFits({ quick });
 await benchStan({ quick });
