@@ -3,12 +3,10 @@
 // nGeos = G, the scalers are per (column, geo), fitted on the training dates
 // (MODEL.md "Geo (hierarchical) model").
 
-import { InputError } from "../errors.js";
 import { resolveConfig, type FitConfig, type FitConfigInput } from "../model/config.js";
 import { geoCosts, validateGeoTrainingRows, type GeoMediaDataset } from "../model/geoDataset.js";
 import { fitGeoScalers, scaleGeoRows } from "../model/geoScaling.js";
-import { makeStructure, mediaPriorFromCosts } from "../model/structure.js";
-import { sampleModel, type FitCallbacks } from "./fitMMM.js";
+import { sampleModel, structureFor, trainingRows, type FitCallbacks } from "./fitMMM.js";
 import { FittedGeoMMM } from "./fittedGeoMMM.js";
 
 export interface GeoFitOptions {
@@ -22,21 +20,12 @@ export async function fitGeoMMM(
   callbacks: FitCallbacks & GeoFitOptions = {},
 ): Promise<FittedGeoMMM> {
   const config: FitConfig = resolveConfig(configInput);
-  const trainRows = callbacks.trainRows ?? dataset.T;
-  if (!Number.isInteger(trainRows) || trainRows < 1 || trainRows > dataset.T) {
-    throw new InputError(`train dates must be an integer between 1 and ${dataset.T}, got ${trainRows}`);
-  }
+  const trainRows = trainingRows(callbacks.trainRows, dataset.T, "dates");
   validateGeoTrainingRows(dataset, trainRows);
   const costs = geoCosts(dataset, trainRows, config.costs);
-  const structure = makeStructure({
-    model: config.model,
+  const structure = structureFor(config, costs, {
     nChannels: dataset.channelNames.length,
     nExtra: dataset.extraNames.length,
-    degreesSeasonality: config.degreesSeasonality,
-    seasonalityFrequency: config.seasonalityFrequency,
-    weekdaySeasonality: config.weekdaySeasonality,
-    mediaPrior: mediaPriorFromCosts(costs, config.mediaPriorScale),
-    customPriors: config.customPriors,
     nGeos: dataset.G,
     geoExtra: dataset.extraPerGeo,
   });

@@ -32,21 +32,9 @@ export async function fitMMM(
   callbacks: FitCallbacks & FitOptions = {},
 ): Promise<FittedMMM> {
   const config: FitConfig = resolveConfig(configInput);
-  const trainRows = callbacks.trainRows ?? dataset.T;
-  if (!Number.isInteger(trainRows) || trainRows < 1 || trainRows > dataset.T) {
-    throw new InputError(`train rows must be an integer between 1 and ${dataset.T}, got ${trainRows}`);
-  }
+  const trainRows = trainingRows(callbacks.trainRows, dataset.T, "rows");
   const costs = validateCosts(config.costs ?? totalSpend(dataset, trainRows), dataset.channelNames);
-  const structure = makeStructure({
-    model: config.model,
-    nChannels: dataset.channelNames.length,
-    nExtra: dataset.extraNames.length,
-    degreesSeasonality: config.degreesSeasonality,
-    seasonalityFrequency: config.seasonalityFrequency,
-    weekdaySeasonality: config.weekdaySeasonality,
-    mediaPrior: mediaPriorFromCosts(costs, config.mediaPriorScale),
-    customPriors: config.customPriors,
-  });
+  const structure = structureFor(config, costs, { nChannels: dataset.channelNames.length, nExtra: dataset.extraNames.length });
   const scalers = fitScalers(dataset, trainRows, config.scalers);
   const data = scaleRows(dataset, scalers, 0, trainRows);
   const { chains, timing, sampling } = await sampleModel(structure, data, config, callbacks);
@@ -60,6 +48,30 @@ export async function fitMMM(
     chains,
     timing,
     sampling,
+  });
+}
+
+/** The first rows (dates, for geo data) a fit uses: `requested`, or all T, checked. */
+export function trainingRows(requested: number | undefined, T: number, unit: "rows" | "dates"): number {
+  const n = requested ?? T;
+  if (!Number.isInteger(n) || n < 1 || n > T) throw new InputError(`train ${unit} must be an integer between 1 and ${T}, got ${n}`);
+  return n;
+}
+
+/** The model structure a configuration gives data of this shape (costs set the media prior). */
+export function structureFor(
+  config: FitConfig,
+  costs: number[],
+  shape: { nChannels: number; nExtra: number; nGeos?: number; geoExtra?: boolean },
+): ModelStructure {
+  return makeStructure({
+    model: config.model,
+    ...shape,
+    degreesSeasonality: config.degreesSeasonality,
+    seasonalityFrequency: config.seasonalityFrequency,
+    weekdaySeasonality: config.weekdaySeasonality,
+    mediaPrior: mediaPriorFromCosts(costs, config.mediaPriorScale),
+    customPriors: config.customPriors,
   });
 }
 

@@ -2,13 +2,14 @@
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { FittedGeoMMM } from "../api/fittedGeoMMM.js";
 import type { FittedMMM, SummaryEntry } from "../api/fittedMMM.js";
 import { csvText } from "./csvWrite.js";
 import { saveMMM } from "./modelFile.js";
 
 export const MODEL_FILE = "model.mmm";
 
-function json(v: unknown): string {
+export function json(v: unknown): string {
   // Non-finite numbers (e.g. R-hat of a constant) become null in JSON.
   return JSON.stringify(v, (_k, x) => (typeof x === "number" && !Number.isFinite(x) ? null : x), 2) + "\n";
 }
@@ -25,7 +26,11 @@ export function summaryFiles(fit: { summary(): SummaryEntry[] }): { json: string
   };
 }
 
-export function writeFitOutputs(fit: FittedMMM, dir: string): string[] {
+/**
+ * Starts an output folder with the files every fit writes (the model, its
+ * summary, diagnostics and metrics); `put` adds more, `written` lists them all.
+ */
+export function startFitOutputs(fit: FittedMMM | FittedGeoMMM, dir: string): { put(name: string, text: string): void; written: string[] } {
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
   const put = (name: string, text: string) => {
@@ -39,6 +44,11 @@ export function writeFitOutputs(fit: FittedMMM, dir: string): string[] {
   put("summary.csv", s.csv);
   put("diagnostics.json", json(fit.diagnostics()));
   put("metrics.json", json(fit.metrics()));
+  return { put, written };
+}
+
+export function writeFitOutputs(fit: FittedMMM, dir: string): string[] {
+  const { put, written } = startFitOutputs(fit, dir);
   const c = fit.contributions();
   const header = ["period", "date", "actual", "prediction", "prediction_hdi_3%", "prediction_hdi_97%", "baseline", "baseline_hdi_3%", "baseline_hdi_97%"];
   for (const ch of c.channels) header.push(ch, `${ch}_hdi_3%`, `${ch}_hdi_97%`);

@@ -4,25 +4,18 @@
 // columns filled): their intervals would need every draw of every period,
 // channel and geo at once.
 
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import type { FittedGeoMMM } from "../api/fittedGeoMMM.js";
+import type { GeoContributions } from "../analysis/geoInsights.js";
 import type { ChannelRoi, Interval } from "../analysis/insights.js";
 import { csvText } from "./csvWrite.js";
-import { MODEL_FILE, summaryFiles } from "./fitOutputs.js";
-import { saveMMM } from "./modelFile.js";
+import { json, startFitOutputs } from "./fitOutputs.js";
 
 /** The geo label of national roll-up rows. */
 export const NATIONAL_GEO = "(all)";
 
-function json(v: unknown): string {
-  return JSON.stringify(v, (_k, x) => (typeof x === "number" && !Number.isFinite(x) ? null : x), 2) + "\n";
-}
-
 const iv = (x: Interval) => ({ mean: x.mean, "hdi_3%": x["hdi_3%"], "hdi_97%": x["hdi_97%"] });
 
-export function geoContributionsCsv(fit: FittedGeoMMM): string {
-  const c = fit.contributions();
+export function geoContributionsCsv(fit: FittedGeoMMM, c: GeoContributions = fit.contributions()): string {
   const header = ["geo", "period", "date", "actual", "prediction", "prediction_hdi_3%", "prediction_hdi_97%", "baseline", "baseline_hdi_3%", "baseline_hdi_97%"];
   for (const ch of c.channels) header.push(ch, `${ch}_hdi_3%`, `${ch}_hdi_97%`);
   const rows: (string | number | undefined)[][] = c.national.periods.map((p) => [
@@ -45,21 +38,9 @@ export function geoContributionsCsv(fit: FittedGeoMMM): string {
 }
 
 export function writeGeoFitOutputs(fit: FittedGeoMMM, dir: string): string[] {
-  mkdirSync(dir, { recursive: true });
-  const written: string[] = [];
-  const put = (name: string, text: string) => {
-    writeFileSync(join(dir, name), text);
-    written.push(name);
-  };
-  saveMMM(fit, join(dir, MODEL_FILE));
-  written.push(MODEL_FILE);
-  const s = summaryFiles(fit);
-  put("summary.json", s.json);
-  put("summary.csv", s.csv);
-  put("diagnostics.json", json(fit.diagnostics()));
-  put("metrics.json", json(fit.metrics()));
-  put("contributions.csv", geoContributionsCsv(fit));
+  const { put, written } = startFitOutputs(fit, dir);
   const c = fit.contributions();
+  put("contributions.csv", geoContributionsCsv(fit, c));
   const roi = fit.roi();
   const mroi = fit.marginalRoi();
   const entry = (r: ChannelRoi, contribution: { mean: number; share: number }, marginal?: ChannelRoi) => ({

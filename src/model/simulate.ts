@@ -38,6 +38,16 @@ export interface Simulation {
 const CHANNEL_NAMES = ["tv", "search", "social", "radio", "display", "print", "ooh", "video"];
 const EXTRA_NAMES = ["price_index", "competitor_promo", "holiday", "temperature"];
 
+/** True transform parameters per channel, drawn in a fixed order from `vec` (the simulation's generator). */
+function transformTruth(model: ModelName, C: number, vec: (n: number, lo: number, hi: number) => number[]): ParameterValues {
+  if (model === "carryover") {
+    return { ad_effect_retention_rate: vec(C, 0.3, 0.8), peak_effect_delay: vec(C, 0.5, 2.5), exponent: vec(C, 0.6, 0.95) };
+  }
+  const lag_weight = vec(C, 0.2, 0.8);
+  if (model === "hill_adstock") return { lag_weight, half_max_effective_concentration: vec(C, 0.5, 1.5), slope: vec(C, 1, 2.5) };
+  return { lag_weight, exponent: vec(C, 0.6, 0.95) };
+}
+
 export function simulateDataset(o: SimulationOptions): Simulation {
   const rng = new PhiloxRng(o.seed, 0);
   const T = o.T ?? 156;
@@ -111,17 +121,7 @@ export function simulateDataset(o: SimulationOptions): Simulation {
     gamma_seasonality: Array.from({ length: structure.degreesSeasonality }, (_, d) => [pick(-0.06, 0.06) / (d + 1), pick(-0.06, 0.06) / (d + 1)]),
     coef_extra_features: vec(F, -0.08, 0.08),
   };
-  if (model === "carryover") {
-    truth.ad_effect_retention_rate = vec(C, 0.3, 0.8);
-    truth.peak_effect_delay = vec(C, 0.5, 2.5);
-    truth.exponent = vec(C, 0.6, 0.95);
-  } else {
-    truth.lag_weight = vec(C, 0.2, 0.8);
-    if (model === "hill_adstock") {
-      truth.half_max_effective_concentration = vec(C, 0.5, 1.5);
-      truth.slope = vec(C, 1, 2.5);
-    } else truth.exponent = vec(C, 0.6, 0.95);
-  }
+  Object.assign(truth, transformTruth(model, C, vec));
 
   const scaled = { T, media, extra, target: new Float64Array(T) };
   const mu = referenceLogDensity(layout, scaled, layout.unconstrainFlat(layout.readValues(truth))).mu;
@@ -310,17 +310,7 @@ export function simulateGeoDataset(o: GeoSimulationOptions): GeoSimulation {
     coef_seasonality: structure.degreesSeasonality > 0 ? vec(G, 0.2, 0.6) : [],
     coef_extra_features: geoExtra ? Array.from({ length: F }, () => vec(G, -0.08, 0.08)) : vec(F, -0.08, 0.08),
   };
-  if (model === "carryover") {
-    truth.ad_effect_retention_rate = vec(C, 0.3, 0.8);
-    truth.peak_effect_delay = vec(C, 0.5, 2.5);
-    truth.exponent = vec(C, 0.6, 0.95);
-  } else {
-    truth.lag_weight = vec(C, 0.2, 0.8);
-    if (model === "hill_adstock") {
-      truth.half_max_effective_concentration = vec(C, 0.5, 1.5);
-      truth.slope = vec(C, 1, 2.5);
-    } else truth.exponent = vec(C, 0.6, 0.95);
-  }
+  Object.assign(truth, transformTruth(model, C, vec));
 
   const scaled: ScaledData = { T, media, extra, target: new Float64Array(T * G), G };
   const mu = referenceLogDensity(layout, scaled, layout.unconstrainFlat(layout.readValues(truth))).mu;

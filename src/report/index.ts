@@ -1,4 +1,5 @@
-// Plots (Vega-Lite specs, rendered to SVG) and the self-contained HTML report.
+// Plots (Vega-Lite specs, rendered to SVG) and the self-contained HTML report
+// (writeReport, which writes a file, is exported by the Node entry only).
 export { renderSvg, compileToVega, type RenderOptions } from "./render.js";
 export {
   modelFitSpec,
@@ -18,7 +19,7 @@ export {
   type BudgetAllocation,
   type KpiInterval,
 } from "./plots.js";
-export { reportPlots, renderReportPlots, buildReport, buildReportHtml, writeReport, inlineSvg, type ReportPlot, type PlotId, type ReportOptions } from "./report.js";
+export { reportPlots, renderReportPlots, buildReport, buildReportHtml, inlineSvg, type ReportPlot, type PlotId, type ReportOptions } from "./report.js";
 export { optimizeForReport, toBudgetAllocation, type OptimizerOutcome, type ReportOptimizerOptions } from "./budget.js";
 export { narrative, type Narrative } from "./narrative.js";
 export { type VegaLiteSpec, VEGA_LITE_SCHEMA } from "./theme.js";

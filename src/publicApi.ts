@@ -1,0 +1,99 @@
+// The public API shared by the Node entry (index.ts) and the browser entry
+// (browser.ts): everything that needs no file system. Each entry re-exports
+// this and adds its own platform's pieces.
+export type { LogDensity, BatchedLogDensity } from "./density/types.js";
+export { batchFromSingle } from "./density/types.js";
+export { MmmDensity, type MmmDensityOptions } from "./density/mmmDensity.js";
+export { referenceLogDensity, type ReferenceResult } from "./density/reference.js";
+export { finiteDifferenceGradient } from "./density/finiteDifference.js";
+export { coreModule, compileCore, coreWasmBytes } from "./density/wasmCore.js";
+export { ParameterLayout, type ParameterBlock, type ParameterValues } from "./model/layout.js";
+export {
+  makeStructure,
+  mediaPriorFromCosts,
+  MODEL_NAMES,
+  TRANSFORM_PARAMETERS,
+  type ModelName,
+  type ModelStructure,
+  type StructureOptions,
+} from "./model/structure.js";
+export { parsePrior, priorMedian, type Prior } from "./model/priors.js";
+export type { ScaledData } from "./model/scaledData.js";
+export { runChains, ChainFailure, type RunChainsOptions, type RunChainsResult, type ChainProgress } from "./services/runChains.js";
+export type { DensitySpec } from "./services/densitySpec.js";
+export { webWorkerFactory, type WorkerFactory } from "./services/workerHost.js";
+export * as sampler from "./sampler/index.js";
+export * as diagnostics from "./diagnostics/index.js";
+export {
+  simulateDataset,
+  simulateGeoDataset,
+  type GeoSimulation,
+  type GeoSimulationOptions,
+  type Simulation,
+  type SimulationOptions,
+} from "./model/simulate.js";
+export { fitScalers, scaleRows, type FittedScalers, type ScalerKind, type ScalerOptions } from "./model/scaling.js";
+export {
+  datasetFromTable,
+  datasetFromRows,
+  datasetFromColumns,
+  splitRows,
+  sliceDataset,
+  totalSpend,
+  validateCosts,
+  MIN_ROWS,
+  type MediaDataset,
+  type ColumnSelection,
+} from "./model/dataset.js";
+export {
+  geoDatasetFromTable,
+  geoDatasetFromRows,
+  geoDatasetFromColumns,
+  validateGeoTrainingRows,
+  splitGeoRows,
+  sliceGeoDataset,
+  totalGeoSpend,
+  geoSpendRatios,
+  geoCosts,
+  geoMediaPrior,
+  geoAsNational,
+  nationalRollup,
+  type GeoMediaDataset,
+  type GeoColumnSelection,
+  type GeoDatasetOptions,
+  type ExtraScope,
+} from "./model/geoDataset.js";
+export {
+  fitGeoScalers,
+  scaleGeoRows,
+  scaleGeoMedia,
+  scaleGeoExtra,
+  scaleGeoTarget,
+  unscaleGeoTarget,
+  sumOverGeos,
+  type FittedGeoScalers,
+} from "./model/geoScaling.js";
+export { checkGeoDataQuality, formatGeoDataQualityReport, type GeoDataQualityReport } from "./analysis/geoDataQuality.js";
+export { checkDataQuality, formatDataQualityReport, type DataQualityReport } from "./analysis/dataQuality.js";
+export { parseCsv, tableFromColumns, tableFromRows, type Table } from "./io/csv.js";
+export { InputError } from "./errors.js";
+export { logProb, type LogProbRequest, type LogProbResult } from "./api/logProb.js";
+export { fitMMM, type FitCallbacks, type FitOptions } from "./api/fitMMM.js";
+export { FittedMMM, type FitRecord, type FitDiagnostics, type SummaryEntry } from "./api/fittedMMM.js";
+export { resolveConfig, DEFAULT_SAMPLER, type FitConfig, type FitConfigInput, type SamplerConfig, type InitStrategy } from "./model/config.js";
+export type { Rows } from "./analysis/posteriorEvaluator.js";
+export type { Interval, Prediction, PredictOptions, FitMetrics, Contributions, ChannelRoi, ResponseCurve } from "./analysis/insights.js";
+export * from "./report/index.js";
+export { optimizeBudget, DEFAULT_PERIODS } from "./optimize/optimizeBudget.js";
+export type { OptimizeBudgetOptions, BudgetOptimization, ChannelBoundInput, ChannelStatus, ConstraintReport, TargetReport } from "./optimize/types.js";
+export { minimizeSqp, projectFeasible, type SmoothFunction, type SqpOptions, type SqpResult } from "./optimize/solver/sqp.js";
+export { solveQp, type LinearConstraints, type LinearRow, type Multipliers, type QpResult } from "./optimize/solver/quadraticProgram.js";
+export * as gpu from "./gpu/index.js";
+export { fitGeoMMM, type GeoFitOptions } from "./api/fitGeoMMM.js";
+export { FittedGeoMMM } from "./api/fittedGeoMMM.js";
+export type { GeoFitRecord } from "./api/geoFitRecord.js";
+export type { GeoRows } from "./analysis/geoPosteriorEvaluator.js";
+export type { GeoPrediction, GeoPredictOptions, GeoFitMetrics, GeoContributions, GeoRoi } from "./analysis/geoInsights.js";
+export { geoRowsFromLong } from "./analysis/geoInsights.js";
+export type { GeoBudgetOptions, GeoBudgetOptimization } from "./optimize/optimizeGeoBudget.js";
+export { geoSimulationColumns } from "./model/geoSimulationTable.js";
