@@ -29,7 +29,6 @@ import {
   pDValue,
   pDesign,
   pGeoDesign,
-  pGrad,
   pLinIndex,
   pLogTime,
   pLogValue,
@@ -45,24 +44,7 @@ import {
   pTimePow,
   pValue,
 } from "./layout";
-
-const HALF_LOG_2PI: f64 = 0.91893853320467274178;
-
-@inline
-function f64At(base: usize, i: i32): f64 {
-  return load<f64>(base + (<usize>i << 3));
-}
-
-@inline
-function addGrad(i: i32, v: f64): void {
-  const p = pGrad + (<usize>i << 3);
-  store<f64>(p, load<f64>(p) + v);
-}
-
-@inline
-function hsum(v: v128): f64 {
-  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
-}
+import { HALF_LOG_2PI, f64At, addGrad, hsum } from "./access";
 
 /** Unconstrained index of shared design column k's coefficient. */
 @inline

@@ -30,7 +30,6 @@ import {
   pDLog1mValue,
   pDLogValue,
   pDValue,
-  pGrad,
   pChannelScratch,
   pLagWeights,
   pLog1mValue,
@@ -49,6 +48,7 @@ import {
   pValue,
   seriesStride,
 } from "./layout";
+import { f64At, addGrad, hsum } from "./access";
 
 // Adstock or convolution values below this count as zero: the log stays
 // finite and 1/a cannot overflow. Exactly zero media gives exactly zero.
@@ -135,17 +135,6 @@ const P32_BETA_P = 11;
 const P2_LAG = 12; // second channel of a scan pair
 const P2_LAG2 = 13;
 const P2_LAG2X = 14;
-
-@inline
-function f64At(base: usize, i: i32): f64 {
-  return load<f64>(base + (<usize>i << 3));
-}
-
-@inline
-function addGrad(i: i32, v: f64): void {
-  const p = pGrad + (<usize>i << 3);
-  store<f64>(p, load<f64>(p) + v);
-}
 
 @inline
 function splat(v: f64): v128 {
@@ -735,11 +724,6 @@ function channelDots32(base: usize, withH: bool, out: usize, r32: usize): void {
   store<f64>(out, hsum(gH), 8);
   store<f64>(out, hsum(gD), 16);
   store<f64>(out, hsum(gG), 24);
-}
-
-@inline
-function hsum(v: v128): f64 {
-  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
 }
 
 /** Gradient of hill_adstock or adstock (after the forward pass and the residual). */

@@ -39,30 +39,13 @@ import {
   seriesStride,
   setFastDataReady,
 } from "./layout";
+import { HALF_LOG_2PI, f64At, addGrad, hsum } from "./access";
 import { evaluatePriors, lastLogJacobian } from "./priors";
 import { geoBaselineForward, geoLikelihoodAndBaselineReverse } from "./geo";
 import { adstockReverse, carryoverForward, carryoverReverse, hillForward, powerAdstockForward } from "./media";
 
-const HALF_LOG_2PI: f64 = 0.91893853320467274178;
-
 /** Log-likelihood of the last evaluation (for the host's diagnostics). */
 export let lastLogLikelihood: f64 = 0;
-
-@inline
-function f64At(base: usize, i: i32): f64 {
-  return load<f64>(base + (<usize>i << 3));
-}
-
-@inline
-function addGrad(i: i32, v: f64): void {
-  const p = pGrad + (<usize>i << 3);
-  store<f64>(p, load<f64>(p) + v);
-}
-
-@inline
-function hsum(v: v128): f64 {
-  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
-}
 
 /** mu[t] = intercept + coef_trend t^expo_trend + sum_k design[k][t] theta[k]. */
 export function baselineForward<M>(): void {
