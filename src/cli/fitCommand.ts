@@ -20,6 +20,7 @@ import { parseInteger, parseNumber, readJsonFile } from "./options.js";
 import { progressDisplay } from "./progress.js";
 import type { BackendSetting, MethodSetting } from "../services/backend.js";
 import { formatSummaryTable } from "./tables.js";
+import { runRecord, writeRunRecord } from "../runs/runRecord.js";
 
 interface FitCliOptions extends RawModelOptions {
   example?: boolean;
@@ -119,6 +120,7 @@ export function registerFit(program: Command): void {
           process.stderr.write(`warning: could not write the report: ${(e as Error).message}\n`);
         }
       }
+      files.push(writeRunRecord(o.out, runRecord(fit, { command: "fit", source: data })));
       printFitEnd(fit, o.out, files);
     });
 }

@@ -10,6 +10,9 @@ import { registerSummary } from "./summaryCommand.js";
 import { registerPredict } from "./predictCommand.js";
 import { registerOptimize } from "./optimizeCommand.js";
 import { registerReport } from "./reportCommand.js";
+import { registerFitMany } from "./fitManyCommand.js";
+import { registerQueue } from "./queueCommand.js";
+import { registerRuns } from "./runsCommand.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -25,6 +28,9 @@ export function buildProgram(): Command {
   registerCheck(program);
   registerLogProb(program);
   registerReport(program);
+  registerFitMany(program);
+  registerQueue(program);
+  registerRuns(program);
   return program;
 }
 

@@ -1,0 +1,75 @@
+// `mmm fit-many data.csv --by market`: one model per slice on the local cores.
+
+import type { Command } from "commander";
+import { InputError } from "../errors.js";
+import { fitMany, type ManyEvent } from "../many/fitMany.js";
+import { parseInteger } from "./options.js";
+import { addSliceOptions, formatDuration, readSlices, type SliceCliOptions } from "./sliceOptions.js";
+
+interface FitManyCliOptions extends SliceCliOptions {
+  workers?: string;
+  threads?: string;
+  resume?: boolean;
+}
+
+export function registerFitMany(program: Command): void {
+  const cmd = program
+    .command("fit-many")
+    .description("fit one model per slice (market, country, brand) of a long-format CSV, slices in parallel on the local cores");
+  addSliceOptions(cmd)
+    .option("--workers <n>", "slices fitted at once (default: the number of cores, each slice's chains in series)")
+    .option("--threads <n>", "worker threads per slice (default: cores / workers)")
+    .option("--resume", "skip slices whose outputs are complete and whose data and options are unchanged (manifest hashes)")
+    .action(async (data: string, o: FitManyCliOptions) => {
+      const { slices, spec, by } = readSlices(data, o);
+      const out = o.out!;
+      const workers = o.workers === undefined ? undefined : parseInteger(o.workers, "--workers", 1);
+      const threads = o.threads === undefined ? undefined : parseInteger(o.threads, "--threads", 1);
+      const abort = new AbortController();
+      const onSignal = () => {
+        process.stderr.write("\ninterrupted: finishing nothing new; completed slices are kept (rerun with --resume)\n");
+        abort.abort();
+      };
+      process.once("SIGINT", onSignal);
+      process.once("SIGTERM", onSignal);
+      let result;
+      try {
+        result = await fitMany(slices, spec, {
+          out,
+          by,
+          resume: o.resume === true,
+          signal: abort.signal,
+          onEvent: printEvent,
+          ...(workers !== undefined ? { workers } : {}),
+          ...(threads !== undefined ? { threads } : {}),
+        });
+      } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+      }
+      const c = result.combined;
+      process.stdout.write(
+        `${slices.length} slices: ${c.ok} fitted (${result.skipped.length} kept from before), ${c.failed} failed, ${c.missing} not fitted; ` +
+          `${c.notConverged} not converged; ${formatDuration(result.wallSeconds)} with ${result.workers} worker(s) x ${result.threads} thread(s)\n` +
+          `wrote ${c.files.map((f) => `${out}/${f}`).join(", ")} and ${out}/slices/\n`,
+      );
+      if (abort.signal.aborted) throw new InputError("interrupted before every slice was fitted: rerun with --resume to fit the rest");
+      if (c.failed > 0) throw new InputError(`${c.failed} of ${slices.length} slices failed (reasons above, in ${out}/failed/ and ${out}/manifest.json); the others are fitted`);
+    });
+}
+
+function printEvent(e: ManyEvent): void {
+  const p = e.progress;
+  const state = `[${p.done + p.skipped + p.failed}/${p.total}: ${p.done + p.skipped} ok, ${p.failed} failed, ${p.running.length} running, ~${formatDuration(p.secondsLeft)} left]`;
+  if (e.type === "skipped") process.stderr.write(`${state} ${e.id}: complete from an earlier run, skipped\n`);
+  else if (e.type === "started") process.stderr.write(`${state} ${e.id}: fitting\n`);
+  else {
+    const o = e.outcome;
+    if (o.status === "ok") {
+      const conv = o.converged ? "converged" : `NOT converged (${o.issues.join("; ")})`;
+      process.stderr.write(`${state} ${o.id}: done in ${o.seconds.toFixed(1)} s, ${conv}\n`);
+    } else if (o.status === "failed") {
+      process.stderr.write(`${state} ${o.id}: FAILED (${o.kind}): ${o.reason}\n`);
+    }
+  }
+}

@@ -1,0 +1,100 @@
+// Options shared by `mmm fit-many` and `mmm queue submit`: the long-format
+// file, the --by columns, and the model and sampler options every slice
+// shares (as `mmm fit` takes them).
+
+import type { Command } from "commander";
+import { InputError } from "../errors.js";
+import { parseCsv } from "../io/csv.js";
+import { sliceData, sliceTable, type SliceData } from "../many/slices.js";
+import type { SliceSpec } from "../many/sliceSpec.js";
+import type { InitStrategy, MathSetting } from "../model/config.js";
+import type { AdaptationKind } from "../sampler/index.js";
+import { addDataOptions, addModelOptions, readModelOptions, type RawModelOptions } from "./modelOptions.js";
+import { parseInteger, parseList, parseNumber, readTextFile } from "./options.js";
+
+export interface SliceCliOptions extends RawModelOptions {
+  by: string[];
+  testRows?: string;
+  testFrom?: string;
+  chains: string;
+  warmup: string;
+  samples: string;
+  seed: string;
+  targetAccept: string;
+  maxTreeDepth: string;
+  init: string;
+  adaptation: string;
+  math: string;
+  sliceReports?: boolean;
+  out?: string;
+}
+
+const collect = (v: string, prev: string[]) => [...prev, ...parseList(v, "--by")];
+
+export function addSliceOptions(cmd: Command): Command {
+  cmd.argument("<data>", "long-format CSV file: one row per period and slice").option(
+    "--by <column>",
+    "column whose values name the slices (repeat, or comma-separate, for combinations: --by market --by brand)",
+    collect,
+    [],
+  );
+  addDataOptions(cmd, { withDate: true });
+  addModelOptions(cmd);
+  return cmd
+    .option("--test-rows <n>", "hold out the last N rows of every slice as a test set")
+    .option("--test-from <date>", "hold out every slice's rows from this date on as a test set")
+    .option("--chains <n>", "chains per slice", "4")
+    .option("--warmup <n>", "warm-up iterations per chain", "1000")
+    .option("--samples <n>", "draws per chain after warm-up", "1000")
+    .option("--seed <n>", "random seed (the same for every slice: a slice's draws do not depend on the others)", "1")
+    .option("--target-accept <p>", "target acceptance statistic of step-size adaptation", "0.85")
+    .option("--max-tree-depth <n>", "maximum NUTS tree depth", "10")
+    .option("--init <how>", "jitter, median or random", "jitter")
+    .option("--adaptation <kind>", "stan-diag, nutpie-diag or dense", "stan-diag")
+    .option("--math <mode>", "accurate, exact or fast", "accurate")
+    .option("--slice-reports", "also write each slice's report.html (slower: a few seconds per slice)")
+    .option("--out <dir>", "output folder (required): slices/<slice>/, failed/, manifest.json, combined.csv, report.html");
+}
+
+/** Reads the file, slices it and builds the spec every slice is fitted with. */
+export function readSlices(data: string, o: SliceCliOptions): { slices: SliceData[]; spec: SliceSpec; by: string[] } {
+  if (!o.out) throw new InputError("missing --out <dir>: the folder to write every slice's outputs to");
+  if (o.by.length === 0) throw new InputError("missing --by <column>: the column whose values name the slices (market, country, brand)");
+  if (o.costs || o.costsFile) throw new InputError("--costs and --costs-file are not taken here: each slice's media prior comes from its own spend");
+  const table = parseCsv(readTextFile(data, "data file"), data);
+  const slices = sliceTable(table, o.by).map(sliceData);
+  const media = parseList(o.media, "--media");
+  const extra = o.extra ? parseList(o.extra, "--extra") : [];
+  const clash = o.by.find((c) => c === o.target || c === o.date || media.includes(c) || extra.includes(c));
+  if (clash !== undefined) throw new InputError(`--by: column "${clash}" is also selected as the target, a media, extra or date column`);
+  const { costs: _costs, ...model } = readModelOptions(o, media, extra.length);
+  const spec: SliceSpec = {
+    columns: { target: o.target, media, extra, ...(o.date ? { date: o.date } : {}) },
+    model,
+    sampler: {
+      chains: parseInteger(o.chains, "--chains", 1),
+      warmup: parseInteger(o.warmup, "--warmup", 0),
+      samples: parseInteger(o.samples, "--samples", 1),
+      seed: parseInteger(o.seed, "--seed", 0),
+      targetAccept: parseNumber(o.targetAccept, "--target-accept", (v) => v > 0 && v < 1, "a number strictly between 0 and 1"),
+      maxTreeDepth: parseInteger(o.maxTreeDepth, "--max-tree-depth", 1),
+      init: o.init as InitStrategy,
+      adaptation: o.adaptation as AdaptationKind,
+      math: o.math as MathSetting,
+      // Slices run on CPU workers: the lockstep GPU path is for many chains of one model.
+      backend: "cpu",
+    },
+    split: {
+      ...(o.testRows !== undefined ? { testRows: parseInteger(o.testRows, "--test-rows", 0) } : {}),
+      ...(o.testFrom !== undefined ? { testFrom: o.testFrom } : {}),
+    },
+    report: o.sliceReports === true,
+  };
+  return { slices, spec, by: o.by };
+}
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return "?";
+  const s = Math.round(seconds);
+  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s` : `${s}s`;
+}

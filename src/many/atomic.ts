@@ -1,0 +1,49 @@
+// Files and folders written whole or not at all: everything goes to a
+// temporary name beside the target first, then one rename publishes it.
+
+import { randomBytes } from "node:crypto";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+
+/** Temporary names start with ".tmp-": readers skip them, and `fit-many` clears its own stale ones. */
+export const TMP_PREFIX = ".tmp-";
+
+export function temporaryPath(target: string): string {
+  return join(dirname(target), `${TMP_PREFIX}${basename(target)}-${process.pid}-${randomBytes(4).toString("hex")}`);
+}
+
+export function writeFileAtomic(path: string, text: string | Uint8Array): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = temporaryPath(path);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * Publishes a finished temporary folder under `target`. When `target`
+ * already exists, `keepExisting` decides: true leaves it (the temporary
+ * folder is removed) and returns false; false replaces it.
+ */
+export function publishFolder(tmp: string, target: string, keepExisting: () => boolean): boolean {
+  try {
+    renameSync(tmp, target);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== "ENOTEMPTY" && code !== "EEXIST") throw e;
+  }
+  if (keepExisting()) {
+    rmSync(tmp, { recursive: true, force: true });
+    return false;
+  }
+  const old = temporaryPath(target);
+  renameSync(target, old);
+  renameSync(tmp, target);
+  rmSync(old, { recursive: true, force: true });
+  return true;
+}

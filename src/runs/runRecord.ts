@@ -1,0 +1,163 @@
+// The run record: one JSON file per fit (single or per slice) with what is
+// needed to compare refreshes: configuration, data hash, engine version,
+// seed, timings and headline metrics.
+
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { FittedMMM } from "../api/fittedMMM.js";
+import { sha256 } from "../many/slices.js";
+
+export const RUN_FILE = "run.json";
+export const RUN_RECORD_VERSION = 1;
+
+export interface ChannelHeadline {
+  channel: string;
+  spend: number;
+  contribution: number;
+  roi: number;
+  roi_low: number;
+  roi_high: number;
+  marginal_roi: number;
+  marginal_roi_low: number;
+  marginal_roi_high: number;
+}
+
+export interface RunRecord {
+  run_record_version: number;
+  engine: { name: string; version: string };
+  created: string;
+  /** The command or API call that made the fit ("fit", "fit-many", "queue", "api"). */
+  command: string;
+  /** The slice's --by values, for fits of one slice. */
+  slice?: Record<string, string>;
+  data: { source: string; sha256: string; rows: number; train_rows: number; first_date?: string; last_date?: string };
+  configuration: unknown;
+  seed: number;
+  timings: { wall_seconds: number; warmup_seconds: number; sampling_seconds: number; threads: number; analysis_seconds?: number };
+  metrics: {
+    r2: number;
+    mape: number;
+    bayesian_r2: number;
+    test_r2?: number;
+    test_mape?: number;
+    max_r_hat: number;
+    min_ess_bulk: number;
+    divergences: number;
+    converged: boolean;
+  };
+  channels: ChannelHeadline[];
+  warnings: string[];
+}
+
+let engineVersion: string | undefined;
+
+/** The package's version, read once from package.json beside dist/ or src/. */
+export function engineVersionString(): string {
+  if (engineVersion !== undefined) return engineVersion;
+  engineVersion = "unknown";
+  for (const rel of ["../package.json", "../../package.json"]) {
+    try {
+      const pkg = JSON.parse(readFileSync(fileURLToPath(new URL(rel, import.meta.url)), "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "mmm-wasm" && pkg.version) return (engineVersion = pkg.version);
+    } catch {
+      // Try the next place.
+    }
+  }
+  return engineVersion;
+}
+
+/** Convergence by the report's rules of thumb: R-hat at most 1.01, bulk ESS at least 100 per chain, no divergences. */
+export function converged(d: { max_r_hat: number; min_ess_bulk: number; divergences: number; chains: number }): boolean {
+  return d.max_r_hat <= 1.01 && d.min_ess_bulk >= 100 * d.chains && d.divergences === 0;
+}
+
+/** Why a fit did not converge by those rules (empty when it did). */
+export function convergenceIssues(d: { max_r_hat: number; min_ess_bulk: number; divergences: number; chains: number }): string[] {
+  const issues: string[] = [];
+  if (!(d.max_r_hat <= 1.01)) issues.push(`max R-hat ${d.max_r_hat.toFixed(3)} > 1.01`);
+  if (!(d.min_ess_bulk >= 100 * d.chains)) issues.push(`min bulk-ESS ${Math.round(d.min_ess_bulk)} < ${100 * d.chains}`);
+  if (d.divergences > 0) issues.push(`${d.divergences} divergences`);
+  return issues;
+}
+
+/** Hash of a dataset's numbers in the user's units (and dates): what the fit saw. */
+export function datasetHash(fit: FittedMMM): string {
+  const d = fit.record.dataset;
+  const parts = [d.targetName, d.channelNames.join(","), d.extraNames.join(","), (d.dates ?? []).join(",")];
+  const bytes = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64");
+  return sha256([...parts, bytes(d.target), bytes(d.media), bytes(d.extra)].join("\n"));
+}
+
+export function runRecord(
+  fit: FittedMMM,
+  context: { command: string; source: string; slice?: Record<string, string>; analysisSeconds?: number },
+): RunRecord {
+  const d = fit.diagnostics();
+  const m = fit.metrics();
+  const roi = fit.roi();
+  const mroi = fit.marginalRoi();
+  const totals = fit.contributions().totals.media;
+  const record = fit.record;
+  const { initValues, ...sampler } = record.config.sampler;
+  const dates = record.dataset.dates;
+  return {
+    run_record_version: RUN_RECORD_VERSION,
+    engine: { name: "mmm-wasm", version: engineVersionString() },
+    created: new Date().toISOString(),
+    command: context.command,
+    ...(context.slice ? { slice: context.slice } : {}),
+    data: {
+      source: context.source,
+      sha256: datasetHash(fit),
+      rows: record.dataset.T,
+      train_rows: record.trainRows,
+      ...(dates ? { first_date: dates[0], last_date: dates[dates.length - 1] } : {}),
+    },
+    configuration: { ...record.config, sampler: { ...sampler, ...(initValues !== undefined ? { initValues } : {}) }, costs: record.costs },
+    seed: d.seed,
+    timings: {
+      wall_seconds: d.wall_seconds,
+      warmup_seconds: d.warmup_seconds,
+      sampling_seconds: d.sampling_seconds,
+      threads: d.threads,
+      ...(context.analysisSeconds !== undefined ? { analysis_seconds: context.analysisSeconds } : {}),
+    },
+    metrics: {
+      r2: m.train.r2,
+      mape: m.train.mape,
+      bayesian_r2: m.train.bayesian_r2,
+      ...(m.test ? { test_r2: m.test.r2, test_mape: m.test.mape } : {}),
+      max_r_hat: d.max_r_hat,
+      min_ess_bulk: d.min_ess_bulk,
+      divergences: d.divergences,
+      converged: converged(d),
+    },
+    channels: roi.map((r, c) => ({
+      channel: r.channel,
+      spend: r.spend,
+      contribution: totals[c].mean,
+      roi: r.mean,
+      roi_low: r["hdi_3%"],
+      roi_high: r["hdi_97%"],
+      marginal_roi: mroi[c].mean,
+      marginal_roi_low: mroi[c]["hdi_3%"],
+      marginal_roi_high: mroi[c]["hdi_97%"],
+    })),
+    warnings: d.warnings,
+  };
+}
+
+/** JSON with non-finite numbers as null (R-hat of a constant, say). */
+export function jsonText(v: unknown): string {
+  return JSON.stringify(v, (_k, x) => (typeof x === "number" && !Number.isFinite(x) ? null : x), 2) + "\n";
+}
+
+/** Writes run.json into `dir` whole or not at all (temporary file, then rename). */
+export function writeRunRecord(dir: string, record: RunRecord): string {
+  const file = join(dir, RUN_FILE);
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, jsonText(record));
+  renameSync(tmp, file);
+  return RUN_FILE;
+}
