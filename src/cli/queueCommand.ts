@@ -90,7 +90,14 @@ function registerWork(queue: Command): void {
           if (e.type === "started") process.stdout.write(`started ${e.slice} (job ${e.jobId}, attempt ${e.attempt}) pid ${process.pid}\n`);
           else {
             const oc = e.outcome!;
-            const what = oc.status === "failed" ? `FAILED (${oc.kind}): ${oc.reason}` : oc.status === "kept" ? "already complete, kept" : oc.status;
+            const what =
+              oc.status === "failed"
+                ? `FAILED (${oc.kind}): ${oc.reason}`
+                : oc.status === "kept"
+                  ? "already complete, kept"
+                  : oc.status === "ok" && oc.duplicate
+                    ? "ok, but another worker had published it first: this result was dropped"
+                    : oc.status;
             process.stdout.write(`finished ${e.slice}: ${what}\n`);
           }
         },
