@@ -43,7 +43,7 @@ export function combinedReportHtml(summaries: SliceSummary[], o: { by: string[];
         .map((c, i) => `<td>${intervalSvg(c.roi, c.roi_low, c.roi_high, axes[i])}<br><small>${num(c.roi)} [${num(c.roi_low)}, ${num(c.roi_high)}]</small></td>`)
         .join("");
       const conv = s.record?.converged ? "yes" : `<span class="bad">no</span><br><small>${esc(s.record?.convergence_issues.join("; ") ?? "")}</small>`;
-      return `<tr><td><a href="slices/${encodeURIComponent(s.id)}/">${esc(describeKey(s.key))}</a></td>${cells}<td>${num(r.metrics.r2)}</td><td>${num(r.metrics.max_r_hat, 3)}</td><td>${num(r.metrics.min_ess_bulk, 0)}</td><td>${r.metrics.divergences}</td><td>${conv}</td></tr>`;
+      return `<tr><td><a href="slices/${encodeURIComponent(s.id)}/">${esc(Object.values(s.key).join(" / "))}</a></td>${cells}<td>${num(r.metrics.r2)}</td><td>${num(r.metrics.max_r_hat, 3)}</td><td>${num(r.metrics.min_ess_bulk, 0)}</td><td>${r.metrics.divergences}</td><td>${conv}</td></tr>`;
     })
     .join("\n");
   const notOk = summaries.filter((s) => s.status !== "ok");

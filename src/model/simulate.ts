@@ -22,6 +22,8 @@ export interface SimulationOptions {
   /** Noise sd on the scaled target (default 0.05). */
   noise?: number;
   degreesSeasonality?: number;
+  /** Every channel in flights (on/off bursts); by default odd channels are always on, as search often is. */
+  allFlighted?: boolean;
 }
 
 export interface Simulation {
@@ -62,7 +64,7 @@ export function simulateDataset(o: SimulationOptions): Simulation {
   const spend = new Float64Array(T * C);
   for (let c = 0; c < C; c++) {
     const level = 2000 + 18000 * u();
-    const alwaysOn = c % 2 === 1; // search-like channels never go dark
+    const alwaysOn = c % 2 === 1 && !o.allFlighted; // search-like channels never go dark
     let on = true;
     for (let t = 0; t < T; t++) {
       if (!alwaysOn && u() < (on ? 0.12 : 0.3)) on = !on;
