@@ -56,7 +56,15 @@ describe("mmm fit-many", () => {
     expect(csv[0].split(",").slice(0, 4)).toEqual(["market", "slice", "status", "channel"]);
     const ok = csv.filter((l) => l.includes(",ok,"));
     expect(ok).toHaveLength(6); // 2 markets x 3 channels
-    for (const l of ok) expect(Number(l.split(",")[6])).toBeGreaterThan(0); // ROI
+    const header = csv[0].split(",");
+    for (const l of ok) {
+      const cells = l.split(",");
+      expect(Number(cells[header.indexOf("roi")])).toBeGreaterThan(0);
+      // Short chains: a fit that misses the convergence rules is flagged with the rules it missed.
+      const converged = cells[header.indexOf("converged")];
+      expect(["yes", "no"]).toContain(converged);
+      if (converged === "no") expect(cells[header.indexOf("reason")]).toMatch(/R-hat|ESS|divergences/);
+    }
     expect(csv.find((l) => l.startsWith("east,"))).toMatch(/,failed,/);
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
     expect(manifest.slices.map((s: { status: string }) => s.status)).toEqual(["failed", "ok", "ok"]);
