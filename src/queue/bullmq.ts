@@ -13,6 +13,7 @@ export interface QueueLibraries {
 }
 
 let loaded: Promise<QueueLibraries> | undefined;
+const lastErrors = new WeakMap<object, string>();
 
 export function loadQueueLibraries(): Promise<QueueLibraries> {
   loaded ??= (async () => {
@@ -28,7 +29,14 @@ export function loadQueueLibraries(): Promise<QueueLibraries> {
       bullmq,
       connect: (url: string) => {
         if (!/^rediss?:\/\//.test(url)) throw new InputError(`--redis: "${url}" is not a redis:// or rediss:// URL`);
-        return new IoRedis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+        const conn = new IoRedis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+        // ioredis reconnects on its own; say so once per kind of error instead of on every retry.
+        let last = "";
+        conn.on("error", (e: Error) => {
+          lastErrors.set(conn, e.message);
+          if (e.message !== last) process.stderr.write(`queue: Redis at ${redactUrl(url)}: ${(last = e.message)}\n`);
+        });
+        return conn;
       },
     };
   })();
@@ -42,7 +50,7 @@ export async function pingRedis(conn: import("ioredis").default, url: string, ti
     await Promise.race([conn.ping(), timeout]);
   } catch (e) {
     conn.disconnect();
-    throw new InputError(`cannot reach Redis at ${redactUrl(url)}: ${(e as Error).message}`);
+    throw new InputError(`cannot reach Redis at ${redactUrl(url)}: ${lastErrors.get(conn) ?? (e as Error).message}`);
   }
 }
 
