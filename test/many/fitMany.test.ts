@@ -30,6 +30,8 @@ function marketsCsv(path: string, markets: string[], edit?: (market: string, cel
 }
 
 const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
+// Short fits, but a loaded machine can take minutes: more than the suite's default timeout.
+const TIMEOUT_MS = 5 * 60_000;
 const sliceFolders = (out: string) => readdirSync(join(out, "slices")).filter((n) => !n.startsWith("."));
 
 describe("mmm fit-many", () => {
@@ -74,7 +76,7 @@ describe("mmm fit-many", () => {
     expect(runs.status).toBe(0);
     expect(runs.stdout).toMatch(/slices\/market=north/);
     expect(runs.stdout).toMatch(/slices\/market=south/);
-  });
+  }, TIMEOUT_MS);
 
   it("--resume after a hard kill keeps finished slices and fits only the rest", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mmm-resume-"));
@@ -117,5 +119,5 @@ describe("mmm fit-many", () => {
     // Under other options nothing is complete, so --resume would refit.
     expect(isComplete(out, first, manifest.slices[0].data_sha256, "0".repeat(64))).toBe(false);
     expect(existsSync(join(out, "failed"))).toBe(false);
-  });
+  }, TIMEOUT_MS);
 });

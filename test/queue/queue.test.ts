@@ -111,5 +111,5 @@ describe.skipIf(!reachable)("mmm queue (BullMQ on Redis)", () => {
     expect(published.sort(), logs.map((l) => l.join("\n")).join("\n---\n")).toEqual(["market=east", "market=north", "market=south"]);
     const csv = readFileSync(join(out, "combined.csv"), "utf8").trim().split("\n");
     expect(csv.filter((l) => l.includes(",ok,"))).toHaveLength(9);
-  });
+  }, 5 * 60_000);
 });
