@@ -10,6 +10,8 @@ import { registerSummary } from "./summaryCommand.js";
 import { registerPredict } from "./predictCommand.js";
 import { registerOptimize } from "./optimizeCommand.js";
 import { registerReport } from "./reportCommand.js";
+import { registerServe } from "./serveCommand.js";
+import { registerExport } from "./exportCommand.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -25,6 +27,8 @@ export function buildProgram(): Command {
   registerCheck(program);
   registerLogProb(program);
   registerReport(program);
+  registerServe(program);
+  registerExport(program);
   return program;
 }
 
