@@ -56,7 +56,9 @@ export async function serveHttp(o: HttpServerOptions): Promise<void> {
     server.close(() => stop());
     server.closeIdleConnections();
   };
-  const dispatcher = new Dispatcher(session, () => shutdown());
+  // close is answered first; the server stops once that answer has gone out.
+  let closeRequested = false;
+  const dispatcher = new Dispatcher(session, () => (closeRequested = true));
 
   const server = createServer((req, res) => {
     if (!authorised(req, tokenBytes)) return refuse(res, 401, "unauthorized", "missing or wrong token: send the header Authorization: Bearer <token printed when the server started>");
@@ -84,7 +86,12 @@ export async function serveHttp(o: HttpServerOptions): Promise<void> {
       inFlight++;
       void dispatcher.handle(Buffer.concat(parts).toString("utf8"), send).finally(() => {
         inFlight--;
-        res.end();
+        res.end(() => {
+          if (closeRequested) {
+            shutdown();
+            server.closeAllConnections();
+          }
+        });
       });
     });
   });
