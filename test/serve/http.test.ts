@@ -65,7 +65,7 @@ describe("mmm serve --port", () => {
 
   it("refuses requests without the token, or with another", async () => {
     const hello = JSON.stringify({ id: 1, method: "hello" });
-    for (const headers of [{}, { authorization: "Bearer nope" }, { authorization: `Bearer ${ready.token}x` }, { authorization: ready.token }]) {
+    for (const headers of [{} as Record<string, string>, { authorization: "Bearer nope" }, { authorization: `Bearer ${ready.token}x` }, { authorization: ready.token }]) {
       const r = await post(ready.url, hello, headers);
       expect(r.status).toBe(401);
       expect(r.lines[0].error.code).toBe("unauthorized");

@@ -13,7 +13,7 @@ import { ParameterLayout } from "../../src/model/layout.js";
 import { fitScalers, scaleRows } from "../../src/model/scaling.js";
 import { makeStructure, mediaPriorFromCosts } from "../../src/model/structure.js";
 import { decodeFloat64, encodeFloat64 } from "../../src/serve/protocol.js";
-import { EXAMPLE_CSV, EXAMPLE_DATA, StdioClient } from "./client.js";
+import { EXAMPLE_CSV, EXAMPLE_DATA, StdioClient, type Reply } from "./client.js";
 
 const SMALL_FIT = { chains: 2, warmup: 80, samples: 60, seed: 7 };
 
