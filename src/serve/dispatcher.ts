@@ -11,6 +11,7 @@ import { createDensity, logDensity } from "./methods/density.js";
 import { exportPosterior, load, save } from "./methods/files.js";
 import { cancel, fit } from "./methods/fit.js";
 import { free, helloResult, list } from "./methods/session.js";
+import { posterior } from "./methods/posterior.js";
 import { ParamReader } from "./params.js";
 import { jsonSafe, ServeError, type ErrorObject, type RequestId, type ServerMessage } from "./protocol.js";
 import type { Session } from "./session.js";
@@ -22,6 +23,7 @@ const METHODS: Record<string, Method> = {
   summary: analysis.summary,
   diagnostics: analysis.diagnostics,
   metrics: analysis.metrics,
+  posterior,
   predict: analysis.predict,
   contributions: analysis.contributions,
   roi: analysis.roi,

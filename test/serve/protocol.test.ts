@@ -92,6 +92,12 @@ describe("mmm serve (stdio)", () => {
     const withDraws = await server.call("roi", { model, draws: true });
     expect(withDraws.roi[0].draws).toHaveLength(120);
     expect((await server.call("marginal_roi", { model })).marginal_roi).toHaveLength(5);
+    const draws = await server.call("posterior", { model });
+    const coef = decodeFloat64(draws.parameters.coef_media, "coef_media");
+    expect(coef.shape).toEqual([2, 60, 5]);
+    const coefMean = coef.values.reduce((a, b) => a + b, 0) / 600;
+    const summaryMean = summary.rows.filter((r: { name: string }) => r.name.startsWith("coef_media[")).reduce((a: number, r: { mean: number }) => a + r.mean, 0) / 5;
+    expect(coefMean).toBeCloseTo(summaryMean, 12);
     expect((await server.call("contributions", { model })).channels).toEqual(EXAMPLE_DATA.media);
     expect((await server.call("metrics", { model })).train.r2).toBeGreaterThan(0.5);
     expect((await server.call("response_curves", { model, multipliers: [0, 1, 2], max_draws: 20 })).curves[0].points).toHaveLength(3);
