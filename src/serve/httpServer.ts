@@ -81,12 +81,19 @@ export async function serveHttp(o: HttpServerOptions): Promise<void> {
     });
     req.on("end", () => {
       if (tooLarge) return;
-      res.writeHead(200, { "content-type": "application/x-ndjson", "cache-control": "no-store" });
-      const send = (m: ServerMessage) => res.write(JSON.stringify(m) + "\n");
+      // Events stream as they come; the response goes out with the end of the body (one write for most requests).
+      let final = "";
+      const send = (m: ServerMessage) => {
+        if ("event" in m) {
+          if (!res.headersSent) res.writeHead(200, { "content-type": "application/x-ndjson", "cache-control": "no-store" });
+          res.write(JSON.stringify(m) + "\n");
+        } else final = JSON.stringify(m) + "\n";
+      };
       inFlight++;
       void dispatcher.handle(Buffer.concat(parts).toString("utf8"), send).finally(() => {
         inFlight--;
-        res.end(() => {
+        if (!res.headersSent) res.writeHead(200, { "content-type": "application/x-ndjson", "cache-control": "no-store", "content-length": Buffer.byteLength(final) });
+        res.end(final, () => {
           if (closeRequested) {
             shutdown();
             server.closeAllConnections();
