@@ -67,6 +67,23 @@ with mmm_wasm.Engine(command=[sys.argv[2], sys.argv[1] + "/bin/mmm.js"]) as engi
         dim += size
     lp, grad = mmm.log_density([[0.0] * dim, [0.1] * dim])
     assert len(lp) == 2 and len(grad[0]) == dim and all(isinstance(v, float) for v in lp), (lp, grad)
+# Over HTTP: a server started with --port, its printed token; another token is refused.
+import json, subprocess
+proc = subprocess.Popen([sys.argv[2], sys.argv[1] + "/bin/mmm.js", "serve", "--port", "0"], stdout=subprocess.PIPE)
+ready = json.loads(proc.stdout.readline())
+try:
+    remote = mmm_wasm.Engine(url=ready["url"], token=ready["token"])
+    assert remote.info["protocol"] == 1
+    try:
+        mmm_wasm.Engine(url=ready["url"], token="0" * 64)
+        raise AssertionError("a wrong token was accepted")
+    except mmm_wasm.MMMError as e:
+        assert e.code == "unauthorized", e.code
+    remote.close()
+    assert proc.wait(timeout=60) == 0
+finally:
+    if proc.poll() is None:
+        proc.kill()
 print("no-numpy ok")
 `;
     const r = spawnSync(python!, ["-c", script, ROOT, process.execPath], { encoding: "utf8" });
