@@ -53,7 +53,9 @@ export class LineReader {
   }
 
   private emit(): void {
-    const text = Buffer.concat(this.parts, this.size).toString("utf8").replace(/\r$/, "");
+    let bytes = Buffer.concat(this.parts, this.size);
+    if (bytes[bytes.length - 1] === 13) bytes = bytes.subarray(0, bytes.length - 1); // CRLF line ends
+    const text = bytes.toString("utf8");
     if (text.trim() !== "") this.on.line(text);
   }
 }

@@ -11,13 +11,15 @@ export class Registry<T> {
     /** What the items are, for messages ("model"), and the prefix of their ids. */
     readonly kind: string,
     readonly limit: number,
+    /** The server option that sets the limit, for the message. */
+    readonly option: string,
   ) {}
 
   add(item: T): string {
     if (this.items.size >= this.limit) {
       throw new ServeError(
         "limit_reached",
-        `the server holds ${this.items.size} ${this.kind}s, its limit (--max-${this.kind}s ${this.limit}); free one with {"method": "free", "params": {"id": ...}} first`,
+        `the server holds ${this.items.size} ${this.kind === "data" ? "datasets" : `${this.kind}s`}, its limit (${this.option} ${this.limit}); free one with {"method": "free", "params": {"id": ...}} first`,
       );
     }
     const id = `${this.kind}-${this.next++}`;

@@ -54,9 +54,9 @@ export class Session {
   closed = false;
 
   constructor(readonly limits: ServeLimits) {
-    this.data = new Registry("data", limits.maxDatasets);
-    this.models = new Registry("model", limits.maxModels);
-    this.densities = new Registry("density", limits.maxDensities);
+    this.data = new Registry("data", limits.maxDatasets, "--max-data");
+    this.models = new Registry("model", limits.maxModels, "--max-models");
+    this.densities = new Registry("density", limits.maxDensities, "--max-densities");
   }
 
   /** Registers a fit about to start; the controller aborts it on cancel or close. */

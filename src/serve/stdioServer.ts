@@ -49,6 +49,8 @@ export function serveStdio(o: StdioServerOptions): Promise<void> {
       send({ id: null, error: { code: e.code, message: e.message } });
     },
   });
+  // The client closed its end of stdout: nobody is listening any more.
+  o.output.on("error", () => end("the client closed the output pipe: session closed"));
   const onData = (chunk: Buffer) => reader.push(chunk);
   o.input.on("data", onData);
   o.input.on("end", () => {
