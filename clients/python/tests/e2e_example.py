@@ -129,7 +129,10 @@ with mmm_wasm.Engine(command=CLI) as engine:
     try:
         import arviz  # noqa: F401
         idata = mmm.to_inference_data()
-        assert set(idata.groups()) >= {"posterior", "sample_stats", "observed_data", "constant_data"}
+        # ArviZ < 1 returns InferenceData (groups()), ArviZ 1.x an xarray DataTree (children).
+        groups = set(idata.groups()) if callable(getattr(idata, "groups", None)) else set(idata.children)
+        assert groups >= {"posterior", "sample_stats", "observed_data", "constant_data"}, groups
+        np.testing.assert_array_equal(np.asarray(idata["posterior"]["coef_media"]).reshape(-1, len(CHANNELS)), trace["coef_media"])
         print("arviz: to_inference_data ok")
     except ImportError:
         print("arviz not installed: to_inference_data not checked")
