@@ -5,6 +5,7 @@
 // REFERENCE_LIST), booleans as int8 flagged dtype="bool" as xarray writes
 // them. xarray.open_dataset(path, group=...) and arviz.from_netcdf read it.
 
+import { InputError } from "../../errors.js";
 import type { Group, InferenceDataLayout, Variable } from "./inferenceData.js";
 
 type H5 = typeof import("h5wasm");
@@ -12,13 +13,22 @@ type H5Group = InstanceType<H5["Group"]>;
 
 let h5: Promise<H5> | undefined;
 
-/** h5wasm loads on first use (its wasm is ~3 MB): only exports pay for it. */
+/**
+ * h5wasm loads on first use (its wasm is ~3 MB): only netCDF exports pay for
+ * it. It is an optional dependency; without it the other formats still work.
+ */
 function loadH5(): Promise<H5> {
-  h5 ??= import("h5wasm/node").then(async (m) => {
-    const mod = ((m as unknown as { default?: H5 }).default ?? m) as H5;
-    await mod.ready;
-    return mod;
-  });
+  h5 ??= import("h5wasm/node").then(
+    async (m) => {
+      const mod = ((m as unknown as { default?: H5 }).default ?? m) as H5;
+      await mod.ready;
+      return mod;
+    },
+    () => {
+      h5 = undefined;
+      throw new InputError("netCDF export needs the optional package h5wasm, which is not installed (npm install h5wasm); --format zarr and csv need nothing more");
+    },
+  );
   return h5;
 }
 
