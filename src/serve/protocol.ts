@@ -90,14 +90,15 @@ export function decodeFloat64(v: EncodedArray, what: string): { values: Float64A
   if (!Array.isArray(v.shape) || !v.shape.every((n) => Number.isInteger(n) && n >= 0)) {
     throw new ServeError("invalid_params", `${what}.shape must be a list of non-negative integers`);
   }
-  const bytes = Buffer.from(v.data, "base64");
   const count = v.shape.reduce((a, b) => a * b, 1);
-  if (bytes.length !== count * 8) {
-    throw new ServeError("invalid_params", `${what}: shape [${v.shape.join(", ")}] needs ${count * 8} bytes, the base64 data holds ${bytes.length}`);
+  const length = Buffer.byteLength(v.data, "base64");
+  if (length !== count * 8) {
+    throw new ServeError("invalid_params", `${what}: shape [${v.shape.join(", ")}] needs ${count * 8} bytes, the base64 data holds ${length}`);
   }
-  // Copy into an aligned buffer (Buffer.from may hand back an unaligned slice of a pool).
+  // Decoded straight into the (aligned) array: no intermediate copy.
   const values = new Float64Array(count);
-  new Uint8Array(values.buffer).set(bytes);
+  const written = Buffer.from(values.buffer).write(v.data, "base64");
+  if (written !== count * 8) throw new ServeError("invalid_params", `${what}.data is not valid base64 (${written} of ${count * 8} bytes decoded)`);
   return { values, shape: v.shape };
 }
 

@@ -22,7 +22,9 @@ export interface StdioServerOptions {
 export function serveStdio(o: StdioServerOptions): Promise<void> {
   const session = new Session(o.limits);
   const send = (m: ServerMessage) => {
-    o.output.write(JSON.stringify(m) + "\n");
+    // Two writes: a large answer (a batch of gradients) is not copied once more to append the newline.
+    o.output.write(JSON.stringify(m));
+    o.output.write("\n");
   };
   const inFlight = new Set<Promise<void>>();
   let finish: () => void = () => {};

@@ -66,6 +66,12 @@ describe("mmm serve (stdio)", () => {
     expect(typo.error?.message).toContain("unknown parameter modle");
     const missing = await server.sendInvalid("load_data", { target: "sales", media: ["tv"] });
     expect(missing.error?.code).toBe("invalid_params");
+    // Fits that fail inside the engine: the error names the cause, and the server goes on.
+    const prior = await server.send("fit", { data, chains: 1, warmup: 10, samples: 10, priors: { slope: { dist: "Gamma", concentration: -1, rate: 1 } } });
+    expect(prior.error?.code).toBe("input_error");
+    expect(prior.error?.message).toMatch(/slope/);
+    const rows = await server.send("fit", { data, chains: 1, warmup: 10, samples: 10, train_rows: 500 });
+    expect(rows.error).toEqual({ code: "input_error", message: expect.stringContaining("between 1 and 156") });
     const column = await server.send("load_data", { ...EXAMPLE_DATA, media: ["tv", "cinema"] });
     expect(column.error?.code).toBe("input_error");
     expect(column.error?.message).toContain("cinema");
