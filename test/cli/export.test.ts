@@ -39,5 +39,12 @@ describe("mmm export", () => {
     expect(nowhere.status).toBe(2);
     expect(nowhere.stderr).toContain("does not exist");
     expect(nowhere.stderr).not.toMatch(/\n\s+at /);
+    // A folder of the user's in the way is never replaced; an earlier export is.
+    const taken = run(["export", fit, "--out", dir]);
+    expect(taken.status).toBe(2);
+    expect(taken.stderr).toContain("is not an earlier netcdf export");
+    expect(existsSync(join(fit, "model.mmm"))).toBe(true);
+    expect(run(["export", fit, "--format", "csv", "--out", fit]).status).toBe(2);
+    expect(run(["export", fit]).status).toBe(0);
   });
 });

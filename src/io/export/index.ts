@@ -2,7 +2,7 @@
 // netCDF-4, zarr or csv, whole or not at all (written beside the target,
 // then renamed into place).
 
-import { existsSync, renameSync, rmSync } from "node:fs";
+import { existsSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname, join, basename } from "node:path";
 import type { FittedGeoMMM } from "../../api/fittedGeoMMM.js";
 import type { FittedMMM } from "../../api/fittedMMM.js";
@@ -26,6 +26,24 @@ export interface ExportResult {
   files: string[];
 }
 
+/** What an earlier export of each format leaves, so that only such a thing is ever replaced. */
+const MARKER: Record<ExportFormat, string | null> = { netcdf: null, zarr: ".zgroup", csv: "posterior.csv" };
+
+/**
+ * An existing destination is replaced only if it is what this format writes
+ * (a file for netCDF, an earlier export's folder otherwise): never a folder
+ * or file of the user's that happens to be in the way.
+ */
+function checkReplaceable(path: string, format: ExportFormat): void {
+  if (!existsSync(path)) return;
+  const isDir = statSync(path).isDirectory();
+  const marker = MARKER[format];
+  const ok = marker === null ? !isDir : isDir && existsSync(join(path, marker));
+  if (!ok) {
+    throw new InputError(`cannot export to "${path}": it exists and is not an earlier ${format} export; remove it or choose another path`);
+  }
+}
+
 export async function exportInferenceData(
   fit: FittedMMM | FittedGeoMMM,
   path: string,
@@ -35,6 +53,7 @@ export async function exportInferenceData(
   if (!EXPORT_FORMATS.includes(format)) throw new InputError(`export format must be one of ${EXPORT_FORMATS.join(", ")}, got "${format}"`);
   const parent = dirname(path);
   if (!existsSync(parent)) throw new InputError(`cannot export to "${path}": the folder "${parent}" does not exist`);
+  checkReplaceable(path, format);
   const layout = inferenceData(fit, engineVersion);
   const temp = join(parent, `.${basename(path)}.${process.pid}.partial`);
   rmSync(temp, { recursive: true, force: true });
