@@ -21,7 +21,7 @@ export const EXAMPLE_DATA = {
 };
 
 const schema = JSON.parse(readFileSync(new URL("../../schema/protocol.schema.json", import.meta.url), "utf8"));
-const ajv = new Ajv2020({ allErrors: true });
+const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
 ajv.addSchema(schema);
 const ID = schema.$id as string;
 
