@@ -54,6 +54,8 @@ function errorOf(e: unknown): ErrorObject {
 export class Dispatcher {
   /** When the last message arrived (ms since the epoch), for the idle timeout. */
   lastActivity = Date.now();
+  /** The id of the close request, once one came: the session ends after its answer. */
+  private closingId: RequestId | null = null;
 
   constructor(
     readonly session: Session,
@@ -79,8 +81,6 @@ export class Dispatcher {
     }
     if (this.session.closed && id !== null && this.closingId === id) this.onClose();
   }
-
-  private closingId: RequestId | null = null;
 
   private parse(text: string): { id: RequestId; method: string; params: Record<string, unknown> } {
     let message: unknown;

@@ -4,13 +4,12 @@
 // by order. The session ends on close, at the end of stdin (the client went
 // away) or after the idle timeout; running fits are cancelled.
 
-import { Dispatcher } from "./dispatcher.js";
+import { Dispatcher, METHOD_NAMES } from "./dispatcher.js";
+import { watchIdle } from "./idle.js";
 import { LineReader } from "./lineReader.js";
-import { METHOD_NAMES } from "./dispatcher.js";
 import { helloResult } from "./methods/session.js";
 import { jsonSafe, ServeError, type ServerMessage } from "./protocol.js";
 import { Session, type ServeLimits } from "./session.js";
-import { watchIdle } from "./idle.js";
 
 export interface StdioServerOptions {
   limits: ServeLimits;

@@ -9,9 +9,9 @@ import type { OptimizeBudgetOptions } from "../../optimize/types.js";
 import type { ParamReader } from "../params.js";
 import { ServeError } from "../protocol.js";
 import type { HeldModel } from "../session.js";
-import type { Method } from "./context.js";
+import type { Method, MethodContext } from "./context.js";
 
-function model(p: ParamReader, ctx: { session: { models: { get(id: string): HeldModel } } }): HeldModel {
+function model(p: ParamReader, ctx: MethodContext): HeldModel {
   return ctx.session.models.get(p.string("model"));
 }
 

@@ -1,9 +1,8 @@
 // hello, list, free and close: what the server is and holds, and letting go of it.
 
+import { ENGINE_VERSION } from "../../io/export/version.js";
 import { PROTOCOL_VERSION, ServeError } from "../protocol.js";
 import type { Method } from "./context.js";
-
-import { ENGINE_VERSION } from "../../io/export/version.js";
 
 export function helloResult(methods: string[], limits: object) {
   return { protocol: PROTOCOL_VERSION, engine: "mmm-wasm", version: ENGINE_VERSION, methods, limits };
