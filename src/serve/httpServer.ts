@@ -108,6 +108,9 @@ export async function serveHttp(o: HttpServerOptions): Promise<void> {
     server.once("error", reject);
     server.listen(o.port, o.host, () => resolve());
   });
+  if (!["127.0.0.1", "::1", "localhost"].includes(o.host)) {
+    process.stderr.write(`mmm serve: warning: listening on ${o.host}, not only this machine: anyone who can reach it and holds the token can drive the engine and read files it can read\n`);
+  }
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const stopIdle = watchIdle(o.limits.idleSeconds, () => dispatcher.lastActivity, () => inFlight > 0, (s) =>
