@@ -9,7 +9,6 @@ import { build } from "esbuild";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { formulaFor, namesIn, parseFormula } from "./kernelFormula.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -246,7 +245,7 @@ function cellBody(sat, lane) {
   const cells = kr.cell.map(([n, f]) => [n, parseFormula(formulaFor(f, lane))]);
   const reads = new Set();
   for (const [, t] of [...outputs, ...cells]) namesIn(t, reads);
-  const usesMask = JSON.stringify([...outputs, ...cells]).includes('"call":"mask"');
+  const usesMask = [...outputs, ...cells].some(([, t]) => calls(t, "mask"));
   const defined = new Set();
   const scope = satScope(sat, defined);
   const lines = [];
@@ -404,6 +403,7 @@ function adstockExports() {
 // ---------------------------------------------------------------------------
 
 const table = await loadTable();
+const { formulaFor, namesIn, parseFormula, calls } = table;
 const models = Object.entries(table.MODEL_TRANSFORMS);
 const saturations = [...new Map(models.map(([, m]) => [m.saturation.name, m.saturation])).values()];
 const parts = [];

@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { adstock as referenceAdstock, carryover as referenceCarryover, hill as referenceHill, power as referencePower } from "../../src/density/reference.js";
 import { MODEL_CODE, MODEL_NAMES, TRANSFORM_PARAMETERS } from "../../src/model/structure.js";
-import { ADSTOCKS, MODEL_TRANSFORMS, SATURATIONS } from "../../src/model/transforms/index.js";
-// @ts-expect-error: the generator's formula parser is plain JavaScript.
-import { parseFormula } from "../../scripts/kernelFormula.mjs";
+import { ADSTOCKS, MODEL_TRANSFORMS, SATURATIONS, parseFormula } from "../../src/model/transforms/index.js";
 
 /** Relative difference, with an absolute floor of 1e-300 on the scale. */
 function rel(a: number, b: number): number {
