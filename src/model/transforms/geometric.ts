@@ -18,6 +18,7 @@ export const geometric: RecursiveAdstock = {
   },
   shape: "geometric decay",
   kernel: {
+    kind: "filter",
     aliases: ["lag"],
     // Every series scanned up front, two channels per loop (assembly/adstock.ts).
     beforeSeries: "adstockScan<M>();",
