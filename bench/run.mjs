@@ -20,5 +20,6 @@ await (await import("./chains.mjs")).benchChains({ quick });
 spawnSync(process.execPath, [new URL("./gpu.mjs", import.meta.url).pathname, ...(quick ? ["--quick"] : [])], { stdio: "inherit" });
 await (await import("./geo.mjs")).benchGeo({ quick });
 await (await import("./geoFits.mjs")).benchGeoFits({ quick });
+await (await import("./serve.mjs")).benchServe({ quick });
 await (await import("./many.mjs")).benchMany({ quick });
 await benchStan({ quick });

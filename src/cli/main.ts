@@ -10,6 +10,8 @@ import { registerSummary } from "./summaryCommand.js";
 import { registerPredict } from "./predictCommand.js";
 import { registerOptimize } from "./optimizeCommand.js";
 import { registerReport } from "./reportCommand.js";
+import { registerServe } from "./serveCommand.js";
+import { registerExport } from "./exportCommand.js";
 import { registerFitMany } from "./fitManyCommand.js";
 import { registerQueue } from "./queueCommand.js";
 import { registerRuns } from "./runsCommand.js";
@@ -28,6 +30,8 @@ export function buildProgram(): Command {
   registerCheck(program);
   registerLogProb(program);
   registerReport(program);
+  registerServe(program);
+  registerExport(program);
   registerFitMany(program);
   registerQueue(program);
   registerRuns(program);
