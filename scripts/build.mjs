@@ -11,7 +11,10 @@ const common = {
   format: "esm",
   target: "es2022",
   loader: { ".wasm": "binary" },
-  sourcemap: true,
+  // Maps are written beside the bundles for local debugging but not linked
+  // from them: the package leaves them out ("files" in package.json), and a
+  // link to a missing map makes downstream bundlers warn.
+  sourcemap: "external",
   logLevel: "warning",
 };
 

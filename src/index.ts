@@ -2,3 +2,4 @@
 export * from "./publicApi.js";
 export { saveMMM, loadMMM, loadAnyMMM } from "./io/modelFile.js";
 export { writeReport } from "./report/report.js";
+export { EXAMPLE_COLUMNS } from "./model/example.js";

@@ -10,12 +10,14 @@ import { registerSummary } from "./summaryCommand.js";
 import { registerPredict } from "./predictCommand.js";
 import { registerOptimize } from "./optimizeCommand.js";
 import { registerReport } from "./reportCommand.js";
+import { packageVersion } from "./version.js";
 
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name("mmm")
     .description("Bayesian Marketing Mix Modeling: fit, check and optimise media budgets")
+    .version(packageVersion(), "-V, --version", "print the version of mmm-wasm")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerFit(program);
