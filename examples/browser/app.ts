@@ -61,6 +61,8 @@ function showError(e: unknown): void {
   const box = $("error");
   if (err?.name === "AbortError") {
     box.textContent = "stopped: the fit was cancelled.";
+  } else if (err?.name === "FitStopped") {
+    box.textContent = `stopped: ${err.message}.`;
   } else if (err?.name === "InputError") {
     box.textContent = `error: ${err.message}`;
   } else {

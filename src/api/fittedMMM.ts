@@ -233,7 +233,12 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
     if (depth.total > 0) {
       warnings.push(`${depth.total} draws hit the maximum tree depth ${s.maxTreeDepth}: sampling is inefficient; consider a larger --max-tree-depth or a dense metric.`);
     }
-    if (chains.some((c) => c.interrupted)) warnings.push("the run was interrupted: draws are partial.");
+    const interrupted = chains.some((c) => c.interrupted);
+    if (interrupted) {
+      warnings.push(
+        `the run was stopped during sampling: kept ${chains.length} chain${chains.length === 1 ? "" : "s"} x ${chains[0].numDraws} draws (of ${s.chains} x ${s.samples} asked for); estimates and diagnostics rest on these draws alone.`,
+      );
+    }
     const sampling = this.record.sampling ?? { method: "nuts" as const, backend: "cpu" as const };
     let nested: number | undefined;
     if (sampling.method === "chees" && sampling.superchains !== undefined && sampling.superchains >= 2) {
@@ -252,7 +257,7 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
       ...(nested !== undefined ? { nested_r_hat: nested, superchains: sampling.superchains } : {}),
       chains: chains.length,
       warmup: s.warmup,
-      draws: s.samples,
+      draws: interrupted ? chains[0].numDraws : s.samples,
       seed: s.seed,
       wall_seconds: timing.wallSeconds,
       warmup_seconds: timing.warmupSeconds,
@@ -269,7 +274,7 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
       max_r_hat: maxRhat,
       min_ess_bulk_per_second: minEss / timing.wallSeconds,
       leapfrog_per_draw: leapfrog / Math.max(1, draws),
-      interrupted: chains.some((c) => c.interrupted),
+      interrupted,
       warnings,
     };
   }

@@ -20,6 +20,7 @@ import { parseInteger, parseNumber, readJsonFile } from "./options.js";
 import { progressDisplay } from "./progress.js";
 import type { BackendSetting, MethodSetting } from "../services/backend.js";
 import { formatSummaryTable } from "./tables.js";
+import { fitUntilStopped } from "./stopSignals.js";
 
 interface FitCliOptions extends RawModelOptions {
   example?: boolean;
@@ -103,10 +104,13 @@ export function registerFit(program: Command): void {
       const chains = sampler.chains;
       for (const w of dataset.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
       for (const w of quality.warnings) process.stderr.write(`data check: ${w.message}\n`);
+      announce(sampler);
       const progress = progressDisplay(chains);
       let fit;
       try {
-        fit = await fitMMM(dataset, { ...model, sampler }, { trainRows: split.trainRows, onProgress: (p) => progress.update(p) });
+        fit = await fitUntilStopped(o.out, (signal) =>
+          fitMMM(dataset, { ...model, sampler }, { trainRows: split.trainRows, onProgress: (p) => progress.update(p), signal }),
+        );
       } finally {
         progress.stop();
       }
@@ -156,10 +160,13 @@ async function fitGeo(
   quality.geos.forEach((q) => {
     for (const w of q.warnings) process.stderr.write(`data check (${q.source}): ${w.message}\n`);
   });
+  announce(sampler);
   const progress = progressDisplay(sampler.chains);
   let fit;
   try {
-    fit = await fitGeoMMM(dataset, { ...model, sampler }, { trainRows: split.trainRows, onProgress: (p) => progress.update(p) });
+    fit = await fitUntilStopped(o.out, (signal) =>
+      fitGeoMMM(dataset, { ...model, sampler }, { trainRows: split.trainRows, onProgress: (p) => progress.update(p), signal }),
+    );
   } finally {
     progress.stop();
   }
@@ -173,6 +180,11 @@ async function fitGeo(
     }
   }
   printFitEnd(fit, o.out, files);
+}
+
+/** Says what is about to run before the first progress report arrives. */
+function announce(s: ReturnType<typeof readSampler>): void {
+  process.stderr.write(`fitting: ${s.chains} chain${s.chains === 1 ? "" : "s"} x (${s.warmup} warm-up + ${s.samples} draws), seed ${s.seed}; Ctrl-C stops\n`);
 }
 
 function printFitEnd(fit: { summary(): SummaryEntry[]; diagnostics(): FitDiagnostics }, out: string, files: string[]): void {

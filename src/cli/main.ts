@@ -11,6 +11,7 @@ import { registerPredict } from "./predictCommand.js";
 import { registerOptimize } from "./optimizeCommand.js";
 import { registerReport } from "./reportCommand.js";
 import { packageVersion } from "./version.js";
+import { StoppedBySignal } from "./stopSignals.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -39,6 +40,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) {
       // Help and version exit 0; usage errors are bad input.
       return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof StoppedBySignal) {
+      process.stderr.write(`stopped: ${e.message}\n`);
+      return e.exitCode;
     }
     if (e instanceof InputError) {
       process.stderr.write(`error: ${e.message}\n`);

@@ -166,6 +166,36 @@ if (!haveChromium) {
       await page.close();
     });
 
+    it("Stop during warm-up says so; Stop during sampling shows the results of the draws so far", async () => {
+      const page = await context.newPage();
+      const seen = watch(page, new URL(server.url).origin);
+      await page.goto(server.url, { waitUntil: "load" });
+      await page.click("#load-example");
+      // Warm-up: stopped at the first progress report of a long warm-up.
+      await fill(page, { chains: 2, warmup: 20000, samples: 100 });
+      await page.click("#fit");
+      await page.waitForFunction(() => [...document.querySelectorAll("#progress .chain .hint")].some((e) => /^warm-up /.test(e.textContent ?? "")), null, { timeout: 60_000 });
+      await page.click("#cancel");
+      await page.waitForSelector("#error:not([hidden])", { timeout: 30_000 });
+      expect(await page.locator("#error").innerText()).toMatch(/^stopped: stopped during warm-up \(at most \d+ of 20000 warm-up iterations done\)/);
+      expect(await page.locator("#fit").isEnabled()).toBe(true);
+      // Sampling: stopped a few hundred draws in; the results show, with the warning.
+      await fill(page, { chains: 2, warmup: 100, samples: 50000 });
+      await page.click("#fit");
+      await page.waitForFunction(
+        () => [...document.querySelectorAll("#progress .chain .hint")].every((e) => Number(/^sampling (\d+)\//.exec(e.textContent ?? "")?.[1] ?? 0) >= 600),
+        null,
+        { timeout: 120_000 },
+      );
+      await page.click("#cancel");
+      await page.waitForFunction(() => (globalThis as unknown as { mmmDemo: { fits: number } }).mmmDemo.fits > 0, null, { timeout: 60_000 });
+      expect(await page.locator("#error").isHidden()).toBe(true);
+      expect(await page.locator("#fit-warnings").innerText()).toMatch(/stopped during sampling: kept 2 chains x \d+ draws \(of 2 x 50000 asked for\)/);
+      expect(await page.locator("#summary tbody tr").count()).toBeGreaterThan(20);
+      expect(seen.errors).toEqual([]);
+      await page.close();
+    });
+
     it("stops a fit in a page without cross-origin isolation (no SharedArrayBuffer)", async () => {
       const plain = await startDemoServer({ isolated: false });
       const page = await context.newPage();
