@@ -11,6 +11,7 @@ import { checkDataQuality } from "../analysis/dataQuality.js";
 import { splitRows } from "../model/dataset.js";
 import { InputError } from "../errors.js";
 import { writeFitOutputs } from "../io/fitOutputs.js";
+import { checkOutputFolder, writeOutputFolder } from "../io/outputFolder.js";
 import { writeReport } from "../report/report.js";
 import type { InitStrategy, MathSetting } from "../model/config.js";
 import type { AdaptationKind } from "../sampler/index.js";
@@ -88,6 +89,7 @@ export function registerFit(program: Command): void {
       if (!o.target) throw new InputError("missing --target <column>");
       if (!o.media) throw new InputError("missing --media <columns>");
       if (!o.out) throw new InputError("missing --out <dir>: the folder to write the fitted model and its outputs to");
+      checkOutputFolder(o.out);
       const splitOptions = {
         testRows: o.testRows === undefined ? undefined : parseInteger(o.testRows, "--test-rows", 0),
         testFrom: o.testFrom,
@@ -114,15 +116,12 @@ export function registerFit(program: Command): void {
       } finally {
         progress.stop();
       }
-      const files = writeFitOutputs(fit, o.out);
-      if (o.report !== false) {
-        try {
-          await writeReport(fit, o.out);
-          files.push("report.html");
-        } catch (e) {
-          process.stderr.write(`warning: could not write the report: ${(e as Error).message}\n`);
-        }
-      }
+      const fitted = fit;
+      const files = await writeOutputFolder(o.out, async (dir) => {
+        const written = writeFitOutputs(fitted, dir);
+        if (o.report !== false) await tryReport(() => writeReport(fitted, dir), written);
+        return written;
+      });
       printFitEnd(fit, o.out, files);
     });
 }
@@ -170,16 +169,23 @@ async function fitGeo(
   } finally {
     progress.stop();
   }
-  const files = writeGeoFitOutputs(fit, o.out);
-  if (o.report !== false) {
-    try {
-      await writeGeoReport(fit, join(o.out, "report.html"));
-      files.push("report.html");
-    } catch (e) {
-      process.stderr.write(`warning: could not write the report: ${(e as Error).message}\n`);
-    }
-  }
+  const fitted = fit;
+  const files = await writeOutputFolder(o.out, async (dir) => {
+    const written = writeGeoFitOutputs(fitted, dir);
+    if (o.report !== false) await tryReport(() => writeGeoReport(fitted, join(dir, "report.html")), written);
+    return written;
+  });
   printFitEnd(fit, o.out, files);
+}
+
+/** The report is optional: a failure is a warning, and the fit's other files are still written. */
+async function tryReport(write: () => Promise<unknown>, written: string[]): Promise<void> {
+  try {
+    await write();
+    written.push("report.html");
+  } catch (e) {
+    process.stderr.write(`warning: could not write the report: ${(e as Error).message}\n`);
+  }
 }
 
 /** Says what is about to run before the first progress report arrives. */

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
+import { checkOutputFile, writeFileWhole } from "../io/outputFolder.js";
 import { MODEL_FILE } from "../io/fitOutputs.js";
 import { loadAnyMMM } from "../io/modelFile.js";
 import type { GeoBudgetOptimization } from "../optimize/optimizeGeoBudget.js";
@@ -196,12 +196,13 @@ export function registerOptimize(program: Command): void {
     .option("--per-geo", "geo models: optimise every channel in every geo (variables CHANNEL@GEO) instead of splitting channel totals by the historical geo ratio")
     .action(async (dir: string, o: OptimizeCliOptions) => {
       const options = optimizeOptionsFromCli(o);
+      if (o.out) checkOutputFile(o.out);
       const fit = loadAnyMMM(join(dir, MODEL_FILE));
       if (fit.kind !== "geo" && o.perGeo) throw new InputError("--per-geo is for geo models (fitted with --geo)");
       const result = fit.kind === "geo" ? await fit.optimizeBudget({ ...options, perGeo: o.perGeo ?? false }) : await fit.optimizeBudget(options);
       process.stdout.write(formatOptimization(result));
       if ("spend_after_by_geo" in result) process.stdout.write(formatGeoSplit(result as GeoBudgetOptimization));
-      if (o.out) writeFileSync(o.out, JSON.stringify(result, null, 2) + "\n");
+      if (o.out) writeFileWhole(o.out, JSON.stringify(result, null, 2) + "\n");
       if (!result.converged) process.stderr.write(`warning: the optimizer did not converge (${result.message}); the allocation is the best found.\n`);
     });
 }

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
+import { checkOutputFile, writeFileWhole } from "../io/outputFolder.js";
 import { parseCsv } from "../io/csv.js";
 import { csvText } from "../io/csvWrite.js";
 import { MODEL_FILE } from "../io/fitOutputs.js";
@@ -24,10 +24,11 @@ export function registerPredict(program: Command): void {
     .option("--seed <n>", "seed of the observation noise", "1")
     .option("--out <file>", "write the prediction as CSV (default: print it)")
     .action((dir: string, o: { data: string; gap?: string; seed: string; out?: string }) => {
+      if (o.out) checkOutputFile(o.out);
       const any = loadAnyMMM(join(dir, MODEL_FILE));
       if (any.kind === "geo") {
         const text = geoPrediction(any, o);
-        if (o.out) writeFileSync(o.out, text);
+        if (o.out) writeFileWhole(o.out, text);
         else process.stdout.write(text);
         return;
       }
@@ -47,7 +48,7 @@ export function registerPredict(program: Command): void {
       };
       const pred = fit.predict(rows(o.data), { mediaGap: o.gap ? rows(o.gap) : undefined, seed: parseInteger(o.seed, "--seed", 0) });
       const text = csvText(["period", "mean", "hdi_3%", "hdi_97%"], pred.periods.map((p, i) => [i, p.mean, p["hdi_3%"], p["hdi_97%"]]));
-      if (o.out) writeFileSync(o.out, text);
+      if (o.out) writeFileWhole(o.out, text);
       else process.stdout.write(text);
     });
 }

@@ -184,7 +184,7 @@ export async function buildGeoReportHtml(fit: FittedGeoMMM, o: GeoReportOptions 
 
 /** Writes the geo report to `path` (a file, or a folder to hold report.html). */
 export async function writeGeoReport(fit: FittedGeoMMM, path: string, o: GeoReportOptions = {}): Promise<{ path: string }> {
-  const [{ mkdirSync, writeFileSync, statSync }, { dirname, join }] = await Promise.all([import("node:fs"), import("node:path")]);
+  const [{ statSync }, { join }, { writeFileWhole }] = await Promise.all([import("node:fs"), import("node:path"), import("../io/outputFolder.js")]);
   let file = path;
   let isDir = !path.toLowerCase().endsWith(".html");
   try {
@@ -193,7 +193,6 @@ export async function writeGeoReport(fit: FittedGeoMMM, path: string, o: GeoRepo
     // Not there yet: decided by the name.
   }
   if (isDir) file = join(path, "report.html");
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, await buildGeoReportHtml(fit, o));
+  writeFileWhole(file, await buildGeoReportHtml(fit, o));
   return { path: file };
 }

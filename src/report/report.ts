@@ -397,7 +397,7 @@ ${parameterTable(fit)}
  * report.html); returns the file written and the optimizer's outcome.
  */
 export async function writeReport(fit: FittedMMM, path: string, o: ReportOptions = {}): Promise<{ path: string; optimizer?: OptimizerOutcome }> {
-  const [{ mkdirSync, writeFileSync, statSync }, { dirname, join }] = await Promise.all([import("node:fs"), import("node:path")]);
+  const [{ statSync }, { join }, { writeFileWhole }] = await Promise.all([import("node:fs"), import("node:path"), import("../io/outputFolder.js")]);
   let file = path;
   let isDir = !path.toLowerCase().endsWith(".html");
   try {
@@ -406,8 +406,7 @@ export async function writeReport(fit: FittedMMM, path: string, o: ReportOptions
     // Not there yet: decided by the name.
   }
   if (isDir) file = join(path, "report.html");
-  mkdirSync(dirname(file), { recursive: true });
   const report = await buildReport(fit, o);
-  writeFileSync(file, report.html);
+  writeFileWhole(file, report.html);
   return { path: file, optimizer: report.optimizer };
 }
