@@ -122,7 +122,9 @@ export interface FitDiagnostics {
   max_tree_depth: number;
   max_tree_depth_hits: number;
   step_sizes: number[];
+  /** Per chain; empty when the sampler records no energy (ChEES-HMC in lockstep), with e_bfmi_note saying so. */
   e_bfmi: number[];
+  e_bfmi_note?: string;
   min_ess_bulk: number;
   max_r_hat: number;
   min_ess_bulk_per_second: number;
@@ -269,7 +271,10 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
       max_tree_depth: s.maxTreeDepth,
       max_tree_depth_hits: depth.total,
       step_sizes: chains.map((c) => c.stepSize),
-      e_bfmi: bfmi,
+      e_bfmi: bfmi.every((b) => Number.isNaN(b)) ? [] : bfmi,
+      ...(bfmi.every((b) => Number.isNaN(b))
+        ? { e_bfmi_note: sampling.method === "chees" ? "not available: ChEES-HMC (lockstep) records no per-draw energy" : "not available: too few draws, or constant energy" }
+        : {}),
       min_ess_bulk: minEss,
       max_r_hat: maxRhat,
       min_ess_bulk_per_second: minEss / timing.wallSeconds,

@@ -11,13 +11,15 @@ import { checkDataQuality } from "../analysis/dataQuality.js";
 import { splitRows } from "../model/dataset.js";
 import { InputError } from "../errors.js";
 import { writeFitOutputs } from "../io/fitOutputs.js";
+import { scalerNotes } from "../model/scaling.js";
+import { availableCores } from "../services/workerHost.js";
 import { checkOutputFolder, writeOutputFolder } from "../io/outputFolder.js";
 import { writeReport } from "../report/report.js";
 import type { InitStrategy, MathSetting } from "../model/config.js";
 import type { AdaptationKind } from "../sampler/index.js";
 import { EXAMPLE, examplePath } from "./example.js";
 import { addDataOptions, addModelOptions, readDataset, readGeoDataset, readModelOptions, type RawModelOptions } from "./modelOptions.js";
-import { parseInteger, parseNumber, readJsonFile } from "./options.js";
+import { parseChoice, parseInteger, parseIntegerIn, parseNumber, readJsonFile } from "./options.js";
 import { progressDisplay } from "./progress.js";
 import type { BackendSetting, MethodSetting } from "../services/backend.js";
 import { formatSummaryTable } from "./tables.js";
@@ -106,6 +108,9 @@ export function registerFit(program: Command): void {
       const chains = sampler.chains;
       for (const w of dataset.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
       for (const w of quality.warnings) process.stderr.write(`data check: ${w.message}\n`);
+      for (const w of scalerNotes(dataset, split.trainRows, model.scalers)) process.stderr.write(`warning: ${w}\n`);
+      for (const w of await samplerWarnings(sampler)) process.stderr.write(`warning: ${w}\n`);
+      for (const w of seasonalityWarnings(model, split.trainRows)) process.stderr.write(`warning: ${w}\n`);
       announce(sampler);
       const progress = progressDisplay(chains);
       let fit;
@@ -126,21 +131,24 @@ export function registerFit(program: Command): void {
     });
 }
 
+/** Fewest warm-up iterations accepted: warm-up tunes the step size and metric, and without it NUTS's first steps diverge. */
+const MIN_WARMUP = 10;
+
 function readSampler(o: FitCliOptions) {
   return {
     chains: parseInteger(o.chains, "--chains", 1),
-    warmup: parseInteger(o.warmup, "--warmup", 0),
+    warmup: parseNumber(o.warmup, "--warmup", (v) => Number.isInteger(v) && v >= MIN_WARMUP, `an integer >= ${MIN_WARMUP} (warm-up tunes the step size and metric; without it the draws diverge)`),
     samples: parseInteger(o.samples, "--samples", 1),
-    seed: parseInteger(o.seed, "--seed", 0),
+    seed: parseNumber(o.seed, "--seed", (v) => Number.isSafeInteger(v) && v >= 0, "an integer from 0 to 2^53 - 1"),
     targetAccept: parseNumber(o.targetAccept, "--target-accept", (v) => v > 0 && v < 1, "a number strictly between 0 and 1"),
-    maxTreeDepth: parseInteger(o.maxTreeDepth, "--max-tree-depth", 1),
-    init: o.init as InitStrategy,
-    adaptation: o.adaptation as AdaptationKind,
+    maxTreeDepth: parseIntegerIn(o.maxTreeDepth, "--max-tree-depth", 1, 30, "2^depth leapfrog steps per draw at most"),
+    init: parseChoice(o.init, "--init", ["jitter", "median", "random"] as const) as InitStrategy,
+    adaptation: parseChoice(o.adaptation, "--adaptation", ["stan-diag", "nutpie-diag", "dense"] as const) as AdaptationKind,
     threads: o.threads === undefined ? undefined : parseInteger(o.threads, "--threads", 0),
-    math: o.math as MathSetting,
-    backend: o.backend as BackendSetting,
-    ...(o.method !== undefined ? { method: o.method as MethodSetting } : {}),
-    initValues: o.initValues === undefined ? undefined : readJsonFile(o.initValues, "init values file"),
+    math: parseChoice(o.math, "--math", ["accurate", "exact", "fast"] as const) as MathSetting,
+    backend: parseChoice(o.backend, "--backend", ["auto", "cpu", "webgpu"] as const) as BackendSetting,
+    ...(o.method !== undefined ? { method: parseChoice(o.method, "--method", ["nuts", "chees"] as const) as MethodSetting } : {}),
+    initValues: o.initValues === undefined ? undefined : readJsonFile(o.initValues, "--init-values file"),
   };
 }
 
@@ -156,6 +164,11 @@ async function fitGeo(
   const split = splitGeoRows(dataset, splitOptions);
   const quality = checkGeoDataQuality(dataset, split.trainRows);
   for (const w of dataset.warnings) process.stderr.write(`warning: ${w}\n`);
+  if (dataset.G === 1) {
+    process.stderr.write(`warning: --geo ${o.geo}: the data hold one geo ("${dataset.geoNames[0]}"); a geo model of one geo is the national model: fit without --geo for its outputs\n`);
+  }
+  for (const w of await samplerWarnings(sampler)) process.stderr.write(`warning: ${w}\n`);
+  for (const w of seasonalityWarnings(model, split.trainRows)) process.stderr.write(`warning: ${w}\n`);
   quality.geos.forEach((q) => {
     for (const w of q.warnings) process.stderr.write(`data check (${q.source}): ${w.message}\n`);
   });
@@ -176,6 +189,26 @@ async function fitGeo(
     return written;
   });
   printFitEnd(fit, o.out, files);
+}
+
+/** Seasonal terms need more than one cycle of data to be told from the trend. */
+function seasonalityWarnings(m: { degreesSeasonality: number; seasonalityFrequency?: number; weekdaySeasonality: boolean }, trainRows: number): string[] {
+  const frequency = m.seasonalityFrequency ?? (m.weekdaySeasonality ? 365 : 52);
+  if (m.degreesSeasonality === 0 || trainRows >= frequency) return [];
+  return [
+    `--degrees-seasonality ${m.degreesSeasonality}: the ${trainRows} training rows cover less than one seasonal cycle of ${frequency} periods, so the seasonal terms cannot be told apart from the trend; use --degrees-seasonality 0, or more data`,
+  ];
+}
+
+/** Settings accepted as given that do not do what they seem to. */
+async function samplerWarnings(s: ReturnType<typeof readSampler>): Promise<string[]> {
+  const out: string[] = [];
+  if (s.threads !== undefined && s.threads > 0) {
+    const cores = await availableCores();
+    if (s.threads > s.chains) out.push(`--threads ${s.threads} is more than the ${s.chains} chain${s.chains === 1 ? "" : "s"}: ${s.chains} worker${s.chains === 1 ? "" : "s"} will run (one chain each)`);
+    if (Math.min(s.threads, s.chains) > cores) out.push(`--threads ${s.threads}: this machine has ${cores} cores, so the workers share them; the run is no faster than with ${cores}`);
+  }
+  return out;
 }
 
 /** The report is optional: a failure is a warning, and the fit's other files are still written. */

@@ -63,6 +63,9 @@ function parseBounds(abs: string[], pct: string[]): Record<string, ChannelBoundI
       const parts = range.split(":");
       if (parts.length !== 2) throw new InputError(`${option} ${name}: expected LOWER:UPPER (either may be empty), got "${range}"`);
       const b = (out[name] ??= {});
+      if ((parts[0] !== "" && b[lowKey] !== undefined) || (parts[1] !== "" && b[highKey] !== undefined)) {
+        throw new InputError(`${option}: channel "${name}" has its bounds given twice; give one ${option} per channel`);
+      }
       if (parts[0] !== "") b[lowKey] = parseNumber(parts[0], `${option} ${name} (lower)`);
       if (parts[1] !== "") b[highKey] = parseNumber(parts[1], `${option} ${name} (upper)`);
     }
@@ -95,8 +98,10 @@ export function optimizeOptionsFromCli(o: OptimizeCliOptions): OptimizeBudgetOpt
   if (o.bound.length + o.boundPct.length > 0) options.bounds = parseBounds(o.bound, o.boundPct);
   if (o.fix.length > 0) {
     options.fixed = Object.fromEntries(
-      o.fix.map((item) => {
+      o.fix.map((item, i) => {
         const [name, v] = splitAssignment(item, "--fix", "CHANNEL=AMOUNT");
+        const earlier = o.fix.slice(0, i).find((e) => splitAssignment(e, "--fix", "CHANNEL=AMOUNT")[0] === name);
+        if (earlier !== undefined) throw new InputError(`--fix: channel "${name}" is fixed twice ("${earlier}" and "${item}"); give one amount`);
         return [name, parseNumber(v, `--fix ${name}`, (x) => x >= 0, "a non-negative amount")];
       }),
     );
