@@ -14,6 +14,8 @@ import {
   parseCsv,
   datasetFromTable,
   renderSvg,
+  renderPlot,
+  plotHeadingHtml,
   reportPlots,
   toBudgetAllocation,
   type BudgetOptimization,
@@ -284,9 +286,10 @@ async function showResults(fit: FittedMMM): Promise<void> {
   $("optimizer").hidden = false;
   // The report's plots, one after another so the first shows early.
   for (const p of reportPlots(fit)) {
-    const svg = await renderSvg(p.spec);
+    // The plot's own title and subtitle as HTML above it: the browser wraps them with the fonts it has.
+    const { svg, heading } = await renderPlot(p.spec);
     const figure = el("figure", { id: `plot-${p.id}`, className: "plot" }, el("h3", { textContent: p.title }), el("p", { textContent: p.caption }));
-    figure.insertAdjacentHTML("beforeend", inlineSvg(svg, p.id, p.title));
+    figure.insertAdjacentHTML("beforeend", plotHeadingHtml(heading) + inlineSvg(svg, p.id, p.title));
     $("plots").append(figure);
     hooks.plotsRendered += 1;
   }
