@@ -1,7 +1,8 @@
 // What a stopped run keeps. Chains stop at different iterations (and queued
 // chains may not start at all), but every diagnostic needs chains of equal
-// length: keep the k longest chains cut to the k-th longest length, choosing
-// k to keep the most draws. Too few draws for a summary is a FitStopped.
+// length: keep every chain with enough draws for a summary, all cut to the
+// shortest of them (more chains rather than more draws: R-hat compares
+// chains). Too few draws for a summary is a FitStopped.
 
 import { FitStopped } from "../errors.js";
 import type { DrawStats } from "../sampler/index.js";
@@ -28,21 +29,14 @@ function truncate(c: StoredChain, n: number, dim: number): StoredChain {
 
 /**
  * The chains of a finished or stopped run, ready for a fitted model: all of
- * them when none was interrupted, else the longest ones cut to one length
+ * them when none was interrupted, else those with at least MIN_DRAWS_PER_CHAIN draws cut to one length
  * (marked interrupted). Throws FitStopped when nothing usable is left.
  */
 export function keepChains(chains: StoredChain[], dim: number, asked: { warmup: number; samples: number }): StoredChain[] {
   if (!chains.some((c) => c.interrupted)) return chains;
   const order = chains.map((c, i) => i).sort((a, b) => chains[b].numDraws - chains[a].numDraws || a - b);
-  let bestK = 0;
-  let bestLength = 0;
-  order.forEach((_, j) => {
-    const length = chains[order[j]].numDraws;
-    if ((j + 1) * length > bestK * bestLength) {
-      bestK = j + 1;
-      bestLength = length;
-    }
-  });
+  const usable = order.filter((i) => chains[i].numDraws >= MIN_DRAWS_PER_CHAIN);
+  const bestLength = usable.length > 0 ? Math.min(...usable.map((i) => chains[i].numDraws)) : chains[order[0]].numDraws;
   if (bestLength === 0) {
     const warm = Math.max(0, ...chains.map((c) => c.numWarmup));
     throw new FitStopped(
@@ -58,6 +52,6 @@ export function keepChains(chains: StoredChain[], dim: number, asked: { warmup: 
       `stopped at the start of sampling (${bestLength} of ${asked.samples} draws per chain): a posterior summary needs at least ${MIN_DRAWS_PER_CHAIN} per chain, nothing to keep`,
     );
   }
-  const kept = order.slice(0, bestK).sort((a, b) => a - b);
+  const kept = usable.sort((a, b) => a - b);
   return kept.map((i) => ({ ...truncate(chains[i], bestLength, dim), interrupted: true }));
 }
