@@ -18,6 +18,7 @@ import type { FittedScalers } from "../model/scaling.js";
 import type { ModelStructure } from "../model/structure.js";
 import type { DrawStats } from "../sampler/index.js";
 import { deserializeFit, serializeFit } from "../io/savedModel.js";
+import { parameterSubjects } from "./parameterSubjects.js";
 import {
   contributions,
   fitMetrics,
@@ -90,6 +91,8 @@ export interface SamplingInfo {
 
 export interface SummaryEntry {
   name: string;
+  /** What the parameter is about in the data's names: a channel, an extra column, a geo ("" for none). */
+  about: string;
   mean: number;
   sd: number;
   "hdi_3%": number;
@@ -140,6 +143,8 @@ export interface PosteriorRecord {
   chains: StoredChain[];
   timing: FitTiming;
   sampling?: SamplingInfo;
+  /** The names parameters are about (see SummaryEntry.about). */
+  dataset: { channelNames: string[]; extraNames: string[] };
 }
 
 function median(values: readonly number[]): number {
@@ -186,8 +191,11 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
   summary(): SummaryEntry[] {
     if (this.summaryCache) return this.summaryCache;
     const rows: NamedSummaryRow[] = summarizeTrace(this.constrainedDraws(), this.layout.dim, this.layout.labels());
-    this.summaryCache = rows.map((r) => ({
+    const d = this.record.dataset as { channelNames: string[]; extraNames: string[]; geoNames?: string[] };
+    const about = parameterSubjects(this.layout, { model: this.record.structure.model, channelNames: d.channelNames, extraNames: d.extraNames, geoNames: d.geoNames });
+    this.summaryCache = rows.map((r, i) => ({
       name: r.name,
+      about: about[i],
       mean: r.mean,
       sd: r.sd,
       "hdi_3%": r.hdiLow,

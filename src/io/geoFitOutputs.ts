@@ -43,12 +43,13 @@ export function writeGeoFitOutputs(fit: FittedGeoMMM, dir: string): string[] {
   put("contributions.csv", geoContributionsCsv(fit, c));
   const roi = fit.roi();
   const mroi = fit.marginalRoi();
+  // The fields of fit.roi()'s entries (draws left out), as in the national roi.json.
   const entry = (r: ChannelRoi, contribution: { mean: number; share: number }, marginal?: ChannelRoi) => ({
     channel: r.channel,
     spend: r.spend,
+    ...iv(r),
     contribution: contribution.mean,
     contribution_share: contribution.share,
-    roi: iv(r),
     ...(marginal ? { marginal_roi: iv(marginal) } : {}),
   });
   put(
