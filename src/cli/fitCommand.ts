@@ -229,10 +229,12 @@ function announce(s: ReturnType<typeof readSampler>): void {
 function printFitEnd(fit: { summary(): SummaryEntry[]; diagnostics(): FitDiagnostics }, out: string, files: string[]): void {
   const d = fit.diagnostics();
   process.stdout.write(formatSummaryTable(fit.summary()) + "\n");
+  // A diagnostic that cannot be computed (a constant parameter, say) reads "n/a", never Infinity or NaN.
+  const n = (v: number, digits: number) => (Number.isFinite(v) ? v.toFixed(digits) : "n/a");
   process.stdout.write(
     `\n${d.chains} chains x ${d.draws} draws in ${d.wall_seconds.toFixed(1)} s (warm-up ${d.warmup_seconds.toFixed(1)} s), ` +
-      `${d.gradient_evaluations.total} gradient evaluations, min bulk-ESS ${d.min_ess_bulk.toFixed(0)} ` +
-      `(${d.min_ess_bulk_per_second.toFixed(1)}/s), max R-hat ${d.max_r_hat.toFixed(3)}, divergences ${d.divergences}\n`,
+      `${d.gradient_evaluations.total} gradient evaluations, min bulk-ESS ${n(d.min_ess_bulk, 0)} ` +
+      `(${n(d.min_ess_bulk_per_second, 1)}/s), max R-hat ${n(d.max_r_hat, 3)}, divergences ${d.divergences}\n`,
   );
   for (const w of d.warnings) process.stderr.write(`warning: ${w}\n`);
   process.stdout.write(`wrote ${files.map((f) => `${out}/${f}`).join(", ")}\n`);

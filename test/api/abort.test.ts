@@ -91,7 +91,12 @@ describe("stopping a fit in worker threads", () => {
   });
 
   it("during sampling: both chains kept, cut to one length", async () => {
-    const fit = await fitStoppedWhen(sampler, (p) => p.phase === "sampling" && p.iteration >= 200 + 400);
+    // Stopped once both chains have draws: workers on a busy machine progress unevenly.
+    const reached = new Map<number, number>();
+    const fit = await fitStoppedWhen(sampler, (p) => {
+      reached.set(p.chainId, p.iteration);
+      return p.phase === "sampling" && reached.size === 2 && Math.min(...reached.values()) >= 200 + 50;
+    });
     expectUsable(fit, 2, 20_000);
   });
 });
