@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { loadAnyMMM } from "../io/modelFile.js";
 import type { FittedGeoMMM } from "../api/fittedGeoMMM.js";
 import { json, MODEL_FILE, roiFile, summaryObject } from "../io/fitOutputs.js";
+import { geoRoiFile } from "../io/geoFitOutputs.js";
 import { formatSummaryTable, formatTable } from "./tables.js";
 
 export function registerSummary(program: Command): void {
@@ -14,8 +15,8 @@ export function registerSummary(program: Command): void {
     .action((dir: string, o: { json?: boolean }) => {
       const any = loadAnyMMM(join(dir, MODEL_FILE));
       if (o.json) {
-        const roi = any.kind === "geo" ? undefined : roiFile(any);
-        process.stdout.write(json({ summary: summaryObject(any), diagnostics: any.diagnostics(), metrics: any.metrics(), ...(roi ? { roi } : {}) }));
+        const roi = any.kind === "geo" ? geoRoiFile(any) : roiFile(any);
+        process.stdout.write(json({ summary: summaryObject(any), diagnostics: any.diagnostics(), metrics: any.metrics(), roi }));
         return;
       }
       if (any.kind === "geo") {
