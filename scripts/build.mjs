@@ -4,7 +4,11 @@
 // mathjs split into chunks loaded on first use, and the Web Worker entry on
 // its own; the demo app (dist/demo/) imports the library bundle as it ships.
 import { build } from "esbuild";
-import { copyFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, rmSync } from "node:fs";
+
+// The browser build's chunks have hashed names: clear the folders so chunks of
+// earlier builds do not pile up (and ship in the package).
+for (const dir of ["dist/browser", "dist/demo"]) rmSync(dir, { recursive: true, force: true });
 
 const common = {
   bundle: true,
