@@ -22,13 +22,29 @@ function wasmBytes(): Plugin {
 const SWIFTSHADER_ICD = "/usr/lib/chromium/vk_swiftshader_icd.json";
 if (process.env.VK_ICD_FILENAMES === undefined && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
 
+// Statistical tests: files named *.stat.test.ts, and these older ones kept at their paths.
+const STATISTICAL = [
+  "test/**/*.stat.test.ts",
+  "test/sampler/posteriordb.test.ts",
+  "test/sampler/sbc.test.ts",
+  "test/sampler/gaussians.test.ts",
+  "test/api/recovery.test.ts",
+  "test/api/geoRecovery.test.ts",
+];
+
 export default defineConfig({
   plugins: [wasmBytes()],
   test: {
-    include: ["test/**/*.test.ts"],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "threads",
     maxWorkers: 2,
+    // Two projects: quick unit feedback (`npx vitest run --project unit`) and the slower
+    // seeded statistical checks (reference posteriors, SBC, parameter recovery).
+    // `npm test` runs both.
+    projects: [
+      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: STATISTICAL } },
+      { extends: true, test: { name: "statistical", include: STATISTICAL } },
+    ],
   },
 });

@@ -20,4 +20,5 @@ await (await import("./chains.mjs")).benchChains({ quick });
 spawnSync(process.execPath, [new URL("./gpu.mjs", import.meta.url).pathname, ...(quick ? ["--quick"] : [])], { stdio: "inherit" });
 await (await import("./geo.mjs")).benchGeo({ quick });
 await (await import("./geoFits.mjs")).benchGeoFits({ quick });
+await (await import("./serve.mjs")).benchServe({ quick });
 await benchStan({ quick });

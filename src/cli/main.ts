@@ -12,6 +12,8 @@ import { registerOptimize } from "./optimizeCommand.js";
 import { registerReport } from "./reportCommand.js";
 import { packageVersion } from "./version.js";
 import { StoppedBySignal } from "./stopSignals.js";
+import { registerServe } from "./serveCommand.js";
+import { registerExport } from "./exportCommand.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -28,6 +30,8 @@ export function buildProgram(): Command {
   registerCheck(program);
   registerLogProb(program);
   registerReport(program);
+  registerServe(program);
+  registerExport(program);
   return program;
 }
 
