@@ -1,9 +1,17 @@
 // Writes benchmark tables into bench/results/README.md and between markers
-// in the top-level README, so the figures there always come from a run.
-import { readFileSync, writeFileSync, existsSync } from "node:fs";
+// in the top-level README and the docs/ pages, so the figures there always
+// come from a run.
+import { readFileSync, writeFileSync, existsSync, readdirSync } from "node:fs";
 
 const RESULTS_MD = new URL("./results/README.md", import.meta.url);
 const TOP_README = new URL("../README.md", import.meta.url);
+const DOCS = new URL("../docs/", import.meta.url);
+
+/** The README and every docs/ page: wherever a section's markers are, its table goes. */
+function documents() {
+  const pages = existsSync(DOCS) ? readdirSync(DOCS).filter((f) => f.endsWith(".md")).map((f) => new URL(f, DOCS)) : [];
+  return [TOP_README, ...pages];
+}
 
 function replaceBetween(text, key, body) {
   const start = `<!-- bench:${key}:start -->`;
@@ -18,9 +26,11 @@ function replaceBetween(text, key, body) {
 export function publish(key, markdown, { inTopReadme = true } = {}) {
   const current = existsSync(RESULTS_MD) ? readFileSync(RESULTS_MD, "utf8") : "# Benchmark results\n\nWritten by `npm run bench`; do not edit by hand.\n";
   writeFileSync(RESULTS_MD, replaceBetween(current, key, markdown));
-  if (inTopReadme && existsSync(TOP_README)) {
-    const top = readFileSync(TOP_README, "utf8");
-    if (top.includes(`<!-- bench:${key}:start -->`)) writeFileSync(TOP_README, replaceBetween(top, key, markdown));
+  if (!inTopReadme) return;
+  for (const doc of documents()) {
+    if (!existsSync(doc)) continue;
+    const text = readFileSync(doc, "utf8");
+    if (text.includes(`<!-- bench:${key}:start -->`)) writeFileSync(doc, replaceBetween(text, key, markdown));
   }
 }
 

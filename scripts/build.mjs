@@ -4,14 +4,21 @@
 // mathjs split into chunks loaded on first use, and the Web Worker entry on
 // its own; the demo app (dist/demo/) imports the library bundle as it ships.
 import { build } from "esbuild";
-import { copyFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, rmSync } from "node:fs";
+
+// The browser build's chunks have hashed names: clear the folders so chunks of
+// earlier builds do not pile up (and ship in the package).
+for (const dir of ["dist/browser", "dist/demo"]) rmSync(dir, { recursive: true, force: true });
 
 const common = {
   bundle: true,
   format: "esm",
   target: "es2022",
   loader: { ".wasm": "binary" },
-  sourcemap: true,
+  // Maps are written beside the bundles for local debugging but not linked
+  // from them: the package leaves them out ("files" in package.json), and a
+  // link to a missing map makes downstream bundlers warn.
+  sourcemap: "external",
   logLevel: "warning",
 };
 

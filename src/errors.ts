@@ -5,3 +5,19 @@
 export class InputError extends Error {
   override name = "InputError";
 }
+
+/**
+ * A fit stopped (AbortSignal, the demo's Stop, Ctrl-C) before it had draws
+ * worth keeping: during warm-up, or so early in sampling that no posterior
+ * summary can be made. A stop later in sampling is no error: the fit returns
+ * a model marked interrupted, with the draws so far.
+ */
+export class FitStopped extends Error {
+  override name = "FitStopped";
+  constructor(
+    readonly phase: "warmup" | "sampling",
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -2,6 +2,7 @@
 export * from "./publicApi.js";
 export { saveMMM, loadMMM, loadAnyMMM } from "./io/modelFile.js";
 export { writeReport } from "./report/report.js";
+export { EXAMPLE_COLUMNS } from "./model/example.js";
 export { exportInferenceData, inferenceData, EXPORT_FORMATS, type ExportFormat, type ExportResult, type InferenceDataLayout } from "./io/export/index.js";
 // Many models, one per slice of a long-format table (Node: they write folders), and run records.
 export { fitMany, type FitManyOptions, type FitManyResult, type ManyEvent, type ManyProgress } from "./many/fitMany.js";

@@ -4,6 +4,7 @@
 // the browser bundle as it ships (dist/browser/index.js; see scripts/build.mjs).
 
 import {
+  buildReportHtml,
   budgetAllocationSpec,
   checkDataQuality,
   DEFAULT_PERIODS,
@@ -14,6 +15,8 @@ import {
   parseCsv,
   datasetFromTable,
   renderSvg,
+  renderPlot,
+  plotHeadingHtml,
   reportPlots,
   toBudgetAllocation,
   type BudgetOptimization,
@@ -24,6 +27,7 @@ import {
   type Table,
 } from "../../src/browser.js";
 import { parseInteger, parseNumber, parseNumberList } from "../../src/cli/parse.js";
+import { csvText } from "../../src/io/csvWrite.js";
 
 /** What the page exposes for tests and the benchmark (never needed by a user). */
 interface DemoHooks {
@@ -61,6 +65,8 @@ function showError(e: unknown): void {
   const box = $("error");
   if (err?.name === "AbortError") {
     box.textContent = "stopped: the fit was cancelled.";
+  } else if (err?.name === "FitStopped") {
+    box.textContent = `stopped: ${err.message}.`;
   } else if (err?.name === "InputError") {
     box.textContent = `error: ${err.message}`;
   } else {
@@ -135,22 +141,62 @@ function guessDate(t: Table): string | undefined {
   return t.columns.find((_, j) => t.rows.length > 0 && Number.isNaN(Number(t.rows[0][j])));
 }
 
+/** Columns whose every cell is a number: the only ones that can be a target, media or a control. */
+function numericColumns(t: Table): string[] {
+  return t.columns.filter((_, j) => t.rows.length > 0 && t.rows.every((r) => r[j] !== undefined && r[j].trim() !== "" && Number.isFinite(Number(r[j]))));
+}
+
+const MEDIA_NAME = /spend|cost|media|impression|click|grp|tv|radio|search|social|display|video|youtube|facebook|meta|instagram|tiktok|google|sem|seo|ooh|outdoor|print|email|affiliate|digital|programmatic|podcast|influencer/i;
+const TARGET_NAME = /^(sales|revenue|kpi|conversions?|orders|signups?|sign_ups?|target|y|units|bookings|leads)$/i;
+
+/** Likely media: non-negative numeric columns with a channel-like name (none guessed when nothing matches). */
+function guessMedia(t: Table, candidates: string[]): string[] {
+  return candidates.filter((c) => MEDIA_NAME.test(c) && t.rows.every((r) => Number(r[t.columns.indexOf(c)]) >= 0));
+}
+
 function showMapping(t: Table, m?: typeof EXAMPLE_COLUMNS): void {
   const date = m?.date ?? guessDate(t);
-  const numeric = t.columns.filter((c) => c !== date);
+  const numeric = numericColumns(t);
   const options = (cols: string[], selected: string | undefined, none?: string) => [
     ...(none ? [el("option", { value: "", textContent: none })] : []),
     ...cols.map((c) => el("option", { value: c, textContent: c, selected: c === selected })),
   ];
-  $("target").replaceChildren(...options(t.columns, m?.target ?? numeric[0]));
-  $("date").replaceChildren(...options(t.columns, date, "(none: rows in file order)"));
-  const checks = (id: string, chosen: string[]) =>
-    $(id).replaceChildren(
-      ...t.columns.map((c) => el("label", {}, el("input", { type: "checkbox", value: c, checked: chosen.includes(c) }), ` ${c}`)),
-    );
-  checks("media", m?.media ?? []);
-  checks("extra", m?.extra ?? []);
+  const target = m?.target ?? numeric.find((c) => TARGET_NAME.test(c)) ?? numeric.find((c) => !MEDIA_NAME.test(c)) ?? numeric[0];
+  $("target").replaceChildren(...options(numeric, target));
+  $("date").replaceChildren(...options(t.columns.filter((c) => !numeric.includes(c) || c === date), date, "(none: rows in file order)"));
+  const media = m?.media ?? guessMedia(t, numeric.filter((c) => c !== target && c !== date));
+  renderColumnChoices(t, media, m?.extra ?? []);
   $<HTMLInputElement>("costs").value = "";
+}
+
+/**
+ * Media and control checkboxes: numeric columns other than the chosen target
+ * and date (re-drawn when those change, keeping what was ticked); a column
+ * ticked as media is not offered as a control, and the other way round.
+ */
+function renderColumnChoices(t: Table, media: string[], extra: string[]): void {
+  const target = $<HTMLSelectElement>("target").value;
+  const date = $<HTMLSelectElement>("date").value;
+  const offered = numericColumns(t).filter((c) => c !== target && c !== date);
+  const checks = (id: string, chosen: string[], other: string[]) =>
+    $(id).replaceChildren(
+      ...offered.filter((c) => !other.includes(c)).map((c) => el("label", {}, el("input", { type: "checkbox", value: c, checked: chosen.includes(c) }), ` ${c}`)),
+    );
+  checks("media", media, extra);
+  checks("extra", extra, media);
+}
+
+function setUpMapping(): void {
+  const redraw = () => table && renderColumnChoices(table, checked("media"), checked("extra"));
+  $("target").addEventListener("change", redraw);
+  $("date").addEventListener("change", redraw);
+  $("media").addEventListener("change", redraw);
+  $("extra").addEventListener("change", redraw);
+  // An error shown for the settings goes once the user changes them.
+  for (const id of ["mapping", "settings"]) {
+    $(id).addEventListener("input", clearError);
+    $(id).addEventListener("change", clearError);
+  }
 }
 
 const checked = (id: string) => [...$(id).querySelectorAll<HTMLInputElement>("input:checked")].map((i) => i.value);
@@ -264,7 +310,52 @@ function tableOf(header: string[], rows: string[][]): HTMLTableElement[] {
   ];
 }
 
+/** Offers bytes or text as a file download. */
+function download(name: string, data: BlobPart, type: string): void {
+  const url = URL.createObjectURL(new Blob([data], { type }));
+  const a = el("a", { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** The files `mmm fit` writes that people open elsewhere: the report, the model, the tables as CSV. */
+function setUpDownloads(fit: FittedMMM): void {
+  const onClick = (id: string, make: () => Promise<void> | void) => {
+    const b = $<HTMLButtonElement>(id);
+    b.onclick = async () => {
+      b.disabled = true;
+      try {
+        await make();
+      } catch (e) {
+        showError(e);
+      } finally {
+        b.disabled = false;
+      }
+    };
+  };
+  onClick("download-report", async () => download("report.html", await buildReportHtml(fit), "text/html"));
+  onClick("download-model", () => download("model.mmm", fit.toBytes() as unknown as BlobPart, "application/octet-stream"));
+  onClick("download-summary", () => {
+    const cols = ["mean", "sd", "hdi_3%", "hdi_97%", "mcse_mean", "mcse_sd", "ess_bulk", "ess_tail", "r_hat"] as const;
+    download("summary.csv", csvText(["", "about", ...cols], fit.summary().map((r) => [r.name, r.about, ...cols.map((k) => r[k])])), "text/csv");
+  });
+  onClick("download-contributions", () => {
+    const c = fit.contributions();
+    const header = ["period", "date", "actual", "prediction", "prediction_hdi_3%", "prediction_hdi_97%", "baseline", "baseline_hdi_3%", "baseline_hdi_97%"];
+    for (const ch of c.channels) header.push(ch, `${ch}_hdi_3%`, `${ch}_hdi_97%`);
+    const rows = c.periods.map((p) => [p.index, p.date, p.actual, p.prediction.mean, p.prediction["hdi_3%"], p.prediction["hdi_97%"], p.baseline.mean, p.baseline["hdi_3%"], p.baseline["hdi_97%"], ...p.media.flatMap((m) => [m.mean, m["hdi_3%"], m["hdi_97%"]])]);
+    download("contributions.csv", csvText(header, rows), "text/csv");
+  });
+  onClick("download-roi", () => {
+    const mroi = fit.marginalRoi();
+    download("roi.csv", csvText(["channel", "spend", "roi", "roi_hdi_3%", "roi_hdi_97%", "marginal_roi"], fit.roi().map((r, i) => [r.channel, r.spend, r.mean, r["hdi_3%"], r["hdi_97%"], mroi[i].mean])), "text/csv");
+  });
+}
+
 async function showResults(fit: FittedMMM): Promise<void> {
+  setUpDownloads(fit);
   const d = fit.diagnostics();
   $("diagnostics").textContent =
     `${d.chains} chains x ${d.draws} draws in ${d.wall_seconds.toFixed(1)} s (warm-up ${d.warmup_seconds.toFixed(1)} s), ` +
@@ -282,9 +373,10 @@ async function showResults(fit: FittedMMM): Promise<void> {
   $("optimizer").hidden = false;
   // The report's plots, one after another so the first shows early.
   for (const p of reportPlots(fit)) {
-    const svg = await renderSvg(p.spec);
+    // The plot's own title and subtitle as HTML above it: the browser wraps them with the fonts it has.
+    const { svg, heading } = await renderPlot(p.spec);
     const figure = el("figure", { id: `plot-${p.id}`, className: "plot" }, el("h3", { textContent: p.title }), el("p", { textContent: p.caption }));
-    figure.insertAdjacentHTML("beforeend", inlineSvg(svg, p.id, p.title));
+    figure.insertAdjacentHTML("beforeend", plotHeadingHtml(heading) + inlineSvg(svg, p.id, p.title));
     $("plots").append(figure);
     hooks.plotsRendered += 1;
   }
@@ -435,6 +527,7 @@ async function applyAddress(): Promise<void> {
 
 $("model").replaceChildren(...MODEL_NAMES.map((m) => el("option", { value: m, textContent: m, selected: m === "hill_adstock" })));
 setUpDataInput();
+setUpMapping();
 $("fit").addEventListener("click", () => void runFit());
 $("cancel").addEventListener("click", () => running?.abort());
 applyAddress().catch(showError);

@@ -13,6 +13,7 @@ import { planSampling } from "../services/backend.js";
 import { runChains, type ChainProgress } from "../services/runChains.js";
 import { runLockstep } from "../services/runLockstep.js";
 import type { WorkerFactory } from "../services/workerHost.js";
+import { keepChains } from "./interruptedChains.js";
 import { FittedMMM, type FitTiming, type SamplingInfo, type StoredChain } from "./fittedMMM.js";
 
 export interface FitCallbacks {
@@ -121,7 +122,11 @@ export async function sampleModel(
     });
     const warmupSeconds = Number.isNaN(samplingBegan) ? run.wallSeconds : (samplingBegan - began) / 1000;
     return {
-      chains: run.chains.map((c) => ({ ...c, metricKind: "diag" as const })),
+      chains: keepChains(
+        run.chains.map((c) => ({ ...c, metricKind: "diag" as const })),
+        layout.dim,
+        { warmup: s.warmup, samples: s.samples },
+      ),
       timing: {
         wallSeconds: run.wallSeconds,
         warmupSeconds,
@@ -162,7 +167,7 @@ export async function sampleModel(
     signal: callbacks.signal,
     workerFactory: callbacks.workerFactory,
   });
-  const chains: StoredChain[] = run.chains.map((c) => ({
+  const finished: StoredChain[] = run.chains.map((c) => ({
     draws: c.draws,
     stats: c.stats,
     initialPosition: c.initialPosition,
@@ -175,6 +180,7 @@ export async function sampleModel(
     numDraws: c.numDraws,
     interrupted: c.interrupted,
   }));
+  const chains = keepChains(finished, layout.dim, { warmup: s.warmup, samples: s.samples });
   const firstSample = Math.min(...sampleStart.filter((v) => !Number.isNaN(v)));
   const wall = run.wallSeconds;
   const warmupSeconds = Number.isFinite(firstSample) ? (firstSample - started) / 1000 : wall;

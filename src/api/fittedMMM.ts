@@ -18,6 +18,7 @@ import type { FittedScalers } from "../model/scaling.js";
 import type { ModelStructure } from "../model/structure.js";
 import type { DrawStats } from "../sampler/index.js";
 import { deserializeFit, serializeFit } from "../io/savedModel.js";
+import { parameterSubjects } from "./parameterSubjects.js";
 import {
   contributions,
   fitMetrics,
@@ -90,6 +91,8 @@ export interface SamplingInfo {
 
 export interface SummaryEntry {
   name: string;
+  /** What the parameter is about in the data's names: a channel, an extra column, a geo ("" for none). */
+  about: string;
   mean: number;
   sd: number;
   "hdi_3%": number;
@@ -122,7 +125,9 @@ export interface FitDiagnostics {
   max_tree_depth: number;
   max_tree_depth_hits: number;
   step_sizes: number[];
+  /** Per chain; empty when the sampler records no energy (ChEES-HMC in lockstep), with e_bfmi_note saying so. */
   e_bfmi: number[];
+  e_bfmi_note?: string;
   min_ess_bulk: number;
   max_r_hat: number;
   min_ess_bulk_per_second: number;
@@ -138,6 +143,8 @@ export interface PosteriorRecord {
   chains: StoredChain[];
   timing: FitTiming;
   sampling?: SamplingInfo;
+  /** The names parameters are about (see SummaryEntry.about). */
+  dataset: { channelNames: string[]; extraNames: string[] };
 }
 
 function median(values: readonly number[]): number {
@@ -184,8 +191,11 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
   summary(): SummaryEntry[] {
     if (this.summaryCache) return this.summaryCache;
     const rows: NamedSummaryRow[] = summarizeTrace(this.constrainedDraws(), this.layout.dim, this.layout.labels());
-    this.summaryCache = rows.map((r) => ({
+    const d = this.record.dataset as { channelNames: string[]; extraNames: string[]; geoNames?: string[] };
+    const about = parameterSubjects(this.layout, { model: this.record.structure.model, channelNames: d.channelNames, extraNames: d.extraNames, geoNames: d.geoNames });
+    this.summaryCache = rows.map((r, i) => ({
       name: r.name,
+      about: about[i],
       mean: r.mean,
       sd: r.sd,
       "hdi_3%": r.hdiLow,
@@ -233,7 +243,12 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
     if (depth.total > 0) {
       warnings.push(`${depth.total} draws hit the maximum tree depth ${s.maxTreeDepth}: sampling is inefficient; consider a larger --max-tree-depth or a dense metric.`);
     }
-    if (chains.some((c) => c.interrupted)) warnings.push("the run was interrupted: draws are partial.");
+    const interrupted = chains.some((c) => c.interrupted);
+    if (interrupted) {
+      warnings.push(
+        `the run was stopped during sampling: kept ${chains.length} chain${chains.length === 1 ? "" : "s"} x ${chains[0].numDraws} draws (of ${s.chains} x ${s.samples} asked for); estimates and diagnostics rest on these draws alone.`,
+      );
+    }
     const sampling = this.record.sampling ?? { method: "nuts" as const, backend: "cpu" as const };
     let nested: number | undefined;
     if (sampling.method === "chees" && sampling.superchains !== undefined && sampling.superchains >= 2) {
@@ -252,7 +267,7 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
       ...(nested !== undefined ? { nested_r_hat: nested, superchains: sampling.superchains } : {}),
       chains: chains.length,
       warmup: s.warmup,
-      draws: s.samples,
+      draws: interrupted ? chains[0].numDraws : s.samples,
       seed: s.seed,
       wall_seconds: timing.wallSeconds,
       warmup_seconds: timing.warmupSeconds,
@@ -264,12 +279,15 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
       max_tree_depth: s.maxTreeDepth,
       max_tree_depth_hits: depth.total,
       step_sizes: chains.map((c) => c.stepSize),
-      e_bfmi: bfmi,
+      e_bfmi: bfmi.every((b) => Number.isNaN(b)) ? [] : bfmi,
+      ...(bfmi.every((b) => Number.isNaN(b))
+        ? { e_bfmi_note: sampling.method === "chees" ? "not available: ChEES-HMC (lockstep) records no per-draw energy" : "not available: too few draws, or constant energy" }
+        : {}),
       min_ess_bulk: minEss,
       max_r_hat: maxRhat,
       min_ess_bulk_per_second: minEss / timing.wallSeconds,
       leapfrog_per_draw: leapfrog / Math.max(1, draws),
-      interrupted: chains.some((c) => c.interrupted),
+      interrupted,
       warnings,
     };
   }

@@ -11,16 +11,20 @@ import { checkDataQuality } from "../analysis/dataQuality.js";
 import { splitRows } from "../model/dataset.js";
 import { InputError } from "../errors.js";
 import { writeFitOutputs } from "../io/fitOutputs.js";
+import { scalerNotes } from "../model/scaling.js";
+import { availableCores } from "../services/workerHost.js";
+import { checkOutputFolder, writeOutputFolder } from "../io/outputFolder.js";
 import { writeReport } from "../report/report.js";
 import type { InitStrategy, MathSetting } from "../model/config.js";
 import type { AdaptationKind } from "../sampler/index.js";
 import { EXAMPLE, examplePath } from "./example.js";
 import { addDataOptions, addModelOptions, readDataset, readGeoDataset, readModelOptions, type RawModelOptions } from "./modelOptions.js";
-import { parseInteger, parseNumber, readJsonFile } from "./options.js";
+import { parseChoice, parseInteger, parseIntegerIn, parseNumber, readJsonFile } from "./options.js";
 import { progressDisplay } from "./progress.js";
 import type { BackendSetting, MethodSetting } from "../services/backend.js";
 import { formatSummaryTable } from "./tables.js";
 import { runRecord, writeRunRecord } from "../runs/runRecord.js";
+import { fitUntilStopped } from "./stopSignals.js";
 
 interface FitCliOptions extends RawModelOptions {
   example?: boolean;
@@ -88,6 +92,7 @@ export function registerFit(program: Command): void {
       if (!o.target) throw new InputError("missing --target <column>");
       if (!o.media) throw new InputError("missing --media <columns>");
       if (!o.out) throw new InputError("missing --out <dir>: the folder to write the fitted model and its outputs to");
+      checkOutputFolder(o.out);
       const splitOptions = {
         testRows: o.testRows === undefined ? undefined : parseInteger(o.testRows, "--test-rows", 0),
         testFrom: o.testFrom,
@@ -104,42 +109,48 @@ export function registerFit(program: Command): void {
       const chains = sampler.chains;
       for (const w of dataset.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
       for (const w of quality.warnings) process.stderr.write(`data check: ${w.message}\n`);
+      for (const w of scalerNotes(dataset, split.trainRows, model.scalers)) process.stderr.write(`warning: ${w}\n`);
+      for (const w of await samplerWarnings(sampler)) process.stderr.write(`warning: ${w}\n`);
+      for (const w of seasonalityWarnings(model, split.trainRows)) process.stderr.write(`warning: ${w}\n`);
+      announce(sampler);
       const progress = progressDisplay(chains);
       let fit;
       try {
-        fit = await fitMMM(dataset, { ...model, sampler }, { trainRows: split.trainRows, onProgress: (p) => progress.update(p) });
+        fit = await fitUntilStopped(o.out, (signal) =>
+          fitMMM(dataset, { ...model, sampler }, { trainRows: split.trainRows, onProgress: (p) => progress.update(p), signal }),
+        );
       } finally {
         progress.stop();
       }
-      const files = writeFitOutputs(fit, o.out);
-      if (o.report !== false) {
-        try {
-          await writeReport(fit, o.out);
-          files.push("report.html");
-        } catch (e) {
-          process.stderr.write(`warning: could not write the report: ${(e as Error).message}\n`);
-        }
-      }
-      files.push(writeRunRecord(o.out, runRecord(fit, { command: "fit", source: data })));
+      const fitted = fit;
+      const files = await writeOutputFolder(o.out, async (dir) => {
+        const written = writeFitOutputs(fitted, dir);
+        if (o.report !== false) await tryReport(() => writeReport(fitted, dir), written);
+        written.push(writeRunRecord(dir, runRecord(fitted, { command: "fit", source: data })));
+        return written;
+      });
       printFitEnd(fit, o.out, files);
     });
 }
 
+/** Fewest warm-up iterations accepted: warm-up tunes the step size and metric, and without it NUTS's first steps diverge. */
+const MIN_WARMUP = 10;
+
 function readSampler(o: FitCliOptions) {
   return {
     chains: parseInteger(o.chains, "--chains", 1),
-    warmup: parseInteger(o.warmup, "--warmup", 0),
+    warmup: parseNumber(o.warmup, "--warmup", (v) => Number.isInteger(v) && v >= MIN_WARMUP, `an integer >= ${MIN_WARMUP} (warm-up tunes the step size and metric; without it the draws diverge)`),
     samples: parseInteger(o.samples, "--samples", 1),
-    seed: parseInteger(o.seed, "--seed", 0),
+    seed: parseNumber(o.seed, "--seed", (v) => Number.isSafeInteger(v) && v >= 0, "an integer from 0 to 2^53 - 1"),
     targetAccept: parseNumber(o.targetAccept, "--target-accept", (v) => v > 0 && v < 1, "a number strictly between 0 and 1"),
-    maxTreeDepth: parseInteger(o.maxTreeDepth, "--max-tree-depth", 1),
-    init: o.init as InitStrategy,
-    adaptation: o.adaptation as AdaptationKind,
+    maxTreeDepth: parseIntegerIn(o.maxTreeDepth, "--max-tree-depth", 1, 30, "2^depth leapfrog steps per draw at most"),
+    init: parseChoice(o.init, "--init", ["jitter", "median", "random"] as const) as InitStrategy,
+    adaptation: parseChoice(o.adaptation, "--adaptation", ["stan-diag", "nutpie-diag", "dense"] as const) as AdaptationKind,
     threads: o.threads === undefined ? undefined : parseInteger(o.threads, "--threads", 0),
-    math: o.math as MathSetting,
-    backend: o.backend as BackendSetting,
-    ...(o.method !== undefined ? { method: o.method as MethodSetting } : {}),
-    initValues: o.initValues === undefined ? undefined : readJsonFile(o.initValues, "init values file"),
+    math: parseChoice(o.math, "--math", ["accurate", "exact", "fast"] as const) as MathSetting,
+    backend: parseChoice(o.backend, "--backend", ["auto", "cpu", "webgpu"] as const) as BackendSetting,
+    ...(o.method !== undefined ? { method: parseChoice(o.method, "--method", ["nuts", "chees"] as const) as MethodSetting } : {}),
+    initValues: o.initValues === undefined ? undefined : readJsonFile(o.initValues, "--init-values file"),
   };
 }
 
@@ -155,35 +166,77 @@ async function fitGeo(
   const split = splitGeoRows(dataset, splitOptions);
   const quality = checkGeoDataQuality(dataset, split.trainRows);
   for (const w of dataset.warnings) process.stderr.write(`warning: ${w}\n`);
+  if (dataset.G === 1) {
+    process.stderr.write(`warning: --geo ${o.geo}: the data hold one geo ("${dataset.geoNames[0]}"); a geo model of one geo is the national model: fit without --geo for its outputs\n`);
+  }
+  for (const w of await samplerWarnings(sampler)) process.stderr.write(`warning: ${w}\n`);
+  for (const w of seasonalityWarnings(model, split.trainRows)) process.stderr.write(`warning: ${w}\n`);
   quality.geos.forEach((q) => {
     for (const w of q.warnings) process.stderr.write(`data check (${q.source}): ${w.message}\n`);
   });
+  announce(sampler);
   const progress = progressDisplay(sampler.chains);
   let fit;
   try {
-    fit = await fitGeoMMM(dataset, { ...model, sampler }, { trainRows: split.trainRows, onProgress: (p) => progress.update(p) });
+    fit = await fitUntilStopped(o.out, (signal) =>
+      fitGeoMMM(dataset, { ...model, sampler }, { trainRows: split.trainRows, onProgress: (p) => progress.update(p), signal }),
+    );
   } finally {
     progress.stop();
   }
-  const files = writeGeoFitOutputs(fit, o.out);
-  if (o.report !== false) {
-    try {
-      await writeGeoReport(fit, join(o.out, "report.html"));
-      files.push("report.html");
-    } catch (e) {
-      process.stderr.write(`warning: could not write the report: ${(e as Error).message}\n`);
-    }
-  }
+  const fitted = fit;
+  const files = await writeOutputFolder(o.out, async (dir) => {
+    const written = writeGeoFitOutputs(fitted, dir);
+    if (o.report !== false) await tryReport(() => writeGeoReport(fitted, join(dir, "report.html")), written);
+    return written;
+  });
   printFitEnd(fit, o.out, files);
+}
+
+/** Seasonal terms need more than one cycle of data to be told from the trend. */
+function seasonalityWarnings(m: { degreesSeasonality: number; seasonalityFrequency?: number; weekdaySeasonality: boolean }, trainRows: number): string[] {
+  const frequency = m.seasonalityFrequency ?? (m.weekdaySeasonality ? 365 : 52);
+  if (m.degreesSeasonality === 0 || trainRows >= frequency) return [];
+  return [
+    `--degrees-seasonality ${m.degreesSeasonality}: the ${trainRows} training rows cover less than one seasonal cycle of ${frequency} periods, so the seasonal terms cannot be told apart from the trend; use --degrees-seasonality 0, or more data`,
+  ];
+}
+
+/** Settings accepted as given that do not do what they seem to. */
+async function samplerWarnings(s: ReturnType<typeof readSampler>): Promise<string[]> {
+  const out: string[] = [];
+  if (s.threads !== undefined && s.threads > 0) {
+    const cores = await availableCores();
+    if (s.threads > s.chains) out.push(`--threads ${s.threads} is more than the ${s.chains} chain${s.chains === 1 ? "" : "s"}: ${s.chains} worker${s.chains === 1 ? "" : "s"} will run (one chain each)`);
+    if (Math.min(s.threads, s.chains) > cores) out.push(`--threads ${s.threads}: this machine has ${cores} cores, so the workers share them; the run is no faster than with ${cores}`);
+  }
+  return out;
+}
+
+/** The report is optional: a failure is a warning, and the fit's other files are still written. */
+async function tryReport(write: () => Promise<unknown>, written: string[]): Promise<void> {
+  try {
+    await write();
+    written.push("report.html");
+  } catch (e) {
+    process.stderr.write(`warning: could not write the report: ${(e as Error).message}\n`);
+  }
+}
+
+/** Says what is about to run before the first progress report arrives. */
+function announce(s: ReturnType<typeof readSampler>): void {
+  process.stderr.write(`fitting: ${s.chains} chain${s.chains === 1 ? "" : "s"} x (${s.warmup} warm-up + ${s.samples} draws), seed ${s.seed}; Ctrl-C stops\n`);
 }
 
 function printFitEnd(fit: { summary(): SummaryEntry[]; diagnostics(): FitDiagnostics }, out: string, files: string[]): void {
   const d = fit.diagnostics();
   process.stdout.write(formatSummaryTable(fit.summary()) + "\n");
+  // A diagnostic that cannot be computed (a constant parameter, say) reads "n/a", never Infinity or NaN.
+  const n = (v: number, digits: number) => (Number.isFinite(v) ? v.toFixed(digits) : "n/a");
   process.stdout.write(
     `\n${d.chains} chains x ${d.draws} draws in ${d.wall_seconds.toFixed(1)} s (warm-up ${d.warmup_seconds.toFixed(1)} s), ` +
-      `${d.gradient_evaluations.total} gradient evaluations, min bulk-ESS ${d.min_ess_bulk.toFixed(0)} ` +
-      `(${d.min_ess_bulk_per_second.toFixed(1)}/s), max R-hat ${d.max_r_hat.toFixed(3)}, divergences ${d.divergences}\n`,
+      `${d.gradient_evaluations.total} gradient evaluations, min bulk-ESS ${n(d.min_ess_bulk, 0)} ` +
+      `(${n(d.min_ess_bulk_per_second, 1)}/s), max R-hat ${n(d.max_r_hat, 3)}, divergences ${d.divergences}\n`,
   );
   for (const w of d.warnings) process.stderr.write(`warning: ${w}\n`);
   process.stdout.write(`wrote ${files.map((f) => `${out}/${f}`).join(", ")}\n`);

@@ -10,6 +10,8 @@ import { registerSummary } from "./summaryCommand.js";
 import { registerPredict } from "./predictCommand.js";
 import { registerOptimize } from "./optimizeCommand.js";
 import { registerReport } from "./reportCommand.js";
+import { packageVersion } from "./version.js";
+import { StoppedBySignal } from "./stopSignals.js";
 import { registerServe } from "./serveCommand.js";
 import { registerExport } from "./exportCommand.js";
 import { registerFitMany } from "./fitManyCommand.js";
@@ -21,6 +23,7 @@ export function buildProgram(): Command {
   program
     .name("mmm")
     .description("Bayesian Marketing Mix Modeling: fit, check and optimise media budgets")
+    .version(packageVersion(), "-V, --version", "print the version of mmm-wasm")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerFit(program);
@@ -47,6 +50,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) {
       // Help and version exit 0; usage errors are bad input.
       return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof StoppedBySignal) {
+      process.stderr.write(`stopped: ${e.message}\n`);
+      return e.exitCode;
     }
     if (e instanceof InputError) {
       process.stderr.write(`error: ${e.message}\n`);

@@ -9,7 +9,7 @@ import { parsePriorFile } from "../model/priorFile.js";
 import type { Prior } from "../model/priors.js";
 import type { ScalerKind, ScalerOptions } from "../model/scaling.js";
 import { MODEL_NAMES, type ModelName } from "../model/structure.js";
-import { parseInteger, parseList, parseNumber, parseNumberList, readJsonFile, readTextFile } from "./options.js";
+import { parseInteger, parseIntegerIn, parseList, parseNumber, parseNumberList, readJsonFile, readTextFile } from "./options.js";
 
 /**
  * A scaler option: one kind for every column, or a comma list with one per
@@ -130,6 +130,8 @@ function readCosts(o: RawModelOptions, channels: string[]): number[] | undefined
 }
 
 export function readModelOptions(o: RawModelOptions, channels: string[], extraCount = 0): ModelOptions {
+  const frequency = o.frequency === undefined ? undefined : parseNumber(o.frequency, "--frequency", (v) => v > 0, "a positive number");
+  const maxDegrees = Math.floor((frequency ?? (o.weekdaySeasonality ? 365 : 52)) / 2);
   if (!MODEL_NAMES.includes(o.model as ModelName)) {
     throw new InputError(`--model: unknown model "${o.model}"; use one of ${MODEL_NAMES.join(", ")}`);
   }
@@ -137,9 +139,8 @@ export function readModelOptions(o: RawModelOptions, channels: string[], extraCo
     model: o.model as ModelName,
     costs: readCosts(o, channels),
     mediaPriorScale: parseNumber(o.mediaPriorScale, "--media-prior-scale", (v) => v > 0, "a positive number"),
-    degreesSeasonality: parseInteger(o.degreesSeasonality, "--degrees-seasonality", 0),
-    seasonalityFrequency:
-      o.frequency === undefined ? undefined : parseNumber(o.frequency, "--frequency", (v) => v > 0, "a positive number"),
+    degreesSeasonality: parseIntegerIn(o.degreesSeasonality, "--degrees-seasonality", 0, maxDegrees, "half the seasonal period: higher terms repeat lower ones"),
+    seasonalityFrequency: frequency,
     weekdaySeasonality: o.weekdaySeasonality ?? false,
     customPriors: o.priors ? parsePriorFile(readJsonFile(o.priors, "priors file")) : undefined,
     scalers: {

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
+import { checkOutputFile, writeFileWhole } from "../io/outputFolder.js";
 import { MODEL_FILE } from "../io/fitOutputs.js";
 import { loadAnyMMM } from "../io/modelFile.js";
 import type { GeoBudgetOptimization } from "../optimize/optimizeGeoBudget.js";
@@ -63,6 +63,9 @@ function parseBounds(abs: string[], pct: string[]): Record<string, ChannelBoundI
       const parts = range.split(":");
       if (parts.length !== 2) throw new InputError(`${option} ${name}: expected LOWER:UPPER (either may be empty), got "${range}"`);
       const b = (out[name] ??= {});
+      if ((parts[0] !== "" && b[lowKey] !== undefined) || (parts[1] !== "" && b[highKey] !== undefined)) {
+        throw new InputError(`${option}: channel "${name}" has its bounds given twice; give one ${option} per channel`);
+      }
       if (parts[0] !== "") b[lowKey] = parseNumber(parts[0], `${option} ${name} (lower)`);
       if (parts[1] !== "") b[highKey] = parseNumber(parts[1], `${option} ${name} (upper)`);
     }
@@ -95,8 +98,10 @@ export function optimizeOptionsFromCli(o: OptimizeCliOptions): OptimizeBudgetOpt
   if (o.bound.length + o.boundPct.length > 0) options.bounds = parseBounds(o.bound, o.boundPct);
   if (o.fix.length > 0) {
     options.fixed = Object.fromEntries(
-      o.fix.map((item) => {
+      o.fix.map((item, i) => {
         const [name, v] = splitAssignment(item, "--fix", "CHANNEL=AMOUNT");
+        const earlier = o.fix.slice(0, i).find((e) => splitAssignment(e, "--fix", "CHANNEL=AMOUNT")[0] === name);
+        if (earlier !== undefined) throw new InputError(`--fix: channel "${name}" is fixed twice ("${earlier}" and "${item}"); give one amount`);
         return [name, parseNumber(v, `--fix ${name}`, (x) => x >= 0, "a non-negative amount")];
       }),
     );
@@ -196,12 +201,13 @@ export function registerOptimize(program: Command): void {
     .option("--per-geo", "geo models: optimise every channel in every geo (variables CHANNEL@GEO) instead of splitting channel totals by the historical geo ratio")
     .action(async (dir: string, o: OptimizeCliOptions) => {
       const options = optimizeOptionsFromCli(o);
+      if (o.out) checkOutputFile(o.out);
       const fit = loadAnyMMM(join(dir, MODEL_FILE));
       if (fit.kind !== "geo" && o.perGeo) throw new InputError("--per-geo is for geo models (fitted with --geo)");
       const result = fit.kind === "geo" ? await fit.optimizeBudget({ ...options, perGeo: o.perGeo ?? false }) : await fit.optimizeBudget(options);
       process.stdout.write(formatOptimization(result));
       if ("spend_after_by_geo" in result) process.stdout.write(formatGeoSplit(result as GeoBudgetOptimization));
-      if (o.out) writeFileSync(o.out, JSON.stringify(result, null, 2) + "\n");
+      if (o.out) writeFileWhole(o.out, JSON.stringify(result, null, 2) + "\n");
       if (!result.converged) process.stderr.write(`warning: the optimizer did not converge (${result.message}); the allocation is the best found.\n`);
     });
 }

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { InputError } from "../errors.js";
 
-export { parseList, parseNumberList, parseNumber, parseInteger } from "./parse.js";
+export { parseList, parseNumberList, parseNumber, parseInteger, parseChoice, parseIntegerIn } from "./parse.js";
 
 export function readTextFile(path: string, what: string): string {
   try {

@@ -29,3 +29,13 @@ export function parseNumber(value: string, option: string, check?: (v: number) =
 export function parseInteger(value: string, option: string, min: number): number {
   return parseNumber(value, option, (v) => Number.isInteger(v) && v >= min, `an integer >= ${min}`);
 }
+
+export function parseChoice<T extends string>(value: string, option: string, choices: readonly T[]): T {
+  if (!(choices as readonly string[]).includes(value)) throw new InputError(`${option}: expected one of ${choices.join(", ")}, got "${value}"`);
+  return value as T;
+}
+
+/** An integer within [min, max]; `why` says what the bound protects. */
+export function parseIntegerIn(value: string, option: string, min: number, max: number, why?: string): number {
+  return parseNumber(value, option, (v) => Number.isInteger(v) && v >= min && v <= max, `an integer from ${min} to ${max}${why ? ` (${why})` : ""}`);
+}

@@ -1,5 +1,7 @@
 import type { Command } from "commander";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { checkOutputFile } from "../io/outputFolder.js";
 import { MODEL_FILE } from "../io/fitOutputs.js";
 import { loadAnyMMM } from "../io/modelFile.js";
 import { writeGeoReport } from "../report/geoReport.js";
@@ -43,6 +45,8 @@ export function registerReport(program: Command): void {
         throw new InputError("--periods and --bounds-*-pct set up the optimizer: give --budget too");
       }
       const fit = loadAnyMMM(join(dir, MODEL_FILE));
+      if (o.out !== undefined && !o.out.toLowerCase().endsWith(".html") && existsSync(o.out) && statSync(o.out).isDirectory()) checkOutputFile(join(o.out, "report.html"));
+      else checkOutputFile(o.out ?? join(dir, "report.html"));
       if (fit.kind === "geo") {
         if (budget !== undefined) throw new InputError("--budget in the report is for national models; for a geo model run `mmm optimize DIR --budget ...`");
         const w = await writeGeoReport(fit, o.out ?? join(dir, "report.html"), { title: o.title });

@@ -2,7 +2,8 @@ import type { Command } from "commander";
 import { join } from "node:path";
 import { loadAnyMMM } from "../io/modelFile.js";
 import type { FittedGeoMMM } from "../api/fittedGeoMMM.js";
-import { MODEL_FILE } from "../io/fitOutputs.js";
+import { json, MODEL_FILE, roiFile, summaryObject } from "../io/fitOutputs.js";
+import { geoRoiFile } from "../io/geoFitOutputs.js";
 import { formatSummaryTable, formatTable } from "./tables.js";
 
 export function registerSummary(program: Command): void {
@@ -10,8 +11,14 @@ export function registerSummary(program: Command): void {
     .command("summary")
     .description("print the posterior summary, diagnostics, fit metrics and ROI of a fitted model")
     .argument("<dir>", "output folder of `mmm fit`")
-    .action((dir: string) => {
+    .option("--json", "print one JSON object (summary, diagnostics, metrics, roi) instead of tables")
+    .action((dir: string, o: { json?: boolean }) => {
       const any = loadAnyMMM(join(dir, MODEL_FILE));
+      if (o.json) {
+        const roi = any.kind === "geo" ? geoRoiFile(any) : roiFile(any);
+        process.stdout.write(json({ summary: summaryObject(any), diagnostics: any.diagnostics(), metrics: any.metrics(), roi }));
+        return;
+      }
       if (any.kind === "geo") {
         printGeoSummary(any);
         return;

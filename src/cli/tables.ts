@@ -18,6 +18,6 @@ function num(v: number, digits = 3): string {
 export function formatSummaryTable(rows: SummaryEntry[]): string {
   return formatTable(
     ["", "mean", "sd", "hdi_3%", "hdi_97%", "mcse_mean", "ess_bulk", "ess_tail", "r_hat"],
-    rows.map((r) => [r.name, num(r.mean), num(r.sd), num(r["hdi_3%"]), num(r["hdi_97%"]), num(r.mcse_mean), num(r.ess_bulk, 0), num(r.ess_tail, 0), num(r.r_hat, 3)]),
+    rows.map((r) => [r.about ? `${r.name} (${r.about})` : r.name, num(r.mean), num(r.sd), num(r["hdi_3%"]), num(r["hdi_97%"]), num(r.mcse_mean), num(r.ess_bulk, 0), num(r.ess_tail, 0), num(r.r_hat, 3)]),
   );
 }

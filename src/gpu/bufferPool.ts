@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 // GPU buffers pooled per device by usage and power-of-two size class, so that
 // densities and integrators growing, shrinking or being recreated (one per
 // fit, per market group, per benchmark size) reuse memory instead of

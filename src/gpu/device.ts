@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 // Finding a WebGPU adapter and device: navigator.gpu in browsers, the optional
 // npm `webgpu` package (Dawn) in Node. Nothing here throws for a missing GPU:
 // the probe says why there is none, so callers can fall back to the CPU.
@@ -35,7 +35,7 @@ async function loadNodeGpu(): Promise<{ gpu?: GPU; reason?: string }> {
     mod = (await import(/* @vite-ignore */ name)) as typeof mod;
   } catch (e) {
     return {
-      reason: `the optional npm package "webgpu" is not installed or failed to load (${(e as Error).message.split("\n")[0]}); install it with npm install webgpu`,
+      reason: `the npm package "webgpu" (Dawn, an optional extra of mmm-wasm, about 130 MB) is not installed or failed to load (${(e as Error).message.split("\n")[0]}); install it with: npm install webgpu`,
     };
   }
   for (const [k, v] of Object.entries(mod.globals)) {

@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 // Runs the MMM programs on a device: the packed datasets uploaded once,
 // per-batch buffers taken from the device's pool and kept while the batch
 // size fits, uniforms written per call, one command buffer and one readback

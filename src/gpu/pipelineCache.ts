@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 // Compiled programs per device, keyed by model structure (programKey.ts): the
 // second density of the same structure, whatever its sizes, reuses the shader
 // module and pipelines of the first.

@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 // Many chains moved in lockstep on the GPU: a whole trajectory (one dispatch
 // per leapfrog step, all in one command buffer) between one upload and one
 // readback.

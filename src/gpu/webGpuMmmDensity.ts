@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 // The media mix model's log-density on WebGPU behind the generic batched
 // interface: B unconstrained positions per call, each against its own
 // dataset or a shared one, in f32 on the GPU (results returned as float64).

@@ -159,6 +159,9 @@ function notANumberHint(raw: string): string {
 }
 
 /** Parses one cell as a finite number, or throws naming the place given. */
+/** Largest magnitude accepted in a data cell: far beyond any real KPI or spend, well short of where sums of squares overflow. */
+export const MAX_MAGNITUDE = 1e15;
+
 export function parseNumberCell(raw: string | undefined, where: string, nonNegative = false): number {
   if (raw === undefined || raw.trim() === "") throw new InputError(`${where}: empty cell`);
   const text = raw.trim();
@@ -167,6 +170,9 @@ export function parseNumberCell(raw: string | undefined, where: string, nonNegat
   const v = Number(text);
   if (!Number.isFinite(v)) throw new InputError(`${where}: ${raw} is not finite`);
   if (nonNegative && v < 0) throw new InputError(`${where}: negative value ${raw} (spend cannot be negative)`);
+  if (Math.abs(v) > MAX_MAGNITUDE) {
+    throw new InputError(`${where}: ${raw} is beyond ${MAX_MAGNITUDE.toExponential(0)} in size, where sums and squares overflow; express the column in larger units (thousands, millions)`);
+  }
   return v;
 }
 

@@ -16,13 +16,18 @@ export function json(v: unknown): string {
 
 const SUMMARY_COLUMNS = ["mean", "sd", "hdi_3%", "hdi_97%", "mcse_mean", "mcse_sd", "ess_bulk", "ess_tail", "r_hat"] as const;
 
+/** The summary keyed by parameter label, each with what it is about (a channel, an extra column, a geo) when anything. */
+export function summaryObject(fit: { summary(): SummaryEntry[] }): Record<string, Record<string, number | string>> {
+  const obj: Record<string, Record<string, number | string>> = {};
+  for (const r of fit.summary()) obj[r.name] = { ...(r.about ? { about: r.about } : {}), ...Object.fromEntries(SUMMARY_COLUMNS.map((k) => [k, r[k]])) };
+  return obj;
+}
+
 export function summaryFiles(fit: { summary(): SummaryEntry[] }): { json: string; csv: string } {
   const rows = fit.summary();
-  const obj: Record<string, Record<string, number>> = {};
-  for (const r of rows) obj[r.name] = Object.fromEntries(SUMMARY_COLUMNS.map((k) => [k, r[k]]));
   return {
-    json: json(obj),
-    csv: csvText(["", ...SUMMARY_COLUMNS], rows.map((r) => [r.name, ...SUMMARY_COLUMNS.map((k) => r[k])])),
+    json: json(summaryObject(fit)),
+    csv: csvText(["", "about", ...SUMMARY_COLUMNS], rows.map((r) => [r.name, r.about, ...SUMMARY_COLUMNS.map((k) => r[k])])),
   };
 }
 
@@ -70,20 +75,24 @@ export function writeFitOutputs(fit: FittedMMM, dir: string): string[] {
       ]),
     ),
   );
-  const roi = fit.roi();
-  const mroi = fit.marginalRoi();
-  put(
-    "roi.json",
-    json({
-      channels: roi.map((r, i) => ({
-        channel: r.channel,
-        spend: r.spend,
-        contribution: c.totals.media[i].mean,
-        contribution_share: c.totals.media[i].share,
-        roi: { mean: r.mean, "hdi_3%": r["hdi_3%"], "hdi_97%": r["hdi_97%"] },
-        marginal_roi: { mean: mroi[i].mean, "hdi_3%": mroi[i]["hdi_3%"], "hdi_97%": mroi[i]["hdi_97%"] },
-      })),
-    }),
-  );
+  put("roi.json", json(roiFile(fit)));
   return written;
+}
+
+/**
+ * roi.json: per channel the fields of fit.roi() (channel, spend, mean,
+ * hdi_3%, hdi_97%; the draws left out), plus the channel's contribution and
+ * its marginal ROI.
+ */
+export function roiFile(fit: FittedMMM): { channels: Record<string, unknown>[] } {
+  const c = fit.contributions();
+  const mroi = fit.marginalRoi();
+  return {
+    channels: fit.roi().map(({ draws: _draws, ...r }, i) => ({
+      ...r,
+      contribution: c.totals.media[i].mean,
+      contribution_share: c.totals.media[i].share,
+      marginal_roi: { mean: mroi[i].mean, "hdi_3%": mroi[i]["hdi_3%"], "hdi_97%": mroi[i]["hdi_97%"] },
+    })),
+  };
 }

@@ -42,22 +42,7 @@ export function writeGeoFitOutputs(fit: FittedGeoMMM, dir: string): string[] {
   const c = fit.contributions();
   put("contributions.csv", geoContributionsCsv(fit, c));
   const roi = fit.roi();
-  const mroi = fit.marginalRoi();
-  const entry = (r: ChannelRoi, contribution: { mean: number; share: number }, marginal?: ChannelRoi) => ({
-    channel: r.channel,
-    spend: r.spend,
-    contribution: contribution.mean,
-    contribution_share: contribution.share,
-    roi: iv(r),
-    ...(marginal ? { marginal_roi: iv(marginal) } : {}),
-  });
-  put(
-    "roi.json",
-    json({
-      channels: roi.national.map((r, i) => entry(r, c.national.totals.media[i], mroi[i])),
-      geos: Object.fromEntries(roi.perGeo.map((g, gi) => [g.geo, g.channels.map((r, i) => entry(r, c.perGeo[gi].totals.media[i]))])),
-    }),
-  );
+  put("roi.json", json(geoRoiFile(fit, c)));
   put(
     "roi.csv",
     csvText(
@@ -71,4 +56,23 @@ export function writeGeoFitOutputs(fit: FittedGeoMMM, dir: string): string[] {
     ),
   );
   return written;
+}
+
+/** roi.json of a geo fit: national entries (the fields of roi().national, draws left out) and per geo. */
+export function geoRoiFile(fit: FittedGeoMMM, c: GeoContributions = fit.contributions()): { channels: unknown[]; geos: Record<string, unknown[]> } {
+  const roi = fit.roi();
+  const mroi = fit.marginalRoi();
+  // The fields of fit.roi()'s entries (draws left out), as in the national roi.json.
+  const entry = (r: ChannelRoi, contribution: { mean: number; share: number }, marginal?: ChannelRoi) => ({
+    channel: r.channel,
+    spend: r.spend,
+    ...iv(r),
+    contribution: contribution.mean,
+    contribution_share: contribution.share,
+    ...(marginal ? { marginal_roi: iv(marginal) } : {}),
+  });
+  return {
+    channels: roi.national.map((r, i) => entry(r, c.national.totals.media[i], mroi[i])),
+    geos: Object.fromEntries(roi.perGeo.map((g, gi) => [g.geo, g.channels.map((r, i) => entry(r, c.perGeo[gi].totals.media[i]))])),
+  };
 }

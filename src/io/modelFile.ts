@@ -1,14 +1,16 @@
 // Saving and loading fitted models on disk (Node). Browsers use
 // FittedMMM.toBytes / fromBytes directly.
 
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { FittedMMM } from "../api/fittedMMM.js";
 import { FittedGeoMMM } from "../api/fittedGeoMMM.js";
 import { InputError } from "../errors.js";
 import { deserializeFit } from "./savedModel.js";
+import { writeFileWhole } from "./outputFolder.js";
 
 export function saveMMM(fit: FittedMMM | FittedGeoMMM, path: string): void {
-  writeFileSync(path, fit.toBytes());
+  // Whole or not at all: a temporary file beside it, renamed over it.
+  writeFileWhole(path, fit.toBytes(), undefined, "model file");
 }
 
 function readModelBytes(path: string): Uint8Array {

@@ -10,6 +10,7 @@ import { InputError } from "../errors.js";
 import type { FitRecord, StoredChain } from "../api/fittedMMM.js";
 import type { GeoFitRecord } from "../api/geoFitRecord.js";
 import type { DrawStats } from "../sampler/index.js";
+import { ParameterLayout } from "../model/layout.js";
 
 /**
  * 2 added geo models (header "kind": "national" | "geo"; a geo record's
@@ -107,6 +108,52 @@ export function serializeFit(record: SavedRecord): Uint8Array {
 
 export function deserializeFit(bytes: Uint8Array, source = "model file"): SavedRecord {
   const bad = (why: string) => new InputError(`${source} is not a readable saved model: ${why}`);
+  // A header can pass the checksum (it was written so) and still be malformed:
+  // every shape is checked, and anything else that breaks is reported as such.
+  try {
+    const record = readRecord(bytes, source, bad);
+    checkRecord(record, bad);
+    return record;
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw bad(`its header is malformed (${(e as Error).message})`);
+  }
+}
+
+const isCount = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 0;
+const isNames = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string");
+
+/** The shapes everything downstream relies on: names, lengths, draws per chain. */
+function checkRecord(r: SavedRecord, bad: (why: string) => InputError): void {
+  const d = r.dataset as SavedRecord["dataset"] & { G?: number };
+  if (!isCount(d.T) || d.T < 1) throw bad("its header's dataset has no row count");
+  if (!isNames(d.channelNames) || d.channelNames.length < 1) throw bad("its header's dataset has no channel names");
+  if (!isNames(d.extraNames)) throw bad("its header's dataset has no extra-column names");
+  const G = r.kind === "geo" ? d.G : 1;
+  if (!isCount(G) || G < 1) throw bad("its header's dataset has no geo count");
+  const [T, C, F] = [d.T, d.channelNames.length, d.extraNames.length];
+  const extraPerGeo = r.kind === "geo" ? (d as { extraPerGeo?: boolean }).extraPerGeo !== false : true;
+  if (d.target.length !== T * G) throw bad(`the target has ${d.target.length} values for ${T} rows`);
+  if (d.media.length !== T * C * G) throw bad(`the media have ${d.media.length} values for ${T} rows x ${C} channels`);
+  if (d.extra.length !== T * F * (extraPerGeo ? G : 1) && d.extra.length !== T * F * G && d.extra.length !== T * F) {
+    throw bad(`the extra columns have ${d.extra.length} values for ${T} rows x ${F} columns`);
+  }
+  if (!isCount(r.trainRows) || r.trainRows < 1 || r.trainRows > T) throw bad(`train rows ${String(r.trainRows)} is not within 1..${T}`);
+  if (!Array.isArray(r.costs) || r.costs.length !== C) throw bad("its costs do not match the channels");
+  if (!r.config || typeof r.config !== "object" || !r.config.sampler) throw bad("its header has no sampler configuration");
+  if (!r.scalers || !Array.isArray((r.scalers as { media?: unknown }).media)) throw bad("its header has no scalers");
+  if (!Array.isArray(r.chains) || r.chains.length < 1) throw bad("it holds no chains");
+  const dim = new ParameterLayout(r.structure).dim;
+  r.chains.forEach((c, i) => {
+    if (!isCount(c.numDraws) || c.numDraws < 1) throw bad(`chain ${i} has no draws count`);
+    if (c.draws.length !== c.numDraws * dim) throw bad(`chain ${i} has ${c.draws.length} values for ${c.numDraws} draws of ${dim} parameters`);
+    for (const k of STAT_KEYS) if (c.stats[k].length !== c.numDraws) throw bad(`chain ${i}'s ${k} has ${c.stats[k].length} values for ${c.numDraws} draws`);
+    if (c.inverseMetric.length !== dim && c.inverseMetric.length !== dim * dim) throw bad(`chain ${i}'s metric does not match ${dim} parameters`);
+  });
+  if (r.chains.some((c) => c.numDraws !== r.chains[0].numDraws)) throw bad("its chains differ in length");
+}
+
+function readRecord(bytes: Uint8Array, source: string, bad: (why: string) => InputError): SavedRecord {
   if (bytes.length < MAGIC.length + 8) throw bad("it is too short (truncated?)");
   if (new TextDecoder().decode(bytes.subarray(0, MAGIC.length)) !== MAGIC) throw bad("it does not start with the saved-model signature");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -129,6 +176,13 @@ export function deserializeFit(bytes: Uint8Array, source = "model file"): SavedR
   if (crc32(bytes.subarray(0, bytes.length - 4)) !== stored) throw bad("its checksum does not match (truncated or corrupted)");
   const dataStart = Math.ceil((MAGIC.length + 4 + headerLength) / 8) * 8;
   const entries = header.arrays as ArrayEntry[];
+  if (!Array.isArray(entries)) throw bad("its header lists no arrays");
+  for (const e of entries) {
+    if (typeof e?.name !== "string" || !["f64", "i32", "u8"].includes(e.kind) || !isCount(e.offset) || !isCount(e.length)) {
+      throw bad(`its header lists a malformed array entry ${JSON.stringify(e)}`);
+    }
+  }
+  if (!Array.isArray(header.chains)) throw bad("its header lists no chains");
   const byName = new Map<string, NumericArray>();
   for (const e of entries) {
     const start = dataStart + e.offset;

@@ -96,6 +96,7 @@ export function resolveConfig(input: FitConfigInput = {}): FitConfig {
   intOption(s.samples, "samples", 1);
   intOption(s.seed, "seed", 0);
   intOption(s.maxTreeDepth, "max tree depth", 1);
+  if (s.maxTreeDepth > 30) throw new InputError(`max tree depth must be at most 30 (2^depth leapfrog steps per draw), got ${s.maxTreeDepth}`);
   if (!Number.isSafeInteger(s.seed)) throw new InputError(`seed must be a safe integer, got ${s.seed}`);
   if (!(s.targetAccept > 0 && s.targetAccept < 1)) {
     throw new InputError(`target accept must lie strictly between 0 and 1, got ${s.targetAccept}`);
@@ -123,6 +124,12 @@ export function resolveConfig(input: FitConfigInput = {}): FitConfig {
   const frequency = input.seasonalityFrequency ?? (weekday ? 365 : 52);
   if (!(frequency > 0 && Number.isFinite(frequency))) {
     throw new InputError(`seasonality frequency must be a positive number, got ${frequency}`);
+  }
+  // Fourier terms above half the period alias onto lower ones: the data cannot tell them apart.
+  if (degrees > Math.floor(frequency / 2)) {
+    throw new InputError(
+      `degrees of seasonality ${degrees} is more than the data can resolve at a period of ${frequency} (at most ${Math.floor(frequency / 2)}: higher terms repeat lower ones)`,
+    );
   }
   const scale = input.mediaPriorScale ?? 0.15;
   if (!(scale > 0 && Number.isFinite(scale))) {

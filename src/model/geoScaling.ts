@@ -8,7 +8,7 @@
 import { InputError } from "../errors.js";
 import type { GeoMediaDataset } from "./geoDataset.js";
 import type { ScaledData } from "./scaledData.js";
-import { fitDivisor, type ScalerKind, type ScalerOptions } from "./scaling.js";
+import { extraScalerFor, fitDivisor, type ScalerKind, type ScalerOptions } from "./scaling.js";
 
 /** One divisor per series: scaled = value / divisor. */
 export interface FittedGeoScalers {
@@ -65,10 +65,15 @@ export function fitGeoScalers(d: GeoMediaDataset, trainRows: number, options: Sc
       return fitDivisor(at, trainRows, kind, `media column "${name}", ${geo(g)}`);
     }),
   );
+  // Without a given scaler, a centred extra column is divided by its largest absolute value (see extraScalerFor).
+  const extraKind = (f: number, at: (t: number) => number): ScalerKind => (options.extra === undefined ? extraScalerFor(at, trainRows).kind : extraKinds[f]);
   const extra = d.extraNames.map((name, f) =>
     d.extraPerGeo
-      ? d.geoNames.map((_, g) => fitDivisor((t) => d.extra[(t * F + f) * G + g], trainRows, extraKinds[f], `extra column "${name}", ${geo(g)}`))
-      : [fitDivisor((t) => d.extra[t * F + f], trainRows, extraKinds[f], `extra column "${name}"`)],
+      ? d.geoNames.map((_, g) => {
+          const at = (t: number) => d.extra[(t * F + f) * G + g];
+          return fitDivisor(at, trainRows, extraKind(f, at), `extra column "${name}", ${geo(g)}`);
+        })
+      : [fitDivisor((t) => d.extra[t * F + f], trainRows, extraKind(f, (t) => d.extra[t * F + f]), `extra column "${name}"`)],
   );
   return { target, media, extra, extraPerGeo: d.extraPerGeo };
 }

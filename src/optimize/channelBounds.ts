@@ -111,10 +111,10 @@ export function checkBudget(budget: number, channels: string[], b: ResolvedBound
   const hi = b.upper.reduce((a, v) => a + v, 0);
   const slack = 1e-12 * Math.max(budget, lo);
   if (budget < lo - slack) {
-    throw new InputError(`budget ${fmt(budget)} is below the sum of the channels' lower bounds ${fmt(lo)} by ${fmt(lo - budget)} (lower bounds: ${list(b.lower)}); raise the budget or lower the bounds (--bounds-lower-pct)`);
+    throw new InputError(`budget ${fmt(budget)} is below the sum of the channels' lower bounds ${fmt(lo)} by ${fmt(lo - budget)} (lower bounds: ${list(b.lower)}); raise the budget or lower the lower bounds (CLI: --bounds-lower-pct, --bound, --bound-pct; API: boundsLowerPct, bounds)`);
   }
   if (budget > hi + slack) {
-    throw new InputError(`budget ${fmt(budget)} is above the sum of the channels' upper bounds ${fmt(hi)} by ${fmt(budget - hi)} (upper bounds: ${list(b.upper)}); lower the budget or raise the bounds (--bounds-upper-pct)`);
+    throw new InputError(`budget ${fmt(budget)} is above the sum of the channels' upper bounds ${fmt(hi)} by ${fmt(budget - hi)} (upper bounds: ${list(b.upper)}); lower the budget or raise the upper bounds (CLI: --bounds-upper-pct, --bound, --bound-pct; API: boundsUpperPct, bounds)`);
   }
 }
 

@@ -6,7 +6,7 @@
 
 import type { FittedGeoMMM } from "../api/fittedGeoMMM.js";
 import { escapeHtml, formatAmount, formatRatio } from "./format.js";
-import { renderSvg } from "./render.js";
+import { plotHeadingHtml, renderPlot } from "./render.js";
 import { CSS, inlineSvg } from "./report.js";
 import { ACCENT, AMOUNT_LABELS, BASELINE_COLOR, baseSpec, channelColors, INK, type VegaLiteSpec } from "./theme.js";
 
@@ -167,8 +167,9 @@ export async function buildGeoReportHtml(fit: FittedGeoMMM, o: GeoReportOptions 
   const when = (o.generatedAt ?? new Date()).toISOString().slice(0, 16).replace("T", " ");
   const sections: string[] = [];
   for (const [i, p] of plots.entries()) {
-    const svg = inlineSvg(await renderSvg(p.spec), `p${i}`, p.title);
-    sections.push(`<section id="${p.id}"><h2>${escapeHtml(p.title)}</h2><p>${escapeHtml(p.caption)}</p>${svg}</section>`);
+    const plot = await renderPlot(p.spec);
+    const svg = inlineSvg(plot.svg, `p${i}`, p.title);
+    sections.push(`<section id="${p.id}"><h2>${escapeHtml(p.title)}</h2><p>${escapeHtml(p.caption)}</p><figure class="plot">${plotHeadingHtml(plot.heading)}<div class="svg">${svg}</div></figure></section>`);
   }
   const roiRows = roi.perGeo.flatMap((g, gi) =>
     g.channels.map((r) => [g.geo, r.channel, formatAmount(r.spend), formatRatio(r.mean), `${formatRatio(r["hdi_3%"])} to ${formatRatio(r["hdi_97%"])}`, formatRatio(m.perGeo[gi].train.r2)]),
@@ -184,7 +185,7 @@ export async function buildGeoReportHtml(fit: FittedGeoMMM, o: GeoReportOptions 
 
 /** Writes the geo report to `path` (a file, or a folder to hold report.html). */
 export async function writeGeoReport(fit: FittedGeoMMM, path: string, o: GeoReportOptions = {}): Promise<{ path: string }> {
-  const [{ mkdirSync, writeFileSync, statSync }, { dirname, join }] = await Promise.all([import("node:fs"), import("node:path")]);
+  const [{ statSync }, { join }, { writeFileWhole }] = await Promise.all([import("node:fs"), import("node:path"), import("../io/outputFolder.js")]);
   let file = path;
   let isDir = !path.toLowerCase().endsWith(".html");
   try {
@@ -193,7 +194,6 @@ export async function writeGeoReport(fit: FittedGeoMMM, path: string, o: GeoRepo
     // Not there yet: decided by the name.
   }
   if (isDir) file = join(path, "report.html");
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, await buildGeoReportHtml(fit, o));
+  writeFileWhole(file, await buildGeoReportHtml(fit, o));
   return { path: file };
 }

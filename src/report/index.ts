@@ -1,6 +1,6 @@
 // Plots (Vega-Lite specs, rendered to SVG) and the self-contained HTML report
 // (writeReport, which writes a file, is exported by the Node entry only).
-export { renderSvg, compileToVega, type RenderOptions } from "./render.js";
+export { renderSvg, renderPlot, plotHeadingHtml, compileToVega, type RenderOptions } from "./render.js";
 export {
   modelFitSpec,
   contributionsOverTimeSpec,

@@ -4,7 +4,8 @@
 // does not load them.
 
 import { vegaTextWidth } from "./textMetrics.js";
-import type { VegaLiteSpec } from "./theme.js";
+import type { PlotHeading, VegaLiteSpec } from "./theme.js";
+import { escapeHtml } from "./format.js";
 
 export interface RenderOptions {
   /** Called with each warning of the Vega-Lite compiler and the Vega runtime (default: ignored). */
@@ -80,4 +81,22 @@ export function compactSvg(svg: string): string {
   return svg
     .replace(GEOMETRY, (_m, name: string, value: string) => `${name}="${value.replace(/(\d*\.\d\d)\d+/g, "$1")}"`)
     .replace(/<path class="background" aria-hidden="true" d="M0,0h0v0h0Z" pointer-events="none"\/>/g, "");
+}
+
+/**
+ * Renders a plot for a page: the SVG without its title, and the title and
+ * subtitle to show as HTML above it (the browser wraps them with the fonts it
+ * has, so they are never clipped). Specs without a heading render as is.
+ */
+export async function renderPlot(spec: VegaLiteSpec, options: RenderOptions = {}): Promise<{ svg: string; heading?: PlotHeading }> {
+  const heading = (spec.usermeta as { heading?: PlotHeading } | undefined)?.heading;
+  if (!heading) return { svg: await renderSvg(spec, options) };
+  const { title: _title, ...untitled } = spec;
+  return { svg: await renderSvg(untitled, options), heading };
+}
+
+/** A plot's heading as HTML: the title, then each subtitle paragraph. */
+export function plotHeadingHtml(heading: PlotHeading | undefined): string {
+  if (!heading) return "";
+  return `<p class="plot-title">${escapeHtml(heading.title)}</p>` + heading.subtitle.map((s) => `<p class="plot-subtitle">${escapeHtml(s)}</p>`).join("");
 }

@@ -24,8 +24,8 @@ import {
   type BudgetAllocation,
   type PlotOptions,
 } from "./plots.js";
-import { renderSvg } from "./render.js";
-import { channelColors, type VegaLiteSpec } from "./theme.js";
+import { plotHeadingHtml, renderPlot } from "./render.js";
+import { channelColors, type PlotHeading, type VegaLiteSpec } from "./theme.js";
 
 export type PlotId =
   | "model-fit"
@@ -139,10 +139,13 @@ export function reportPlots(fit: FittedMMM, o: PlotOptions & { allocation?: Budg
 }
 
 /** Renders every plot of the report to SVG. */
-export async function renderReportPlots(fit: FittedMMM, o: PlotOptions & { allocation?: BudgetAllocation } = {}): Promise<(ReportPlot & { svg: string })[]> {
+export async function renderReportPlots(
+  fit: FittedMMM,
+  o: PlotOptions & { allocation?: BudgetAllocation } = {},
+): Promise<(ReportPlot & { svg: string; heading?: PlotHeading })[]> {
   const plots = reportPlots(fit, o);
-  const out: (ReportPlot & { svg: string })[] = [];
-  for (const p of plots) out.push({ ...p, svg: await renderSvg(p.spec) });
+  const out: (ReportPlot & { svg: string; heading?: PlotHeading })[] = [];
+  for (const p of plots) out.push({ ...p, ...(await renderPlot(p.spec)) });
   return out;
 }
 
@@ -179,6 +182,8 @@ figure.plot { margin: 18px 0 8px; }
 figure.plot .svg { overflow-x: auto; }
 figure.plot svg { display: block; max-width: 100%; height: auto; }
 figure.plot figcaption { color: var(--muted); font-size: 14px; margin-top: 6px; }
+.plot-title { margin: 0 0 2px; font-size: 16px; font-weight: 600; }
+.plot-subtitle { margin: 0 0 4px; color: var(--muted); font-size: 13px; }
 table { border-collapse: collapse; width: 100%; font-size: 14px; font-variant-numeric: tabular-nums; }
 th, td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
 th:first-child, td:first-child { text-align: left; white-space: normal; }
@@ -196,9 +201,9 @@ footer { color: var(--muted); font-size: 13px; margin-top: 24px; }
 @media print { body { background: #fff; } section { border: none; padding: 0; } figure.plot { break-inside: avoid; } }
 `;
 
-function figure(p: ReportPlot & { svg: string }): string {
+function figure(p: ReportPlot & { svg: string; heading?: PlotHeading }): string {
   return (
-    `<figure class="plot" id="plot-${p.id}">\n<div class="svg">${inlineSvg(p.svg, p.id, p.title)}</div>\n` +
+    `<figure class="plot" id="plot-${p.id}">\n${plotHeadingHtml(p.heading)}<div class="svg">${inlineSvg(p.svg, p.id, p.title)}</div>\n` +
     `<figcaption>${escapeHtml(p.caption)}</figcaption>\n</figure>`
   );
 }
@@ -397,7 +402,7 @@ ${parameterTable(fit)}
  * report.html); returns the file written and the optimizer's outcome.
  */
 export async function writeReport(fit: FittedMMM, path: string, o: ReportOptions = {}): Promise<{ path: string; optimizer?: OptimizerOutcome }> {
-  const [{ mkdirSync, writeFileSync, statSync }, { dirname, join }] = await Promise.all([import("node:fs"), import("node:path")]);
+  const [{ statSync }, { join }, { writeFileWhole }] = await Promise.all([import("node:fs"), import("node:path"), import("../io/outputFolder.js")]);
   let file = path;
   let isDir = !path.toLowerCase().endsWith(".html");
   try {
@@ -406,8 +411,7 @@ export async function writeReport(fit: FittedMMM, path: string, o: ReportOptions
     // Not there yet: decided by the name.
   }
   if (isDir) file = join(path, "report.html");
-  mkdirSync(dirname(file), { recursive: true });
   const report = await buildReport(fit, o);
-  writeFileSync(file, report.html);
+  writeFileWhole(file, report.html);
   return { path: file, optimizer: report.optimizer };
 }

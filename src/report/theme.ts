@@ -57,13 +57,27 @@ export const CONFIG = {
   text: { fontSize: 11 },
 };
 
-/** Top-level fields every spec starts with; title and subtitle wrapped to `width` pixels. */
+/** The title and subtitle paragraphs of a plot, as given (unwrapped), kept in the spec's usermeta. */
+export interface PlotHeading {
+  title: string;
+  subtitle: string[];
+}
+
+/**
+ * Top-level fields every spec starts with; title and subtitle wrapped to
+ * `width` pixels for a standalone SVG. The report and the demo show them as
+ * HTML instead (see renderPlot), where the browser wraps them with the fonts
+ * it has: measured widths cannot know the reader's fonts.
+ */
 export function baseSpec(title: string, subtitle: string | string[] | undefined, width = 700): VegaLiteSpec {
   const text = wrapText(title, width, CONFIG.title.fontSize, true);
-  const sub = subtitle === undefined ? undefined : (Array.isArray(subtitle) ? subtitle : [subtitle]).flatMap((s) => wrapText(s, width, CONFIG.title.subtitleFontSize));
+  const paragraphs = subtitle === undefined ? [] : Array.isArray(subtitle) ? subtitle : [subtitle];
+  const sub = subtitle === undefined ? undefined : paragraphs.flatMap((s) => wrapText(s, width, CONFIG.title.subtitleFontSize));
+  const heading: PlotHeading = { title, subtitle: paragraphs };
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: sub === undefined ? { text } : { text, subtitle: sub },
+    usermeta: { heading },
     config: CONFIG,
   };
 }

@@ -81,7 +81,8 @@ function totalIterations(o: RunChainsOptions): number {
 export async function runChains(o: RunChainsOptions): Promise<RunChainsResult> {
   validate(o);
   const cores = await availableCores();
-  const threads = o.threads ?? Math.min(o.chains, cores);
+  // More workers than chains would sit idle: the run uses (and records) at most one per chain.
+  const threads = Math.min(o.threads ?? Math.min(o.chains, cores), o.chains);
   const started = performance.now();
   const jobs = makeJobs(o);
   const total = totalIterations(o);

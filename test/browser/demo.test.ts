@@ -145,9 +145,55 @@ if (!haveChromium) {
       expect(Object.values(budget.spend_after).reduce((a, b) => a + b, 0)).toBeCloseTo(lowest, 3);
       expect(await page.locator("#optimizer-status").innerText()).toMatch(/^sales over 13 periods: /);
 
+      // The fit's files, downloaded as `mmm fit` writes them.
+      const fetchDownload = async (id: string) => {
+        const [download] = await Promise.all([page.waitForEvent("download"), page.click(`#${id}`)]);
+        const path = await download.path();
+        return { name: download.suggestedFilename(), bytes: readFileSync(path!) };
+      };
+      const summaryCsv = await fetchDownload("download-summary");
+      expect(summaryCsv.name).toBe("summary.csv");
+      expect(summaryCsv.bytes.toString("utf8")).toMatch(/^,about,mean,sd,/);
+      expect(summaryCsv.bytes.toString("utf8")).toMatch(/\ncoef_media\[0\],tv,/);
+      const model = await fetchDownload("download-model");
+      expect(model.bytes.subarray(0, 6).toString("latin1")).toBe("MMMFIT");
+      const report = await fetchDownload("download-report");
+      expect(report.bytes.toString("utf8")).toMatch(/^<!doctype html>/i);
+      expect((await fetchDownload("download-contributions")).bytes.toString("utf8")).toMatch(/^period,date,actual,prediction/);
+      expect((await fetchDownload("download-roi")).bytes.toString("utf8")).toMatch(/^channel,spend,roi,/);
+
       await page.screenshot({ path: join(ARTIFACTS, "browser-demo.png"), fullPage: true });
       expect(seen.errors).toEqual([]);
       expect(seen.foreign).toEqual([]);
+      await page.close();
+    });
+
+    it("offers only numeric columns other than the target and date as media, pre-selects likely media, and clears an error once fixed", async () => {
+      const page = await context.newPage();
+      const seen = watch(page, new URL(server.url).origin);
+      await page.goto(server.url, { waitUntil: "load" });
+      const rows = ["week,revenue,tv_spend,search_cost,price,promo,notes"];
+      for (let i = 0; i < 60; i++) rows.push(`${new Date(Date.UTC(2023, 0, 2 + 7 * i)).toISOString().slice(0, 10)},${1000 + i},${10 + i},${5 + (i % 7)},${1 + (i % 3) / 10},${i % 2},note ${i}`);
+      await page.setInputFiles("#file", { name: "mine.csv", mimeType: "text/csv", buffer: Buffer.from(rows.join("\n") + "\n") });
+      await page.waitForSelector("#mapping:not([hidden])");
+      expect(await page.$eval("#target", (e) => (e as HTMLSelectElement).value)).toBe("revenue");
+      expect(await page.$eval("#date", (e) => (e as HTMLSelectElement).value)).toBe("week");
+      const offered = (id: string) => page.$$eval(`#${id} input`, (els) => els.map((e) => (e as HTMLInputElement).value));
+      expect(await offered("media")).toEqual(["tv_spend", "search_cost", "price", "promo"]);
+      expect(await page.$$eval("#media input:checked", (els) => els.map((e) => (e as HTMLInputElement).value))).toEqual(["tv_spend", "search_cost"]);
+      // Ticking price as a control takes it off the media list.
+      await page.check("#extra input[value=price]");
+      expect(await offered("media")).toEqual(["tv_spend", "search_cost", "promo"]);
+      // Choosing tv_spend as the target takes it off both lists.
+      await page.selectOption("#target", "tv_spend");
+      expect(await offered("media")).toEqual(["revenue", "search_cost", "promo"]);
+      await page.selectOption("#target", "revenue");
+      await fill(page, { chains: 0 });
+      await page.click("#fit");
+      expect(await page.locator("#error").isVisible()).toBe(true);
+      await fill(page, { chains: 2 });
+      expect(await page.locator("#error").isHidden()).toBe(true);
+      expect(seen.errors).toEqual([]);
       await page.close();
     });
 
@@ -162,6 +208,36 @@ if (!haveChromium) {
       await fill(page, { chains: 2, costs: "1,2" });
       await page.click("#fit");
       expect(await page.locator("#error").innerText()).toBe("error: --costs: 2 values for 5 media columns");
+      expect(seen.errors).toEqual([]);
+      await page.close();
+    });
+
+    it("Stop during warm-up says so; Stop during sampling shows the results of the draws so far", async () => {
+      const page = await context.newPage();
+      const seen = watch(page, new URL(server.url).origin);
+      await page.goto(server.url, { waitUntil: "load" });
+      await page.click("#load-example");
+      // Warm-up: stopped at the first progress report of a long warm-up.
+      await fill(page, { chains: 2, warmup: 20000, samples: 100 });
+      await page.click("#fit");
+      await page.waitForFunction(() => [...document.querySelectorAll("#progress .chain .hint")].some((e) => /^warm-up /.test(e.textContent ?? "")), null, { timeout: 60_000 });
+      await page.click("#cancel");
+      await page.waitForSelector("#error:not([hidden])", { timeout: 30_000 });
+      expect(await page.locator("#error").innerText()).toMatch(/^stopped: stopped during warm-up \(at most \d+ of 20000 warm-up iterations done\)/);
+      expect(await page.locator("#fit").isEnabled()).toBe(true);
+      // Sampling: stopped a few hundred draws in; the results show, with the warning.
+      await fill(page, { chains: 2, warmup: 100, samples: 50000 });
+      await page.click("#fit");
+      await page.waitForFunction(
+        () => [...document.querySelectorAll("#progress .chain .hint")].every((e) => Number(/^sampling (\d+)\//.exec(e.textContent ?? "")?.[1] ?? 0) >= 600),
+        null,
+        { timeout: 120_000 },
+      );
+      await page.click("#cancel");
+      await page.waitForFunction(() => (globalThis as unknown as { mmmDemo: { fits: number } }).mmmDemo.fits > 0, null, { timeout: 60_000 });
+      expect(await page.locator("#error").isHidden()).toBe(true);
+      expect(await page.locator("#fit-warnings").innerText()).toMatch(/stopped during sampling: kept 2 chains x \d+ draws \(of 2 x 50000 asked for\)/);
+      expect(await page.locator("#summary tbody tr").count()).toBeGreaterThan(20);
       expect(seen.errors).toEqual([]);
       await page.close();
     });

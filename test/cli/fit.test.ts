@@ -39,9 +39,9 @@ describe("mmm fit / summary / predict / check", () => {
     }
     const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
     expect(Object.keys(summary)).toContain("gamma_seasonality[1, 0]");
-    expect(Object.keys(summary["coef_media[1]"])).toEqual(["mean", "sd", "hdi_3%", "hdi_97%", "mcse_mean", "mcse_sd", "ess_bulk", "ess_tail", "r_hat"]);
+    expect(Object.keys(summary["coef_media[1]"])).toEqual(["about", "mean", "sd", "hdi_3%", "hdi_97%", "mcse_mean", "mcse_sd", "ess_bulk", "ess_tail", "r_hat"]);
     const csv = readFileSync(join(out, "summary.csv"), "utf8").split("\n");
-    expect(csv[0]).toBe(",mean,sd,hdi_3%,hdi_97%,mcse_mean,mcse_sd,ess_bulk,ess_tail,r_hat");
+    expect(csv[0]).toBe(",about,mean,sd,hdi_3%,hdi_97%,mcse_mean,mcse_sd,ess_bulk,ess_tail,r_hat");
     expect(csv.some((l) => l.startsWith('"gamma_seasonality[0, 1]",'))).toBe(true);
     const diag = JSON.parse(readFileSync(join(out, "diagnostics.json"), "utf8"));
     for (const k of ["chains", "warmup", "draws", "seed", "wall_seconds", "warmup_seconds", "sampling_seconds", "gradient_evaluations", "divergences", "max_tree_depth_hits", "step_sizes", "e_bfmi", "min_ess_bulk", "max_r_hat", "min_ess_bulk_per_second"]) {

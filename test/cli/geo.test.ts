@@ -49,6 +49,10 @@ describe("mmm fit --geo and the commands on a geo fit", () => {
     expect(s.status).toBe(0);
     expect(s.stdout).toMatch(/geo model, 3 geos/);
     expect(s.stdout).toMatch(/north/);
+    const sj = JSON.parse(run(["summary", out, "--json"]).stdout);
+    expect(Object.keys(sj.roi.geos)).toEqual(["north", "south", "west"]);
+    expect(sj.roi.channels.map((c: { channel: string }) => c.channel)).toEqual(["tv", "search"]);
+    expect(Object.values(sj.summary).some((r) => /, (north|south|west)$/.test((r as { about?: string }).about ?? ""))).toBe(true);
     const future = join(dir, "future.csv");
     writeFileSync(future, "region,tv,search,price\nnorth,100,30,1.0\nnorth,120,30,1.0\nsouth,80,20,1.1\nsouth,80,25,1.1\nwest,50,10,1.0\nwest,60,12,1.0\n");
     const p = run(["predict", out, "--data", future]);

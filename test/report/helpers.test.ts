@@ -75,9 +75,12 @@ describe("report helpers", () => {
     expect(out.startsWith('<svg role="img" aria-label="ROI &amp; more" ')).toBe(true);
   });
 
-  it("measures and wraps text with Helvetica's widths", () => {
-    expect(textWidth("iiii", 10)).toBeCloseTo(8.88, 2);
-    expect(textWidth("MMMM", 10)).toBeCloseTo(33.32, 2);
+  it("measures and wraps text at the wider of Helvetica's and DejaVu Sans's widths", () => {
+    // i: Helvetica 222, DejaVu 278; M: Helvetica 833, DejaVu 863 (1/1000 em).
+    expect(textWidth("iiii", 10)).toBeCloseTo(11.12, 2);
+    expect(textWidth("MMMM", 10)).toBeCloseTo(34.52, 2);
+    // "%": DejaVu 950 against Helvetica 889.
+    expect(textWidth("%", 10)).toBeCloseTo(9.5, 2);
     const lines = wrapText("the quick brown fox jumps over the lazy dog", 100, 12);
     expect(lines.length).toBeGreaterThan(1);
     for (const l of lines) expect(textWidth(l, 12)).toBeLessThanOrEqual(100);

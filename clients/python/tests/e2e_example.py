@@ -79,8 +79,8 @@ with mmm_wasm.Engine(command=CLI) as engine:
 
     roi = {r["channel"]: r for r in mmm.roi()}
     for ch in CHANNELS:
-        close(roi[ch]["mean"], cli_roi[ch]["roi"]["mean"], "ROI of " + ch)
-        close(roi[ch]["hdi_97%"], cli_roi[ch]["roi"]["hdi_97%"], "ROI 97% HDI of " + ch)
+        close(roi[ch]["mean"], cli_roi[ch]["mean"], "ROI of " + ch)
+        close(roi[ch]["hdi_97%"], cli_roi[ch]["hdi_97%"], "ROI 97% HDI of " + ch)
     mroi = {r["channel"]: r for r in mmm.marginal_roi()}
     for ch in CHANNELS:
         close(mroi[ch]["mean"], cli_roi[ch]["marginal_roi"]["mean"], "marginal ROI of " + ch)
