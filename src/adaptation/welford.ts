@@ -38,6 +38,11 @@ export class WelfordVariance {
     out.set(this.mean);
     return out;
   }
+
+  /** Sum of squared deviations from the mean, per coordinate (a copy). */
+  sumSquares(): Float64Array {
+    return Float64Array.from(this.m2);
+  }
 }
 
 /** Welford's streaming mean and covariance (row-major dim x dim). */
