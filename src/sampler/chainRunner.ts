@@ -261,7 +261,7 @@ export class ChainRunner {
    * Only between warm-up windows of a Stan-style scheme.
    */
   adopt(directive: WindowDirective): void {
-    if (!directive.position && !directive.inverseMetric) return;
+    if ((!directive.position && !directive.inverseMetric) || this.interrupted) return;
     if (!(this.scheme instanceof StanWarmup) || this.completed >= this.numWarmup) {
       throw new Error("adopt: only a Stan-style warm-up can take a shared metric or position, between windows");
     }
