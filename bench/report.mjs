@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync, existsSync } from "node:fs";
 const RESULTS_MD = new URL("./results/README.md", import.meta.url);
 const TOP_README = new URL("../README.md", import.meta.url);
 
-function replaceBetween(text, key, body) {
+export function replaceBetween(text, key, body) {
   const start = `<!-- bench:${key}:start -->`;
   const end = `<!-- bench:${key}:end -->`;
   const i = text.indexOf(start);

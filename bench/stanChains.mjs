@@ -27,7 +27,7 @@ export function stanData(structure, scaled, T) {
     frequency: structure.seasonalityFrequency,
     media: Array.from({ length: T }, (_, t) => Array.from(scaled.media.subarray(t * C, (t + 1) * C))),
     extra: Array.from({ length: T }, (_, t) => Array.from(scaled.extra.subarray(t * F, (t + 1) * F))),
-    y: Array.from(scaled.target),
+    y: Array.from(scaled.target.subarray(0, T)),
     media_prior: structure.mediaPrior,
   };
 }

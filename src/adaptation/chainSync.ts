@@ -1,5 +1,5 @@
 /**
- * What chains agree at a warm-up window end ("pooled-diag" warm-up).
+ * What chains agree at a warm-up window end ("pooled-diag" and "pooled-dense" warm-ups).
  *
  * Stan adapts each chain alone: its first metric comes from the 25 draws of
  * one chain's first window, taken while the chain may still be crossing to
@@ -36,27 +36,41 @@ export interface ChainSyncOptions {
 /** The random stream for restart choices: disjoint from the chains' streams 0..chains-1. */
 export const SYNC_STREAM_BASE = 2 ** 40;
 
-/** Pooled, regularised variance of the chains' window draws (null if fewer than 2 draws in all). */
+/**
+ * Pooled, regularised variance (diagonal reports) or covariance (dense
+ * reports, row-major) of the chains' window draws; null with fewer than 2
+ * draws in all.
+ */
 export function pooledInverseMetric(reports: readonly WindowReport[]): Float64Array | null {
+  if (reports.length === 0) return null;
   const dim = reports[0]!.mean.length;
+  const dense = reports[0]!.m2.length === dim * dim && dim > 1;
   let n = 0;
   const mean = new Float64Array(dim);
-  const m2 = new Float64Array(dim);
+  const m2 = new Float64Array(reports[0]!.m2.length);
+  const d = new Float64Array(dim);
   for (const r of reports) {
     if (r.count === 0) continue;
     const nNew = n + r.count;
-    for (let i = 0; i < dim; i++) {
-      const d = r.mean[i]! - mean[i]!;
-      m2[i] = m2[i]! + r.m2[i]! + (d * d * n * r.count) / nNew;
-      mean[i] = mean[i]! + (d * r.count) / nNew;
+    const w = (n * r.count) / nNew;
+    for (let i = 0; i < dim; i++) d[i] = r.mean[i]! - mean[i]!;
+    if (dense) {
+      for (let i = 0; i < dim; i++) {
+        for (let j = 0; j < dim; j++) m2[i * dim + j] = m2[i * dim + j]! + r.m2[i * dim + j]! + d[i]! * d[j]! * w;
+      }
+    } else {
+      for (let i = 0; i < dim; i++) m2[i] = m2[i]! + r.m2[i]! + d[i]! * d[i]! * w;
     }
+    for (let i = 0; i < dim; i++) mean[i] = mean[i]! + (d[i]! * r.count) / nNew;
     n = nNew;
   }
   if (n < 2) return null;
   const a = n / (n + 5);
   const b = 1e-3 * (5 / (n + 5));
-  const out = new Float64Array(dim);
-  for (let i = 0; i < dim; i++) out[i] = a * (m2[i]! / (n - 1)) + b;
+  const out = new Float64Array(m2.length);
+  for (let k = 0; k < m2.length; k++) out[k] = a * (m2[k]! / (n - 1));
+  if (dense) for (let i = 0; i < dim; i++) out[i * dim + i] = out[i * dim + i]! + b;
+  else for (let i = 0; i < dim; i++) out[i] = out[i]! + b;
   return out;
 }
 

@@ -84,6 +84,16 @@ export class WelfordCovariance {
     }
   }
 
+  sampleMean(out: Float64Array = new Float64Array(this.dim)): Float64Array {
+    out.set(this.mean);
+    return out;
+  }
+
+  /** Sums of cross-products of deviations from the mean, row-major dim x dim (a copy). */
+  sumSquares(): Float64Array {
+    return Float64Array.from(this.m2);
+  }
+
   /** Sample covariance (divisor n - 1) into `out`; requires count >= 2. */
   covariance(out: Float64Array = new Float64Array(this.dim * this.dim)): Float64Array {
     const denom = this.count - 1;

@@ -3,13 +3,19 @@ import { ChainRunner } from "./chainRunner.js";
 import type { NutsInfo } from "./types.js";
 
 /**
- * Warm-up schemes. "pooled-diag" is Stan's diagonal warm-up whose chains meet
- * at every window end (see `adaptation/chainSync.ts`); a chain run alone with
- * it is exactly "stan-diag".
+ * Warm-up schemes. "pooled-diag" and "pooled-dense" are Stan's diagonal and
+ * dense warm-ups whose chains meet at every window end (see
+ * `adaptation/chainSync.ts`); a chain run alone with them is exactly
+ * "stan-diag" or "dense".
  */
-export type AdaptationKind = "stan-diag" | "pooled-diag" | "nutpie-diag" | "dense";
+export type AdaptationKind = "stan-diag" | "pooled-diag" | "pooled-dense" | "nutpie-diag" | "dense";
 
-export const ADAPTATION_KINDS: readonly AdaptationKind[] = ["stan-diag", "pooled-diag", "nutpie-diag", "dense"];
+export const ADAPTATION_KINDS: readonly AdaptationKind[] = ["stan-diag", "pooled-diag", "pooled-dense", "nutpie-diag", "dense"];
+
+/** Whether a scheme adapts a dense metric. */
+export function isDenseAdaptation(kind: AdaptationKind): boolean {
+  return kind === "dense" || kind === "pooled-dense";
+}
 
 export interface ChainOptions {
   /** Run seed (non-negative safe integer). With chainId it selects the random stream. */

@@ -1,11 +1,12 @@
 import { NutpieWarmup, StanWarmup, type Tuning, type WarmupScheme } from "../adaptation/warmup.js";
-import { WelfordVariance } from "../adaptation/welford.js";
+import { WelfordCovariance, WelfordVariance } from "../adaptation/welford.js";
 import type { LogDensity } from "../density/types.js";
 import { PhiloxRng } from "../rng/random.js";
 import {
   ADAPTATION_KINDS,
   allocStats,
   checkCount,
+  isDenseAdaptation,
   recordStats,
   truncateStats,
   type ChainCallbacks,
@@ -29,6 +30,7 @@ export interface WindowReport {
   iteration: number;
   count: number;
   mean: Float64Array;
+  /** Sums of squared deviations: per coordinate (diagonal schemes) or dim x dim cross-products (dense). */
   m2: Float64Array;
   /** Mean and variance of the log-density over the window's draws. */
   logpMean: number;
@@ -66,7 +68,7 @@ export class ChainRunner {
   private readonly scheme: WarmupScheme | null;
   private readonly warmupTrace: DrawStats;
   private readonly warmupDraws: Float64Array | null;
-  private readonly windowDraws: WelfordVariance;
+  private readonly windowDraws: WelfordVariance | WelfordCovariance;
   private readonly stats: DrawStats;
   private readonly draws: Float64Array;
   private gradEvals = 0;
@@ -99,7 +101,7 @@ export class ChainRunner {
     if (!(options.initialPosition instanceof Float64Array) || options.initialPosition.length !== dim) {
       throw new Error(`initialPosition must be a Float64Array of length ${dim}`);
     }
-    const dense = adaptation === "dense";
+    const dense = isDenseAdaptation(adaptation);
     if (options.initialInverseMetric && options.initialInverseMetric.length !== (dense ? dim * dim : dim)) {
       throw new Error(`initialInverseMetric must have ${dense ? dim * dim : dim} entries`);
     }
@@ -157,7 +159,7 @@ export class ChainRunner {
     if (numWarmup === 0) this.warmupGradEvals = this.gradEvals;
     this.warmupTrace = allocStats(numWarmup);
     this.warmupDraws = options.keepWarmup ? new Float64Array(numWarmup * dim) : null;
-    this.windowDraws = new WelfordVariance(dim);
+    this.windowDraws = dense ? new WelfordCovariance(dim) : new WelfordVariance(dim);
     this.stats = allocStats(numDraws);
     this.draws = new Float64Array(numDraws * dim);
   }

@@ -20,7 +20,7 @@ export interface StagedChain {
 
 /** Whether a run with these options has chains meeting at window ends. */
 export function isStaged(options: Pick<ChainOptions, "adaptation" | "numWarmup">, chains: number): boolean {
-  return options.adaptation === "pooled-diag" && chains > 1 && StanWindowSchedule.windows(options.numWarmup ?? 1000).length > 0;
+  return (options.adaptation === "pooled-diag" || options.adaptation === "pooled-dense") && chains > 1 && StanWindowSchedule.windows(options.numWarmup ?? 1000).length > 0;
 }
 
 /** Drives staged chains through the window ends of `numWarmup` warm-up iterations, then to the end. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { chainsBehind, planWindowEnd, pooledInverseMetric } from "../../src/adaptation/chainSync.js";
-import { WelfordVariance } from "../../src/adaptation/welford.js";
+import { WelfordCovariance, WelfordVariance } from "../../src/adaptation/welford.js";
 import { PhiloxRng } from "../../src/rng/index.js";
 import { sampleChain, type WindowReport } from "../../src/sampler/index.js";
 import { sampleChainsStaged } from "../../src/services/stagedChains.js";
@@ -24,6 +24,26 @@ describe("chains meeting at window ends", () => {
       const mean = all.reduce((a, d) => a + d[j]!, 0) / n;
       const variance = all.reduce((a, d) => a + (d[j]! - mean) ** 2, 0) / (n - 1);
       expect(pooled[j]!).toBeCloseTo((n / (n + 5)) * variance + 1e-3 * (5 / (n + 5)), 12);
+    }
+  });
+
+  it("pool dense window summaries into Stan's regularised covariance of all draws together", () => {
+    const rng = new PhiloxRng(8);
+    const chains = [0, 1, 2, 3].map((c) => Array.from({ length: 15 + c }, () => { const z = rng.normal(); return [z + c, 0.5 * z + rng.normal(), 2 * rng.normal()]; }));
+    const reports = chains.map((draws, c) => {
+      const w = new WelfordCovariance(3);
+      for (const d of draws) w.add(Float64Array.from(d));
+      return { ...report(c, draws, [0, 1]), m2: w.sumSquares(), mean: w.sampleMean() };
+    });
+    const pooled = pooledInverseMetric(reports)!;
+    const all = chains.flat();
+    const n = all.length;
+    const mean = [0, 1, 2].map((j) => all.reduce((a, d) => a + d[j]!, 0) / n);
+    for (let i = 0; i < 3; i++) {
+      for (let j = 0; j < 3; j++) {
+        const cov = all.reduce((a, d) => a + (d[i]! - mean[i]!) * (d[j]! - mean[j]!), 0) / (n - 1);
+        expect(pooled[i * 3 + j]!).toBeCloseTo((n / (n + 5)) * cov + (i === j ? 1e-3 * (5 / (n + 5)) : 0), 12);
+      }
     }
   });
 

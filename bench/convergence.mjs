@@ -1,0 +1,200 @@
+// Does every fit converge on the first try, and at what cost? Default-setting
+// fits (4 chains x 1000 + 1000) of the bundled example, the T=156 C=4
+// benchmark data and the bundled geo example, 8 seeds each, for each warm-up
+// option; Stan's diagonal warm-up beside them on the national datasets where
+// rstan is installed (cached as bench/stan.mjs caches; `--run-stan` runs the
+// missing ones, minutes each). Per dataset and option: fits with max R-hat >=
+// 1.01, median min bulk-ESS, leapfrog steps per draw, min bulk-ESS per 1000
+// gradients and per second, divergences.
+//   node bench/convergence.mjs [--quick] [--options a,b] [--seeds 1-8] [--datasets example,t156,geo] [--run-stan]
+// --quick: the T=156 data, seeds 1-2, 300 + 300. Writes bench/results/convergence.json
+// (after every fit, so a partial run keeps what it measured) and publishes "convergence".
+import { readFileSync, renameSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import {
+  fitGeoMMM,
+  fitMMM,
+  fitScalers,
+  geoDatasetFromTable,
+  datasetFromTable,
+  parseCsv,
+  scaleRows,
+  simulateDataset,
+} from "../dist/index.js";
+import { machineInfo } from "./machine.mjs";
+import { machineLine, publish, replaceBetween } from "./report.mjs";
+import { rstanAvailable } from "./stan.mjs";
+import { stanData, stanFit } from "./stanChains.mjs";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const RESULTS = new URL("./results/convergence.json", import.meta.url);
+const DOC = new URL("../docs/convergence.md", import.meta.url);
+
+// The bundled example's columns, as src/model/example.ts maps them for `mmm fit --example`.
+const EXAMPLE_COLUMNS = {
+  file: "examples/weekly_sales.csv",
+  target: "sales",
+  media: ["tv", "search", "social", "radio", "display"],
+  extra: ["price_index", "competitor_promo"],
+  date: "week",
+};
+
+function readCsv(rel) {
+  return parseCsv(readFileSync(ROOT + rel, "utf8"), rel);
+}
+
+const DATASETS = {
+  example: {
+    name: "bundled example (T=156, C=5)",
+    national: true,
+    load: () => datasetFromTable(readCsv(EXAMPLE_COLUMNS.file), EXAMPLE_COLUMNS),
+  },
+  t156: {
+    name: "benchmark data (T=156, C=4)",
+    national: true,
+    load: () => simulateDataset({ seed: 1, T: 156, channels: 4, extras: 2 }).dataset,
+  },
+  geo: {
+    name: "bundled geo example (G=8, T=104, C=3)",
+    national: false,
+    load: () => geoDatasetFromTable(readCsv("examples/geo_weekly.csv"), { target: "sales", media: ["tv", "search", "social"], extra: ["price_index"], geo: "geo", date: "date" }),
+  },
+};
+
+function arg(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+
+function seedList(text) {
+  const m = /^(\d+)-(\d+)$/.exec(text);
+  if (m) return Array.from({ length: Number(m[2]) - Number(m[1]) + 1 }, (_, i) => Number(m[1]) + i);
+  return text.split(",").map(Number);
+}
+
+const median = (xs) => {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
+};
+
+function saveJson(result) {
+  mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
+  const tmp = new URL("./results/convergence.json.tmp", import.meta.url);
+  writeFileSync(tmp, JSON.stringify(result, null, 2) + "\n");
+  renameSync(tmp, RESULTS);
+}
+
+function ourFit(d, seed, seconds) {
+  return {
+    seed,
+    maxRhat: d.max_r_hat,
+    minEss: d.min_ess_bulk,
+    leapfrogPerDraw: d.leapfrog_per_draw,
+    gradients: d.gradient_evaluations.total,
+    seconds,
+    divergences: d.divergences,
+    stepSizes: d.step_sizes,
+  };
+}
+
+function stanRow(out, seed) {
+  const finite = (v) => typeof v === "number" && Number.isFinite(v);
+  return {
+    seed,
+    maxRhat: Math.max(...out.parameters.map((p) => p.rhat).filter(finite)),
+    minEss: Math.min(...out.parameters.map((p) => p.ess_bulk).filter(finite)),
+    leapfrogPerDraw: out.leapfrog_per_draw,
+    gradients: out.gradient_evaluations,
+    seconds: out.wall_seconds,
+    divergences: out.divergences,
+    stepSizes: out.chains?.map((c) => c.stepSize),
+  };
+}
+
+/** One table row per (dataset, engine/option) from its fits. */
+export function summarise(fits) {
+  return {
+    fits: fits.length,
+    notConverged: fits.filter((f) => !(f.maxRhat < 1.01)).length,
+    worstRhat: Math.max(...fits.map((f) => f.maxRhat)),
+    minEss: median(fits.map((f) => f.minEss)),
+    leapfrogPerDraw: median(fits.map((f) => f.leapfrogPerDraw)),
+    essPer1000Gradients: median(fits.map((f) => (1000 * f.minEss) / f.gradients)),
+    essPerSecond: median(fits.map((f) => f.minEss / f.seconds)),
+    divergences: median(fits.map((f) => f.divergences)),
+    divergencesTotal: fits.reduce((a, f) => a + f.divergences, 0),
+  };
+}
+
+function table(result) {
+  const f = (v, n = 1) => (Number.isFinite(v) ? v.toFixed(n) : "-");
+  const lines = [
+    `Default settings except the warm-up (${result.sampler.chains} chains x (${result.sampler.warmup} warm-up + ${result.sampler.samples} draws), target accept ${result.sampler.targetAccept}), seeds ${result.seeds.join(", ")}, ${machineLine(result.machine)}${result.quick ? " (quick run)" : ""}. Per dataset and warm-up: fits with max R-hat >= 1.01 out of those run, the worst max R-hat, then medians over the fits. Stan: rstan's diagonal warm-up (its own uniform(-2, 2) initialisation), runs cached on this machine${result.rstan ? ` (${result.rstan})` : " (rstan not installed: only cached runs)"}; a dataset without Stan rows had no cached runs.`,
+    "",
+    "| dataset | warm-up | fits | R-hat >= 1.01 | worst R-hat | min bulk-ESS | leapfrog/draw | min ESS per 1000 grads | min ESS/s | divergences (median, total) |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const row of result.rows) {
+    const s = summarise(row.fits);
+    if (!s.fits) continue;
+    lines.push(
+      `| ${row.dataset} | ${row.option} | ${s.fits} | ${s.notConverged} | ${f(s.worstRhat, 3)} | ${f(s.minEss, 0)} | ${f(s.leapfrogPerDraw, 0)} | ${f(s.essPer1000Gradients, 2)} | ${f(s.essPerSecond, 1)} | ${f(s.divergences, 0)}, ${s.divergencesTotal} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+export async function benchConvergence({
+  quick = process.argv.includes("--quick"),
+  options = arg("--options", "stan-diag,pooled-diag").split(","),
+  seeds = seedList(arg("--seeds", quick ? "1-2" : "1-8")),
+  datasets = arg("--datasets", quick ? "t156" : "example,t156,geo").split(","),
+  runStan = process.argv.includes("--run-stan"),
+} = {}) {
+  const rstan = rstanAvailable();
+  const sampler = { chains: 4, warmup: quick ? 300 : 1000, samples: quick ? 300 : 1000, targetAccept: 0.85 };
+  const result = { machine: machineInfo(), quick, rstan, sampler, seeds, rows: [] };
+  for (const key of datasets) {
+    const ds = DATASETS[key];
+    if (!ds) throw new Error(`unknown dataset ${key} (example, t156, geo)`);
+    const dataset = ds.load();
+    let stanInput = null;
+    for (const option of options) {
+      const row = { dataset: ds.name, option, fits: [] };
+      result.rows.push(row);
+      for (const seed of seeds) {
+        const began = performance.now();
+        const fitOptions = { sampler: { ...sampler, seed, adaptation: option } };
+        const fit = ds.national ? await fitMMM(dataset, fitOptions) : await fitGeoMMM(dataset, fitOptions);
+        const d = fit.diagnostics();
+        row.fits.push(ourFit(d, seed, d.wall_seconds ?? (performance.now() - began) / 1000));
+        console.log(JSON.stringify({ dataset: key, option, ...row.fits.at(-1) }));
+        saveJson(result);
+        if (ds.national && !stanInput) {
+          const r = fit.record;
+          stanInput = stanData(r.structure, scaleRows(r.dataset, r.scalers), r.trainRows);
+        }
+      }
+    }
+    if (ds.national && stanInput && (rstan || runStan)) {
+      const row = { dataset: ds.name, option: "Stan (diag)", fits: [] };
+      for (const seed of seeds) {
+        const out = stanFit(stanInput, { seed, chains: 4, warmup: sampler.warmup, draws: sampler.samples, targetAccept: sampler.targetAccept, cachedOnly: !runStan, rstan });
+        if (out) row.fits.push(stanRow(out, seed));
+      }
+      if (row.fits.length) result.rows.push(row);
+      saveJson(result);
+    }
+  }
+  const md = table(result);
+  publish("convergence", md);
+  if (existsSync(DOC)) writeFileSync(DOC, replaceBetween(readFileSync(DOC, "utf8"), "convergence", md));
+  console.log(md);
+  return result;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await benchConvergence();
+}
