@@ -9,7 +9,7 @@
 //   node bench/convergence.mjs [--quick] [--options a,b] [--seeds 1-8] [--datasets example,t156,geo] [--run-stan]
 // --quick: the T=156 data, seeds 1-2, 300 + 300. Writes bench/results/convergence.json
 // (after every fit, so a partial run keeps what it measured) and publishes "convergence".
-import { readFileSync, renameSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
+import { readdirSync, readFileSync, renameSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import {
   fitGeoMMM,
@@ -27,7 +27,10 @@ import { rstanAvailable } from "./stan.mjs";
 import { stanData, stanFit } from "./stanChains.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const RESULTS = new URL("./results/convergence.json", import.meta.url);
+// --part NAME writes results/convergence-NAME.json instead, so that runs can be split (e.g. one per
+// dataset, run side by side); --table merges results/convergence*.json into the table without fitting.
+const PART = process.argv.includes("--part") ? process.argv[process.argv.indexOf("--part") + 1] : null;
+const RESULTS = new URL(`./results/convergence${PART ? `-${PART}` : ""}.json`, import.meta.url);
 const DOC = new URL("../docs/convergence.md", import.meta.url);
 
 // The bundled example's columns, as src/model/example.ts maps them for `mmm fit --example`.
@@ -53,6 +56,11 @@ const DATASETS = {
     name: "benchmark data (T=156, C=4)",
     national: true,
     load: () => simulateDataset({ seed: 1, T: 156, channels: 4, extras: 2 }).dataset,
+    // As bench/stan.mjs and bench/stanChains.mjs make it, so their cached Stan fits are found.
+    stanInput: () => {
+      const sim = simulateDataset({ seed: 1, T: 156, channels: 4, extras: 2 });
+      return stanData(sim.structure, scaleRows(sim.dataset, fitScalers(sim.dataset, 156)), 156);
+    },
   },
   geo: {
     name: "bundled geo example (G=8, T=104, C=3)",
@@ -81,7 +89,7 @@ const median = (xs) => {
 
 function saveJson(result) {
   mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
-  const tmp = new URL("./results/convergence.json.tmp", import.meta.url);
+  const tmp = new URL(RESULTS.href + ".tmp");
   writeFileSync(tmp, JSON.stringify(result, null, 2) + "\n");
   renameSync(tmp, RESULTS);
 }
@@ -111,6 +119,15 @@ function stanRow(out, seed) {
     divergences: out.divergences,
     stepSizes: out.chains?.map((c) => c.stepSize),
   };
+}
+
+function stanFits(dataset, input, seeds, sampler, { cachedOnly, rstan }) {
+  const row = { dataset, option: "Stan (diag)", fits: [] };
+  for (const seed of seeds) {
+    const out = stanFit(input, { seed, chains: 4, warmup: sampler.warmup, draws: sampler.samples, targetAccept: sampler.targetAccept, cachedOnly, rstan });
+    if (out) row.fits.push(stanRow(out, seed));
+  }
+  return row;
 }
 
 /** One table row per (dataset, engine/option) from its fits. */
@@ -160,30 +177,30 @@ export async function benchConvergence({
     const ds = DATASETS[key];
     if (!ds) throw new Error(`unknown dataset ${key} (example, t156, geo)`);
     const dataset = ds.load();
-    let stanInput = null;
-    for (const option of options) {
-      const row = { dataset: ds.name, option, fits: [] };
-      result.rows.push(row);
-      for (const seed of seeds) {
+    let stanInput = ds.stanInput?.() ?? null;
+    // Seeds outside, options inside: a run cut short still compares the options on the same seeds.
+    const rows = options.map((option) => ({ dataset: ds.name, option, fits: [] }));
+    result.rows.push(...rows);
+    for (const seed of seeds) {
+      for (const row of rows) {
         const began = performance.now();
-        const fitOptions = { sampler: { ...sampler, seed, adaptation: option } };
+        const fitOptions = { sampler: { ...sampler, seed, adaptation: row.option } };
         const fit = ds.national ? await fitMMM(dataset, fitOptions) : await fitGeoMMM(dataset, fitOptions);
         const d = fit.diagnostics();
         row.fits.push(ourFit(d, seed, d.wall_seconds ?? (performance.now() - began) / 1000));
-        console.log(JSON.stringify({ dataset: key, option, ...row.fits.at(-1) }));
+        console.log(JSON.stringify({ dataset: key, option: row.option, ...row.fits.at(-1) }));
         saveJson(result);
         if (ds.national && !stanInput) {
           const r = fit.record;
           stanInput = stanData(r.structure, scaleRows(r.dataset, r.scalers), r.trainRows);
+          // Kept so that --table can add Stan's cached fits without fitting again.
+          result.stanInputs = { ...result.stanInputs, [ds.name]: stanInput };
+          saveJson(result);
         }
       }
     }
     if (ds.national && stanInput && (rstan || runStan)) {
-      const row = { dataset: ds.name, option: "Stan (diag)", fits: [] };
-      for (const seed of seeds) {
-        const out = stanFit(stanInput, { seed, chains: 4, warmup: sampler.warmup, draws: sampler.samples, targetAccept: sampler.targetAccept, cachedOnly: !runStan, rstan });
-        if (out) row.fits.push(stanRow(out, seed));
-      }
+      const row = stanFits(ds.name, stanInput, seeds, sampler, { cachedOnly: !runStan, rstan });
       if (row.fits.length) result.rows.push(row);
       saveJson(result);
     }
@@ -195,6 +212,41 @@ export async function benchConvergence({
   return result;
 }
 
+/** The table from every results/convergence*.json (rows of the same dataset and option merged by seed). */
+export function publishSaved() {
+  const dir = new URL("./results/", import.meta.url);
+  const files = readdirSync(dir).filter((f) => /^convergence(-[\w-]+)?\.json$/.test(f)).sort();
+  const parts = files.map((f) => JSON.parse(readFileSync(new URL(f, dir), "utf8")));
+  if (!parts.length) throw new Error("no bench/results/convergence*.json to tabulate");
+  const rows = new Map();
+  for (const p of parts) {
+    for (const r of p.rows) {
+      const key = `${r.dataset}\u0000${r.option}`;
+      const row = rows.get(key) ?? { dataset: r.dataset, option: r.option, fits: [] };
+      for (const f of r.fits) if (!row.fits.some((g) => g.seed === f.seed)) row.fits.push(f);
+      rows.set(key, row);
+    }
+  }
+  const seeds = [...new Set([...rows.values()].flatMap((r) => r.fits.map((f) => f.seed)))].sort((a, b) => a - b);
+  const rstan = rstanAvailable();
+  const stanInputs = Object.assign({}, ...parts.map((p) => p.stanInputs ?? {}));
+  for (const ds of Object.values(DATASETS)) if (ds.stanInput) stanInputs[ds.name] = ds.stanInput();
+  for (const [dataset, input] of Object.entries(stanInputs)) {
+    if (rows.has(`${dataset}\u0000Stan (diag)`)) continue;
+    const row = stanFits(dataset, input, [1, 2, 3, 4, 5, 6, 7, 8], parts[0].sampler, { cachedOnly: true, rstan });
+    if (row.fits.length) rows.set(`${dataset}\u0000Stan (diag)`, row);
+  }
+  // Datasets in the order they were run, Stan last within each.
+  const ordered = [...rows.values()].sort((a, b) => (a.dataset === b.dataset ? (a.option.startsWith("Stan") ? 1 : 0) - (b.option.startsWith("Stan") ? 1 : 0) : 0));
+  const result = { ...parts[0], rstan, seeds, rows: ordered };
+  const md = table(result);
+  publish("convergence", md);
+  if (existsSync(DOC)) writeFileSync(DOC, replaceBetween(readFileSync(DOC, "utf8"), "convergence", md));
+  console.log(md);
+  return result;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await benchConvergence();
+  if (process.argv.includes("--table")) publishSaved();
+  else await benchConvergence();
 }

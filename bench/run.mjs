@@ -21,3 +21,4 @@ spawnSync(process.execPath, [new URL("./gpu.mjs", import.meta.url).pathname, ...
 await (await import("./geo.mjs")).benchGeo({ quick });
 await (await import("./geoFits.mjs")).benchGeoFits({ quick });
 await benchStan({ quick });
+await (await import("./convergence.mjs")).benchConvergence({ quick });
