@@ -216,7 +216,9 @@ export async function benchConvergence({
 export function publishSaved() {
   const dir = new URL("./results/", import.meta.url);
   const files = readdirSync(dir).filter((f) => /^convergence(-[\w-]+)?\.json$/.test(f)).sort();
-  const parts = files.map((f) => JSON.parse(readFileSync(new URL(f, dir), "utf8")));
+  const all = files.map((f) => JSON.parse(readFileSync(new URL(f, dir), "utf8")));
+  // Quick runs are not mixed with full ones.
+  const parts = all.some((p) => !p.quick) ? all.filter((p) => !p.quick) : all;
   if (!parts.length) throw new Error("no bench/results/convergence*.json to tabulate");
   const rows = new Map();
   for (const p of parts) {
