@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { PhiloxRng } from "../../src/rng/index.js";
 import type { AdaptationKind } from "../../src/sampler/index.js";
 import { gradientError } from "./helpers/finiteDiff.js";
-import { runChains } from "./helpers/run.js";
+import { runChainsAnyWarmup } from "./helpers/run.js";
 import {
   POSTERIORDB_DIR,
   REFERENCE_MODELS,
@@ -146,14 +146,15 @@ const RUNS: Array<{ adaptation: AdaptationKind; seed: number }> = [
   { adaptation: "stan-diag", seed: 20240601 },
   { adaptation: "nutpie-diag", seed: 20240612 },
   { adaptation: "dense", seed: 20240603 },
+  { adaptation: "pooled-diag", seed: 20240601 },
 ];
 
 describe.skipIf(!available)("posteriordb reference posteriors: 4 chains x 1000 + 1000", () => {
   const cases = RUNS.flatMap((r) => REFERENCE_MODELS.map((mk) => [`${mk.name.split("-")[0]} (${r.adaptation})`, mk, r] as const));
-  it.each(cases)("%s recovers the reference means and sds", (_label, mk, { adaptation, seed }) => {
+  it.each(cases)("%s recovers the reference means and sds", async (_label, mk, { adaptation, seed }) => {
     const model = mk();
     const ref = loadSummary(model.name);
-    const run = runChains(model.density, { seed, adaptation, targetAccept: model.targetAccept }, 4, model);
+    const run = await runChainsAnyWarmup(model.density, { seed, adaptation, targetAccept: model.targetAccept }, 4, model);
     const lines: string[] = [];
     model.names.forEach((name, j) => {
       const s = run.summaries[j]!;
