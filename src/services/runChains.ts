@@ -234,6 +234,7 @@ async function runStagedChains(
   let posts: Array<(m: ToWorker) => void>;
   let failAll: ((e: Error) => void) | undefined;
   const onAbort = () => {
+    if (threads === 0) return; // the chains in this thread poll the signal themselves
     if (stopFlag) Atomics.store(stopFlag, 0, 1);
     else failAll?.(new DOMException("aborted: the chains were stopped without results (returning partial chains needs SharedArrayBuffer, i.e. a cross-origin isolated page)", "AbortError") as unknown as Error);
   };
