@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { chainsBehind, planWindowEnd, pooledInverseMetric } from "../../src/adaptation/chainSync.js";
 import { WelfordCovariance, WelfordVariance } from "../../src/adaptation/welford.js";
 import { PhiloxRng } from "../../src/rng/index.js";
-import { sampleChain, type WindowReport } from "../../src/sampler/index.js";
+import { ChainRunner, sampleChain, type WindowReport } from "../../src/sampler/index.js";
 import { sampleChainsStaged } from "../../src/services/stagedChains.js";
 
 function report(chainId: number, draws: number[][], logp: number[]): WindowReport {
@@ -14,6 +14,22 @@ function report(chainId: number, draws: number[][], logp: number[]): WindowRepor
 }
 
 describe("chains meeting at window ends", () => {
+  it("a chain advanced in stages, reporting but taking no directive, gives sampleChain's draws", () => {
+    const options = { seed: 3, chainId: 2, numWarmup: 200, numDraws: 50, initRadius: 1, initialPosition: new Float64Array(dim) };
+    const whole = sampleChain(density, options);
+    const runner = new ChainRunner(density, options);
+    for (const [start, end] of [[75, 99], [100, 149]]) {
+      runner.advance(end! + 1, start);
+      const r = runner.windowReport();
+      expect(r.count).toBe(end! - start! + 1);
+      expect(r.iteration).toBe(end! + 1);
+    }
+    runner.advance(runner.total);
+    const staged = runner.result();
+    expect(Buffer.from(staged.draws.buffer).equals(Buffer.from(whole.draws.buffer))).toBe(true);
+    expect(staged.gradientEvaluations).toEqual(whole.gradientEvaluations);
+  });
+
   it("pool the window draws into Stan's regularised variance of all draws together", () => {
     const rng = new PhiloxRng(3);
     const chains = [0, 1, 2].map((c) => Array.from({ length: 20 + 5 * c }, () => [rng.normal() + c, 3 * rng.normal()]));
