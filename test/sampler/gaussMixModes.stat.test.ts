@@ -4,7 +4,7 @@
  * run. Measured over seeds 20240601-20240616 (4 chains x 1000 + 1000, Stan's
  * uniform(-2, 2) start, target accept 0.8): a chain ended there with
  * nutpie-diag at 3 seeds (20240602, 20240603, 20240610), never with
- * stan-diag or pooled-diag (0 of 16 each). The mode is not absorbing: a
+ * stan-diag, dense or pooled-diag (0 of 16 each). The mode is not absorbing: a
  * chain started at that chain's last draw left it under every warm-up tried
  * (nutpie-diag and stan-diag, seed 7), so nutpie-diag's failures come from its
  * early adaptation path. posteriordb.test.ts runs nutpie-diag at a seed that

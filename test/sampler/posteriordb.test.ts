@@ -140,8 +140,8 @@ describe.skipIf(!available)("posteriordb models: gradients and transforms", () =
 
 // gaussMix has a minor mode a chain can settle in for the whole run. Measured
 // over seeds 20240601-20240616 (gaussMixModes.stat.test.ts): nutpie-diag
-// leaves a chain there at 20240602, 20240603 and 20240610 (3 of 16); stan-diag
-// and pooled-diag never (0 of 16 each). nutpie-diag's seed 20240612 was moved
+// leaves a chain there at 20240602, 20240603 and 20240610 (3 of 16); stan-diag,
+// dense and pooled-diag never (0 of 16 each). nutpie-diag's seed 20240612 was moved
 // off 20240602 to avoid that failure: the test checks the posterior when all
 // chains find the main mode; how often they do not is stated here and kept in
 // view by gaussMixModes.stat.test.ts.
