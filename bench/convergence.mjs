@@ -148,7 +148,7 @@ export function summarise(fits) {
 function table(result) {
   const f = (v, n = 1) => (Number.isFinite(v) ? v.toFixed(n) : "-");
   const lines = [
-    `Default settings except the warm-up (${result.sampler.chains} chains x (${result.sampler.warmup} warm-up + ${result.sampler.samples} draws), target accept ${result.sampler.targetAccept}), seeds ${result.seeds.join(", ")}, ${machineLine(result.machine)}${result.quick ? " (quick run)" : ""}. Per dataset and warm-up: fits with max R-hat >= 1.01 out of those run, the worst max R-hat, then medians over the fits. Stan: rstan's diagonal warm-up (its own uniform(-2, 2) initialisation), runs cached on this machine${result.rstan ? ` (${result.rstan})` : " (rstan not installed: only cached runs)"}; a dataset without Stan rows had no cached runs.`,
+    `Default settings except the warm-up (${result.sampler.chains} chains x (${result.sampler.warmup} warm-up + ${result.sampler.samples} draws), target accept ${result.sampler.targetAccept}), seeds ${result.seeds.join(", ")}, ${machineLine(result.machine)}${result.quick ? " (quick run)" : ""}. Per dataset and warm-up: fits with max R-hat >= 1.01 out of those run, the worst max R-hat, then medians over the fits. Stan: rstan's diagonal warm-up (its own uniform(-2, 2) initialisation), runs cached on this machine${result.rstan ? ` (${result.rstan})` : " (rstan not installed: only cached runs)"}; a dataset without Stan rows had no cached runs. Min ESS/s depends on how loaded the machine was during each fit: compare it only between fits run side by side; ESS per 1000 gradients does not.`,
     "",
     "| dataset | warm-up | fits | R-hat >= 1.01 | worst R-hat | min bulk-ESS | leapfrog/draw | min ESS per 1000 grads | min ESS/s | divergences (median, total) |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
@@ -237,6 +237,22 @@ export function publishSaved() {
     if (rows.has(`${dataset}\u0000Stan (diag)`)) continue;
     const row = stanFits(dataset, input, [1, 2, 3, 4, 5, 6, 7, 8], parts[0].sampler, { cachedOnly: true, rstan });
     if (row.fits.length) rows.set(`${dataset}\u0000Stan (diag)`, row);
+  }
+  // Without per-chain Stan runs, the side-by-side benchmark's Stan fit (bench/stan.mjs, seed 1) of the same data.
+  const t156 = DATASETS.t156.name;
+  const stanJson = new URL("./stan.json", dir);
+  if (!rows.has(`${t156}\u0000Stan (diag)`) && existsSync(stanJson)) {
+    const sj = JSON.parse(readFileSync(stanJson, "utf8"));
+    const same = sj.sampler && sj.sampler.chains === 4 && sj.sampler.warmup === parts[0].sampler.warmup && sj.sampler.samples === parts[0].sampler.samples && sj.sampler.targetAccept === parts[0].sampler.targetAccept;
+    const r = sj.rows?.find((x) => x.dataset === "T=156, C=4, F=2" && x.stan);
+    if (same && r) {
+      const st = r.stan;
+      rows.set(`${t156}\u0000Stan (diag)`, {
+        dataset: t156,
+        option: `Stan (diag; bench/stan.mjs, run ${st.ran_at.slice(0, 10)})`,
+        fits: [{ seed: sj.sampler.seed, maxRhat: st.max_rhat, minEss: st.min_ess_bulk, leapfrogPerDraw: st.leapfrog_per_draw, gradients: st.gradient_evaluations, seconds: st.wall_seconds, divergences: st.divergences }],
+      });
+    }
   }
   // Datasets in the order they were run, Stan last within each.
   const ordered = [...rows.values()].sort((a, b) => (a.dataset === b.dataset ? (a.option.startsWith("Stan") ? 1 : 0) - (b.option.startsWith("Stan") ? 1 : 0) : 0));
