@@ -13,7 +13,7 @@ function documents() {
   return [TOP_README, ...pages];
 }
 
-function replaceBetween(text, key, body) {
+export function replaceBetween(text, key, body) {
   const start = `<!-- bench:${key}:start -->`;
   const end = `<!-- bench:${key}:end -->`;
   const i = text.indexOf(start);

@@ -23,3 +23,4 @@ await (await import("./geoFits.mjs")).benchGeoFits({ quick });
 await (await import("./serve.mjs")).benchServe({ quick });
 await (await import("./many.mjs")).benchMany({ quick });
 await benchStan({ quick });
+await (await import("./convergence.mjs")).benchConvergence({ quick });

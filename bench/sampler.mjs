@@ -19,6 +19,7 @@ export async function benchSampler({ quick = false, T = 156, C = 4, F = 2, seed 
   let threads = 0;
   const variants = [
     { adaptation: "stan-diag", math: 0 },
+    { adaptation: "pooled-diag", math: 0 },
     { adaptation: "nutpie-diag", math: 0 },
     { adaptation: "dense", math: 0 },
     { adaptation: "stan-diag", math: 2 },

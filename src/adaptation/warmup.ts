@@ -109,6 +109,24 @@ export class StanWarmup implements WarmupScheme {
     this.stepSize = this.da.final(this.stepSize);
     return { stepSize: this.stepSize, metric: this.metric };
   }
+
+  /**
+   * At a window end, after `update`: continue from `state` (a restarted
+   * chain's new position) with `inverseMetric` if given (a metric shared by
+   * the chains); the step size is found again and dual averaging restarts,
+   * exactly as after the scheme's own metric update.
+   */
+  adopt(state: NutsState, kernel: NutsKernel, rng: Rng, inverseMetric?: Float64Array): Tuning {
+    if (inverseMetric) {
+      if (inverseMetric.length !== (this.dense ? this.dim * this.dim : this.dim)) {
+        throw new Error("adopt: the inverse metric has the wrong size");
+      }
+      this.metric = this.makeMetric(Float64Array.from(inverseMetric));
+    }
+    this.stepSize = initStepSize(probeFor(kernel, state, this.metric, rng), this.stepSize);
+    this.da.init(this.stepSize);
+    return { stepSize: this.stepSize, metric: this.metric };
+  }
 }
 
 export interface NutpieWarmupOptions extends NutpieOptions, Omit<DualAveragingOptions, "delta"> {

@@ -38,6 +38,11 @@ export class WelfordVariance {
     out.set(this.mean);
     return out;
   }
+
+  /** Sum of squared deviations from the mean, per coordinate (a copy). */
+  sumSquares(): Float64Array {
+    return Float64Array.from(this.m2);
+  }
 }
 
 /** Welford's streaming mean and covariance (row-major dim x dim). */
@@ -77,6 +82,16 @@ export class WelfordCovariance {
         this.m2[i * n + j] = this.m2[i * n + j]! + di * (x[j]! - this.mean[j]!);
       }
     }
+  }
+
+  sampleMean(out: Float64Array = new Float64Array(this.dim)): Float64Array {
+    out.set(this.mean);
+    return out;
+  }
+
+  /** Sums of cross-products of deviations from the mean, row-major dim x dim (a copy). */
+  sumSquares(): Float64Array {
+    return Float64Array.from(this.m2);
   }
 
   /** Sample covariance (divisor n - 1) into `out`; requires count >= 2. */

@@ -226,10 +226,18 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
     const warnings: string[] = [];
     if (maxRhat > 1.01) {
       const outlier = divergenceOutlier(div.perChain);
+      const worst = summary.reduce((a, r) => (r.r_hat > a.r_hat ? r : a), summary[0]!);
+      const pooled = s.adaptation.startsWith("pooled");
+      const steps = [
+        pooled ? "" : "refit with --adaptation pooled-diag (the chains share what they learn during warm-up)",
+        `refit with more warm-up (--warmup ${Math.max(2000, 2 * s.warmup)})`,
+        `look at the parameters with the largest R-hat in the summary (here ${worst.name}): two that trade off (coef_trend with expo_trend, a channel's coef_media with its saturation) need a stronger prior on one of them or a simpler model`,
+      ].filter((x) => x);
       warnings.push(
-        outlier === null
-          ? `R-hat up to ${maxRhat.toFixed(3)} (> 1.01): the chains disagree. Run longer (more warm-up and samples), check the summary for the parameters concerned, or consider stronger priors.`
-          : `R-hat up to ${maxRhat.toFixed(3)} (> 1.01): the chains disagree, and chain ${outlier} diverged far more often than the others (${div.perChain[outlier]} against a median of ${median(div.perChain)}): its step size is too large for a narrow region it reached, where it got stuck. Raise the target acceptance (e.g. --target-accept 0.95), which makes every chain's step size smaller.`,
+        (outlier === null
+          ? `R-hat up to ${maxRhat.toFixed(3)} (> 1.01): the chains disagree, so the estimates are not reliable yet.`
+          : `R-hat up to ${maxRhat.toFixed(3)} (> 1.01): the chains disagree, so the estimates are not reliable yet; chain ${outlier} diverged far more often than the others (${div.perChain[outlier]} against a median of ${median(div.perChain)}): its step size was too large for a narrow region it reached, where it got stuck (raising --target-accept to 0.95 makes every chain's step size smaller).`) +
+          ` What to do, in order: ${steps.map((x, i) => `(${i + 1}) ${x}`).join("; ")}.`,
       );
     }
     if (div.total > 0) {

@@ -72,7 +72,7 @@ export function registerFit(program: Command): void {
     .option("--max-tree-depth <n>", "maximum NUTS tree depth", "10")
     .option("--init <how>", "jitter (prior medians + small jitter), median, or random (Stan's uniform(-2, 2))", "jitter")
     .option("--init-values <file>", "JSON file of starting values keyed by parameter name (constrained scale)")
-    .option("--adaptation <kind>", "warm-up metric: stan-diag, nutpie-diag or dense", "stan-diag")
+    .option("--adaptation <kind>", "warm-up: stan-diag (Stan's), pooled-diag / pooled-dense (chains share each window's metric; a chain far behind restarts), nutpie-diag or dense", "stan-diag")
     .option("--math <mode>", "exp/log in the density core: accurate (default), exact, or fast (f32, ~3e-7 relative, about 2x faster per gradient; opt-in while being validated)", "accurate")
     .option("--backend <where>", "auto (default: lockstep from 64 chains, on the GPU when there is one), cpu (NUTS in worker threads) or webgpu (ChEES-HMC, many chains in lockstep on the GPU)", "auto")
     .option("--method <sampler>", "nuts or chees (default by backend)")

@@ -5,7 +5,7 @@ import { InputError } from "../errors.js";
 import type { Prior } from "./priors.js";
 import type { ScalerOptions } from "./scaling.js";
 import { MODEL_NAMES, type ModelName } from "./structure.js";
-import type { AdaptationKind } from "../sampler/index.js";
+import { ADAPTATION_KINDS, type AdaptationKind } from "../sampler/chain.js";
 import type { BackendSetting, MethodSetting } from "../services/backend.js";
 
 export type InitStrategy = "jitter" | "median" | "random";
@@ -104,8 +104,8 @@ export function resolveConfig(input: FitConfigInput = {}): FitConfig {
   if (!["jitter", "median", "random"].includes(s.init)) {
     throw new InputError(`init must be one of jitter, median, random, got "${s.init}"`);
   }
-  if (!["stan-diag", "nutpie-diag", "dense"].includes(s.adaptation)) {
-    throw new InputError(`adaptation must be one of stan-diag, nutpie-diag, dense, got "${s.adaptation}"`);
+  if (!ADAPTATION_KINDS.includes(s.adaptation)) {
+    throw new InputError(`adaptation must be one of ${ADAPTATION_KINDS.join(", ")}, got "${s.adaptation}"`);
   }
   if (!(s.math in MATH_MODE)) {
     throw new InputError(`math must be one of accurate, fast, exact, got "${s.math}"`);

@@ -1,12 +1,21 @@
-import { NutpieWarmup, StanWarmup, type Tuning, type WarmupScheme } from "../adaptation/warmup.js";
 import type { LogDensity } from "../density/types.js";
-import { PhiloxRng } from "../rng/random.js";
-import { findInitialState } from "./init.js";
-import { createNutsKernel } from "./kernel.js";
-import { DenseMetric, DiagonalMetric } from "./metric.js";
-import type { Metric, NutsInfo, NutsState } from "./types.js";
+import { ChainRunner } from "./chainRunner.js";
+import type { NutsInfo } from "./types.js";
 
-export type AdaptationKind = "stan-diag" | "nutpie-diag" | "dense";
+/**
+ * Warm-up schemes. "pooled-diag" and "pooled-dense" are Stan's diagonal and
+ * dense warm-ups whose chains meet at every window end (see
+ * `adaptation/chainSync.ts`); a chain run alone with them is exactly
+ * "stan-diag" or "dense".
+ */
+export type AdaptationKind = "stan-diag" | "pooled-diag" | "pooled-dense" | "nutpie-diag" | "dense";
+
+export const ADAPTATION_KINDS: readonly AdaptationKind[] = ["stan-diag", "pooled-diag", "pooled-dense", "nutpie-diag", "dense"];
+
+/** Whether a scheme adapts a dense metric. */
+export function isDenseAdaptation(kind: AdaptationKind): boolean {
+  return kind === "dense" || kind === "pooled-dense";
+}
 
 export interface ChainOptions {
   /** Run seed (non-negative safe integer). With chainId it selects the random stream. */
@@ -99,7 +108,7 @@ export interface ChainResult {
   interrupted: boolean;
 }
 
-function allocStats(n: number): DrawStats {
+export function allocStats(n: number): DrawStats {
   return {
     treeDepth: new Uint8Array(n),
     nLeapfrog: new Int32Array(n),
@@ -111,7 +120,7 @@ function allocStats(n: number): DrawStats {
   };
 }
 
-function recordStats(stats: DrawStats, i: number, info: NutsInfo): void {
+export function recordStats(stats: DrawStats, i: number, info: NutsInfo): void {
   stats.treeDepth[i] = info.treeDepth;
   stats.nLeapfrog[i] = info.nLeapfrog;
   stats.divergent[i] = info.divergent ? 1 : 0;
@@ -121,7 +130,7 @@ function recordStats(stats: DrawStats, i: number, info: NutsInfo): void {
   stats.logp[i] = info.logp;
 }
 
-function truncateStats(stats: DrawStats, n: number): DrawStats {
+export function truncateStats(stats: DrawStats, n: number): DrawStats {
   return {
     treeDepth: stats.treeDepth.slice(0, n),
     nLeapfrog: stats.nLeapfrog.slice(0, n),
@@ -133,7 +142,7 @@ function truncateStats(stats: DrawStats, n: number): DrawStats {
   };
 }
 
-function checkCount(name: string, v: number): void {
+export function checkCount(name: string, v: number): void {
   if (!Number.isInteger(v) || v < 0) throw new Error(`${name} must be a non-negative integer, got ${v}`);
 }
 
@@ -144,163 +153,7 @@ function checkCount(name: string, v: number): void {
  * bit-identical output.
  */
 export function sampleChain(density: LogDensity, options: ChainOptions, callbacks: ChainCallbacks = {}): ChainResult {
-  const dim = density.dim;
-  const seed = options.seed;
-  const chainId = options.chainId ?? 0;
-  const numWarmup = options.numWarmup ?? 1000;
-  const numDraws = options.numDraws ?? 1000;
-  const targetAccept = options.targetAccept ?? 0.8;
-  const adaptation = options.adaptation ?? "stan-diag";
-  const initialStepSize = options.initialStepSize ?? 1;
-  const keepWarmup = options.keepWarmup ?? false;
-  checkCount("numWarmup", numWarmup);
-  checkCount("numDraws", numDraws);
-  if (!(targetAccept > 0 && targetAccept < 1)) throw new Error(`targetAccept must be in (0, 1), got ${targetAccept}`);
-  if (adaptation !== "stan-diag" && adaptation !== "nutpie-diag" && adaptation !== "dense") {
-    throw new Error(`unknown adaptation '${String(adaptation)}'`);
-  }
-  if (!(initialStepSize > 0) || !Number.isFinite(initialStepSize)) {
-    throw new Error(`initialStepSize must be positive and finite, got ${initialStepSize}`);
-  }
-  if (!(options.initialPosition instanceof Float64Array) || options.initialPosition.length !== dim) {
-    throw new Error(`initialPosition must be a Float64Array of length ${dim}`);
-  }
-  const dense = adaptation === "dense";
-  if (options.initialInverseMetric && options.initialInverseMetric.length !== (dense ? dim * dim : dim)) {
-    throw new Error(`initialInverseMetric must have ${dense ? dim * dim : dim} entries`);
-  }
-
-  const rng = new PhiloxRng(seed, chainId);
-
-  let gradEvals = 0;
-  const counted = {
-    dim,
-    logp: (x: Float64Array) => density.logp(x),
-    logpGrad: (x: Float64Array, g: Float64Array) => {
-      gradEvals++;
-      return density.logpGrad(x, g);
-    },
-  };
-
-  const kernelOptions: { maxTreeDepth?: number; maxDeltaH?: number } = {};
-  if (options.maxTreeDepth !== undefined) kernelOptions.maxTreeDepth = options.maxTreeDepth;
-  if (options.maxDeltaH !== undefined) kernelOptions.maxDeltaH = options.maxDeltaH;
-  const kernel = createNutsKernel(counted, kernelOptions);
-
-  const radius = options.initRadius ?? 0;
-  const initOptions = options.maxInitTries !== undefined ? { maxTries: options.maxInitTries } : {};
-  let state: NutsState = findInitialState(
-    counted,
-    radius > 0
-      ? { kind: "jitter", position: options.initialPosition, radius }
-      : { kind: "point", position: options.initialPosition },
-    rng,
-    initOptions,
-  );
-  const initialPosition = Float64Array.from(state.position);
-
-  const total = numWarmup + numDraws;
-  const progressEvery = Math.max(1, Math.ceil(total / 100));
-  const onProgress = callbacks.onProgress;
-  const shouldStop = callbacks.shouldStop;
-  let interrupted = false;
-
-  // ---- warm-up ----
-  let tuning: Tuning;
-  let scheme: WarmupScheme | null = null;
-  if (numWarmup > 0) {
-    if (adaptation === "nutpie-diag") {
-      scheme = new NutpieWarmup(dim, numWarmup, { targetAccept, initialStepSize });
-    } else {
-      scheme = new StanWarmup(dim, numWarmup, dense, {
-        targetAccept,
-        initialStepSize,
-        ...(options.initialInverseMetric ? { initialInverseMetric: options.initialInverseMetric } : {}),
-      });
-    }
-    tuning = scheme.init(state, kernel, rng);
-  } else {
-    let metric: Metric;
-    if (options.initialInverseMetric) {
-      metric = dense
-        ? new DenseMetric(options.initialInverseMetric, dim)
-        : new DiagonalMetric(options.initialInverseMetric);
-    } else {
-      metric = dense ? DenseMetric.identity(dim) : DiagonalMetric.unit(dim);
-    }
-    tuning = { stepSize: initialStepSize, metric };
-  }
-
-  const warmupStats = keepWarmup ? allocStats(numWarmup) : null;
-  const warmupDraws = keepWarmup ? new Float64Array(numWarmup * dim) : null;
-  let warmupDivergences = 0;
-  let warmupDone = 0;
-  for (let it = 0; it < numWarmup; it++) {
-    if (shouldStop && shouldStop()) {
-      interrupted = true;
-      break;
-    }
-    const { state: next, info } = kernel.step(state, tuning.stepSize, tuning.metric, rng);
-    state = next;
-    if (info.divergent) warmupDivergences++;
-    if (warmupStats && warmupDraws) {
-      recordStats(warmupStats, it, info);
-      warmupDraws.set(state.position, it * dim);
-    }
-    tuning = scheme!.update(it, state, info, kernel, rng);
-    warmupDone = it + 1;
-    if (onProgress && (warmupDone % progressEvery === 0 || warmupDone === total)) {
-      onProgress(warmupDone, "warmup", warmupDivergences);
-    }
-  }
-  if (scheme && !interrupted) tuning = scheme.final();
-  const warmupGradEvals = gradEvals;
-
-  // ---- sampling ----
-  const stepSize = tuning.stepSize;
-  const metric = tuning.metric;
-  const stats = allocStats(numDraws);
-  const draws = new Float64Array(numDraws * dim);
-  let divergences = 0;
-  let drawsDone = 0;
-  if (!interrupted) {
-    for (let it = 0; it < numDraws; it++) {
-      if (shouldStop && shouldStop()) {
-        interrupted = true;
-        break;
-      }
-      const { state: next, info } = kernel.step(state, stepSize, metric, rng);
-      state = next;
-      if (info.divergent) divergences++;
-      recordStats(stats, it, info);
-      draws.set(state.position, it * dim);
-      drawsDone = it + 1;
-      const done = numWarmup + drawsDone;
-      if (onProgress && (done % progressEvery === 0 || done === total)) {
-        onProgress(done, "sampling", divergences);
-      }
-    }
-  }
-
-  const result: ChainResult = {
-    dim,
-    seed,
-    chainId,
-    adaptation,
-    numWarmup: warmupDone,
-    numDraws: drawsDone,
-    draws: drawsDone === numDraws ? draws : draws.slice(0, drawsDone * dim),
-    stats: drawsDone === numDraws ? stats : truncateStats(stats, drawsDone),
-    initialPosition,
-    stepSize,
-    metric: { kind: metric.kind, inverseMetric: metric.inverseMetric() },
-    gradientEvaluations: { warmup: warmupGradEvals, sampling: gradEvals - warmupGradEvals },
-    divergences: { warmup: warmupDivergences, sampling: divergences },
-    interrupted,
-  };
-  if (warmupStats && warmupDraws) {
-    result.warmupStats = warmupDone === numWarmup ? warmupStats : truncateStats(warmupStats, warmupDone);
-    result.warmupDraws = warmupDone === numWarmup ? warmupDraws : warmupDraws.slice(0, warmupDone * dim);
-  }
-  return result;
+  const runner = new ChainRunner(density, options, callbacks);
+  runner.advance(runner.total);
+  return runner.result();
 }

@@ -14,3 +14,6 @@ export type { HamiltonianSystem, Metric, NutsInfo, NutsState, PhasePoint } from 
 // The pieces the chain runner is built from, for callers composing their own.
 export * from "../adaptation/index.js";
 export * from "../rng/index.js";
+export { ChainRunner } from "./chainRunner.js";
+export type { WindowReport, WindowDirective } from "./chainRunner.js";
+export { ADAPTATION_KINDS } from "./chain.js";

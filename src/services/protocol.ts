@@ -1,6 +1,6 @@
 // The one message protocol between the chain pool and its workers.
 
-import type { ChainOptions, ChainResult } from "../sampler/index.js";
+import type { ChainOptions, ChainResult, WindowDirective, WindowReport } from "../sampler/index.js";
 import type { DensitySpec } from "./densitySpec.js";
 
 /** Everything a worker needs to run one chain. */
@@ -12,11 +12,16 @@ export interface ChainJob {
 
 export type ToWorker =
   | { type: "init"; module?: WebAssembly.Module; stopFlag?: SharedArrayBuffer }
-  | { type: "run"; job: ChainJob };
+  | { type: "run"; job: ChainJob }
+  /** Staged chains (chains meeting at warm-up window ends): open one, then advance it stage by stage. */
+  | { type: "open"; job: ChainJob }
+  | { type: "advance"; chainId: number; until: number; collectFrom: number; directive?: WindowDirective }
+  | { type: "finish"; chainId: number; directive?: WindowDirective };
 
 export type FromWorker =
   | { type: "progress"; chainId: number; iteration: number; phase: "warmup" | "sampling"; divergences: number }
   | { type: "done"; chainId: number; result: ChainResult; seconds: number }
+  | { type: "report"; chainId: number; report: WindowReport }
   | { type: "error"; chainId: number; message: string; stack?: string };
 
 /** Typed arrays of a result, for zero-copy transfer. */

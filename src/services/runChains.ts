@@ -5,8 +5,9 @@
 import type { ChainOptions, ChainResult } from "../sampler/index.js";
 import { compileCore } from "../density/wasmCore.js";
 import type { DensitySpec } from "./densitySpec.js";
-import type { ChainJob, FromWorker } from "./protocol.js";
-import { runChainJob } from "./runChainJob.js";
+import type { ChainJob, FromWorker, ToWorker } from "./protocol.js";
+import { runChainJob, StagedChainHost } from "./runChainJob.js";
+import { isStaged, runStaged, type StagedChain } from "./stagedChains.js";
 import { availableCores, defaultWorkerFactory, type WorkerFactory, type WorkerHandle } from "./workerHost.js";
 
 export type PerChainOptions = Omit<ChainOptions, "seed" | "chainId" | "initialPosition">;
@@ -95,7 +96,9 @@ export async function runChains(o: RunChainsOptions): Promise<RunChainsResult> {
   };
   // Compiled asynchronously: browsers refuse to compile a module this size synchronously on the main thread.
   const module = await compileCore();
-  if (threads === 0) {
+  if (isStaged(o.chainOptions ?? {}, o.chains)) {
+    await runStagedChains(o, jobs, module, Math.min(threads, o.chains), onMessage, results, seconds);
+  } else if (threads === 0) {
     for (const job of jobs) {
       let failure: ChainFailure | undefined;
       runChainJob(
@@ -194,6 +197,92 @@ async function runInWorkers(
       };
       for (let i = 0; i < threads; i++) void startWorker();
     });
+  } finally {
+    o.signal?.removeEventListener("abort", onAbort);
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/**
+ * Chains that meet at warm-up window ends: chain c lives in thread c mod
+ * threads (the calling thread when threads = 0) for the whole run, and
+ * stagedChains.runStaged drives them; the draws do not depend on the threads.
+ */
+async function runStagedChains(
+  o: RunChainsOptions,
+  jobs: ChainJob[],
+  module: WebAssembly.Module,
+  threads: number,
+  onMessage: (m: FromWorker) => void,
+  results: (ChainResult | undefined)[],
+  seconds: number[],
+): Promise<void> {
+  const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  const settle = (m: FromWorker) => {
+    onMessage(m);
+    const w = waiting.get(m.chainId);
+    if (m.type === "progress" || !w) return;
+    waiting.delete(m.chainId);
+    if (m.type === "error") w.reject(new ChainFailure(m.chainId, m.message));
+    else if (m.type === "report") w.resolve(m.report);
+    else {
+      results[m.chainId] = m.result;
+      seconds[m.chainId] = m.seconds;
+      w.resolve(m.result);
+    }
+  };
+  const workers: WorkerHandle[] = [];
+  let posts: Array<(m: ToWorker) => void>;
+  let failAll: ((e: Error) => void) | undefined;
+  const onAbort = () => {
+    if (threads === 0) return; // the chains in this thread poll the signal themselves
+    if (stopFlag) Atomics.store(stopFlag, 0, 1);
+    else failAll?.(new DOMException("aborted: the chains were stopped without results (returning partial chains needs SharedArrayBuffer, i.e. a cross-origin isolated page)", "AbortError") as unknown as Error);
+  };
+  const stopBuffer = threads > 0 && typeof SharedArrayBuffer !== "undefined" ? new SharedArrayBuffer(4) : undefined;
+  const stopFlag = stopBuffer ? new Int32Array(stopBuffer) : undefined;
+  o.signal?.addEventListener("abort", onAbort);
+  try {
+    if (threads === 0) {
+      const host = new StagedChainHost(settle, module, () => o.signal?.aborted ?? false);
+      posts = [(m) => host.handle(m as Extract<ToWorker, { type: "open" | "advance" | "finish" }>)];
+    } else {
+      const factory = o.workerFactory ?? (await defaultWorkerFactory());
+      for (let i = 0; i < threads; i++) {
+        const w = await factory();
+        workers.push(w);
+        w.onMessage(settle);
+        w.onFailure((cause) => failAll?.(new ChainFailure(-1, cause)));
+        w.post({ type: "init", module, stopFlag: stopBuffer });
+      }
+      posts = workers.map((w) => (m: ToWorker) => w.post(m));
+    }
+    const failed = new Promise<never>((_, reject) => {
+      failAll = (e) => {
+        for (const w of waiting.values()) w.reject(e);
+        waiting.clear();
+        reject(e);
+      };
+    });
+    failed.catch(() => {});
+    const request = <T>(chainId: number, m: ToWorker) =>
+      Promise.race([
+        new Promise<T>((resolve, reject) => {
+          waiting.set(chainId, { resolve: resolve as (v: unknown) => void, reject });
+          posts[chainId % posts.length]!(m);
+        }),
+        failed,
+      ]);
+    const staged: StagedChain[] = jobs.map((job) => {
+      posts[job.chainId % posts.length]!({ type: "open", job });
+      return {
+        advance: (until, collectFrom, directive) =>
+          request(job.chainId, { type: "advance", chainId: job.chainId, until, collectFrom, ...(directive ? { directive } : {}) }),
+        finish: (directive) => request(job.chainId, { type: "finish", chainId: job.chainId, ...(directive ? { directive } : {}) }),
+      };
+    });
+    if (o.signal?.aborted) onAbort();
+    await runStaged(staged, o.chainOptions?.numWarmup ?? 1000, o.seed);
   } finally {
     o.signal?.removeEventListener("abort", onAbort);
     await Promise.all(workers.map((w) => w.terminate()));

@@ -2,7 +2,7 @@
 // worker_threads and in browser Web Workers: only the port differs.
 
 import { resultBuffers, type FromWorker, type ToWorker } from "./protocol.js";
-import { runChainJob } from "./runChainJob.js";
+import { runChainJob, StagedChainHost } from "./runChainJob.js";
 
 interface Port {
   post(m: FromWorker, transfer?: ArrayBuffer[]): void;
@@ -32,6 +32,8 @@ async function openPort(): Promise<Port> {
 const port = await openPort();
 let module: WebAssembly.Module | undefined;
 let stopFlag: Int32Array | undefined;
+let staged: StagedChainHost | undefined;
+const post = (m: FromWorker) => port.post(m, m.type === "done" ? resultBuffers(m.result) : undefined);
 
 port.listen((msg) => {
   if (msg.type === "init") {
@@ -39,9 +41,14 @@ port.listen((msg) => {
     stopFlag = msg.stopFlag ? new Int32Array(msg.stopFlag) : undefined;
     return;
   }
+  if (msg.type !== "run") {
+    staged ??= new StagedChainHost(post, module, stopFlag ? () => Atomics.load(stopFlag!, 0) !== 0 : undefined);
+    staged.handle(msg);
+    return;
+  }
   runChainJob(
     msg.job,
-    (m) => port.post(m, m.type === "done" ? resultBuffers(m.result) : undefined),
+    post,
     module,
     stopFlag ? () => Atomics.load(stopFlag!, 0) !== 0 : undefined,
   );

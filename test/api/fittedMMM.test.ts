@@ -32,6 +32,19 @@ describe("a fitted model", () => {
     expect(d.step_sizes).toHaveLength(2);
   });
 
+  it("says what to do when the chains disagree", () => {
+    const rec = fit.record;
+    const shifted = Float64Array.from(rec.chains[1]!.draws, (v, i) => (i % fit.layout.dim === 0 ? v + 3 : v));
+    const disagree = new FittedMMM({ ...rec, chains: [rec.chains[0]!, { ...rec.chains[1]!, draws: shifted }] });
+    const w = disagree.diagnostics().warnings.find((x) => x.startsWith("R-hat up to"));
+    expect(w).toMatch(/not reliable yet/);
+    expect(w).toMatch(/--adaptation pooled-diag/);
+    expect(w).toMatch(/--warmup 2000/);
+    expect(w).toContain(`here ${fit.layout.labels()[0]}`);
+    const pooled = new FittedMMM({ ...rec, config: { ...rec.config, sampler: { ...rec.config.sampler, adaptation: "pooled-diag" } }, chains: disagree.record.chains });
+    expect(pooled.diagnostics().warnings.find((x) => x.startsWith("R-hat up to"))).not.toMatch(/--adaptation pooled-diag/);
+  });
+
   it("contributions plus baseline add up to the prediction, period by period", () => {
     const c = fit.contributions();
     expect(c.periods).toHaveLength(60);

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { PhiloxRng } from "../../src/rng/index.js";
 import type { AdaptationKind } from "../../src/sampler/index.js";
 import { gradientError } from "./helpers/finiteDiff.js";
-import { runChains } from "./helpers/run.js";
+import { runChainsAnyWarmup } from "./helpers/run.js";
 import {
   POSTERIORDB_DIR,
   REFERENCE_MODELS,
@@ -138,22 +138,26 @@ describe.skipIf(!available)("posteriordb models: gradients and transforms", () =
   });
 });
 
-// gaussMix has a minor mode a chain can settle in for the whole run, so these
-// seeds are ones whose chains all find the main mode. nutpie-diag's moved from
-// 20240602 when the sampler's exp/log became engine-independent
-// (src/math/portable.ts): the same algorithm, rounding-level different paths.
+// gaussMix has a minor mode a chain can settle in for the whole run. Measured
+// over seeds 20240601-20240616 (gaussMixModes.stat.test.ts): nutpie-diag
+// leaves a chain there at 20240602, 20240603 and 20240610 (3 of 16); stan-diag,
+// dense and pooled-diag never (0 of 16 each). nutpie-diag's seed 20240612 was moved
+// off 20240602 to avoid that failure: the test checks the posterior when all
+// chains find the main mode; how often they do not is stated here and kept in
+// view by gaussMixModes.stat.test.ts.
 const RUNS: Array<{ adaptation: AdaptationKind; seed: number }> = [
   { adaptation: "stan-diag", seed: 20240601 },
   { adaptation: "nutpie-diag", seed: 20240612 },
   { adaptation: "dense", seed: 20240603 },
+  { adaptation: "pooled-diag", seed: 20240601 },
 ];
 
 describe.skipIf(!available)("posteriordb reference posteriors: 4 chains x 1000 + 1000", () => {
   const cases = RUNS.flatMap((r) => REFERENCE_MODELS.map((mk) => [`${mk.name.split("-")[0]} (${r.adaptation})`, mk, r] as const));
-  it.each(cases)("%s recovers the reference means and sds", (_label, mk, { adaptation, seed }) => {
+  it.each(cases)("%s recovers the reference means and sds", async (_label, mk, { adaptation, seed }) => {
     const model = mk();
     const ref = loadSummary(model.name);
-    const run = runChains(model.density, { seed, adaptation, targetAccept: model.targetAccept }, 4, model);
+    const run = await runChainsAnyWarmup(model.density, { seed, adaptation, targetAccept: model.targetAccept }, 4, model);
     const lines: string[] = [];
     model.names.forEach((name, j) => {
       const s = run.summaries[j]!;

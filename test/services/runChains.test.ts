@@ -31,6 +31,25 @@ describe("runChains", () => {
     expect(Array.from(other.chains[0].draws)).not.toEqual(Array.from(runs[0].chains[0].draws));
   });
 
+  it("pooled-diag (chains meeting at window ends) gives bit-identical draws with 0, 1, 2 and 4 threads", async () => {
+    const { density, init } = spec();
+    const opts = { numWarmup: 100, numDraws: 10, initRadius: 0.5, adaptation: "pooled-diag" as const };
+    const runs = [];
+    for (const threads of [0, 1, 2, 4]) {
+      runs.push(await runChains({ density, chains: 4, seed: 42, threads, initialPosition: () => init, chainOptions: opts }));
+    }
+    for (const run of runs.slice(1)) {
+      for (let c = 0; c < 4; c++) {
+        expect(Buffer.from(run.chains[c].draws.buffer).equals(Buffer.from(runs[0].chains[c].draws.buffer))).toBe(true);
+        expect(run.chains[c].stepSize).toBe(runs[0].chains[c].stepSize);
+      }
+    }
+    // The chains share one metric, unlike stan-diag's.
+    expect(Array.from(runs[0].chains[1].metric.inverseMetric)).toEqual(Array.from(runs[0].chains[0].metric.inverseMetric));
+    const alone = await runChains({ density, chains: 4, seed: 42, threads: 0, initialPosition: () => init, chainOptions: { ...opts, adaptation: "stan-diag" } });
+    expect(Array.from(alone.chains[1].metric.inverseMetric)).not.toEqual(Array.from(alone.chains[0].metric.inverseMetric));
+  });
+
   it("reports progress for every chain in both phases", async () => {
     const { density, init } = spec();
     const events: ChainProgress[] = [];
@@ -93,6 +112,47 @@ describe("runChains", () => {
     for (const c of run.chains) {
       expect(c.interrupted).toBe(true);
       expect(c.numDraws).toBeLessThan(100000);
+    }
+  });
+
+  it("pooled-diag: stops every chain when aborted during warm-up, in workers and in-thread, returning the partial chains", async () => {
+    const { density, init } = spec();
+    for (const threads of [2, 0]) {
+      const controller = new AbortController();
+      const run = await runChains({
+        density,
+        chains: 3,
+        seed: 5,
+        threads,
+        initialPosition: () => init,
+        chainOptions: { numWarmup: 2000, numDraws: 100, adaptation: "pooled-diag" },
+        onProgress: (p) => {
+          if (p.iteration > 150) controller.abort();
+        },
+        signal: controller.signal,
+      });
+      for (const c of run.chains) {
+        expect(c.interrupted).toBe(true);
+        expect(c.numWarmup).toBeLessThan(2000);
+        expect(c.numDraws).toBe(0);
+      }
+    }
+  });
+
+  it("pooled-diag: reports a chain that cannot start, with its number and cause", async () => {
+    const { density, init } = spec();
+    const bad = Float64Array.from(init);
+    bad[1] = -800;
+    for (const threads of [0, 2]) {
+      const run = runChains({
+        density,
+        chains: 3,
+        seed: 1,
+        threads,
+        initialPosition: (c) => (c === 2 ? bad : init),
+        chainOptions: { numWarmup: 200, numDraws: 10, initRadius: 0, adaptation: "pooled-diag" },
+      });
+      await expect(run).rejects.toThrow(/chain 2 failed: .*(finite|log-density)/i);
     }
   });
 

@@ -1,5 +1,6 @@
 import type { LogDensity } from "../../../src/density/types.js";
 import { sampleChain, type ChainOptions, type ChainResult } from "../../../src/sampler/index.js";
+import { sampleChainsStaged } from "../../../src/services/stagedChains.js";
 import { column, summarize, type Summary } from "./stats.js";
 
 export interface MultiChainRun {
@@ -31,6 +32,27 @@ export function runChains(
       }),
     );
   }
+  return summariseChains(results, dim, transform);
+}
+
+/** As runChains; "pooled-*" warm-ups make the chains meet at window ends (services/stagedChains.ts). */
+export async function runChainsAnyWarmup(
+  density: LogDensity,
+  options: Omit<ChainOptions, "chainId" | "initialPosition"> & { initialPosition?: Float64Array },
+  chains: number,
+  transform?: { names: string[]; constrain(u: Float64Array, out: Float64Array): void },
+): Promise<MultiChainRun> {
+  if (!options.adaptation?.startsWith("pooled")) return runChains(density, options, chains, transform);
+  const dim = density.dim;
+  const results = await sampleChainsStaged(density, { initRadius: 2, ...options, initialPosition: options.initialPosition ?? new Float64Array(dim) }, chains);
+  return summariseChains(results, dim, transform);
+}
+
+function summariseChains(
+  results: ChainResult[],
+  dim: number,
+  transform?: { names: string[]; constrain(u: Float64Array, out: Float64Array): void },
+): MultiChainRun {
   let params: Float64Array[][];
   if (transform) {
     const k = transform.names.length;

@@ -1,0 +1,270 @@
+// Does every fit converge on the first try, and at what cost? Default-setting
+// fits (4 chains x 1000 + 1000) of the bundled example, the T=156 C=4
+// benchmark data and the bundled geo example, 8 seeds each, for each warm-up
+// option; Stan's diagonal warm-up beside them on the national datasets where
+// rstan is installed (cached as bench/stan.mjs caches; `--run-stan` runs the
+// missing ones, minutes each). Per dataset and option: fits with max R-hat >=
+// 1.01, median min bulk-ESS, leapfrog steps per draw, min bulk-ESS per 1000
+// gradients and per second, divergences.
+//   node bench/convergence.mjs [--quick] [--options a,b] [--seeds 1-8] [--datasets example,t156,geo] [--run-stan]
+// --quick: the T=156 data, seeds 1-2, 300 + 300. Writes bench/results/convergence.json
+// (after every fit, so a partial run keeps what it measured) and publishes "convergence".
+import { readdirSync, readFileSync, renameSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import {
+  fitGeoMMM,
+  fitMMM,
+  fitScalers,
+  geoDatasetFromTable,
+  datasetFromTable,
+  parseCsv,
+  scaleRows,
+  simulateDataset,
+} from "../dist/index.js";
+import { machineInfo } from "./machine.mjs";
+import { machineLine, publish, replaceBetween } from "./report.mjs";
+import { rstanAvailable } from "./stan.mjs";
+import { stanData, stanFit } from "./stanChains.mjs";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+// --part NAME writes results/convergence-NAME.json instead, so that runs can be split (e.g. one per
+// dataset, run side by side); --table merges results/convergence*.json into the table without fitting.
+const PART = process.argv.includes("--part") ? process.argv[process.argv.indexOf("--part") + 1] : null;
+const RESULTS = new URL(`./results/convergence${PART ? `-${PART}` : ""}.json`, import.meta.url);
+const DOC = new URL("../docs/convergence.md", import.meta.url);
+
+// The bundled example's columns, as src/model/example.ts maps them for `mmm fit --example`.
+const EXAMPLE_COLUMNS = {
+  file: "examples/weekly_sales.csv",
+  target: "sales",
+  media: ["tv", "search", "social", "radio", "display"],
+  extra: ["price_index", "competitor_promo"],
+  date: "week",
+};
+
+function readCsv(rel) {
+  return parseCsv(readFileSync(ROOT + rel, "utf8"), rel);
+}
+
+const DATASETS = {
+  example: {
+    name: "bundled example (T=156, C=5)",
+    national: true,
+    load: () => datasetFromTable(readCsv(EXAMPLE_COLUMNS.file), EXAMPLE_COLUMNS),
+  },
+  t156: {
+    name: "benchmark data (T=156, C=4)",
+    national: true,
+    load: () => simulateDataset({ seed: 1, T: 156, channels: 4, extras: 2 }).dataset,
+    // As bench/stan.mjs and bench/stanChains.mjs make it, so their cached Stan fits are found.
+    stanInput: () => {
+      const sim = simulateDataset({ seed: 1, T: 156, channels: 4, extras: 2 });
+      return stanData(sim.structure, scaleRows(sim.dataset, fitScalers(sim.dataset, 156)), 156);
+    },
+  },
+  geo: {
+    name: "bundled geo example (G=8, T=104, C=3)",
+    national: false,
+    load: () => geoDatasetFromTable(readCsv("examples/geo_weekly.csv"), { target: "sales", media: ["tv", "search", "social"], extra: ["price_index"], geo: "geo", date: "date" }),
+  },
+};
+
+function arg(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+
+function seedList(text) {
+  const m = /^(\d+)-(\d+)$/.exec(text);
+  if (m) return Array.from({ length: Number(m[2]) - Number(m[1]) + 1 }, (_, i) => Number(m[1]) + i);
+  return text.split(",").map(Number);
+}
+
+const median = (xs) => {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
+};
+
+function saveJson(result) {
+  mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
+  const tmp = new URL(RESULTS.href + ".tmp");
+  writeFileSync(tmp, JSON.stringify(result, null, 2) + "\n");
+  renameSync(tmp, RESULTS);
+}
+
+function ourFit(d, seed, seconds) {
+  return {
+    seed,
+    maxRhat: d.max_r_hat,
+    minEss: d.min_ess_bulk,
+    leapfrogPerDraw: d.leapfrog_per_draw,
+    gradients: d.gradient_evaluations.total,
+    seconds,
+    divergences: d.divergences,
+    stepSizes: d.step_sizes,
+  };
+}
+
+function stanRow(out, seed) {
+  const finite = (v) => typeof v === "number" && Number.isFinite(v);
+  return {
+    seed,
+    maxRhat: Math.max(...out.parameters.map((p) => p.rhat).filter(finite)),
+    minEss: Math.min(...out.parameters.map((p) => p.ess_bulk).filter(finite)),
+    leapfrogPerDraw: out.leapfrog_per_draw,
+    gradients: out.gradient_evaluations,
+    seconds: out.wall_seconds,
+    divergences: out.divergences,
+    stepSizes: out.chains?.map((c) => c.stepSize),
+  };
+}
+
+function stanFits(dataset, input, seeds, sampler, { cachedOnly, rstan }) {
+  const row = { dataset, option: "Stan (diag)", fits: [] };
+  for (const seed of seeds) {
+    const out = stanFit(input, { seed, chains: 4, warmup: sampler.warmup, draws: sampler.samples, targetAccept: sampler.targetAccept, cachedOnly, rstan });
+    if (out) row.fits.push(stanRow(out, seed));
+  }
+  return row;
+}
+
+/** One table row per (dataset, engine/option) from its fits. */
+export function summarise(fits) {
+  return {
+    fits: fits.length,
+    notConverged: fits.filter((f) => !(f.maxRhat < 1.01)).length,
+    worstRhat: Math.max(...fits.map((f) => f.maxRhat)),
+    minEss: median(fits.map((f) => f.minEss)),
+    leapfrogPerDraw: median(fits.map((f) => f.leapfrogPerDraw)),
+    essPer1000Gradients: median(fits.map((f) => (1000 * f.minEss) / f.gradients)),
+    essPerSecond: median(fits.map((f) => f.minEss / f.seconds)),
+    divergences: median(fits.map((f) => f.divergences)),
+    divergencesTotal: fits.reduce((a, f) => a + f.divergences, 0),
+  };
+}
+
+function table(result) {
+  const f = (v, n = 1) => (Number.isFinite(v) ? v.toFixed(n) : "-");
+  const lines = [
+    `Default settings except the warm-up (${result.sampler.chains} chains x (${result.sampler.warmup} warm-up + ${result.sampler.samples} draws), target accept ${result.sampler.targetAccept}), seeds ${result.seeds.join(", ")}, ${machineLine(result.machine)}${result.quick ? " (quick run)" : ""}. Per dataset and warm-up: fits with max R-hat >= 1.01 out of those run, the worst max R-hat, then medians over the fits. Stan: rstan's diagonal warm-up (its own uniform(-2, 2) initialisation), runs cached on this machine${result.rstan ? ` (${result.rstan})` : " (rstan not installed: only cached runs)"}; a dataset without Stan rows had no cached runs. Min ESS/s depends on how loaded the machine was during each fit: compare it only between fits run side by side; ESS per 1000 gradients does not.`,
+    "",
+    "| dataset | warm-up | fits | R-hat >= 1.01 | worst R-hat | min bulk-ESS | leapfrog/draw | min ESS per 1000 grads | min ESS/s | divergences (median, total) |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const row of result.rows) {
+    const s = summarise(row.fits);
+    if (!s.fits) continue;
+    lines.push(
+      `| ${row.dataset} | ${row.option} | ${s.fits} | ${s.notConverged} | ${f(s.worstRhat, 3)} | ${f(s.minEss, 0)} | ${f(s.leapfrogPerDraw, 0)} | ${f(s.essPer1000Gradients, 2)} | ${f(s.essPerSecond, 1)} | ${f(s.divergences, 0)}, ${s.divergencesTotal} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+export async function benchConvergence({
+  quick = process.argv.includes("--quick"),
+  options = arg("--options", "stan-diag,pooled-diag").split(","),
+  seeds = seedList(arg("--seeds", quick ? "1-2" : "1-8")),
+  datasets = arg("--datasets", quick ? "t156" : "example,t156,geo").split(","),
+  runStan = process.argv.includes("--run-stan"),
+} = {}) {
+  const rstan = rstanAvailable();
+  const sampler = { chains: 4, warmup: quick ? 300 : 1000, samples: quick ? 300 : 1000, targetAccept: 0.85 };
+  const result = { machine: machineInfo(), quick, rstan, sampler, seeds, rows: [] };
+  for (const key of datasets) {
+    const ds = DATASETS[key];
+    if (!ds) throw new Error(`unknown dataset ${key} (example, t156, geo)`);
+    const dataset = ds.load();
+    let stanInput = ds.stanInput?.() ?? null;
+    // Seeds outside, options inside: a run cut short still compares the options on the same seeds.
+    const rows = options.map((option) => ({ dataset: ds.name, option, fits: [] }));
+    result.rows.push(...rows);
+    for (const seed of seeds) {
+      for (const row of rows) {
+        const began = performance.now();
+        const fitOptions = { sampler: { ...sampler, seed, adaptation: row.option } };
+        const fit = ds.national ? await fitMMM(dataset, fitOptions) : await fitGeoMMM(dataset, fitOptions);
+        const d = fit.diagnostics();
+        row.fits.push(ourFit(d, seed, d.wall_seconds ?? (performance.now() - began) / 1000));
+        console.log(JSON.stringify({ dataset: key, option: row.option, ...row.fits.at(-1) }));
+        saveJson(result);
+        if (ds.national && !stanInput) {
+          const r = fit.record;
+          stanInput = stanData(r.structure, scaleRows(r.dataset, r.scalers), r.trainRows);
+          // Kept so that --table can add Stan's cached fits without fitting again.
+          result.stanInputs = { ...result.stanInputs, [ds.name]: stanInput };
+          saveJson(result);
+        }
+      }
+    }
+    if (ds.national && stanInput && (rstan || runStan)) {
+      const row = stanFits(ds.name, stanInput, seeds, sampler, { cachedOnly: !runStan, rstan });
+      if (row.fits.length) result.rows.push(row);
+      saveJson(result);
+    }
+  }
+  const md = table(result);
+  publish("convergence", md);
+  if (existsSync(DOC)) writeFileSync(DOC, replaceBetween(readFileSync(DOC, "utf8"), "convergence", md));
+  console.log(md);
+  return result;
+}
+
+/** The table from every results/convergence*.json (rows of the same dataset and option merged by seed). */
+export function publishSaved() {
+  const dir = new URL("./results/", import.meta.url);
+  const files = readdirSync(dir).filter((f) => /^convergence(-[\w-]+)?\.json$/.test(f)).sort();
+  const all = files.map((f) => JSON.parse(readFileSync(new URL(f, dir), "utf8")));
+  // Quick runs are not mixed with full ones.
+  const parts = all.some((p) => !p.quick) ? all.filter((p) => !p.quick) : all;
+  if (!parts.length) throw new Error("no bench/results/convergence*.json to tabulate");
+  const rows = new Map();
+  for (const p of parts) {
+    for (const r of p.rows) {
+      const key = `${r.dataset}\u0000${r.option}`;
+      const row = rows.get(key) ?? { dataset: r.dataset, option: r.option, fits: [] };
+      for (const f of r.fits) if (!row.fits.some((g) => g.seed === f.seed)) row.fits.push(f);
+      rows.set(key, row);
+    }
+  }
+  const seeds = [...new Set([...rows.values()].flatMap((r) => r.fits.map((f) => f.seed)))].sort((a, b) => a - b);
+  const rstan = rstanAvailable();
+  const stanInputs = Object.assign({}, ...parts.map((p) => p.stanInputs ?? {}));
+  for (const ds of Object.values(DATASETS)) if (ds.stanInput) stanInputs[ds.name] = ds.stanInput();
+  for (const [dataset, input] of Object.entries(stanInputs)) {
+    if (rows.has(`${dataset}\u0000Stan (diag)`)) continue;
+    const row = stanFits(dataset, input, [1, 2, 3, 4, 5, 6, 7, 8], parts[0].sampler, { cachedOnly: true, rstan });
+    if (row.fits.length) rows.set(`${dataset}\u0000Stan (diag)`, row);
+  }
+  // Without per-chain Stan runs, the side-by-side benchmark's Stan fit (bench/stan.mjs, seed 1) of the same data.
+  const t156 = DATASETS.t156.name;
+  const stanJson = new URL("./stan.json", dir);
+  if (!rows.has(`${t156}\u0000Stan (diag)`) && existsSync(stanJson)) {
+    const sj = JSON.parse(readFileSync(stanJson, "utf8"));
+    const same = sj.sampler && sj.sampler.chains === 4 && sj.sampler.warmup === parts[0].sampler.warmup && sj.sampler.samples === parts[0].sampler.samples && sj.sampler.targetAccept === parts[0].sampler.targetAccept;
+    const r = sj.rows?.find((x) => x.dataset === "T=156, C=4, F=2" && x.stan);
+    if (same && r) {
+      const st = r.stan;
+      rows.set(`${t156}\u0000Stan (diag)`, {
+        dataset: t156,
+        option: `Stan (diag; bench/stan.mjs, run ${st.ran_at.slice(0, 10)})`,
+        fits: [{ seed: sj.sampler.seed, maxRhat: st.max_rhat, minEss: st.min_ess_bulk, leapfrogPerDraw: st.leapfrog_per_draw, gradients: st.gradient_evaluations, seconds: st.wall_seconds, divergences: st.divergences }],
+      });
+    }
+  }
+  // Datasets in the order they were run, Stan last within each.
+  const ordered = [...rows.values()].sort((a, b) => (a.dataset === b.dataset ? (a.option.startsWith("Stan") ? 1 : 0) - (b.option.startsWith("Stan") ? 1 : 0) : 0));
+  const result = { ...parts[0], rstan, seeds, rows: ordered };
+  const md = table(result);
+  publish("convergence", md);
+  if (existsSync(DOC)) writeFileSync(DOC, replaceBetween(readFileSync(DOC, "utf8"), "convergence", md));
+  console.log(md);
+  return result;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  if (process.argv.includes("--table")) publishSaved();
+  else await benchConvergence();
+}

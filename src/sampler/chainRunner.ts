@@ -1,0 +1,308 @@
+import { NutpieWarmup, StanWarmup, type Tuning, type WarmupScheme } from "../adaptation/warmup.js";
+import { WelfordCovariance, WelfordVariance } from "../adaptation/welford.js";
+import type { LogDensity } from "../density/types.js";
+import { PhiloxRng } from "../rng/random.js";
+import {
+  ADAPTATION_KINDS,
+  allocStats,
+  checkCount,
+  isDenseAdaptation,
+  recordStats,
+  truncateStats,
+  type ChainCallbacks,
+  type ChainOptions,
+  type ChainResult,
+  type DrawStats,
+} from "./chain.js";
+import { findInitialState } from "./init.js";
+import { createNutsKernel, type NutsKernel } from "./kernel.js";
+import { DenseMetric, DiagonalMetric } from "./metric.js";
+import type { Metric, NutsState } from "./types.js";
+
+/**
+ * What one chain tells the others at a warm-up window end: the window's draws
+ * summarised (Welford count, mean and sum of squared deviations per
+ * coordinate), its log-density and step size, and where it stands now.
+ */
+export interface WindowReport {
+  chainId: number;
+  /** Completed iterations (warm-up) when the report was made. */
+  iteration: number;
+  count: number;
+  mean: Float64Array;
+  /** Sums of squared deviations: per coordinate (diagonal schemes) or dim x dim cross-products (dense). */
+  m2: Float64Array;
+  /** Mean and variance of the log-density over the window's draws. */
+  logpMean: number;
+  logpVar: number;
+  /** Mean log step size over the window's transitions. */
+  logStepSizeMean: number;
+  divergences: number;
+  /** The chain's current position (a draw from the end of the window). */
+  position: Float64Array;
+}
+
+/** What a chain is told at a window end: the shared metric, and a new position if it restarts. */
+export interface WindowDirective {
+  inverseMetric?: Float64Array;
+  position?: Float64Array;
+}
+
+/**
+ * One NUTS chain that can be advanced in stages: `advance(n)` runs until n
+ * iterations (warm-up then sampling) are complete, so several chains can meet
+ * between stages; `windowReport` and `adopt` are how they exchange what they
+ * learnt at a warm-up window end. `sampleChain` is one `advance(total)`.
+ */
+export class ChainRunner {
+  readonly dim: number;
+  readonly total: number;
+  private readonly options: ChainOptions;
+  private readonly callbacks: ChainCallbacks;
+  private readonly rng: PhiloxRng;
+  private readonly kernel: NutsKernel;
+  private readonly numWarmup: number;
+  private readonly numDraws: number;
+  private readonly progressEvery: number;
+  private readonly initialPosition: Float64Array;
+  private readonly scheme: WarmupScheme | null;
+  private readonly warmupTrace: DrawStats;
+  private readonly warmupDraws: Float64Array | null;
+  private readonly windowDraws: WelfordVariance | WelfordCovariance;
+  private readonly stats: DrawStats;
+  private readonly draws: Float64Array;
+  private gradEvals = 0;
+  private warmupGradEvals = 0;
+  private state: NutsState;
+  private tuning: Tuning;
+  private warmupDivergences = 0;
+  private divergences = 0;
+  private completed = 0;
+  private interrupted = false;
+  private collectFrom = Number.POSITIVE_INFINITY;
+
+  constructor(density: LogDensity, options: ChainOptions, callbacks: ChainCallbacks = {}) {
+    const dim = density.dim;
+    this.dim = dim;
+    this.options = options;
+    this.callbacks = callbacks;
+    const numWarmup = options.numWarmup ?? 1000;
+    const numDraws = options.numDraws ?? 1000;
+    const targetAccept = options.targetAccept ?? 0.8;
+    const adaptation = options.adaptation ?? "stan-diag";
+    const initialStepSize = options.initialStepSize ?? 1;
+    checkCount("numWarmup", numWarmup);
+    checkCount("numDraws", numDraws);
+    if (!(targetAccept > 0 && targetAccept < 1)) throw new Error(`targetAccept must be in (0, 1), got ${targetAccept}`);
+    if (!ADAPTATION_KINDS.includes(adaptation)) throw new Error(`unknown adaptation '${String(adaptation)}'`);
+    if (!(initialStepSize > 0) || !Number.isFinite(initialStepSize)) {
+      throw new Error(`initialStepSize must be positive and finite, got ${initialStepSize}`);
+    }
+    if (!(options.initialPosition instanceof Float64Array) || options.initialPosition.length !== dim) {
+      throw new Error(`initialPosition must be a Float64Array of length ${dim}`);
+    }
+    const dense = isDenseAdaptation(adaptation);
+    if (options.initialInverseMetric && options.initialInverseMetric.length !== (dense ? dim * dim : dim)) {
+      throw new Error(`initialInverseMetric must have ${dense ? dim * dim : dim} entries`);
+    }
+    this.numWarmup = numWarmup;
+    this.numDraws = numDraws;
+    this.total = numWarmup + numDraws;
+    this.progressEvery = Math.max(1, Math.ceil(this.total / 100));
+    this.rng = new PhiloxRng(options.seed, options.chainId ?? 0);
+
+    const counted = {
+      dim,
+      logp: (x: Float64Array) => density.logp(x),
+      logpGrad: (x: Float64Array, g: Float64Array) => {
+        this.gradEvals++;
+        return density.logpGrad(x, g);
+      },
+    };
+    const kernelOptions: { maxTreeDepth?: number; maxDeltaH?: number } = {};
+    if (options.maxTreeDepth !== undefined) kernelOptions.maxTreeDepth = options.maxTreeDepth;
+    if (options.maxDeltaH !== undefined) kernelOptions.maxDeltaH = options.maxDeltaH;
+    this.kernel = createNutsKernel(counted, kernelOptions);
+
+    const radius = options.initRadius ?? 0;
+    const initOptions = options.maxInitTries !== undefined ? { maxTries: options.maxInitTries } : {};
+    this.state = findInitialState(
+      counted,
+      radius > 0
+        ? { kind: "jitter", position: options.initialPosition, radius }
+        : { kind: "point", position: options.initialPosition },
+      this.rng,
+      initOptions,
+    );
+    this.initialPosition = Float64Array.from(this.state.position);
+
+    if (numWarmup > 0) {
+      this.scheme =
+        adaptation === "nutpie-diag"
+          ? new NutpieWarmup(dim, numWarmup, { targetAccept, initialStepSize })
+          : new StanWarmup(dim, numWarmup, dense, {
+              targetAccept,
+              initialStepSize,
+              ...(options.initialInverseMetric ? { initialInverseMetric: options.initialInverseMetric } : {}),
+            });
+      this.tuning = this.scheme.init(this.state, this.kernel, this.rng);
+    } else {
+      this.scheme = null;
+      let metric: Metric;
+      if (options.initialInverseMetric) {
+        metric = dense ? new DenseMetric(options.initialInverseMetric, dim) : new DiagonalMetric(options.initialInverseMetric);
+      } else {
+        metric = dense ? DenseMetric.identity(dim) : DiagonalMetric.unit(dim);
+      }
+      this.tuning = { stepSize: initialStepSize, metric };
+    }
+    if (numWarmup === 0) this.warmupGradEvals = this.gradEvals;
+    this.warmupTrace = allocStats(numWarmup);
+    this.warmupDraws = options.keepWarmup ? new Float64Array(numWarmup * dim) : null;
+    this.windowDraws = dense ? new WelfordCovariance(dim) : new WelfordVariance(dim);
+    this.stats = allocStats(numDraws);
+    this.draws = new Float64Array(numDraws * dim);
+  }
+
+  /** Iterations completed so far, warm-up and sampling together. */
+  get iteration(): number {
+    return this.completed;
+  }
+
+  get wasInterrupted(): boolean {
+    return this.interrupted;
+  }
+
+  /**
+   * Runs until `until` iterations are complete (or the chain is stopped).
+   * With `collectFrom`, the draws of warm-up iterations from that index on
+   * are summarised for the next `windowReport`.
+   */
+  advance(until: number, collectFrom?: number): void {
+    if (collectFrom !== undefined) {
+      this.collectFrom = collectFrom;
+      this.windowDraws.reset();
+    }
+    const end = Math.min(until, this.total);
+    const { onProgress, shouldStop } = this.callbacks;
+    while (this.completed < end && !this.interrupted) {
+      if (shouldStop && shouldStop()) {
+        this.interrupted = true;
+        break;
+      }
+      const it = this.completed;
+      if (it < this.numWarmup) this.warmupStep(it);
+      else this.samplingStep(it - this.numWarmup);
+      this.completed = it + 1;
+      if (onProgress && (this.completed % this.progressEvery === 0 || this.completed === this.total)) {
+        const sampling = this.completed > this.numWarmup;
+        onProgress(this.completed, sampling ? "sampling" : "warmup", sampling ? this.divergences : this.warmupDivergences);
+      }
+    }
+  }
+
+  private warmupStep(it: number): void {
+    const { state, info } = this.kernel.step(this.state, this.tuning.stepSize, this.tuning.metric, this.rng);
+    this.state = state;
+    if (info.divergent) this.warmupDivergences++;
+    recordStats(this.warmupTrace, it, info);
+    if (this.warmupDraws) this.warmupDraws.set(state.position, it * this.dim);
+    if (it >= this.collectFrom) this.windowDraws.add(state.position);
+    this.tuning = this.scheme!.update(it, state, info, this.kernel, this.rng);
+    if (it === this.numWarmup - 1) {
+      this.tuning = this.scheme!.final();
+      this.warmupGradEvals = this.gradEvals;
+    }
+  }
+
+  private samplingStep(i: number): void {
+    const { state, info } = this.kernel.step(this.state, this.tuning.stepSize, this.tuning.metric, this.rng);
+    this.state = state;
+    if (info.divergent) this.divergences++;
+    recordStats(this.stats, i, info);
+    this.draws.set(state.position, i * this.dim);
+  }
+
+  /** Summary of the warm-up draws collected since `advance(_, collectFrom)`. */
+  windowReport(): WindowReport {
+    const from = Math.min(this.collectFrom, this.completed);
+    const to = Math.min(this.completed, this.numWarmup);
+    let lpMean = 0;
+    let lpM2 = 0;
+    let logEps = 0;
+    let divergences = 0;
+    const t = this.warmupTrace;
+    for (let i = from; i < to; i++) {
+      const k = i - from + 1;
+      const d = t.logp[i]! - lpMean;
+      lpMean += d / k;
+      lpM2 += d * (t.logp[i]! - lpMean);
+      logEps += Math.log(t.stepSize[i]!);
+      divergences += t.divergent[i]!;
+    }
+    const n = to - from;
+    const w = this.windowDraws;
+    return {
+      chainId: this.options.chainId ?? 0,
+      iteration: this.completed,
+      count: w.count,
+      mean: w.sampleMean(),
+      m2: w.sumSquares(),
+      logpMean: lpMean,
+      logpVar: n > 1 ? lpM2 / (n - 1) : 0,
+      logStepSizeMean: n > 0 ? logEps / n : 0,
+      divergences,
+      position: Float64Array.from(this.state.position),
+    };
+  }
+
+  /**
+   * Takes what the chains agreed at a window end: a new position (the chain
+   * restarts there) and/or a shared inverse metric; the step size is then
+   * found again and dual averaging restarts, as after Stan's own window end.
+   * Only between warm-up windows of a Stan-style scheme.
+   */
+  adopt(directive: WindowDirective): void {
+    if ((!directive.position && !directive.inverseMetric) || this.interrupted) return;
+    if (!(this.scheme instanceof StanWarmup) || this.completed >= this.numWarmup) {
+      throw new Error("adopt: only a Stan-style warm-up can take a shared metric or position, between windows");
+    }
+    if (directive.position) {
+      const next = this.kernel.init(directive.position);
+      if (!Number.isFinite(next.logp)) throw new Error("adopt: the new position has a non-finite log density");
+      this.state = next;
+    }
+    this.tuning = this.scheme.adopt(this.state, this.kernel, this.rng, directive.inverseMetric);
+  }
+
+  result(): ChainResult {
+    const warmupDone = Math.min(this.completed, this.numWarmup);
+    const drawsDone = Math.max(0, this.completed - this.numWarmup);
+    const dim = this.dim;
+    const numDraws = this.numDraws;
+    const warmupGrad = warmupDone === this.numWarmup ? this.warmupGradEvals : this.gradEvals;
+    const metric = this.tuning.metric;
+    const result: ChainResult = {
+      dim,
+      seed: this.options.seed,
+      chainId: this.options.chainId ?? 0,
+      adaptation: this.options.adaptation ?? "stan-diag",
+      numWarmup: warmupDone,
+      numDraws: drawsDone,
+      draws: drawsDone === numDraws ? this.draws : this.draws.slice(0, drawsDone * dim),
+      stats: drawsDone === numDraws ? this.stats : truncateStats(this.stats, drawsDone),
+      initialPosition: this.initialPosition,
+      stepSize: this.tuning.stepSize,
+      metric: { kind: metric.kind, inverseMetric: metric.inverseMetric() },
+      gradientEvaluations: { warmup: warmupGrad, sampling: this.gradEvals - warmupGrad },
+      divergences: { warmup: this.warmupDivergences, sampling: this.divergences },
+      interrupted: this.interrupted,
+    };
+    if (this.warmupDraws) {
+      const full = warmupDone === this.numWarmup;
+      result.warmupStats = full ? this.warmupTrace : truncateStats(this.warmupTrace, warmupDone);
+      result.warmupDraws = full ? this.warmupDraws : this.warmupDraws.slice(0, warmupDone * dim);
+    }
+    return result;
+  }
+}
