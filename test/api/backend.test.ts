@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FittedMMM, fitMMM, simulateDataset } from "../../src/index.js";
-import { AUTO_LOCKSTEP_MIN_CHAINS, planSampling } from "../../src/services/backend.js";
+import { planSampling } from "../../src/services/backend.js";
 import { probeWebGpu } from "../../src/gpu/device.js";
 
 const yes = async () => ({ available: true });
@@ -12,15 +12,18 @@ describe("choosing the sampling backend", () => {
     expect(await planSampling("cpu", undefined, 4096, yes)).toEqual({ method: "nuts", backend: "cpu" });
   });
 
-  it("runs many chains in lockstep, on the GPU when there is one", async () => {
-    expect(await planSampling("auto", undefined, AUTO_LOCKSTEP_MIN_CHAINS, yes)).toEqual({ method: "chees", backend: "webgpu" });
-    expect(await planSampling("auto", undefined, AUTO_LOCKSTEP_MIN_CHAINS, no)).toEqual({ method: "chees", backend: "cpu" });
-    expect(await planSampling("auto", undefined, AUTO_LOCKSTEP_MIN_CHAINS - 1, yes)).toEqual({ method: "nuts", backend: "cpu" });
+  it("auto runs NUTS at any chain count; lockstep only when asked for, on the GPU when there is one", async () => {
+    for (const chains of [64, 256, 1024, 16384]) {
+      expect(await planSampling("auto", undefined, chains, yes)).toEqual({ method: "nuts", backend: "cpu" });
+    }
+    expect(await planSampling("auto", "chees", 256, yes)).toEqual({ method: "chees", backend: "webgpu" });
+    expect(await planSampling("auto", "chees", 256, no)).toEqual({ method: "chees", backend: "cpu" });
+    expect(await planSampling("webgpu", undefined, 256, yes)).toEqual({ method: "chees", backend: "webgpu" });
   });
 
   it("never picks a software adapter on its own, but uses it when asked", async () => {
     const swift = async () => ({ available: true, adapter: "google swiftshader SwiftShader driver 5.0.0" });
-    expect(await planSampling("auto", undefined, 1024, swift)).toEqual({ method: "chees", backend: "cpu" });
+    expect(await planSampling("auto", "chees", 1024, swift)).toEqual({ method: "chees", backend: "cpu" });
     expect(await planSampling("webgpu", undefined, 1024, swift)).toEqual({ method: "chees", backend: "webgpu" });
   });
 
