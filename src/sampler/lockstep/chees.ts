@@ -8,8 +8,10 @@ import { vanDerCorput } from "./halton.js";
 import { findLockstepStart, type LockstepInit } from "./init.js";
 import type { LockstepIntegrator } from "./integrator.js";
 
-/** The acceptance rate that is optimal for HMC on product targets in high dimension (Beskos et al. 2013), the paper's default. */
+/** The acceptance rate that is optimal for HMC on product targets in high dimension (Beskos et al. 2013), the ChEES paper's default for its shared step size. */
 export const CHEES_TARGET_ACCEPT = 0.651;
+/** Each chain's own target: Stan's default, safer than 0.651 on the stiff, curved posteriors of MMMs. */
+export const LOCKSTEP_TARGET_ACCEPT = 0.8;
 
 export interface LockstepProgress {
   /** Completed iterations, warm-up and sampling together. */
@@ -35,8 +37,14 @@ export interface CheesOptions {
   superchains?: number;
   /** Attempts to find a valid starting point per superchain (default 100). */
   maxInitTries?: number;
-  /** Target of the harmonic-mean acceptance probability (default 0.651). */
+  /** Target of each chain's acceptance probability, which its own step size adapts to (default 0.8). */
   targetAccept?: number;
+  /** Burn-in iterations at the start of warm-up with short trajectories and no trajectory-length or metric adaptation (default 15% of warm-up). */
+  burnIn?: number;
+  /** Most leapfrog steps per burn-in iteration (default 8; jittered). */
+  burnInSteps?: number;
+  /** Estimate the metric from the median absolute deviation across chains rather than the variance, so a few stray chains cannot inflate it (default true). */
+  robustMetric?: boolean;
   /** Cap on leapfrog steps per iteration (default 1000). */
   maxSteps?: number;
   /** Energy error counted as a divergence (default 1000). */
@@ -54,12 +62,15 @@ export interface CheesOptions {
   /** Also return warm-up draws (default false). */
   keepWarmup?: boolean;
   onProgress?(progress: LockstepProgress): void;
+  /** Called after every iteration with the chains' states (views: copy what you keep); for traces of the warm-up. */
+  onIteration?(trace: LockstepIterationTrace): void;
   /** Aborting stops at the next iteration; the draws so far are returned with interrupted = true. */
   signal?: AbortSignal;
 }
 
 /** One entry per iteration of a phase. */
 export interface LockstepIterationStats {
+  /** Median over chains of the step sizes used. */
   stepSize: Float64Array;
   /** The (unjittered) trajectory length T of the iteration. */
   trajectoryLength: Float64Array;
@@ -70,6 +81,28 @@ export interface LockstepIterationStats {
   meanAccept: Float64Array;
   /** Chains that diverged at this iteration. */
   divergences: Int32Array;
+}
+
+/** What onIteration sees after an iteration's accept/reject step. */
+export interface LockstepIterationTrace {
+  phase: "warmup" | "sampling";
+  /** Index within the phase. */
+  iteration: number;
+  /** Median over chains of the step sizes this iteration used. */
+  stepSize: number;
+  trajectoryLength: number;
+  steps: number;
+  harmonicMeanAccept: number;
+  meanAccept: number;
+  divergences: number;
+  /** Per chain: acceptance probability of this iteration's proposal, [chains]. */
+  acceptProb: Float64Array;
+  /** Per chain: the step size the next iteration uses, [chains]. */
+  stepSizes: Float64Array;
+  /** States after the iteration, [chains][dim], and their log-densities, [chains]. */
+  positions: Float64Array;
+  logps: Float64Array;
+  inverseMetric: Float64Array;
 }
 
 export interface CheesResult {
@@ -92,8 +125,9 @@ export interface CheesResult {
   initialPositions: Float64Array;
   /** Superchains the chains were started in: chain c is in superchain floor(c / (chains / superchains)). */
   superchains: number;
-  /** Frozen tuning used for sampling. */
+  /** Frozen tuning used for sampling: the median of the chains' step sizes (what the step count is set from), and each chain's. */
   stepSize: number;
+  stepSizes: Float64Array;
   trajectoryLength: number;
   inverseMetric: Float64Array;
   /** Divergent transitions per chain. */
@@ -146,26 +180,45 @@ function checkVector(name: string, v: Float64Array, length: number, requirePosit
   }
 }
 
+/** Median of a short vector (a copy is sorted). */
+export function median(v: Float64Array): number {
+  const s = Float64Array.from(v).sort();
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : 0.5 * (s[m - 1]! + s[m]!);
+}
+
 /**
- * Stan's step-size heuristic (see adaptation/stepSizeInit.ts), with an
- * asynchronous probe: `probe(eps)` returns the log of the chains' mean
- * acceptance probability of one step of size eps; eps doubles while that
- * exceeds log 0.8, or halves until it does, and the crossing is returned.
+ * Stan's step-size heuristic (see adaptation/stepSizeInit.ts) for every chain
+ * at once: `probe(eps)` runs one leapfrog step of each chain's own size and
+ * returns the chains' acceptance probabilities; each chain's size doubles
+ * while its acceptance exceeds 0.8, or halves until it does, and stops at the
+ * crossing. Returns the gradient evaluations spent (all chains together).
  */
-async function lockstepInitStepSize(stepSize: number, probe: (eps: number) => Promise<number>): Promise<number> {
+async function perChainInitialStepSizes(eps: Float64Array, probe: (eps: Float64Array) => Promise<Float64Array>): Promise<number> {
+  const chains = eps.length;
   const log08 = Math.log(0.8);
-  let eps = stepSize;
-  const direction = (await probe(eps)) > log08 ? 1 : -1;
-  for (;;) {
-    const logAccept = await probe(eps);
-    if (direction === 1 && !(logAccept > log08)) return eps;
-    if (direction === -1 && !(logAccept < log08)) return eps;
-    eps = direction === 1 ? 2 * eps : 0.5 * eps;
-    if (eps > 1e7) throw new Error("Step-size initialisation: the step size grew beyond 1e7; the posterior is probably improper.");
-    if (eps < 1e-300) {
-      throw new Error("Step-size initialisation: no acceptable small step size could be found; the density may be discontinuous or its gradient wrong.");
+  const first = await probe(eps);
+  const direction = Int8Array.from(first, (a) => (Math.log(a) > log08 ? 1 : -1));
+  const done = new Uint8Array(chains);
+  let evaluations = chains;
+  for (let round = 0; round < 1100 && done.includes(0); round++) {
+    const accepted = await probe(eps);
+    evaluations += chains;
+    for (let c = 0; c < chains; c++) {
+      if (done[c]) continue;
+      const logAccept = Math.log(accepted[c]!);
+      if ((direction[c] === 1 && !(logAccept > log08)) || (direction[c] === -1 && !(logAccept < log08))) {
+        done[c] = 1;
+        continue;
+      }
+      eps[c] = direction[c] === 1 ? 2 * eps[c]! : 0.5 * eps[c]!;
+      if (eps[c]! > 1e7) throw new Error("Step-size initialisation: the step size grew beyond 1e7; the posterior is probably improper.");
+      if (eps[c]! < 1e-300) {
+        throw new Error("Step-size initialisation: no acceptable small step size could be found; the density may be discontinuous or its gradient wrong.");
+      }
     }
   }
+  return evaluations;
 }
 
 /**
@@ -204,7 +257,7 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
   const maxInitTries = count("maxInitTries", options.maxInitTries, 100, 1);
   const superchains = count("superchains", options.superchains, chains, 1);
   if (chains % superchains !== 0) throw new InputError(`sampleChees: superchains (${superchains}) must divide the chain count (${chains})`);
-  const targetAccept = options.targetAccept ?? CHEES_TARGET_ACCEPT;
+  const targetAccept = options.targetAccept ?? LOCKSTEP_TARGET_ACCEPT;
   if (!(targetAccept > 0 && targetAccept < 1)) throw new InputError(`sampleChees: targetAccept must be in (0, 1), got ${targetAccept}`);
   const maxDeltaH = positive("maxDeltaH", options.maxDeltaH, 1000);
   const initialStepSize = positive("initialStepSize", options.initialStepSize, 1);
@@ -276,7 +329,7 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
     }
   };
   /** Runs one trajectory from the current states into the proposal buffers; fills accept[] and returns the divergent count. */
-  const propose = async (stepSize: number, steps: number, divergent: Uint8Array): Promise<number> => {
+  const propose = async (stepSize: number | Float64Array, steps: number, divergent: Uint8Array): Promise<number> => {
     drawMomenta();
     propQ.set(positions);
     propG.set(gradients);
@@ -295,29 +348,32 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
   };
   const divergentNow = new Uint8Array(chains);
 
-  // ---- initial tuning ----
-  let stepSize = initialStepSize;
+  // ---- initial tuning: one step size per chain ----
+  const stepSizes = new Float64Array(chains).fill(initialStepSize);
   if (numWarmup > 0) {
-    // Stan's heuristic on the chains' mean acceptance of a single step; no chain moves.
-    stepSize = await lockstepInitStepSize(initialStepSize, async (eps) => {
+    // Stan's heuristic, chain by chain in lockstep, on each chain's acceptance of a single step; no chain moves.
+    warmupEvaluations += await perChainInitialStepSizes(stepSizes, async (eps) => {
       await propose(eps, 1, divergentNow);
-      warmupEvaluations += chains;
-      let mean = 0;
-      for (let c = 0; c < chains; c++) mean += accept[c]! / chains;
-      return Math.log(mean);
+      return accept;
     });
   }
-  let trajectoryLength = options.initialTrajectoryLength ?? Math.max(stepSize, 1);
+  let trajectoryLength = options.initialTrajectoryLength ?? Math.max(median(stepSizes), 1);
 
-  const dual = new DualAveraging({ delta: targetAccept });
-  dual.init(stepSize);
+  const duals = Array.from({ length: chains }, (_, c) => {
+    const d = new DualAveraging({ delta: targetAccept });
+    d.init(stepSizes[c]!);
+    return d;
+  });
   const adam = new ScalarAdam({ rate: learningRate, beta1: 0, beta2: 0.95, maxUpdate: 0.35 });
   let logTAverage = 0;
   let averageCount = 0;
-  const metricStart = Math.floor(0.1 * numWarmup);
+  const burnIn = Math.min(numWarmup, count("burnIn", options.burnIn, Math.floor(0.15 * numWarmup)));
+  const burnInSteps = count("burnInSteps", options.burnInSteps, 8, 1);
+  const metricStart = burnIn + Math.floor(0.1 * (numWarmup - burnIn));
   const metricEnd = Math.floor(0.75 * numWarmup);
-  const variance = adaptMetric && numWarmup > 0 ? new CrossChainVariance(dim, chains) : null;
+  const variance = adaptMetric && numWarmup > 0 ? new CrossChainVariance(dim, chains, { robust: options.robustMetric ?? true }) : null;
   const previous = new Float64Array(n);
+  const timeFactor = new Float64Array(chains);
 
   const total = numWarmup + numDraws;
   const progressEvery = Math.max(1, Math.ceil(total / 100));
@@ -336,19 +392,20 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
   let drawsDone = 0;
   let phaseDivergences = 0;
 
-  /** One transition of all chains; returns the steps taken. */
-  const transition = async (iteration: number, stats: LockstepIterationStats, row: number): Promise<number> => {
-    const jitter = vanDerCorput(iteration);
-    const steps = Math.min(maxSteps, Math.max(1, Math.ceil((jitter * trajectoryLength) / stepSize)));
+  /**
+   * One transition of all chains with `steps` leapfrog steps each (chain c
+   * of size stepSizes[c], so it travels steps * stepSizes[c]); returns steps.
+   */
+  const transition = async (steps: number, stats: LockstepIterationStats, row: number): Promise<number> => {
     previous.set(positions);
-    const divergences = await propose(stepSize, steps, divergentNow);
+    const divergences = await propose(stepSizes, steps, divergentNow);
     let inverseSum = 0;
     let mean = 0;
     for (let c = 0; c < chains; c++) {
       inverseSum += 1 / accept[c]!;
       mean += accept[c]! / chains;
     }
-    stats.stepSize[row] = stepSize;
+    stats.stepSize[row] = median(stepSizes);
     stats.trajectoryLength[row] = trajectoryLength;
     stats.steps[row] = steps;
     stats.harmonicMeanAccept[row] = chains / inverseSum; // 0 if any chain has 0
@@ -356,6 +413,8 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
     stats.divergences[row] = divergences;
     return steps;
   };
+  /** Leapfrog steps for trajectory length T: ceil(u T / median step size), capped. */
+  const stepsFor = (jitter: number): number => Math.min(maxSteps, Math.max(1, Math.ceil((jitter * trajectoryLength) / median(stepSizes))));
   /** Metropolis: each chain keeps its proposal with its own uniform. */
   const acceptOrReject = (): void => {
     for (let c = 0; c < chains; c++) {
@@ -366,6 +425,23 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
         logps[c] = propLp[c]!;
       }
     }
+  };
+  const trace = (phase: "warmup" | "sampling", row: number, stats: LockstepIterationStats): void => {
+    options.onIteration?.({
+      phase,
+      iteration: row,
+      stepSize: stats.stepSize[row]!,
+      trajectoryLength: stats.trajectoryLength[row]!,
+      steps: stats.steps[row]!,
+      harmonicMeanAccept: stats.harmonicMeanAccept[row]!,
+      meanAccept: stats.meanAccept[row]!,
+      divergences: stats.divergences[row]!,
+      acceptProb: accept,
+      stepSizes,
+      positions,
+      logps,
+      inverseMetric: invMetric,
+    });
   };
   const report = (done: number, phase: "warmup" | "sampling"): void => {
     if (options.onProgress && (done % progressEvery === 0 || done === total)) {
@@ -379,44 +455,42 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
       interrupted = true;
       break;
     }
-    const steps = await transition(it, warmupStats, it);
+    const jitter = vanDerCorput(it);
+    const burning = it < burnIn;
+    // Burn-in: short jittered trajectories (1..burnInSteps steps), so a chain
+    // started where the density is tiny sheds its energy every few steps
+    // instead of carrying it across the space on a long trajectory.
+    const steps = await transition(burning ? Math.ceil(jitter * burnInSteps) : stepsFor(jitter), warmupStats, it);
     warmupEvaluations += steps * chains;
     for (let c = 0; c < chains; c++) if (divergentNow[c]) warmupDivergences[c]! += 1;
     phaseDivergences += warmupStats.divergences[it]!;
 
-    // Trajectory length: one Adam step on log T, from the proposals before they are accepted.
-    const chees = cheesGradient({
-      dim,
-      chains,
-      previous,
-      proposed: propQ,
-      momenta,
-      acceptProb: accept,
-      invMetric,
-      jitter: vanDerCorput(it),
-    });
+    if (!burning) {
+      // Trajectory length: one Adam step on log T, from the proposals before they are accepted.
+      // Chain c ran for steps * eps_c ~ u T eps_c / median eps, so d x'_c / d T = (u eps_c / median eps) v'_c.
+      const reference = median(stepSizes);
+      for (let c = 0; c < chains; c++) timeFactor[c] = (jitter * stepSizes[c]!) / reference;
+      const chees = cheesGradient({ dim, chains, previous, proposed: propQ, momenta, acceptProb: accept, invMetric, jitter: timeFactor });
+      // The ascent direction is d log ChEES / d log T = T ChEES' / ChEES: scale-free, so the huge criterion
+      // values of chains still far from the typical set cannot swamp Adam's second-moment average.
+      const logGradient = chees.value > 0 ? (trajectoryLength * chees.gradient) / chees.value : 0;
+      trajectoryLength = Math.exp(Math.log(trajectoryLength) + adam.step(logGradient));
+      averageCount++;
+      const weight = 1 / Math.sqrt(averageCount);
+      logTAverage = (1 - weight) * logTAverage + weight * Math.log(trajectoryLength);
+    }
+    // Each chain's step size learns from its own acceptance: a stuck chain cannot shrink the others'.
+    for (let c = 0; c < chains; c++) stepSizes[c] = duals[c]!.update(accept[c]!);
     acceptOrReject();
+    trace("warmup", it, warmupStats);
     if (warmupDraws) for (let c = 0; c < chains; c++) warmupDraws[c]!.set(positions.subarray(c * dim, (c + 1) * dim), it * dim);
 
-    stepSize = dual.update(warmupStats.harmonicMeanAccept[it]!);
-    // T itself is not capped at eps maxSteps here (the step count is): a
-    // transiently tiny step size early in warm-up must not shrink T for good.
-    // The ascent direction is d log ChEES / d log T = T ChEES' / ChEES: maximising log ChEES has the
-    // same optimum, and the ratio has no units, so the huge criterion values of chains still far from
-    // the typical set early in warm-up cannot swamp Adam's second-moment average (with beta2 = 0.95 a
-    // gradient 1e12 times too large would take ~1000 iterations to forget).
-    const logGradient = chees.value > 0 ? (trajectoryLength * chees.gradient) / chees.value : 0;
-    trajectoryLength = Math.exp(Math.log(trajectoryLength) + adam.step(logGradient));
-    averageCount++;
-    const weight = 1 / Math.sqrt(averageCount);
-    logTAverage = (1 - weight) * logTAverage + weight * Math.log(trajectoryLength);
-
-    if (variance) {
+    if (variance && !burning) {
       variance.observe(positions);
       if (it >= metricStart && it < metricEnd) variance.estimate(invMetric);
       if (it === metricEnd - 1) {
-        // The metric is final: tune step size and T afresh for it.
-        dual.init(stepSize);
+        // The metric is final: tune step sizes and T afresh for it.
+        for (let c = 0; c < chains; c++) duals[c]!.init(stepSizes[c]!);
         averageCount = 0;
         logTAverage = 0;
       }
@@ -425,9 +499,9 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
     report(warmupDone, "warmup");
   }
   if (numWarmup > 0 && warmupDone === numWarmup) {
-    stepSize = dual.final(stepSize);
+    for (let c = 0; c < chains; c++) stepSizes[c] = duals[c]!.final(stepSizes[c]!);
     trajectoryLength = averageCount > 0 ? Math.exp(logTAverage) : trajectoryLength;
-    trajectoryLength = Math.min(trajectoryLength, stepSize * maxSteps);
+    trajectoryLength = Math.min(trajectoryLength, median(stepSizes) * maxSteps);
   }
 
   // ---- sampling ----
@@ -438,7 +512,7 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
         interrupted = true;
         break;
       }
-      const steps = await transition(numWarmup + d, samplingStats, d);
+      const steps = await transition(stepsFor(vanDerCorput(numWarmup + d)), samplingStats, d);
       samplingEvaluations += steps * chains;
       phaseDivergences += samplingStats.divergences[d]!;
       for (let c = 0; c < chains; c++) {
@@ -447,6 +521,7 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
         if (divergentNow[c]) samplingDivergences[c]! += 1;
       }
       acceptOrReject();
+      trace("sampling", d, samplingStats);
       for (let c = 0; c < chains; c++) {
         draws[c]!.set(positions.subarray(c * dim, (c + 1) * dim), d * dim);
         keptLogp[c]![d] = logps[c]!;
@@ -474,7 +549,8 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
     },
     initialPositions,
     superchains,
-    stepSize,
+    stepSize: median(stepSizes),
+    stepSizes: Float64Array.from(stepSizes),
     trajectoryLength,
     inverseMetric: Float64Array.from(invMetric),
     divergences: { warmup: warmupDivergences, sampling: samplingDivergences },
