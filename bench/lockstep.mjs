@@ -70,6 +70,8 @@ export async function benchLockstep({ datasets, chains, backends, warmup, sample
           divergences: d.divergences,
         };
         console.log(JSON.stringify(row));
+        // Re-read: runs of other sizes may write the same file meanwhile.
+        if (existsSync(file)) store.rows = JSON.parse(readFileSync(file, "utf8")).rows;
         store.rows = store.rows.filter((r) => !(r.dataset === name && r.backend === backend && r.chains === n && r.warmup === row.warmup && r.samples === row.samples));
         store.rows.push(row);
         store.machine = machineInfo();
