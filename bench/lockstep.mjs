@@ -109,6 +109,16 @@ function publishTable(store, reference) {
       ".",
   ].join("\n");
   publish("lockstep", md);
+  // The docs page carries the same table between the same markers.
+  const docs = new URL("../docs/lockstep.md", import.meta.url);
+  if (existsSync(docs)) {
+    const text = readFileSync(docs, "utf8");
+    const start = "<!-- bench:lockstep:start -->";
+    const end = "<!-- bench:lockstep:end -->";
+    const i = text.indexOf(start);
+    const j = text.indexOf(end);
+    if (i >= 0 && j > i) writeFileSync(docs, text.slice(0, i + start.length) + "\n" + md + "\n" + text.slice(j));
+  }
   console.log(md);
 }
 
