@@ -222,23 +222,30 @@ async function perChainInitialStepSizes(eps: Float64Array, probe: (eps: Float64A
 }
 
 /**
- * ChEES-HMC (Hoffman, Radul & Sountsov 2021) over many chains in lockstep.
+ * ChEES-HMC (Hoffman, Radul & Sountsov 2021) over many chains in lockstep,
+ * with a step size per chain (see README.md beside this file for why).
  *
- * Every iteration all chains share one step size eps, one trajectory length
- * T and one diagonal inverse metric; the trajectory runs u T with u the
- * iteration's van der Corput point, i.e. ceil(u T / eps) leapfrog steps
- * (at most maxSteps), and each chain accepts its proposal by its own
- * Metropolis test. Warm-up tunes
- *  - eps by dual averaging (Stan's constants) on the harmonic mean of the
- *    chains' acceptance probabilities, which a single stuck chain drags down;
+ * Every iteration all chains take the same number of leapfrog steps,
+ * ceil(u T / median eps) with u the iteration's van der Corput point (at most
+ * maxSteps), chain c with its own step size eps_c, under one shared diagonal
+ * inverse metric; each chain accepts its proposal by its own Metropolis test.
+ * Warm-up tunes
+ *  - eps_c: Stan's initial heuristic per chain, then dual averaging (Stan's
+ *    constants) on chain c's own acceptance probability (target 0.8), so a
+ *    stuck chain shrinks only its own step size;
+ *  - burn-in (first 15%): 1..burnInSteps steps (jittered), nothing else
+ *    adapted, so chains started at very low density shed their energy every
+ *    few steps instead of carrying it across the space;
  *  - log T by Adam (beta1 = 0, beta2 = 0.95, rate 0.025) ascending log ChEES
- *    (see cheesCriterion.ts; the log makes the gradient scale-free), each
- *    update clipped to +-0.35, with the
- *    iterates averaged (weight t^-1/2) for sampling, capped at eps maxSteps;
- *  - the inverse metric as the cross-chain variance of positions (see
- *    crossChainVariance.ts), re-estimated every iteration from 10% to 75% of
- *    warm-up, then frozen; dual averaging and the T average restart then, so
- *    the final tuning reflects the final metric.
+ *    (see cheesCriterion.ts; the log makes the gradient scale-free; chain c's
+ *    own time factor u eps_c / median eps), each update clipped to +-0.35,
+ *    the iterates averaged (weight t^-1/2) for sampling, capped at
+ *    median eps maxSteps;
+ *  - the inverse metric from the spread across chains, (1.4826 MAD)^2 by
+ *    default (see crossChainVariance.ts), re-estimated every iteration from
+ *    10% of the post-burn-in warm-up to 75% of warm-up, then frozen; dual
+ *    averaging and the T average restart then, so the final tuning reflects
+ *    the final metric.
  *
  * Randomness: chain c draws its start, momenta and acceptance uniforms from
  * the Philox stream (seed, c); the jitter is deterministic. A seed therefore
