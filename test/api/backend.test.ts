@@ -87,7 +87,8 @@ describe("ChEES-HMC through fitMMM", () => {
     }
     // A small problem: the software adapter runs ~5k gradients per second.
     const small = simulateDataset({ seed: 8, T: 26, channels: 1, extras: 0 });
-    const sampler = { chains: 16, warmup: 250, samples: 60, seed: 9, method: "chees" as const };
+    // Steps per iteration capped at 31 (max tree depth 5) to keep the software adapter's run short.
+    const sampler = { chains: 32, warmup: 250, samples: 150, seed: 9, maxTreeDepth: 5, method: "chees" as const };
     const gpu = await fitMMM(small.dataset, { degreesSeasonality: 1, sampler: { ...sampler, backend: "webgpu" } });
     const cpu = await fitMMM(small.dataset, { degreesSeasonality: 1, sampler: { ...sampler, backend: "cpu" } });
     expect(gpu.diagnostics().backend).toBe("webgpu");
