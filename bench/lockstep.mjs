@@ -40,7 +40,15 @@ export async function benchLockstep({ datasets, chains, backends, warmup, sample
         let result;
         let converged = true;
         try {
-          result = await fit(dataset, { sampler });
+          let shown = -1;
+          const onProgress = (p) => {
+            const tenth = Math.floor((10 * p.iteration) / p.total);
+            if (tenth > shown) {
+              shown = tenth;
+              process.stderr.write(`${name} ${backend} ${n}: ${p.iteration}/${p.total} (${p.phase}), ${new Date().toISOString().slice(11, 19)}\n`);
+            }
+          };
+          result = await fit(dataset, { sampler }, { onProgress });
         } catch (e) {
           if (!(e instanceof NotConvergedError)) {
             console.log(`${name} ${backend} ${n}: ${e.message}`);
