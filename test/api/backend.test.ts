@@ -89,7 +89,7 @@ describe("ChEES-HMC through fitMMM", () => {
     const small = simulateDataset({ seed: 8, T: 26, channels: 1, extras: 0 });
     // Steps per iteration capped at 127 (max tree depth 7): on the CPU this problem reaches nested R-hat ~1.007
     // with 400 warm-up iterations (1.08 at a cap of 31), and the software adapter's run stays a few minutes.
-    const sampler = { chains: 32, warmup: 400, samples: 150, seed: 9, maxTreeDepth: 7, method: "chees" as const };
+    const sampler = { chains: 16, warmup: 400, samples: 100, seed: 9, maxTreeDepth: 7, method: "chees" as const };
     // The comparison is of the two backends, so a fit is compared even if it narrowly misses agreement.
     const fitOn = (backend: "webgpu" | "cpu") =>
       fitMMM(small.dataset, { degreesSeasonality: 1, sampler: { ...sampler, backend } }).catch((e: unknown) => {
