@@ -21,3 +21,21 @@ export class FitStopped extends Error {
     super(message);
   }
 }
+
+/**
+ * A lockstep (many-chain) fit whose chains did not reach agreement: nested
+ * R-hat or R-hat above the threshold. The draws are not a posterior, so the
+ * fit is not returned as one; `fit` keeps it for inspection. The CLI maps it
+ * to exit code 3 and prints the message alone.
+ */
+export class NotConvergedError extends Error {
+  override name = "NotConvergedError";
+  constructor(
+    message: string,
+    readonly fit: unknown,
+    readonly nestedRhat: number | undefined,
+    readonly maxRhat: number,
+  ) {
+    super(message);
+  }
+}

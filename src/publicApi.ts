@@ -76,7 +76,7 @@ export {
 export { checkGeoDataQuality, formatGeoDataQualityReport, type GeoDataQualityReport } from "./analysis/geoDataQuality.js";
 export { checkDataQuality, formatDataQualityReport, type DataQualityReport } from "./analysis/dataQuality.js";
 export { parseCsv, tableFromColumns, tableFromRows, type Table } from "./io/csv.js";
-export { InputError, FitStopped } from "./errors.js";
+export { InputError, FitStopped, NotConvergedError } from "./errors.js";
 export { logProb, type LogProbRequest, type LogProbResult } from "./api/logProb.js";
 export { fitMMM, type FitCallbacks, type FitOptions } from "./api/fitMMM.js";
 export { FittedMMM, type FitRecord, type FitDiagnostics, type SummaryEntry } from "./api/fittedMMM.js";

@@ -8,6 +8,7 @@ import { geoCosts, validateGeoTrainingRows, type GeoMediaDataset } from "../mode
 import { fitGeoScalers, scaleGeoRows } from "../model/geoScaling.js";
 import { sampleModel, structureFor, trainingRows, type FitCallbacks } from "./fitMMM.js";
 import { FittedGeoMMM } from "./fittedGeoMMM.js";
+import { requireLockstepAgreement } from "./lockstepAgreement.js";
 
 export interface GeoFitOptions {
   /** Dates used for fitting (the first trainRows, in every geo); the rest are test dates. Default: all. */
@@ -32,5 +33,5 @@ export async function fitGeoMMM(
   const scalers = fitGeoScalers(dataset, trainRows, config.scalers);
   const data = scaleGeoRows(dataset, scalers, 0, trainRows);
   const { chains, timing, sampling } = await sampleModel(structure, data, config, callbacks);
-  return new FittedGeoMMM({ kind: "geo", config, structure, scalers, dataset, trainRows, costs, chains, timing, sampling });
+  return requireLockstepAgreement(new FittedGeoMMM({ kind: "geo", config, structure, scalers, dataset, trainRows, costs, chains, timing, sampling }));
 }

@@ -12,6 +12,7 @@ import type { ScaledData } from "../model/scaledData.js";
 import { planSampling } from "../services/backend.js";
 import { runChains, type ChainProgress } from "../services/runChains.js";
 import { runLockstep } from "../services/runLockstep.js";
+import { requireLockstepAgreement } from "./lockstepAgreement.js";
 import type { WorkerFactory } from "../services/workerHost.js";
 import { keepChains } from "./interruptedChains.js";
 import { FittedMMM, type FitTiming, type SamplingInfo, type StoredChain } from "./fittedMMM.js";
@@ -39,7 +40,7 @@ export async function fitMMM(
   const scalers = fitScalers(dataset, trainRows, config.scalers);
   const data = scaleRows(dataset, scalers, 0, trainRows);
   const { chains, timing, sampling } = await sampleModel(structure, data, config, callbacks);
-  return new FittedMMM({
+  const fit = new FittedMMM({
     config,
     structure,
     scalers,
@@ -50,6 +51,7 @@ export async function fitMMM(
     timing,
     sampling,
   });
+  return requireLockstepAgreement(fit);
 }
 
 /** The first rows (dates, for geo data) a fit uses: `requested`, or all T, checked. */

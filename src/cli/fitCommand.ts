@@ -74,7 +74,7 @@ export function registerFit(program: Command): void {
     .option("--init-values <file>", "JSON file of starting values keyed by parameter name (constrained scale)")
     .option("--adaptation <kind>", "warm-up: stan-diag (Stan's), pooled-diag / pooled-dense (chains share each window's metric; a chain far behind restarts), nutpie-diag or dense", "stan-diag")
     .option("--math <mode>", "exp/log in the density core: accurate (default), exact, or fast (f32, ~3e-7 relative, about 2x faster per gradient; opt-in while being validated)", "accurate")
-    .option("--backend <where>", "auto (default: lockstep from 64 chains, on the GPU when there is one), cpu (NUTS in worker threads) or webgpu (ChEES-HMC, many chains in lockstep on the GPU)", "auto")
+    .option("--backend <where>", "auto (default: NUTS in worker threads; with --method chees, lockstep on the GPU when there is one), cpu (NUTS in worker threads) or webgpu (many chains in lockstep on the GPU)", "auto")
     .option("--method <sampler>", "nuts or chees (default by backend)")
     .option("--threads <n>", "worker threads (default: min(chains, cores)); 0 runs in the main thread")
     .option("--out <dir>", "output folder (required)")

@@ -1,8 +1,9 @@
 // The `mmm` command line. It parses arguments, calls the public API and maps
-// errors to exit codes: 0 success, 2 bad input, 1 internal failure.
+// errors to exit codes: 0 success, 2 bad input, 3 a lockstep fit that did
+// not converge, 1 internal failure.
 
 import { Command, CommanderError } from "commander";
-import { InputError } from "../errors.js";
+import { InputError, NotConvergedError } from "../errors.js";
 import { registerLogProb } from "./logProbCommand.js";
 import { registerFit } from "./fitCommand.js";
 import { registerCheck } from "./checkCommand.js";
@@ -58,6 +59,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof InputError) {
       process.stderr.write(`error: ${e.message}\n`);
       return 2;
+    }
+    if (e instanceof NotConvergedError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return 3;
     }
     process.stderr.write(`internal error: ${(e as Error)?.stack ?? e}\n`);
     return 1;

@@ -102,7 +102,8 @@ export class GpuMmmKernel {
     const lps = acquire(capacity * 4, "mmm lps");
     const dataIndex = acquire(capacity * 4, "mmm dataIndex");
     const scratch = acquire(rows * capacity * 4, "mmm scratch");
-    const invMetric = acquire(this.dim * 4, "mmm invMetric");
+    // The shared inverse metric [dim], then a step-size factor per chain [capacity].
+    const invMetric = acquire((this.dim + capacity) * 4, "mmm invMetric");
     const readback = this.pool.acquire(GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, 3 * vec + capacity * 4, "mmm readback");
     const buffers = [this.uniformBuffer, this.dataBuffer, dataIndex, pos, grad, lps, scratch, mom, invMetric];
     const bindGroup = this.device.createBindGroup({
@@ -205,7 +206,16 @@ export class GpuMmmKernel {
    * `steps` leapfrog steps of every position in one command buffer (one
    * dispatch per step), state uploaded once and read back once.
    */
-  leapfrog(positions: Float64Array, momenta: Float64Array, gradients: Float64Array, logps: Float64Array, count: number, stepSize: number, steps: number, invMetric: Float64Array): Promise<void> {
+  leapfrog(
+    positions: Float64Array,
+    momenta: Float64Array,
+    gradients: Float64Array,
+    logps: Float64Array,
+    count: number,
+    stepSize: number | Float64Array,
+    steps: number,
+    invMetric: Float64Array,
+  ): Promise<void> {
     return this.serial(async () => {
       const dim = this.dim;
       checkLength("positions", positions, count * dim);
@@ -214,9 +224,15 @@ export class GpuMmmKernel {
       checkLength("logps", logps, count);
       checkLength("invMetric", invMetric, dim);
       if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`leapfrog: steps must be a non-negative integer, got ${steps}`);
-      if (!Number.isFinite(stepSize)) throw new RangeError(`leapfrog: step size must be finite, got ${stepSize}`);
+      const perChain = typeof stepSize !== "number";
+      if (perChain) checkLength("stepSize", stepSize, count);
+      for (let i = 0; i < (perChain ? count : 1); i++) {
+        const eps = perChain ? stepSize[i]! : stepSize;
+        if (!Number.isFinite(eps)) throw new RangeError(`leapfrog: step size must be finite, got ${eps}`);
+      }
       if (steps === 0) return;
-      const b = this.prepare(count, stepSize);
+      // Chain b steps by U.stepSize * factor[b]: one shared size with factors 1, or per-chain sizes with U.stepSize = 1.
+      const b = this.prepare(count, perChain ? 1 : stepSize);
       this.upload(b.pos, positions, count * dim);
       this.upload(b.mom, momenta, count * dim);
       this.upload(b.grad, gradients, count * dim);
@@ -224,7 +240,10 @@ export class GpuMmmKernel {
       const lpIn = this.hostF32(count);
       for (let i = 0; i < count; i++) lpIn[i] = Number.isNaN(logps[i]) ? -Infinity : logps[i];
       this.device.queue.writeBuffer(b.lps, 0, lpIn, 0, count);
-      this.upload(b.invMetric, invMetric, dim);
+      const metricAndFactors = this.hostF32(dim + count);
+      for (let i = 0; i < dim; i++) metricAndFactors[i] = invMetric[i]!;
+      for (let i = 0; i < count; i++) metricAndFactors[dim + i] = perChain ? stepSize[i]! : 1;
+      this.device.queue.writeBuffer(b.invMetric, 0, metricAndFactors, 0, dim + count);
       const encoder = this.device.createCommandEncoder();
       const pass = encoder.beginComputePass();
       this.dispatch(pass, this.pipelines.leapfrog, b, count, steps);

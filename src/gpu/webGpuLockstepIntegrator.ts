@@ -43,10 +43,13 @@ export class WebGpuLockstepIntegrator implements LockstepIntegrator {
     return this.kernel.evaluate(positions, gradients, logps, this.chains);
   }
 
-  leapfrog(positions: Float64Array, momenta: Float64Array, gradients: Float64Array, logps: Float64Array, stepSize: number, steps: number, invMetric: Float64Array): Promise<void> {
+  leapfrog(positions: Float64Array, momenta: Float64Array, gradients: Float64Array, logps: Float64Array, stepSize: number | Float64Array, steps: number, invMetric: Float64Array): Promise<void> {
     this.checkShapes(positions, gradients, logps);
     if (momenta.length !== this.chains * this.dim || invMetric.length !== this.dim) {
       throw new RangeError(`WebGpuLockstepIntegrator: expected ${this.chains}x${this.dim} momenta and ${this.dim} inverse-metric entries`);
+    }
+    if (typeof stepSize !== "number" && stepSize.length !== this.chains) {
+      throw new RangeError(`WebGpuLockstepIntegrator: expected one step size or ${this.chains} (one per chain)`);
     }
     return this.kernel.leapfrog(positions, momenta, gradients, logps, this.chains, stepSize, steps, invMetric);
   }

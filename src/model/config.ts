@@ -35,7 +35,8 @@ export interface SamplerConfig {
   /**
    * Where chains run: "cpu" (NUTS in worker threads), "webgpu" (ChEES-HMC,
    * many chains in lockstep on the GPU; the CPU when no adapter exists) or
-   * "auto" (default: lockstep from 64 chains, on the GPU when there is one).
+   * "auto" (default: NUTS in worker threads at any chain count; with method
+   * "chees", lockstep on the GPU when there is one).
    */
   backend: BackendSetting;
   /** Sampler: "nuts" or "chees"; default by backend (see backend). ChEES caps its steps per iteration at 2^maxTreeDepth - 1, as NUTS does. */

@@ -24,7 +24,7 @@ export interface RunLockstepOptions {
   initRadius: number;
   warmup: number;
   draws: number;
-  /** Target of the harmonic-mean acceptance (default ChEES's 0.651). */
+  /** Target of each chain's acceptance probability (default 0.8). */
   targetAccept?: number;
   maxSteps?: number;
   /** Superchains for nested R-hat (default: see defaultSuperchains). */
@@ -124,11 +124,11 @@ export async function runLockstep(o: RunLockstepOptions): Promise<RunLockstepRes
       // ChEES reports no Hamiltonian per draw: E-BFMI is undefined here.
       energy: new Float64Array(n).fill(Number.NaN),
       acceptStat: raw.acceptProb[c]!.subarray(0, n),
-      stepSize: new Float64Array(n).fill(raw.stepSize),
+      stepSize: new Float64Array(n).fill(raw.stepSizes[c]!),
       logp: raw.logp[c]!.subarray(0, n),
     },
     initialPosition: raw.initialPositions.slice(c * dim, (c + 1) * dim),
-    stepSize: raw.stepSize,
+    stepSize: raw.stepSizes[c]!,
     inverseMetric: raw.inverseMetric,
     gradientEvaluations: { warmup: share(raw.gradientEvaluations.warmup), sampling: share(raw.gradientEvaluations.sampling) },
     divergences: { warmup: raw.divergences.warmup[c]!, sampling: raw.divergences.sampling[c]! },

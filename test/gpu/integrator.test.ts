@@ -9,10 +9,11 @@ import { mulberry32 } from "../helpers/random.js";
 import { gpuProbe, noGpuMessage, pointsNear, simulated } from "./gpuFixtures.js";
 
 /** Float64 leapfrog with the integrator's semantics (a chain stops at its first non-finite density). */
-function cpuLeapfrog(density: MmmDensity, q: Float64Array, p: Float64Array, g: Float64Array, lp: Float64Array, eps: number, steps: number, invMetric: Float64Array): void {
+function cpuLeapfrog(density: MmmDensity, q: Float64Array, p: Float64Array, g: Float64Array, lp: Float64Array, stepSize: number | Float64Array, steps: number, invMetric: Float64Array): void {
   const dim = density.dim;
   const chains = lp.length;
   for (let c = 0; c < chains; c++) {
+    const eps = typeof stepSize === "number" ? stepSize : stepSize[c]!;
     const qc = q.subarray(c * dim, (c + 1) * dim);
     const pc = p.subarray(c * dim, (c + 1) * dim);
     const gc = g.subarray(c * dim, (c + 1) * dim);
@@ -96,6 +97,41 @@ describe.skipIf(!gpuProbe.available)("WebGPU lockstep integrator", () => {
       }
     });
   }
+
+  it("moves each chain by its own step size when given one per chain", async () => {
+    const sim = simulated("hill_adstock", 22);
+    const chains = 20;
+    const integrator = await WebGpuLockstepIntegrator.create(sim, chains);
+    try {
+      const dim = integrator.dim;
+      const cpu = new MmmDensity(sim.layout, sim.data);
+      const q = pointsNear(sim.truth, chains, 0.01, 9);
+      const g = new Float64Array(chains * dim);
+      const lp = new Float64Array(chains);
+      await integrator.evaluate(q, g, lp);
+      const p = momenta(chains, dim, 4);
+      const invMetric = new Float64Array(dim).fill(1e-4);
+      // From 0 (chain 0 does not move) to 0.0095.
+      const eps = Float64Array.from({ length: chains }, (_, c) => 0.0005 * c);
+      const q64 = q.slice();
+      const p64 = p.slice();
+      const g64 = new Float64Array(chains * dim);
+      const lp64 = new Float64Array(chains);
+      for (let c = 0; c < chains; c++) lp64[c] = cpu.logpGrad(q64.subarray(c * dim, (c + 1) * dim), g64.subarray(c * dim, (c + 1) * dim));
+      const start = q.slice();
+      await integrator.leapfrog(q, p, g, lp, eps, 10, invMetric);
+      cpuLeapfrog(cpu, q64, p64, g64, lp64, eps, 10, invMetric);
+      let worstQ = 0;
+      for (let k = 0; k < chains * dim; k++) worstQ = Math.max(worstQ, Math.abs(q[k] - q64[k]));
+      expect(worstQ).toBeLessThan(1e-5);
+      const travel = (c: number) => Math.hypot(...Array.from({ length: dim }, (_, i) => q64[c * dim + i] - start[c * dim + i]));
+      expect(travel(0)).toBe(0);
+      expect(travel(chains - 1)).toBeGreaterThan(5 * travel(2));
+      expect(() => integrator.leapfrog(q, p, g, lp, new Float64Array(3), 1, invMetric)).toThrow(/one per chain/);
+    } finally {
+      integrator.dispose();
+    }
+  });
 
   it("stops a chain whose density becomes non-finite; chains starting at -Infinity do not move; zero steps change nothing", async () => {
     const sim = simulated("hill_adstock", 22, 52, 2, 0, 1);

@@ -9,7 +9,7 @@
 //             neighbouring invocations touch neighbouring words): rows
 //             0..T-1 mu then the residual, T..2T-1 the carryover's d/dconv,
 //             2T..2T+dim-1 the constrained values, then the carryover weights.
-//   invMetric [dim] (leapfrog)
+//   invMetric [dim] then a step-size factor per chain [B] (leapfrog)
 
 import type { ProgramKey } from "../programKey.js";
 import { uniformStructWgsl } from "../uniforms.js";
@@ -240,7 +240,7 @@ fn leapfrog(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (!isFiniteF(lps[chain])) {
     return;
   }
-  let eps = U.stepSize;
+  let eps = U.stepSize * invMetric[U.dim + chain];
   let halfEps = 0.5 * eps;
   for (var i = 0u; i < U.dim; i++) {
     let m = mom[pb + i] + halfEps * grad[pb + i];

@@ -8,184 +8,42 @@ import { vanDerCorput } from "./halton.js";
 import { findLockstepStart, type LockstepInit } from "./init.js";
 import type { LockstepIntegrator } from "./integrator.js";
 
-/** The acceptance rate that is optimal for HMC on product targets in high dimension (Beskos et al. 2013), the paper's default. */
+/** The acceptance rate that is optimal for HMC on product targets in high dimension (Beskos et al. 2013), the ChEES paper's default for its shared step size. */
 export const CHEES_TARGET_ACCEPT = 0.651;
+/** Each chain's own target: Stan's default, safer than 0.651 on the stiff, curved posteriors of MMMs. */
+export const LOCKSTEP_TARGET_ACCEPT = 0.8;
 
-export interface LockstepProgress {
-  /** Completed iterations, warm-up and sampling together. */
-  iteration: number;
-  total: number;
-  phase: "warmup" | "sampling";
-  /** Divergent transitions so far in this phase, all chains together. */
-  divergences: number;
-}
+export type { CheesOptions, CheesResult, LockstepIterationStats, LockstepIterationTrace, LockstepProgress } from "./cheesTypes.js";
+import type { CheesOptions, CheesResult, LockstepIterationStats } from "./cheesTypes.js";
+import { allocIterationStats, checkVector, count, median, perChainInitialStepSizes, positive, truncateIterationStats } from "./cheesHelpers.js";
+export { median } from "./cheesHelpers.js";
 
-export interface CheesOptions {
-  /** Run seed; chain c draws from the Philox stream (seed, c). */
-  seed: number;
-  /** Warm-up iterations (default 500). */
-  warmup?: number;
-  /** Draws per chain after warm-up (default 500). */
-  draws?: number;
-  /** Starting points, [chains][dim] row-major; used as given (one evaluation, no retries). */
-  initialPositions?: Float64Array;
-  /** How to draw starting points when initialPositions is absent (default uniform(-2, 2)). */
-  init?: LockstepInit;
-  /** Superchains sharing a starting point (for nested R-hat); must divide the chain count. Default: every chain its own. */
-  superchains?: number;
-  /** Attempts to find a valid starting point per superchain (default 100). */
-  maxInitTries?: number;
-  /** Target of the harmonic-mean acceptance probability (default 0.651). */
-  targetAccept?: number;
-  /** Cap on leapfrog steps per iteration (default 1000). */
-  maxSteps?: number;
-  /** Energy error counted as a divergence (default 1000). */
-  maxDeltaH?: number;
-  /** Step size the initial heuristic starts from, or the fixed one when warmup = 0 (default 1). */
-  initialStepSize?: number;
-  /** Trajectory length T to start adapting from, or the fixed one when warmup = 0 (default max(initial step size, 1)). */
-  initialTrajectoryLength?: number;
-  /** Inverse metric to start from, or the fixed one when warmup = 0 (default identity). */
-  initialInverseMetric?: Float64Array;
-  /** Estimate the diagonal inverse metric from the chains during warm-up (default true). */
-  adaptMetric?: boolean;
-  /** Adam learning rate for log T (default 0.025). */
-  trajectoryLearningRate?: number;
-  /** Also return warm-up draws (default false). */
-  keepWarmup?: boolean;
-  onProgress?(progress: LockstepProgress): void;
-  /** Aborting stops at the next iteration; the draws so far are returned with interrupted = true. */
-  signal?: AbortSignal;
-}
-
-/** One entry per iteration of a phase. */
-export interface LockstepIterationStats {
-  stepSize: Float64Array;
-  /** The (unjittered) trajectory length T of the iteration. */
-  trajectoryLength: Float64Array;
-  /** Leapfrog steps every chain took: ceil(u T / step size), capped. */
-  steps: Int32Array;
-  /** Harmonic mean over chains of the acceptance probabilities (what the step size adapts on). */
-  harmonicMeanAccept: Float64Array;
-  meanAccept: Float64Array;
-  /** Chains that diverged at this iteration. */
-  divergences: Int32Array;
-}
-
-export interface CheesResult {
-  dim: number;
-  chains: number;
-  seed: number;
-  /** Completed warm-up iterations and draws (less than requested only if interrupted). */
-  numWarmup: number;
-  numDraws: number;
-  /** Per chain, row-major [numDraws][dim] (the layout summarizeTrace reads). */
-  draws: Float64Array[];
-  /** Per chain, per draw: acceptance probability, divergence flag, log-density of the state kept. */
-  acceptProb: Float64Array[];
-  divergent: Uint8Array[];
-  logp: Float64Array[];
-  /** Present with keepWarmup: per chain, row-major [numWarmup][dim]. */
-  warmupDraws?: Float64Array[];
-  iterations: { warmup: LockstepIterationStats; sampling: LockstepIterationStats };
-  /** Starting points actually used, [chains][dim]. */
-  initialPositions: Float64Array;
-  /** Superchains the chains were started in: chain c is in superchain floor(c / (chains / superchains)). */
-  superchains: number;
-  /** Frozen tuning used for sampling. */
-  stepSize: number;
-  trajectoryLength: number;
-  inverseMetric: Float64Array;
-  /** Divergent transitions per chain. */
-  divergences: { warmup: Int32Array; sampling: Int32Array };
-  /** Gradient evaluations over all chains (lockstep cost: chains x steps, plus initialisation and step-size probes in warm-up). */
-  gradientEvaluations: { warmup: number; sampling: number };
-  interrupted: boolean;
-}
-
-function allocIterationStats(n: number): LockstepIterationStats {
-  return {
-    stepSize: new Float64Array(n),
-    trajectoryLength: new Float64Array(n),
-    steps: new Int32Array(n),
-    harmonicMeanAccept: new Float64Array(n),
-    meanAccept: new Float64Array(n),
-    divergences: new Int32Array(n),
-  };
-}
-
-function truncateIterationStats(s: LockstepIterationStats, n: number): LockstepIterationStats {
-  return {
-    stepSize: s.stepSize.slice(0, n),
-    trajectoryLength: s.trajectoryLength.slice(0, n),
-    steps: s.steps.slice(0, n),
-    harmonicMeanAccept: s.harmonicMeanAccept.slice(0, n),
-    meanAccept: s.meanAccept.slice(0, n),
-    divergences: s.divergences.slice(0, n),
-  };
-}
-
-function count(name: string, v: number | undefined, fallback: number, min = 0): number {
-  const value = v ?? fallback;
-  if (!Number.isInteger(value) || value < min) throw new InputError(`sampleChees: ${name} must be an integer >= ${min}, got ${v}`);
-  return value;
-}
-
-function positive(name: string, v: number | undefined, fallback: number): number {
-  const value = v ?? fallback;
-  if (!(value > 0) || !Number.isFinite(value)) throw new InputError(`sampleChees: ${name} must be positive and finite, got ${v}`);
-  return value;
-}
-
-function checkVector(name: string, v: Float64Array, length: number, requirePositive = false): void {
-  if (!(v instanceof Float64Array) || v.length !== length) throw new InputError(`sampleChees: ${name} must be a Float64Array of length ${length}`);
-  for (let i = 0; i < length; i++) {
-    if (!Number.isFinite(v[i]!) || (requirePositive && !(v[i]! > 0))) {
-      throw new InputError(`sampleChees: ${name}[${i}] is ${v[i]}, expected a finite${requirePositive ? " positive" : ""} number`);
-    }
-  }
-}
 
 /**
- * Stan's step-size heuristic (see adaptation/stepSizeInit.ts), with an
- * asynchronous probe: `probe(eps)` returns the log of the chains' mean
- * acceptance probability of one step of size eps; eps doubles while that
- * exceeds log 0.8, or halves until it does, and the crossing is returned.
- */
-async function lockstepInitStepSize(stepSize: number, probe: (eps: number) => Promise<number>): Promise<number> {
-  const log08 = Math.log(0.8);
-  let eps = stepSize;
-  const direction = (await probe(eps)) > log08 ? 1 : -1;
-  for (;;) {
-    const logAccept = await probe(eps);
-    if (direction === 1 && !(logAccept > log08)) return eps;
-    if (direction === -1 && !(logAccept < log08)) return eps;
-    eps = direction === 1 ? 2 * eps : 0.5 * eps;
-    if (eps > 1e7) throw new Error("Step-size initialisation: the step size grew beyond 1e7; the posterior is probably improper.");
-    if (eps < 1e-300) {
-      throw new Error("Step-size initialisation: no acceptable small step size could be found; the density may be discontinuous or its gradient wrong.");
-    }
-  }
-}
-
-/**
- * ChEES-HMC (Hoffman, Radul & Sountsov 2021) over many chains in lockstep.
+ * ChEES-HMC (Hoffman, Radul & Sountsov 2021) over many chains in lockstep,
+ * with a step size per chain (see README.md beside this file for why).
  *
- * Every iteration all chains share one step size eps, one trajectory length
- * T and one diagonal inverse metric; the trajectory runs u T with u the
- * iteration's van der Corput point, i.e. ceil(u T / eps) leapfrog steps
- * (at most maxSteps), and each chain accepts its proposal by its own
- * Metropolis test. Warm-up tunes
- *  - eps by dual averaging (Stan's constants) on the harmonic mean of the
- *    chains' acceptance probabilities, which a single stuck chain drags down;
+ * Every iteration all chains take the same number of leapfrog steps,
+ * ceil(u T / median eps) with u the iteration's van der Corput point (at most
+ * maxSteps), chain c with its own step size eps_c, under one shared diagonal
+ * inverse metric; each chain accepts its proposal by its own Metropolis test.
+ * Warm-up tunes
+ *  - eps_c: Stan's initial heuristic per chain, then dual averaging (Stan's
+ *    constants) on chain c's own acceptance probability (target 0.8), so a
+ *    stuck chain shrinks only its own step size;
+ *  - burn-in (first 15%): 1..burnInSteps steps (jittered), nothing else
+ *    adapted, so chains started at very low density shed their energy every
+ *    few steps instead of carrying it across the space;
  *  - log T by Adam (beta1 = 0, beta2 = 0.95, rate 0.025) ascending log ChEES
- *    (see cheesCriterion.ts; the log makes the gradient scale-free), each
- *    update clipped to +-0.35, with the
- *    iterates averaged (weight t^-1/2) for sampling, capped at eps maxSteps;
- *  - the inverse metric as the cross-chain variance of positions (see
- *    crossChainVariance.ts), re-estimated every iteration from 10% to 75% of
- *    warm-up, then frozen; dual averaging and the T average restart then, so
- *    the final tuning reflects the final metric.
+ *    (see cheesCriterion.ts; the log makes the gradient scale-free; chain c's
+ *    own time factor u eps_c / median eps), each update clipped to +-0.35,
+ *    the iterates averaged (weight t^-1/2) for sampling, capped at
+ *    median eps maxSteps;
+ *  - the inverse metric from the spread across chains, (1.4826 MAD)^2 by
+ *    default (see crossChainVariance.ts), re-estimated every iteration from
+ *    10% of the post-burn-in warm-up to 75% of warm-up, then frozen; dual
+ *    averaging and the T average restart then, so the final tuning reflects
+ *    the final metric.
  *
  * Randomness: chain c draws its start, momenta and acceptance uniforms from
  * the Philox stream (seed, c); the jitter is deterministic. A seed therefore
@@ -204,7 +62,7 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
   const maxInitTries = count("maxInitTries", options.maxInitTries, 100, 1);
   const superchains = count("superchains", options.superchains, chains, 1);
   if (chains % superchains !== 0) throw new InputError(`sampleChees: superchains (${superchains}) must divide the chain count (${chains})`);
-  const targetAccept = options.targetAccept ?? CHEES_TARGET_ACCEPT;
+  const targetAccept = options.targetAccept ?? LOCKSTEP_TARGET_ACCEPT;
   if (!(targetAccept > 0 && targetAccept < 1)) throw new InputError(`sampleChees: targetAccept must be in (0, 1), got ${targetAccept}`);
   const maxDeltaH = positive("maxDeltaH", options.maxDeltaH, 1000);
   const initialStepSize = positive("initialStepSize", options.initialStepSize, 1);
@@ -276,7 +134,7 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
     }
   };
   /** Runs one trajectory from the current states into the proposal buffers; fills accept[] and returns the divergent count. */
-  const propose = async (stepSize: number, steps: number, divergent: Uint8Array): Promise<number> => {
+  const propose = async (stepSize: number | Float64Array, steps: number, divergent: Uint8Array): Promise<number> => {
     drawMomenta();
     propQ.set(positions);
     propG.set(gradients);
@@ -295,29 +153,32 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
   };
   const divergentNow = new Uint8Array(chains);
 
-  // ---- initial tuning ----
-  let stepSize = initialStepSize;
+  // ---- initial tuning: one step size per chain ----
+  const stepSizes = new Float64Array(chains).fill(initialStepSize);
   if (numWarmup > 0) {
-    // Stan's heuristic on the chains' mean acceptance of a single step; no chain moves.
-    stepSize = await lockstepInitStepSize(initialStepSize, async (eps) => {
+    // Stan's heuristic, chain by chain in lockstep, on each chain's acceptance of a single step; no chain moves.
+    warmupEvaluations += await perChainInitialStepSizes(stepSizes, async (eps) => {
       await propose(eps, 1, divergentNow);
-      warmupEvaluations += chains;
-      let mean = 0;
-      for (let c = 0; c < chains; c++) mean += accept[c]! / chains;
-      return Math.log(mean);
+      return accept;
     });
   }
-  let trajectoryLength = options.initialTrajectoryLength ?? Math.max(stepSize, 1);
+  let trajectoryLength = options.initialTrajectoryLength ?? Math.max(median(stepSizes), 1);
 
-  const dual = new DualAveraging({ delta: targetAccept });
-  dual.init(stepSize);
+  const duals = Array.from({ length: chains }, (_, c) => {
+    const d = new DualAveraging({ delta: targetAccept });
+    d.init(stepSizes[c]!);
+    return d;
+  });
   const adam = new ScalarAdam({ rate: learningRate, beta1: 0, beta2: 0.95, maxUpdate: 0.35 });
   let logTAverage = 0;
   let averageCount = 0;
-  const metricStart = Math.floor(0.1 * numWarmup);
+  const burnIn = Math.min(numWarmup, count("burnIn", options.burnIn, Math.floor(0.15 * numWarmup)));
+  const burnInSteps = count("burnInSteps", options.burnInSteps, 8, 1);
+  const metricStart = burnIn + Math.floor(0.1 * (numWarmup - burnIn));
   const metricEnd = Math.floor(0.75 * numWarmup);
-  const variance = adaptMetric && numWarmup > 0 ? new CrossChainVariance(dim, chains) : null;
+  const variance = adaptMetric && numWarmup > 0 ? new CrossChainVariance(dim, chains, { robust: options.robustMetric ?? true }) : null;
   const previous = new Float64Array(n);
+  const timeFactor = new Float64Array(chains);
 
   const total = numWarmup + numDraws;
   const progressEvery = Math.max(1, Math.ceil(total / 100));
@@ -336,19 +197,20 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
   let drawsDone = 0;
   let phaseDivergences = 0;
 
-  /** One transition of all chains; returns the steps taken. */
-  const transition = async (iteration: number, stats: LockstepIterationStats, row: number): Promise<number> => {
-    const jitter = vanDerCorput(iteration);
-    const steps = Math.min(maxSteps, Math.max(1, Math.ceil((jitter * trajectoryLength) / stepSize)));
+  /**
+   * One transition of all chains with `steps` leapfrog steps each (chain c
+   * of size stepSizes[c], so it travels steps * stepSizes[c]); returns steps.
+   */
+  const transition = async (steps: number, stats: LockstepIterationStats, row: number): Promise<number> => {
     previous.set(positions);
-    const divergences = await propose(stepSize, steps, divergentNow);
+    const divergences = await propose(stepSizes, steps, divergentNow);
     let inverseSum = 0;
     let mean = 0;
     for (let c = 0; c < chains; c++) {
       inverseSum += 1 / accept[c]!;
       mean += accept[c]! / chains;
     }
-    stats.stepSize[row] = stepSize;
+    stats.stepSize[row] = median(stepSizes);
     stats.trajectoryLength[row] = trajectoryLength;
     stats.steps[row] = steps;
     stats.harmonicMeanAccept[row] = chains / inverseSum; // 0 if any chain has 0
@@ -356,6 +218,8 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
     stats.divergences[row] = divergences;
     return steps;
   };
+  /** Leapfrog steps for trajectory length T: ceil(u T / median step size), capped. */
+  const stepsFor = (jitter: number): number => Math.min(maxSteps, Math.max(1, Math.ceil((jitter * trajectoryLength) / median(stepSizes))));
   /** Metropolis: each chain keeps its proposal with its own uniform. */
   const acceptOrReject = (): void => {
     for (let c = 0; c < chains; c++) {
@@ -366,6 +230,23 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
         logps[c] = propLp[c]!;
       }
     }
+  };
+  const trace = (phase: "warmup" | "sampling", row: number, stats: LockstepIterationStats): void => {
+    options.onIteration?.({
+      phase,
+      iteration: row,
+      stepSize: stats.stepSize[row]!,
+      trajectoryLength: stats.trajectoryLength[row]!,
+      steps: stats.steps[row]!,
+      harmonicMeanAccept: stats.harmonicMeanAccept[row]!,
+      meanAccept: stats.meanAccept[row]!,
+      divergences: stats.divergences[row]!,
+      acceptProb: accept,
+      stepSizes,
+      positions,
+      logps,
+      inverseMetric: invMetric,
+    });
   };
   const report = (done: number, phase: "warmup" | "sampling"): void => {
     if (options.onProgress && (done % progressEvery === 0 || done === total)) {
@@ -379,44 +260,42 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
       interrupted = true;
       break;
     }
-    const steps = await transition(it, warmupStats, it);
+    const jitter = vanDerCorput(it);
+    const burning = it < burnIn;
+    // Burn-in: short jittered trajectories (1..burnInSteps steps), so a chain
+    // started where the density is tiny sheds its energy every few steps
+    // instead of carrying it across the space on a long trajectory.
+    const steps = await transition(burning ? Math.ceil(jitter * burnInSteps) : stepsFor(jitter), warmupStats, it);
     warmupEvaluations += steps * chains;
     for (let c = 0; c < chains; c++) if (divergentNow[c]) warmupDivergences[c]! += 1;
     phaseDivergences += warmupStats.divergences[it]!;
 
-    // Trajectory length: one Adam step on log T, from the proposals before they are accepted.
-    const chees = cheesGradient({
-      dim,
-      chains,
-      previous,
-      proposed: propQ,
-      momenta,
-      acceptProb: accept,
-      invMetric,
-      jitter: vanDerCorput(it),
-    });
+    if (!burning) {
+      // Trajectory length: one Adam step on log T, from the proposals before they are accepted.
+      // Chain c ran for steps * eps_c ~ u T eps_c / median eps, so d x'_c / d T = (u eps_c / median eps) v'_c.
+      const reference = median(stepSizes);
+      for (let c = 0; c < chains; c++) timeFactor[c] = (jitter * stepSizes[c]!) / reference;
+      const chees = cheesGradient({ dim, chains, previous, proposed: propQ, momenta, acceptProb: accept, invMetric, jitter: timeFactor });
+      // The ascent direction is d log ChEES / d log T = T ChEES' / ChEES: scale-free, so the huge criterion
+      // values of chains still far from the typical set cannot swamp Adam's second-moment average.
+      const logGradient = chees.value > 0 ? (trajectoryLength * chees.gradient) / chees.value : 0;
+      trajectoryLength = Math.exp(Math.log(trajectoryLength) + adam.step(logGradient));
+      averageCount++;
+      const weight = 1 / Math.sqrt(averageCount);
+      logTAverage = (1 - weight) * logTAverage + weight * Math.log(trajectoryLength);
+    }
+    // Each chain's step size learns from its own acceptance: a stuck chain cannot shrink the others'.
+    for (let c = 0; c < chains; c++) stepSizes[c] = duals[c]!.update(accept[c]!);
     acceptOrReject();
+    trace("warmup", it, warmupStats);
     if (warmupDraws) for (let c = 0; c < chains; c++) warmupDraws[c]!.set(positions.subarray(c * dim, (c + 1) * dim), it * dim);
 
-    stepSize = dual.update(warmupStats.harmonicMeanAccept[it]!);
-    // T itself is not capped at eps maxSteps here (the step count is): a
-    // transiently tiny step size early in warm-up must not shrink T for good.
-    // The ascent direction is d log ChEES / d log T = T ChEES' / ChEES: maximising log ChEES has the
-    // same optimum, and the ratio has no units, so the huge criterion values of chains still far from
-    // the typical set early in warm-up cannot swamp Adam's second-moment average (with beta2 = 0.95 a
-    // gradient 1e12 times too large would take ~1000 iterations to forget).
-    const logGradient = chees.value > 0 ? (trajectoryLength * chees.gradient) / chees.value : 0;
-    trajectoryLength = Math.exp(Math.log(trajectoryLength) + adam.step(logGradient));
-    averageCount++;
-    const weight = 1 / Math.sqrt(averageCount);
-    logTAverage = (1 - weight) * logTAverage + weight * Math.log(trajectoryLength);
-
-    if (variance) {
+    if (variance && !burning) {
       variance.observe(positions);
       if (it >= metricStart && it < metricEnd) variance.estimate(invMetric);
       if (it === metricEnd - 1) {
-        // The metric is final: tune step size and T afresh for it.
-        dual.init(stepSize);
+        // The metric is final: tune step sizes and T afresh for it.
+        for (let c = 0; c < chains; c++) duals[c]!.init(stepSizes[c]!);
         averageCount = 0;
         logTAverage = 0;
       }
@@ -425,9 +304,9 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
     report(warmupDone, "warmup");
   }
   if (numWarmup > 0 && warmupDone === numWarmup) {
-    stepSize = dual.final(stepSize);
+    for (let c = 0; c < chains; c++) stepSizes[c] = duals[c]!.final(stepSizes[c]!);
     trajectoryLength = averageCount > 0 ? Math.exp(logTAverage) : trajectoryLength;
-    trajectoryLength = Math.min(trajectoryLength, stepSize * maxSteps);
+    trajectoryLength = Math.min(trajectoryLength, median(stepSizes) * maxSteps);
   }
 
   // ---- sampling ----
@@ -438,7 +317,7 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
         interrupted = true;
         break;
       }
-      const steps = await transition(numWarmup + d, samplingStats, d);
+      const steps = await transition(stepsFor(vanDerCorput(numWarmup + d)), samplingStats, d);
       samplingEvaluations += steps * chains;
       phaseDivergences += samplingStats.divergences[d]!;
       for (let c = 0; c < chains; c++) {
@@ -447,6 +326,7 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
         if (divergentNow[c]) samplingDivergences[c]! += 1;
       }
       acceptOrReject();
+      trace("sampling", d, samplingStats);
       for (let c = 0; c < chains; c++) {
         draws[c]!.set(positions.subarray(c * dim, (c + 1) * dim), d * dim);
         keptLogp[c]![d] = logps[c]!;
@@ -474,7 +354,8 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
     },
     initialPositions,
     superchains,
-    stepSize,
+    stepSize: median(stepSizes),
+    stepSizes: Float64Array.from(stepSizes),
     trajectoryLength,
     inverseMetric: Float64Array.from(invMetric),
     divergences: { warmup: warmupDivergences, sampling: samplingDivergences },

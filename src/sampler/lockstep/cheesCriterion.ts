@@ -31,8 +31,8 @@ export interface CheesGradientInput {
   /** Acceptance probability per chain. */
   acceptProb: Float64Array;
   invMetric: Float64Array;
-  /** Jitter factor u in (0, 1]: the trajectory ran for u T. */
-  jitter: number;
+  /** Jitter factor u in (0, 1]: the trajectory ran for u T; or per chain [chains], chain c having run for jitter[c] T. */
+  jitter: number | Float64Array;
 }
 
 const MIN_ACCEPT = 1e-4;
@@ -91,7 +91,7 @@ export function cheesGradient(input: CheesGradientInput): CheesEstimate {
       along += dProp * scale[i]! * momenta[o]!;
     }
     const change = propSq - prevSq;
-    const g = jitter * change * along;
+    const g = (typeof jitter === "number" ? jitter : jitter[c]!) * change * along;
     if (!Number.isFinite(g)) continue;
     total += w * g;
     criterion += w * 0.25 * change * change;

@@ -55,7 +55,10 @@ export function cpuLockstepIntegrator(density: LogDensity | BatchedLogDensity, c
         throw new RangeError(`cpuLockstepIntegrator: expected ${chains}x${dim} momenta and ${dim} inverse-metric entries`);
       }
       if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`leapfrog: steps must be a non-negative integer, got ${steps}`);
-      const half = 0.5 * stepSize;
+      if (typeof stepSize !== "number" && stepSize.length !== chains) {
+        throw new RangeError(`cpuLockstepIntegrator: expected one step size or ${chains} (one per chain)`);
+      }
+      const epsOf = (c: number): number => (typeof stepSize === "number" ? stepSize : stepSize[c]!);
       // Chains already at an invalid point do not move at all.
       let active = 0;
       for (let c = 0; c < chains; c++) if (logps[c]! > Number.NEGATIVE_INFINITY) activeIndex[active++] = c;
@@ -63,10 +66,12 @@ export function cpuLockstepIntegrator(density: LogDensity | BatchedLogDensity, c
         for (let k = 0; k < active; k++) {
           const o = activeIndex[k]! * dim;
           const ko = k * dim;
+          const eps = epsOf(activeIndex[k]!);
+          const half = 0.5 * eps;
           for (let i = 0; i < dim; i++) {
             const p = momenta[o + i]! + half * gradients[o + i]!;
             momenta[o + i] = p;
-            const x = positions[o + i]! + stepSize * (invMetric[i]! * p);
+            const x = positions[o + i]! + eps * (invMetric[i]! * p);
             positions[o + i] = x;
             q[ko + i] = x;
           }
@@ -81,6 +86,7 @@ export function cpuLockstepIntegrator(density: LogDensity | BatchedLogDensity, c
           logps[c] = value;
           for (let i = 0; i < dim; i++) gradients[o + i] = g[ko + i]!;
           if (value === Number.NEGATIVE_INFINITY) continue; // stopped: no closing half step
+          const half = 0.5 * epsOf(c);
           for (let i = 0; i < dim; i++) momenta[o + i] = momenta[o + i]! + half * gradients[o + i]!;
           activeIndex[still++] = c;
         }

@@ -7,6 +7,12 @@
  * goes on (few chains are then still enough). The estimate is shrunk towards
  * 1e-3 by Stan's rule, (n / (n + 5)) var + 1e-3 (5 / (n + 5)), with n the
  * chain-iterations pooled.
+ *
+ * With `robust`, each iteration's spread is (1.4826 MAD)^2, the median
+ * absolute deviation from the median across chains scaled to match the
+ * variance of a normal: a few chains stranded far from the rest (early in
+ * warm-up, in a tail or on a ridge) then cannot inflate the metric, and with
+ * it every chain's step count.
  */
 export class CrossChainVariance {
   readonly dim: number;
@@ -15,11 +21,16 @@ export class CrossChainVariance {
   private readonly history: Float64Array[] = [];
   private readonly mean: Float64Array;
 
-  constructor(dim: number, chains: number) {
+  private readonly robust: boolean;
+  private readonly column: Float64Array;
+
+  constructor(dim: number, chains: number, options: { robust?: boolean } = {}) {
     if (chains < 2) throw new RangeError("CrossChainVariance needs at least 2 chains");
     this.dim = dim;
     this.chains = chains;
     this.mean = new Float64Array(dim);
+    this.robust = options.robust ?? false;
+    this.column = new Float64Array(chains);
   }
 
   get iterations(): number {
@@ -28,6 +39,10 @@ export class CrossChainVariance {
 
   /** Records the cross-chain variance (n - 1 denominator) of `positions` ([chains][dim]). */
   observe(positions: Float64Array): void {
+    if (this.robust) {
+      this.history.push(this.madSquared(positions));
+      return;
+    }
     const { dim, chains, mean } = this;
     mean.fill(0);
     for (let c = 0; c < chains; c++) for (let i = 0; i < dim; i++) mean[i] = mean[i]! + positions[c * dim + i]!;
@@ -41,6 +56,25 @@ export class CrossChainVariance {
     }
     for (let i = 0; i < dim; i++) variance[i] = variance[i]! / (chains - 1);
     this.history.push(variance);
+  }
+
+  /** Per coordinate, (1.4826 MAD)^2 across chains. */
+  private madSquared(positions: Float64Array): Float64Array {
+    const { dim, chains, column } = this;
+    const out = new Float64Array(dim);
+    const mid = (v: Float64Array): number => {
+      v.sort();
+      const m = chains >> 1;
+      return chains % 2 ? v[m]! : 0.5 * (v[m - 1]! + v[m]!);
+    };
+    for (let i = 0; i < dim; i++) {
+      for (let c = 0; c < chains; c++) column[c] = positions[c * dim + i]!;
+      const centre = mid(column);
+      for (let c = 0; c < chains; c++) column[c] = Math.abs(column[c]! - centre);
+      const mad = 1.4826 * mid(column);
+      out[i] = mad * mad;
+    }
+    return out;
   }
 
   /** Writes the regularised estimate into `out` (length dim); false (out untouched) before any observation or if it is not finite and positive. */

@@ -68,6 +68,13 @@ describe("cpuLockstepIntegrator", () => {
     batched.calls.length = 0;
     await integrator.leapfrog(q, p, g, lp, eps, steps, invMetric);
     expect(batched.calls).toEqual(new Array(steps).fill(chains));
+    // One step size per chain: chain c by 0.02 (c + 1), each the same as a single-size run.
+    const perChain = Float64Array.from({ length: chains }, (_, c) => 0.02 * (c + 1));
+    const qc = start.q.slice();
+    const pc = start.p.slice();
+    const gc = start.g.slice();
+    const lpc = start.lp.slice();
+    await integrator.leapfrog(qc, pc, gc, lpc, perChain, steps, invMetric);
 
     const system = new EuclideanSystem(density, new DiagonalMetric(invMetric));
     for (let c = 0; c < chains; c++) {
@@ -82,7 +89,17 @@ describe("cpuLockstepIntegrator", () => {
       expect(Array.from(row(p))).toEqual(Array.from(z.p));
       expect(Array.from(row(g))).toEqual(Array.from(z.g));
       expect(lp[c]).toBe(z.logp);
+      const own = createPhasePoint(dim);
+      own.q.set(row(start.q));
+      own.p.set(row(start.p));
+      own.g.set(row(start.g));
+      own.logp = start.lp[c]!;
+      for (let s = 0; s < steps; s++) system.evolve(own, perChain[c]!);
+      expect(Array.from(row(qc))).toEqual(Array.from(own.q));
+      expect(Array.from(row(pc))).toEqual(Array.from(own.p));
+      expect(lpc[c]).toBe(own.logp);
     }
+    await expect(integrator.leapfrog(qc, pc, gc, lpc, new Float64Array(chains + 1), 1, invMetric)).rejects.toThrow(/one per chain/);
   });
 
   it("conserves energy to O(eps^2) on a Gaussian", async () => {
@@ -225,6 +242,37 @@ describe("van der Corput jitter", () => {
     // The first 2^k - 1 points are exactly the multiples of 2^-k.
     const points = Array.from({ length: 255 }, (_, i) => vanDerCorput(i)).sort((a, b) => a - b);
     points.forEach((u, j) => expect(u).toBe((j + 1) / 256));
+  });
+});
+
+describe("CrossChainVariance (robust)", () => {
+  it("uses (1.4826 MAD)^2 across chains, which a few far-away chains barely move", () => {
+    const chains = 41;
+    const rng = new PhiloxRng(9);
+    const positions = new Float64Array(chains * 2);
+    for (let c = 0; c < chains; c++) {
+      positions[2 * c] = 3 * rng.normal();
+      positions[2 * c + 1] = 0.1 * rng.normal();
+    }
+    // Two chains stranded far out in the second coordinate.
+    positions[1] = 50;
+    positions[3] = -80;
+    const robust = new CrossChainVariance(2, chains, { robust: true });
+    const plain = new CrossChainVariance(2, chains);
+    robust.observe(positions);
+    plain.observe(positions);
+    const r = new Float64Array(2);
+    const v = new Float64Array(2);
+    robust.estimate(r);
+    plain.estimate(v);
+    // Direct MAD of the first coordinate (n = 41 chain-iterations pooled, Stan's shrinkage).
+    const first = Array.from({ length: chains }, (_, c) => positions[2 * c]!).sort((a, b) => a - b);
+    const med = first[20]!;
+    const dev = first.map((x) => Math.abs(x - med)).sort((a, b) => a - b);
+    const mad = 1.4826 * dev[20]!;
+    expect(r[0]).toBeCloseTo((41 / 46) * mad * mad + (1e-3 * 5) / 46, 12);
+    expect(Math.sqrt(r[1]!)).toBeLessThan(0.2);
+    expect(Math.sqrt(v[1]!)).toBeGreaterThan(10);
   });
 });
 

@@ -1,0 +1,45 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { FittedMMM, NotConvergedError, fitMMM, simulateDataset } from "../../src/index.js";
+
+// Five warm-up iterations cannot bring 8 chains started apart into agreement:
+// the fit must say so instead of summarising the draws as a posterior.
+const sampler = { chains: 8, warmup: 5, samples: 20, seed: 2, backend: "cpu" as const, method: "chees" as const, initJitter: 2 };
+
+describe("a lockstep fit whose chains disagree", () => {
+  const sim = simulateDataset({ seed: 4, T: 40, channels: 2, extras: 0 });
+
+  it("throws NotConvergedError naming nested R-hat and R-hat, with the fit attached", async () => {
+    const error = await fitMMM(sim.dataset, { sampler }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(NotConvergedError);
+    const e = error as NotConvergedError;
+    expect(e.message).toMatch(/NOT CONVERGED/);
+    expect(e.message).toMatch(/nested R-hat \d+\.\d{3} over 8 superchains/);
+    expect(e.nestedRhat! >= 1.01 || e.maxRhat >= 1.01).toBe(true);
+    expect(e.fit).toBeInstanceOf(FittedMMM);
+    expect((e.fit as FittedMMM).diagnostics().method).toBe("chees");
+  }, 60_000);
+
+  it("makes the CLI exit with code 3 and write no outputs", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mmm-notconv-"));
+    const data = join(dir, "data.csv");
+    const d = sim.dataset;
+    const lines = ["week,sales,tv,search"];
+    for (let t = 0; t < d.T; t++) lines.push([d.dates![t], d.target[t], d.media[2 * t], d.media[2 * t + 1]].join(","));
+    writeFileSync(data, lines.join("\n") + "\n");
+    const out = join(dir, "fit");
+    const args = ["fit", data, "--target", "sales", "--media", "tv,search", "--date", "week", "--out", out];
+    const flags = ["--chains", "8", "--warmup", "5", "--samples", "20", "--seed", "2", "--backend", "cpu", "--method", "chees"];
+    const r = spawnSync(process.execPath, [join(process.cwd(), "bin", "mmm.js"), ...args, ...flags], { encoding: "utf8" });
+    expect(r.stderr).toMatch(/error: NOT CONVERGED/);
+    expect(r.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
+    expect(r.status).toBe(3);
+    expect(existsSync(join(out, "summary.json"))).toBe(false);
+  }, 60_000);
+});
