@@ -304,24 +304,22 @@ function cellBody(sat, lane) {
     lines.push(...each(lane, "bF", (i) => `f64x2.mul(${beta}, ${F(i)})`));
     scope.held = new Map(Array.from({ length: 4 }, (_, i) => [`f64x2.mul(${beta}, ${F(i)})`, `bF${i}`]));
   }
-  // Every output computed, then every store (the loads of da/dlag too come before them).
-  lines.push(...each(lane, "b", (i) => `withB ? v128.load(sb + ${o(i)}) : f64x2.splat(0)`));
-  lines.push(...each(lane, "outG", (i) => `withB ? ${mul}(${out.G(i)}, b${i}) : ${out.G(i)}`));
-  lines.push(...each(lane, "outHD", out.HD));
-  if (out.H) lines.push(...each(lane, "outH", out.H));
-  if (lane === "f32") {
+  for (let i = 0; i < CELLS[lane]; i++) {
+    const gi = out.G(i);
+    lines.push(`v128.store(cellG + ${o(i)}, withB ? ${mul}(${gi}, v128.load(sb + ${o(i)})) : ${gi});`);
+    lines.push(`v128.store(cellHD + ${o(i)}, ${out.HD(i)});`);
+    if (out.H) lines.push(`v128.store(cellH + ${o(i)}, ${out.H(i)});`);
+  }
+  if (lane === "f64") {
+    for (let i = 0; i < 4; i++) {
+      lines.push(`v128.store(sat + ${o(i)}, ${F(i)});`);
+      lines.push(`v128.store(pMu + ${o(i)}, f64x2.add(m${i}, bF${i}));`);
+    }
+  } else {
     // F also in f64: it feeds mu and is exported.
-    lines.push(...each(lane, "lo", (i) => `promoteLo(${F(i)})`), ...each(lane, "hi", (i) => `promoteHi(${F(i)})`));
-  }
-  for (let i = 0; i < CELLS[lane]; i++) {
-    lines.push(`v128.store(cellG + ${o(i)}, outG${i});`, `v128.store(cellHD + ${o(i)}, outHD${i});`);
-    if (out.H) lines.push(`v128.store(cellH + ${o(i)}, outH${i});`);
-  }
-  for (let i = 0; i < CELLS[lane]; i++) {
-    if (lane === "f64") {
-      lines.push(`v128.store(sat + ${o(i)}, ${F(i)});`, `v128.store(pMu + ${o(i)}, f64x2.add(m${i}, bF${i}));`);
-    } else {
+    for (let i = 0; i < 2; i++) {
       lines.push(`v128.store(sat32 + ${o(i)}, ${F(i)});`);
+      lines.push(`const lo${i} = promoteLo(${F(i)});`, `const hi${i} = promoteHi(${F(i)});`);
       lines.push(`v128.store(sat + off + ${32 * i}, lo${i});`, `v128.store(sat + off + ${32 * i + 16}, hi${i});`);
       lines.push(`v128.store(pMu + off + ${32 * i}, f64x2.add(m${i}, f64x2.mul(${beta}, lo${i})));`);
       lines.push(`v128.store(pMu + off + ${32 * i + 16}, f64x2.add(n${i}, f64x2.mul(${beta}, hi${i})));`);
