@@ -1,8 +1,8 @@
 // The adstock filters, hand-written (an algorithm each, not a cell formula):
-// the geometric recursion and the convolution (whose weights the table
-// states), forward and the parts of their reverse passes. The generated
-// kernels (generated/media.ts) call them as the transform table's adstock
-// entries say (src/model/transforms/geometric.ts, carryover.ts).
+// the geometric recursion and the carryover convolution, forward and the
+// parts of their reverse passes. The generated kernels (generated/media.ts)
+// call them as the transform table's adstock entries name them
+// (src/model/transforms/geometric.ts, carryover.ts).
 
 import { isFast, lnBase, promoteHi, promoteLo } from "./simdmath";
 import {
@@ -12,11 +12,15 @@ import {
   nLags,
   nTp,
   offTransform1,
+  offTransform2,
   pCellG,
   pCellH,
   pCellHD,
   pChannelScratch,
+  pDLogValue,
+  pDValue,
   pLagWeights,
+  pLogValue,
   pMedia,
   pMedia32,
   pResid,
@@ -28,7 +32,7 @@ import {
   pValue,
   seriesStride,
 } from "./layout";
-import { f64At, hsum } from "./access";
+import { f64At, addGrad, hsum } from "./access";
 import { K32_FAST_MAX, K32_FAST_MIN, KIT32, P, clamp32, resid32Row, residRow, setPV, splat } from "./kernelKit";
 
 // Slots of the kit's PV block used by the scan.
@@ -201,20 +205,46 @@ export function geometricDots<M>(base: usize, g: i32, withH: bool, out: usize): 
 }
 
 // ---------------------------------------------------------------------------
-// Convolutions (carryover; the weights come from the table entry, see the
-// generated <adstock>Weights): conv[t] = sum_l w[l] x[t-l],
-//   ls = log conv - log sum(w).
+// Carryover: w[l] = rate^((l - delay)^2), conv[t] = sum_l w[l] x[t-l],
+//   ls = log conv - log sum(w);  f = e^(p ls).
+// The weights are stored shifted by their largest log so that a tiny rate
+// never makes them all underflow; the normalised output does not change.
 // ---------------------------------------------------------------------------
 
+/** Fills channel c's weights and returns log sum(w). */
+function carryoverWeights(c: i32): f64 {
+  const wp = pLagWeights + <usize>(c * nLags) * 8;
+  const L = nLags;
+  const logRate = f64At(pLogValue, offTransform1 + c);
+  const delay = f64At(pValue, offTransform2 + c);
+  let maxLog: f64 = -Infinity;
+  for (let l = 0; l < L; l++) {
+    const d = <f64>l - delay;
+    const lw = d * d * logRate;
+    if (lw > maxLog) maxLog = lw;
+  }
+  let sum: f64 = 0;
+  for (let l = 0; l < L; l++) {
+    const d = <f64>l - delay;
+    const w = Math.exp(d * d * logRate - maxLog);
+    store<f64>(wp + (<usize>l << 3), w);
+    sum += w;
+  }
+  const logSum = Math.log(sum);
+  store<f64>(pChannelScratch + (<usize>c << 3), logSum);
+  return logSum;
+}
+
 /**
- * The convolution of the series at base with channel c's weights (in
- * pLagWeights, written by the generated <adstock>Weights at the channel's
- * first geo, g = 0). Fast mode: in f32 (from the f32 media copy), straight
+ * Series s's convolution, its channel's weights first (at its first geo);
+ * returns log sum(w). Fast mode: in f32 (from the f32 media copy), straight
  * into the clamped signal in pScratch32; else into pSeriesA.
  */
 @inline
-export function convolve<M>(c: i32, g: i32, base: usize): void {
+export function carryoverSignal<M>(s: i32, c: i32, g: i32, base: usize): f64 {
   const L = nLags;
+  // The weights are the channel's: computed at its first geo.
+  const logSum = g == 0 ? carryoverWeights(c) : f64At(pChannelScratch, c);
   const x = pMedia + base;
   const wp = pLagWeights + <usize>(c * L) * 8;
   if (isFast<M>()) {
@@ -247,7 +277,7 @@ export function convolve<M>(c: i32, g: i32, base: usize): void {
       v128.store(pScratch32 + off4, clamp32(f32x4.add(conv0, odd0), KIT32(K32_FAST_MIN), KIT32(K32_FAST_MAX)));
       v128.store(pScratch32 + off4 + 16, clamp32(f32x4.add(conv1, odd1), KIT32(K32_FAST_MIN), KIT32(K32_FAST_MAX)));
     }
-    return;
+    return logSum;
   }
   const out = pSeriesA + base;
   for (let t = 0; t < nTp; t += 8) {
@@ -272,6 +302,7 @@ export function convolve<M>(c: i32, g: i32, base: usize): void {
     v128.store(out + off + 32, conv2);
     v128.store(out + off + 48, conv3);
   }
+  return logSum;
 }
 
 /**
@@ -316,10 +347,10 @@ function lagSums32(base: usize, gw: usize): void {
  * [dotF, dotH, dotHD, -] of series s (at base, geo g) into out; turns G into
  * r G in place (the gradient with respect to the convolution) and leaves the
  * lag sums gw[l] = sum_t r G[t] x[t-l] after the channel scalars in
- * pChannelScratch for the generated <adstock>Grads.
+ * pChannelScratch for carryoverGrads.
  */
 @inline
-export function convolutionDots<M>(base: usize, g: i32, withH: bool, out: usize): void {
+export function carryoverDots<M>(base: usize, g: i32, withH: bool, out: usize): void {
   const pResid = residRow(g);
   const gw = pChannelScratch + (<usize>nC << 3); // [L + 3] lag sums
   let gF = splat(0);
@@ -361,4 +392,33 @@ export function convolutionDots<M>(base: usize, g: i32, withH: bool, out: usize)
   store<f64>(out, hsum(gH), 8);
   store<f64>(out, hsum(gD), 16);
   store<f64>(out, 0.0, 24);
+}
+
+/**
+ * Gradient of channel c's rate and delay from series s's lag sums (see
+ * carryoverDots) and gLogNorm = d logp / d(-log sum(w)).
+ */
+@inline
+export function carryoverGrads(s: i32, c: i32, gLogNorm: f64): void {
+  const L = nLags;
+  const gw = pChannelScratch + (<usize>nC << 3);
+  const rateIdx = offTransform1 + c;
+  const delayIdx = offTransform2 + c;
+  const wp = pLagWeights + <usize>(c * L) * 8;
+  const invSum = Math.exp(-f64At(pChannelScratch, c));
+  const logRate = f64At(pLogValue, rateIdx);
+  const delay = f64At(pValue, delayIdx);
+  let gLogRate: f64 = 0;
+  let gDelay: f64 = 0;
+  for (let l = 0; l < L; l++) {
+    // dls/dw[l] = x[t-l]/conv - 1/sum(w); the second part sums over t.
+    const w = load<f64>(wp + (<usize>l << 3));
+    const gwl = load<f64>(gw + (<usize>l << 3)) - gLogNorm * invSum;
+    const d = <f64>l - delay;
+    // log w = d^2 log rate (+ a shift whose gradient contribution is zero).
+    gLogRate += gwl * w * d * d;
+    gDelay -= gwl * w * 2 * d * logRate;
+  }
+  addGrad(rateIdx, gLogRate * f64At(pDLogValue, rateIdx));
+  addGrad(delayIdx, gDelay * f64At(pDValue, delayIdx));
 }

@@ -152,8 +152,7 @@ function scalar(tree, model) {
   };
   if (tree.num !== undefined) return Number.isInteger(tree.num) ? `${tree.num}.0` : String(tree.num);
   if (tree.name) {
-    if (LOCALS.has(tree.name) || model.locals?.has(tree.name)) return tree.name;
-    if (tree.name === "l") return "<f64>l";
+    if (LOCALS.has(tree.name)) return tree.name;
     if (tree.name === "lnBase") return "lnBase<M>()";
     if (tree.name === "normalise") return "normaliseAdstock";
     return `f64At(pValue, ${paramIndex(model, tree.name)})`;
@@ -368,77 +367,9 @@ function seriesFunction(doc, name, before, body) {
   ].join("\n");
 }
 
-/** How a model's kernels call its adstock: a filter entry's own hooks, or the shared convolution with the entry's weights. */
-function adstockHooks(adstock) {
-  const k = adstock.kernel;
-  if (k.kind === "filter") return k;
-  const n = adstock.name;
-  return {
-    // The weights are the channel's: computed at its first geo.
-    perSeries: `const logSum = g == 0 ? ${n}Weights(c) : f64At(pChannelScratch, c);\nconvolve<M>(c, g, base);`,
-    logNorm: "-logSum",
-    // The fast mode's convolution leaves the clamped f32 signal in pScratch32.
-    signal: "isFast<M>() ? 0 : pSeriesA + base",
-    derivativeSeries: false,
-    dots: "convolutionDots",
-    grads: `${n}Grads(s, c, gLogNorm);`,
-  };
-}
-
-/** A convolution adstock's weights and their gradient, from its entry. */
-function convolutionFunctions(adstock) {
-  const k = adstock.kernel;
-  const model = { adstock, saturation: { kernel: { aliases: [] } }, locals: new Set(Object.keys(k.locals ?? {})) };
-  const f = (text) => scalar(parseFormula(text), model);
-  const locals = Object.entries(k.locals ?? {}).map(([n, text]) => `const ${n} = ${f(text)};`);
-  const logWeight = f(k.logWeight);
-  const gradNames = Object.keys(k.grads).map((alias) => `g_${alias}`);
-  const terms = Object.entries(k.grads).map(
-    ([alias, [dLogW]]) => `g_${alias} += ${scalar(prependFactor({ name: "gww" }, parseFormula(dLogW)), { ...model, locals: new Set([...model.locals, "gww"]) })};`,
-  );
-  const adds = Object.entries(k.grads).map(([alias, [, dq]]) => `addGrad(${paramIndex(model, alias)}, g_${alias} * ${f(dq)});`);
-  return `/** ${adstock.name}: channel c's weights into pLagWeights, shifted by their largest log (no parameter value underflows them all; the normalised output does not change); returns log sum(w), also kept at pChannelScratch[c]. */
-function ${adstock.name}Weights(c: i32): f64 {
-  const wp = pLagWeights + <usize>(c * nLags) * 8;
-  let maxLog: f64 = -Infinity;
-  for (let l = 0; l < nLags; l++) {
-${indent(locals, 4).join("\n")}
-    const lw = ${logWeight};
-    if (lw > maxLog) maxLog = lw;
-  }
-  let sum: f64 = 0;
-  for (let l = 0; l < nLags; l++) {
-${indent(locals, 4).join("\n")}
-    const w = Math.exp(${logWeight} - maxLog);
-    store<f64>(wp + (<usize>l << 3), w);
-    sum += w;
-  }
-  const logSum = Math.log(sum);
-  store<f64>(pChannelScratch + (<usize>c << 3), logSum);
-  return logSum;
-}
-
-/** ${adstock.name}: gradient of channel c's parameters from series s's lag sums (convolutionDots) and gLogNorm = d logp / d(-log sum(w)). */
-function ${adstock.name}Grads(s: i32, c: i32, gLogNorm: f64): void {
-  const gw = pChannelScratch + (<usize>nC << 3);
-  const wp = pLagWeights + <usize>(c * nLags) * 8;
-  const invSum = Math.exp(-f64At(pChannelScratch, c));
-${gradNames.map((g) => `  let ${g}: f64 = 0;`).join("\n")}
-  for (let l = 0; l < nLags; l++) {
-    // dls/dw[l] = x[t-l]/conv - 1/sum(w); the second part sums over t.
-    const w = load<f64>(wp + (<usize>l << 3));
-    const gwl = load<f64>(gw + (<usize>l << 3)) - gLogNorm * invSum;
-    const gww = gwl * w;
-${indent(locals, 4).join("\n")}
-${indent(terms, 4).join("\n")}
-  }
-${indent(adds, 2).join("\n")}
-}`;
-}
-
 function modelForward(name, model) {
   const { adstock, saturation: sat } = model;
-  const ak = adstockHooks(adstock);
+  const ak = adstock.kernel;
   const setup = [["BETA", "coef"], ...Object.entries(sat.kernel.vectors)].flatMap(([v, f]) => {
     const slot = vectorSlot(v);
     return [`const v${v} = ${scalar(parseFormula(f), model)};`, `setPV(${slot}, v${v});`, `setPV32(${slot + 1}, v${v});`];
@@ -449,7 +380,7 @@ function modelForward(name, model) {
     `${name}Forward`,
     ak.beforeSeries ? [ak.beforeSeries] : [],
     [
-      ...(ak.perSeries ? ak.perSeries.split("\n") : []),
+      ...(ak.perSeries ? [ak.perSeries] : []),
       "const coef = f64At(pValue, offMedia + s);",
       `const logNorm = ${scalar(parseFormula(ak.logNorm), model)};`,
       `const src: usize = ${ak.signal};`,
@@ -462,7 +393,7 @@ function modelForward(name, model) {
 
 function modelReverse(name, model) {
   const { adstock, saturation: sat } = model;
-  const ak = adstockHooks(adstock);
+  const ak = adstock.kernel;
   const rev = sat.kernel.reverse;
   const grads = (table) =>
     Object.entries(table).map(([alias, f]) => `addGrad(${paramIndex(model, alias)}, ${scalar(parseFormula(f), model)});`);
@@ -494,7 +425,7 @@ function adstockExports() {
 // ---------------------------------------------------------------------------
 
 const table = await loadTable();
-const { formulaFor, namesIn, parseFormula, calls, prependFactor } = table;
+const { formulaFor, namesIn, parseFormula, calls } = table;
 const models = Object.entries(table.MODEL_TRANSFORMS);
 const saturations = [...new Map(models.map(([, m]) => [m.saturation.name, m.saturation])).values()];
 const parts = [];
@@ -503,8 +434,6 @@ for (const sat of saturations) {
   sat.kernel.stages.forEach((_, k) => parts.push(stageFunction(sat, k)));
   parts.push(cellFunction(sat));
 }
-const adstocks = [...new Map(models.map(([, m]) => [m.adstock.name, m.adstock])).values()];
-for (const a of adstocks) if (a.kernel.kind === "convolution") parts.push(convolutionFunctions(a));
 for (const [name, m] of models) parts.push(modelForward(name, m), modelReverse(name, m));
 const dispatch = (what) =>
   [
@@ -518,7 +447,7 @@ parts.push(dispatch("Forward"), dispatch("Reverse"));
 const header = `// GENERATED by scripts/gen-kernels.mjs from src/model/transforms/: do not edit.
 // The media kernels of every model (assembly/README.md).
 import { fexp2, flog2, isExact, isFast, lnBase, promoteHi, promoteLo, vexpb, vlogb } from "../simdmath";
-import { modelKind, nC, nLags, nS, nG, nTp, normaliseAdstock, pChannelScratch, pLagWeights, offMedia, offTransform1, offTransform2, offTransform3, pCellG, pCellH, pCellHD, pDLog1mValue, pDLogValue, pDValue, pLog1mValue, pLogValue, pSat, pSat32, pScratch32, pScratchE, pScratchY, pSeriesA, pSeriesB, pValue, seriesStride } from "../layout";
+import { modelKind, nS, nG, nTp, normaliseAdstock, offMedia, offTransform1, offTransform2, offTransform3, pCellG, pCellH, pCellHD, pDLog1mValue, pDLogValue, pDValue, pLog1mValue, pLogValue, pSat, pSat32, pScratch32, pScratchE, pScratchY, pSeriesA, pSeriesB, pValue, seriesStride } from "../layout";
 import { addGrad, f64At } from "../access";
 import { DOTS, K32_FAST_MAX, K32_FAST_MIN, K_MIN_POS, KIT32, KIT64, P, clamp, clamp32, muRow, setPV, setPV32 } from "../kernelKit";
 import { ${adstockExports().join(", ")} } from "../adstock";

@@ -8,7 +8,7 @@
 // cells instead of storing them, so the per-chain memory stays O(T).
 
 import type { ModelName } from "../../model/structure.js";
-import { formulaFor, parseFormula, prependFactor, transformsOf, type FormulaTree } from "../../model/transforms/index.js";
+import { formulaFor, parseFormula, transformsOf, type FormulaTree } from "../../model/transforms/index.js";
 import type { Adstock, Saturation } from "../../model/transforms/index.js";
 import type { KernelConstant } from "../../model/transforms/types.js";
 
@@ -73,7 +73,7 @@ ${lines.join("\n")}
 }
 
 /** Scalar formulas of one model: parameters by alias (the adstock's first, then the saturation's: layout order). */
-function scalarWgsl(adstock: Adstock, sat: Saturation, extraLocals: readonly string[] = []) {
+function scalarWgsl(adstock: Adstock, sat: Saturation) {
   const A = adstock.kernel.aliases;
   const S = sat.kernel.aliases;
   const index = (alias: string): string => {
@@ -83,28 +83,19 @@ function scalarWgsl(adstock: Adstock, sat: Saturation, extraLocals: readonly str
     return `U.offT${k + 1} + c`;
   };
   const FIELDS: Record<string, string> = { log: "logx", log1m: "log1mx", d: "dx", dlog: "dlogx", dlog1m: "dlog1mx" };
-  const LOCALS = new Set(["logNorm", "logSum", "dotF", "dotH", "dotHD", "dotG", "gLogNorm", ...extraLocals]);
+  const LOCALS = new Set(["logNorm", "logSum", "dotF", "dotH", "dotHD", "dotG", "gLogNorm"]);
   const name = (n: string) =>
-    LOCALS.has(n)
-      ? n
-      : n === "l"
-        ? "f32(l)"
-        : n === "lnBase"
-          ? "1.0"
-          : n === "normalise"
-            ? "(U.normalise != 0u)"
-            : `xv(${index(n)})`;
+    LOCALS.has(n) ? n : n === "lnBase" ? "1.0" : n === "normalise" ? "(U.normalise != 0u)" : `xv(${index(n)})`;
   const call = (fn: string, args: readonly FormulaTree[]) => {
     if (!FIELDS[fn]) return undefined;
     const arg = args[0];
     if (!("name" in arg)) throw new Error(`${fn}() takes a parameter name`);
     return `el(${index(arg.name)}).${FIELDS[fn]}`;
   };
-  const tree = (t: FormulaTree) => wgsl(t, name, call);
-  const formula = (f: string) => tree(parseFormula(f));
+  const formula = (f: string) => wgsl(parseFormula(f), name, call);
   const grads = (table: Readonly<Record<string, string>>) =>
     Object.entries(table).map(([alias, f]) => `  addG(${index(alias)}, ${formula(f)});`);
-  return { formula, tree, grads, index };
+  return { formula, grads };
 }
 
 /** Per-channel setup: logNorm, the vectors satCell takes, and the argument list to pass them. */
@@ -142,8 +133,7 @@ const FLUSH_SUMS = `
 function geometricWgsl(adstock: Adstock, sat: Saturation): string {
   const { lines, args } = setupWgsl(adstock, sat, "select(0.0, el(U.offT1 + c).log1mx, U.normalise != 0u)");
   const { grads } = scalarWgsl(adstock, sat);
-  if (adstock.kernel.kind !== "filter") throw new Error(`${adstock.name} is not a filter`);
-  const adstockGrads = grads(adstock.kernel.grads);
+  const adstockGrads = typeof adstock.kernel.grads === "string" ? [] : grads(adstock.kernel.grads);
   return `
 fn channelForward(c: u32) {
 ${lines}
@@ -176,30 +166,25 @@ ${adstockGrads.join("\n")}
 `;
 }
 
-/** A convolution: conv[t] = sum_l w[l] x[t-l] over L lags, the weights from the table entry; signal conv / sum(w). */
-function convolutionWgsl(adstock: Adstock, sat: Saturation): string {
-  const k = adstock.kernel;
-  if (k.kind !== "convolution") throw new Error(`${adstock.name} is not a convolution`);
+/** Carryover: w[l] = rate^((l - delay)^2) over L lags, conv[t] = sum_l w[l] x[t-l], signal conv / sum(w). */
+function carryoverWgsl(adstock: Adstock, sat: Saturation): string {
   const { lines, args } = setupWgsl(adstock, sat, "-logSum");
-  const localNames = Object.keys(k.locals ?? {});
-  const { formula, tree, index } = scalarWgsl(adstock, sat, [...localNames, "gw"]);
-  const locals = Object.entries(k.locals ?? {}).map(([n, f]) => `    let ${n} = ${formula(f)};`).join("\n");
-  const logWeight = formula(k.logWeight);
-  const grads = Object.entries(k.grads);
   return `
-// Stores channel c's lag weights, shifted by their largest log so that no
-// parameter value underflows them all (the normalised output does not
-// change); returns log sum(w).
-fn adstockWeights(c: u32) -> f32 {
+// Stores channel c's lag weights w[l] = rate^((l - delay)^2), shifted by their
+// largest log so that a tiny rate cannot underflow them all (the normalised
+// output does not change); returns log sum(w).
+fn carryoverWeights(c: u32) -> f32 {
+  let logRate = el(U.offT1 + c).logx;
+  let delay = xv(U.offT2 + c);
   var maxLog = -3.0e38;
   for (var l = 0u; l < U.lags; l++) {
-${locals}
-    maxLog = max(maxLog, ${logWeight});
+    let d = f32(l) - delay;
+    maxLog = max(maxLog, d * d * logRate);
   }
   var sum = 0.0;
   for (var l = 0u; l < U.lags; l++) {
-${locals}
-    let w = exp(${logWeight} - maxLog);
+    let d = f32(l) - delay;
+    let w = exp(d * d * logRate - maxLog);
     scratch[wIdx(l)] = w;
     sum += w;
   }
@@ -216,7 +201,7 @@ fn convolve(t: u32, c: u32) -> f32 {
 }
 
 fn channelForward(c: u32) {
-  let logSum = adstockWeights(c);
+  let logSum = carryoverWeights(c);
 ${lines}
   for (var t = 0u; t < U.T; t++) {
     scratch[s0(t)] += t_BETA * satCell(convolve(t, c), 1.0, ${args}).f;
@@ -224,7 +209,7 @@ ${lines}
 }
 
 fn channelReverse(c: u32) {
-  let logSum = adstockWeights(c);
+  let logSum = carryoverWeights(c);
 ${lines}${SUMS}
   for (var t = 0u; t < U.T; t++) {
     let cell = satCell(convolve(t, c), 1.0, ${args});
@@ -237,7 +222,10 @@ ${lines}${SUMS}
 ${chainRuleWgsl(adstock, sat)}
   // d ls[t] / d w[l] = x[t - l] / conv[t] - 1 / sum(w); the second part sums over t.
   let perSum = gLogNorm * exp(-logSum);
-${grads.map(([alias]) => `  var g_${alias} = 0.0;`).join("\n")}
+  let logRate = el(U.offT1 + c).logx;
+  let delay = xv(U.offT2 + c);
+  var gLogRate = 0.0;
+  var gDelay = 0.0;
   for (var l = 0u; l < U.lags; l++) {
     var s = 0.0;
     var part = 0.0;
@@ -250,22 +238,25 @@ ${grads.map(([alias]) => `  var g_${alias} = 0.0;`).join("\n")}
     }
     s += part;
     let gw = (s - perSum) * scratch[wIdx(l)];
-${locals}
-${grads.map(([alias, [dLogW]]) => `    g_${alias} += ${tree(prependFactor({ name: "gw" }, parseFormula(dLogW)))};`).join("\n")}
+    let d = f32(l) - delay;
+    gLogRate += gw * d * d;
+    gDelay -= gw * 2.0 * d * logRate;
   }
-${grads.map(([alias, [, dq]]) => `  addG(${index(alias)}, g_${alias} * ${formula(dq)});`).join("\n")}
+  addG(U.offT1 + c, gLogRate * el(U.offT1 + c).dlogx);
+  addG(U.offT2 + c, gDelay * el(U.offT2 + c).dx);
 }
 `;
 }
 
-/** The adstock filters written in WGSL, by the table's adstock name (convolutions are one, above). */
+/** The adstock filters written in WGSL, by the table's adstock name. */
 const ADSTOCK_WGSL: Record<string, (adstock: Adstock, sat: Saturation) => string> = {
   geometric: geometricWgsl,
+  carryover: carryoverWgsl,
 };
 
 export function mediaWgsl(model: ModelName): string {
   const { adstock, saturation } = transformsOf(model);
-  const filter = adstock.kernel.kind === "convolution" ? convolutionWgsl : ADSTOCK_WGSL[adstock.name];
+  const filter = ADSTOCK_WGSL[adstock.name];
   if (!filter) throw new Error(`no WGSL filter for the ${adstock.name} adstock (gpu/wgsl/media.ts)`);
   return /* wgsl */ `
 struct Cell { f: f32, h: f32, hd: f32, g: f32 }

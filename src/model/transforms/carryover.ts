@@ -23,10 +23,14 @@ export const carryover: ConvolutionAdstock = {
   lagShares: carryoverWeights,
   shape: "carry-over weights with a peak delay",
   kernel: {
-    kind: "convolution",
     aliases: ["rate", "delay"],
-    locals: { d: "l - delay" },
-    logWeight: "d * d * log(rate)",
-    grads: { rate: ["d * d", "dlog(rate)"], delay: ["-2 * d * log(rate)", "d(delay)"] },
+    // Weights, then the convolution of this series (assembly/adstock.ts).
+    perSeries: "const logSum = carryoverSignal<M>(s, c, g, base);",
+    logNorm: "-logSum",
+    // The fast mode's convolution leaves the clamped f32 signal in pScratch32.
+    signal: "isFast<M>() ? 0 : pSeriesA + base",
+    derivativeSeries: false,
+    dots: "carryoverDots",
+    grads: "carryoverGrads(s, c, gLogNorm);",
   },
 };

@@ -94,9 +94,3 @@ export function calls(tree: FormulaTree, fn: string): boolean {
 export function formulaFor(f: Formula, lane: "f64" | "f32"): string {
   return typeof f === "string" ? f : f[lane];
 }
-
-/** factor * tree, multiplied in from the left of a product chain: prepend(g, "a * b") is (g * a) * b. */
-export function prependFactor(factor: FormulaTree, tree: FormulaTree): FormulaTree {
-  if ("op" in tree && (tree.op === "*" || tree.op === "/")) return { op: tree.op, l: prependFactor(factor, tree.l), r: tree.r };
-  return { op: "*", l: factor, r: tree };
-}

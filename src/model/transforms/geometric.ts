@@ -18,7 +18,6 @@ export const geometric: RecursiveAdstock = {
   },
   shape: "geometric decay",
   kernel: {
-    kind: "filter",
     aliases: ["lag"],
     // Every series scanned up front, two channels per loop (assembly/adstock.ts).
     beforeSeries: "adstockScan<M>();",

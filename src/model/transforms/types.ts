@@ -49,14 +49,11 @@ export interface SaturationKernel {
 }
 
 /**
- * An adstock's kernel table entry: a filter hand-written in AssemblyScript
- * (assembly/adstock.ts) that the entry says how to call, or a convolution
- * whose weights the entry states (the convolution itself is shared).
+ * An adstock's kernel table entry: the filter itself is hand-written
+ * AssemblyScript (assembly/adstock.ts: a recursion or a convolution), this
+ * entry says how the generated kernels call it.
  */
-export type AdstockKernel = FilterKernel | ConvolutionKernel;
-
-export interface FilterKernel {
-  readonly kind: "filter";
+export interface AdstockKernel {
   readonly aliases: readonly string[];
   /** Statement run once per evaluation before the series loop (e.g. a scan of every series). */
   readonly beforeSeries?: string;
@@ -70,28 +67,8 @@ export interface FilterKernel {
   readonly derivativeSeries: boolean;
   /** Function writing [dotF, dotH, dotHD, dotG] of series s: called as name<M>(base, g, withH, out). */
   readonly dots: string;
-  /** Gradient per parameter alias (scalar formulas). */
-  readonly grads: Readonly<Record<string, string>>;
-}
-
-/**
- * out[t] = sum_{l < L} w[l] x[t - l] / sum(w): the entry gives log w[l] up to
- * a constant (the kernels shift the logs by their largest, so no parameter
- * value underflows them all) as a scalar formula of the lag `l` and the
- * parameters, with its derivatives.
- */
-export interface ConvolutionKernel {
-  readonly kind: "convolution";
-  readonly aliases: readonly string[];
-  /** Named scalar formulas of l used by the others, e.g. { d: "l - delay" }. */
-  readonly locals?: Readonly<Record<string, string>>;
-  readonly logWeight: string;
-  /**
-   * Per alias: [d logWeight / dq, dq/du], q the parameter or its log (u its
-   * unconstrained value). The first is a product chain: the kernels multiply
-   * it from the left by the weight's gradient.
-   */
-  readonly grads: Readonly<Record<string, readonly [string, string]>>;
+  /** Gradient per parameter alias (scalar formulas), or a statement that adds them (c, s in scope). */
+  readonly grads: Readonly<Record<string, string>> | string;
 }
 
 /** A saturation f(v) of the adstocked media v >= 0, with f(0) = 0. */
