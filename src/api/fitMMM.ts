@@ -70,6 +70,8 @@ export function structureFor(
     degreesSeasonality: config.degreesSeasonality,
     seasonalityFrequency: config.seasonalityFrequency,
     weekdaySeasonality: config.weekdaySeasonality,
+    normaliseAdstock: config.normaliseAdstock ?? true,
+    ...(config.maxLag !== undefined ? { carryoverLags: config.maxLag } : {}),
     mediaPrior: mediaPriorFromCosts(costs, config.mediaPriorScale),
     customPriors: config.customPriors,
   });

@@ -71,10 +71,14 @@ export class MmmDensity implements LogDensity {
     const core = instantiateCore(options.module);
     this.core = core;
     const perGeoExtra = geo && s.geoExtra ? s.nExtra : 0;
+    const code = MODEL_CODE[s.model];
+    if (code === undefined) {
+      throw new InputError(`the WebAssembly core has no kernel for the model "${s.model}" yet`);
+    }
     if (geo) {
-      core.configureGeo(T, C, G, nLin, perGeoExtra, this.dim, MODEL_CODE[s.model], s.normaliseAdstock ? 1 : 0, s.carryoverLags);
+      core.configureGeo(T, C, G, nLin, perGeoExtra, this.dim, code, s.normaliseAdstock ? 1 : 0, s.carryoverLags);
     } else {
-      core.configure(T, C, nLin, this.dim, MODEL_CODE[s.model], s.normaliseAdstock ? 1 : 0, s.carryoverLags);
+      core.configure(T, C, nLin, this.dim, code, s.normaliseAdstock ? 1 : 0, s.carryoverLags);
     }
     const tp = TRANSFORM_PARAMETERS[s.model];
     core.setOffsets(
