@@ -3,9 +3,6 @@
 
 import { Accurate, Exact, Fast, MODE_EXACT, MODE_FAST, demote2, fexp2, isFast, lnBase, mathMode, promoteHi, promoteLo, vexpb } from "./simdmath";
 import {
-  MODEL_CARRYOVER,
-  MODEL_HILL_ADSTOCK,
-  modelKind,
   nDim,
   nLin,
   nT,
@@ -42,7 +39,7 @@ import {
 import { HALF_LOG_2PI, f64At, addGrad, hsum } from "./access";
 import { evaluatePriors, lastLogJacobian } from "./priors";
 import { geoBaselineForward, geoLikelihoodAndBaselineReverse } from "./geo";
-import { adstockReverse, carryoverForward, carryoverReverse, hillForward, powerAdstockForward } from "./media";
+import { mediaForward, mediaReverse } from "./generated/media";
 
 /** Log-likelihood of the last evaluation (for the host's diagnostics). */
 export let lastLogLikelihood: f64 = 0;
@@ -228,9 +225,7 @@ export function likelihoodAndBaselineReverse<M>(): f64 {
 function forward<M>(): f64 {
   if (geoMode) geoBaselineForward<M>();
   else baselineForward<M>();
-  if (modelKind == MODEL_HILL_ADSTOCK) hillForward<M>();
-  else if (modelKind == MODEL_CARRYOVER) carryoverForward<M>();
-  else powerAdstockForward<M>();
+  mediaForward<M>();
   return geoMode ? geoLikelihoodAndBaselineReverse<M>() : likelihoodAndBaselineReverse<M>();
 }
 
@@ -259,8 +254,7 @@ export function dataChanged(): void {
 /** One evaluation's media, baseline and likelihood, value and gradient, in math mode M. */
 function evaluate<M>(): f64 {
   const lpLik = forward<M>();
-  if (modelKind == MODEL_CARRYOVER) carryoverReverse<M>();
-  else adstockReverse<M>(modelKind == MODEL_HILL_ADSTOCK);
+  mediaReverse<M>();
   return lpLik;
 }
 

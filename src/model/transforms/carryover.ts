@@ -1,0 +1,36 @@
+// Carryover (LightweightMMM): weights w[l] = rate^((l - delay)^2) over L
+// lags, output sum_l w[l] x[t - l] / sum(w): a peak `delay` periods after
+// the spend.
+import type { ConvolutionAdstock } from "./types.js";
+
+/** Normalised weights, computed from their logs shifted by the largest: a tiny rate cannot underflow them all. */
+function carryoverWeights(values: ArrayLike<number>, L: number, out: Float64Array): void {
+  const logRate = Math.log(values[0]);
+  const delay = values[1];
+  let top = -Infinity;
+  for (let l = 0; l < L; l++) top = Math.max(top, (out[l] = (l - delay) * (l - delay) * logRate));
+  let total = 0;
+  for (let l = 0; l < L; l++) total += (out[l] = Math.exp(out[l] - top));
+  for (let l = 0; l < L; l++) out[l] /= total;
+}
+
+export const carryover: ConvolutionAdstock = {
+  name: "carryover",
+  kind: "convolution",
+  params: ["ad_effect_retention_rate", "peak_effect_delay"],
+  weights: carryoverWeights,
+  steadyGain: () => 1,
+  lagShares: carryoverWeights,
+  shape: "carry-over weights with a peak delay",
+  kernel: {
+    aliases: ["rate", "delay"],
+    // Weights, then the convolution of this series (assembly/adstock.ts).
+    perSeries: "const logSum = carryoverSignal<M>(s, c, g, base);",
+    logNorm: "-logSum",
+    // The fast mode's convolution leaves the clamped f32 signal in pScratch32.
+    signal: "isFast<M>() ? 0 : pSeriesA + base",
+    derivativeSeries: false,
+    dots: "carryoverDots",
+    grads: "carryoverGrads(s, c, gLogNorm);",
+  },
+};
