@@ -16,6 +16,7 @@ import {
   type ModelStructure,
 } from "../model/structure.js";
 import type { ScaledData } from "../model/scaledData.js";
+import { MODEL_TRANSFORMS } from "../model/transforms/index.js";
 import * as portable from "../math/portable.js";
 import { InputError } from "../errors.js";
 
@@ -72,13 +73,13 @@ export class MmmDensity implements LogDensity {
     this.core = core;
     const perGeoExtra = geo && s.geoExtra ? s.nExtra : 0;
     const code = MODEL_CODE[s.model];
-    if (code === undefined) {
-      throw new InputError(`the WebAssembly core has no kernel for the model "${s.model}" yet`);
-    }
+    if (code === undefined) throw new InputError(`the WebAssembly core has no kernel for the model "${s.model}"`);
+    // A recursive adstock reads no window: the core then pads no lags.
+    const lags = MODEL_TRANSFORMS[s.model].adstock.kind === "convolution" ? s.carryoverLags : 0;
     if (geo) {
-      core.configureGeo(T, C, G, nLin, perGeoExtra, this.dim, code, s.normaliseAdstock ? 1 : 0, s.carryoverLags);
+      core.configureGeo(T, C, G, nLin, perGeoExtra, this.dim, code, s.normaliseAdstock ? 1 : 0, lags);
     } else {
-      core.configure(T, C, nLin, this.dim, code, s.normaliseAdstock ? 1 : 0, s.carryoverLags);
+      core.configure(T, C, nLin, this.dim, code, s.normaliseAdstock ? 1 : 0, lags);
     }
     const tp = TRANSFORM_PARAMETERS[s.model];
     core.setOffsets(
@@ -91,6 +92,7 @@ export class MmmDensity implements LogDensity {
       layout.offsetOf(tp[1]),
       tp.length > 2 ? layout.offsetOf(tp[2]) : -1,
       layout.offsetOf("gamma_seasonality"),
+      tp.length > 3 ? layout.offsetOf(tp[3]) : -1,
     );
     if (geo) {
       core.setGeoOffsets(

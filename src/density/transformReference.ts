@@ -3,8 +3,8 @@
 // transform statements or the kernels. Slow on purpose.
 
 import {
-  ADSTOCKS,
-  SATURATIONS,
+  ADSTOCK_SPECS,
+  SATURATION_SPECS,
   transformsOfModel,
   type AdstockName,
   type SaturationName,
@@ -110,8 +110,8 @@ export function mediaTransformReference(
   param: (name: string) => number,
 ): number[] {
   const { adstock, saturation } = transformsOfModel(s.model);
-  const ap = ADSTOCKS[adstock].params.map(param);
-  const sp = SATURATIONS[saturation].params.map(param);
+  const ap = ADSTOCK_SPECS[adstock].params.map(param);
+  const sp = SATURATION_SPECS[saturation].params.map(param);
   const ad = adstockReference(adstock, column, ap, { normalise: s.normaliseAdstock, lags: s.carryoverLags });
   return ad.map((v) => saturationReference(saturation, v, sp));
 }

@@ -53,7 +53,7 @@ interface TransformSpec {
   priors: Readonly<Record<string, Prior>>;
 }
 
-export const ADSTOCKS: Readonly<Record<AdstockName, TransformSpec>> = {
+export const ADSTOCK_SPECS: Readonly<Record<AdstockName, TransformSpec>> = {
   // PyMC-Marketing GeometricAdstock: alpha ~ Beta(1, 3).
   geometric: { params: ["lag_weight"], priors: { lag_weight: beta(1, 3) } },
   // DelayedAdstock: alpha ~ Beta(1, 3), theta ~ HalfNormal(1).
@@ -75,7 +75,7 @@ export const ADSTOCKS: Readonly<Record<AdstockName, TransformSpec>> = {
   },
 };
 
-export const SATURATIONS: Readonly<Record<SaturationName, TransformSpec>> = {
+export const SATURATION_SPECS: Readonly<Record<SaturationName, TransformSpec>> = {
   // PyMC-Marketing HillSaturation: slope, kappa ~ HalfNormal(1.5) (its beta is coef_media).
   hill: {
     params: ["half_max_effective_concentration", "slope"],
@@ -129,14 +129,14 @@ export function transformsOfModel(model: string): TransformChoice {
 /** Transform parameter names of a model: the adstock's then the saturation's. */
 export function transformParameterNames(model: string): readonly string[] {
   const { adstock, saturation } = transformsOfModel(model);
-  return [...ADSTOCKS[adstock].params, ...SATURATIONS[saturation].params];
+  return [...ADSTOCK_SPECS[adstock].params, ...SATURATION_SPECS[saturation].params];
 }
 
 /** Default priors of a model's transform parameters (LightweightMMM's for the presets). */
 export function transformPriors(model: string): Record<string, Prior> {
   if (isPreset(model)) return { ...PRESET_PRIORS[model] };
   const { adstock, saturation } = transformsOfModel(model);
-  return { ...ADSTOCKS[adstock].priors, ...SATURATIONS[saturation].priors };
+  return { ...ADSTOCK_SPECS[adstock].priors, ...SATURATION_SPECS[saturation].priors };
 }
 
 /** Every model name: the presets, then every adstock+saturation pair. */

@@ -10,6 +10,7 @@ import {
   type ComposedName,
   type PresetName,
 } from "./modelChoice.js";
+import { MODEL_TRANSFORMS } from "./transforms/index.js";
 
 /**
  * A model: one of LightweightMMM's presets ("hill_adstock", "adstock",
@@ -20,8 +21,10 @@ export type ModelName = PresetName | ComposedName;
 /** LightweightMMM's presets (the composed models are in ALL_MODEL_NAMES). */
 export const MODEL_NAMES: readonly PresetName[] = PRESET_NAMES;
 
-/** Numeric model codes shared with the WebAssembly core (the presets' hand-written kernels). */
-export const MODEL_CODE: Readonly<Partial<Record<ModelName, number>>> = { hill_adstock: 0, adstock: 1, carryover: 2 };
+/** Numeric model codes shared with the WebAssembly core (its generated kernels; model/transforms). */
+export const MODEL_CODE: Readonly<Record<ModelName, number>> = Object.fromEntries(
+  Object.entries(MODEL_TRANSFORMS).map(([name, m]) => [name, m.code]),
+) as Record<ModelName, number>;
 
 /** Transform parameter names per model, in layout order (the adstock's, then the saturation's). */
 export const TRANSFORM_PARAMETERS: Readonly<Record<ModelName, readonly string[]>> = Object.fromEntries(
