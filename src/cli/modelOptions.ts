@@ -3,6 +3,8 @@
 import type { Command } from "commander";
 import { InputError } from "../errors.js";
 import { parseCsv } from "../io/csv.js";
+import { liftTestsFromTable } from "../io/liftTestCsv.js";
+import type { LiftTest } from "../model/liftTests.js";
 import { datasetFromTable, type MediaDataset } from "../model/dataset.js";
 import { geoDatasetFromTable, type ExtraScope, type GeoMediaDataset } from "../model/geoDataset.js";
 import { parsePriorFile } from "../model/priorFile.js";
@@ -49,6 +51,7 @@ export interface RawModelOptions {
   saturation?: string;
   maxLag?: string;
   adstockNormalise?: boolean;
+  liftTests?: string;
   degreesSeasonality: string;
   frequency?: string;
   weekdaySeasonality?: boolean;
@@ -60,6 +63,7 @@ export interface RawModelOptions {
 
 export interface ModelOptions {
   model: ModelName;
+  liftTests?: LiftTest[];
   normaliseAdstock: boolean;
   maxLag?: number;
   costs?: number[];
@@ -90,6 +94,7 @@ export function addModelOptions(cmd: Command): Command {
     .option("--saturation <name>", `with --adstock instead of --model: ${SATURATION_NAMES.join(", ")}`)
     .option("--max-lag <n>", "window of the carryover, delayed and Weibull adstocks (default 13, 91 with --weekday-seasonality)")
     .option("--no-adstock-normalise", "geometric adstock without the (1 - lag_weight) factor")
+    .option("--lift-tests <file>", "CSV of lift tests calibrating the saturation curves: channel, x, delta_x, delta_y, sigma[, geo, date_start, date_end]")
     .option("--degrees-seasonality <n>", "Fourier degrees of seasonality", "2")
     .option("--frequency <n>", "periods per seasonal cycle (default 52, or 365 with --weekday-seasonality)")
     .option("--weekday-seasonality", "add a day-of-week effect (daily data)")
@@ -174,6 +179,7 @@ function readModelName(o: RawModelOptions): ModelName {
 export function readModelOptions(o: RawModelOptions, channels: string[], extraCount = 0): ModelOptions {
   return {
     model: readModelName(o),
+    liftTests: o.liftTests ? liftTestsFromTable(parseCsv(readTextFile(o.liftTests, "lift-test file"), o.liftTests)) : undefined,
     normaliseAdstock: o.adstockNormalise ?? true,
     maxLag: o.maxLag === undefined ? undefined : parseInteger(o.maxLag, "--max-lag", 1),
     costs: readCosts(o, channels),

@@ -9,7 +9,7 @@ import { priorLogDensity } from "../model/priors.js";
 import type { ScaledData } from "../model/scaledData.js";
 import { geoCount } from "../model/structure.js";
 import type { ReferenceResult } from "./reference.js";
-import { mediaTransformReference } from "./transformReference.js";
+import { liftTestReference, mediaTransformReference } from "./transformReference.js";
 
 function halfNormalLogDensity(x: number, scale: number): number {
   if (x < 0) return -Infinity;
@@ -83,5 +83,6 @@ export function referenceGeoLogDensity(
       lp += -0.5 * Math.log(2 * Math.PI) - Math.log(sigma) - 0.5 * z * z;
     }
   }
+  if (data.liftTests) lp += liftTestReference(s, data.liftTests, get, (c, g) => get("coef_media", c * G + g));
   return { lp, lpJacobian: lp + jac, mu };
 }

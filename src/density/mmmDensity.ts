@@ -3,6 +3,7 @@
 // copies the position in and the gradient out, and allocates nothing.
 
 import type { LogDensity } from "./types.js";
+import { LiftTerm } from "./liftTerm.js";
 import { instantiateCore, type CoreExports } from "./wasmCore.js";
 import type { ParameterLayout } from "../model/layout.js";
 import { FAMILY_CODE, priorArgs, priorLogConstant } from "../model/priors.js";
@@ -54,6 +55,9 @@ export class MmmDensity implements LogDensity {
   /** Geo model: [T][G] copy of the mean (the core keeps geo-major rows). */
   private readonly meanOut: Float64Array | undefined;
   private readonly rows: number;
+  /** The lift tests' term (density/liftTerm.ts), when the data has lift tests. */
+  private readonly lift: LiftTerm | undefined;
+  private readonly liftScratch: Float64Array | undefined;
 
   constructor(
     readonly layout: ParameterLayout,
@@ -69,6 +73,8 @@ export class MmmDensity implements LogDensity {
     checkDataShape(s, data);
     this.G = G;
     this.dim = layout.dim;
+    this.lift = data.liftTests?.length ? new LiftTerm(layout, data.liftTests) : undefined;
+    this.liftScratch = this.lift ? new Float64Array(layout.dim) : undefined;
     const core = instantiateCore(options.module);
     this.core = core;
     const perGeoExtra = geo && s.geoExtra ? s.nExtra : 0;
@@ -163,12 +169,13 @@ export class MmmDensity implements LogDensity {
     this.params.set(position);
     const lp = this.core.logDensityGradient();
     gradient.set(this.grad);
-    return lp;
+    return this.lift ? lp + this.lift.addTo(position, gradient) : lp;
   }
 
   logp(position: Float64Array): number {
     this.params.set(position);
-    return this.core.logDensityGradient();
+    const lp = this.core.logDensityGradient();
+    return this.lift ? lp + this.lift.addTo(position, this.liftScratch!.fill(0)) : lp;
   }
 
   /**

@@ -8,7 +8,7 @@ import { priorLogDensity } from "../model/priors.js";
 import type { ScaledData } from "../model/scaledData.js";
 import { isGeoModel } from "../model/structure.js";
 import { referenceGeoLogDensity } from "./geoReference.js";
-import { mediaTransformReference } from "./transformReference.js";
+import { liftTestReference, mediaTransformReference } from "./transformReference.js";
 
 export interface ReferenceResult {
   /** Priors plus likelihood (no Jacobian). */
@@ -61,5 +61,6 @@ export function referenceLogDensity(
     const z = (data.target[t] - mu[t]) / sigma;
     lp += -0.5 * Math.log(2 * Math.PI) - Math.log(sigma) - 0.5 * z * z;
   }
+  if (data.liftTests) lp += liftTestReference(s, data.liftTests, get, (c) => get("coef_media", c));
   return { lp, lpJacobian: lp + jac, mu };
 }

@@ -10,6 +10,7 @@ import {
   type SaturationName,
 } from "../model/modelChoice.js";
 import type { ModelStructure } from "../model/structure.js";
+import type { ScaledLiftTest } from "../model/liftTests.js";
 
 /** Adstock settings that are not parameters. */
 export interface AdstockSettings {
@@ -114,4 +115,31 @@ export function mediaTransformReference(
   const sp = SATURATION_SPECS[saturation].params.map(param);
   const ad = adstockReference(adstock, column, ap, { normalise: s.normaliseAdstock, lags: s.carryoverLags });
   return ad.map((v) => saturationReference(saturation, v, sp));
+}
+
+/**
+ * The lift tests' log-likelihood: sum over tests of
+ * Normal(delta_y | coef (f(g (x + delta_x)) - f(g x)), sigma), f the
+ * channel's saturation, g its adstock's steady gain (1 / (1 - lag_weight) for
+ * the geometric adstock without normalisation, else 1).
+ */
+export function liftTestReference(
+  s: Pick<ModelStructure, "model" | "normaliseAdstock">,
+  tests: readonly ScaledLiftTest[],
+  param: (name: string, channel: number) => number,
+  coef: (channel: number, geo: number) => number,
+): number {
+  const { adstock, saturation } = transformsOfModel(s.model);
+  let lp = 0;
+  for (const test of tests) {
+    const c = test.channel;
+    const sp = SATURATION_SPECS[saturation].params.map((name) => param(name, c));
+    const gain = adstock === "geometric" && !s.normaliseAdstock ? 1 / (1 - param("lag_weight", c)) : 1;
+    const lift =
+      coef(c, test.geo) *
+      (saturationReference(saturation, gain * (test.x + test.deltaX), sp) - saturationReference(saturation, gain * test.x, sp));
+    const z = (test.deltaY - lift) / test.sigma;
+    lp += -0.5 * Math.log(2 * Math.PI) - Math.log(test.sigma) - 0.5 * z * z;
+  }
+  return lp;
 }

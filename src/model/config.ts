@@ -3,6 +3,7 @@
 
 import { InputError } from "../errors.js";
 import type { Prior } from "./priors.js";
+import type { LiftTest } from "./liftTests.js";
 import type { ScalerOptions } from "./scaling.js";
 import { MODEL_NAMES, type ModelName } from "./structure.js";
 import {
@@ -70,6 +71,8 @@ export interface ModelConfig {
   costs?: number[];
   customPriors: Record<string, Prior | Prior[]>;
   scalers: ScalerOptions;
+  /** Experiments calibrating the channels' saturation curves (model/liftTests.ts). */
+  liftTests?: LiftTest[];
 }
 
 export interface FitConfig extends ModelConfig {
@@ -180,6 +183,7 @@ export function resolveConfig(input: FitConfigInput = {}): FitConfig {
     costs: input.costs,
     customPriors: input.customPriors ?? {},
     scalers: input.scalers ?? {},
+    ...(input.liftTests?.length ? { liftTests: input.liftTests } : {}),
     sampler: s,
   };
 }
