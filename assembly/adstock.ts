@@ -160,47 +160,47 @@ function flush32(acc: v128, sum: v128): v128 {
 }
 
 /**
- * The same dot products in f32 (fast mode: F, H, HD, G kept as f32):
- * products and 32-row partial sums (8 terms a lane) in f32x4, the sums over
- * the series in f64.
+ * sum_t r[t] q_k[t] over the series for four f32 rows q0..q3 (q1 left out
+ * unless with1) into out[0..3]: products and 32-row partial sums (8 terms a
+ * lane) in f32x4, the sums over the series in f64.
  */
 @inline
-function channelDots32(base: usize, withH: bool, out: usize, r32: usize): void {
-  let gF = splat(0);
-  let gH = splat(0);
-  let gD = splat(0);
-  let gG = splat(0);
+function dots32(r: usize, q0: usize, q1: usize, q2: usize, q3: usize, with1: bool, out: usize): void {
+  let s0 = splat(0);
+  let s1 = splat(0);
+  let s2 = splat(0);
+  let s3 = splat(0);
   const zero32 = f32x4.splat(0);
   for (let t0 = 0; t0 < nTp; t0 += 32) {
-    let aF = zero32;
-    let aH = zero32;
-    let aD = zero32;
-    let aG = zero32;
+    let a0 = zero32;
+    let a1 = zero32;
+    let a2 = zero32;
+    let a3 = zero32;
     const t1 = min(t0 + 32, nTp);
     for (let t = t0; t < t1; t += 4) {
       const off4 = <usize>t << 2;
-      const p4 = base + off4;
-      const r4 = v128.load(r32 + off4);
-      aF = f32x4.add(aF, f32x4.mul(r4, v128.load(pSat32 + p4)));
-      if (withH) aH = f32x4.add(aH, f32x4.mul(r4, v128.load(pCellH + p4)));
-      aD = f32x4.add(aD, f32x4.mul(r4, v128.load(pCellHD + p4)));
-      aG = f32x4.add(aG, f32x4.mul(r4, v128.load(pCellG + p4)));
+      const r4 = v128.load(r + off4);
+      a0 = f32x4.add(a0, f32x4.mul(r4, v128.load(q0 + off4)));
+      if (with1) a1 = f32x4.add(a1, f32x4.mul(r4, v128.load(q1 + off4)));
+      a2 = f32x4.add(a2, f32x4.mul(r4, v128.load(q2 + off4)));
+      a3 = f32x4.add(a3, f32x4.mul(r4, v128.load(q3 + off4)));
     }
-    gF = flush32(aF, gF);
-    if (withH) gH = flush32(aH, gH);
-    gD = flush32(aD, gD);
-    gG = flush32(aG, gG);
+    s0 = flush32(a0, s0);
+    if (with1) s1 = flush32(a1, s1);
+    s2 = flush32(a2, s2);
+    s3 = flush32(a3, s3);
   }
-  store<f64>(out, hsum(gF));
-  store<f64>(out, hsum(gH), 8);
-  store<f64>(out, hsum(gD), 16);
-  store<f64>(out, hsum(gG), 24);
+  store<f64>(out, hsum(s0));
+  store<f64>(out, hsum(s1), 8);
+  store<f64>(out, hsum(s2), 16);
+  store<f64>(out, hsum(s3), 24);
 }
 
 /** [dotF, dotH, dotHD, dotG] of series s (at base, geo g) into out. */
 @inline
 export function geometricDots<M>(base: usize, g: i32, withH: bool, out: usize): void {
-  if (isFast<M>()) channelDots32(base, withH, out, resid32Row(g));
+  // Fast mode: F, H, HD, G kept as f32.
+  if (isFast<M>()) dots32(resid32Row(g), pSat32 + base, pCellH + base, pCellHD + base, pCellG + base, withH, out);
   else channelDots(base, withH, out, residRow(g));
 }
 
@@ -369,40 +369,13 @@ function lagSums(base: usize, gw: usize): void {
     store<f64>(q, hsum(acc3), 24);
   }
 }
-/** lagSums in the fast mode: G and x in f32, products and 32-row partial sums in f32x4, the sums over the series in f64. */
+/** lagSums in the fast mode: G and x in f32 (see dots32). */
 function lagSums32(base: usize, gw: usize): void {
   const x32 = pMedia32 + (base >> 1);
   const g32 = pCellG + base;
   for (let l0 = 0; l0 < nLags; l0 += 4) {
-    let s0 = splat(0);
-    let s1 = splat(0);
-    let s2 = splat(0);
-    let s3 = splat(0);
     const src = x32 - (<usize>l0 << 2);
-    for (let t0 = 0; t0 < nTp; t0 += 32) {
-      let a0 = f32x4.splat(0);
-      let a1 = f32x4.splat(0);
-      let a2 = f32x4.splat(0);
-      let a3 = f32x4.splat(0);
-      const t1 = min(t0 + 32, nTp);
-      for (let t = t0; t < t1; t += 4) {
-        const off4 = <usize>t << 2;
-        const gt = v128.load(g32 + off4);
-        a0 = f32x4.add(a0, f32x4.mul(gt, v128.load(src + off4)));
-        a1 = f32x4.add(a1, f32x4.mul(gt, v128.load(src + off4 - 4)));
-        a2 = f32x4.add(a2, f32x4.mul(gt, v128.load(src + off4 - 8)));
-        a3 = f32x4.add(a3, f32x4.mul(gt, v128.load(src + off4 - 12)));
-      }
-      s0 = flush32(a0, s0);
-      s1 = flush32(a1, s1);
-      s2 = flush32(a2, s2);
-      s3 = flush32(a3, s3);
-    }
-    const q = gw + (<usize>l0 << 3);
-    store<f64>(q, hsum(s0));
-    store<f64>(q, hsum(s1), 8);
-    store<f64>(q, hsum(s2), 16);
-    store<f64>(q, hsum(s3), 24);
+    dots32(g32, src, src - 4, src - 8, src - 12, true, gw + (<usize>l0 << 3));
   }
 }
 

@@ -9,14 +9,8 @@ const mine = await import(new URL("../dist/index.js", import.meta.url));
 const other = await import(pathToFileURL(resolve(process.argv[2])).href);
 
 function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new mine.sampler.PhiloxRng(seed, 0);
+  return () => r.uniform();
 }
 
 function problem(lib, model, T, C, F, G, seed) {

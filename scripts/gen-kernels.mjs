@@ -9,7 +9,6 @@ import { build } from "esbuild";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { formulaFor, namesIn, parseFormula } from "./kernelFormula.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -248,7 +247,7 @@ function cellBody(sat, lane) {
   const cells = kr.cell.map(([n, f]) => [n, parseFormula(formulaFor(f, lane))]);
   const reads = new Set();
   for (const [, t] of [...outputs, ...cells]) namesIn(t, reads);
-  const usesMask = JSON.stringify([...outputs, ...cells]).includes('"call":"mask"');
+  const usesMask = [...outputs, ...cells].some(([, t]) => calls(t, "mask"));
   const defined = new Set();
   const scope = satScope(sat, defined);
   const lines = [];
@@ -332,6 +331,22 @@ function cellFunction(sat) {
 // ---------------------------------------------------------------------------
 // Per model: forward and reverse
 
+/** A function looping over the media series s (channel c, geo g, byte offset base). */
+function seriesFunction(doc, name, before, body) {
+  return [
+    `/** ${doc} */`,
+    `function ${name}<M>(): void {`,
+    ...before.map((l) => `  ${l}`),
+    "  for (let s = 0; s < nS; s++) {",
+    "    const c = s / nG;",
+    "    const g = s - c * nG;",
+    "    const base = <usize>s * seriesStride;",
+    ...indent(body, 4),
+    "  }",
+    "}",
+  ].join("\n");
+}
+
 function modelForward(name, model) {
   const { adstock, saturation: sat } = model;
   const ak = adstock.kernel;
@@ -340,24 +355,20 @@ function modelForward(name, model) {
     return [`const v${v} = ${scalar(parseFormula(f), model)};`, `setPV(${slot}, v${v});`, `setPV32(${slot + 1}, v${v});`];
   });
   const stages = sat.kernel.stages.map((_, k) => `${sat.name}Stage${k}<M>(src);`);
-  return [
-    `/** ${name} forward: ${adstock.name} adstock, then ${sat.name} saturation; adds coef f into mu. */`,
-    `function ${name}Forward<M>(): void {`,
-    ...(ak.beforeSeries ? [`  ${ak.beforeSeries}`] : []),
-    "  for (let s = 0; s < nS; s++) {",
-    "    const c = s / nG;",
-    "    const g = s - c * nG;",
-    "    const base = <usize>s * seriesStride;",
-    ...(ak.perSeries ? [`    ${ak.perSeries}`] : []),
-    "    const coef = f64At(pValue, offMedia + s);",
-    `    const logNorm = ${scalar(parseFormula(ak.logNorm), model)};`,
-    `    const src: usize = ${ak.signal};`,
-    ...indent(setup, 4),
-    ...indent(stages, 4),
-    `    ${sat.name}Cells<M>(base, ${ak.derivativeSeries}, muRow(g));`,
-    "  }",
-    "}",
-  ].join("\n");
+  return seriesFunction(
+    `${name} forward: ${adstock.name} adstock, then ${sat.name} saturation; adds coef f into mu.`,
+    `${name}Forward`,
+    ak.beforeSeries ? [ak.beforeSeries] : [],
+    [
+      ...(ak.perSeries ? [ak.perSeries] : []),
+      "const coef = f64At(pValue, offMedia + s);",
+      `const logNorm = ${scalar(parseFormula(ak.logNorm), model)};`,
+      `const src: usize = ${ak.signal};`,
+      ...setup,
+      ...stages,
+      `${sat.name}Cells<M>(base, ${ak.derivativeSeries}, muRow(g));`,
+    ],
+  );
 }
 
 function modelReverse(name, model) {
@@ -367,27 +378,23 @@ function modelReverse(name, model) {
   const grads = (table) =>
     Object.entries(table).map(([alias, f]) => `addGrad(${paramIndex(model, alias)}, ${scalar(parseFormula(f), model)});`);
   const adstockGrads = typeof ak.grads === "string" ? [ak.grads] : grads(ak.grads);
-  return [
-    `/** ${name} reverse: the media part of the gradient (after the forward pass and the residual). */`,
-    `function ${name}Reverse<M>(): void {`,
-    "  const ln = lnBase<M>(); // HD holds the log term in the mode's base",
-    "  for (let s = 0; s < nS; s++) {",
-    "    const c = s / nG;",
-    "    const g = s - c * nG;",
-    "    const base = <usize>s * seriesStride;",
-    `    ${ak.dots}<M>(base, g, ${sat.kernel.outputs.H !== undefined}, DOTS);`,
-    "    const dotF = load<f64>(DOTS);",
-    "    const dotH = load<f64>(DOTS, 8);",
-    "    const dotHD = load<f64>(DOTS, 16) * ln;",
-    "    const dotG = load<f64>(DOTS, 24);",
-    "    const coef = f64At(pValue, offMedia + s);",
-    "    addGrad(offMedia + s, dotF * f64At(pDValue, offMedia + s));",
-    `    const gLogNorm = ${scalar(parseFormula(rev.gLogNorm), model)};`,
-    ...indent(grads(rev.grads), 4),
-    ...indent(adstockGrads, 4),
-    "  }",
-    "}",
-  ].join("\n");
+  return seriesFunction(
+    `${name} reverse: the media part of the gradient (after the forward pass and the residual).`,
+    `${name}Reverse`,
+    ["const ln = lnBase<M>(); // HD holds the log term in the mode's base"],
+    [
+      `${ak.dots}<M>(base, g, ${sat.kernel.outputs.H !== undefined}, DOTS);`,
+      "const dotF = load<f64>(DOTS);",
+      "const dotH = load<f64>(DOTS, 8);",
+      "const dotHD = load<f64>(DOTS, 16) * ln;",
+      "const dotG = load<f64>(DOTS, 24);",
+      "const coef = f64At(pValue, offMedia + s);",
+      "addGrad(offMedia + s, dotF * f64At(pDValue, offMedia + s));",
+      `const gLogNorm = ${scalar(parseFormula(rev.gLogNorm), model)};`,
+      ...grads(rev.grads),
+      ...adstockGrads,
+    ],
+  );
 }
 
 /** The hand-written filters the table's adstock entries call (every export of assembly/adstock.ts). */
@@ -398,6 +405,7 @@ function adstockExports() {
 // ---------------------------------------------------------------------------
 
 const table = await loadTable();
+const { formulaFor, namesIn, parseFormula, calls } = table;
 // One kernel per code (models with the same adstock and saturation kernels
 // share one); names as identifiers ("geometric+logistic" -> geometric_logistic).
 const byCode = new Map();

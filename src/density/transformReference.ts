@@ -88,7 +88,8 @@ export function saturationReference(name: SaturationName, v: number, p: readonly
     case "hill":
       return v === 0 ? 0 : 1 / (1 + Math.pow(v / p[0], -p[1]));
     case "logistic":
-      return (1 - Math.exp(-p[0] * v)) / (1 + Math.exp(-p[0] * v));
+      // (1 - e^(-lam v)) / (1 + e^(-lam v)), written as tanh(lam v / 2): no cancellation at small lam v.
+      return Math.tanh((p[0] * v) / 2);
     case "michaelis_menten":
       return v / (p[0] + v);
     case "tanh":

@@ -12,6 +12,7 @@ import type { FitRecord } from "../api/fittedMMM.js";
 import type { GeoFitRecord } from "../api/geoFitRecord.js";
 import { ParameterLayout } from "../model/layout.js";
 import { geoCount } from "../model/structure.js";
+import { transformsOf, type Saturation } from "../model/transforms/index.js";
 
 /**
  * What the optimizer needs of a media response: the media KPI per draw for
@@ -45,35 +46,8 @@ export interface MediaResponseSetup {
   prices: ArrayLike<number>;
 }
 
-const HILL = 0;
-const POWER = 1;
-/** Scaled media at which the derivative of a saturation at zero is taken (it is infinite for slopes or exponents below 1). */
-const ZERO_SIGNAL = 1e-12;
-
-/** Derivative of the last saturation computed (module scope keeps the hot loops free of allocations). */
-let slopeOut = 0;
-
-/** hill(v) = 1 / (1 + (v/K)^-S), from log K; both branches avoid inf / inf. */
-function hillAt(v: number, logK: number, S: number): number {
-  const x = v > 0 ? v : ZERO_SIGNAL;
-  const z = S * (Math.log(x) - logK);
-  if (z >= 0) {
-    const q = Math.exp(-z);
-    slopeOut = (S * q) / (x * (1 + q) * (1 + q));
-    return v > 0 ? 1 / (1 + q) : 0;
-  }
-  const r = Math.exp(z);
-  slopeOut = (S * r) / (x * (1 + r) * (1 + r));
-  return v > 0 ? r / (1 + r) : 0;
-}
-
-/** v^e (0 at 0). */
-function powerAt(v: number, e: number): number {
-  const x = v > 0 ? v : ZERO_SIGNAL;
-  const p = Math.exp(e * Math.log(x));
-  slopeOut = (e * p) / x;
-  return v > 0 ? p : 0;
-}
+/** The saturation's derivative at the last point (module scope keeps the hot loops free of allocations). */
+const slopeOut = new Float64Array(1);
 
 export class MediaResponse implements SpendResponse {
   readonly draws: number;
@@ -82,13 +56,12 @@ export class MediaResponse implements SpendResponse {
   readonly periods: number;
   /** Window length: periods plus spill-over periods. */
   readonly window: number;
-  private readonly saturation: number;
+  private readonly saturation: Saturation;
   private readonly recursive: boolean;
   /** Per (draw, channel): coef_media * target scale. */
   private readonly coef: Float64Array;
-  /** Per (draw, channel): Hill log K and slope S, or the exponent in p1. */
-  private readonly p1: Float64Array;
-  private readonly p2: Float64Array;
+  /** Per (draw, channel): the saturation's coefficients (Saturation.prepare), K of them from index kc * K. */
+  private readonly satCoef: Float64Array;
   /** Per (draw, channel): adstock lag and output factor (1 - lag when normalised). */
   private readonly lag: Float64Array;
   private readonly gain: Float64Array;
@@ -124,13 +97,14 @@ export class MediaResponse implements SpendResponse {
     this.channels = C;
     this.periods = N;
     this.window = W;
-    this.saturation = structure.model === "hill_adstock" ? HILL : POWER;
-    this.recursive = structure.model !== "carryover";
+    const { adstock, saturation } = transformsOf(structure.model);
+    this.saturation = saturation;
+    this.recursive = adstock.kind === "recursive";
     this.lags = this.recursive ? 0 : structure.carryoverLags;
     const L = this.lags;
+    const K = saturation.coefficients;
     this.coef = new Float64Array(n * C);
-    this.p1 = new Float64Array(n * C);
-    this.p2 = new Float64Array(n * C);
+    this.satCoef = new Float64Array(n * C * K);
     this.lag = new Float64Array(n * C);
     this.gain = new Float64Array(n * C);
     this.weights = new Float64Array(n * C * L);
@@ -148,14 +122,11 @@ export class MediaResponse implements SpendResponse {
       }
       throw new RangeError(`draw index out of range`);
     };
-    const off = (name: string) => layout.offsetOf(name);
-    const oCoef = off("coef_media");
-    const oLag = off("lag_weight");
-    const oK = off("half_max_effective_concentration");
-    const oS = off("slope");
-    const oExp = off("exponent");
-    const oRate = off("ad_effect_retention_rate");
-    const oDelay = off("peak_effect_delay");
+    const oCoef = layout.offsetOf("coef_media");
+    const adstockOffsets = adstock.params.map((name) => layout.offsetOf(name));
+    const saturationOffsets = saturation.params.map((name) => layout.offsetOf(name));
+    const adstockValues = new Float64Array(adstockOffsets.length);
+    const saturationValues = new Float64Array(saturationOffsets.length);
 
     // Scaled stored media, [T][series] (the geo layout [T][C][G] is already series-ordered), zero when history is switched off.
     const Th = record.dataset.T;
@@ -164,7 +135,6 @@ export class MediaResponse implements SpendResponse {
       for (let t = 0; t < Th; t++) for (let c = 0; c < C; c++) hist[t * C + c] = record.dataset.media[t * C + c] / mediaScale(c);
     }
     const x = new Float64Array(dim);
-    const logw = new Float64Array(L);
     for (let k = 0; k < n; k++) {
       layout.constrainFlat(drawAt(s.drawIndices[k]), x);
       for (let c = 0; c < C; c++) {
@@ -172,17 +142,14 @@ export class MediaResponse implements SpendResponse {
         // coef_media is [C] (national) or [C][G] (geo): index c here either way.
         this.coef[kc] = x[oCoef + c] * targetScale(c);
         const ch = channelOf(c);
-        if (this.saturation === HILL) {
-          this.p1[kc] = Math.log(x[oK + ch]);
-          this.p2[kc] = x[oS + ch];
-        } else {
-          this.p1[kc] = x[oExp + ch];
-        }
+        adstockOffsets.forEach((o, i) => (adstockValues[i] = x[o + ch]));
+        saturationOffsets.forEach((o, i) => (saturationValues[i] = x[o + ch]));
+        saturation.prepare(saturationValues, this.satCoef, kc * K);
         const h = this.history.subarray(kc * W, (kc + 1) * W);
         const g = this.evenGain.subarray(kc * W, (kc + 1) * W);
-        if (this.recursive) {
-          const lag = x[oLag + ch];
-          const gain = structure.normaliseAdstock ? 1 - lag : 1;
+        if (adstock.kind === "recursive") {
+          const lag = adstock.decay(adstockValues);
+          const gain = adstock.gain(adstockValues, structure.normaliseAdstock);
           this.lag[kc] = lag;
           this.gain[kc] = gain;
           let a = 0;
@@ -195,18 +162,8 @@ export class MediaResponse implements SpendResponse {
             g[j] = gain * unit;
           }
         } else {
-          // Weights shifted by their largest log so a tiny rate cannot underflow them all.
-          const rate = x[oRate + ch];
-          const delay = x[oDelay + ch];
-          let top = -Infinity;
-          for (let l = 0; l < L; l++) {
-            logw[l] = (l - delay) * (l - delay) * Math.log(rate);
-            top = Math.max(top, logw[l]);
-          }
           const w = this.weights.subarray(kc * L, (kc + 1) * L);
-          let total = 0;
-          for (let l = 0; l < L; l++) total += (w[l] = Math.exp(logw[l] - top));
-          for (let l = 0; l < L; l++) w[l] /= total;
+          adstock.weights(adstockValues, L, w);
           for (let j = 0; j < W; j++) {
             let hs = 0;
             let gs = 0;
@@ -223,9 +180,9 @@ export class MediaResponse implements SpendResponse {
     }
   }
 
-  /** Saturation of (draw, channel) kc at v; its derivative goes to slopeOut. */
+  /** Saturation of (draw, channel) kc at v; its derivative goes to slopeOut[0]. */
   private saturate(kc: number, v: number): number {
-    return this.saturation === HILL ? hillAt(v, this.p1[kc], this.p2[kc]) : powerAt(v, this.p1[kc]);
+    return this.saturation.valueAndSlope(v, this.satCoef, kc * this.saturation.coefficients, slopeOut);
   }
 
   /**
@@ -236,7 +193,7 @@ export class MediaResponse implements SpendResponse {
    */
   evaluateEven(totals: ArrayLike<number>, kpi: Float64Array, grad?: Float64Array, perChannel?: Float64Array): void {
     const { draws: n, channels: C, window: W, periods: N } = this;
-    const { evenGain, history, coef, p1, p2, unitsPerSpend } = this;
+    const { evenGain, history, coef, satCoef, unitsPerSpend } = this;
     const xs = Float64Array.from({ length: C }, (_, c) => (totals[c] / N) * unitsPerSpend[c]);
     kpi.fill(0);
     for (let k = 0; k < n; k++) {
@@ -247,21 +204,12 @@ export class MediaResponse implements SpendResponse {
         const base = kc * W;
         let value = 0;
         let slope = 0;
-        if (this.saturation === HILL) {
-          const logK = p1[kc];
-          const S = p2[kc];
-          for (let j = 0; j < W; j++) {
-            const g = evenGain[base + j];
-            value += hillAt(history[base + j] + x * g, logK, S);
-            slope += slopeOut * g;
-          }
-        } else {
-          const e = p1[kc];
-          for (let j = 0; j < W; j++) {
-            const g = evenGain[base + j];
-            value += powerAt(history[base + j] + x * g, e);
-            slope += slopeOut * g;
-          }
+        const sat = this.saturation;
+        const at = kc * sat.coefficients;
+        for (let j = 0; j < W; j++) {
+          const g = evenGain[base + j];
+          value += sat.valueAndSlope(history[base + j] + x * g, satCoef, at, slopeOut);
+          slope += slopeOut[0] * g;
         }
         const contribution = coef[kc] * value;
         sum += contribution;
@@ -296,7 +244,7 @@ export class MediaResponse implements SpendResponse {
           for (let j = 0; j < W; j++) {
             b = lag * b + (j < N ? spend[j * C + c] * u : 0);
             value += this.saturate(kc, this.history[base + j] + gain * b);
-            delta[j] = coef * slopeOut;
+            delta[j] = coef * slopeOut[0];
           }
           if (grad) {
             let rho = 0;
@@ -311,7 +259,7 @@ export class MediaResponse implements SpendResponse {
             let v = this.history[base + j];
             for (let l = 0; l < L && l <= j; l++) if (j - l < N) v += w[l] * spend[(j - l) * C + c] * u;
             value += this.saturate(kc, v);
-            delta[j] = coef * slopeOut;
+            delta[j] = coef * slopeOut[0];
           }
           if (grad) {
             for (let j = 0; j < N; j++) {

@@ -5,7 +5,8 @@
 import type { FittedMMM } from "../api/fittedMMM.js";
 import { gammaP, invertCdf, normalCdf } from "../math/special.js";
 import { priorLogDensity, supportOf, type Prior } from "../model/priors.js";
-import { TRANSFORM_PARAMETERS } from "../model/structure.js";
+import { TRANSFORM_PARAMETERS, type ModelName } from "../model/structure.js";
+import { transformsOf } from "../model/transforms/index.js";
 import {
   DEFAULT_MAX_DRAWS,
   capitalise,
@@ -349,7 +350,7 @@ export function roiDistributionSpec(fit: FittedMMM, o: PlotOptions = {}): VegaLi
 // Transforms: adstock decay and saturation
 
 interface TransformDraws {
-  model: string;
+  model: ModelName;
   /** Thinned draw indices into the pooled constrained draws. */
   draws: number[];
   value(name: string, c: number, k: number): number;
@@ -366,26 +367,16 @@ function transformDraws(fit: FittedMMM, maxDraws: number): TransformDraws {
   };
 }
 
+/** Values of one draw's parameters `names` for channel c. */
+function paramValues(td: TransformDraws, names: readonly string[], c: number, k: number): number[] {
+  return names.map((name) => td.value(name, c, k));
+}
+
 /** Lag weights of one draw, normalised to sum to 1 over the lags shown. */
 function lagWeights(td: TransformDraws, c: number, k: number, L: number): Float64Array {
+  const { adstock } = transformsOf(td.model);
   const w = new Float64Array(L);
-  if (td.model === "carryover") {
-    const rate = td.value("ad_effect_retention_rate", c, k);
-    const delay = td.value("peak_effect_delay", c, k);
-    for (let l = 0; l < L; l++) w[l] = Math.pow(rate, (l - delay) ** 2);
-  } else {
-    const lag = td.value("lag_weight", c, k);
-    for (let l = 0; l < L; l++) w[l] = Math.pow(lag, l);
-  }
-  let s = 0;
-  for (let l = 0; l < L; l++) s += w[l];
-  if (!(s > 0)) {
-    // A rate so small that every weight underflows: the effect is immediate.
-    w.fill(0);
-    w[0] = 1;
-    return w;
-  }
-  for (let l = 0; l < L; l++) w[l] /= s;
+  adstock.lagShares(paramValues(td, adstock.params, c, k), L, w);
   return w;
 }
 
@@ -413,12 +404,12 @@ export function adstockDecaySpec(fit: FittedMMM, o: PlotOptions = {}): VegaLiteS
     ? { field: "lag", type: "ordinal", title: `${capitalise(words.many)} after the spend`, axis: { labelAngle: 0, labelOverlap: true } }
     : { field: "lag", type: "quantitative", title: `${capitalise(words.many)} after the spend` };
   const y = { type: "quantitative", title: "Share of the effect", axis: { format: ".0%" } };
-  const isCarryover = fit.record.structure.model === "carryover";
+  const { adstock } = transformsOf(fit.record.structure.model);
   return {
     ...baseSpec(
       "How long the media effect lasts (adstock)",
       `Share of one ${words.one}'s media effect that lands 0, 1, 2, … ${words.many} later` +
-        (isCarryover ? " (carry-over weights with a peak delay)" : " (geometric decay)") +
+        ` (${adstock.shape})` +
         `, normalised over the ${L} ${words.many} shown. Bars: posterior mean; lines: 94% interval.`,
     ),
     data: inline(rows),
@@ -445,6 +436,8 @@ export function saturationCurvesSpec(fit: FittedMMM, o: PlotOptions = {}): VegaL
   const kpi = kpiName(fit);
   const rec = fit.record;
   const { model, normaliseAdstock } = rec.structure;
+  const { adstock, saturation } = transformsOf(model);
+  const coefficients = new Float64Array(saturation.coefficients);
   const C = fit.channelNames.length;
   const points = 41;
   const rows: Row[] = [];
@@ -457,19 +450,12 @@ export function saturationCurvesSpec(fit: FittedMMM, o: PlotOptions = {}): VegaL
     const values = Array.from({ length: points }, () => new Float64Array(td.draws.length));
     for (let k = 0; k < td.draws.length; k++) {
       const coef = td.value("coef_media", c, k);
+      // A spend held steady: the adstock settles at its steady gain (1 when normalised).
+      const gain = adstock.steadyGain(paramValues(td, adstock.params, c, k), normaliseAdstock);
+      saturation.prepare(paramValues(td, saturation.params, c, k), coefficients, 0);
       for (let j = 0; j < points; j++) {
         const x = (top * j) / (points - 1) / scale;
-        // A spend held steady: normalised adstock and carryover weights pass it through unchanged.
-        let v = x;
-        if (model !== "carryover" && !normaliseAdstock) v = x / (1 - td.value("lag_weight", c, k));
-        let sat: number;
-        if (v === 0) sat = 0;
-        else if (model === "hill_adstock") {
-          const K = td.value("half_max_effective_concentration", c, k);
-          const S = td.value("slope", c, k);
-          sat = 1 / (1 + Math.pow(v / K, -S));
-        } else sat = Math.pow(v, td.value("exponent", c, k));
-        values[j][k] = coef * sat * rec.scalers.target;
+        values[j][k] = coef * saturation.value(x * gain, coefficients, 0) * rec.scalers.target;
       }
     }
     values.forEach((v, j) => {
@@ -481,7 +467,7 @@ export function saturationCurvesSpec(fit: FittedMMM, o: PlotOptions = {}): VegaL
   const x = { field: "spend", type: "quantitative", title: `Spend per ${words.one}`, axis: { ...AMOUNT_LABELS, tickCount: 5 } };
   const y = { type: "quantitative", title: `Extra ${kpi} per ${words.one}`, axis: { ...AMOUNT_LABELS } };
   const color = { field: "channel", type: "nominal", scale: channelScale(fit), legend: null };
-  const shape = model === "hill_adstock" ? "a Hill curve" : "a power curve";
+  const shape = saturation.shape;
   return {
     ...baseSpec(
       "Diminishing returns (saturation)",

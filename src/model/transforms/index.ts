@@ -69,3 +69,4 @@ export const MODEL_TRANSFORMS: Readonly<Record<ModelName, ModelTransforms>> = ((
 export function transformsOf(model: ModelName): ModelTransforms {
   return MODEL_TRANSFORMS[model];
 }
+export { calls, formulaFor, namesIn, parseFormula, type FormulaTree } from "./formula.js";

@@ -8,7 +8,8 @@ function logisticAt(v: number, lam: number, slope: Float64Array | null): number 
   const e = Math.exp(-lam * v);
   const rcp = 1 / (1 + e);
   if (slope) slope[0] = 2 * lam * e * rcp * rcp;
-  return (1 - e) * rcp;
+  // 1 - e without cancellation at small lam v.
+  return -Math.expm1(-lam * v) * rcp;
 }
 
 /**
