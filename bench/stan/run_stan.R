@@ -1,6 +1,7 @@
 # Runs bench/stan/hill_adstock.stan on one dataset with rstan and writes the
 # figures the comparison needs as JSON.
-# usage: Rscript run_stan.R data.json out.json chains warmup draws seed adapt_delta
+# usage: Rscript run_stan.R data.json out.json chains warmup draws seed adapt_delta [model.stan]
+# (the model defaults to hill_adstock.stan beside this script)
 suppressMessages({
   library(rstan)
   library(jsonlite)
@@ -11,7 +12,8 @@ chains <- as.integer(args[3]); warmup <- as.integer(args[4]); draws <- as.intege
 seed <- as.integer(args[6]); adapt_delta <- as.numeric(args[7])
 here <- dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE)))
 compile_start <- Sys.time()
-model <- stan_model(file.path(here, "hill_adstock.stan"), auto_write = TRUE)
+model_file <- if (length(args) >= 8) args[8] else "hill_adstock.stan"
+model <- stan_model(file.path(here, model_file), auto_write = TRUE)
 compile_seconds <- as.numeric(difftime(Sys.time(), compile_start, units = "secs"))
 # jsonlite turns the row arrays into T x C matrices already; keep rows as rows.
 as_rows <- function(x, ncol) {
