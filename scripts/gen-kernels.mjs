@@ -107,7 +107,11 @@ function vec(tree, lane, i, scope) {
     throw new Error(`unknown name "${tree.name}" in a vector formula`);
   }
   if (tree.neg) return `${t}.neg(${vec(tree.neg, lane, i, scope)})`;
-  if (tree.op) return `${t}.${OPS[tree.op]}(${vec(tree.l, lane, i, scope)}, ${vec(tree.r, lane, i, scope)})`;
+  if (tree.op) {
+    const code = `${t}.${OPS[tree.op]}(${vec(tree.l, lane, i, scope)}, ${vec(tree.r, lane, i, scope)})`;
+    // A product already held in a local (see cellBody: BETA F) is read, not recomputed.
+    return scope.held?.get(code) ?? code;
+  }
   if (tree.call) {
     const a = tree.args.map((x) => vec(x, lane, i, scope));
     const fn = {
@@ -184,26 +188,36 @@ function satScope(sat, defined) {
   };
 }
 
-/** One stage pass of a saturation in one lane type: the loop body. */
+/**
+ * One stage pass of a saturation in one lane type: the loop body. In f64 the
+ * inputs are loaded inside each cell's expression, so that cell by cell a
+ * load follows the previous cell's exp or log (in the exact mode those are
+ * calls, and values loaded ahead would be kept across them); in f32 (no
+ * calls) every load comes first.
+ */
 function stageBody(sat, k, lane, fromKit) {
   const stage = sat.kernel.stages[k];
   const tree = parseFormula(formulaFor(stage.formula, lane));
+  if (calls(tree, "mask")) throw new Error(`${sat.name}: mask() belongs in the cell pass`);
   const reads = namesIn(tree);
-  const defined = new Set();
-  const lines = [];
-  const scope = satScope(sat, defined);
-  if (reads.has("a") || reads.has("mask")) {
-    if (lane === "f64") lines.push(...each(lane, "a", (i) => `f64x2.pmax(v128.load(src + ${rowOff(lane, i)}), ${KIT.MIN_POS.f64})`));
-    else if (k === 0 && !fromKit) lines.push(...each(lane, "a", (i) => `clamp32(v128.load(src + ${rowOff(lane, i)}), ${KIT.FAST_MIN.f32}, ${KIT.FAST_MAX.f32})`));
-    else lines.push(...each(lane, "a", (i) => `v128.load(pScratch32 + ${rowOff(lane, i)})`));
-    defined.add("a");
+  const inputs = new Map();
+  if (reads.has("a")) {
+    if (lane === "f64") inputs.set("a", (i) => `f64x2.pmax(v128.load(src + ${rowOff(lane, i)}), ${KIT.MIN_POS.f64})`);
+    else if (k === 0 && !fromKit) inputs.set("a", (i) => `clamp32(v128.load(src + ${rowOff(lane, i)}), ${KIT.FAST_MIN.f32}, ${KIT.FAST_MAX.f32})`);
+    else inputs.set("a", (i) => `v128.load(pScratch32 + ${rowOff(lane, i)})`);
   }
-  if (reads.has("mask")) throw new Error(`mask() belongs in the cell pass`);
   sat.kernel.stages.slice(0, k).forEach((s, j) => {
-    if (!reads.has(s.out)) return;
-    lines.push(...each(lane, s.out, (i) => `v128.load(${SCRATCH[j]} + ${rowOff(lane, i)})`));
-    defined.add(s.out);
+    if (reads.has(s.out)) inputs.set(s.out, (i) => `v128.load(${SCRATCH[j]} + ${rowOff(lane, i)})`);
   });
+  const lines = [];
+  const defined = new Set();
+  const scope = satScope(sat, defined);
+  if (lane === "f64") scope.local = (name, i) => inputs.get(name)?.(i);
+  else
+    for (const [name, load] of inputs) {
+      lines.push(...each(lane, name, load));
+      defined.add(name);
+    }
   lines.push(...each(lane, stage.out, (i) => vec(tree, lane, i, scope)));
   if (lane === "f32" && k === 0 && !fromKit && defined.has("a")) {
     lines.push(...Array.from({ length: 2 }, (_, i) => `v128.store(pScratch32 + ${rowOff(lane, i)}, a${i});`));
@@ -281,24 +295,32 @@ function cellBody(sat, lane) {
   }
   const out = Object.fromEntries(outputs.map(([k, t]) => [k, (i) => vec(t, lane, i, scope)]));
   const mul = lane === "f64" ? "f64x2.mul" : "f32x4.mul";
-  lines.push(...each(lane, "outF", out.F));
+  // F: a cell name, or its own local.
+  const fTree = outputs.find(([k]) => k === "F")[1];
+  const F = "name" in fTree && defined.has(fTree.name) ? (i) => `${fTree.name}${i}` : (i) => `outF${i}`;
+  if (F(0) === "outF0") lines.push(...each(lane, "outF", out.F));
+  const beta = `P(${vectorSlot("BETA")})`;
+  if (lane === "f64") {
+    // coef F feeds mu; an output that needs it reads it from the local.
+    lines.push(...each(lane, "bF", (i) => `f64x2.mul(${beta}, ${F(i)})`));
+    scope.held = new Map(Array.from({ length: 4 }, (_, i) => [`f64x2.mul(${beta}, ${F(i)})`, `bF${i}`]));
+  }
   for (let i = 0; i < CELLS[lane]; i++) {
     const gi = out.G(i);
     lines.push(`v128.store(cellG + ${o(i)}, withB ? ${mul}(${gi}, v128.load(sb + ${o(i)})) : ${gi});`);
     lines.push(`v128.store(cellHD + ${o(i)}, ${out.HD(i)});`);
     if (out.H) lines.push(`v128.store(cellH + ${o(i)}, ${out.H(i)});`);
   }
-  const beta = `P(${vectorSlot("BETA")})`;
   if (lane === "f64") {
     for (let i = 0; i < 4; i++) {
-      lines.push(`v128.store(sat + ${o(i)}, outF${i});`);
-      lines.push(`v128.store(pMu + ${o(i)}, f64x2.add(m${i}, f64x2.mul(${beta}, outF${i})));`);
+      lines.push(`v128.store(sat + ${o(i)}, ${F(i)});`);
+      lines.push(`v128.store(pMu + ${o(i)}, f64x2.add(m${i}, bF${i}));`);
     }
   } else {
     // F also in f64: it feeds mu and is exported.
     for (let i = 0; i < 2; i++) {
-      lines.push(`v128.store(sat32 + ${o(i)}, outF${i});`);
-      lines.push(`const lo${i} = promoteLo(outF${i});`, `const hi${i} = promoteHi(outF${i});`);
+      lines.push(`v128.store(sat32 + ${o(i)}, ${F(i)});`);
+      lines.push(`const lo${i} = promoteLo(${F(i)});`, `const hi${i} = promoteHi(${F(i)});`);
       lines.push(`v128.store(sat + off + ${32 * i}, lo${i});`, `v128.store(sat + off + ${32 * i + 16}, hi${i});`);
       lines.push(`v128.store(pMu + off + ${32 * i}, f64x2.add(m${i}, f64x2.mul(${beta}, lo${i})));`);
       lines.push(`v128.store(pMu + off + ${32 * i + 16}, f64x2.add(n${i}, f64x2.mul(${beta}, hi${i})));`);
@@ -430,7 +452,6 @@ parts.push(dispatch("Forward"), dispatch("Reverse"));
 
 const header = `// GENERATED by scripts/gen-kernels.mjs from src/model/transforms/: do not edit.
 // The media kernels of every model (assembly/README.md).
-/* eslint-disable */
 import { fexp2, flog2, isExact, isFast, lnBase, promoteHi, promoteLo, vexpb, vlogb } from "../simdmath";
 import { modelKind, nS, nG, nTp, normaliseAdstock, offMedia, offTransform1, offTransform2, offTransform3, offTransform4, pCellG, pCellH, pCellHD, pDLog1mValue, pDLogValue, pDValue, pLog1mValue, pLogValue, pSat, pSat32, pScratch32, pScratchE, pScratchY, pSeriesA, pSeriesB, pValue, seriesStride } from "../layout";
 import { addGrad, f64At } from "../access";
