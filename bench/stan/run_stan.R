@@ -21,6 +21,8 @@ as_rows <- function(x, ncol) {
   if (is.matrix(x)) return(x)
   matrix(unlist(x), nrow = data$T, ncol = ncol, byrow = TRUE)
 }
+# jsonlite reads an empty JSON array as list(): Stan wants an empty numeric array.
+for (nm in names(data)) if (is.list(data[[nm]]) && length(data[[nm]]) == 0) data[[nm]] <- integer(0)
 data$media <- as_rows(data$media, data$C)
 data$extra <- as_rows(data$extra, data$F)
 stopifnot(nrow(data$media) == data$T, ncol(data$media) == data$C)

@@ -96,6 +96,9 @@ export class LiftTerm {
   private readonly dp: number[];
   private readonly dp1: number[];
   private readonly slope = [0];
+  /** The saturation's parameter values and their derivatives with respect to u (scratch). */
+  private readonly p: number[];
+  private readonly dpdu: number[];
   /** The unconstraining transform of every flat index. */
   private readonly transforms: Transform[];
 
@@ -123,6 +126,8 @@ export class LiftTerm {
     this.lagIndex = tests.map((t) => (gained ? layout.block(adstock.params[0]).offset + t.channel : -1));
     this.dp = new Array<number>(saturation.params.length).fill(0);
     this.dp1 = new Array<number>(saturation.params.length).fill(0);
+    this.p = new Array<number>(saturation.params.length).fill(0);
+    this.dpdu = new Array<number>(saturation.params.length).fill(0);
   }
 
   private value(i: number, u: ArrayLike<number>): [number, number] {
@@ -132,17 +137,18 @@ export class LiftTerm {
   /** The lift tests' log-likelihood at u; adds its gradient with respect to u into grad. */
   addTo(u: ArrayLike<number>, grad: Float64Array): number {
     let lp = 0;
-    const { dp, dp1, slope } = this;
+    const { dp, dp1, slope, p, dpdu } = this;
     for (let k = 0; k < this.tests.length; k++) {
       const t = this.tests[k];
       const [coef, dCoef] = this.value(this.coefIndex[k], u);
-      const pv = this.paramIndex[k].map((i) => this.value(i, u));
-      const p = pv.map(([x]) => x);
+      const indices = this.paramIndex[k];
+      for (let j = 0; j < indices.length; j++) [p[j], dpdu[j]] = this.value(indices[j], u);
       let gain = 1;
-      let lag: [number, number] = [0, 0];
+      let dLag = 0;
       if (this.lagIndex[k] >= 0) {
-        lag = this.value(this.lagIndex[k], u);
-        gain = 1 / (1 - lag[0]);
+        const [lag, d] = this.value(this.lagIndex[k], u);
+        gain = 1 / (1 - lag);
+        dLag = d;
       }
       const f1 = this.terms(gain * (t.x + t.deltaX), p, dp1, slope);
       const s1 = slope[0];
@@ -153,12 +159,12 @@ export class LiftTerm {
       lp += -HALF_LOG_2PI - Math.log(t.sigma) - 0.5 * r * r;
       const w = r / t.sigma; // d lp / d lift
       grad[this.coefIndex[k]] += w * (f1 - f0) * dCoef;
-      this.paramIndex[k].forEach((i, j) => (grad[i] += w * coef * (dp1[j] - dp[j]) * pv[j][1]));
+      for (let j = 0; j < indices.length; j++) grad[indices[j]] += w * coef * (dp1[j] - dp[j]) * dpdu[j];
       if (this.lagIndex[k] >= 0) {
         // v = gain x: dv / d lag = gain^2 x (f0's slope unused at x = 0, where v is 0 whatever the lag).
         const dGain = gain * gain;
         const dLift = coef * (s1 * dGain * (t.x + t.deltaX) - (t.x > 0 ? s0 * dGain * t.x : 0));
-        grad[this.lagIndex[k]] += w * dLift * lag[1];
+        grad[this.lagIndex[k]] += w * dLift * dLag;
       }
     }
     return lp;
