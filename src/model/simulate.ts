@@ -50,7 +50,8 @@ const TRUTH_RANGE: Record<string, [number, number]> = {
   peak_effect_delay: [0.5, 2.5],
   half_max_effective_concentration: [0.5, 1.5],
   slope: [1, 2.5],
-  exponent: [0.4, 0.9],
+  // The exponent saturation keeps LightweightMMM's range (its Beta(9, 1) prior); root's is below.
+  exponent: [0.6, 0.95],
   logistic_rate: [0.5, 2],
   half_saturation: [0.5, 1.5],
   tanh_scale: [0.5, 1.5],
@@ -58,7 +59,9 @@ const TRUTH_RANGE: Record<string, [number, number]> = {
 
 function transformTruth(model: ModelName, C: number, vec: (n: number, lo: number, hi: number) => number[]): ParameterValues {
   if (!isPreset(model)) {
-    return Object.fromEntries(transformParameterNames(model).map((name) => [name, vec(C, ...TRUTH_RANGE[name])]));
+    // Root's exponent has PyMC-Marketing's Beta(1, 2) prior: a truth where that prior has its mass.
+    const range = (name: string): [number, number] => (name === "exponent" && model.endsWith("+root") ? [0.3, 0.8] : TRUTH_RANGE[name]);
+    return Object.fromEntries(transformParameterNames(model).map((name) => [name, vec(C, ...range(name))]));
   }
   if (model === "carryover") {
     return { ad_effect_retention_rate: vec(C, 0.3, 0.8), peak_effect_delay: vec(C, 0.5, 2.5), exponent: vec(C, 0.6, 0.95) };
