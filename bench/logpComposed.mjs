@@ -5,6 +5,7 @@
 // as bench/logp.mjs. Writes bench/results/logp-composed.json and .md.
 // usage: node bench/logpComposed.mjs [--quick]
 import { mkdirSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { ADSTOCK_NAMES, MmmDensity, SATURATION_NAMES, composedName } from "../dist/index.js";
 import { problem, timeNs } from "./logp.mjs";
 import { machineInfo } from "./machine.mjs";
@@ -13,6 +14,7 @@ import { machineLine } from "./report.mjs";
 const quick = process.argv.includes("--quick");
 const maxTime = quick ? 0.1 : 0.4;
 const [T, C, F] = [160, 5, 2];
+const loadBefore = loadavg()[0];
 const rows = [];
 for (const model of ["hill_adstock", ...ADSTOCK_NAMES.flatMap((a) => SATURATION_NAMES.map((s) => composedName(a, s)))]) {
   const { layout, data, u } = problem(T, C, F, model);
@@ -32,13 +34,14 @@ const g = new Float64Array(layout.dim);
 const without = new MmmDensity(layout, data);
 const withLift = new MmmDensity(layout, { ...data, liftTests: lift });
 const liftRow = { without: (await timeNs(() => without.logpGrad(u, g), maxTime)) / 1000, with5: (await timeNs(() => withLift.logpGrad(u, g), maxTime)) / 1000 };
-const result = { machine: machineInfo(), quick, T, C, F, rows, liftTerm: liftRow };
+const load = [loadBefore, loadavg()[0]];
+const result = { machine: machineInfo(), quick, T, C, F, load_average_1min: load, rows, liftTerm: liftRow };
 mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
 writeFileSync(new URL("./results/logp-composed.json", import.meta.url), JSON.stringify(result, null, 2) + "\n");
 const us = (v) => v.toFixed(2);
 const base = rows[0];
 const md = [
-  `Log-density and gradient of the generated kernels, microseconds per evaluation (one core, fastest cycle), T=${T}, C=${C}, F=${F}; ${machineLine(result.machine)}${quick ? " (quick run)" : ""}. The last column is accurate mode against the hill_adstock preset.`,
+  `Log-density and gradient of the generated kernels, microseconds per evaluation (one core, fastest cycle), T=${T}, C=${C}, F=${F}; ${machineLine(result.machine)}${quick ? " (quick run)" : ""}. The last column is accurate mode against the hill_adstock preset. Load average (1 min) ${load.map((v) => v.toFixed(1)).join(" -> ")} on ${result.machine.cores ?? 2} cores: neighbours' work inflates and scatters these figures; compare rows within one run.`,
   "",
   "| model | dim | accurate | exact | fast | accurate / hill_adstock |",
   "| --- | --- | --- | --- | --- | --- |",

@@ -47,7 +47,8 @@ describe("every adstock x saturation pair on the bundled example", () => {
       expect(fit.summary().map((r) => r.name)).toContain("coef_media[1, 2]");
       const curves = fit.responseCurves({ multipliers: [0, 1, 2], maxDraws: 20 });
       expect(curves.length).toBeGreaterThan(0);
-      const plan = await fit.optimizeBudget({ budget: 1e5, periods: 13, draws: 20 });
+      const perPeriod = dataset.media.reduce((a, b) => a + b, 0) / dataset.T;
+      const plan = await fit.optimizeBudget({ budget: 13 * perPeriod, periods: 13, draws: 20 });
       expect(Number.isFinite(plan.budget)).toBe(true);
     }
   });
