@@ -211,22 +211,52 @@ export function geometricDots<M>(base: usize, g: i32, withH: bool, out: usize): 
 // never makes them all underflow; the normalised output does not change.
 // ---------------------------------------------------------------------------
 
-/** Fills channel c's weights and returns log sum(w). */
-function carryoverWeights(c: i32): f64 {
-  const wp = pLagWeights + <usize>(c * nLags) * 8;
+// Convolution kinds (the transform table's Weibull entries name them):
+// 0 carryover / delayed, 1 Weibull CDF, 2 Weibull PDF.
+const CONV_CARRYOVER: i32 = 0;
+const CONV_WEIBULL_CDF: i32 = 1;
+
+/**
+ * log w[l] of channel c for every lag into wp (unshifted):
+ *   carryover: (l - delay)^2 log rate;
+ *   Weibull CDF: -sum_{j=1..l} (j / scale)^shape;
+ *   Weibull PDF: (shape - 1) log((l + 1) / scale) - ((l + 1) / scale)^shape.
+ */
+function logWeights(kind: i32, c: i32, wp: usize): void {
   const L = nLags;
-  const logRate = f64At(pLogValue, offTransform1 + c);
-  const delay = f64At(pValue, offTransform2 + c);
-  let maxLog: f64 = -Infinity;
-  for (let l = 0; l < L; l++) {
-    const d = <f64>l - delay;
-    const lw = d * d * logRate;
-    if (lw > maxLog) maxLog = lw;
+  if (kind == CONV_CARRYOVER) {
+    const logRate = f64At(pLogValue, offTransform1 + c);
+    const delay = f64At(pValue, offTransform2 + c);
+    for (let l = 0; l < L; l++) {
+      const d = <f64>l - delay;
+      store<f64>(wp + (<usize>l << 3), d * d * logRate);
+    }
+    return;
   }
+  const logScale = f64At(pLogValue, offTransform1 + c);
+  const shape = f64At(pValue, offTransform2 + c);
   let sum: f64 = 0;
   for (let l = 0; l < L; l++) {
-    const d = <f64>l - delay;
-    const w = Math.exp(d * d * logRate - maxLog);
+    if (kind == CONV_WEIBULL_CDF) {
+      if (l > 0) sum += Math.exp(shape * (Math.log(<f64>l) - logScale));
+      store<f64>(wp + (<usize>l << 3), -sum);
+    } else {
+      const lz = Math.log(<f64>(l + 1)) - logScale;
+      store<f64>(wp + (<usize>l << 3), (shape - 1) * lz - Math.exp(shape * lz));
+    }
+  }
+}
+
+/** Fills channel c's weights (shifted by the largest log) and returns log sum(w). */
+function convolutionWeights(kind: i32, c: i32): f64 {
+  const wp = pLagWeights + <usize>(c * nLags) * 8;
+  const L = nLags;
+  logWeights(kind, c, wp);
+  let maxLog: f64 = -Infinity;
+  for (let l = 0; l < L; l++) maxLog = max(maxLog, load<f64>(wp + (<usize>l << 3)));
+  let sum: f64 = 0;
+  for (let l = 0; l < L; l++) {
+    const w = Math.exp(load<f64>(wp + (<usize>l << 3)) - maxLog);
     store<f64>(wp + (<usize>l << 3), w);
     sum += w;
   }
@@ -242,9 +272,15 @@ function carryoverWeights(c: i32): f64 {
  */
 @inline
 export function carryoverSignal<M>(s: i32, c: i32, g: i32, base: usize): f64 {
+  return convolutionSignal<M>(CONV_CARRYOVER, s, c, g, base);
+}
+
+/** carryoverSignal for any convolution kind (see logWeights). */
+@inline
+export function convolutionSignal<M>(kind: i32, s: i32, c: i32, g: i32, base: usize): f64 {
   const L = nLags;
   // The weights are the channel's: computed at its first geo.
-  const logSum = g == 0 ? carryoverWeights(c) : f64At(pChannelScratch, c);
+  const logSum = g == 0 ? convolutionWeights(kind, c) : f64At(pChannelScratch, c);
   const x = pMedia + base;
   const wp = pLagWeights + <usize>(c * L) * 8;
   if (isFast<M>()) {
@@ -400,25 +436,54 @@ export function carryoverDots<M>(base: usize, g: i32, withH: bool, out: usize): 
  */
 @inline
 export function carryoverGrads(s: i32, c: i32, gLogNorm: f64): void {
+  convolutionGrads(CONV_CARRYOVER, s, c, gLogNorm);
+}
+
+/**
+ * carryoverGrads for any convolution kind: sum over lags of
+ * d logp / d w[l] * w[l] * d log w[l] / d(parameter); the carryover's first
+ * parameter by its log and its delay by value, the Weibull's scale and shape
+ * both by their logs.
+ */
+@inline
+export function convolutionGrads(kind: i32, s: i32, c: i32, gLogNorm: f64): void {
   const L = nLags;
   const gw = pChannelScratch + (<usize>nC << 3);
-  const rateIdx = offTransform1 + c;
-  const delayIdx = offTransform2 + c;
+  const idx1 = offTransform1 + c;
+  const idx2 = offTransform2 + c;
   const wp = pLagWeights + <usize>(c * L) * 8;
   const invSum = Math.exp(-f64At(pChannelScratch, c));
-  const logRate = f64At(pLogValue, rateIdx);
-  const delay = f64At(pValue, delayIdx);
-  let gLogRate: f64 = 0;
-  let gDelay: f64 = 0;
+  const logP1 = f64At(pLogValue, idx1);
+  const p2 = f64At(pValue, idx2);
+  let g1: f64 = 0;
+  let g2: f64 = 0;
+  let sumZ: f64 = 0; // Weibull CDF: sum_{j<=l} shape z_j
+  let sumZL: f64 = 0; // and sum_{j<=l} shape z_j log(j / scale)
   for (let l = 0; l < L; l++) {
     // dls/dw[l] = x[t-l]/conv - 1/sum(w); the second part sums over t.
     const w = load<f64>(wp + (<usize>l << 3));
-    const gwl = load<f64>(gw + (<usize>l << 3)) - gLogNorm * invSum;
-    const d = <f64>l - delay;
-    // log w = d^2 log rate (+ a shift whose gradient contribution is zero).
-    gLogRate += gwl * w * d * d;
-    gDelay -= gwl * w * 2 * d * logRate;
+    const gwl = (load<f64>(gw + (<usize>l << 3)) - gLogNorm * invSum) * w;
+    // (The shift of the stored weights has no gradient: it cancels.)
+    if (kind == CONV_CARRYOVER) {
+      const d = <f64>l - p2;
+      g1 += gwl * d * d;
+      g2 -= gwl * 2 * d * logP1;
+    } else if (kind == CONV_WEIBULL_CDF) {
+      if (l > 0) {
+        const lz = Math.log(<f64>l) - logP1;
+        const kz = p2 * Math.exp(p2 * lz);
+        sumZ += kz;
+        sumZL += kz * lz;
+      }
+      g1 += gwl * sumZ;
+      g2 -= gwl * sumZL;
+    } else {
+      const lz = Math.log(<f64>(l + 1)) - logP1;
+      const z = Math.exp(p2 * lz);
+      g1 += gwl * (p2 * z - (p2 - 1));
+      g2 += gwl * p2 * lz * (1 - z);
+    }
   }
-  addGrad(rateIdx, gLogRate * f64At(pDLogValue, rateIdx));
-  addGrad(delayIdx, gDelay * f64At(pDValue, delayIdx));
+  addGrad(idx1, g1 * f64At(pDLogValue, idx1));
+  addGrad(idx2, g2 * (kind == CONV_CARRYOVER ? f64At(pDValue, idx2) : f64At(pDLogValue, idx2)));
 }

@@ -47,6 +47,7 @@ export let offMedia: i32 = 0;
 export let offTransform1: i32 = 0;
 export let offTransform2: i32 = 0;
 export let offTransform3: i32 = -1;
+export let offTransform4: i32 = -1;
 export let offLinear: i32 = 0;
 // Geo model: coef_seasonality [G] (-1 without seasonality), the number of
 // shared design columns that are seasonal (multiplied by coef_seasonality),
@@ -214,7 +215,8 @@ function allocateModel(
   offGeoExtra = -1;
   // Carryover reads x[t - l] for l < L (its gradient up to l = L + 2, four
   // lags per pass); the adstock scans read x[t - 1].
-  nLead = model == MODEL_CARRYOVER ? (lags + 4) & ~1 : 2;
+  // The host passes lags = 0 for a recursive adstock (it reads no window).
+  nLead = lags > 0 ? (lags + 4) & ~1 : 2;
   if (nLead < 2) nLead = 2;
   seriesStride = <usize>(nLead + nTp) << 3;
   const rows = nTp * G; // [G][Tp] per-geo rows
@@ -275,6 +277,7 @@ export function setOffsets(
   t2: i32,
   t3: i32,
   linear: i32,
+  t4: i32,
 ): void {
   offIntercept = intercept;
   offSigma = sigma;
@@ -284,6 +287,7 @@ export function setOffsets(
   offTransform1 = t1;
   offTransform2 = t2;
   offTransform3 = t3;
+  offTransform4 = t4;
   offLinear = linear;
 }
 

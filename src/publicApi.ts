@@ -34,6 +34,19 @@ export {
 } from "./model/simulate.js";
 export { fitScalers, scaleRows, type FittedScalers, type ScalerKind, type ScalerOptions } from "./model/scaling.js";
 export {
+  ADSTOCK_NAMES,
+  SATURATION_NAMES,
+  PRESET_NAMES,
+  ALL_MODEL_NAMES,
+  composedName,
+  transformParameterNames,
+  transformPriors,
+  type AdstockName,
+  type SaturationName,
+} from "./model/modelChoice.js";
+export { scaleLiftTests, type LiftTest, type ScaledLiftTest } from "./model/liftTests.js";
+export { liftTestsFromTable } from "./io/liftTestCsv.js";
+export {
   datasetFromTable,
   datasetFromRows,
   datasetFromColumns,

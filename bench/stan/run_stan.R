@@ -1,6 +1,7 @@
 # Runs bench/stan/hill_adstock.stan on one dataset with rstan and writes the
 # figures the comparison needs as JSON.
-# usage: Rscript run_stan.R data.json out.json chains warmup draws seed adapt_delta
+# usage: Rscript run_stan.R data.json out.json chains warmup draws seed adapt_delta [model.stan]
+# (the model defaults to hill_adstock.stan beside this script)
 suppressMessages({
   library(rstan)
   library(jsonlite)
@@ -11,7 +12,8 @@ chains <- as.integer(args[3]); warmup <- as.integer(args[4]); draws <- as.intege
 seed <- as.integer(args[6]); adapt_delta <- as.numeric(args[7])
 here <- dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE)))
 compile_start <- Sys.time()
-model <- stan_model(file.path(here, "hill_adstock.stan"), auto_write = TRUE)
+model_file <- if (length(args) >= 8) args[8] else "hill_adstock.stan"
+model <- stan_model(file.path(here, model_file), auto_write = TRUE)
 compile_seconds <- as.numeric(difftime(Sys.time(), compile_start, units = "secs"))
 # jsonlite turns the row arrays into T x C matrices already; keep rows as rows.
 as_rows <- function(x, ncol) {
@@ -19,6 +21,8 @@ as_rows <- function(x, ncol) {
   if (is.matrix(x)) return(x)
   matrix(unlist(x), nrow = data$T, ncol = ncol, byrow = TRUE)
 }
+# jsonlite reads an empty JSON array as list(): Stan wants an empty numeric array.
+for (nm in names(data)) if (is.list(data[[nm]]) && length(data[[nm]]) == 0) data[[nm]] <- integer(0)
 data$media <- as_rows(data$media, data$C)
 data$extra <- as_rows(data$extra, data$F)
 stopifnot(nrow(data$media) == data$T, ncol(data$media) == data$C)

@@ -3,6 +3,7 @@
 // nGeos = G, the scalers are per (column, geo), fitted on the training dates
 // (MODEL.md "Geo (hierarchical) model").
 
+import { scaleLiftTests } from "../model/liftTests.js";
 import { resolveConfig, type FitConfig, type FitConfigInput } from "../model/config.js";
 import { geoCosts, validateGeoTrainingRows, type GeoMediaDataset } from "../model/geoDataset.js";
 import { fitGeoScalers, scaleGeoRows } from "../model/geoScaling.js";
@@ -32,6 +33,12 @@ export async function fitGeoMMM(
   });
   const scalers = fitGeoScalers(dataset, trainRows, config.scalers);
   const data = scaleGeoRows(dataset, scalers, 0, trainRows);
+  if (config.liftTests) {
+    data.liftTests = scaleLiftTests(config.liftTests, dataset.channelNames, dataset.geoNames, {
+      media: (c, g) => scalers.media[c][g],
+      target: (g) => scalers.target[g],
+    });
+  }
   const { chains, timing, sampling } = await sampleModel(structure, data, config, callbacks);
   return requireLockstepAgreement(new FittedGeoMMM({ kind: "geo", config, structure, scalers, dataset, trainRows, costs, chains, timing, sampling }));
 }

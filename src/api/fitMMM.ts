@@ -3,6 +3,8 @@
 // fitted model needs to answer questions later.
 
 import { InputError } from "../errors.js";
+import { isPreset } from "../model/modelChoice.js";
+import { scaleLiftTests } from "../model/liftTests.js";
 import { MATH_MODE, resolveConfig, type FitConfig, type FitConfigInput } from "../model/config.js";
 import { totalSpend, validateCosts, type MediaDataset } from "../model/dataset.js";
 import { ParameterLayout } from "../model/layout.js";
@@ -39,6 +41,12 @@ export async function fitMMM(
   const structure = structureFor(config, costs, { nChannels: dataset.channelNames.length, nExtra: dataset.extraNames.length });
   const scalers = fitScalers(dataset, trainRows, config.scalers);
   const data = scaleRows(dataset, scalers, 0, trainRows);
+  if (config.liftTests) {
+    data.liftTests = scaleLiftTests(config.liftTests, dataset.channelNames, undefined, {
+      media: (c) => scalers.media[c],
+      target: () => scalers.target,
+    });
+  }
   const { chains, timing, sampling } = await sampleModel(structure, data, config, callbacks);
   const fit = new FittedMMM({
     config,
@@ -73,6 +81,8 @@ export function structureFor(
     degreesSeasonality: config.degreesSeasonality,
     seasonalityFrequency: config.seasonalityFrequency,
     weekdaySeasonality: config.weekdaySeasonality,
+    normaliseAdstock: config.normaliseAdstock ?? true,
+    ...(config.maxLag !== undefined ? { carryoverLags: config.maxLag } : {}),
     mediaPrior: mediaPriorFromCosts(costs, config.mediaPriorScale),
     customPriors: config.customPriors,
   });
@@ -101,7 +111,11 @@ export async function sampleModel(
       : layout.unconstrainFlat(layout.readValues(s.initValues));
   const initRadius = s.init === "median" ? 0 : stanRandom ? 2 : s.initJitter;
   const density = { kind: "mmm" as const, structure, data, mathMode: MATH_MODE[s.math] };
-  const plan = await planSampling(s.backend, s.method, s.chains);
+  // The WGSL kernels cover LightweightMMM's three models; the others run on the CPU.
+  const gpuProbe = isPreset(structure.model) && !data.liftTests
+    ? undefined
+    : async () => ({ available: false, reason: data.liftTests ? "the WebGPU kernels have no lift-test term" : `the WebGPU kernels cover hill_adstock, adstock and carryover, not ${structure.model}` });
+  const plan = await planSampling(s.backend, s.method, s.chains, gpuProbe);
   if (plan.method === "chees") {
     const began = performance.now();
     let samplingBegan = NaN;

@@ -20,6 +20,8 @@ import type { GeoRows } from "../analysis/geoPosteriorEvaluator.js";
 import type { ChannelRoi, ResponseCurve } from "../analysis/insights.js";
 import { optimizeGeoBudget, type GeoBudgetOptimization, type GeoBudgetOptions } from "../optimize/optimizeGeoBudget.js";
 import { PosteriorFit } from "./fittedMMM.js";
+import type { LiftTest } from "../model/liftTests.js";
+import { liftTestCheck, type LiftTestCheck } from "../analysis/liftTestCheck.js";
 import type { GeoFitRecord } from "./geoFitRecord.js";
 
 export class FittedGeoMMM extends PosteriorFit<GeoFitRecord> {
@@ -69,6 +71,23 @@ export class FittedGeoMMM extends PosteriorFit<GeoFitRecord> {
   }
 
   /** National response curves (a channel's spend scaled in every geo alike). */
+  /** Each lift test's measured lift against the model's (default: the tests the fit was calibrated on). */
+  liftTestCheck(tests: readonly LiftTest[] | undefined = this.record.config.liftTests): LiftTestCheck[] {
+    const r = this.record;
+    return liftTestCheck(
+      {
+        structure: r.structure,
+        layout: this.layout,
+        chains: r.chains,
+        channels: r.dataset.channelNames,
+        geos: r.dataset.geoNames,
+        scales: { media: (c, g) => r.scalers.media[c][g], target: (g) => r.scalers.target[g] },
+        calibratedOn: r.config.liftTests,
+      },
+      tests ?? [],
+    );
+  }
+
   responseCurves(options?: { multipliers?: number[]; maxDraws?: number }): ResponseCurve[] {
     return geoResponseCurves(this.record, options);
   }

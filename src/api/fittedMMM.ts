@@ -12,6 +12,8 @@ import {
 } from "../diagnostics/index.js";
 import { InputError } from "../errors.js";
 import type { FitConfig } from "../model/config.js";
+import type { LiftTest } from "../model/liftTests.js";
+import { liftTestCheck, type LiftTestCheck } from "../analysis/liftTestCheck.js";
 import type { MediaDataset } from "../model/dataset.js";
 import { ParameterLayout } from "../model/layout.js";
 import type { FittedScalers } from "../model/scaling.js";
@@ -353,5 +355,21 @@ export class FittedMMM extends PosteriorFit<FitRecord> {
   /** The budget allocation over the next periods that maximises the KPI (a number: the budget, with every default). */
   optimizeBudget(options: OptimizeBudgetOptions | number): Promise<BudgetOptimization> {
     return optimizeBudget(this.record, typeof options === "number" ? { budget: options } : options);
+  }
+
+  /** Each lift test's measured lift against the model's (default: the tests the fit was calibrated on). */
+  liftTestCheck(tests: readonly LiftTest[] | undefined = this.record.config.liftTests): LiftTestCheck[] {
+    const r = this.record;
+    return liftTestCheck(
+      {
+        structure: r.structure,
+        layout: this.layout,
+        chains: r.chains,
+        channels: r.dataset.channelNames,
+        scales: { media: (c) => r.scalers.media[c], target: () => r.scalers.target },
+        calibratedOn: r.config.liftTests,
+      },
+      tests ?? [],
+    );
   }
 }

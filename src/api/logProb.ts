@@ -18,6 +18,10 @@ export interface LogProbRequest {
   costs?: number[];
   mediaPriorScale?: number;
   model?: ModelName;
+  /** Geometric adstock times (1 - lag_weight) (default true). */
+  normaliseAdstock?: boolean;
+  /** Window of the convolution adstocks (default 13). */
+  maxLag?: number;
   degreesSeasonality?: number;
   seasonalityFrequency?: number;
   weekdaySeasonality?: boolean;
@@ -51,6 +55,8 @@ export function logProb(req: LogProbRequest): LogProbResult {
     degreesSeasonality: req.degreesSeasonality,
     seasonalityFrequency: req.seasonalityFrequency,
     weekdaySeasonality: req.weekdaySeasonality,
+    normaliseAdstock: req.normaliseAdstock,
+    ...(req.maxLag !== undefined ? { carryoverLags: req.maxLag } : {}),
     mediaPrior: mediaPriorFromCosts(costs, scale),
     customPriors: req.customPriors,
   });

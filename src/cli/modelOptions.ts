@@ -3,12 +3,23 @@
 import type { Command } from "commander";
 import { InputError } from "../errors.js";
 import { parseCsv } from "../io/csv.js";
+import { liftTestsFromTable } from "../io/liftTestCsv.js";
+import type { LiftTest } from "../model/liftTests.js";
 import { datasetFromTable, type MediaDataset } from "../model/dataset.js";
 import { geoDatasetFromTable, type ExtraScope, type GeoMediaDataset } from "../model/geoDataset.js";
 import { parsePriorFile } from "../model/priorFile.js";
 import type { Prior } from "../model/priors.js";
 import type { ScalerKind, ScalerOptions } from "../model/scaling.js";
 import { MODEL_NAMES, type ModelName } from "../model/structure.js";
+import {
+  ADSTOCK_NAMES,
+  composedName,
+  parseModelName,
+  SATURATION_NAMES,
+  type AdstockName,
+  type PresetName,
+  type SaturationName,
+} from "../model/modelChoice.js";
 import { parseInteger, parseIntegerIn, parseList, parseNumber, parseNumberList, readJsonFile, readTextFile } from "./options.js";
 
 /**
@@ -35,7 +46,12 @@ export interface RawModelOptions {
   costs?: string;
   costsFile?: string;
   mediaPriorScale: string;
-  model: string;
+  model?: string;
+  adstock?: string;
+  saturation?: string;
+  maxLag?: string;
+  adstockNormalise?: boolean;
+  liftTests?: string;
   degreesSeasonality: string;
   frequency?: string;
   weekdaySeasonality?: boolean;
@@ -47,6 +63,9 @@ export interface RawModelOptions {
 
 export interface ModelOptions {
   model: ModelName;
+  liftTests?: LiftTest[];
+  normaliseAdstock: boolean;
+  maxLag?: number;
   costs?: number[];
   mediaPriorScale: number;
   degreesSeasonality: number;
@@ -70,7 +89,12 @@ export function addModelOptions(cmd: Command): Command {
     .option("--costs <numbers>", "total cost per channel, comma-separated (default: spend summed over the training rows)")
     .option("--costs-file <file>", "JSON file with the costs: an array, or an object keyed by channel")
     .option("--media-prior-scale <s>", "scale of the media coefficient prior (MODEL.md)", "0.15")
-    .option("--model <name>", `one of ${MODEL_NAMES.join(", ")}`, "hill_adstock")
+    .option("--model <name>", `one of ${MODEL_NAMES.join(", ")} (LightweightMMM's models; default hill_adstock)`)
+    .option("--adstock <name>", `with --saturation instead of --model: ${ADSTOCK_NAMES.join(", ")} (docs/transforms.md)`)
+    .option("--saturation <name>", `with --adstock instead of --model: ${SATURATION_NAMES.join(", ")}`)
+    .option("--max-lag <n>", "window of the carryover, delayed and Weibull adstocks (default 13, 91 with --weekday-seasonality)")
+    .option("--no-adstock-normalise", "geometric adstock without the (1 - lag_weight) factor")
+    .option("--lift-tests <file>", "CSV of lift tests calibrating the saturation curves: channel, x, delta_x, delta_y, sigma[, geo, date_start, date_end]")
     .option("--degrees-seasonality <n>", "Fourier degrees of seasonality", "2")
     .option("--frequency <n>", "periods per seasonal cycle (default 52, or 365 with --weekday-seasonality)")
     .option("--weekday-seasonality", "add a day-of-week effect (daily data)")
@@ -129,14 +153,37 @@ function readCosts(o: RawModelOptions, channels: string[]): number[] | undefined
   throw new InputError("--costs-file must hold an array of numbers or an object keyed by channel");
 }
 
+/** --model, or --adstock with --saturation (each defaulting to geometric and hill). */
+function readModelName(o: RawModelOptions): ModelName {
+  if (o.adstock === undefined && o.saturation === undefined) {
+    const model = o.model ?? "hill_adstock";
+    if (!MODEL_NAMES.includes(model as PresetName) && !parseModelName(model)) {
+      throw new InputError(
+        `--model: unknown model "${model}"; use one of ${MODEL_NAMES.join(", ")}, or --adstock and --saturation`,
+      );
+    }
+    return model as ModelName;
+  }
+  if (o.model !== undefined) throw new InputError("give --model or --adstock/--saturation, not both");
+  const adstock = o.adstock ?? "geometric";
+  const saturation = o.saturation ?? "hill";
+  if (!(ADSTOCK_NAMES as readonly string[]).includes(adstock)) {
+    throw new InputError(`--adstock: unknown adstock "${adstock}"; use one of ${ADSTOCK_NAMES.join(", ")}`);
+  }
+  if (!(SATURATION_NAMES as readonly string[]).includes(saturation)) {
+    throw new InputError(`--saturation: unknown saturation "${saturation}"; use one of ${SATURATION_NAMES.join(", ")}`);
+  }
+  return composedName(adstock as AdstockName, saturation as SaturationName);
+}
+
 export function readModelOptions(o: RawModelOptions, channels: string[], extraCount = 0): ModelOptions {
   const frequency = o.frequency === undefined ? undefined : parseNumber(o.frequency, "--frequency", (v) => v > 0, "a positive number");
   const maxDegrees = Math.floor((frequency ?? (o.weekdaySeasonality ? 365 : 52)) / 2);
-  if (!MODEL_NAMES.includes(o.model as ModelName)) {
-    throw new InputError(`--model: unknown model "${o.model}"; use one of ${MODEL_NAMES.join(", ")}`);
-  }
   return {
-    model: o.model as ModelName,
+    model: readModelName(o),
+    liftTests: o.liftTests ? liftTestsFromTable(parseCsv(readTextFile(o.liftTests, "lift-test file"), o.liftTests)) : undefined,
+    normaliseAdstock: o.adstockNormalise ?? true,
+    maxLag: o.maxLag === undefined ? undefined : parseInteger(o.maxLag, "--max-lag", 1),
     costs: readCosts(o, channels),
     mediaPriorScale: parseNumber(o.mediaPriorScale, "--media-prior-scale", (v) => v > 0, "a positive number"),
     degreesSeasonality: parseIntegerIn(o.degreesSeasonality, "--degrees-seasonality", 0, maxDegrees, "half the seasonal period: higher terms repeat lower ones"),

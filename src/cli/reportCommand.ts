@@ -7,7 +7,9 @@ import { loadAnyMMM } from "../io/modelFile.js";
 import { writeGeoReport } from "../report/geoReport.js";
 import { writeReport } from "../report/report.js";
 import { InputError } from "../errors.js";
-import { parseInteger, parseNumber } from "./options.js";
+import { parseInteger, parseNumber, readTextFile } from "./options.js";
+import { parseCsv } from "../io/csv.js";
+import { liftTestsFromTable } from "../io/liftTestCsv.js";
 
 interface ReportCliOptions {
   budget?: string;
@@ -17,6 +19,7 @@ interface ReportCliOptions {
   periods?: string;
   boundsLowerPct?: string;
   boundsUpperPct?: string;
+  liftTests?: string;
 }
 
 export function registerReport(program: Command): void {
@@ -31,6 +34,7 @@ export function registerReport(program: Command): void {
     .option("--out <file>", "where to write the report (default: DIR/report.html)")
     .option("--title <text>", "title at the top of the report", "Marketing mix report")
     .option("--max-draws <n>", "posterior draws behind each curve and band (evenly thinned)", "500")
+    .option("--lift-tests <file>", "CSV of lift tests to compare with the model (default: those it was calibrated on)")
     .action(async (dir: string, o: ReportCliOptions) => {
       const budget = o.budget === undefined ? undefined : parseNumber(o.budget, "--budget", (v) => v > 0, "a positive amount");
       const maxDraws = parseInteger(o.maxDraws ?? "500", "--max-draws", 10);
@@ -53,7 +57,8 @@ export function registerReport(program: Command): void {
         process.stdout.write(`wrote ${w.path}\n`);
         return;
       }
-      const written = await writeReport(fit, o.out ?? join(dir, "report.html"), { budget, optimizer, title: o.title, maxDraws });
+      const liftTests = o.liftTests ? liftTestsFromTable(parseCsv(readTextFile(o.liftTests, "lift-test file"), o.liftTests)) : undefined;
+      const written = await writeReport(fit, o.out ?? join(dir, "report.html"), { budget, optimizer, title: o.title, maxDraws, liftTests });
       const opt = written.optimizer;
       if (opt && opt.status !== "ok") process.stderr.write(`warning: ${opt.status === "unavailable" ? opt.message : `the optimizer failed: ${opt.message}`} The report says so in its budget section.\n`);
       process.stdout.write(`wrote ${written.path}\n`);

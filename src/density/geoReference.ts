@@ -8,7 +8,8 @@ import { logJacobian } from "../model/layout.js";
 import { priorLogDensity } from "../model/priors.js";
 import type { ScaledData } from "../model/scaledData.js";
 import { geoCount } from "../model/structure.js";
-import { adstock, carryover, hill, power, type ReferenceResult } from "./reference.js";
+import type { ReferenceResult } from "./reference.js";
+import { liftTestReference, mediaTransformReference } from "./transformReference.js";
 
 function halfNormalLogDensity(x: number, scale: number): number {
   if (x < 0) return -Infinity;
@@ -50,17 +51,7 @@ export function referenceGeoLogDensity(
   for (let c = 0; c < C; c++) {
     for (let g = 0; g < G; g++) {
       const column = Array.from({ length: T }, (_, t) => data.media[(t * C + c) * G + g]);
-      let out: number[];
-      if (s.model === "hill_adstock") {
-        const ad = adstock(column, get("lag_weight", c), s.normaliseAdstock);
-        out = ad.map((v) => hill(v, get("half_max_effective_concentration", c), get("slope", c)));
-      } else if (s.model === "adstock") {
-        const ad = adstock(column, get("lag_weight", c), s.normaliseAdstock);
-        out = ad.map((v) => power(v, get("exponent", c)));
-      } else {
-        const co = carryover(column, get("ad_effect_retention_rate", c), get("peak_effect_delay", c), s.carryoverLags);
-        out = co.map((v) => power(v, get("exponent", c)));
-      }
+      const out = mediaTransformReference(s, column, (name) => get(name, c));
       transformed.push(out);
     }
   }
@@ -92,5 +83,6 @@ export function referenceGeoLogDensity(
       lp += -0.5 * Math.log(2 * Math.PI) - Math.log(sigma) - 0.5 * z * z;
     }
   }
+  if (data.liftTests) lp += liftTestReference(s, data.liftTests, get, (c, g) => get("coef_media", c * G + g));
   return { lp, lpJacobian: lp + jac, mu };
 }

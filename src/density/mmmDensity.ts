@@ -3,6 +3,7 @@
 // copies the position in and the gradient out, and allocates nothing.
 
 import type { LogDensity } from "./types.js";
+import { LiftTerm } from "./liftTerm.js";
 import { instantiateCore, type CoreExports } from "./wasmCore.js";
 import type { ParameterLayout } from "../model/layout.js";
 import { FAMILY_CODE, priorArgs, priorLogConstant } from "../model/priors.js";
@@ -16,6 +17,7 @@ import {
   type ModelStructure,
 } from "../model/structure.js";
 import type { ScaledData } from "../model/scaledData.js";
+import { MODEL_TRANSFORMS } from "../model/transforms/index.js";
 import * as portable from "../math/portable.js";
 import { InputError } from "../errors.js";
 
@@ -53,6 +55,9 @@ export class MmmDensity implements LogDensity {
   /** Geo model: [T][G] copy of the mean (the core keeps geo-major rows). */
   private readonly meanOut: Float64Array | undefined;
   private readonly rows: number;
+  /** The lift tests' term (density/liftTerm.ts), when the data has lift tests. */
+  private readonly lift: LiftTerm | undefined;
+  private readonly liftScratch: Float64Array | undefined;
 
   constructor(
     readonly layout: ParameterLayout,
@@ -68,13 +73,19 @@ export class MmmDensity implements LogDensity {
     checkDataShape(s, data);
     this.G = G;
     this.dim = layout.dim;
+    this.lift = data.liftTests?.length ? new LiftTerm(layout, data.liftTests) : undefined;
+    this.liftScratch = this.lift ? new Float64Array(layout.dim) : undefined;
     const core = instantiateCore(options.module);
     this.core = core;
     const perGeoExtra = geo && s.geoExtra ? s.nExtra : 0;
+    const code = MODEL_CODE[s.model];
+    if (code === undefined) throw new InputError(`the WebAssembly core has no kernel for the model "${s.model}"`);
+    // A recursive adstock reads no window: the core then pads no lags.
+    const lags = MODEL_TRANSFORMS[s.model].adstock.kind === "convolution" ? s.carryoverLags : 0;
     if (geo) {
-      core.configureGeo(T, C, G, nLin, perGeoExtra, this.dim, MODEL_CODE[s.model], s.normaliseAdstock ? 1 : 0, s.carryoverLags);
+      core.configureGeo(T, C, G, nLin, perGeoExtra, this.dim, code, s.normaliseAdstock ? 1 : 0, lags);
     } else {
-      core.configure(T, C, nLin, this.dim, MODEL_CODE[s.model], s.normaliseAdstock ? 1 : 0, s.carryoverLags);
+      core.configure(T, C, nLin, this.dim, code, s.normaliseAdstock ? 1 : 0, lags);
     }
     const tp = TRANSFORM_PARAMETERS[s.model];
     core.setOffsets(
@@ -87,6 +98,7 @@ export class MmmDensity implements LogDensity {
       layout.offsetOf(tp[1]),
       tp.length > 2 ? layout.offsetOf(tp[2]) : -1,
       layout.offsetOf("gamma_seasonality"),
+      tp.length > 3 ? layout.offsetOf(tp[3]) : -1,
     );
     if (geo) {
       core.setGeoOffsets(
@@ -157,12 +169,13 @@ export class MmmDensity implements LogDensity {
     this.params.set(position);
     const lp = this.core.logDensityGradient();
     gradient.set(this.grad);
-    return lp;
+    return this.lift ? lp + this.lift.addTo(position, gradient) : lp;
   }
 
   logp(position: Float64Array): number {
     this.params.set(position);
-    return this.core.logDensityGradient();
+    const lp = this.core.logDensityGradient();
+    return this.lift ? lp + this.lift.addTo(position, this.liftScratch!.fill(0)) : lp;
   }
 
   /**

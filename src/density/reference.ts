@@ -8,6 +8,7 @@ import { priorLogDensity } from "../model/priors.js";
 import type { ScaledData } from "../model/scaledData.js";
 import { isGeoModel } from "../model/structure.js";
 import { referenceGeoLogDensity } from "./geoReference.js";
+import { liftTestReference, mediaTransformReference } from "./transformReference.js";
 
 export interface ReferenceResult {
   /** Priors plus likelihood (no Jacobian). */
@@ -16,36 +17,6 @@ export interface ReferenceResult {
   lpJacobian: number;
   /** Mean of the likelihood at each period ([T]; geo model [T][G]). */
   mu: Float64Array;
-}
-
-export function adstock(x: number[], lag: number, normalise: boolean): number[] {
-  const out: number[] = [];
-  let prev = 0;
-  for (let t = 0; t < x.length; t++) {
-    const a = t === 0 ? x[0] : lag * prev + x[t];
-    prev = a;
-    out.push(normalise ? a * (1 - lag) : a);
-  }
-  return out;
-}
-
-export function hill(v: number, K: number, S: number): number {
-  return v === 0 ? 0 : 1 / (1 + Math.pow(v / K, -S));
-}
-
-export function power(v: number, e: number): number {
-  return v === 0 ? 0 : Math.pow(v, e);
-}
-
-export function carryover(x: number[], rate: number, delay: number, lags: number): number[] {
-  const w: number[] = [];
-  for (let l = 0; l < lags; l++) w.push(Math.pow(rate, (l - delay) * (l - delay)));
-  const total = w.reduce((a, b) => a + b, 0);
-  return x.map((_, t) => {
-    let s = 0;
-    for (let l = 0; l < lags; l++) if (t - l >= 0) s += w[l] * x[t - l];
-    return s / total;
-  });
 }
 
 /** Full log-density at the unconstrained point u. */
@@ -82,17 +53,7 @@ export function referenceLogDensity(
   }
   for (let c = 0; c < C; c++) {
     const column = Array.from({ length: T }, (_, t) => data.media[t * C + c]);
-    let transformed: number[];
-    if (s.model === "hill_adstock") {
-      const ad = adstock(column, get("lag_weight", c), s.normaliseAdstock);
-      transformed = ad.map((v) => hill(v, get("half_max_effective_concentration", c), get("slope", c)));
-    } else if (s.model === "adstock") {
-      const ad = adstock(column, get("lag_weight", c), s.normaliseAdstock);
-      transformed = ad.map((v) => power(v, get("exponent", c)));
-    } else {
-      const co = carryover(column, get("ad_effect_retention_rate", c), get("peak_effect_delay", c), s.carryoverLags);
-      transformed = co.map((v) => power(v, get("exponent", c)));
-    }
+    const transformed = mediaTransformReference(s, column, (name) => get(name, c));
     for (let t = 0; t < T; t++) mu[t] += get("coef_media", c) * transformed[t];
   }
   const sigma = get("sigma");
@@ -100,5 +61,6 @@ export function referenceLogDensity(
     const z = (data.target[t] - mu[t]) / sigma;
     lp += -0.5 * Math.log(2 * Math.PI) - Math.log(sigma) - 0.5 * z * z;
   }
+  if (data.liftTests) lp += liftTestReference(s, data.liftTests, get, (c) => get("coef_media", c));
   return { lp, lpJacobian: lp + jac, mu };
 }

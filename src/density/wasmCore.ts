@@ -36,6 +36,7 @@ export interface CoreExports {
     t2: number,
     t3: number,
     linear: number,
+    t4: number,
   ): void;
   setExactMath(on: number): void;
   /** 0 accurate (default), 1 exact std lib, 2 fast f32 (see MathMode). */

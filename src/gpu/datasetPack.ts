@@ -12,6 +12,7 @@ import type { ParameterLayout } from "../model/layout.js";
 import { FAMILY_CODE, priorArgs, priorLogConstant } from "../model/priors.js";
 import type { ScaledData } from "../model/scaledData.js";
 import { buildDesign, TRANSFORM_PARAMETERS } from "../model/structure.js";
+import { isPreset } from "../model/modelChoice.js";
 import { programKeyOf, type ProgramKey } from "./programKey.js";
 import type { UniformValues } from "./uniforms.js";
 
@@ -87,6 +88,7 @@ export function packDatasets(models: readonly GpuModelData[]): PackedDatasets {
     const design = buildDesign({ ...s, weekdaySeasonality: false }, T, m.data.extra);
     records.set(design, base + designOff);
   });
+  if (!isPreset(s.model)) throw new InputError(`the WebGPU kernels cover hill_adstock, adstock and carryover, not ${s.model}`);
   const tp = TRANSFORM_PARAMETERS[s.model];
   const off = (name: string) => Math.max(0, first.offsetOf(name));
   return {

@@ -3,9 +3,18 @@
 
 import { InputError } from "../errors.js";
 import type { Prior } from "./priors.js";
+import type { LiftTest } from "./liftTests.js";
 import type { ScalerOptions } from "./scaling.js";
 import { MODEL_NAMES, type ModelName } from "./structure.js";
 import { ADAPTATION_KINDS, type AdaptationKind } from "../sampler/chain.js";
+import {
+  ADSTOCK_NAMES,
+  composedName,
+  parseModelName,
+  SATURATION_NAMES,
+  type AdstockName,
+  type SaturationName,
+} from "./modelChoice.js";
 import type { BackendSetting, MethodSetting } from "../services/backend.js";
 
 export type InitStrategy = "jitter" | "median" | "random";
@@ -49,7 +58,12 @@ export interface SamplerConfig {
 }
 
 export interface ModelConfig {
+  /** A LightweightMMM preset or "adstock+saturation" (model/modelChoice.ts). */
   model: ModelName;
+  /** Geometric adstock output times (1 - lag_weight) (default true, as LightweightMMM and PyMC-Marketing). */
+  normaliseAdstock: boolean;
+  /** Window of the convolution adstocks (carryover, delayed, Weibull); default 13 (13 * 7 with weekday seasonality). */
+  maxLag?: number;
   degreesSeasonality: number;
   seasonalityFrequency: number;
   weekdaySeasonality: boolean;
@@ -58,13 +72,45 @@ export interface ModelConfig {
   costs?: number[];
   customPriors: Record<string, Prior | Prior[]>;
   scalers: ScalerOptions;
+  /** Experiments calibrating the channels' saturation curves (model/liftTests.ts). */
+  liftTests?: LiftTest[];
 }
 
 export interface FitConfig extends ModelConfig {
   sampler: SamplerConfig;
 }
 
-export type FitConfigInput = Partial<ModelConfig> & { sampler?: Partial<SamplerConfig> };
+export type FitConfigInput = Partial<ModelConfig> & {
+  sampler?: Partial<SamplerConfig>;
+  /** With `saturation`, instead of `model`: any adstock with any saturation. */
+  adstock?: AdstockName;
+  saturation?: SaturationName;
+};
+
+/** The model a configuration names: `model`, or `adstock` with `saturation` (each defaulting to geometric, hill). */
+export function resolveModelName(input: FitConfigInput): ModelName {
+  if (input.adstock === undefined && input.saturation === undefined) {
+    const model = input.model ?? "hill_adstock";
+    if (!parseModelName(model)) {
+      throw new InputError(
+        `model must be one of ${MODEL_NAMES.join(", ")} or "adstock+saturation" (adstock: ${ADSTOCK_NAMES.join(", ")}; saturation: ${SATURATION_NAMES.join(", ")}), got "${model}"`,
+      );
+    }
+    return model;
+  }
+  if (input.model !== undefined) {
+    throw new InputError(`give a model or an adstock and a saturation, not both (model "${input.model}")`);
+  }
+  const adstock = input.adstock ?? "geometric";
+  const saturation = input.saturation ?? "hill";
+  if (!ADSTOCK_NAMES.includes(adstock)) {
+    throw new InputError(`adstock must be one of ${ADSTOCK_NAMES.join(", ")}, got "${adstock}"`);
+  }
+  if (!SATURATION_NAMES.includes(saturation)) {
+    throw new InputError(`saturation must be one of ${SATURATION_NAMES.join(", ")}, got "${saturation}"`);
+  }
+  return composedName(adstock, saturation);
+}
 
 export const DEFAULT_SAMPLER: SamplerConfig = {
   chains: 4,
@@ -86,10 +132,7 @@ function intOption(v: number, name: string, min: number): number {
 }
 
 export function resolveConfig(input: FitConfigInput = {}): FitConfig {
-  const model = input.model ?? "hill_adstock";
-  if (!MODEL_NAMES.includes(model)) {
-    throw new InputError(`model must be one of ${MODEL_NAMES.join(", ")}, got "${model}"`);
-  }
+  const model = resolveModelName(input);
   const weekday = input.weekdaySeasonality ?? false;
   const s = { ...DEFAULT_SAMPLER, ...(input.sampler ?? {}) };
   intOption(s.chains, "chains", 1);
@@ -136,8 +179,11 @@ export function resolveConfig(input: FitConfigInput = {}): FitConfig {
   if (!(scale > 0 && Number.isFinite(scale))) {
     throw new InputError(`media prior scale must be a positive number, got ${scale}`);
   }
+  if (input.maxLag !== undefined) intOption(input.maxLag, "max lag", 1);
   return {
     model,
+    normaliseAdstock: input.normaliseAdstock ?? true,
+    ...(input.maxLag !== undefined ? { maxLag: input.maxLag } : {}),
     degreesSeasonality: degrees,
     seasonalityFrequency: frequency,
     weekdaySeasonality: weekday,
@@ -145,6 +191,7 @@ export function resolveConfig(input: FitConfigInput = {}): FitConfig {
     costs: input.costs,
     customPriors: input.customPriors ?? {},
     scalers: input.scalers ?? {},
+    ...(input.liftTests?.length ? { liftTests: input.liftTests } : {}),
     sampler: s,
   };
 }

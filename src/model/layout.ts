@@ -13,6 +13,7 @@ import {
 } from "./priors.js";
 import { geoCount, isGeoModel, TRANSFORM_PARAMETERS, type ModelStructure } from "./structure.js";
 import { logistic, softplus } from "../math/special.js";
+import { transformPriors, TRANSFORM_SUPPORT } from "./modelChoice.js";
 import { InputError } from "../errors.js";
 import * as portable from "../math/portable.js";
 
@@ -43,12 +44,7 @@ export type ParameterValues = Record<string, ParameterValue>;
 const REQUIRED_SUPPORT: Record<string, [number, number]> = {
   sigma: [0, Infinity],
   channel_coef_media: [0, Infinity],
-  lag_weight: [0, 1],
-  ad_effect_retention_rate: [0, 1],
-  half_max_effective_concentration: [0, Infinity],
-  slope: [0, Infinity],
-  peak_effect_delay: [0, Infinity],
-  exponent: [0, Infinity],
+  ...TRANSFORM_SUPPORT,
 };
 
 /** The geo model's coef_media prior scale, per unit of channel_coef_media (MODEL.md). */
@@ -77,12 +73,7 @@ function defaultPriors(s: ModelStructure): Record<string, Prior[] | Prior> {
     coef_trend: { dist: "Normal", loc: 0, scale: 1 },
     expo_trend: { dist: "Uniform", low: 0.5, high: 1.5 },
     coef_media: Array.from({ length: C }, (_, c) => ({ dist: "HalfNormal", scale: s.mediaPrior[c] }) as Prior),
-    lag_weight: { dist: "Beta", concentration1: 2, concentration0: 1 },
-    half_max_effective_concentration: { dist: "Gamma", concentration: 1, rate: 1 },
-    slope: { dist: "Gamma", concentration: 1, rate: 1 },
-    exponent: { dist: "Beta", concentration1: 9, concentration0: 1 },
-    ad_effect_retention_rate: { dist: "Beta", concentration1: 1, concentration0: 1 },
-    peak_effect_delay: { dist: "HalfNormal", scale: 2 },
+    ...transformPriors(s.model),
     gamma_seasonality: { dist: "Normal", loc: 0, scale: 1 },
     coef_extra_features: { dist: "Normal", loc: 0, scale: 1 },
     weekday: { dist: "Normal", loc: 0, scale: 0.5 },

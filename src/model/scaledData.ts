@@ -1,3 +1,5 @@
+import type { ScaledLiftTest } from "./liftTests.js";
+
 /**
  * The arrays a density is built from, already scaled (MODEL.md
  * "Preprocessing"): row-major, T training periods. Geo data (G present) is
@@ -15,4 +17,6 @@ export interface ScaledData {
   target: Float64Array;
   /** Number of geos (geo data only; absent: national data). */
   G?: number;
+  /** Lift tests calibrating the channels' saturation curves (model/liftTests.ts), scaled as the data. */
+  liftTests?: ScaledLiftTest[];
 }

@@ -9,6 +9,7 @@ import type { MediaDataset } from "./dataset.js";
 import type { ScaledData } from "./scaledData.js";
 import { ParameterLayout, type ParameterValues } from "./layout.js";
 import { referenceLogDensity } from "../density/reference.js";
+import { isPreset, transformParameterNames } from "./modelChoice.js";
 import { makeStructure, mediaPriorFromCosts, type ModelName, type ModelStructure } from "./structure.js";
 
 export interface SimulationOptions {
@@ -41,7 +42,29 @@ const CHANNEL_NAMES = ["tv", "search", "social", "radio", "display", "print", "o
 const EXTRA_NAMES = ["price_index", "competitor_promo", "holiday", "temperature"];
 
 /** True transform parameters per channel, drawn in a fixed order from `vec` (the simulation's generator). */
+/** Ranges the true transform parameters of a composed model are drawn from (per parameter name). */
+const TRUTH_RANGE: Record<string, [number, number]> = {
+  lag_weight: [0.2, 0.8],
+  peak_delay: [0.5, 2.5],
+  weibull_scale: [1.5, 3.5],
+  weibull_shape: [1.2, 2.5],
+  ad_effect_retention_rate: [0.3, 0.8],
+  peak_effect_delay: [0.5, 2.5],
+  half_max_effective_concentration: [0.5, 1.5],
+  slope: [1, 2.5],
+  // The exponent saturation keeps LightweightMMM's range (its Beta(9, 1) prior); root's is below.
+  exponent: [0.6, 0.95],
+  logistic_rate: [0.5, 2],
+  half_saturation: [0.5, 1.5],
+  tanh_scale: [0.5, 1.5],
+};
+
 function transformTruth(model: ModelName, C: number, vec: (n: number, lo: number, hi: number) => number[]): ParameterValues {
+  if (!isPreset(model)) {
+    // Root's exponent has PyMC-Marketing's Beta(1, 2) prior: a truth where that prior has its mass.
+    const range = (name: string): [number, number] => (name === "exponent" && model.endsWith("+root") ? [0.3, 0.8] : TRUTH_RANGE[name]);
+    return Object.fromEntries(transformParameterNames(model).map((name) => [name, vec(C, ...range(name))]));
+  }
   if (model === "carryover") {
     return { ad_effect_retention_rate: vec(C, 0.3, 0.8), peak_effect_delay: vec(C, 0.5, 2.5), exponent: vec(C, 0.6, 0.95) };
   }

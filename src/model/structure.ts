@@ -3,19 +3,33 @@
 
 import type { Prior } from "./priors.js";
 import * as portable from "../math/portable.js";
+import {
+  ALL_MODEL_NAMES,
+  PRESET_NAMES,
+  transformParameterNames,
+  type ComposedName,
+  type PresetName,
+} from "./modelChoice.js";
+import { MODEL_TRANSFORMS } from "./transforms/index.js";
 
-export type ModelName = "hill_adstock" | "adstock" | "carryover";
-export const MODEL_NAMES: readonly ModelName[] = ["hill_adstock", "adstock", "carryover"];
+/**
+ * A model: one of LightweightMMM's presets ("hill_adstock", "adstock",
+ * "carryover") or any adstock with any saturation, "adstock+saturation"
+ * (model/modelChoice.ts).
+ */
+export type ModelName = PresetName | ComposedName;
+/** LightweightMMM's presets (the composed models are in ALL_MODEL_NAMES). */
+export const MODEL_NAMES: readonly PresetName[] = PRESET_NAMES;
 
-/** Numeric model codes shared with the WebAssembly core. */
-export const MODEL_CODE: Record<ModelName, number> = { hill_adstock: 0, adstock: 1, carryover: 2 };
+/** Numeric model codes shared with the WebAssembly core (its generated kernels; model/transforms). */
+export const MODEL_CODE: Readonly<Record<ModelName, number>> = Object.fromEntries(
+  Object.entries(MODEL_TRANSFORMS).map(([name, m]) => [name, m.code]),
+) as Record<ModelName, number>;
 
-/** Transform parameter names per model, in layout order. */
-export const TRANSFORM_PARAMETERS: Record<ModelName, readonly string[]> = {
-  hill_adstock: ["lag_weight", "half_max_effective_concentration", "slope"],
-  adstock: ["lag_weight", "exponent"],
-  carryover: ["ad_effect_retention_rate", "peak_effect_delay", "exponent"],
-};
+/** Transform parameter names per model, in layout order (the adstock's, then the saturation's). */
+export const TRANSFORM_PARAMETERS: Readonly<Record<ModelName, readonly string[]>> = Object.fromEntries(
+  ALL_MODEL_NAMES.map((m) => [m, transformParameterNames(m)]),
+) as Record<ModelName, readonly string[]>;
 
 export interface ModelStructure {
   model: ModelName;

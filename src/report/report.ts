@@ -3,6 +3,8 @@
 // plots, the channel and parameter tables, and the optimizer's suggestion
 // when one was asked for.
 
+import type { LiftTest } from "../model/liftTests.js";
+import { liftTestSection } from "./liftTests.js";
 import type { FittedMMM } from "../api/fittedMMM.js";
 import { currentSpendingBudget, DEFAULT_PLAN_PERIODS, optimizeForReport, type OptimizerOutcome, type ReportOptimizerOptions } from "./budget.js";
 import { capitalise, contributionsOf, kpiName, marginalRoiOf, periodWords, roiOf } from "./data.js";
@@ -63,6 +65,8 @@ export interface ReportOptions extends PlotOptions {
   title?: string;
   /** Time stamp printed in the header (default: now). */
   generatedAt?: Date;
+  /** Lift tests to compare with the model (default: those the fit was calibrated on). */
+  liftTests?: LiftTest[];
 }
 
 /** Every plot of the report, as Vega-Lite specs with their headings and captions. */
@@ -371,6 +375,7 @@ ${fig("contribution-totals")}
 ${fig("roi")}
 ${channelTable(fit)}
 ${fig("response-curves")}
+${liftTestSection(fit, o.liftTests)}
 </section>
 ${budgetSection(fit, outcome, allocation, byId.has("budget") ? fig("budget") : undefined)}
 <section id="media-effects">

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { adstock as referenceAdstock, carryover as referenceCarryover, hill as referenceHill, power as referencePower } from "../../src/density/reference.js";
+import {
+  convolve,
+  delayedWeights,
+  geometricAdstock as referenceAdstock,
+  saturationReference,
+  weibullCdfWeights,
+  weibullPdfWeights,
+} from "../../src/density/transformReference.js";
 import { MODEL_CODE, MODEL_NAMES, TRANSFORM_PARAMETERS } from "../../src/model/structure.js";
 import { ADSTOCKS, MODEL_TRANSFORMS, SATURATIONS, parseFormula } from "../../src/model/transforms/index.js";
 
@@ -8,14 +15,22 @@ function rel(a: number, b: number): number {
   return Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
 }
 
+const referenceCarryover = (x: number[], rate: number, delay: number, L: number) => convolve(x, delayedWeights(rate, delay, L));
+
 const SATURATION_CASES: Record<string, number[][]> = {
   hill: [[0.5, 0.7], [1.3, 2.5], [0.05, 1], [4, 0.3]],
   exponent: [[0.3], [0.9], [1], [1.7]],
+  root: [[0.3], [0.9], [1], [1.7]],
+  // Rates up to 0.5 (lam v <= 7.5 at the largest v the slope test takes):
+  // further out the curve is flat to 1e-7 and central differences are roundoff.
+  logistic: [[0.05], [0.2], [0.5]],
+  tanh: [[4], [10], [40]],
+  michaelis_menten: [[0.05], [0.7], [2], [40]],
+  none: [[]],
 };
-const REFERENCE: Record<string, (v: number, p: number[]) => number> = {
-  hill: (v, p) => referenceHill(v, p[0], p[1]),
-  exponent: (v, p) => referencePower(v, p[0]),
-};
+const REFERENCE: Record<string, (v: number, p: number[]) => number> = Object.fromEntries(
+  Object.keys(SATURATION_CASES).map((name) => [name, (v: number, p: number[]) => saturationReference(name as never, v, p)]),
+);
 
 describe("saturations", () => {
   for (const [name, sat] of Object.entries(SATURATIONS)) {
@@ -71,6 +86,23 @@ describe("adstocks", () => {
         expect(rel(s, ref[t])).toBeLessThan(1e-12);
       }
       expect(carryover.steadyGain([rate, delay], true)).toBe(1);
+    }
+  });
+
+  it("Weibull CDF and PDF: their weights give the reference's, normalised", () => {
+    const L = 11;
+    for (const [adstock, ref] of [
+      [ADSTOCKS.weibull_cdf, weibullCdfWeights],
+      [ADSTOCKS.weibull_pdf, weibullPdfWeights],
+    ] as const) {
+      if (adstock.kind !== "convolution") throw new Error("Weibull adstocks are convolutions");
+      for (const [scale, shape] of [[2, 3], [0.7, 0.8], [5, 1.5]]) {
+        const w = new Float64Array(L);
+        adstock.weights([scale, shape], L, w);
+        const r = ref(scale, shape, L);
+        const total = r.reduce((a, b) => a + b, 0);
+        for (let l = 0; l < L; l++) expect(Math.abs(w[l] - r[l] / total)).toBeLessThan(1e-14);
+      }
     }
   });
 

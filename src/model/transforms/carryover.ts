@@ -34,3 +34,11 @@ export const carryover: ConvolutionAdstock = {
     grads: "carryoverGrads(s, c, gLogNorm);",
   },
 };
+
+/** PyMC-Marketing's delayed adstock: the same weights, alpha^((l - theta)^2), under its own names and priors. */
+export const delayed: ConvolutionAdstock = {
+  ...carryover,
+  name: "delayed",
+  params: ["lag_weight", "peak_delay"],
+  shape: "delayed geometric decay",
+};

@@ -1,0 +1,172 @@
+// The lift tests' term of the log-density and its gradient (model/liftTests.ts):
+//   sum_i Normal(delta_y_i | coef (f(g (x + dx)) - f(g x)), sigma_i)
+// evaluated beside the WebAssembly core, in float64: a handful of scalar
+// saturations per evaluation, against T x C cells in the core. Each
+// saturation's value, slope and parameter derivatives are written out below
+// (the float64 reference states them again, independently).
+
+import { InputError } from "../errors.js";
+import type { ParameterLayout } from "../model/layout.js";
+import type { ScaledLiftTest } from "../model/liftTests.js";
+import type { Transform } from "../model/priors.js";
+import { geoCount } from "../model/structure.js";
+import { MODEL_TRANSFORMS } from "../model/transforms/index.js";
+import { logistic } from "../math/special.js";
+
+const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+/** f(v), df/dv into slope[0], and df/dp for each parameter p into dp (v >= 0). */
+type SaturationTerms = (v: number, p: readonly number[], dp: number[], slope: number[]) => number;
+
+const SATURATION_TERMS: Readonly<Record<string, SaturationTerms>> = {
+  hill(v, [K, S], dp, slope) {
+    if (v <= 0) return zero(dp, slope);
+    const lv = Math.log(v / K);
+    const f = logistic(S * lv);
+    const ff = f * (1 - f);
+    dp[0] = (-S * ff) / K;
+    dp[1] = ff * lv;
+    slope[0] = (S * ff) / v;
+    return f;
+  },
+  exponent(v, [e], dp, slope) {
+    if (v <= 0) return zero(dp, slope);
+    const f = Math.pow(v, e);
+    dp[0] = f * Math.log(v);
+    slope[0] = (e * f) / v;
+    return f;
+  },
+  logistic(v, [lam], dp, slope) {
+    const e = Math.exp(-lam * v);
+    const q = (2 * e) / ((1 + e) * (1 + e));
+    dp[0] = v * q;
+    slope[0] = lam * q;
+    return (1 - e) / (1 + e);
+  },
+  tanh(v, [c], dp, slope) {
+    const f = Math.tanh(v / c);
+    dp[0] = (-(v / (c * c))) * (1 - f * f);
+    slope[0] = (1 - f * f) / c;
+    return f;
+  },
+  michaelis_menten(v, [lam], dp, slope) {
+    const r = 1 / (lam + v);
+    dp[0] = -v * r * r;
+    slope[0] = lam * r * r;
+    return v * r;
+  },
+  none(v, _p, _dp, slope) {
+    slope[0] = 1;
+    return v;
+  },
+};
+
+function zero(dp: number[], slope: number[]): number {
+  dp.fill(0);
+  slope[0] = 0;
+  return 0;
+}
+
+/** x = constrain(t, u) and dx/du. */
+function constrainWithDerivative(t: Transform, u: number): [number, number] {
+  switch (t.kind) {
+    case "identity":
+      return [u, 1];
+    case "log": {
+      const e = Math.exp(u);
+      return [e, e];
+    }
+    case "logit": {
+      const p = logistic(u);
+      return [p, p * (1 - p)];
+    }
+    case "scaled-logit": {
+      const p = logistic(u);
+      return [t.low + (t.high - t.low) * p, (t.high - t.low) * p * (1 - p)];
+    }
+  }
+}
+
+export class LiftTerm {
+  private readonly terms: SaturationTerms;
+  /** Per test: flat indices of the coefficient, the saturation's parameters, the lag weight (or -1). */
+  private readonly coefIndex: number[];
+  private readonly paramIndex: number[][];
+  private readonly lagIndex: number[];
+  private readonly dp: number[];
+  private readonly dp1: number[];
+  private readonly slope = [0];
+  /** The saturation's parameter values and their derivatives with respect to u (scratch). */
+  private readonly p: number[];
+  private readonly dpdu: number[];
+  /** The unconstraining transform of every flat index. */
+  private readonly transforms: Transform[];
+
+  constructor(
+    private readonly layout: ParameterLayout,
+    private readonly tests: readonly ScaledLiftTest[],
+  ) {
+    const s = layout.structure;
+    this.transforms = layout.blocks.flatMap((b) => b.transforms);
+    const { adstock, saturation } = MODEL_TRANSFORMS[s.model];
+    const terms = SATURATION_TERMS[saturation.name];
+    if (!terms) throw new InputError(`lift tests are not supported for the ${saturation.name} saturation`);
+    this.terms = terms;
+    const G = Math.max(1, geoCount(s));
+    const C = s.nChannels;
+    for (const t of tests) {
+      if (!(t.channel >= 0 && t.channel < C && t.geo >= 0 && t.geo < G)) {
+        throw new InputError(`a lift test names channel ${t.channel}, geo ${t.geo}; the model has ${C} channels, ${G} geos`);
+      }
+    }
+    this.coefIndex = tests.map((t) => layout.block("coef_media").offset + t.channel * G + t.geo);
+    this.paramIndex = tests.map((t) => saturation.params.map((name) => layout.block(name).offset + t.channel));
+    // The geometric adstock without normalisation has a steady gain of 1 / (1 - lag_weight).
+    const gained = adstock.kind === "recursive" && !s.normaliseAdstock;
+    this.lagIndex = tests.map((t) => (gained ? layout.block(adstock.params[0]).offset + t.channel : -1));
+    this.dp = new Array<number>(saturation.params.length).fill(0);
+    this.dp1 = new Array<number>(saturation.params.length).fill(0);
+    this.p = new Array<number>(saturation.params.length).fill(0);
+    this.dpdu = new Array<number>(saturation.params.length).fill(0);
+  }
+
+  private value(i: number, u: ArrayLike<number>): [number, number] {
+    return constrainWithDerivative(this.transforms[i], u[i]);
+  }
+
+  /** The lift tests' log-likelihood at u; adds its gradient with respect to u into grad. */
+  addTo(u: ArrayLike<number>, grad: Float64Array): number {
+    let lp = 0;
+    const { dp, dp1, slope, p, dpdu } = this;
+    for (let k = 0; k < this.tests.length; k++) {
+      const t = this.tests[k];
+      const [coef, dCoef] = this.value(this.coefIndex[k], u);
+      const indices = this.paramIndex[k];
+      for (let j = 0; j < indices.length; j++) [p[j], dpdu[j]] = this.value(indices[j], u);
+      let gain = 1;
+      let dLag = 0;
+      if (this.lagIndex[k] >= 0) {
+        const [lag, d] = this.value(this.lagIndex[k], u);
+        gain = 1 / (1 - lag);
+        dLag = d;
+      }
+      const f1 = this.terms(gain * (t.x + t.deltaX), p, dp1, slope);
+      const s1 = slope[0];
+      const f0 = this.terms(gain * t.x, p, dp, slope);
+      const s0 = slope[0];
+      const lift = coef * (f1 - f0);
+      const r = (t.deltaY - lift) / t.sigma;
+      lp += -HALF_LOG_2PI - Math.log(t.sigma) - 0.5 * r * r;
+      const w = r / t.sigma; // d lp / d lift
+      grad[this.coefIndex[k]] += w * (f1 - f0) * dCoef;
+      for (let j = 0; j < indices.length; j++) grad[indices[j]] += w * coef * (dp1[j] - dp[j]) * dpdu[j];
+      if (this.lagIndex[k] >= 0) {
+        // v = gain x: dv / d lag = gain^2 x (f0's slope unused at x = 0, where v is 0 whatever the lag).
+        const dGain = gain * gain;
+        const dLift = coef * (s1 * dGain * (t.x + t.deltaX) - (t.x > 0 ? s0 * dGain * t.x : 0));
+        grad[this.lagIndex[k]] += w * dLift * dLag;
+      }
+    }
+    return lp;
+  }
+}
