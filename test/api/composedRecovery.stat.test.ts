@@ -1,16 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { fitMMM } from "../../src/api/fitMMM.js";
-import { ADSTOCK_NAMES, SATURATION_NAMES, composedName } from "../../src/model/modelChoice.js";
 import { simulateDataset } from "../../src/model/simulate.js";
+import { composedPairsUnderTest } from "./composedPairs.js";
 
-// Parameter recovery for every adstock x saturation pair: data simulated
-// from the model with known parameters (model/simulate.ts TRUTH_RANGE), the
-// truth inside the 94% HDI for the clear majority of parameters, at two
-// seeds. MODELS=geometric+logistic,... runs a subset.
-const only = process.env.MODELS?.split(",");
-const models = ADSTOCK_NAMES.flatMap((a) => SATURATION_NAMES.map((s) => composedName(a, s))).filter(
-  (m) => !only || only.includes(m),
-);
+// Parameter recovery for adstock x saturation pairs: data simulated from the
+// model with known parameters (model/simulate.ts TRUTH_RANGE), the truth
+// inside the 94% HDI for the clear majority of parameters, at two seeds.
+// Which pairs: composedPairs.ts (a covering set by default; MMM_ALL_PAIRS=1
+// for all 35). Measured over all 35 pairs x 2 seeds when this was written:
+// 68 of 70 pass; weibull_cdf+exponent at seed 31 (15 of 21 parameters
+// inside) and geometric+root at seed 31 (media share off by 0.149) do not.
+const models = composedPairsUnderTest();
 
 describe("parameter recovery, every adstock x saturation pair", () => {
   for (const model of models) {
