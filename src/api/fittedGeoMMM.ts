@@ -70,7 +70,6 @@ export class FittedGeoMMM extends PosteriorFit<GeoFitRecord> {
     return geoMarginalRoi(this.record, relativeStep);
   }
 
-  /** National response curves (a channel's spend scaled in every geo alike). */
   /** Each lift test's measured lift against the model's (default: the tests the fit was calibrated on). */
   liftTestCheck(tests: readonly LiftTest[] | undefined = this.record.config.liftTests): LiftTestCheck[] {
     const r = this.record;
@@ -88,6 +87,7 @@ export class FittedGeoMMM extends PosteriorFit<GeoFitRecord> {
     );
   }
 
+  /** National response curves (a channel's spend scaled in every geo alike). */
   responseCurves(options?: { multipliers?: number[]; maxDraws?: number }): ResponseCurve[] {
     return geoResponseCurves(this.record, options);
   }

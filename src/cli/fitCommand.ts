@@ -23,6 +23,7 @@ import { parseChoice, parseInteger, parseIntegerIn, parseNumber, readJsonFile } 
 import { progressDisplay } from "./progress.js";
 import type { BackendSetting, MethodSetting } from "../services/backend.js";
 import { formatSummaryTable } from "./tables.js";
+import { addSamplerOptions } from "./samplerOptions.js";
 import { runRecord, writeRunRecord } from "../runs/runRecord.js";
 import { fitUntilStopped } from "./stopSignals.js";
 
@@ -61,19 +62,8 @@ export function registerFit(program: Command): void {
   // The example brings its own columns.
   for (const o of cmd.options) if (o.long === "--target" || o.long === "--media") o.mandatory = false;
   addModelOptions(cmd);
-  cmd
-    .option("--test-rows <n>", "hold out the last N rows as a test set")
-    .option("--test-from <date>", "hold out the rows from this date on as a test set")
-    .option("--chains <n>", "number of chains", "4")
-    .option("--warmup <n>", "warm-up iterations per chain", "1000")
-    .option("--samples <n>", "draws per chain after warm-up", "1000")
-    .option("--seed <n>", "random seed", "1")
-    .option("--target-accept <p>", "target acceptance statistic of step-size adaptation", "0.85")
-    .option("--max-tree-depth <n>", "maximum NUTS tree depth", "10")
-    .option("--init <how>", "jitter (prior medians + small jitter), median, or random (Stan's uniform(-2, 2))", "jitter")
+  addSamplerOptions(cmd, { rows: "", chains: "number of chains", seed: "random seed" })
     .option("--init-values <file>", "JSON file of starting values keyed by parameter name (constrained scale)")
-    .option("--adaptation <kind>", "warm-up: stan-diag (Stan's), pooled-diag / pooled-dense (chains share each window's metric; a chain far behind restarts), nutpie-diag or dense", "stan-diag")
-    .option("--math <mode>", "exp/log in the density core: accurate (default), exact, or fast (f32, ~3e-7 relative, about 2x faster per gradient; opt-in while being validated)", "accurate")
     .option("--backend <where>", "auto (default: NUTS in worker threads; with --method chees, lockstep on the GPU when there is one), cpu (NUTS in worker threads) or webgpu (many chains in lockstep on the GPU)", "auto")
     .option("--method <sampler>", "nuts or chees (default by backend)")
     .option("--threads <n>", "worker threads (default: min(chains, cores)); 0 runs in the main thread")

@@ -11,6 +11,7 @@ import type { InitStrategy, MathSetting } from "../model/config.js";
 import type { AdaptationKind } from "../sampler/index.js";
 import { addDataOptions, addModelOptions, readModelOptions, type RawModelOptions } from "./modelOptions.js";
 import { parseInteger, parseList, parseNumber, readTextFile } from "./options.js";
+import { addSamplerOptions } from "./samplerOptions.js";
 
 export interface SliceCliOptions extends RawModelOptions {
   by: string[];
@@ -40,18 +41,11 @@ export function addSliceOptions(cmd: Command): Command {
   );
   addDataOptions(cmd, { withDate: true });
   addModelOptions(cmd);
-  return cmd
-    .option("--test-rows <n>", "hold out the last N rows of every slice as a test set")
-    .option("--test-from <date>", "hold out every slice's rows from this date on as a test set")
-    .option("--chains <n>", "chains per slice", "4")
-    .option("--warmup <n>", "warm-up iterations per chain", "1000")
-    .option("--samples <n>", "draws per chain after warm-up", "1000")
-    .option("--seed <n>", "random seed (the same for every slice: a slice's draws do not depend on the others)", "1")
-    .option("--target-accept <p>", "target acceptance statistic of step-size adaptation", "0.85")
-    .option("--max-tree-depth <n>", "maximum NUTS tree depth", "10")
-    .option("--init <how>", "jitter, median or random", "jitter")
-    .option("--adaptation <kind>", "stan-diag, nutpie-diag or dense", "stan-diag")
-    .option("--math <mode>", "accurate, exact or fast", "accurate")
+  return addSamplerOptions(cmd, {
+    rows: " of every slice",
+    chains: "chains per slice",
+    seed: "random seed (the same for every slice: a slice's draws do not depend on the others)",
+  })
     .option("--slice-reports", "also write each slice's report.html (slower: a few seconds per slice)")
     .option("--out <dir>", "output folder (required): slices/<slice>/, failed/, manifest.json, combined.csv, report.html");
 }

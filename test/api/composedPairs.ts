@@ -6,8 +6,9 @@
 // adstock i mod 5, which names every adstock and every saturation at least
 // once. MMM_ALL_PAIRS=1 fits every pair; MODELS=a+b,... names a subset.
 import { ADSTOCK_NAMES, SATURATION_NAMES, composedName } from "../../src/model/modelChoice.js";
+import type { ModelName } from "../../src/model/structure.js";
 
-export function composedPairsUnderTest(): string[] {
+export function composedPairsUnderTest(): ModelName[] {
   const all = ADSTOCK_NAMES.flatMap((a) => SATURATION_NAMES.map((s) => composedName(a, s)));
   const only = process.env.MODELS?.split(",");
   if (only) return all.filter((m) => only.includes(m));

@@ -23,7 +23,12 @@ describe("a lockstep fit whose chains disagree", () => {
     expect(e.message).toMatch(/nested R-hat \d+\.\d{3} over 8 superchains/);
     expect(e.nestedRhat! >= 1.01 || e.maxRhat >= 1.01).toBe(true);
     expect(e.fit).toBeInstanceOf(FittedMMM);
-    expect((e.fit as FittedMMM).diagnostics().method).toBe("chees");
+    const d = (e.fit as FittedMMM).diagnostics();
+    expect(d.method).toBe("chees");
+    // Lockstep records no per-draw energy: E-BFMI is an empty list with a note, never null.
+    expect(d.e_bfmi).toEqual([]);
+    expect(d.e_bfmi_note).toMatch(/ChEES-HMC \(lockstep\) records no per-draw energy/);
+    expect(JSON.stringify(d)).not.toMatch(/null/);
   }, 60_000);
 
   it("makes the CLI exit with code 3 and write no outputs", () => {
@@ -35,7 +40,7 @@ describe("a lockstep fit whose chains disagree", () => {
     writeFileSync(data, lines.join("\n") + "\n");
     const out = join(dir, "fit");
     const args = ["fit", data, "--target", "sales", "--media", "tv,search", "--date", "week", "--out", out];
-    const flags = ["--chains", "8", "--warmup", "5", "--samples", "20", "--seed", "2", "--backend", "cpu", "--method", "chees"];
+    const flags = ["--chains", "8", "--warmup", "10", "--samples", "20", "--seed", "2", "--backend", "cpu", "--method", "chees"];
     const r = spawnSync(process.execPath, [join(process.cwd(), "bin", "mmm.js"), ...args, ...flags], { encoding: "utf8" });
     expect(r.stderr).toMatch(/error: NOT CONVERGED/);
     expect(r.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
