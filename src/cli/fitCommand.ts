@@ -15,31 +15,18 @@ import { scalerNotes } from "../model/scaling.js";
 import { availableCores } from "../services/workerHost.js";
 import { checkOutputFolder, writeOutputFolder } from "../io/outputFolder.js";
 import { writeReport } from "../report/report.js";
-import type { InitStrategy, MathSetting } from "../model/config.js";
-import type { AdaptationKind } from "../sampler/index.js";
 import { EXAMPLE, examplePath } from "./example.js";
 import { addDataOptions, addModelOptions, readDataset, readGeoDataset, readModelOptions, type RawModelOptions } from "./modelOptions.js";
-import { parseChoice, parseInteger, parseIntegerIn, parseNumber, readJsonFile } from "./options.js";
+import { parseChoice, parseInteger, readJsonFile } from "./options.js";
 import { progressDisplay } from "./progress.js";
 import type { BackendSetting, MethodSetting } from "../services/backend.js";
 import { formatSummaryTable } from "./tables.js";
-import { addSamplerOptions } from "./samplerOptions.js";
+import { addSamplerOptions, readSamplerOptions, type SamplerCliOptions } from "./samplerOptions.js";
 import { runRecord, writeRunRecord } from "../runs/runRecord.js";
 import { fitUntilStopped } from "./stopSignals.js";
 
-interface FitCliOptions extends RawModelOptions {
+interface FitCliOptions extends RawModelOptions, SamplerCliOptions {
   example?: boolean;
-  testRows?: string;
-  testFrom?: string;
-  chains: string;
-  warmup: string;
-  samples: string;
-  seed: string;
-  targetAccept: string;
-  maxTreeDepth: string;
-  init: string;
-  adaptation: string;
-  math: string;
   backend: string;
   method?: string;
   initValues?: string;
@@ -123,21 +110,10 @@ export function registerFit(program: Command): void {
     });
 }
 
-/** Fewest warm-up iterations accepted: warm-up tunes the step size and metric, and without it NUTS's first steps diverge. */
-const MIN_WARMUP = 10;
-
 function readSampler(o: FitCliOptions) {
   return {
-    chains: parseInteger(o.chains, "--chains", 1),
-    warmup: parseNumber(o.warmup, "--warmup", (v) => Number.isInteger(v) && v >= MIN_WARMUP, `an integer >= ${MIN_WARMUP} (warm-up tunes the step size and metric; without it the draws diverge)`),
-    samples: parseInteger(o.samples, "--samples", 1),
-    seed: parseNumber(o.seed, "--seed", (v) => Number.isSafeInteger(v) && v >= 0, "an integer from 0 to 2^53 - 1"),
-    targetAccept: parseNumber(o.targetAccept, "--target-accept", (v) => v > 0 && v < 1, "a number strictly between 0 and 1"),
-    maxTreeDepth: parseIntegerIn(o.maxTreeDepth, "--max-tree-depth", 1, 30, "2^depth leapfrog steps per draw at most"),
-    init: parseChoice(o.init, "--init", ["jitter", "median", "random"] as const) as InitStrategy,
-    adaptation: parseChoice(o.adaptation, "--adaptation", ["stan-diag", "nutpie-diag", "dense"] as const) as AdaptationKind,
+    ...readSamplerOptions(o),
     threads: o.threads === undefined ? undefined : parseInteger(o.threads, "--threads", 0),
-    math: parseChoice(o.math, "--math", ["accurate", "exact", "fast"] as const) as MathSetting,
     backend: parseChoice(o.backend, "--backend", ["auto", "cpu", "webgpu"] as const) as BackendSetting,
     ...(o.method !== undefined ? { method: parseChoice(o.method, "--method", ["nuts", "chees"] as const) as MethodSetting } : {}),
     initValues: o.initValues === undefined ? undefined : readJsonFile(o.initValues, "--init-values file"),

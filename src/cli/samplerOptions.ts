@@ -3,6 +3,9 @@
 // cannot drift apart.
 
 import type { Command } from "commander";
+import type { InitStrategy, MathSetting } from "../model/config.js";
+import { ADAPTATION_KINDS, type AdaptationKind } from "../sampler/chain.js";
+import { parseChoice, parseInteger, parseIntegerIn, parseNumber } from "./options.js";
 
 /** `scope` words the help for per-slice commands ("of every slice", "per slice"). */
 export function addSamplerOptions(cmd: Command, scope: { rows: string; chains: string; seed: string }): Command {
@@ -26,4 +29,37 @@ export function addSamplerOptions(cmd: Command, scope: { rows: string; chains: s
       "exp/log in the density core: accurate (default), exact, or fast (f32, ~3e-7 relative, about 2x faster per gradient; opt-in while being validated)",
       "accurate",
     );
+}
+
+/** The option values `addSamplerOptions` declares, as commander hands them over. */
+export interface SamplerCliOptions {
+  testRows?: string;
+  testFrom?: string;
+  chains: string;
+  warmup: string;
+  samples: string;
+  seed: string;
+  targetAccept: string;
+  maxTreeDepth: string;
+  init: string;
+  adaptation: string;
+  math: string;
+}
+
+/** Fewest warm-up iterations accepted: warm-up tunes the step size and metric, and without it NUTS's first steps diverge. */
+const MIN_WARMUP = 10;
+
+/** Parses the NUTS options of `addSamplerOptions`, each checked and named in its error. */
+export function readSamplerOptions(o: SamplerCliOptions) {
+  return {
+    chains: parseInteger(o.chains, "--chains", 1),
+    warmup: parseNumber(o.warmup, "--warmup", (v) => Number.isInteger(v) && v >= MIN_WARMUP, `an integer >= ${MIN_WARMUP} (warm-up tunes the step size and metric; without it the draws diverge)`),
+    samples: parseInteger(o.samples, "--samples", 1),
+    seed: parseNumber(o.seed, "--seed", (v) => Number.isSafeInteger(v) && v >= 0, "an integer from 0 to 2^53 - 1"),
+    targetAccept: parseNumber(o.targetAccept, "--target-accept", (v) => v > 0 && v < 1, "a number strictly between 0 and 1"),
+    maxTreeDepth: parseIntegerIn(o.maxTreeDepth, "--max-tree-depth", 1, 30, "2^depth leapfrog steps per draw at most"),
+    init: parseChoice(o.init, "--init", ["jitter", "median", "random"] as const) as InitStrategy,
+    adaptation: parseChoice(o.adaptation, "--adaptation", ADAPTATION_KINDS) as AdaptationKind,
+    math: parseChoice(o.math, "--math", ["accurate", "exact", "fast"] as const) as MathSetting,
+  };
 }

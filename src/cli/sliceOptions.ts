@@ -7,25 +7,12 @@ import { InputError } from "../errors.js";
 import { parseCsv } from "../io/csv.js";
 import { sliceData, sliceTable, type SliceData } from "../many/slices.js";
 import type { SliceSpec } from "../many/sliceSpec.js";
-import type { InitStrategy, MathSetting } from "../model/config.js";
-import type { AdaptationKind } from "../sampler/index.js";
 import { addDataOptions, addModelOptions, readModelOptions, type RawModelOptions } from "./modelOptions.js";
-import { parseInteger, parseList, parseNumber, readTextFile } from "./options.js";
-import { addSamplerOptions } from "./samplerOptions.js";
+import { parseInteger, parseList, readTextFile } from "./options.js";
+import { addSamplerOptions, readSamplerOptions, type SamplerCliOptions } from "./samplerOptions.js";
 
-export interface SliceCliOptions extends RawModelOptions {
+export interface SliceCliOptions extends RawModelOptions, SamplerCliOptions {
   by: string[];
-  testRows?: string;
-  testFrom?: string;
-  chains: string;
-  warmup: string;
-  samples: string;
-  seed: string;
-  targetAccept: string;
-  maxTreeDepth: string;
-  init: string;
-  adaptation: string;
-  math: string;
   sliceReports?: boolean;
   out?: string;
 }
@@ -66,15 +53,7 @@ export function readSlices(data: string, o: SliceCliOptions): { slices: SliceDat
     columns: { target: o.target, media, extra, ...(o.date ? { date: o.date } : {}) },
     model,
     sampler: {
-      chains: parseInteger(o.chains, "--chains", 1),
-      warmup: parseInteger(o.warmup, "--warmup", 0),
-      samples: parseInteger(o.samples, "--samples", 1),
-      seed: parseInteger(o.seed, "--seed", 0),
-      targetAccept: parseNumber(o.targetAccept, "--target-accept", (v) => v > 0 && v < 1, "a number strictly between 0 and 1"),
-      maxTreeDepth: parseInteger(o.maxTreeDepth, "--max-tree-depth", 1),
-      init: o.init as InitStrategy,
-      adaptation: o.adaptation as AdaptationKind,
-      math: o.math as MathSetting,
+      ...readSamplerOptions(o),
       // Slices run on CPU workers: the lockstep GPU path is for many chains of one model.
       backend: "cpu",
     },

@@ -8,7 +8,7 @@ import { logJacobian } from "../model/layout.js";
 import { priorLogDensity } from "../model/priors.js";
 import type { ScaledData } from "../model/scaledData.js";
 import { geoCount } from "../model/structure.js";
-import type { ReferenceResult } from "./reference.js";
+import type { ReferenceResult } from "./types.js";
 import { liftTestReference, mediaTransformReference } from "./transformReference.js";
 
 function halfNormalLogDensity(x: number, scale: number): number {

@@ -9,15 +9,10 @@ import type { ScaledData } from "../model/scaledData.js";
 import { isGeoModel } from "../model/structure.js";
 import { referenceGeoLogDensity } from "./geoReference.js";
 import { liftTestReference, mediaTransformReference } from "./transformReference.js";
+import type { ReferenceResult } from "./types.js";
 
-export interface ReferenceResult {
-  /** Priors plus likelihood (no Jacobian). */
-  lp: number;
-  /** lp plus the log-Jacobian of the unconstraining transforms. */
-  lpJacobian: number;
-  /** Mean of the likelihood at each period ([T]; geo model [T][G]). */
-  mu: Float64Array;
-}
+export type { ReferenceResult } from "./types.js";
+
 
 /** Full log-density at the unconstrained point u. */
 export function referenceLogDensity(

@@ -48,3 +48,13 @@ export function batchFromSingle(density: LogDensity): BatchedLogDensity {
     },
   };
 }
+
+/** What the float64 reference densities (national and geo) return. */
+export interface ReferenceResult {
+  /** Priors plus likelihood (no Jacobian). */
+  lp: number;
+  /** lp plus the log-Jacobian of the unconstraining transforms. */
+  lpJacobian: number;
+  /** Mean of the likelihood at each period ([T]; geo model [T][G]). */
+  mu: Float64Array;
+}

@@ -7,7 +7,8 @@ import type { FittedMMM, SummaryEntry } from "../api/fittedMMM.js";
 import { csvText } from "./csvWrite.js";
 import { saveMMM } from "./modelFile.js";
 
-export const MODEL_FILE = "model.mmm";
+export { MODEL_FILE } from "./outputFolder.js";
+import { MODEL_FILE } from "./outputFolder.js";
 
 export function json(v: unknown): string {
   // Non-finite numbers (e.g. R-hat of a constant) become null in JSON.

@@ -8,9 +8,11 @@
 import * as nodeFs from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
-import { MODEL_FILE } from "./fitOutputs.js";
 
 /** The file-system steps used here; tests pass a version that fails at a chosen step. */
+/** The saved model in a fit folder: the mark of a folder an earlier fit wrote. */
+export const MODEL_FILE = "model.mmm";
+
 export interface FsSteps {
   mkdirSync(path: string, options: { recursive: true }): unknown;
   writeFileSync(path: string, data: string | Uint8Array): void;

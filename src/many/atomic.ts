@@ -1,8 +1,9 @@
-// Files and folders written whole or not at all: everything goes to a
-// temporary name beside the target first, then one rename publishes it.
+// Slice folders written whole or not at all: a slice is fitted into a
+// temporary folder beside its target, then one rename publishes it. Single
+// files go through io/outputFolder.ts writeFileWhole.
 
 import { randomBytes } from "node:crypto";
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { renameSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
 /** Temporary names start with ".tmp-": readers skip them, and `fit-many` clears its own stale ones. */
@@ -10,18 +11,6 @@ export const TMP_PREFIX = ".tmp-";
 
 export function temporaryPath(target: string): string {
   return join(dirname(target), `${TMP_PREFIX}${basename(target)}-${process.pid}-${randomBytes(4).toString("hex")}`);
-}
-
-export function writeFileAtomic(path: string, text: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = temporaryPath(path);
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
 }
 
 /**

@@ -7,21 +7,14 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { csvText } from "../io/csvWrite.js";
 import { jsonText, RUN_FILE, type RunRecord } from "../runs/runRecord.js";
-import { writeFileAtomic } from "./atomic.js";
+import { writeFileWhole } from "../io/outputFolder.js";
 import { combinedReportHtml } from "./combinedReport.js";
-import { readFailure, readSliceRecord, sliceDir, type FailureRecord, type SliceRecord } from "./sliceRecord.js";
+import { readFailure, readSliceRecord, sliceDir, type SliceSummary } from "./sliceRecord.js";
 import { sliceDataHash, type SliceData } from "./slices.js";
 
 export const MANIFEST_FILE = "manifest.json";
 
-export interface SliceSummary {
-  id: string;
-  key: Record<string, string>;
-  status: "ok" | "failed" | "missing" | "stale";
-  record?: SliceRecord;
-  run?: RunRecord;
-  failure?: FailureRecord;
-}
+export type { SliceSummary } from "./sliceRecord.js";
 
 /** Each slice's stored outcome, judged against the data and options of this run. */
 export function collectSlices(out: string, slices: Pick<SliceData, "id" | "key" | "csv">[], optionsHash: string): SliceSummary[] {
@@ -127,12 +120,12 @@ export function writeCombined(
       ...(s.failure ? { kind: s.failure.kind, reason: s.failure.reason, worker: s.failure.worker } : {}),
     })),
   };
-  writeFileAtomic(join(out, MANIFEST_FILE), jsonText(manifest));
+  writeFileWhole(join(out, MANIFEST_FILE), jsonText(manifest));
   const header = [...context.by, ...COMBINED_COLUMNS];
   const rows = combinedRows(summaries, context.by);
-  writeFileAtomic(join(out, "combined.csv"), csvText(header, rows));
-  writeFileAtomic(join(out, "combined.json"), jsonText(rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] === "" ? null : r[i]])))));
-  writeFileAtomic(join(out, "report.html"), combinedReportHtml(summaries, { by: context.by, title: context.title ?? "Many markets" }));
+  writeFileWhole(join(out, "combined.csv"), csvText(header, rows));
+  writeFileWhole(join(out, "combined.json"), jsonText(rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] === "" ? null : r[i]])))));
+  writeFileWhole(join(out, "report.html"), combinedReportHtml(summaries, { by: context.by, title: context.title ?? "Many markets" }));
   const count = (st: SliceSummary["status"]) => summaries.filter((s) => s.status === st).length;
   return {
     ok: count("ok"),

@@ -3,7 +3,7 @@
 // scale shared by all slices, so markets compare at a glance; then the
 // convergence of each fit, and the failed slices with their reasons.
 
-import type { SliceSummary } from "./combine.js";
+import type { SliceSummary } from "./sliceRecord.js";
 import { describeKey } from "./slices.js";
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -15,7 +15,8 @@ import { datasetFromTable, splitRows } from "../model/dataset.js";
 import { writeReport } from "../report/report.js";
 import { convergenceIssues, runRecord, writeRunRecord, jsonText } from "../runs/runRecord.js";
 import type { ChainProgress } from "../services/runChains.js";
-import { publishFolder, temporaryPath, writeFileAtomic } from "./atomic.js";
+import { writeFileWhole } from "../io/outputFolder.js";
+import { publishFolder, temporaryPath } from "./atomic.js";
 import { clearFailure, fileHashes, isComplete, sliceDir, SLICE_FILE, writeFailure, type SliceRecord } from "./sliceRecord.js";
 import { fileRowsInMessage, sliceDataHash, type SliceData } from "./slices.js";
 import { specHash, type SliceSpec } from "./sliceSpec.js";
@@ -91,7 +92,7 @@ export async function fitSlice(data: SliceData, spec: SliceSpec, out: string, o:
       finished: new Date().toISOString(),
       files: fileHashes(tmp, files),
     };
-    writeFileAtomic(join(tmp, SLICE_FILE), jsonText(record));
+    writeFileWhole(join(tmp, SLICE_FILE), jsonText(record));
     // Another worker may have published this slice meanwhile (a job taken over after a stall):
     // a complete result for the same data and options stays, and this one is dropped.
     const published = publishFolder(tmp, final, () => isComplete(out, data.id, dataHash, optionsHash));

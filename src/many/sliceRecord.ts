@@ -5,9 +5,9 @@
 
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "./atomic.js";
+import { writeFileWhole } from "../io/outputFolder.js";
 import { sha256 } from "./slices.js";
-import { jsonText } from "../runs/runRecord.js";
+import { jsonText, type RunRecord } from "../runs/runRecord.js";
 
 export const SLICE_FILE = "slice.json";
 
@@ -76,9 +76,19 @@ export function isComplete(out: string, id: string, dataHash: string, optionsHas
 }
 
 export function writeFailure(out: string, f: FailureRecord): void {
-  writeFileAtomic(failureFile(out, f.id), jsonText(f));
+  writeFileWhole(failureFile(out, f.id), jsonText(f));
 }
 
 export function clearFailure(out: string, id: string): void {
   rmSync(failureFile(out, id), { force: true });
+}
+
+/** A slice's stored outcome, judged against the data and options of this run. */
+export interface SliceSummary {
+  id: string;
+  key: Record<string, string>;
+  status: "ok" | "failed" | "missing" | "stale";
+  record?: SliceRecord;
+  run?: RunRecord;
+  failure?: FailureRecord;
 }

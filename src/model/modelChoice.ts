@@ -160,3 +160,10 @@ export const TRANSFORM_SUPPORT: Readonly<Record<string, [number, number]>> = {
   half_saturation: [0, Infinity],
   tanh_scale: [0, Infinity],
 };
+
+/**
+ * A model: one of LightweightMMM's presets ("hill_adstock", "adstock",
+ * "carryover") or any adstock with any saturation, "adstock+saturation"
+ * (this module).
+ */
+export type ModelName = PresetName | ComposedName;

@@ -7,17 +7,12 @@ import {
   ALL_MODEL_NAMES,
   PRESET_NAMES,
   transformParameterNames,
-  type ComposedName,
+  type ModelName,
   type PresetName,
 } from "./modelChoice.js";
 import { MODEL_TRANSFORMS } from "./transforms/index.js";
 
-/**
- * A model: one of LightweightMMM's presets ("hill_adstock", "adstock",
- * "carryover") or any adstock with any saturation, "adstock+saturation"
- * (model/modelChoice.ts).
- */
-export type ModelName = PresetName | ComposedName;
+export type { ModelName } from "./modelChoice.js";
 /** LightweightMMM's presets (the composed models are in ALL_MODEL_NAMES). */
 export const MODEL_NAMES: readonly PresetName[] = PRESET_NAMES;
 

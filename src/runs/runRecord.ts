@@ -2,10 +2,11 @@
 // needed to compare refreshes: configuration, data hash, engine version,
 // seed, timings and headline metrics.
 
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FittedMMM } from "../api/fittedMMM.js";
+import { writeFileWhole } from "../io/outputFolder.js";
 import { sha256 } from "../many/slices.js";
 
 export const RUN_FILE = "run.json";
@@ -155,9 +156,6 @@ export function jsonText(v: unknown): string {
 
 /** Writes run.json into `dir` whole or not at all (temporary file, then rename). */
 export function writeRunRecord(dir: string, record: RunRecord): string {
-  const file = join(dir, RUN_FILE);
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, jsonText(record));
-  renameSync(tmp, file);
+  writeFileWhole(join(dir, RUN_FILE), jsonText(record));
   return RUN_FILE;
 }

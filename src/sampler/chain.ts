@@ -1,5 +1,3 @@
-import type { LogDensity } from "../density/types.js";
-import { ChainRunner } from "./chainRunner.js";
 import type { NutsInfo } from "./types.js";
 
 /**
@@ -144,16 +142,4 @@ export function truncateStats(stats: DrawStats, n: number): DrawStats {
 
 export function checkCount(name: string, v: number): void {
   if (!Number.isInteger(v) || v < 0) throw new Error(`${name} must be a non-negative integer, got ${v}`);
-}
-
-/**
- * Runs one NUTS chain: initialisation, warm-up with the chosen adaptation,
- * then sampling with the frozen step size and metric. Every random number
- * comes from the Philox stream (seed, chainId), so identical inputs give
- * bit-identical output.
- */
-export function sampleChain(density: LogDensity, options: ChainOptions, callbacks: ChainCallbacks = {}): ChainResult {
-  const runner = new ChainRunner(density, options, callbacks);
-  runner.advance(runner.total);
-  return runner.result();
 }

@@ -306,3 +306,15 @@ export class ChainRunner {
     return result;
   }
 }
+
+/**
+ * Runs one NUTS chain: initialisation, warm-up with the chosen adaptation,
+ * then sampling with the frozen step size and metric. Every random number
+ * comes from the Philox stream (seed, chainId), so identical inputs give
+ * bit-identical output.
+ */
+export function sampleChain(density: LogDensity, options: ChainOptions, callbacks: ChainCallbacks = {}): ChainResult {
+  const runner = new ChainRunner(density, options, callbacks);
+  runner.advance(runner.total);
+  return runner.result();
+}

@@ -1,4 +1,4 @@
-export { sampleChain } from "./chain.js";
+export { sampleChain } from "./chainRunner.js";
 export type { AdaptationKind, ChainCallbacks, ChainOptions, ChainResult, DrawStats } from "./chain.js";
 export { createNutsKernel } from "./kernel.js";
 export type { NutsKernel, NutsKernelOptions } from "./kernel.js";

@@ -3,8 +3,7 @@
 // its kernel table entry), one line in a table below, its reference in
 // density/reference.ts; `npm run build:wasm` generates the kernels
 // (assembly/README.md).
-import type { ModelName } from "../structure.js";
-import { ALL_MODEL_NAMES, transformsOfModel, type AdstockName, type SaturationName } from "../modelChoice.js";
+import { ALL_MODEL_NAMES, transformsOfModel, type AdstockName, type ModelName, type SaturationName } from "../modelChoice.js";
 import { carryover, delayed } from "./carryover.js";
 import { exponent } from "./exponent.js";
 import { geometric } from "./geometric.js";

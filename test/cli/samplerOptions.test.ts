@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { readSamplerOptions } from "../../src/cli/samplerOptions.js";
+import { InputError } from "../../src/errors.js";
+import { ADAPTATION_KINDS } from "../../src/sampler/index.js";
+
+const defaults = {
+  chains: "4",
+  warmup: "1000",
+  samples: "1000",
+  seed: "1",
+  targetAccept: "0.85",
+  maxTreeDepth: "10",
+  init: "jitter",
+  adaptation: "stan-diag",
+  math: "accurate",
+};
+
+// `mmm fit`, `fit-many` and `queue submit` read their NUTS options here: one
+// list of warm-ups, one set of ranges (the CLI once refused pooled-diag
+// because its choice list was a copy).
+describe("readSamplerOptions", () => {
+  it("accepts every warm-up the sampler has", () => {
+    for (const kind of ADAPTATION_KINDS) expect(readSamplerOptions({ ...defaults, adaptation: kind }).adaptation).toBe(kind);
+  });
+
+  it("names the option at fault", () => {
+    expect(() => readSamplerOptions({ ...defaults, adaptation: "stan" })).toThrow(InputError);
+    expect(() => readSamplerOptions({ ...defaults, adaptation: "stan" })).toThrow(/--adaptation/);
+    expect(() => readSamplerOptions({ ...defaults, warmup: "0" })).toThrow(/--warmup/);
+    expect(() => readSamplerOptions({ ...defaults, maxTreeDepth: "40" })).toThrow(/--max-tree-depth/);
+    expect(() => readSamplerOptions({ ...defaults, math: "quick" })).toThrow(/--math/);
+  });
+});
