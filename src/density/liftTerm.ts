@@ -11,9 +11,10 @@ import type { ScaledLiftTest } from "../model/liftTests.js";
 import type { Transform } from "../model/priors.js";
 import { geoCount } from "../model/structure.js";
 import { MODEL_TRANSFORMS } from "../model/transforms/index.js";
+import * as portable from "../math/portable.js";
 import { logistic } from "../math/special.js";
 
-const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+const HALF_LOG_2PI = 0.5 * portable.log(2 * Math.PI);
 
 /** f(v), df/dv into slope[0], and df/dp for each parameter p into dp (v >= 0). */
 type SaturationTerms = (v: number, p: readonly number[], dp: number[], slope: number[]) => number;
@@ -21,7 +22,7 @@ type SaturationTerms = (v: number, p: readonly number[], dp: number[], slope: nu
 const SATURATION_TERMS: Readonly<Record<string, SaturationTerms>> = {
   hill(v, [K, S], dp, slope) {
     if (v <= 0) return zero(dp, slope);
-    const lv = Math.log(v / K);
+    const lv = portable.log(v / K);
     const f = logistic(S * lv);
     const ff = f * (1 - f);
     dp[0] = (-S * ff) / K;
@@ -31,20 +32,22 @@ const SATURATION_TERMS: Readonly<Record<string, SaturationTerms>> = {
   },
   exponent(v, [e], dp, slope) {
     if (v <= 0) return zero(dp, slope);
-    const f = Math.pow(v, e);
-    dp[0] = f * Math.log(v);
+    const f = portable.powPositive(v, e);
+    dp[0] = f * portable.log(v);
     slope[0] = (e * f) / v;
     return f;
   },
   logistic(v, [lam], dp, slope) {
-    const e = Math.exp(-lam * v);
+    const e = portable.exp(-lam * v);
     const q = (2 * e) / ((1 + e) * (1 + e));
     dp[0] = v * q;
     slope[0] = lam * q;
     return (1 - e) / (1 + e);
   },
   tanh(v, [c], dp, slope) {
-    const f = Math.tanh(v / c);
+    // tanh through exp, as the other terms, so every engine computes the same bits (math/portable.ts).
+    const e = portable.exp((-2 * v) / c);
+    const f = (1 - e) / (1 + e);
     dp[0] = (-(v / (c * c))) * (1 - f * f);
     slope[0] = (1 - f * f) / c;
     return f;
@@ -67,22 +70,26 @@ function zero(dp: number[], slope: number[]): number {
   return 0;
 }
 
-/** x = constrain(t, u) and dx/du. */
-function constrainWithDerivative(t: Transform, u: number): [number, number] {
+/** x = constrain(t, u); dx/du into slope[0]. */
+function constrainWithSlope(t: Transform, u: number, slope: number[]): number {
   switch (t.kind) {
     case "identity":
-      return [u, 1];
+      slope[0] = 1;
+      return u;
     case "log": {
-      const e = Math.exp(u);
-      return [e, e];
+      const e = portable.exp(u);
+      slope[0] = e;
+      return e;
     }
     case "logit": {
       const p = logistic(u);
-      return [p, p * (1 - p)];
+      slope[0] = p * (1 - p);
+      return p;
     }
     case "scaled-logit": {
       const p = logistic(u);
-      return [t.low + (t.high - t.low) * p, (t.high - t.low) * p * (1 - p)];
+      slope[0] = (t.high - t.low) * p * (1 - p);
+      return t.low + (t.high - t.low) * p;
     }
   }
 }
@@ -101,6 +108,10 @@ export class LiftTerm {
   private readonly dpdu: number[];
   /** The unconstraining transform of every flat index. */
   private readonly transforms: Transform[];
+  /** Per test: -log(sqrt(2 pi) sigma), which depends on the data only. */
+  private readonly lpConstant: number[];
+  /** d(constrained value)/du of the last value() (scratch). */
+  private readonly du = [0];
 
   constructor(
     private readonly layout: ParameterLayout,
@@ -128,27 +139,33 @@ export class LiftTerm {
     this.dp1 = new Array<number>(saturation.params.length).fill(0);
     this.p = new Array<number>(saturation.params.length).fill(0);
     this.dpdu = new Array<number>(saturation.params.length).fill(0);
+    this.lpConstant = tests.map((t) => -HALF_LOG_2PI - portable.log(t.sigma));
   }
 
-  private value(i: number, u: ArrayLike<number>): [number, number] {
-    return constrainWithDerivative(this.transforms[i], u[i]);
+  /** The constrained value at flat index i; its derivative with respect to u[i] in this.du[0]. */
+  private value(i: number, u: ArrayLike<number>): number {
+    return constrainWithSlope(this.transforms[i], u[i], this.du);
   }
 
   /** The lift tests' log-likelihood at u; adds its gradient with respect to u into grad. */
   addTo(u: ArrayLike<number>, grad: Float64Array): number {
     let lp = 0;
-    const { dp, dp1, slope, p, dpdu } = this;
+    const { dp, dp1, slope, p, dpdu, du } = this;
     for (let k = 0; k < this.tests.length; k++) {
       const t = this.tests[k];
-      const [coef, dCoef] = this.value(this.coefIndex[k], u);
+      const coef = this.value(this.coefIndex[k], u);
+      const dCoef = du[0];
       const indices = this.paramIndex[k];
-      for (let j = 0; j < indices.length; j++) [p[j], dpdu[j]] = this.value(indices[j], u);
+      for (let j = 0; j < indices.length; j++) {
+        p[j] = this.value(indices[j], u);
+        dpdu[j] = du[0];
+      }
       let gain = 1;
       let dLag = 0;
       if (this.lagIndex[k] >= 0) {
-        const [lag, d] = this.value(this.lagIndex[k], u);
+        const lag = this.value(this.lagIndex[k], u);
         gain = 1 / (1 - lag);
-        dLag = d;
+        dLag = du[0];
       }
       const f1 = this.terms(gain * (t.x + t.deltaX), p, dp1, slope);
       const s1 = slope[0];
@@ -156,7 +173,7 @@ export class LiftTerm {
       const s0 = slope[0];
       const lift = coef * (f1 - f0);
       const r = (t.deltaY - lift) / t.sigma;
-      lp += -HALF_LOG_2PI - Math.log(t.sigma) - 0.5 * r * r;
+      lp += this.lpConstant[k] - 0.5 * r * r;
       const w = r / t.sigma; // d lp / d lift
       grad[this.coefIndex[k]] += w * (f1 - f0) * dCoef;
       for (let j = 0; j < indices.length; j++) grad[indices[j]] += w * coef * (dp1[j] - dp[j]) * dpdu[j];

@@ -88,17 +88,19 @@ export class MmmDensity implements LogDensity {
       core.configure(T, C, nLin, this.dim, code, s.normaliseAdstock ? 1 : 0, lags);
     }
     const tp = TRANSFORM_PARAMETERS[s.model];
+    // A transform block the model lacks (e.g. no saturation parameter) is -1 to the core.
+    const transformOffset = (i: number) => (i < tp.length ? layout.offsetOf(tp[i]!) : -1);
     core.setOffsets(
       layout.offsetOf("intercept"),
       layout.offsetOf("sigma"),
       layout.offsetOf("coef_trend"),
       layout.offsetOf("expo_trend"),
       layout.offsetOf("coef_media"),
-      layout.offsetOf(tp[0]),
-      layout.offsetOf(tp[1]),
-      tp.length > 2 ? layout.offsetOf(tp[2]) : -1,
+      transformOffset(0),
+      transformOffset(1),
+      transformOffset(2),
       layout.offsetOf("gamma_seasonality"),
-      tp.length > 3 ? layout.offsetOf(tp[3]) : -1,
+      transformOffset(3),
     );
     if (geo) {
       core.setGeoOffsets(

@@ -41,7 +41,6 @@ export interface Simulation {
 const CHANNEL_NAMES = ["tv", "search", "social", "radio", "display", "print", "ooh", "video"];
 const EXTRA_NAMES = ["price_index", "competitor_promo", "holiday", "temperature"];
 
-/** True transform parameters per channel, drawn in a fixed order from `vec` (the simulation's generator). */
 /** Ranges the true transform parameters of a composed model are drawn from (per parameter name). */
 const TRUTH_RANGE: Record<string, [number, number]> = {
   lag_weight: [0.2, 0.8],
@@ -59,6 +58,7 @@ const TRUTH_RANGE: Record<string, [number, number]> = {
   tanh_scale: [0.5, 1.5],
 };
 
+/** True transform parameters per channel, drawn in a fixed order from `vec` (the simulation's generator). */
 function transformTruth(model: ModelName, C: number, vec: (n: number, lo: number, hi: number) => number[]): ParameterValues {
   if (!isPreset(model)) {
     // Root's exponent has PyMC-Marketing's Beta(1, 2) prior: a truth where that prior has its mass.
