@@ -21,6 +21,7 @@
  * sampling exact MCMC; the decisions depend only on the chains' reports, in
  * chain order, so they are the same at any thread count.
  */
+import { median } from "../diagnostics/quantile.js";
 import { PhiloxRng } from "../rng/random.js";
 import type { WindowDirective, WindowReport } from "../sampler/chainRunner.js";
 
@@ -72,12 +73,6 @@ export function pooledInverseMetric(reports: readonly WindowReport[]): Float64Ar
   if (dense) for (let i = 0; i < dim; i++) out[i * dim + i] = out[i * dim + i]! + b;
   else for (let i = 0; i < dim; i++) out[i] = out[i]! + b;
   return out;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : 0.5 * (s[m - 1]! + s[m]!);
 }
 
 /** Chains whose window log-density is far below the others' (indices into reports). */

@@ -15,8 +15,8 @@ export const LOCKSTEP_TARGET_ACCEPT = 0.8;
 
 export type { CheesOptions, CheesResult, LockstepIterationStats, LockstepIterationTrace, LockstepProgress } from "./cheesTypes.js";
 import type { CheesOptions, CheesResult, LockstepIterationStats } from "./cheesTypes.js";
-import { allocIterationStats, checkVector, count, median, perChainInitialStepSizes, positive, truncateIterationStats } from "./cheesHelpers.js";
-export { median } from "./cheesHelpers.js";
+import { median } from "../../diagnostics/quantile.js";
+import { allocIterationStats, checkVector, count, perChainInitialStepSizes, positive, truncateIterationStats } from "./cheesHelpers.js";
 
 
 /**
@@ -201,7 +201,7 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
    * One transition of all chains with `steps` leapfrog steps each (chain c
    * of size stepSizes[c], so it travels steps * stepSizes[c]); returns steps.
    */
-  const transition = async (steps: number, stats: LockstepIterationStats, row: number): Promise<number> => {
+  const transition = async (steps: number, stats: LockstepIterationStats, row: number, medianStepSize: number): Promise<number> => {
     previous.set(positions);
     const divergences = await propose(stepSizes, steps, divergentNow);
     let inverseSum = 0;
@@ -210,7 +210,7 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
       inverseSum += 1 / accept[c]!;
       mean += accept[c]! / chains;
     }
-    stats.stepSize[row] = median(stepSizes);
+    stats.stepSize[row] = medianStepSize;
     stats.trajectoryLength[row] = trajectoryLength;
     stats.steps[row] = steps;
     stats.harmonicMeanAccept[row] = chains / inverseSum; // 0 if any chain has 0
@@ -219,7 +219,8 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
     return steps;
   };
   /** Leapfrog steps for trajectory length T: ceil(u T / median step size), capped. */
-  const stepsFor = (jitter: number): number => Math.min(maxSteps, Math.max(1, Math.ceil((jitter * trajectoryLength) / median(stepSizes))));
+  const stepsFor = (jitter: number, medianStepSize: number): number =>
+    Math.min(maxSteps, Math.max(1, Math.ceil((jitter * trajectoryLength) / medianStepSize)));
   /** Metropolis: each chain keeps its proposal with its own uniform. */
   const acceptOrReject = (): void => {
     for (let c = 0; c < chains; c++) {
@@ -265,7 +266,9 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
     // Burn-in: short jittered trajectories (1..burnInSteps steps), so a chain
     // started where the density is tiny sheds its energy every few steps
     // instead of carrying it across the space on a long trajectory.
-    const steps = await transition(burning ? Math.ceil(jitter * burnInSteps) : stepsFor(jitter), warmupStats, it);
+    // The step sizes change only after the transition: one median serves the whole iteration.
+    const medianStepSize = median(stepSizes);
+    const steps = await transition(burning ? Math.ceil(jitter * burnInSteps) : stepsFor(jitter, medianStepSize), warmupStats, it, medianStepSize);
     warmupEvaluations += steps * chains;
     for (let c = 0; c < chains; c++) if (divergentNow[c]) warmupDivergences[c]! += 1;
     phaseDivergences += warmupStats.divergences[it]!;
@@ -273,8 +276,7 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
     if (!burning) {
       // Trajectory length: one Adam step on log T, from the proposals before they are accepted.
       // Chain c ran for steps * eps_c ~ u T eps_c / median eps, so d x'_c / d T = (u eps_c / median eps) v'_c.
-      const reference = median(stepSizes);
-      for (let c = 0; c < chains; c++) timeFactor[c] = (jitter * stepSizes[c]!) / reference;
+      for (let c = 0; c < chains; c++) timeFactor[c] = (jitter * stepSizes[c]!) / medianStepSize;
       const chees = cheesGradient({ dim, chains, previous, proposed: propQ, momenta, acceptProb: accept, invMetric, jitter: timeFactor });
       // The ascent direction is d log ChEES / d log T = T ChEES' / ChEES: scale-free, so the huge criterion
       // values of chains still far from the typical set cannot swamp Adam's second-moment average.
@@ -290,7 +292,8 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
     trace("warmup", it, warmupStats);
     if (warmupDraws) for (let c = 0; c < chains; c++) warmupDraws[c]!.set(positions.subarray(c * dim, (c + 1) * dim), it * dim);
 
-    if (variance && !burning) {
+    if (variance && !burning && it < metricEnd) {
+      // After metricEnd - 1 the metric is frozen: nothing reads later observations.
       variance.observe(positions);
       if (it >= metricStart && it < metricEnd) variance.estimate(invMetric);
       if (it === metricEnd - 1) {
@@ -311,13 +314,14 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
 
   // ---- sampling ----
   phaseDivergences = 0;
+  const samplingStepSize = median(stepSizes); // step sizes are frozen from here on
   if (!interrupted) {
     for (let d = 0; d < numDraws; d++) {
       if (options.signal?.aborted) {
         interrupted = true;
         break;
       }
-      const steps = await transition(stepsFor(vanDerCorput(numWarmup + d)), samplingStats, d);
+      const steps = await transition(stepsFor(vanDerCorput(numWarmup + d), samplingStepSize), samplingStats, d, samplingStepSize);
       samplingEvaluations += steps * chains;
       phaseDivergences += samplingStats.divergences[d]!;
       for (let c = 0; c < chains; c++) {

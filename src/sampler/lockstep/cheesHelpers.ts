@@ -46,13 +46,6 @@ export function checkVector(name: string, v: Float64Array, length: number, requi
   }
 }
 
-/** Median of a short vector (a copy is sorted). */
-export function median(v: Float64Array): number {
-  const s = Float64Array.from(v).sort();
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : 0.5 * (s[m - 1]! + s[m]!);
-}
-
 /**
  * Stan's step-size heuristic (see adaptation/stepSizeInit.ts) for every chain
  * at once: `probe(eps)` runs one leapfrog step of each chain's own size and
