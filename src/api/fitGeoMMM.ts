@@ -6,7 +6,7 @@
 import { scaleLiftTests } from "../model/liftTests.js";
 import { resolveConfig, type FitConfig, type FitConfigInput } from "../model/config.js";
 import { geoCosts, validateGeoTrainingRows, type GeoMediaDataset } from "../model/geoDataset.js";
-import { fitGeoScalers, scaleGeoRows } from "../model/geoScaling.js";
+import { fitGeoScalers, geoLiftScales, scaleGeoRows } from "../model/geoScaling.js";
 import { sampleModel, structureFor, trainingRows, type FitCallbacks } from "./fitMMM.js";
 import { FittedGeoMMM } from "./fittedGeoMMM.js";
 import { requireLockstepAgreement } from "./lockstepAgreement.js";
@@ -34,10 +34,7 @@ export async function fitGeoMMM(
   const scalers = fitGeoScalers(dataset, trainRows, config.scalers);
   const data = scaleGeoRows(dataset, scalers, 0, trainRows);
   if (config.liftTests) {
-    data.liftTests = scaleLiftTests(config.liftTests, dataset.channelNames, dataset.geoNames, {
-      media: (c, g) => scalers.media[c][g],
-      target: (g) => scalers.target[g],
-    });
+    data.liftTests = scaleLiftTests(config.liftTests, dataset.channelNames, dataset.geoNames, geoLiftScales(scalers));
   }
   const { chains, timing, sampling } = await sampleModel(structure, data, config, callbacks);
   return requireLockstepAgreement(new FittedGeoMMM({ kind: "geo", config, structure, scalers, dataset, trainRows, costs, chains, timing, sampling }));

@@ -8,7 +8,7 @@ import { scaleLiftTests } from "../model/liftTests.js";
 import { MATH_MODE, resolveConfig, type FitConfig, type FitConfigInput } from "../model/config.js";
 import { totalSpend, validateCosts, type MediaDataset } from "../model/dataset.js";
 import { ParameterLayout } from "../model/layout.js";
-import { fitScalers, scaleRows } from "../model/scaling.js";
+import { fitScalers, liftScales, scaleRows } from "../model/scaling.js";
 import { makeStructure, mediaPriorFromCosts, type ModelStructure } from "../model/structure.js";
 import type { ScaledData } from "../model/scaledData.js";
 import { planSampling } from "../services/backend.js";
@@ -42,10 +42,7 @@ export async function fitMMM(
   const scalers = fitScalers(dataset, trainRows, config.scalers);
   const data = scaleRows(dataset, scalers, 0, trainRows);
   if (config.liftTests) {
-    data.liftTests = scaleLiftTests(config.liftTests, dataset.channelNames, undefined, {
-      media: (c) => scalers.media[c],
-      target: () => scalers.target,
-    });
+    data.liftTests = scaleLiftTests(config.liftTests, dataset.channelNames, undefined, liftScales(scalers));
   }
   const { chains, timing, sampling } = await sampleModel(structure, data, config, callbacks);
   const fit = new FittedMMM({

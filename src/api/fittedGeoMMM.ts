@@ -21,6 +21,7 @@ import type { ChannelRoi, ResponseCurve } from "../analysis/insights.js";
 import { optimizeGeoBudget, type GeoBudgetOptimization, type GeoBudgetOptions } from "../optimize/optimizeGeoBudget.js";
 import { PosteriorFit } from "./fittedMMM.js";
 import type { LiftTest } from "../model/liftTests.js";
+import { geoLiftScales } from "../model/geoScaling.js";
 import { liftTestCheck, type LiftTestCheck } from "../analysis/liftTestCheck.js";
 import type { GeoFitRecord } from "./geoFitRecord.js";
 
@@ -80,7 +81,7 @@ export class FittedGeoMMM extends PosteriorFit<GeoFitRecord> {
         chains: r.chains,
         channels: r.dataset.channelNames,
         geos: r.dataset.geoNames,
-        scales: { media: (c, g) => r.scalers.media[c][g], target: (g) => r.scalers.target[g] },
+        scales: geoLiftScales(r.scalers),
         calibratedOn: r.config.liftTests,
       },
       tests ?? [],

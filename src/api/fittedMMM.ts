@@ -16,7 +16,7 @@ import type { LiftTest } from "../model/liftTests.js";
 import { liftTestCheck, type LiftTestCheck } from "../analysis/liftTestCheck.js";
 import type { MediaDataset } from "../model/dataset.js";
 import { ParameterLayout } from "../model/layout.js";
-import type { FittedScalers } from "../model/scaling.js";
+import { liftScales, type FittedScalers } from "../model/scaling.js";
 import type { ModelStructure } from "../model/structure.js";
 import type { DrawStats } from "../sampler/index.js";
 import { deserializeFit, serializeFit } from "../io/savedModel.js";
@@ -366,7 +366,7 @@ export class FittedMMM extends PosteriorFit<FitRecord> {
         layout: this.layout,
         chains: r.chains,
         channels: r.dataset.channelNames,
-        scales: { media: (c) => r.scalers.media[c], target: () => r.scalers.target },
+        scales: liftScales(r.scalers),
         calibratedOn: r.config.liftTests,
       },
       tests ?? [],

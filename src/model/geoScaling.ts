@@ -7,6 +7,7 @@
 
 import { InputError } from "../errors.js";
 import type { GeoMediaDataset } from "./geoDataset.js";
+import type { LiftScales } from "./liftTests.js";
 import type { ScaledData } from "./scaledData.js";
 import { extraScalerFor, fitDivisor, type ScalerKind, type ScalerOptions } from "./scaling.js";
 
@@ -167,4 +168,9 @@ export function sumOverGeos(values: ArrayLike<number>, G: number): Float64Array 
     out[k] = acc;
   }
   return out;
+}
+
+/** The divisors lift tests are scaled by: the (channel, geo) media scaler and the geo's target scaler. */
+export function geoLiftScales(scalers: FittedGeoScalers): LiftScales {
+  return { media: (c, g) => scalers.media[c]![g]!, target: (g) => scalers.target[g]! };
 }
