@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { LogDensity } from "../../src/density/types.js";
 import { sampleChain, type AdaptationKind, type ChainResult } from "../../src/sampler/index.js";
@@ -26,6 +27,18 @@ describe("sampleChain", () => {
     const b = sampleChain(density, { ...base, adaptation, chainId: 3 });
     same(a, b);
     expect(a.draws.length).toBe(200 * 4);
+  });
+
+  // sha256 of the draws as sampleChain gave them at commit 1b988f0, before
+  // chains could run in stages (ChainRunner): running in one stage must not
+  // move a bit. A deliberate change to the draws updates these, and says why.
+  it.each<[AdaptationKind, string]>([
+    ["stan-diag", "9f09736ecb273047"],
+    ["nutpie-diag", "7741a4631e18963f"],
+    ["dense", "20fbbad0782a281e"],
+  ])("gives the draws it gave before staged running (%s)", (adaptation, digest) => {
+    const r = sampleChain(density, { ...base, adaptation, chainId: 3 });
+    expect(createHash("sha256").update(bytes(r.draws)).digest("hex").slice(0, 16)).toBe(digest);
   });
 
   it("gives different draws for different chain ids and seeds", () => {
