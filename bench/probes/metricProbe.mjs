@@ -30,7 +30,7 @@ for (const seed of seeds.length ? seeds : [1]) {
   });
   const rhat = diagnostics.rhatPerParameter(constrained, dim);
   const ess = diagnostics.essBulkPerParameter(constrained, dim);
-  const order = rhat.map((r, j) => [r, j]).sort((a, b) => b[0] - a[0]).slice(0, 4);
+  const order = Array.from(rhat).map((r, j) => [r, j]).sort((a, b) => b[0] - a[0]).slice(0, 4);
   const worst = order.map(([r, j]) => ({
     name: names[j],
     rhat: +r.toFixed(3),
