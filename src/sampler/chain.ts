@@ -5,10 +5,11 @@ import type { NutsInfo } from "./types.js";
  * dense warm-ups whose chains meet at every window end (see
  * `adaptation/chainSync.ts`); a chain run alone with them is exactly
  * "stan-diag" or "dense". "lowrank" is nutpie's low-rank plus diagonal metric
- * (adaptation/lowRankEstimate.ts) on nutpie's schedule; its adapted metric is
- * reported as a dense inverse metric.
+ * (adaptation/lowRankEstimate.ts) on nutpie's schedule; "fisher-dense" the
+ * same estimate keeping every direction (a dense metric from the draws' and
+ * gradients' covariances). Both report a dense inverse metric.
  */
-export type AdaptationKind = "stan-diag" | "pooled-diag" | "pooled-dense" | "nutpie-diag" | "dense" | "lowrank";
+export type AdaptationKind = "stan-diag" | "pooled-diag" | "pooled-dense" | "nutpie-diag" | "dense" | "lowrank" | "fisher-dense";
 
 export const ADAPTATION_KINDS: readonly AdaptationKind[] = [
   "stan-diag",
@@ -17,6 +18,7 @@ export const ADAPTATION_KINDS: readonly AdaptationKind[] = [
   "nutpie-diag",
   "dense",
   "lowrank",
+  "fisher-dense",
 ];
 
 /** Whether a scheme adapts a dense metric. */

@@ -140,8 +140,8 @@ export class ChainRunner {
       this.scheme =
         adaptation === "nutpie-diag"
           ? new NutpieWarmup(dim, numWarmup, { targetAccept, initialStepSize })
-          : adaptation === "lowrank"
-            ? lowRankWarmup(dim, numWarmup, { targetAccept, initialStepSize })
+          : adaptation === "lowrank" || adaptation === "fisher-dense"
+            ? lowRankWarmup(dim, numWarmup, { targetAccept, initialStepSize, ...(adaptation === "fisher-dense" ? { cutoff: 1 } : {}) })
             : new StanWarmup(dim, numWarmup, dense, {
               targetAccept,
               initialStepSize,
