@@ -69,6 +69,30 @@ describe("LowRankMetric", () => {
     }
   });
 
+  it("velocity, kinetic energy and momentum draws create no typed arrays (the leapfrog allocates nothing)", () => {
+    const rng = new PhiloxRng(3, 0);
+    const p = new Float64Array(dim);
+    const v = new Float64Array(dim);
+    const original = globalThis.Float64Array;
+    let created = 0;
+    globalThis.Float64Array = class extends original {
+      constructor(...args: ConstructorParameters<typeof original>) {
+        super(...args);
+        created++;
+      }
+    } as typeof original;
+    try {
+      for (let k = 0; k < 100; k++) {
+        metric.sampleMomentum(rng, p);
+        metric.velocity(p, v);
+        metric.kinetic(p);
+      }
+    } finally {
+      globalThis.Float64Array = original;
+    }
+    expect(created).toBe(0);
+  });
+
   it("rank 0 is the diagonal metric; bad input is refused", () => {
     const d = new LowRankMetric(new Float64Array([4, 0.25]));
     const v = new Float64Array(2);
