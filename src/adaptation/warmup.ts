@@ -61,9 +61,6 @@ export class StanWarmup implements WarmupScheme {
   private readonly initialInverseMetric: Float64Array | undefined;
   private stepSize = 1;
   private metric!: Metric;
-  /** With chains meeting at window ends: this chain's own window metric, until `adopt`. */
-  private pendingMetric: Float64Array | null = null;
-  private shared = false;
   /** Number of metric updates so far. */
   metricUpdates = 0;
 
@@ -98,28 +95,10 @@ export class StanWarmup implements WarmupScheme {
     return { stepSize: this.stepSize, metric: this.metric };
   }
 
-  /**
-   * Chains meet at window ends: a window end only records this chain's own
-   * metric, and `adopt` (which must follow) sets the metric and finds the step
-   * size once, instead of this chain doing both and the shared choice
-   * replacing them.
-   */
-  shareWindowEnds(): void {
-    this.shared = true;
-  }
-
-  /** Whether a window end has passed whose metric and step size wait for `adopt`. */
-  get awaitingAdopt(): boolean {
-    return this.pendingMetric !== null;
-  }
-
   update(_iteration: number, state: NutsState, info: NutsInfo, kernel: NutsKernel, rng: Rng): Tuning {
     this.stepSize = this.da.update(info.acceptStat);
     const inv = this.adapter.update(state.position);
-    if (inv !== null && this.shared) {
-      this.pendingMetric = inv;
-      this.metricUpdates++;
-    } else if (inv !== null) {
+    if (inv !== null) {
       this.metric = this.makeMetric(inv);
       this.metricUpdates++;
       this.stepSize = initStepSize(probeFor(kernel, state, this.metric, rng), this.stepSize);
@@ -136,18 +115,15 @@ export class StanWarmup implements WarmupScheme {
   /**
    * At a window end, after `update`: continue from `state` (a restarted
    * chain's new position) with `inverseMetric` if given (a metric shared by
-   * the chains; else, with shared window ends, this chain's own); the step
-   * size is found again and dual averaging restarts, exactly as after the
-   * scheme's own metric update.
+   * the chains); the step size is found again and dual averaging restarts,
+   * exactly as after the scheme's own metric update.
    */
   adopt(state: NutsState, kernel: NutsKernel, rng: Rng, inverseMetric?: Float64Array): Tuning {
-    const inv = inverseMetric ?? this.pendingMetric;
-    this.pendingMetric = null;
-    if (inv) {
-      if (inv.length !== (this.dense ? this.dim * this.dim : this.dim)) {
+    if (inverseMetric) {
+      if (inverseMetric.length !== (this.dense ? this.dim * this.dim : this.dim)) {
         throw new Error("adopt: the inverse metric has the wrong size");
       }
-      this.metric = this.makeMetric(Float64Array.from(inv));
+      this.metric = this.makeMetric(Float64Array.from(inverseMetric));
     }
     this.stepSize = initStepSize(probeFor(kernel, state, this.metric, rng), this.stepSize);
     this.da.init(this.stepSize);

@@ -204,10 +204,6 @@ export class ChainRunner {
   }
 
   private warmupStep(it: number): void {
-    // A window end shared with other chains that no directive followed: this chain's own metric.
-    if (this.scheme instanceof StanWarmup && this.scheme.awaitingAdopt) {
-      this.tuning = this.scheme.adopt(this.state, this.kernel, this.rng);
-    }
     const { state, info } = this.kernel.step(this.state, this.tuning.stepSize, this.tuning.metric, this.rng);
     this.state = state;
     if (info.divergent) this.warmupDivergences++;
@@ -227,15 +223,6 @@ export class ChainRunner {
     if (info.divergent) this.divergences++;
     recordStats(this.stats, i, info);
     this.draws.set(state.position, i * this.dim);
-  }
-
-  /**
-   * This chain meets others at its warm-up window ends (pooled warm-ups): a
-   * window end leaves the metric and step size to `adopt`, which is then done
-   * once (a Stan-style scheme only; others ignore it).
-   */
-  meetAtWindowEnds(): void {
-    if (this.scheme instanceof StanWarmup) this.scheme.shareWindowEnds();
   }
 
   /** Summary of the warm-up draws collected since `advance(_, collectFrom)`. */
@@ -278,8 +265,7 @@ export class ChainRunner {
    * Only between warm-up windows of a Stan-style scheme.
    */
   adopt(directive: WindowDirective): void {
-    const awaiting = this.scheme instanceof StanWarmup && this.scheme.awaitingAdopt;
-    if ((!directive.position && !directive.inverseMetric && !awaiting) || this.interrupted) return;
+    if ((!directive.position && !directive.inverseMetric) || this.interrupted) return;
     if (!(this.scheme instanceof StanWarmup) || this.completed >= this.numWarmup) {
       throw new Error("adopt: only a Stan-style warm-up can take a shared metric or position, between windows");
     }

@@ -49,7 +49,6 @@ export async function runStaged(
 /** A staged chain in this thread. */
 export function localStagedChain(density: LogDensity, options: ChainOptions, callbacks: ChainCallbacks = {}): StagedChain & { runner: ChainRunner } {
   const runner = new ChainRunner(density, options, callbacks);
-  runner.meetAtWindowEnds();
   return {
     runner,
     advance: (until, collectFrom, directive) => {

@@ -4,16 +4,12 @@ import {
   NutpieDiagMetricAdapter,
   StanDenseMetricAdapter,
   StanDiagMetricAdapter,
-  StanWarmup,
   StanWindowSchedule,
   WelfordCovariance,
   WelfordVariance,
   initStepSize,
 } from "../../src/adaptation/index.js";
 import { PhiloxRng } from "../../src/rng/index.js";
-import { createNutsKernel, type NutsKernel } from "../../src/sampler/kernel.js";
-import type { NutsState } from "../../src/sampler/types.js";
-import { standardNormal } from "./models/gaussians.js";
 
 describe("Stan window schedule", () => {
   it("places the default windows for 1000 warm-up iterations", () => {
@@ -225,42 +221,5 @@ describe("metric adapters", () => {
     expect(late.length).toBeGreaterThan(0);
     expect(late.every((i) => i + 80 <= 850)).toBe(true);
     expect(updates).toBe(849); // from the second draw on, once the foreground holds 3 samples
-  });
-});
-
-describe("StanWarmup with window ends shared between chains", () => {
-  /** Runs warm-up iterations 0..99 (the first slow window ends at 99) and counts step-size probes. */
-  function runToFirstWindowEnd(shared: boolean): { probes: number; warmup: StanWarmup; kernel: NutsKernel; state: NutsState; rng: PhiloxRng } {
-    const base = createNutsKernel(standardNormal(3));
-    let probes = 0;
-    const kernel: NutsKernel = { ...base, energyChange: (...a) => (probes++, base.energyChange(...a)) };
-    const rng = new PhiloxRng(12, 0);
-    const warmup = new StanWarmup(3, 1000, false);
-    if (shared) warmup.shareWindowEnds();
-    let state = kernel.init(new Float64Array([0.5, -0.2, 0.1]));
-    let tuning = warmup.init(state, kernel, rng);
-    probes = 0;
-    for (let it = 0; it < 100; it++) {
-      const step = kernel.step(state, tuning.stepSize, tuning.metric, rng);
-      state = step.state;
-      tuning = warmup.update(it, state, step.info, kernel, rng);
-    }
-    return { probes, warmup, kernel, state, rng };
-  }
-
-  it("a shared window end finds the step size once, in adopt, with the chain's own metric unless given one", () => {
-    const alone = runToFirstWindowEnd(false);
-    expect(alone.probes).toBeGreaterThan(0);
-    const shared = runToFirstWindowEnd(true);
-    // The window end itself probes nothing and waits for adopt ...
-    expect(shared.probes).toBe(0);
-    expect(shared.warmup.awaitingAdopt).toBe(true);
-    // ... which, without a shared metric, gives exactly what the chain alone did at its window end.
-    const own = shared.warmup.adopt(shared.state, shared.kernel, shared.rng);
-    expect(shared.warmup.awaitingAdopt).toBe(false);
-    const aloneTuning = alone.warmup.final();
-    const sharedTuning = shared.warmup.final();
-    expect(Array.from(own.metric.inverseMetric())).toEqual(Array.from(aloneTuning.metric.inverseMetric()));
-    expect(sharedTuning.stepSize).toBe(aloneTuning.stepSize);
   });
 });
