@@ -23,6 +23,7 @@
  * The ridge n gamma (gamma = 1e-5 as in nutpie) keeps C_x and C_g positive
  * definite when n is below the dimension.
  */
+import * as portable from "../math/portable.js";
 import { symmetricEigen, symmetricFunction } from "../math/symmetricEigen.js";
 
 export interface LowRankEstimateOptions {
@@ -107,7 +108,8 @@ export function estimateLowRank(
     if (!(l > 0) || !Number.isFinite(l)) return empty;
     if (cutoff <= 1 || l > cutoff || l < 1 / cutoff) keep.push(k);
   }
-  keep.sort((p, q) => Math.abs(Math.log(eig.values[q]!)) - Math.abs(Math.log(eig.values[p]!)) || p - q);
+  // Farthest from 1 first (portable log: the order fixes the summation order, so the bits).
+  keep.sort((p, q) => Math.abs(portable.log(eig.values[q]!)) - Math.abs(portable.log(eig.values[p]!)) || p - q);
   keep.length = Math.min(keep.length, maxRank);
   const values = new Float64Array(keep.length);
   const directions = new Float64Array(keep.length * dim);
