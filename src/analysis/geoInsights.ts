@@ -7,7 +7,7 @@
 // and for everything national.
 
 import { InputError } from "../errors.js";
-import type { GeoFitRecord } from "../api/geoFitRecord.js";
+import type { GeoFitRecord } from "../fit/geoFitRecord.js";
 import { constrain, ParameterLayout } from "../model/layout.js";
 import { PhiloxRng } from "../rng/random.js";
 import { GeoPosteriorEvaluator, type GeoRows } from "./geoPosteriorEvaluator.js";

@@ -4,7 +4,7 @@
 // (MODEL.md "Geo (hierarchical) model").
 
 import { scaleLiftTests } from "../model/liftTests.js";
-import { resolveConfig, type FitConfig, type FitConfigInput } from "../model/config.js";
+import { resolveConfig, type FitConfig, type FitConfigInput } from "../fit/config.js";
 import { geoCosts, validateGeoTrainingRows, type GeoMediaDataset } from "../model/geoDataset.js";
 import { fitGeoScalers, geoLiftScales, scaleGeoRows } from "../model/geoScaling.js";
 import { sampleModel, structureFor, trainingRows, type FitCallbacks } from "./fitMMM.js";

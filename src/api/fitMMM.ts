@@ -5,7 +5,7 @@
 import { InputError } from "../errors.js";
 import { isPreset } from "../model/modelChoice.js";
 import { scaleLiftTests } from "../model/liftTests.js";
-import { MATH_MODE, resolveConfig, type FitConfig, type FitConfigInput } from "../model/config.js";
+import { MATH_MODE, resolveConfig, type FitConfig, type FitConfigInput } from "../fit/config.js";
 import { totalSpend, validateCosts, type MediaDataset } from "../model/dataset.js";
 import { ParameterLayout } from "../model/layout.js";
 import { fitScalers, liftScales, scaleRows } from "../model/scaling.js";
@@ -17,7 +17,7 @@ import { runLockstep } from "../services/runLockstep.js";
 import { requireLockstepAgreement } from "./lockstepAgreement.js";
 import type { WorkerFactory } from "../services/workerHost.js";
 import { keepChains } from "./interruptedChains.js";
-import { FittedMMM, type FitTiming, type SamplingInfo, type StoredChain } from "./fittedMMM.js";
+import { FittedMMM, type FitTiming, type SamplingInfo, type StoredChain } from "../fit/posteriorFit.js";
 
 export interface FitCallbacks {
   onProgress?(p: ChainProgress): void;

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { fitMMM } from "../api/fitMMM.js";
 import { fitGeoMMM } from "../api/fitGeoMMM.js";
-import type { FitDiagnostics, SummaryEntry } from "../api/fittedMMM.js";
+import type { FitDiagnostics, SummaryEntry } from "../fit/posteriorFit.js";
 import { checkGeoDataQuality } from "../analysis/geoDataQuality.js";
 import { splitGeoRows } from "../model/geoDataset.js";
 import { writeGeoFitOutputs } from "../io/geoFitOutputs.js";

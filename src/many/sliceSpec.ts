@@ -5,7 +5,7 @@
 import type { ModelName } from "../model/structure.js";
 import type { Prior } from "../model/priors.js";
 import type { ScalerOptions } from "../model/scaling.js";
-import type { SamplerConfig } from "../model/config.js";
+import type { SamplerConfig } from "../fit/config.js";
 import { sha256 } from "./slices.js";
 
 export interface SliceSpec {

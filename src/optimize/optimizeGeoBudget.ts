@@ -6,7 +6,7 @@
 // Either way the objective is the national KPI (summed over geos), solved by
 // the same allocator as national plans.
 
-import type { GeoFitRecord } from "../api/geoFitRecord.js";
+import type { GeoFitRecord } from "../fit/geoFitRecord.js";
 import { geoDatasetRows, concatGeoRows, geoEvaluatorFor } from "../analysis/geoInsights.js";
 import { InputError } from "../errors.js";
 import { geoSpendRatios } from "../model/geoDataset.js";

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { FittedMMM } from "../api/fittedMMM.js";
+import type { FittedMMM } from "../fit/posteriorFit.js";
 import { writeFileWhole } from "../io/outputFolder.js";
 import { sha256 } from "../many/slices.js";
 

@@ -6,7 +6,7 @@
 
 import { structureFor, trainingRows } from "../../api/fitMMM.js";
 import { MmmDensity } from "../../density/mmmDensity.js";
-import { MATH_MODE, resolveConfig, type MathSetting } from "../../model/config.js";
+import { MATH_MODE, resolveConfig, type MathSetting } from "../../fit/config.js";
 import { totalSpend, validateCosts } from "../../model/dataset.js";
 import { geoCosts, validateGeoTrainingRows } from "../../model/geoDataset.js";
 import { fitGeoScalers, scaleGeoRows } from "../../model/geoScaling.js";

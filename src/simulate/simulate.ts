@@ -5,12 +5,12 @@
 // compare like with like.
 
 import { PhiloxRng } from "../rng/random.js";
-import type { MediaDataset } from "./dataset.js";
-import type { ScaledData } from "./scaledData.js";
-import { ParameterLayout, type ParameterValues } from "./layout.js";
+import type { MediaDataset } from "../model/dataset.js";
+import type { ScaledData } from "../model/scaledData.js";
+import { ParameterLayout, type ParameterValues } from "../model/layout.js";
 import { referenceLogDensity } from "../density/reference.js";
-import { isPreset, transformParameterNames } from "./modelChoice.js";
-import { makeStructure, mediaPriorFromCosts, type ModelName, type ModelStructure } from "./structure.js";
+import { isPreset, transformParameterNames } from "../model/modelChoice.js";
+import { makeStructure, mediaPriorFromCosts, type ModelName, type ModelStructure } from "../model/structure.js";
 
 export interface SimulationOptions {
   seed: number;

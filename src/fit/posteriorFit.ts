@@ -11,7 +11,7 @@ import {
   type NamedSummaryRow,
 } from "../diagnostics/index.js";
 import { InputError } from "../errors.js";
-import type { FitConfig } from "../model/config.js";
+import type { FitConfig } from "./config.js";
 import type { LiftTest } from "../model/liftTests.js";
 import { liftTestCheck, type LiftTestCheck } from "../analysis/liftTestCheck.js";
 import type { MediaDataset } from "../model/dataset.js";
@@ -19,7 +19,7 @@ import { ParameterLayout } from "../model/layout.js";
 import { liftScales, type FittedScalers } from "../model/scaling.js";
 import type { ModelStructure } from "../model/structure.js";
 import type { DrawStats } from "../sampler/index.js";
-import { deserializeFit, serializeFit } from "../io/savedModel.js";
+import { deserializeFit, serializeFit } from "./savedModel.js";
 import { parameterSubjects } from "./parameterSubjects.js";
 import {
   contributions,
@@ -306,7 +306,7 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
 export class FittedMMM extends PosteriorFit<FitRecord> {
   readonly kind = "national";
 
-  /** The whole fitted model as one versioned binary file (see io/savedModel.ts). */
+  /** The whole fitted model as one versioned binary file (see fit/savedModel.ts). */
   toBytes(): Uint8Array {
     return serializeFit(this.record);
   }
