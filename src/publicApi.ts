@@ -92,7 +92,9 @@ export { parseCsv, tableFromColumns, tableFromRows, type Table } from "./io/csv.
 export { InputError, FitStopped, NotConvergedError } from "./errors.js";
 export { logProb, type LogProbRequest, type LogProbResult } from "./api/logProb.js";
 export { fitMMM, type FitCallbacks, type FitOptions } from "./api/fitMMM.js";
-export { FittedMMM, type FitRecord, type FitDiagnostics, type SummaryEntry } from "./fit/posteriorFit.js";
+export { FittedMMM } from "./api/fittedMMM.js";
+export type { FitRecord } from "./fit/record.js";
+export type { FitDiagnostics, SummaryEntry } from "./fit/posteriorFit.js";
 export { resolveConfig, DEFAULT_SAMPLER, type FitConfig, type FitConfigInput, type SamplerConfig, type InitStrategy } from "./fit/config.js";
 export type { Rows } from "./analysis/posteriorEvaluator.js";
 export type { Interval, Prediction, PredictOptions, FitMetrics, Contributions, ChannelRoi, ResponseCurve } from "./analysis/insights.js";

@@ -17,7 +17,8 @@ import { runLockstep } from "../services/runLockstep.js";
 import { requireLockstepAgreement } from "./lockstepAgreement.js";
 import type { WorkerFactory } from "../services/workerHost.js";
 import { keepChains } from "./interruptedChains.js";
-import { FittedMMM, type FitTiming, type SamplingInfo, type StoredChain } from "../fit/posteriorFit.js";
+import { FittedMMM } from "./fittedMMM.js";
+import type { FitTiming, SamplingInfo, StoredChain } from "../fit/record.js";
 
 export interface FitCallbacks {
   onProgress?(p: ChainProgress): void;

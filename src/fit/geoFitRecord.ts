@@ -5,7 +5,7 @@ import type { FitConfig } from "./config.js";
 import type { GeoMediaDataset } from "../model/geoDataset.js";
 import type { FittedGeoScalers } from "../model/geoScaling.js";
 import type { ModelStructure } from "../model/structure.js";
-import type { FitTiming, SamplingInfo, StoredChain } from "./posteriorFit.js";
+import type { FitTiming, SamplingInfo, StoredChain } from "./record.js";
 
 export interface GeoFitRecord {
   kind: "geo";

@@ -1,6 +1,7 @@
-// A fitted model: configuration, scalers, data and posterior draws, with the
-// questions users ask of it. Draws are kept on the unconstrained scale (what
-// the sampler produced); named values are derived on demand.
+// A posterior fit: the draws of a fit record with their summary and the
+// sampler's diagnostics, shared by the national and geo fitted models. Draws
+// are kept on the unconstrained scale (what the sampler produced); named
+// values are derived on demand.
 
 import {
   countDivergences,
@@ -10,86 +11,9 @@ import {
   summarizeTrace,
   type NamedSummaryRow,
 } from "../diagnostics/index.js";
-import { InputError } from "../errors.js";
-import type { FitConfig } from "./config.js";
-import type { LiftTest } from "../model/liftTests.js";
-import { liftTestCheck, type LiftTestCheck } from "../analysis/liftTestCheck.js";
-import type { MediaDataset } from "../model/dataset.js";
 import { ParameterLayout } from "../model/layout.js";
-import { liftScales, type FittedScalers } from "../model/scaling.js";
-import type { ModelStructure } from "../model/structure.js";
-import type { DrawStats } from "../sampler/index.js";
-import { deserializeFit, serializeFit } from "./savedModel.js";
 import { parameterSubjects } from "./parameterSubjects.js";
-import {
-  contributions,
-  fitMetrics,
-  marginalRoi,
-  predict,
-  responseCurves,
-  roi,
-  type ChannelRoi,
-  type Contributions,
-  type FitMetrics,
-  type PredictOptions,
-  type Prediction,
-  type ResponseCurve,
-} from "../analysis/insights.js";
-import type { Rows } from "../analysis/posteriorEvaluator.js";
-import { optimizeBudget } from "../optimize/optimizeBudget.js";
-import type { BudgetOptimization, OptimizeBudgetOptions } from "../optimize/types.js";
-
-export interface StoredChain {
-  /** Row-major [numDraws][dim], unconstrained. */
-  draws: Float64Array;
-  stats: DrawStats;
-  /** Where the chain started (unconstrained). */
-  initialPosition: Float64Array;
-  stepSize: number;
-  inverseMetric: Float64Array;
-  metricKind: "diag" | "dense";
-  gradientEvaluations: { warmup: number; sampling: number };
-  divergences: { warmup: number; sampling: number };
-  numWarmup: number;
-  numDraws: number;
-  interrupted: boolean;
-}
-
-export interface FitTiming {
-  wallSeconds: number;
-  warmupSeconds: number;
-  samplingSeconds: number;
-  chainSeconds: number[];
-  threads: number;
-}
-
-export interface FitRecord {
-  /** Absent in records from before geo models (national). */
-  kind?: "national";
-  config: FitConfig;
-  structure: ModelStructure;
-  scalers: FittedScalers;
-  /** All rows in the user's units; the first trainRows were fitted. */
-  dataset: MediaDataset;
-  trainRows: number;
-  costs: number[];
-  chains: StoredChain[];
-  timing: FitTiming;
-  /** How the chains were run (absent in files saved before backends existed: NUTS on the CPU). */
-  sampling?: SamplingInfo;
-}
-
-export interface SamplingInfo {
-  method: "nuts" | "chees";
-  backend: "cpu" | "webgpu";
-  /** GPU adapter description (webgpu). */
-  adapter?: string;
-  /** ChEES: superchains that shared starting points (for nested R-hat) and the adapted trajectory length. */
-  superchains?: number;
-  trajectoryLength?: number;
-  /** Why a WebGPU request ran on the CPU. */
-  fallback?: string;
-}
+import type { PosteriorRecord } from "./record.js";
 
 export interface SummaryEntry {
   name: string;
@@ -136,17 +60,6 @@ export interface FitDiagnostics {
   leapfrog_per_draw: number;
   interrupted: boolean;
   warnings: string[];
-}
-
-/** What every fitted model (national or geo) shares: its draws, their summary and the sampler's diagnostics. */
-export interface PosteriorRecord {
-  config: FitConfig;
-  structure: ModelStructure;
-  chains: StoredChain[];
-  timing: FitTiming;
-  sampling?: SamplingInfo;
-  /** The names parameters are about (see SummaryEntry.about). */
-  dataset: { channelNames: string[]; extraNames: string[] };
 }
 
 function median(values: readonly number[]): number {
@@ -300,76 +213,5 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
       interrupted,
       warnings,
     };
-  }
-}
-
-export class FittedMMM extends PosteriorFit<FitRecord> {
-  readonly kind = "national";
-
-  /** The whole fitted model as one versioned binary file (see fit/savedModel.ts). */
-  toBytes(): Uint8Array {
-    return serializeFit(this.record);
-  }
-
-  static fromBytes(bytes: Uint8Array, source?: string): FittedMMM {
-    const record = deserializeFit(bytes, source);
-    if (record.kind === "geo") {
-      throw new InputError(`${source ?? "model file"} holds a geo model: load it with loadAnyMMM / FittedGeoMMM.fromBytes`);
-    }
-    return new FittedMMM(record);
-  }
-
-  get channelNames(): string[] {
-    return this.record.dataset.channelNames;
-  }
-
-  /** Posterior predictive for new rows after the stored data (media [T][C] and extra [T][F] in the user's units). */
-  predict(newRows: Rows, options?: PredictOptions): Prediction {
-    return predict(this.record, newRows, options);
-  }
-
-  /** R^2, Bayesian R^2, MAPE and wMAPE on the training rows and, when held out, the test rows. */
-  metrics(): { train: FitMetrics; test?: FitMetrics } {
-    return fitMetrics(this.record);
-  }
-
-  /** Baseline and per-channel contributions per training period and in total, with 94% HDIs. */
-  contributions(): Contributions {
-    return contributions(this.record);
-  }
-
-  /** ROI per channel (contribution / spend over the training rows), as a distribution. */
-  roi(): ChannelRoi[] {
-    return roi(this.record);
-  }
-
-  /** Marginal ROI per channel: extra KPI per extra unit of spend at 1% more spend. */
-  marginalRoi(relativeStep?: number): ChannelRoi[] {
-    return marginalRoi(this.record, relativeStep);
-  }
-
-  responseCurves(options?: { multipliers?: number[]; maxDraws?: number }): ResponseCurve[] {
-    return responseCurves(this.record, options);
-  }
-
-  /** The budget allocation over the next periods that maximises the KPI (a number: the budget, with every default). */
-  optimizeBudget(options: OptimizeBudgetOptions | number): Promise<BudgetOptimization> {
-    return optimizeBudget(this.record, typeof options === "number" ? { budget: options } : options);
-  }
-
-  /** Each lift test's measured lift against the model's (default: the tests the fit was calibrated on). */
-  liftTestCheck(tests: readonly LiftTest[] | undefined = this.record.config.liftTests): LiftTestCheck[] {
-    const r = this.record;
-    return liftTestCheck(
-      {
-        structure: r.structure,
-        layout: this.layout,
-        chains: r.chains,
-        channels: r.dataset.channelNames,
-        scales: liftScales(r.scalers),
-        calibratedOn: r.config.liftTests,
-      },
-      tests ?? [],
-    );
   }
 }

@@ -3,7 +3,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FittedGeoMMM } from "../api/fittedGeoMMM.js";
-import type { FittedMMM, SummaryEntry } from "../fit/posteriorFit.js";
+import type { FittedMMM } from "../api/fittedMMM.js";
+import type { SummaryEntry } from "../fit/posteriorFit.js";
 import { csvText } from "./csvWrite.js";
 import { saveMMM } from "./modelFile.js";
 

@@ -2,7 +2,7 @@
 // FittedMMM.toBytes / fromBytes directly.
 
 import { readFileSync } from "node:fs";
-import { FittedMMM } from "../fit/posteriorFit.js";
+import { FittedMMM } from "../api/fittedMMM.js";
 import { FittedGeoMMM } from "../api/fittedGeoMMM.js";
 import { InputError } from "../errors.js";
 import { deserializeFit } from "../fit/savedModel.js";

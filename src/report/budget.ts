@@ -4,7 +4,7 @@
 // Its answer is read leniently into a BudgetAllocation: spend before and after
 // per channel, KPI before and after (numbers or intervals).
 
-import type { FittedMMM } from "../fit/posteriorFit.js";
+import type { FittedMMM } from "../api/fittedMMM.js";
 import type { BudgetAllocation, KpiInterval } from "./plots.js";
 
 export type OptimizerOutcome =

@@ -2,7 +2,7 @@
 // model (several plots share contributions, ROI and draws) and kept only as
 // long as the model itself (a WeakMap).
 
-import type { FittedMMM } from "../fit/posteriorFit.js";
+import type { FittedMMM } from "../api/fittedMMM.js";
 import { datasetRows, predictRows, type ChannelRoi, type Contributions, type FitMetrics, type Prediction, type ResponseCurve } from "../analysis/insights.js";
 
 export const DEFAULT_MAX_DRAWS = 500;

@@ -1,7 +1,7 @@
 // The report's lift-test table: each experiment's measured lift against the
 // model's (analysis/liftTestCheck.ts), marked calibrated or not.
 
-import type { FittedMMM } from "../fit/posteriorFit.js";
+import type { FittedMMM } from "../api/fittedMMM.js";
 import type { LiftTest } from "../model/liftTests.js";
 import { escapeHtml, formatAmount } from "./format.js";
 

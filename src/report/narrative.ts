@@ -2,7 +2,7 @@
 // channels pay back, where the next unit of spend works hardest, and what the
 // sampler's checks mean for trusting the numbers. Returns text, not HTML.
 
-import type { FittedMMM } from "../fit/posteriorFit.js";
+import type { FittedMMM } from "../api/fittedMMM.js";
 import { capitalise, contributionsOf, kpiName, marginalRoiOf, metricsOf, periodWords, roiOf } from "./data.js";
 import { formatPercent, formatRatio, formatShare, listWords } from "./format.js";
 

@@ -2,7 +2,7 @@
 // returns plain JSON (with its data inline, summarised so it stays small);
 // renderSvg (render.ts) turns any of them into SVG.
 
-import type { FittedMMM } from "../fit/posteriorFit.js";
+import type { FittedMMM } from "../api/fittedMMM.js";
 import { gammaP, invertCdf, normalCdf } from "../math/special.js";
 import { priorLogDensity, supportOf, type Prior } from "../model/priors.js";
 import { TRANSFORM_PARAMETERS, type ModelName } from "../model/structure.js";

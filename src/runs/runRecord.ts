@@ -5,9 +5,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { FittedMMM } from "../fit/posteriorFit.js";
+import type { FittedMMM } from "../api/fittedMMM.js";
 import { writeFileWhole } from "../io/outputFolder.js";
-import { sha256 } from "../many/slices.js";
+import { sha256 } from "../io/hash.js";
 
 export const RUN_FILE = "run.json";
 export const RUN_RECORD_VERSION = 1;

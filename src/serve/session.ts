@@ -4,7 +4,7 @@
 // holder of its token).
 
 import type { FittedGeoMMM } from "../api/fittedGeoMMM.js";
-import type { FittedMMM } from "../fit/posteriorFit.js";
+import type { FittedMMM } from "../api/fittedMMM.js";
 import type { MmmDensity } from "../density/mmmDensity.js";
 import type { MediaDataset } from "../model/dataset.js";
 import type { GeoMediaDataset } from "../model/geoDataset.js";

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { fitMMM } from "../../src/api/fitMMM.js";
-import type { FittedMMM } from "../../src/fit/posteriorFit.js";
+import type { FittedMMM } from "../../src/api/fittedMMM.js";
 import { buildReportHtml } from "../../src/report/report.js";
 import { simulateDataset } from "../../src/simulate/simulate.js";
 import type { LiftTest } from "../../src/model/liftTests.js";

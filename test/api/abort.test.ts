@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { fitMMM } from "../../src/api/fitMMM.js";
 import { FitStopped } from "../../src/errors.js";
 import { MIN_DRAWS_PER_CHAIN } from "../../src/api/interruptedChains.js";
-import { FittedMMM } from "../../src/fit/posteriorFit.js";
+import { FittedMMM } from "../../src/api/fittedMMM.js";
 import { simulateDataset } from "../../src/simulate/simulate.js";
 import type { ChainProgress } from "../../src/services/runChains.js";
 import type { FitConfigInput } from "../../src/fit/config.js";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fitMMM } from "../../src/api/fitMMM.js";
-import { FittedMMM } from "../../src/fit/posteriorFit.js";
+import { FittedMMM } from "../../src/api/fittedMMM.js";
 import { referenceLogDensity } from "../../src/density/reference.js";
 import { loadMMM, saveMMM } from "../../src/io/modelFile.js";
 import { scaleRows } from "../../src/model/scaling.js";

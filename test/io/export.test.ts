@@ -11,7 +11,7 @@ import { join } from "node:path";
 import h5wasm from "h5wasm/node";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fitMMM } from "../../src/api/fitMMM.js";
-import type { FittedMMM } from "../../src/fit/posteriorFit.js";
+import type { FittedMMM } from "../../src/api/fittedMMM.js";
 import { parseCsv } from "../../src/io/csv.js";
 import { exportInferenceData } from "../../src/io/export/index.js";
 import { datasetFromTable } from "../../src/model/dataset.js";

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fitMMM } from "../../src/api/fitMMM.js";
-import type { FittedMMM } from "../../src/fit/posteriorFit.js";
+import type { FittedMMM } from "../../src/api/fittedMMM.js";
 import { InputError } from "../../src/errors.js";
 import { MODEL_FILE, writeFitOutputs } from "../../src/io/fitOutputs.js";
 import { saveMMM } from "../../src/io/modelFile.js";

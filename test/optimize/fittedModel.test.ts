@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { FittedMMM } from "../../src/fit/posteriorFit.js";
+import type { FittedMMM } from "../../src/api/fittedMMM.js";
 import { loadMMM } from "../../src/io/modelFile.js";
 import { simulateDataset } from "../../src/simulate/simulate.js";
 import { MediaResponse } from "../../src/optimize/mediaResponse.js";

@@ -1,6 +1,6 @@
 // Fitted models with posterior draws written by hand, so the response curves
 // (and so the optimal budgets) are known in closed form.
-import type { FitRecord, StoredChain } from "../../src/fit/posteriorFit.js";
+import type { FitRecord, StoredChain } from "../../src/fit/record.js";
 import { resolveConfig } from "../../src/fit/config.js";
 import { ParameterLayout, type ParameterValues } from "../../src/model/layout.js";
 import { fitScalers } from "../../src/model/scaling.js";

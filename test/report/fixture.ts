@@ -1,7 +1,7 @@
 // One small fitted model for the report tests: a simulated weekly dataset,
 // 2 chains x 150 warm-up x 100 draws in the main thread, the last 8 weeks held out.
 import { fitMMM } from "../../src/api/fitMMM.js";
-import type { FittedMMM } from "../../src/fit/posteriorFit.js";
+import type { FittedMMM } from "../../src/api/fittedMMM.js";
 import { simulateDataset } from "../../src/simulate/simulate.js";
 
 export async function fitExample(): Promise<FittedMMM> {

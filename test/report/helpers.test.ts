@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { FittedMMM } from "../../src/fit/posteriorFit.js";
+import type { FittedMMM } from "../../src/api/fittedMMM.js";
 import { formatAmount, formatChange, formatInteger, formatRatio, formatShare } from "../../src/report/format.js";
 import { inlineSvg, optimizeForReport, priorInterval, toBudgetAllocation } from "../../src/report/index.js";
 import { kde, pooledRanksPerChain } from "../../src/report/stats.js";

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fitMMM } from "../../src/api/fitMMM.js";
-import type { FittedMMM } from "../../src/fit/posteriorFit.js";
+import type { FittedMMM } from "../../src/api/fittedMMM.js";
 import { simulateDataset } from "../../src/simulate/simulate.js";
 import {
   adstockDecaySpec,

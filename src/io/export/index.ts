@@ -5,7 +5,7 @@
 import { existsSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname, join, basename } from "node:path";
 import type { FittedGeoMMM } from "../../api/fittedGeoMMM.js";
-import type { FittedMMM } from "../../fit/posteriorFit.js";
+import type { FittedMMM } from "../../api/fittedMMM.js";
 import { InputError } from "../../errors.js";
 import { writeCsv } from "./csv.js";
 import { inferenceData } from "./inferenceData.js";

@@ -4,7 +4,7 @@
 // hold them); posterior draws are left out unless asked for (draws: true).
 
 import type { FittedGeoMMM } from "../../api/fittedGeoMMM.js";
-import type { FittedMMM } from "../../fit/posteriorFit.js";
+import type { FittedMMM } from "../../api/fittedMMM.js";
 import type { OptimizeBudgetOptions } from "../../optimize/types.js";
 import type { ParamReader } from "../params.js";
 import { ServeError } from "../protocol.js";

@@ -1,0 +1,99 @@
+// A fitted model: configuration, scalers, data and posterior draws, with the
+// questions users ask of it. Draws are kept on the unconstrained scale (what
+// the sampler produced); named values are derived on demand.
+
+import { InputError } from "../errors.js";
+import type { LiftTest } from "../model/liftTests.js";
+import { liftTestCheck, type LiftTestCheck } from "../analysis/liftTestCheck.js";
+import { liftScales } from "../model/scaling.js";
+import { deserializeFit, serializeFit } from "../fit/savedModel.js";
+import { PosteriorFit } from "../fit/posteriorFit.js";
+import type { FitRecord } from "../fit/record.js";
+import {
+  contributions,
+  fitMetrics,
+  marginalRoi,
+  predict,
+  responseCurves,
+  roi,
+  type ChannelRoi,
+  type Contributions,
+  type FitMetrics,
+  type PredictOptions,
+  type Prediction,
+  type ResponseCurve,
+} from "../analysis/insights.js";
+import type { Rows } from "../analysis/posteriorEvaluator.js";
+import { optimizeBudget } from "../optimize/optimizeBudget.js";
+import type { BudgetOptimization, OptimizeBudgetOptions } from "../optimize/types.js";
+
+export class FittedMMM extends PosteriorFit<FitRecord> {
+  readonly kind = "national";
+
+  /** The whole fitted model as one versioned binary file (see fit/savedModel.ts). */
+  toBytes(): Uint8Array {
+    return serializeFit(this.record);
+  }
+
+  static fromBytes(bytes: Uint8Array, source?: string): FittedMMM {
+    const record = deserializeFit(bytes, source);
+    if (record.kind === "geo") {
+      throw new InputError(`${source ?? "model file"} holds a geo model: load it with loadAnyMMM / FittedGeoMMM.fromBytes`);
+    }
+    return new FittedMMM(record);
+  }
+
+  get channelNames(): string[] {
+    return this.record.dataset.channelNames;
+  }
+
+  /** Posterior predictive for new rows after the stored data (media [T][C] and extra [T][F] in the user's units). */
+  predict(newRows: Rows, options?: PredictOptions): Prediction {
+    return predict(this.record, newRows, options);
+  }
+
+  /** R^2, Bayesian R^2, MAPE and wMAPE on the training rows and, when held out, the test rows. */
+  metrics(): { train: FitMetrics; test?: FitMetrics } {
+    return fitMetrics(this.record);
+  }
+
+  /** Baseline and per-channel contributions per training period and in total, with 94% HDIs. */
+  contributions(): Contributions {
+    return contributions(this.record);
+  }
+
+  /** ROI per channel (contribution / spend over the training rows), as a distribution. */
+  roi(): ChannelRoi[] {
+    return roi(this.record);
+  }
+
+  /** Marginal ROI per channel: extra KPI per extra unit of spend at 1% more spend. */
+  marginalRoi(relativeStep?: number): ChannelRoi[] {
+    return marginalRoi(this.record, relativeStep);
+  }
+
+  responseCurves(options?: { multipliers?: number[]; maxDraws?: number }): ResponseCurve[] {
+    return responseCurves(this.record, options);
+  }
+
+  /** The budget allocation over the next periods that maximises the KPI (a number: the budget, with every default). */
+  optimizeBudget(options: OptimizeBudgetOptions | number): Promise<BudgetOptimization> {
+    return optimizeBudget(this.record, typeof options === "number" ? { budget: options } : options);
+  }
+
+  /** Each lift test's measured lift against the model's (default: the tests the fit was calibrated on). */
+  liftTestCheck(tests: readonly LiftTest[] | undefined = this.record.config.liftTests): LiftTestCheck[] {
+    const r = this.record;
+    return liftTestCheck(
+      {
+        structure: r.structure,
+        layout: this.layout,
+        chains: r.chains,
+        channels: r.dataset.channelNames,
+        scales: liftScales(r.scalers),
+        calibratedOn: r.config.liftTests,
+      },
+      tests ?? [],
+    );
+  }
+}
