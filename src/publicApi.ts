@@ -86,8 +86,10 @@ export {
   sumOverGeos,
   type FittedGeoScalers,
 } from "./model/geoScaling.js";
-export { checkGeoDataQuality, formatGeoDataQualityReport, type GeoDataQualityReport } from "./analysis/geoDataQuality.js";
-export { checkDataQuality, formatDataQualityReport, type DataQualityReport } from "./analysis/dataQuality.js";
+export { checkGeoDataQuality, type GeoDataQualityReport } from "./analysis/geoDataQuality.js";
+export { formatGeoDataQualityReport } from "./report/dataQualityText.js";
+export { checkDataQuality, type DataQualityReport } from "./analysis/dataQuality.js";
+export { formatDataQualityReport } from "./report/dataQualityText.js";
 export { parseCsv, tableFromColumns, tableFromRows, type Table } from "./io/csv.js";
 export { InputError, FitStopped, NotConvergedError } from "./errors.js";
 export { logProb, type LogProbRequest, type LogProbResult } from "./api/logProb.js";

@@ -17,7 +17,8 @@ import {
   type GeoColumnSelection,
   type GeoDatasetOptions,
 } from "../../src/model/geoDataset.js";
-import { checkGeoDataQuality, formatGeoDataQualityReport } from "../../src/analysis/geoDataQuality.js";
+import { checkGeoDataQuality } from "../../src/analysis/geoDataQuality.js";
+import { formatGeoDataQualityReport } from "../../src/report/dataQualityText.js";
 import { fitGeoScalers, scaleGeoMedia, scaleGeoRows, sumOverGeos, unscaleGeoTarget } from "../../src/model/geoScaling.js";
 
 // Long format, geo by geo (each geo's 16 weeks in date order): weeks from
