@@ -58,24 +58,8 @@ export {
   type MediaDataset,
   type ColumnSelection,
 } from "./model/dataset.js";
-export {
-  geoDatasetFromTable,
-  geoDatasetFromRows,
-  geoDatasetFromColumns,
-  validateGeoTrainingRows,
-  splitGeoRows,
-  sliceGeoDataset,
-  totalGeoSpend,
-  geoSpendRatios,
-  geoCosts,
-  geoMediaPrior,
-  geoAsNational,
-  nationalRollup,
-  type GeoMediaDataset,
-  type GeoColumnSelection,
-  type GeoDatasetOptions,
-  type ExtraScope,
-} from "./model/geoDataset.js";
+export { geoDatasetFromTable, geoDatasetFromRows, geoDatasetFromColumns, validateGeoTrainingRows, splitGeoRows, sliceGeoDataset, type GeoMediaDataset, type GeoColumnSelection, type GeoDatasetOptions, type ExtraScope } from "./model/geoDataset.js";
+export { totalGeoSpend, geoSpendRatios, geoCosts, geoMediaPrior, geoAsNational, nationalRollup } from "./model/geoViews.js";
 export {
   fitGeoScalers,
   scaleGeoRows,

@@ -3,7 +3,8 @@
 // geo's outlying week, is reported with the geo's name and rows.
 
 import { checkDataQuality, type DataQualityReport } from "./dataQuality.js";
-import { geoAsNational, type GeoMediaDataset } from "../model/geoDataset.js";
+import { geoAsNational } from "../model/geoViews.js";
+import { type GeoMediaDataset } from "../model/geoDataset.js";
 
 export interface GeoDataQualityReport {
   /** Geo labels, in the dataset's order. */

@@ -5,7 +5,8 @@
 
 import { scaleLiftTests } from "../model/liftTests.js";
 import { resolveConfig, type FitConfig, type FitConfigInput } from "../fit/config.js";
-import { geoCosts, validateGeoTrainingRows, type GeoMediaDataset } from "../model/geoDataset.js";
+import { geoCosts } from "../model/geoViews.js";
+import { validateGeoTrainingRows, type GeoMediaDataset } from "../model/geoDataset.js";
 import { fitGeoScalers, geoLiftScales, scaleGeoRows } from "../model/geoScaling.js";
 import { sampleModel, structureFor, trainingRows, type FitCallbacks } from "./fitMMM.js";
 import { FittedGeoMMM } from "./fittedGeoMMM.js";

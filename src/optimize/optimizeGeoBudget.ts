@@ -9,7 +9,7 @@
 import type { GeoFitRecord } from "../fit/geoFitRecord.js";
 import { geoDatasetRows, concatGeoRows, geoEvaluatorFor } from "../analysis/geoInsights.js";
 import { InputError } from "../errors.js";
-import { geoSpendRatios } from "../model/geoDataset.js";
+import { geoSpendRatios } from "../model/geoViews.js";
 import { resolvePrices } from "./channelBounds.js";
 import { MediaResponse, type SpendResponse } from "./mediaResponse.js";
 import { KNOWN_OPTIONS, readPlanOptions, solvePlan } from "./optimizeBudget.js";
