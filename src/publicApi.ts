@@ -95,6 +95,6 @@ export { FittedGeoMMM } from "./api/fittedGeoMMM.js";
 export type { GeoFitRecord } from "./fit/geoFitRecord.js";
 export type { GeoRows } from "./analysis/geoPosteriorEvaluator.js";
 export type { GeoPrediction, GeoPredictOptions, GeoFitMetrics, GeoContributions, GeoRoi } from "./analysis/geoInsights.js";
-export { geoRowsFromLong } from "./analysis/geoInsights.js";
+export { geoRowsFromLong } from "./analysis/geoRows.js";
 export type { GeoBudgetOptions, GeoBudgetOptimization } from "./optimize/optimizeGeoBudget.js";
 export { geoSimulationColumns } from "./simulate/geoSimulationTable.js";

@@ -7,7 +7,8 @@
 // the same allocator as national plans.
 
 import type { GeoFitRecord } from "../fit/geoFitRecord.js";
-import { geoDatasetRows, concatGeoRows, geoEvaluatorFor } from "../analysis/geoInsights.js";
+import { geoDatasetRows, concatGeoRows } from "../analysis/geoRows.js";
+import { geoEvaluatorFor } from "../analysis/geoInsights.js";
 import { InputError } from "../errors.js";
 import { geoSpendRatios } from "../model/geoViews.js";
 import { resolvePrices } from "./channelBounds.js";

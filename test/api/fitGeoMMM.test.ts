@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { fitGeoMMM } from "../../src/api/fitGeoMMM.js";
 import { FittedGeoMMM } from "../../src/api/fittedGeoMMM.js";
 import { FittedMMM } from "../../src/api/fittedMMM.js";
-import { geoDatasetRows } from "../../src/analysis/geoInsights.js";
+import { geoDatasetRows } from "../../src/analysis/geoRows.js";
 import { makeGeoTestData } from "../helpers/geoSimulated.js";
 
 describe("fitGeoMMM", () => {
