@@ -6,6 +6,30 @@ import { validateCosts, type MediaDataset } from "./dataset.js";
 import type { GeoMediaDataset } from "./geoDataset.js";
 import { mediaPriorFromCosts } from "./structure.js";
 
+/** A national dataset of the geo dataset's names and dates with the given series ([T], [T][C], [T][F]). */
+function nationalDataset(
+  d: GeoMediaDataset,
+  series: { target: Float64Array; media: Float64Array; extra: Float64Array },
+  source: string,
+  sourceRows?: number[],
+): MediaDataset {
+  const out: MediaDataset = {
+    T: d.T,
+    targetName: d.targetName,
+    channelNames: [...d.channelNames],
+    extraNames: [...d.extraNames],
+    target: series.target,
+    media: series.media,
+    extra: series.extra,
+    dates: [...d.dates],
+    warnings: [...d.warnings],
+    source,
+  };
+  if (sourceRows !== undefined) out.sourceRows = sourceRows;
+  if (d.frequency) out.frequency = d.frequency;
+  return out;
+}
+
 /**
  * One geo's series as a national dataset (arrays copied, not re-validated:
  * a channel may never spend in one geo), its source naming the geo, its
@@ -24,21 +48,7 @@ export function geoAsNational(d: GeoMediaDataset, g: number): MediaDataset {
     for (let c = 0; c < C; c++) media[t * C + c] = d.media[(t * C + c) * G + g];
     for (let f = 0; f < F; f++) extra[t * F + f] = d.extraPerGeo ? d.extra[(t * F + f) * G + g] : d.extra[t * F + f];
   }
-  const out: MediaDataset = {
-    T,
-    targetName: d.targetName,
-    channelNames: [...d.channelNames],
-    extraNames: [...d.extraNames],
-    target,
-    media,
-    extra,
-    dates: [...d.dates],
-    warnings: [...d.warnings],
-    source: `${d.source}, geo "${d.geoNames[g]}"`,
-    sourceRows: Array.from({ length: T }, (_, t) => d.sourceRows[t * G + g]),
-  };
-  if (d.frequency) out.frequency = d.frequency;
-  return out;
+  return nationalDataset(d, { target, media, extra }, `${d.source}, geo "${d.geoNames[g]}"`, Array.from({ length: T }, (_, t) => d.sourceRows[t * G + g]));
 }
 
 /**
@@ -61,20 +71,7 @@ export function nationalRollup(d: GeoMediaDataset): MediaDataset {
     }
     if (!d.extraPerGeo) for (let f = 0; f < F; f++) extra[t * F + f] = d.extra[t * F + f];
   }
-  const out: MediaDataset = {
-    T,
-    targetName: d.targetName,
-    channelNames: [...d.channelNames],
-    extraNames: [...d.extraNames],
-    target,
-    media,
-    extra,
-    dates: [...d.dates],
-    warnings: [...d.warnings],
-    source: `${d.source}, all ${G} geos`,
-  };
-  if (d.frequency) out.frequency = d.frequency;
-  return out;
+  return nationalDataset(d, { target, media, extra }, `${d.source}, all ${G} geos`);
 }
 
 // ---------------------------------------------------------------------------
