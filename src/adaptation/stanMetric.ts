@@ -2,6 +2,23 @@ import { WelfordCovariance, WelfordVariance } from "./welford.js";
 import { StanWindowSchedule, type WindowOptions } from "./windows.js";
 
 /**
+ * Stan's regularisation of a metric estimated from n draws, in place:
+ * (n / (n + 5)) S + 1e-3 (5 / (n + 5)) I, with S a variance (dense false,
+ * length dim) or a row-major dim x dim covariance.
+ */
+export function regulariseMetric(s: Float64Array, n: number, dim: number, dense: boolean): Float64Array {
+  const a = n / (n + 5);
+  const b = 1e-3 * (5 / (n + 5));
+  if (dense) {
+    for (let k = 0; k < s.length; k++) s[k] = a * s[k]!;
+    for (let i = 0; i < dim; i++) s[i * dim + i] = s[i * dim + i]! + b;
+  } else {
+    for (let i = 0; i < dim; i++) s[i] = a * s[i]! + b;
+  }
+  return s;
+}
+
+/**
  * Stan's windowed diagonal metric adaptation (var_adaptation): the draws of
  * each slow window feed a Welford variance; at the window's end the inverse
  * metric becomes
@@ -32,9 +49,7 @@ export class StanDiagMetricAdapter {
       s.computeNextWindow();
       const n = this.estimator.count;
       const v = this.estimator.variance();
-      const a = n / (n + 5);
-      const b = 1e-3 * (5 / (n + 5));
-      for (let i = 0; i < this.dim; i++) v[i] = a * v[i]! + b;
+      regulariseMetric(v, n, this.dim, false);
       this.estimator.reset();
       s.advance();
       return v;
@@ -70,10 +85,7 @@ export class StanDenseMetricAdapter {
       const n = this.estimator.count;
       const d = this.dim;
       const c = this.estimator.covariance();
-      const a = n / (n + 5);
-      const b = 1e-3 * (5 / (n + 5));
-      for (let k = 0; k < c.length; k++) c[k] = a * c[k]!;
-      for (let i = 0; i < d; i++) c[i * d + i] = c[i * d + i]! + b;
+      regulariseMetric(c, n, d, true);
       this.estimator.reset();
       s.advance();
       return c;
