@@ -59,6 +59,11 @@ export interface CoreExports {
   paramsPtr(): number;
   gradientPtr(): number;
   valuesPtr(): number;
+  /** ROI priors (assembly/roi.ts): after configure, with the roi block's offset. */
+  configureRoi(roiOffset: number): void;
+  roiMaskPtr(): number;
+  roiOmegaPtr(): number;
+  roiScalePtr(): number;
   transformedMediaPtr(): number;
   meanPtr(): number;
   logJacobian(): number;
