@@ -38,6 +38,19 @@ describe("mmm fit --roi-prior", () => {
     expect(roi.channels[1].mean / 2).toBeCloseTo(1, 1);
   });
 
+  it("a geo fit with ROI priors: the prior is on each channel's ROI over every geo", () => {
+    const out = join(dir, "geo");
+    const fixture = join(process.cwd(), "test", "fixtures", "geo_weekly.csv");
+    const geo = ["--geo", "region", "--date", "week", "--target", "sales", "--media", "tv,search", "--extra", "price", "--degrees-seasonality", "1"];
+    const r = run(["fit", fixture, ...geo, "--roi-prior", "0.4,0.01", ...short, "--out", out]);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.status).toBe(0);
+    const roi = JSON.parse(readFileSync(join(out, "roi.json"), "utf8")) as { channels: { channel: string; mean: number }[] };
+    for (const c of roi.channels) expect(c.mean / Math.exp(0.4)).toBeCloseTo(1, 1);
+    const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+    expect(Object.keys(summary)).toContain("channel_coef_media[1]");
+  });
+
   it("bad ROI options exit with code 2 and say what is wrong", () => {
     const bad = run(["fit", data, ...base, "--roi-prior", "0.2", ...short, "--out", join(dir, "x")]);
     expect(bad.status).toBe(2);
