@@ -20,6 +20,20 @@ import type { ModelName } from "../../src/model/structure.js";
 // conflict by construction, not a recovery failure (docs/roi-priors.md).
 import { mulberry32 } from "../helpers/random.js";
 
+// Measured with these truths (4 x 400 + 250): hill_adstock passes at both
+// seeds (20/21 and 18/21 inside, every ROI inside). geometric+logistic fails
+// at both, on channel 0's ROI (true 2.30: 1.11 [0.18, 1.97]; true 1.47:
+// 1.09 [0.73, 1.43], and 1.10 [0.76, 1.46] at 4 x 1000 + 1000, R-hat 1.004).
+// The fit with priors on the coefficients misses it the same way (1.04
+// [0.19, 1.97]; 1.08 [0.74, 1.43]), so the ROI parametrisation is not the
+// cause: the simulation draws lag_weight from [0.2, 0.8] (truths 0.59 and
+// 0.54 for channel 0) where PyMC-Marketing's Beta(1, 3) prior leaves 7% and
+// 10% of its mass, the posterior carry-over shrinks (lag_weight[0] 0.22
+// [0.00, 0.56]) and the ROI with it. Those two cases are marked as known
+// failures (it.fails) until the simulation draws every truth where its prior
+// has its mass (docs/roi-priors.md).
+const KNOWN_FAILURES = new Set(["geometric+logistic"]);
+
 function roiTruth(seed: number, C: number): number[] {
   const rand = mulberry32(seed);
   return Array.from({ length: C }, () => Math.exp(0.2 + 0.9 * (2 * rand() - 1)));
@@ -42,7 +56,7 @@ function trueRoi(sim: ReturnType<typeof simulateDataset>): number[] {
 describe("parameter recovery with ROI priors", () => {
   for (const model of ["hill_adstock", "geometric+logistic"] as ModelName[]) {
     for (const seed of [41, 42]) {
-      it(`${model}, seed ${seed}`, async () => {
+      (KNOWN_FAILURES.has(model) ? it.fails : it)(`${model}, seed ${seed}`, async () => {
         const sim = simulateDataset({ seed, T: 104, channels: 3, extras: 1, model, roi: roiTruth(seed, 3) });
         const fit = await fitMMM(sim.dataset, { model, roiPrior: true, sampler: { chains: 4, warmup: 400, samples: 250, seed } });
         const truth = fit.layout.readValues(sim.truth);
