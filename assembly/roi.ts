@@ -6,14 +6,16 @@
 // raw the geo model's relative coefficient (1 in the national model). Then the
 // model's ROI of c over the period is exactly roi_c.
 //
-// The media kernels run with coefficient 1 (the slot is set to 1 before the
-// forward pass); afterwards each series is scaled to its coefficient (mu and
-// the cells H, HD, G are linear in it). The chain rule through S: the
-// gradient with respect to the transform parameters is the usual reverse pass
-// with each series' residual r replaced by r - lambda_s mask, lambda_s =
-// Lambda_c omega[c, g] / roi_c, Lambda_c = sum_g coef[c, g] sum_t r f[t, c, g]
-// (docs/roi-priors.md derives it); the kernels' dotF then also gives the raw
-// coefficients' gradient once their dValue is scaled by s_c.
+// The media kernels run with coefficient 1 (the slot holds 1 through both
+// passes): their cells H, HD, G are per unit of coefficient, and mu gets
+// (coef - 1) f added once the coefficient is known. The chain rule through S:
+// the gradient with respect to the transform parameters is the usual reverse
+// pass with each series' residual r replaced by coef (r - lambda_s mask),
+// lambda_s = Lambda_c omega[c, g] / roi_c, Lambda_c = sum_g coef[c, g] sum_t r
+// f[t, c, g] (docs/roi-priors.md derives it); the factor coef turns the unit
+// cells into the series' own, and the kernels' coefficient gradient (dotF
+// times dValue) then is the geo model's raw gradient once dValue is divided
+// by raw.
 import { demote2, isFast } from "./simdmath";
 import {
   geoMode,
@@ -22,9 +24,6 @@ import {
   nS,
   nTp,
   offMedia,
-  pCellG,
-  pCellH,
-  pCellHD,
   pDValue,
   pSat,
   pValue,
@@ -44,6 +43,7 @@ let pRoi: usize = 0; // [C] roi_c
 let pDRoi: usize = 0; // [C] d roi_c / du
 let pLambda: usize = 0; // [C] Lambda_c / roi_c
 let pScale: usize = 0; // [C] s_c of the evaluation
+let pCoef: usize = 0; // [S] coef[c, g] of the evaluation
 let pSaved: usize = 0; // [G][Tp] the residual before any series' adjustment
 
 /** After configure: ROI priors on, the roi block at `roiOffset`; the host writes the mask and omega next. */
@@ -57,6 +57,7 @@ export function configureRoi(roiOffset: i32): void {
   pRoi = allocF64(nC);
   pDRoi = allocF64(nC);
   pScale = allocF64(nC);
+  pCoef = allocF64(nS);
   pSaved = allocF64(nTp * nG);
 }
 
@@ -65,6 +66,10 @@ export function roiMaskPtr(): usize {
 }
 export function roiOmegaPtr(): usize {
   return pOmega;
+}
+/** coef[c, g] of the last evaluation. */
+export function roiCoefPtr(): usize {
+  return pCoef;
 }
 /** s_c of the last evaluation (the geo model's channel coefficient). */
 export function roiScalePtr(): usize {
@@ -84,18 +89,7 @@ export function roiBeforeForward(): void {
   }
 }
 
-/** Scales row [0, n) of f64 (or f32 in the fast mode) cells at p by k. */
-function scaleCells<M>(p: usize, k: f64): void {
-  if (isFast<M>()) {
-    const v = f32x4.splat(<f32>k);
-    for (let t = 0; t < nTp; t += 4) v128.store(p + (<usize>t << 2), f32x4.mul(v, v128.load(p + (<usize>t << 2))));
-  } else {
-    const v = f64x2.splat(k);
-    for (let t = 0; t < nTp; t += 2) v128.store(p + (<usize>t << 3), f64x2.mul(v, v128.load(p + (<usize>t << 3))));
-  }
-}
-
-/** After the media forward pass: derive every coefficient and scale its series. */
+/** After the media forward pass: derive every coefficient and add its series' rest to mu. */
 export function roiAfterForward<M>(): void {
   for (let c = 0; c < nC; c++) {
     let q: f64 = 0;
@@ -115,6 +109,7 @@ export function roiAfterForward<M>(): void {
       const s = c * nG + g;
       const base = <usize>s * seriesStride;
       const coef = scale * f64At(pRaw, s);
+      store<f64>(pCoef + (<usize>s << 3), coef);
       const mu = muRow(g);
       const sat = pSat + base;
       const k = f64x2.splat(coef - 1);
@@ -122,13 +117,10 @@ export function roiAfterForward<M>(): void {
         const off = <usize>t << 3;
         v128.store(mu + off, f64x2.add(v128.load(mu + off), f64x2.mul(k, v128.load(sat + off))));
       }
-      scaleCells<M>(pCellH + base, coef);
-      scaleCells<M>(pCellHD + base, coef);
-      scaleCells<M>(pCellG + base, coef);
-      store<f64>(pValue + (<usize>(offMedia + s) << 3), coef);
-      // d coef / d u_raw = s_c d raw / du (geo); national: roi's gradient is added in roiSeries.
+      // The kernels' coefficient gradient is dotF (already times coef) times this:
+      // d u_raw: d raw / du / raw (geo); national: roi's gradient is added in roiSeries.
       const dv = pDValue + (<usize>(offMedia + s) << 3);
-      store<f64>(dv, geoMode ? scale * load<f64>(dv) : 0.0);
+      store<f64>(dv, geoMode ? load<f64>(dv) / f64At(pRaw, s) : 0.0);
     }
   }
 }
@@ -151,18 +143,19 @@ export function roiSeries<M>(s: i32): void {
         const off = <usize>t << 3;
         acc = f64x2.add(acc, f64x2.mul(v128.load(r + off), v128.load(sat + off)));
       }
-      lambda += f64At(pValue, offMedia + c * nG + h) * (f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1));
+      lambda += f64At(pCoef, c * nG + h) * (f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1));
     }
     addGrad(offRoi + c, (lambda / roi) * f64At(pDRoi, c));
     store<f64>(pLambda + (<usize>c << 3), lambda / roi);
   }
   const k = f64x2.splat(f64At(pLambda, c) * f64At(pOmega, s));
+  const coef = f64x2.splat(f64At(pCoef, s));
   const src = pSaved + ((<usize>g * <usize>nTp) << 3);
   const dst = residRow(g);
   for (let t = 0; t < nTp; t += 4) {
     const off = <usize>t << 3;
-    const w0 = f64x2.sub(v128.load(src + off), f64x2.mul(k, v128.load(pMask + off)));
-    const w1 = f64x2.sub(v128.load(src + off + 16), f64x2.mul(k, v128.load(pMask + off + 16)));
+    const w0 = f64x2.mul(coef, f64x2.sub(v128.load(src + off), f64x2.mul(k, v128.load(pMask + off))));
+    const w1 = f64x2.mul(coef, f64x2.sub(v128.load(src + off + 16), f64x2.mul(k, v128.load(pMask + off + 16))));
     v128.store(dst + off, w0);
     v128.store(dst + off + 16, w1);
     if (isFast<M>()) v128.store(resid32Row(g) + (off >> 1), demote2(w0, w1));

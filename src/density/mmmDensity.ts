@@ -223,9 +223,7 @@ export class MmmDensity implements LogDensity {
     const s = this.layout.structure;
     if (!s.roiPrior) throw new InputError("the model has no ROI priors");
     const nS = s.nChannels * Math.max(this.G, 1);
-    const geo = this.G >= 1;
-    const offset = this.layout.offsetOf(geo ? RELATIVE_COEF_BLOCK : ROI_BLOCK);
-    coef.set(new Float64Array(this.core.memory.buffer, this.core.valuesPtr() + 8 * offset, nS));
+    coef.set(new Float64Array(this.core.memory.buffer, this.core.roiCoefPtr(), nS));
     channel.set(new Float64Array(this.core.memory.buffer, this.core.roiScalePtr(), s.nChannels));
   }
 

@@ -64,6 +64,7 @@ export interface CoreExports {
   roiMaskPtr(): number;
   roiOmegaPtr(): number;
   roiScalePtr(): number;
+  roiCoefPtr(): number;
   transformedMediaPtr(): number;
   meanPtr(): number;
   logJacobian(): number;
