@@ -5,11 +5,11 @@
 // Run: npx esbuild bench/lockstep/trace.ts --bundle --platform=node --format=esm \
 //   --loader:.wasm=binary --outfile=/tmp/trace.mjs && node /tmp/trace.mjs CHAINS WARMUP DRAWS OUT.json [method]
 import { appendFileSync, writeFileSync } from "node:fs";
-import { resolveConfig } from "../../src/model/config.js";
+import { resolveConfig } from "../../src/fit/config.js";
 import { totalSpend } from "../../src/model/dataset.js";
 import { ParameterLayout } from "../../src/model/layout.js";
 import { fitScalers, scaleRows } from "../../src/model/scaling.js";
-import { simulateDataset } from "../../src/model/simulate.js";
+import { simulateDataset } from "../../src/simulate/simulate.js";
 import { structureFor } from "../../src/api/fitMMM.js";
 import { createDensity } from "../../src/services/densitySpec.js";
 import { cpuLockstepIntegrator } from "../../src/sampler/lockstep/cpuIntegrator.js";

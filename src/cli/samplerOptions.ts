@@ -3,7 +3,7 @@
 // cannot drift apart.
 
 import type { Command } from "commander";
-import type { InitStrategy, MathSetting } from "../model/config.js";
+import type { InitStrategy, MathSetting } from "../fit/config.js";
 import { ADAPTATION_KINDS, type AdaptationKind } from "../sampler/chain.js";
 import { parseChoice, parseInteger, parseIntegerIn, parseNumber } from "./options.js";
 

@@ -332,7 +332,7 @@ export async function buildReport(fit: FittedMMM, o: ReportOptions = {}): Promis
   const meta =
     `${capitalise(kpi)} · ${fit.channelNames.length} channels (${escapeHtml(fit.channelNames.join(", "))}) · ${rec.dataset.T} ${words.many} (${span})` +
     (rec.trainRows < rec.dataset.T ? `, the last ${rec.dataset.T - rec.trainRows} held out` : "") +
-    ` · ${rec.structure.model} model · generated ${generated} UTC`;
+    ` · ${rec.structure.model} model${rec.config.roiPrior ? " with ROI priors" : ""} · generated ${generated} UTC`;
   const warnings = story.warnings.length
     ? `<div class="callout warn" id="warnings"><p><strong>Read with care:</strong></p><ul>${story.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join("")}</ul></div>`
     : `<div class="callout ok" id="warnings"><p><strong>The fitting checks passed:</strong> the independent runs agree and no numerical problems were found, so the numbers below are reliable within the model's assumptions.</p></div>`;
@@ -403,10 +403,11 @@ ${parameterTable(fit)}
 }
 
 /**
- * Writes the report to `path` (a file ending in .html, or a folder that gets
- * report.html); returns the file written and the optimizer's outcome.
+ * Writes a report's HTML whole to `path` (a file ending in .html, or a folder
+ * that gets report.html) and returns the file. Node only: fs is imported on
+ * demand so that the browser bundle stays free of it.
  */
-export async function writeReport(fit: FittedMMM, path: string, o: ReportOptions = {}): Promise<{ path: string; optimizer?: OptimizerOutcome }> {
+export async function writeReportHtml(path: string, html: string): Promise<string> {
   const [{ statSync }, { join }, { writeFileWhole }] = await Promise.all([import("node:fs"), import("node:path"), import("../io/outputFolder.js")]);
   let file = path;
   let isDir = !path.toLowerCase().endsWith(".html");
@@ -416,7 +417,16 @@ export async function writeReport(fit: FittedMMM, path: string, o: ReportOptions
     // Not there yet: decided by the name.
   }
   if (isDir) file = join(path, "report.html");
+  writeFileWhole(file, html);
+  return file;
+}
+
+/**
+ * Writes the report to `path` (a file ending in .html, or a folder that gets
+ * report.html); returns the file written and the optimizer's outcome.
+ */
+export async function writeReport(fit: FittedMMM, path: string, o: ReportOptions = {}): Promise<{ path: string; optimizer?: OptimizerOutcome }> {
   const report = await buildReport(fit, o);
-  writeFileWhole(file, report.html);
+  const file = await writeReportHtml(path, report.html);
   return { path: file, optimizer: report.optimizer };
 }
