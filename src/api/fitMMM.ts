@@ -17,6 +17,8 @@ import { runLockstep } from "../services/runLockstep.js";
 import { requireLockstepAgreement } from "./lockstepAgreement.js";
 import type { WorkerFactory } from "../services/workerHost.js";
 import { keepChains } from "./interruptedChains.js";
+import { samplingCoordinates } from "../services/densitySpec.js";
+import type { SamplingCoordinates } from "../model/samplingCoordinates.js";
 import { FittedMMM, type FitTiming, type SamplingInfo, type StoredChain } from "./fittedMMM.js";
 
 export interface FitCallbacks {
@@ -107,12 +109,18 @@ export async function sampleModel(
       ? layout.medianPoint()
       : layout.unconstrainFlat(layout.readValues(s.initValues));
   const initRadius = s.init === "median" ? 0 : stanRandom ? 2 : s.initJitter;
-  const density = { kind: "mmm" as const, structure, data, mathMode: MATH_MODE[s.math] };
   // The WGSL kernels cover LightweightMMM's three models; the others run on the CPU.
   const gpuProbe = isPreset(structure.model) && !data.liftTests
     ? undefined
     : async () => ({ available: false, reason: data.liftTests ? "the WebGPU kernels have no lift-test term" : `the WebGPU kernels cover hill_adstock, adstock and carryover, not ${structure.model}` });
   const plan = await planSampling(s.backend, s.method, s.chains, gpuProbe);
+  // The WGSL kernels integrate in the model's own coordinates.
+  const parameterisation = plan.backend === "webgpu" ? "model" : s.parameterisation;
+  const density = { kind: "mmm" as const, structure, data, mathMode: MATH_MODE[s.math], parameterisation };
+  // Chains start and move in the sampler's coordinates; draws are stored in the model's.
+  const coordinates = samplingCoordinates(density);
+  // Stan's uniform(-2, 2) around zero is taken in the sampler's coordinates, as Stan takes it in its own.
+  const startHere = coordinates && !stanRandom ? samplingPoint(coordinates, start) : start;
   if (plan.method === "chees") {
     const began = performance.now();
     let samplingBegan = NaN;
@@ -121,7 +129,7 @@ export async function sampleModel(
       chains: s.chains,
       seed: s.seed,
       backend: plan.backend,
-      initialPosition: start,
+      initialPosition: startHere,
       initRadius,
       warmup: s.warmup,
       draws: s.samples,
@@ -136,7 +144,7 @@ export async function sampleModel(
     const warmupSeconds = Number.isNaN(samplingBegan) ? run.wallSeconds : (samplingBegan - began) / 1000;
     return {
       chains: keepChains(
-        run.chains.map((c) => ({ ...c, metricKind: "diag" as const })),
+        run.chains.map((c) => inModelCoordinates({ ...c, metricKind: "diag" as const }, coordinates)),
         layout.dim,
         { warmup: s.warmup, samples: s.samples },
       ),
@@ -164,7 +172,7 @@ export async function sampleModel(
     chains: s.chains,
     seed: s.seed,
     threads: s.threads,
-    initialPosition: () => start,
+    initialPosition: () => startHere,
     chainOptions: {
       numWarmup: s.warmup,
       numDraws: s.samples,
@@ -180,7 +188,7 @@ export async function sampleModel(
     signal: callbacks.signal,
     workerFactory: callbacks.workerFactory,
   });
-  const finished: StoredChain[] = run.chains.map((c) => ({
+  const finished: StoredChain[] = run.chains.map((c) => inModelCoordinates({
     draws: c.draws,
     stats: c.stats,
     initialPosition: c.initialPosition,
@@ -192,7 +200,7 @@ export async function sampleModel(
     numWarmup: c.numWarmup,
     numDraws: c.numDraws,
     interrupted: c.interrupted,
-  }));
+  }, coordinates));
   const chains = keepChains(finished, layout.dim, { warmup: s.warmup, samples: s.samples });
   const firstSample = Math.min(...sampleStart.filter((v) => !Number.isNaN(v)));
   const wall = run.wallSeconds;
@@ -202,4 +210,31 @@ export async function sampleModel(
     timing: { wallSeconds: wall, warmupSeconds, samplingSeconds: Math.max(0, wall - warmupSeconds), chainSeconds: run.chainSeconds, threads: run.threads },
     sampling: { method: "nuts", backend: "cpu" },
   };
+}
+
+/** A point of the model's unconstrained coordinates in the sampler's. */
+function samplingPoint(coordinates: SamplingCoordinates, u: Float64Array): Float64Array {
+  const v = new Float64Array(u.length);
+  coordinates.fromModel(u, v);
+  return v;
+}
+
+/**
+ * A chain's draws and starting point mapped from the sampler's coordinates to
+ * the model's, in place (the step size and metric stay the sampler's).
+ */
+function inModelCoordinates<C extends { draws: Float64Array; initialPosition: Float64Array; numDraws: number }>(
+  chain: C,
+  coordinates: SamplingCoordinates | undefined,
+): C {
+  if (!coordinates) return chain;
+  const dim = coordinates.dim;
+  const u = new Float64Array(dim);
+  for (let i = 0; i < chain.numDraws; i++) {
+    const row = chain.draws.subarray(i * dim, (i + 1) * dim);
+    coordinates.toModel(row, u);
+    row.set(u);
+  }
+  coordinates.toModel(chain.initialPosition.slice(), chain.initialPosition);
+  return chain;
 }
