@@ -133,7 +133,7 @@ export const DEFAULT_SAMPLER: SamplerConfig = {
   initJitter: 0.5,
   math: "accurate",
   backend: "auto",
-  parameterisation: "model",
+  parameterisation: "trend",
 };
 
 function intOption(v: number, name: string, min: number): number {

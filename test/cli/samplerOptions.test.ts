@@ -13,7 +13,7 @@ const defaults = {
   init: "jitter",
   adaptation: "stan-diag",
   math: "accurate",
-  parameterisation: "model",
+  parameterisation: "trend",
 };
 
 // `mmm fit`, `fit-many` and `queue submit` read their NUTS options here: one
