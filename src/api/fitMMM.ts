@@ -20,6 +20,7 @@ import { keepChains } from "./interruptedChains.js";
 import { samplingCoordinates } from "../services/densitySpec.js";
 import type { SamplingCoordinates } from "../model/samplingCoordinates.js";
 import { FittedMMM, type FitTiming, type SamplingInfo, type StoredChain } from "./fittedMMM.js";
+import { coefficientChains, coefficientStructure, roiPriorModel } from "./roiPriorFit.js";
 
 export interface FitCallbacks {
   onProgress?(p: ChainProgress): void;
@@ -46,10 +47,22 @@ export async function fitMMM(
   if (config.liftTests) {
     data.liftTests = scaleLiftTests(config.liftTests, dataset.channelNames, undefined, liftScales(scalers));
   }
-  const { chains, timing, sampling } = await sampleModel(structure, data, config, callbacks);
+  const { chains, timing, sampling } = config.roiPrior
+    ? await sampleWithRoiPrior(
+        roiPriorModel(structure, data, config.roiPrior, {
+          channelNames: dataset.channelNames,
+          dates: dataset.dates,
+          mediaScale: (c) => scalers.media[c],
+          targetScale: () => scalers.target,
+        }),
+        config,
+        callbacks,
+      )
+    : await sampleModel(structure, data, config, callbacks);
   const fit = new FittedMMM({
     config,
-    structure,
+    // ROI priors: the fit reads the derived coefficients (api/roiPriorFit.ts).
+    structure: config.roiPrior ? coefficientStructure(structure) : structure,
     scalers,
     dataset,
     trainRows,
@@ -59,6 +72,19 @@ export async function fitMMM(
     sampling,
   });
   return requireLockstepAgreement(fit);
+}
+
+/**
+ * Samples a model with ROI priors (api/roiPriorFit.ts); the chains come back
+ * in the coordinates of the structure without them (derived coefficients).
+ */
+export async function sampleWithRoiPrior(
+  model: { structure: ModelStructure; data: ScaledData },
+  config: FitConfig,
+  callbacks: FitCallbacks,
+): Promise<{ chains: StoredChain[]; timing: FitTiming; sampling: SamplingInfo }> {
+  const run = await sampleModel(model.structure, model.data, config, callbacks);
+  return { ...run, chains: coefficientChains(model.structure, model.data, run.chains, MATH_MODE[config.sampler.math]) };
 }
 
 /** The first rows (dates, for geo data) a fit uses: `requested`, or all T, checked. */
@@ -110,9 +136,16 @@ export async function sampleModel(
       : layout.unconstrainFlat(layout.readValues(s.initValues));
   const initRadius = s.init === "median" ? 0 : stanRandom ? 2 : s.initJitter;
   // The WGSL kernels cover LightweightMMM's three models; the others run on the CPU.
-  const gpuProbe = isPreset(structure.model) && !data.liftTests
+  const gpuProbe = isPreset(structure.model) && !data.liftTests && !structure.roiPrior
     ? undefined
-    : async () => ({ available: false, reason: data.liftTests ? "the WebGPU kernels have no lift-test term" : `the WebGPU kernels cover hill_adstock, adstock and carryover, not ${structure.model}` });
+    : async () => ({
+        available: false,
+        reason: data.liftTests
+          ? "the WebGPU kernels have no lift-test term"
+          : structure.roiPrior
+            ? "the WebGPU kernels have no ROI priors"
+            : `the WebGPU kernels cover hill_adstock, adstock and carryover, not ${structure.model}`,
+      });
   const plan = await planSampling(s.backend, s.method, s.chains, gpuProbe);
   // The WGSL kernels integrate in the model's own coordinates.
   const parameterisation = plan.backend === "webgpu" ? "model" : s.parameterisation;
