@@ -194,6 +194,8 @@ function trendPart(layout: ParameterLayout, T: number): TrendPart | undefined {
 function hillParts(layout: ParameterLayout): HillPart[] {
   const s = layout.structure;
   if (transformsOfModel(s.model).saturation !== "hill") return [];
+  // With ROI priors the sampler moves the ROI, from which the core derives coef_media: nothing to shear.
+  if (s.roiPrior || !layout.has("coef_media")) return [];
   const kBlock = layout.block("half_max_effective_concentration");
   const sBlock = layout.block("slope");
   const coef = layout.block("coef_media");

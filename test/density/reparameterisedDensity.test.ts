@@ -10,6 +10,8 @@ import type { ModelName } from "../../src/model/structure.js";
 import { DENSITY_SHAPES, makeFixture, randomPoint } from "../helpers/mmmFixtures.js";
 import { makeGeoFixture } from "../helpers/geoFixtures.js";
 import { mulberry32 } from "../helpers/random.js";
+import { ParameterLayout as Layout } from "../../src/model/layout.js";
+import { roiCalibration } from "../../src/model/roiCalibration.js";
 
 function relErr(a: number, b: number): number {
   return Math.abs(a - b) / Math.max(1, Math.abs(b));
@@ -121,6 +123,34 @@ describe("sampling coordinates: geo", () => {
         checkFixture(layout, data, 191 + k, 40000);
       });
     }
+  }
+});
+
+describe("sampling coordinates: ROI priors (the trend alone moves)", () => {
+  for (const geo of [false, true]) {
+    it(geo ? "geo" : "national", () => {
+      const base = geo
+        ? makeGeoFixture({ model: "hill_adstock", T: 30, C: 2, G: 3, F: 1, degrees: 1, seed: 4100 })
+        : makeFixture({ model: "hill_adstock", T: 52, C: 3, F: 1, degrees: 2, seed: 4000 });
+      const structure = { ...base.layout.structure, roiPrior: true };
+      const cal = roiCalibration({
+        data: base.data,
+        nChannels: structure.nChannels,
+        channelNames: Array.from({ length: structure.nChannels }, (_, c) => `ch${c}`),
+        mediaScale: (i) => 1 + 0.1 * i,
+        targetScale: (g) => 100 + 10 * g,
+        rows: [0, base.data.T],
+      });
+      const layout = new Layout(structure);
+      const data = { ...base.data, roiCalibration: cal };
+      const map = new SamplingCoordinates(layout, data.T, "trend+hill");
+      const v = randomPoint(layout.dim, mulberry32(9), 1);
+      const u = new Float64Array(layout.dim);
+      map.toModel(v, u);
+      const trend = layout.block("coef_trend");
+      for (let i = 0; i < layout.dim; i++) if (i < trend.offset || i >= trend.offset + trend.size) expect(u[i]).toBe(v[i]);
+      checkFixture(layout, data, 4200, 40000);
+    });
   }
 });
 
