@@ -16,7 +16,8 @@ export const LOCKSTEP_TARGET_ACCEPT = 0.8;
 export type { CheesOptions, CheesResult, LockstepIterationStats, LockstepIterationTrace, LockstepProgress } from "./cheesTypes.js";
 import type { CheesOptions, CheesResult, LockstepIterationStats } from "./cheesTypes.js";
 import { median } from "../../diagnostics/quantile.js";
-import { allocIterationStats, checkVector, count, perChainInitialStepSizes, positive, truncateIterationStats } from "./cheesHelpers.js";
+import { allocIterationStats, checkVector, count, positive, truncateIterationStats } from "./cheesHelpers.js";
+import { initStepSizes } from "../../adaptation/stepSizeInit.js";
 
 
 /**
@@ -114,6 +115,8 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
   const propLp = new Float64Array(chains);
   const energy0 = new Float64Array(chains);
   const accept = new Float64Array(chains);
+  /** H0 - H of the last proposal per chain (-Infinity for an invalid one), what the step-size heuristic reads. */
+  const energyChange = new Float64Array(chains);
   const sqrtInvMetric = new Float64Array(dim);
 
   const kinetic = (c: number): number => {
@@ -145,6 +148,7 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
       const deltaH = -propLp[c]! + kinetic(c) - energy0[c]!;
       // NaN and +Infinity (a stopped chain) are rejections and divergences.
       accept[c] = deltaH === deltaH ? Math.min(1, Math.exp(-deltaH)) : 0;
+      energyChange[c] = deltaH === deltaH ? -deltaH : Number.NEGATIVE_INFINITY;
       const isDivergent = !(deltaH <= maxDeltaH);
       divergent[c] = isDivergent ? 1 : 0;
       if (isDivergent) divergences++;
@@ -156,11 +160,12 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
   // ---- initial tuning: one step size per chain ----
   const stepSizes = new Float64Array(chains).fill(initialStepSize);
   if (numWarmup > 0) {
-    // Stan's heuristic, chain by chain in lockstep, on each chain's acceptance of a single step; no chain moves.
-    warmupEvaluations += await perChainInitialStepSizes(stepSizes, async (eps) => {
+    // Stan's heuristic (adaptation/stepSizeInit.ts), every chain's own search on its own single-step energy change; no chain moves.
+    const probes = await initStepSizes(stepSizes, async (eps) => {
       await propose(eps, 1, divergentNow);
-      return accept;
+      return energyChange;
     });
+    warmupEvaluations += probes * chains;
   }
   let trajectoryLength = options.initialTrajectoryLength ?? Math.max(median(stepSizes), 1);
 
