@@ -125,6 +125,8 @@ async function measure({ name, backend, n, warmup, samples, seed, probe, referen
     minEssPerSecond: d.min_ess_bulk_per_second,
     gradientsPerSecond: d.gradient_evaluations.total / d.wall_seconds,
     leapfrogStepsPerChain: d.gradient_evaluations.total / n,
+    // Wall time per leapfrog step of all chains together: on WebGPU one dispatch (plus its share of the per-iteration readback).
+    microsecondsPerStep: (1e6 * d.wall_seconds * n) / d.gradient_evaluations.total,
     wallSeconds: d.wall_seconds,
     divergences: d.divergences,
     date: new Date().toISOString(),
