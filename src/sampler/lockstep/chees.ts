@@ -3,7 +3,6 @@ import { DualAveraging } from "../../adaptation/dualAveraging.js";
 import { InputError } from "../../errors.js";
 import { PhiloxRng } from "../../rng/random.js";
 import { cheesGradient } from "./cheesCriterion.js";
-import { BurnInMetric } from "./burnInMetric.js";
 import { CrossChainVariance } from "./crossChainVariance.js";
 import { vanDerCorput } from "./halton.js";
 import { findLockstepStart, type LockstepInit } from "./init.js";
@@ -43,9 +42,7 @@ import { initStepSizes } from "../../adaptation/stepSizeInit.js";
  *    own time factor u eps_c / median eps), each update clipped to +-0.35,
  *    the iterates averaged (weight t^-1/2) for sampling, capped at
  *    median eps maxSteps;
- *  - during burn-in, the inverse metric sqrt(var x / var grad) across chains
- *    (see burnInMetric.ts), re-estimated every iteration from the start on;
- *  - after it, the inverse metric from the spread across chains, (1.4826 MAD)^2 by
+ *  - the inverse metric from the spread across chains, (1.4826 MAD)^2 by
  *    default (see crossChainVariance.ts), re-estimated every iteration from
  *    10% of the post-burn-in warm-up to 75% of warm-up, then frozen; dual
  *    averaging and the T average restart then, so the final tuning reflects
@@ -162,22 +159,6 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
   };
   const divergentNow = new Uint8Array(chains);
 
-  // Burn-in lasts burnIn iterations if given; by default at least 15% of warm-up and, while the chains'
-  // median log-density is still climbing (see burnInOver), up to half of it.
-  const fixedBurnIn = options.burnIn !== undefined;
-  const minBurnIn = Math.min(numWarmup, count("burnIn", options.burnIn, Math.floor(0.15 * numWarmup)));
-  const climbWindow = Math.max(5, Math.floor(0.02 * numWarmup));
-  // Too short a minimum to compare two windows: the minimum is the burn-in.
-  const extendable = !fixedBurnIn && minBurnIn >= 2 * climbWindow;
-  let burnIn = extendable ? Math.max(minBurnIn, Math.floor(0.5 * numWarmup)) : minBurnIn;
-  const burnInMedians: number[] = [];
-  const burnInSteps = count("burnInSteps", options.burnInSteps, 8, 1);
-  let metricStart = burnIn + Math.floor(0.1 * (numWarmup - burnIn));
-
-  // ---- burn-in metric: from the spread of positions and gradients across chains (see burnInMetric.ts) ----
-  const burnInMetric = adaptMetric && minBurnIn > 0 ? new BurnInMetric(dim, chains) : null;
-  burnInMetric?.update(positions, gradients, invMetric);
-
   // ---- initial tuning: one step size per chain ----
   const stepSizes = new Float64Array(chains).fill(initialStepSize);
   if (numWarmup > 0) {
@@ -198,6 +179,17 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
   const adam = new ScalarAdam({ rate: learningRate, beta1: 0, beta2: 0.95, maxUpdate: 0.35 });
   let logTAverage = 0;
   let averageCount = 0;
+  // Burn-in lasts burnIn iterations if given; by default at least 15% of warm-up and, while the chains'
+  // median log-density is still climbing (see burnInOver), up to half of it.
+  const fixedBurnIn = options.burnIn !== undefined;
+  const minBurnIn = Math.min(numWarmup, count("burnIn", options.burnIn, Math.floor(0.15 * numWarmup)));
+  const climbWindow = Math.max(5, Math.floor(0.02 * numWarmup));
+  // Too short a minimum to compare two windows: the minimum is the burn-in.
+  const extendable = !fixedBurnIn && minBurnIn >= 2 * climbWindow;
+  let burnIn = extendable ? Math.max(minBurnIn, Math.floor(0.5 * numWarmup)) : minBurnIn;
+  const burnInMedians: number[] = [];
+  const burnInSteps = count("burnInSteps", options.burnInSteps, 8, 1);
+  let metricStart = burnIn + Math.floor(0.1 * (numWarmup - burnIn));
   const metricEnd = Math.floor(0.75 * numWarmup);
   const variance = adaptMetric && numWarmup > 0 ? new CrossChainVariance(dim, chains, { robust: options.robustMetric ?? true }) : null;
   const previous = new Float64Array(n);
@@ -312,8 +304,6 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
     // Each chain's step size learns from its own acceptance: a stuck chain cannot shrink the others'.
     for (let c = 0; c < chains; c++) stepSizes[c] = duals[c]!.update(accept[c]!);
     acceptOrReject();
-    // The burn-in metric follows the chains; from burn-in's end it stays until the cross-chain variance takes over at metricStart.
-    if (burning) burnInMetric?.update(positions, gradients, invMetric);
     if (burning && extendable) {
       burnInMedians.push(median(logps));
       if (it + 1 >= minBurnIn && burnInOver(burnInMedians, climbWindow, dim)) {

@@ -60,8 +60,20 @@ export class CrossChainVariance {
 
   /** Per coordinate, (1.4826 MAD)^2 across chains. */
   private madSquared(positions: Float64Array): Float64Array {
-    const out = new Float64Array(this.dim);
-    madSquaredAcrossChains(positions, this.chains, this.dim, this.column, out);
+    const { dim, chains, column } = this;
+    const out = new Float64Array(dim);
+    const mid = (v: Float64Array): number => {
+      v.sort();
+      const m = chains >> 1;
+      return chains % 2 ? v[m]! : 0.5 * (v[m - 1]! + v[m]!);
+    };
+    for (let i = 0; i < dim; i++) {
+      for (let c = 0; c < chains; c++) column[c] = positions[c * dim + i]!;
+      const centre = mid(column);
+      for (let c = 0; c < chains; c++) column[c] = Math.abs(column[c]! - centre);
+      const mad = 1.4826 * mid(column);
+      out[i] = mad * mad;
+    }
     return out;
   }
 
@@ -86,25 +98,5 @@ export class CrossChainVariance {
     }
     out.set(next);
     return true;
-  }
-}
-
-/**
- * Per coordinate i of `values` ([chains][dim]), (1.4826 MAD)^2 across chains
- * into out[i]: the median absolute deviation from the median, scaled to the
- * variance of a normal. `column` is scratch of length chains.
- */
-export function madSquaredAcrossChains(values: Float64Array, chains: number, dim: number, column: Float64Array, out: Float64Array): void {
-  const mid = (v: Float64Array): number => {
-    v.sort();
-    const m = chains >> 1;
-    return chains % 2 ? v[m]! : 0.5 * (v[m - 1]! + v[m]!);
-  };
-  for (let i = 0; i < dim; i++) {
-    for (let c = 0; c < chains; c++) column[c] = values[c * dim + i]!;
-    const centre = mid(column);
-    for (let c = 0; c < chains; c++) column[c] = Math.abs(column[c]! - centre);
-    const mad = 1.4826 * mid(column);
-    out[i] = mad * mad;
   }
 }
