@@ -16,7 +16,7 @@ export const LOCKSTEP_TARGET_ACCEPT = 0.8;
 export type { CheesOptions, CheesResult, LockstepIterationStats, LockstepIterationTrace, LockstepProgress } from "./cheesTypes.js";
 import type { CheesOptions, CheesResult, LockstepIterationStats } from "./cheesTypes.js";
 import { median } from "../../diagnostics/quantile.js";
-import { allocIterationStats, burnInOver, checkVector, count, positive, truncateIterationStats } from "./cheesHelpers.js";
+import { allocIterationStats, checkVector, count, positive, truncateIterationStats } from "./cheesHelpers.js";
 import { initStepSizes } from "../../adaptation/stepSizeInit.js";
 
 
@@ -32,11 +32,9 @@ import { initStepSizes } from "../../adaptation/stepSizeInit.js";
  *  - eps_c: Stan's initial heuristic per chain, then dual averaging (Stan's
  *    constants) on chain c's own acceptance probability (target 0.8), so a
  *    stuck chain shrinks only its own step size;
- *  - burn-in (at least the first 15%, longer while the chains' median
- *    log-density still climbs, at most half): 1..burnInSteps steps
- *    (jittered), nothing else adapted, so chains started at very low density
- *    shed their energy every few steps instead of carrying it across the
- *    space, and the first long trajectories start from the typical set;
+ *  - burn-in (first 15%): 1..burnInSteps steps (jittered), nothing else
+ *    adapted, so chains started at very low density shed their energy every
+ *    few steps instead of carrying it across the space;
  *  - log T by Adam (beta1 = 0, beta2 = 0.95, rate 0.025) ascending log ChEES
  *    (see cheesCriterion.ts; the log makes the gradient scale-free; chain c's
  *    own time factor u eps_c / median eps), each update clipped to +-0.35,
@@ -179,17 +177,9 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
   const adam = new ScalarAdam({ rate: learningRate, beta1: 0, beta2: 0.95, maxUpdate: 0.35 });
   let logTAverage = 0;
   let averageCount = 0;
-  // Burn-in lasts burnIn iterations if given; by default at least 15% of warm-up and, while the chains'
-  // median log-density is still climbing (see burnInOver), up to half of it.
-  const fixedBurnIn = options.burnIn !== undefined;
-  const minBurnIn = Math.min(numWarmup, count("burnIn", options.burnIn, Math.floor(0.15 * numWarmup)));
-  const climbWindow = Math.max(5, Math.floor(0.02 * numWarmup));
-  // Too short a minimum to compare two windows: the minimum is the burn-in.
-  const extendable = !fixedBurnIn && minBurnIn >= 2 * climbWindow;
-  let burnIn = extendable ? Math.max(minBurnIn, Math.floor(0.5 * numWarmup)) : minBurnIn;
-  const burnInMedians: number[] = [];
+  const burnIn = Math.min(numWarmup, count("burnIn", options.burnIn, Math.floor(0.15 * numWarmup)));
   const burnInSteps = count("burnInSteps", options.burnInSteps, 8, 1);
-  let metricStart = burnIn + Math.floor(0.1 * (numWarmup - burnIn));
+  const metricStart = burnIn + Math.floor(0.1 * (numWarmup - burnIn));
   const metricEnd = Math.floor(0.75 * numWarmup);
   const variance = adaptMetric && numWarmup > 0 ? new CrossChainVariance(dim, chains, { robust: options.robustMetric ?? true }) : null;
   const previous = new Float64Array(n);
@@ -304,13 +294,6 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
     // Each chain's step size learns from its own acceptance: a stuck chain cannot shrink the others'.
     for (let c = 0; c < chains; c++) stepSizes[c] = duals[c]!.update(accept[c]!);
     acceptOrReject();
-    if (burning && extendable) {
-      burnInMedians.push(median(logps));
-      if (it + 1 >= minBurnIn && burnInOver(burnInMedians, climbWindow, dim)) {
-        burnIn = it + 1;
-        metricStart = burnIn + Math.floor(0.1 * (numWarmup - burnIn));
-      }
-    }
     trace("warmup", it, warmupStats);
     if (warmupDraws) for (let c = 0; c < chains; c++) warmupDraws[c]!.set(positions.subarray(c * dim, (c + 1) * dim), it * dim);
 

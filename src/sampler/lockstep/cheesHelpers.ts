@@ -45,21 +45,3 @@ export function checkVector(name: string, v: Float64Array, length: number, requi
     }
   }
 }
-
-/**
- * Whether burn-in can end: the chains' median log-density, averaged over the
- * last `window` burn-in iterations, rose by less than sqrt(dim / 2) over the
- * window before (the sd of the log-density of a dim-dimensional normal: a
- * rise below it is noise, not a climb). Too few iterations to compare: over.
- */
-export function burnInOver(medians: readonly number[], window: number, dim: number): boolean {
-  const n = medians.length;
-  if (n < 2 * window) return true;
-  let recent = 0;
-  let before = 0;
-  for (let k = 0; k < window; k++) {
-    recent += medians[n - 1 - k]!;
-    before += medians[n - 1 - window - k]!;
-  }
-  return (recent - before) / window < Math.sqrt(dim / 2);
-}

@@ -27,7 +27,7 @@ export interface CheesOptions {
   maxInitTries?: number;
   /** Target of each chain's acceptance probability, which its own step size adapts to (default 0.8). */
   targetAccept?: number;
-  /** Burn-in iterations at the start of warm-up with short trajectories and no trajectory-length or metric adaptation (default: at least 15% of warm-up, longer while the chains' median log-density still climbs, at most 50%). */
+  /** Burn-in iterations at the start of warm-up with short trajectories and no trajectory-length or metric adaptation (default 15% of warm-up). */
   burnIn?: number;
   /** Most leapfrog steps per burn-in iteration (default 8; jittered). */
   burnInSteps?: number;
