@@ -130,6 +130,12 @@ async function measure({ name, backend, n, warmup, samples, seed, probe, referen
     wallSeconds: d.wall_seconds,
     divergences: d.divergences,
     date: new Date().toISOString(),
+    // Which parameters lag: the five largest R-hats with their bulk ESS.
+    worstRhat: result
+      .summary()
+      .sort((a, b) => b.r_hat - a.r_hat)
+      .slice(0, 5)
+      .map((r) => [r.name, Number(r.r_hat.toFixed(4)), Math.round(r.ess_bulk)]),
     // Kept so that distances can be recomputed against a better reference later.
     moments: fitted,
   };
