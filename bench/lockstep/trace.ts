@@ -20,6 +20,7 @@ import { structureFor } from "../../src/api/fitMMM.js";
 import { createDensity } from "../../src/services/densitySpec.js";
 import { cpuLockstepIntegrator } from "../../src/sampler/lockstep/cpuIntegrator.js";
 import { sampleChees, type LockstepIterationTrace } from "../../src/sampler/lockstep/chees.js";
+import { nestedRhatPerParameter } from "../../src/diagnostics/nestedRhat.js";
 
 const [chains = 32, warmup = 300, draws = 100] = process.argv.slice(2, 5).map(Number);
 const out = process.argv[5] ?? "/tmp/trace.json";
@@ -115,5 +116,26 @@ const result = await sampleChees(integrator, {
   },
 });
 const seconds = (performance.now() - started) / 1000;
-writeFileSync(out, JSON.stringify({ chains, warmup, draws, seconds, labels: layout.labels(), stepSize: result.stepSize, T: result.trajectoryLength, rows }) + "\n");
+// Verdict on the constrained draws: nested R-hat per parameter, and the distance of each mean from the
+// NUTS reference (bench/results/lockstep-nuts.json, REFERENCE=path to use another file of that shape).
+const constrained = result.draws.map((d) => {
+  const out = new Float64Array(d.length);
+  for (let k = 0; k < d.length / layout.dim; k++) out.set(layout.constrainFlat(d.subarray(k * layout.dim, (k + 1) * layout.dim)), k * layout.dim);
+  return out;
+});
+const nested = nestedRhatPerParameter(constrained, layout.dim, superchains);
+const refFile = process.env.REFERENCE ?? "bench/results/lockstep-nuts.json";
+const refAll = JSON.parse(readFileSync(refFile, "utf8"));
+const ref = (refAll[process.env.DATASET === "geo" ? "geo" : "t156c4"] ?? refAll).moments as Record<string, { mean: number; sd: number }>;
+const verdict = labels.map((name, i) => {
+  let sum = 0;
+  let n = 0;
+  for (const d of constrained) for (let k = i; k < d.length; k += layout.dim) (sum += d[k]!), n++;
+  const r = ref[name];
+  return { name, nested: nested[i]!, distance: r && r.sd > 0 ? Math.abs(sum / n - r.mean) / r.sd : NaN };
+});
+const worstNested = [...verdict].sort((a, b) => b.nested - a.nested).slice(0, 6);
+const worstDistance = [...verdict].sort((a, b) => (b.distance || 0) - (a.distance || 0)).slice(0, 6);
+console.log(JSON.stringify({ maxNested: worstNested[0], worstNested, worstDistance, divergences: result.divergences.sampling.reduce((a, b) => a + b, 0) }));
+writeFileSync(out, JSON.stringify({ chains, warmup, draws, seconds, labels, stepSize: result.stepSize, T: result.trajectoryLength, verdict, rows }) + "\n");
 console.log(`done in ${seconds.toFixed(1)} s; eps ${result.stepSize}, T ${result.trajectoryLength}`);

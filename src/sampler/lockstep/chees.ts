@@ -181,7 +181,8 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
   const burnInSteps = count("burnInSteps", options.burnInSteps, 8, 1);
   const metricStart = burnIn + Math.floor(0.1 * (numWarmup - burnIn));
   const metricEnd = Math.floor(0.75 * numWarmup);
-  const variance = adaptMetric && numWarmup > 0 ? new CrossChainVariance(dim, chains, { robust: options.robustMetric ?? true }) : null;
+  const spread = options.metricSpread ?? (options.robustMetric === false ? "variance" : "mad");
+  const variance = adaptMetric && numWarmup > 0 ? new CrossChainVariance(dim, chains, { robust: spread === "mad", typical: spread === "typical" }) : null;
   const previous = new Float64Array(n);
   const timeFactor = new Float64Array(chains);
 
@@ -299,7 +300,7 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
 
     if (variance && !burning && it < metricEnd) {
       // After metricEnd - 1 the metric is frozen: nothing reads later observations.
-      variance.observe(positions);
+      variance.observe(positions, logps);
       if (it >= metricStart && it < metricEnd) variance.estimate(invMetric);
       if (it === metricEnd - 1) {
         // The metric is final: tune step sizes and T afresh for it.
