@@ -1,6 +1,7 @@
 import { ScalarAdam } from "../../adaptation/adam.js";
 import { DualAveraging } from "../../adaptation/dualAveraging.js";
 import { InputError } from "../../errors.js";
+import { log as portableLog } from "../../math/portable.js";
 import { PhiloxRng } from "../../rng/random.js";
 import { cheesGradient } from "./cheesCriterion.js";
 import { CrossChainVariance } from "./crossChainVariance.js";
@@ -303,8 +304,14 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
       variance.observe(positions, logps);
       if (it >= metricStart && it < metricEnd) variance.estimate(invMetric);
       if (it === metricEnd - 1) {
-        // The metric is final: tune step sizes and T afresh for it.
-        for (let c = 0; c < chains; c++) duals[c]!.init(stepSizes[c]!);
+        // The metric is final: tune step sizes and T afresh for it. Dual averaging restarts shrinking
+        // towards each chain's current step size, not Stan's 10x: its first iterate lands near mu, and
+        // ten times the step size for the same trajectory length diverged in every chain on the geo
+        // example (then ~30 iterations at the step cap while the sizes recovered; see README.md).
+        for (let c = 0; c < chains; c++) {
+          duals[c]!.setMu(portableLog(stepSizes[c]!));
+          duals[c]!.restart();
+        }
         averageCount = 0;
         logTAverage = 0;
       }
