@@ -175,6 +175,8 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
     d.init(stepSizes[c]!);
     return d;
   });
+  const pooledFinalWindow = options.finalStepSize !== "per-chain";
+  const pooled = { active: false, dual: new DualAveraging({ delta: targetAccept }) };
   const adam = new ScalarAdam({ rate: learningRate, beta1: 0, beta2: 0.95, maxUpdate: 0.35 });
   let logTAverage = 0;
   let averageCount = 0;
@@ -294,7 +296,14 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
       logTAverage = (1 - weight) * logTAverage + weight * Math.log(trajectoryLength);
     }
     // Each chain's step size learns from its own acceptance: a stuck chain cannot shrink the others'.
-    for (let c = 0; c < chains; c++) stepSizes[c] = duals[c]!.update(accept[c]!);
+    if (pooled.active) {
+      // Final window (pooled): one step size for all chains, on the mean acceptance across chains.
+      let meanAccept = 0;
+      for (let c = 0; c < chains; c++) meanAccept += accept[c]! / chains;
+      stepSizes.fill(pooled.dual.update(meanAccept));
+    } else {
+      for (let c = 0; c < chains; c++) stepSizes[c] = duals[c]!.update(accept[c]!);
+    }
     acceptOrReject();
     trace("warmup", it, warmupStats);
     if (warmupDraws) for (let c = 0; c < chains; c++) warmupDraws[c]!.set(positions.subarray(c * dim, (c + 1) * dim), it * dim);
@@ -308,9 +317,18 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
         // towards each chain's current step size, not Stan's 10x: its first iterate lands near mu, and
         // ten times the step size for the same trajectory length diverged in every chain on the geo
         // example (then ~30 iterations at the step cap while the sizes recovered; see README.md).
-        for (let c = 0; c < chains; c++) {
-          duals[c]!.setMu(portableLog(stepSizes[c]!));
-          duals[c]!.restart();
+        if (pooledFinalWindow) {
+          // All chains are in the typical set now and sample one distribution: one step size for all, from
+          // the median of theirs, so no chain travels a fraction of the others' distance (see README.md).
+          pooled.active = true;
+          pooled.dual.setMu(portableLog(median(stepSizes)));
+          pooled.dual.restart();
+          stepSizes.fill(median(stepSizes));
+        } else {
+          for (let c = 0; c < chains; c++) {
+            duals[c]!.setMu(portableLog(stepSizes[c]!));
+            duals[c]!.restart();
+          }
         }
         averageCount = 0;
         logTAverage = 0;
@@ -320,7 +338,8 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
     report(warmupDone, "warmup");
   }
   if (numWarmup > 0 && warmupDone === numWarmup) {
-    for (let c = 0; c < chains; c++) stepSizes[c] = duals[c]!.final(stepSizes[c]!);
+    if (pooled.active) stepSizes.fill(pooled.dual.final(stepSizes[0]!));
+    else for (let c = 0; c < chains; c++) stepSizes[c] = duals[c]!.final(stepSizes[c]!);
     trajectoryLength = averageCount > 0 ? Math.exp(logTAverage) : trajectoryLength;
     trajectoryLength = Math.min(trajectoryLength, median(stepSizes) * maxSteps);
   }

@@ -39,6 +39,11 @@ export interface CheesOptions {
    * chains whose log-density is within 4 sqrt(dim / 2) of the median (see crossChainVariance.ts).
    */
   metricSpread?: "mad" | "variance" | "typical";
+  /**
+   * Step sizes in the final warm-up window (after the metric is frozen) and in sampling: "pooled" (default),
+   * one for all chains by dual averaging on the chains' mean acceptance, or "per-chain", each chain's own.
+   */
+  finalStepSize?: "pooled" | "per-chain";
   /** Cap on leapfrog steps per iteration (default 1000). */
   maxSteps?: number;
   /** Energy error counted as a divergence (default 1000). */
