@@ -92,6 +92,11 @@ const result = await sampleChees(integrator, {
       row[`${w.name}_hi`] = Math.max(...v);
       row[`${w.name}_im`] = t.inverseMetric[w.offset];
     }
+    if (t.phase === "sampling") {
+      // Per chain, for which chains stick: acceptance and log-density.
+      row.acc = acc.map((a) => Math.round(a * 1000) / 1000);
+      row.lp = lp.map((v) => Math.round(v * 10) / 10);
+    }
     if (t.iteration % 10 === 0) {
       // Per coordinate: cross-chain range, and the sd of superchain means over the median within-superchain sd.
       const per = chains / superchains;
