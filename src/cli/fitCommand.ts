@@ -154,6 +154,7 @@ async function fitGeo(
   const files = await writeOutputFolder(o.out, async (dir) => {
     const written = writeGeoFitOutputs(fitted, dir);
     if (o.report !== false) await tryReport(() => writeGeoReport(fitted, join(dir, "report.html")), written);
+    written.push(writeRunRecord(dir, runRecord(fitted, { command: "fit", source: data })));
     return written;
   });
   printFitEnd(fit, o.out, files);

@@ -66,7 +66,7 @@ function printEvent(e: ManyEvent): void {
   else {
     const o = e.outcome;
     if (o.status === "ok") {
-      const conv = o.converged ? "converged" : `NOT converged (${o.issues.join("; ")})`;
+      const conv = (o.converged ? "converged" : `NOT converged (${o.issues.join("; ")})`) + (o.divergences > 0 ? `, ${o.divergences} divergences after warm-up` : "");
       process.stderr.write(`${state} ${o.id}: done in ${o.seconds.toFixed(1)} s, ${conv}\n`);
     } else if (o.status === "failed") {
       process.stderr.write(`${state} ${o.id}: FAILED (${o.kind}): ${o.reason}\n`);

@@ -43,7 +43,7 @@ export function combinedReportHtml(summaries: SliceSummary[], o: { by: string[];
         .map((c, i) => `<td>${intervalSvg(c.roi, c.roi_low, c.roi_high, axes[i])}<br><small>${num(c.roi)} [${num(c.roi_low)}, ${num(c.roi_high)}]</small></td>`)
         .join("");
       const conv = s.record?.converged ? "yes" : `<span class="bad">no</span><br><small>${esc(s.record?.convergence_issues.join("; ") ?? "")}</small>`;
-      return `<tr><td><a href="slices/${encodeURIComponent(s.id)}/">${esc(Object.values(s.key).join(" / "))}</a></td>${cells}<td>${num(r.metrics.r2)}</td><td>${num(r.metrics.max_r_hat, 3)}</td><td>${num(r.metrics.min_ess_bulk, 0)}</td><td>${r.metrics.divergences}</td><td>${conv}</td></tr>`;
+      return `<tr><td><a href="slices/${encodeURIComponent(s.id)}/">${esc(Object.values(s.key).join(" / "))}</a></td>${cells}<td>${num(r.metrics.r2)}</td><td>${num(r.metrics.max_r_hat, 3)}</td><td>${num(r.metrics.min_ess_bulk, 0)}</td><td>${divergenceCell(r.metrics.divergences)}</td><td>${conv}</td></tr>`;
     })
     .join("\n");
   const notOk = summaries.filter((s) => s.status !== "ok");
@@ -59,7 +59,7 @@ body{font-family:system-ui,sans-serif;margin:2rem;color:#222}
 table{border-collapse:collapse;font-size:.9rem}
 th,td{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left;vertical-align:middle}
 th{position:sticky;top:0;background:#fff}
-small{color:#666}.bad{color:#b00;font-weight:600}
+small{color:#666}.bad{color:#b00;font-weight:600}.warn{color:#a60}
 </style></head><body>
 <h1>${esc(o.title)}</h1>
 <p>${ok.length} of ${summaries.length} slices fitted${notOk.length ? `, ${notOk.length} without results` : ""}. One model per slice, all with the same options.
@@ -72,4 +72,9 @@ ${failedList}
 <footer><p><small>Made with mmm-wasm. Combined table: combined.csv; what was fitted with which data and options: manifest.json.</small></p></footer>
 </body></html>
 `;
+}
+
+/** Divergences are shown beside the convergence flag, marked when there are any (see runs/runRecord divergenceNotes). */
+function divergenceCell(n: number): string {
+  return n > 0 ? `<span class="warn" title="divergent transitions after warm-up: the posterior may be biased where they occur">${n}</span>` : "0";
 }

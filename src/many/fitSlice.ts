@@ -32,7 +32,7 @@ export interface SliceRunOptions {
 }
 
 export type SliceOutcome =
-  | { id: string; status: "ok"; seconds: number; converged: boolean; issues: string[]; duplicate: boolean }
+  | { id: string; status: "ok"; seconds: number; converged: boolean; issues: string[]; divergences: number; duplicate: boolean }
   | { id: string; status: "failed"; seconds: number; kind: "input" | "internal"; reason: string }
   | { id: string; status: "interrupted"; seconds: number };
 
@@ -97,7 +97,7 @@ export async function fitSlice(data: SliceData, spec: SliceSpec, out: string, o:
     // a complete result for the same data and options stays, and this one is dropped.
     const published = publishFolder(tmp, final, () => isComplete(out, data.id, dataHash, optionsHash));
     clearFailure(out, data.id);
-    return { id: data.id, status: "ok", seconds: seconds(), converged: record.converged, issues, duplicate: !published };
+    return { id: data.id, status: "ok", seconds: seconds(), converged: record.converged, issues, divergences: d.divergences, duplicate: !published };
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     if (o.signal?.aborted) return { id: data.id, status: "interrupted", seconds: seconds() };

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { FittedGeoMMM } from "../api/fittedGeoMMM.js";
 import type { FittedMMM } from "../api/fittedMMM.js";
 import { writeFileWhole } from "../io/outputFolder.js";
 import { sha256 } from "../many/slices.js";
@@ -32,7 +33,8 @@ export interface RunRecord {
   command: string;
   /** The slice's --by values, for fits of one slice. */
   slice?: Record<string, string>;
-  data: { source: string; sha256: string; rows: number; train_rows: number; first_date?: string; last_date?: string };
+  /** rows and train_rows count periods; a geo fit also names its geos (its metrics and channels are the national roll-up). */
+  data: { source: string; sha256: string; rows: number; train_rows: number; first_date?: string; last_date?: string; geos?: string[] };
   configuration: unknown;
   seed: number;
   timings: { wall_seconds: number; warmup_seconds: number; sampling_seconds: number; threads: number; analysis_seconds?: number };
@@ -45,6 +47,7 @@ export interface RunRecord {
     max_r_hat: number;
     min_ess_bulk: number;
     divergences: number;
+    /** R-hat and bulk ESS within bounds (see converged()); divergences are counted beside it. */
     converged: boolean;
   };
   channels: ChannelHeadline[];
@@ -68,37 +71,55 @@ export function engineVersionString(): string {
   return engineVersion;
 }
 
-/** Convergence by the report's rules of thumb: R-hat at most 1.01, bulk ESS at least 100 per chain, no divergences. */
-export function converged(d: { max_r_hat: number; min_ess_bulk: number; divergences: number; chains: number }): boolean {
-  return d.max_r_hat <= 1.01 && d.min_ess_bulk >= 100 * d.chains && d.divergences === 0;
+/**
+ * Convergence by the usual bounds (Vehtari et al. 2021): R-hat at most 1.01
+ * and bulk ESS at least 100 per chain. Divergent transitions are a separate
+ * signal (the posterior may be biased where the sampler could not follow
+ * it), reported by divergenceNotes, not folded into this flag.
+ */
+export function converged(d: { max_r_hat: number; min_ess_bulk: number; chains: number }): boolean {
+  return convergenceIssues(d).length === 0;
 }
 
-/** Why a fit did not converge by those rules (empty when it did). */
-export function convergenceIssues(d: { max_r_hat: number; min_ess_bulk: number; divergences: number; chains: number }): string[] {
+/** Why a fit did not converge by those bounds (empty when it did). */
+export function convergenceIssues(d: { max_r_hat: number; min_ess_bulk: number; chains: number }): string[] {
   const issues: string[] = [];
   if (!(d.max_r_hat <= 1.01)) issues.push(`max R-hat ${d.max_r_hat.toFixed(3)} > 1.01`);
   if (!(d.min_ess_bulk >= 100 * d.chains)) issues.push(`min bulk-ESS ${Math.round(d.min_ess_bulk)} < ${100 * d.chains}`);
-  if (d.divergences > 0) issues.push(`${d.divergences} divergences`);
   return issues;
 }
 
-/** Hash of a dataset's numbers in the user's units (and dates): what the fit saw. */
-export function datasetHash(fit: FittedMMM): string {
+/** Divergent transitions after warm-up, as a note beside the convergence flag (empty when none). */
+export function divergenceNotes(d: { divergences: number }): string[] {
+  return d.divergences > 0 ? [`${d.divergences} divergent transition${d.divergences === 1 ? "" : "s"} after warm-up: the posterior may be biased where they occur`] : [];
+}
+
+/** Hash of a dataset's numbers in the user's units (and dates, and geos): what the fit saw. */
+export function datasetHash(fit: FittedMMM | FittedGeoMMM): string {
   const d = fit.record.dataset;
-  const parts = [d.targetName, d.channelNames.join(","), d.extraNames.join(","), (d.dates ?? []).join(",")];
+  const geos = "geoNames" in d ? [d.geoNames.join(",")] : [];
+  const parts = [d.targetName, d.channelNames.join(","), d.extraNames.join(","), (d.dates ?? []).join(","), ...geos];
   const bytes = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64");
   return sha256([...parts, bytes(d.target), bytes(d.media), bytes(d.extra)].join("\n"));
 }
 
+/** The national figures of a fit: the fit itself, or a geo fit's roll-up over its geos. */
+function nationalFigures(fit: FittedMMM | FittedGeoMMM) {
+  if (fit.record.kind === "geo") {
+    const geo = fit as FittedGeoMMM;
+    return { metrics: geo.metrics().national, roi: geo.roi().national, totals: geo.contributions().national.totals.media, geos: geo.geoNames };
+  }
+  const national = fit as FittedMMM;
+  return { metrics: national.metrics(), roi: national.roi(), totals: national.contributions().totals.media, geos: undefined };
+}
+
 export function runRecord(
-  fit: FittedMMM,
+  fit: FittedMMM | FittedGeoMMM,
   context: { command: string; source: string; slice?: Record<string, string>; analysisSeconds?: number },
 ): RunRecord {
   const d = fit.diagnostics();
-  const m = fit.metrics();
-  const roi = fit.roi();
+  const { metrics: m, roi, totals, geos } = nationalFigures(fit);
   const mroi = fit.marginalRoi();
-  const totals = fit.contributions().totals.media;
   const record = fit.record;
   const { initValues, ...sampler } = record.config.sampler;
   const dates = record.dataset.dates;
@@ -114,6 +135,7 @@ export function runRecord(
       rows: record.dataset.T,
       train_rows: record.trainRows,
       ...(dates ? { first_date: dates[0], last_date: dates[dates.length - 1] } : {}),
+      ...(geos ? { geos } : {}),
     },
     configuration: { ...record.config, sampler: { ...sampler, ...(initValues !== undefined ? { initValues } : {}) }, costs: record.costs },
     seed: d.seed,

@@ -44,6 +44,19 @@ describe("mmm fit --geo and the commands on a geo fit", () => {
     expect(html).toContain('id="national-fit"');
   });
 
+  it("writes a run record of the geo fit: its geos, the national roll-up per channel", () => {
+    const run = JSON.parse(readFileSync(join(out, "run.json"), "utf8"));
+    expect(run.command).toBe("fit");
+    expect(run.data.geos).toEqual(["north", "south", "west"]);
+    expect(run.data.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(run.seed).toBe(3);
+    const roi = JSON.parse(readFileSync(join(out, "roi.json"), "utf8"));
+    expect(run.channels.map((c: { channel: string }) => c.channel)).toEqual(["tv", "search"]);
+    // The record's ROI is the national one written in roi.json.
+    for (const [i, c] of run.channels.entries()) expect(c.roi).toBeCloseTo(roi.channels[i].mean, 12);
+    expect(run.metrics.r2).toBeCloseTo(JSON.parse(readFileSync(join(out, "metrics.json"), "utf8")).national.train.r2, 12);
+  });
+
   it("summary, predict, optimize and report work on the saved geo fit", () => {
     const s = run(["summary", out]);
     expect(s.status).toBe(0);

@@ -7,7 +7,7 @@ import { fitMMM } from "../../src/api/fitMMM.js";
 import type { FittedMMM } from "../../src/api/fittedMMM.js";
 import { simulateDataset } from "../../src/model/simulate.js";
 import { findRuns, formatRunComparison, formatRunList } from "../../src/runs/listRuns.js";
-import { datasetHash, engineVersionString, runRecord, writeRunRecord, RUN_FILE, type RunRecord } from "../../src/runs/runRecord.js";
+import { convergenceIssues, datasetHash, divergenceNotes, engineVersionString, runRecord, writeRunRecord, RUN_FILE, type RunRecord } from "../../src/runs/runRecord.js";
 
 const CLI = join(process.cwd(), "bin", "mmm.js");
 
@@ -77,5 +77,16 @@ describe("run records", () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/no run record at "nowhere"/);
     expect(spawnSync(process.execPath, [CLI, "runs", join(root, "missing")], { encoding: "utf8" }).status).toBe(2);
+  });
+});
+
+describe("the convergence flag of a run record", () => {
+  it("is R-hat at most 1.01 and bulk ESS at least 100 per chain; divergences are a separate note", () => {
+    expect(convergenceIssues({ max_r_hat: 1.005, min_ess_bulk: 400, chains: 4 })).toEqual([]);
+    expect(convergenceIssues({ max_r_hat: 1.02, min_ess_bulk: 399, chains: 4 })).toEqual(["max R-hat 1.020 > 1.01", "min bulk-ESS 399 < 400"]);
+    // An R-hat that cannot be computed is not a pass.
+    expect(convergenceIssues({ max_r_hat: Number.NaN, min_ess_bulk: 1000, chains: 2 })).toHaveLength(1);
+    expect(divergenceNotes({ divergences: 0 })).toEqual([]);
+    expect(divergenceNotes({ divergences: 3 })[0]).toMatch(/^3 divergent transitions after warm-up/);
   });
 });
