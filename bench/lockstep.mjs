@@ -16,6 +16,7 @@
 //   node bench/lockstep.mjs --merge FILE   adds FILE's rows (another machine's) and republishes
 //   node bench/lockstep.mjs --publish      republishes the table only
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { NotConvergedError, gpu } from "../dist/index.js";
@@ -29,6 +30,16 @@ const referenceFile = new URL("./results/lockstep-nuts.json", import.meta.url);
 
 /** Software WebGPU adapters run the shaders on the CPU: their speed says nothing of a GPU's. */
 export const isSoftwareAdapter = (adapter) => /swiftshader|llvmpipe|lavapipe|software/i.test(adapter ?? "");
+
+/** The commit the sampler ran at (rows from before a change to the method say so), or null outside a git checkout. */
+function commitOf() {
+  try {
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no", "src"], { encoding: "utf8" }).trim() !== "";
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim() + (dirty ? "+" : "");
+  } catch {
+    return null;
+  }
+}
 
 /** Rows are the same measurement when dataset, backend, adapter, chains, warm-up and draws agree. */
 const sameKey = (a, b) =>
@@ -130,6 +141,7 @@ async function measure({ name, backend, n, warmup, samples, seed, probe, referen
     wallSeconds: d.wall_seconds,
     divergences: d.divergences,
     date: new Date().toISOString(),
+    commit: commitOf(),
     // Which parameters lag: the five largest R-hats with their bulk ESS.
     worstRhat: result
       .summary()
@@ -155,11 +167,11 @@ function publishTable(store, reference) {
       "WebGPU rows name their adapter; a software adapter (SwiftShader) runs the shaders on the CPU, so its speed says nothing of a GPU's. " +
       (hardware.length ? `GPU rows (marked **GPU**) ran on ${hardware.join("; ")}.` : "No real GPU was available for these runs."),
     "",
-    "| dataset | backend | chains | warm-up + draws | agreed (nested R-hat < 1.01, R-hat < 1.05) | nested R-hat | max R-hat | max distance (NUTS sd) | min bulk-ESS/s | gradients/s | wall s | divergences |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| dataset | backend | chains | warm-up + draws | run (commit) | agreed (nested R-hat < 1.01, R-hat < 1.05) | nested R-hat | max R-hat | max distance (NUTS sd) | min bulk-ESS/s | gradients/s | wall s | divergences |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ...rows.map(
       (r) =>
-        `| ${r.dataset} | ${r.backend === "webgpu" ? `${isSoftwareAdapter(r.adapter) ? "" : "**GPU** "}WebGPU (${r.adapter ?? "?"})` : "CPU lockstep"} | ${r.chains} | ${r.warmup} + ${r.samples} | ${agrees(r) ? "yes" : "**no**"} | ${f(r.nestedRhat, 3)} | ${f(r.maxRhat, 3)} | ${f(r.maxDistance, 2)} (${r.worstParameter}) | ${f(r.minEssPerSecond)} | ${Math.round(r.gradientsPerSecond)} | ${f(r.wallSeconds)} | ${r.divergences} |`,
+        `| ${r.dataset} | ${r.backend === "webgpu" ? `${isSoftwareAdapter(r.adapter) ? "" : "**GPU** "}WebGPU (${r.adapter ?? "?"})` : "CPU lockstep"} | ${r.chains} | ${r.warmup} + ${r.samples} | ${(r.date ?? store.date ?? "").slice(0, 10) || "-"} (${r.commit ?? "-"}) | ${agrees(r) ? "yes" : "**no**"} | ${f(r.nestedRhat, 3)} | ${f(r.maxRhat, 3)} | ${f(r.maxDistance, 2)} (${r.worstParameter}) | ${f(r.minEssPerSecond)} | ${Math.round(r.gradientsPerSecond)} | ${f(r.wallSeconds)} | ${r.divergences} |`,
     ),
     "",
     "NUTS references (CPU workers, 1000 + 1000 unless named): " +
