@@ -45,7 +45,12 @@ import { initStepSizes } from "../../adaptation/stepSizeInit.js";
  *    default (see crossChainVariance.ts), re-estimated every iteration from
  *    10% of the post-burn-in warm-up to 75% of warm-up, then frozen; dual
  *    averaging and the T average restart then, so the final tuning reflects
- *    the final metric.
+ *    the final metric;
+ *  - in that final window (default) one step size for all chains, dual
+ *    averaging on their mean acceptance from the median of their sizes; with
+ *    finalStepSize "per-chain", each chain's own, restarted towards its
+ *    current size (Stan's 10x start diverges every chain at a fixed
+ *    trajectory length; see README.md).
  *
  * Randomness: chain c draws its start, momenta and acceptance uniforms from
  * the Philox stream (seed, c); the jitter is deterministic. A seed therefore
@@ -295,7 +300,7 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
       const weight = 1 / Math.sqrt(averageCount);
       logTAverage = (1 - weight) * logTAverage + weight * Math.log(trajectoryLength);
     }
-    // Each chain's step size learns from its own acceptance: a stuck chain cannot shrink the others'.
+    // Until the final window each chain's step size learns from its own acceptance: a stuck chain cannot shrink the others'.
     if (pooled.active) {
       // Final window (pooled): one step size for all chains, on the mean acceptance across chains.
       let meanAccept = 0;
