@@ -46,11 +46,11 @@ import { initStepSizes } from "../../adaptation/stepSizeInit.js";
  *    10% of the post-burn-in warm-up to 75% of warm-up, then frozen; dual
  *    averaging and the T average restart then, so the final tuning reflects
  *    the final metric;
- *  - in that final window (default) one step size for all chains, dual
- *    averaging on their mean acceptance from the median of their sizes; with
- *    finalStepSize "per-chain", each chain's own, restarted towards its
+ *  - in that final window each chain's own step size restarts towards its
  *    current size (Stan's 10x start diverges every chain at a fixed
- *    trajectory length; see README.md).
+ *    trajectory length; see README.md); finalStepSize "pooled" instead
+ *    gives all chains one size, dual averaging on their mean acceptance
+ *    (measured worse on the T=156 data: chains stuck for good).
  *
  * Randomness: chain c draws its start, momenta and acceptance uniforms from
  * the Philox stream (seed, c); the jitter is deterministic. A seed therefore
@@ -180,7 +180,7 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
     d.init(stepSizes[c]!);
     return d;
   });
-  const pooledFinalWindow = options.finalStepSize !== "per-chain";
+  const pooledFinalWindow = options.finalStepSize === "pooled";
   const pooled = { active: false, dual: new DualAveraging({ delta: targetAccept }) };
   const adam = new ScalarAdam({ rate: learningRate, beta1: 0, beta2: 0.95, maxUpdate: 0.35 });
   let logTAverage = 0;

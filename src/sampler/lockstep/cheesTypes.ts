@@ -40,8 +40,9 @@ export interface CheesOptions {
    */
   metricSpread?: "mad" | "variance" | "typical";
   /**
-   * Step sizes in the final warm-up window (after the metric is frozen) and in sampling: "pooled" (default),
-   * one for all chains by dual averaging on the chains' mean acceptance, or "per-chain", each chain's own.
+   * Step sizes in the final warm-up window (after the metric is frozen) and in sampling: "per-chain"
+   * (default), each chain's own, or "pooled", one for all chains by dual averaging on the chains' mean
+   * acceptance (on the T=156 data it left 3 of 32 chains stuck for all of sampling; see README.md).
    */
   finalStepSize?: "pooled" | "per-chain";
   /** Cap on leapfrog steps per iteration (default 1000). */

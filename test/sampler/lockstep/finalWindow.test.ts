@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import { cpuLockstepIntegrator, sampleChees, type LockstepIterationTrace } from "../../../src/sampler/lockstep/index.js";
 import { logSpacedScales, diagonalNormal } from "../models/gaussians.js";
 
-// The last quarter of warm-up (metric frozen) and sampling: one step size for
-// all chains by default, and no 10x jump when dual averaging restarts there.
+// The last quarter of warm-up (metric frozen) and sampling: each chain's own
+// step size by default (one for all with "pooled"), and no 10x jump when
+// dual averaging restarts there.
 describe("lockstep final window", () => {
   const density = diagonalNormal(logSpacedScales(6, 0.1, 10));
   const run = async (finalStepSize?: "pooled" | "per-chain") => {
@@ -21,7 +22,7 @@ describe("lockstep final window", () => {
   };
 
   it("pooled: every chain samples with one step size, whose mean acceptance is near the 0.8 target", async () => {
-    const { result, traces } = await run();
+    const { result, traces } = await run("pooled");
     expect(new Set(result.stepSizes).size).toBe(1);
     const sampling = traces.filter((t) => t.phase === "sampling");
     const meanAccept = sampling.reduce((a, t) => a + t.meanAccept, 0) / sampling.length;
@@ -29,8 +30,8 @@ describe("lockstep final window", () => {
     expect(meanAccept).toBeLessThan(0.92);
   });
 
-  it("per-chain: each chain keeps its own size", async () => {
-    const { result } = await run("per-chain");
+  it("per-chain (the default): each chain keeps its own size", async () => {
+    const { result } = await run();
     expect(new Set(result.stepSizes).size).toBe(24);
   });
 
