@@ -17,6 +17,7 @@ export { configure, configureGeo, setGeoOffsets, setOffsets } from "./layout";
 export { dataChanged } from "./model";
 export { setExactMath, setMathMode } from "./simdmath";
 export { logDensityGradient } from "./model";
+export { configureRoi, roiCoefPtr, roiMaskPtr, roiOmegaPtr, roiScalePtr } from "./roi";
 
 import {
   pDesign,

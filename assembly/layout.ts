@@ -140,7 +140,7 @@ function alloc(bytes: usize): usize {
   return ptr;
 }
 
-function allocF64(n: i32): usize {
+export function allocF64(n: i32): usize {
   // Two spare pairs so that vector loads of a padded tail stay inside the block.
   const bytes = <usize>(n + 4) << 3;
   const p = alloc(bytes);

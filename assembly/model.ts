@@ -40,6 +40,7 @@ import { HALF_LOG_2PI, f64At, addGrad, hsum } from "./access";
 import { evaluatePriors, lastLogJacobian } from "./priors";
 import { geoBaselineForward, geoLikelihoodAndBaselineReverse } from "./geo";
 import { mediaForward, mediaReverse } from "./generated/media";
+import { roiAfterForward, roiBeforeForward, roiMode } from "./roi";
 
 /** Log-likelihood of the last evaluation (for the host's diagnostics). */
 export let lastLogLikelihood: f64 = 0;
@@ -226,6 +227,7 @@ function forward<M>(): f64 {
   if (geoMode) geoBaselineForward<M>();
   else baselineForward<M>();
   mediaForward<M>();
+  if (roiMode) roiAfterForward<M>();
   return geoMode ? geoLikelihoodAndBaselineReverse<M>() : likelihoodAndBaselineReverse<M>();
 }
 
@@ -265,6 +267,7 @@ function evaluate<M>(): f64 {
  */
 export function logDensityGradient(): f64 {
   const lpPrior = evaluatePriors();
+  if (roiMode) roiBeforeForward();
   let lpLik: f64;
   if (mathMode == MODE_FAST) {
     if (!fastDataReady) prepareFastData();

@@ -7,7 +7,8 @@ import { scaleLiftTests } from "../model/liftTests.js";
 import { resolveConfig, type FitConfig, type FitConfigInput } from "../model/config.js";
 import { geoCosts, validateGeoTrainingRows, type GeoMediaDataset } from "../model/geoDataset.js";
 import { fitGeoScalers, geoLiftScales, scaleGeoRows } from "../model/geoScaling.js";
-import { sampleModel, structureFor, trainingRows, type FitCallbacks } from "./fitMMM.js";
+import { sampleModel, sampleWithRoiPrior, structureFor, trainingRows, type FitCallbacks } from "./fitMMM.js";
+import { coefficientStructure, roiPriorModel } from "./roiPriorFit.js";
 import { FittedGeoMMM } from "./fittedGeoMMM.js";
 import { requireLockstepAgreement } from "./lockstepAgreement.js";
 
@@ -36,6 +37,18 @@ export async function fitGeoMMM(
   if (config.liftTests) {
     data.liftTests = scaleLiftTests(config.liftTests, dataset.channelNames, dataset.geoNames, geoLiftScales(scalers));
   }
-  const { chains, timing, sampling } = await sampleModel(structure, data, config, callbacks);
-  return requireLockstepAgreement(new FittedGeoMMM({ kind: "geo", config, structure, scalers, dataset, trainRows, costs, chains, timing, sampling }));
+  const G = dataset.G;
+  const { chains, timing, sampling } = config.roiPrior
+    ? await sampleWithRoiPrior(
+        roiPriorModel(structure, data, config.roiPrior, {
+          channelNames: dataset.channelNames,
+          dates: dataset.dates,
+          mediaScale: (series) => scalers.media[Math.floor(series / G)][series % G],
+          targetScale: (g) => scalers.target[g],
+        }),
+        config,
+        callbacks,
+      )
+    : await sampleModel(structure, data, config, callbacks);
+  return requireLockstepAgreement(new FittedGeoMMM({ kind: "geo", config, structure: config.roiPrior ? coefficientStructure(structure) : structure, scalers, dataset, trainRows, costs, chains, timing, sampling }));
 }

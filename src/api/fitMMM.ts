@@ -18,6 +18,7 @@ import { requireLockstepAgreement } from "./lockstepAgreement.js";
 import type { WorkerFactory } from "../services/workerHost.js";
 import { keepChains } from "./interruptedChains.js";
 import { FittedMMM, type FitTiming, type SamplingInfo, type StoredChain } from "./fittedMMM.js";
+import { coefficientChains, coefficientStructure, roiPriorModel } from "./roiPriorFit.js";
 
 export interface FitCallbacks {
   onProgress?(p: ChainProgress): void;
@@ -44,10 +45,22 @@ export async function fitMMM(
   if (config.liftTests) {
     data.liftTests = scaleLiftTests(config.liftTests, dataset.channelNames, undefined, liftScales(scalers));
   }
-  const { chains, timing, sampling } = await sampleModel(structure, data, config, callbacks);
+  const { chains, timing, sampling } = config.roiPrior
+    ? await sampleWithRoiPrior(
+        roiPriorModel(structure, data, config.roiPrior, {
+          channelNames: dataset.channelNames,
+          dates: dataset.dates,
+          mediaScale: (c) => scalers.media[c],
+          targetScale: () => scalers.target,
+        }),
+        config,
+        callbacks,
+      )
+    : await sampleModel(structure, data, config, callbacks);
   const fit = new FittedMMM({
     config,
-    structure,
+    // ROI priors: the fit reads the derived coefficients (api/roiPriorFit.ts).
+    structure: config.roiPrior ? coefficientStructure(structure) : structure,
     scalers,
     dataset,
     trainRows,
@@ -57,6 +70,19 @@ export async function fitMMM(
     sampling,
   });
   return requireLockstepAgreement(fit);
+}
+
+/**
+ * Samples a model with ROI priors (api/roiPriorFit.ts); the chains come back
+ * in the coordinates of the structure without them (derived coefficients).
+ */
+export async function sampleWithRoiPrior(
+  model: { structure: ModelStructure; data: ScaledData },
+  config: FitConfig,
+  callbacks: FitCallbacks,
+): Promise<{ chains: StoredChain[]; timing: FitTiming; sampling: SamplingInfo }> {
+  const run = await sampleModel(model.structure, model.data, config, callbacks);
+  return { ...run, chains: coefficientChains(model.structure, model.data, run.chains, MATH_MODE[config.sampler.math]) };
 }
 
 /** The first rows (dates, for geo data) a fit uses: `requested`, or all T, checked. */
@@ -109,9 +135,16 @@ export async function sampleModel(
   const initRadius = s.init === "median" ? 0 : stanRandom ? 2 : s.initJitter;
   const density = { kind: "mmm" as const, structure, data, mathMode: MATH_MODE[s.math] };
   // The WGSL kernels cover LightweightMMM's three models; the others run on the CPU.
-  const gpuProbe = isPreset(structure.model) && !data.liftTests
+  const gpuProbe = isPreset(structure.model) && !data.liftTests && !structure.roiPrior
     ? undefined
-    : async () => ({ available: false, reason: data.liftTests ? "the WebGPU kernels have no lift-test term" : `the WebGPU kernels cover hill_adstock, adstock and carryover, not ${structure.model}` });
+    : async () => ({
+        available: false,
+        reason: data.liftTests
+          ? "the WebGPU kernels have no lift-test term"
+          : structure.roiPrior
+            ? "the WebGPU kernels have no ROI priors"
+            : `the WebGPU kernels cover hill_adstock, adstock and carryover, not ${structure.model}`,
+      });
   const plan = await planSampling(s.backend, s.method, s.chains, gpuProbe);
   if (plan.method === "chees") {
     const began = performance.now();

@@ -28,6 +28,8 @@ export interface LogProbRequest {
   customPriors?: Record<string, Prior | Prior[]>;
   /** How columns are scaled (default: each divided by its mean, as MODEL.md says). */
   scalers?: ScalerOptions;
+  /** Not supported here yet: log-prob evaluates the model with priors on the coefficients. */
+  roiPrior?: unknown;
 }
 
 export interface LogProbResult {
@@ -42,6 +44,7 @@ export interface LogProbResult {
 }
 
 export function logProb(req: LogProbRequest): LogProbResult {
+  if (req.roiPrior) throw new InputError("log-prob evaluates the model with priors on the coefficients; ROI priors (--roi-prior) are not supported there yet");
   const d = req.dataset;
   const costs = validateCosts(req.costs ?? totalSpend(d), d.channelNames);
   const scale = req.mediaPriorScale ?? 0.15;

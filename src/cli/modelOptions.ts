@@ -9,6 +9,7 @@ import { datasetFromTable, type MediaDataset } from "../model/dataset.js";
 import { geoDatasetFromTable, type ExtraScope, type GeoMediaDataset } from "../model/geoDataset.js";
 import { parsePriorFile } from "../model/priorFile.js";
 import type { Prior } from "../model/priors.js";
+import type { RoiPriorConfig } from "../model/config.js";
 import type { ScalerKind, ScalerOptions } from "../model/scaling.js";
 import { MODEL_NAMES, type ModelName } from "../model/structure.js";
 import {
@@ -59,6 +60,8 @@ export interface RawModelOptions {
   targetScaler?: string;
   mediaScaler?: string;
   extraScaler?: string;
+  roiPrior?: string | boolean;
+  roiPeriod?: string;
 }
 
 export interface ModelOptions {
@@ -73,6 +76,7 @@ export interface ModelOptions {
   weekdaySeasonality: boolean;
   customPriors?: Record<string, Prior | Prior[]>;
   scalers: ScalerOptions;
+  roiPrior?: RoiPriorConfig;
 }
 
 export function addDataOptions(cmd: Command, { withDate }: { withDate: boolean }): Command {
@@ -99,6 +103,8 @@ export function addModelOptions(cmd: Command): Command {
     .option("--frequency <n>", "periods per seasonal cycle (default 52, or 365 with --weekday-seasonality)")
     .option("--weekday-seasonality", "add a day-of-week effect (daily data)")
     .option("--priors <file>", "JSON file of custom priors keyed by parameter name")
+    .option("--roi-prior [loc,scale]", "Meridian's ROI priors: a LogNormal(loc, scale) prior on each channel's ROI (default 0.2,0.9) instead of on its coefficient; per channel: \"roi\" in --priors (docs/roi-priors.md)")
+    .option("--roi-period <first,last>", "with --roi-prior: the ROI's calibration period, first and last ISO date (default: every training row)")
     .option("--target-scaler <kind>", "target scaling: mean (default), max, none or a divisor")
     .option("--media-scaler <kinds>", "media scaling: mean (default), max, none or a divisor; one for all or one per channel")
     .option("--extra-scaler <kinds>", "extra feature scaling: mean (default), max, none or a divisor; one for all or one per column");
@@ -176,7 +182,30 @@ function readModelName(o: RawModelOptions): ModelName {
   return composedName(adstock as AdstockName, saturation as SaturationName);
 }
 
+/** --roi-prior [loc,scale] and --roi-period first,last: the ROI prior's config and its "roi" prior, if any. */
+function readRoiPrior(o: RawModelOptions, customPriors: Record<string, Prior | Prior[]> | undefined) {
+  if (o.roiPrior === undefined || o.roiPrior === false) {
+    if (o.roiPeriod !== undefined) throw new InputError("--roi-period needs --roi-prior");
+    return { customPriors };
+  }
+  const config: RoiPriorConfig = {};
+  if (o.roiPeriod !== undefined) {
+    const dates = parseList(o.roiPeriod, "--roi-period");
+    if (dates.length !== 2) throw new InputError(`--roi-period: give the first and last date, comma-separated, got "${o.roiPeriod}"`);
+    config.calibrationDates = [dates[0], dates[1]];
+  }
+  if (typeof o.roiPrior !== "string") return { roiPrior: config, customPriors };
+  const values = parseNumberList(o.roiPrior, "--roi-prior");
+  const [loc, scale] = values;
+  if (values.length !== 2 || !Number.isFinite(loc) || !(scale > 0)) {
+    throw new InputError(`--roi-prior: give the LogNormal's loc and scale (> 0), comma-separated, e.g. 0.2,0.9; got "${o.roiPrior}"`);
+  }
+  if (customPriors?.roi) throw new InputError("--roi-prior loc,scale and a \"roi\" prior in --priors: give one of them");
+  return { roiPrior: config, customPriors: { ...customPriors, roi: { dist: "LogNormal", loc, scale } as Prior } };
+}
+
 export function readModelOptions(o: RawModelOptions, channels: string[], extraCount = 0): ModelOptions {
+  const roi = readRoiPrior(o, o.priors ? parsePriorFile(readJsonFile(o.priors, "priors file")) : undefined);
   const frequency = o.frequency === undefined ? undefined : parseNumber(o.frequency, "--frequency", (v) => v > 0, "a positive number");
   const maxDegrees = Math.floor((frequency ?? (o.weekdaySeasonality ? 365 : 52)) / 2);
   return {
@@ -189,7 +218,8 @@ export function readModelOptions(o: RawModelOptions, channels: string[], extraCo
     degreesSeasonality: parseIntegerIn(o.degreesSeasonality, "--degrees-seasonality", 0, maxDegrees, "half the seasonal period: higher terms repeat lower ones"),
     seasonalityFrequency: frequency,
     weekdaySeasonality: o.weekdaySeasonality ?? false,
-    customPriors: o.priors ? parsePriorFile(readJsonFile(o.priors, "priors file")) : undefined,
+    customPriors: roi.customPriors,
+    ...(roi.roiPrior ? { roiPrior: roi.roiPrior } : {}),
     scalers: {
       target: o.targetScaler === undefined ? undefined : parseScalerList(o.targetScaler, 1, "--target-scaler")[0],
       media: o.mediaScaler === undefined ? undefined : parseScalerList(o.mediaScaler, channels.length, "--media-scaler"),

@@ -51,13 +51,13 @@ export function registerReport(program: Command): void {
       const fit = loadAnyMMM(join(dir, MODEL_FILE));
       if (o.out !== undefined && !o.out.toLowerCase().endsWith(".html") && existsSync(o.out) && statSync(o.out).isDirectory()) checkOutputFile(join(o.out, "report.html"));
       else checkOutputFile(o.out ?? join(dir, "report.html"));
+      const liftTests = o.liftTests ? liftTestsFromTable(parseCsv(readTextFile(o.liftTests, "lift-test file"), o.liftTests)) : undefined;
       if (fit.kind === "geo") {
         if (budget !== undefined) throw new InputError("--budget in the report is for national models; for a geo model run `mmm optimize DIR --budget ...`");
-        const w = await writeGeoReport(fit, o.out ?? join(dir, "report.html"), { title: o.title });
+        const w = await writeGeoReport(fit, o.out ?? join(dir, "report.html"), { title: o.title, ...(liftTests ? { liftTests } : {}) });
         process.stdout.write(`wrote ${w.path}\n`);
         return;
       }
-      const liftTests = o.liftTests ? liftTestsFromTable(parseCsv(readTextFile(o.liftTests, "lift-test file"), o.liftTests)) : undefined;
       const written = await writeReport(fit, o.out ?? join(dir, "report.html"), { budget, optimizer, title: o.title, maxDraws, liftTests });
       const opt = written.optimizer;
       if (opt && opt.status !== "ok") process.stderr.write(`warning: ${opt.status === "unavailable" ? opt.message : `the optimizer failed: ${opt.message}`} The report says so in its budget section.\n`);

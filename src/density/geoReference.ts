@@ -10,6 +10,7 @@ import type { ScaledData } from "../model/scaledData.js";
 import { geoCount } from "../model/structure.js";
 import type { ReferenceResult } from "./types.js";
 import { liftTestReference, mediaTransformReference } from "./transformReference.js";
+import { roiCoefficientsReference } from "./roiReference.js";
 
 function halfNormalLogDensity(x: number, scale: number): number {
   if (x < 0) return -Infinity;
@@ -56,6 +57,10 @@ export function referenceGeoLogDensity(
     }
   }
 
+  // ROI priors: coef_media[c, g] derived from roi[c] and coef_media_relative[c, g] (roiReference.ts).
+  const coef = s.roiPrior
+    ? roiCoefficientsReference(data.roiCalibration!, transformed, (c) => get("roi", c), (c, g) => get("coef_media_relative", c * G + g), C, G).coef
+    : Array.from({ length: C * G }, (_, i) => get("coef_media", i));
   const mu = new Float64Array(T * G);
   for (let t = 0; t < T; t++) {
     let seasonal = 0;
@@ -66,7 +71,7 @@ export function referenceGeoLogDensity(
     for (let g = 0; g < G; g++) {
       let m = get("intercept", g) + get("coef_trend", g) * (t === 0 ? 0 : Math.pow(t, get("expo_trend")));
       if (s.degreesSeasonality > 0) m += get("coef_seasonality", g) * seasonal;
-      for (let c = 0; c < C; c++) m += get("coef_media", c * G + g) * transformed[c * G + g][t];
+      for (let c = 0; c < C; c++) m += coef[c * G + g] * transformed[c * G + g][t];
       for (let f = 0; f < F; f++) {
         m += s.geoExtra
           ? get("coef_extra_features", f * G + g) * data.extra[(t * F + f) * G + g]

@@ -2,73 +2,20 @@
 //   sum_i Normal(delta_y_i | coef (f(g (x + dx)) - f(g x)), sigma_i)
 // evaluated beside the WebAssembly core, in float64: a handful of scalar
 // saturations per evaluation, against T x C cells in the core. Each
-// saturation's value, slope and parameter derivatives are written out below
-// (the float64 reference states them again, independently).
+// saturation's value, slope and parameter derivatives come from the
+// transform table (model/transforms: withDerivatives); the float64 reference
+// states them again, independently.
 
 import { InputError } from "../errors.js";
 import type { ParameterLayout } from "../model/layout.js";
 import type { ScaledLiftTest } from "../model/liftTests.js";
 import type { Transform } from "../model/priors.js";
 import { geoCount } from "../model/structure.js";
-import { MODEL_TRANSFORMS } from "../model/transforms/index.js";
+import { MODEL_TRANSFORMS, type Saturation } from "../model/transforms/index.js";
 import * as portable from "../math/portable.js";
 import { logistic } from "../math/special.js";
 
 const HALF_LOG_2PI = 0.5 * portable.log(2 * Math.PI);
-
-/** f(v), df/dv into slope[0], and df/dp for each parameter p into dp (v >= 0). */
-type SaturationTerms = (v: number, p: readonly number[], dp: number[], slope: number[]) => number;
-
-const SATURATION_TERMS: Readonly<Record<string, SaturationTerms>> = {
-  hill(v, [K, S], dp, slope) {
-    if (v <= 0) return zero(dp, slope);
-    const lv = portable.log(v / K);
-    const f = logistic(S * lv);
-    const ff = f * (1 - f);
-    dp[0] = (-S * ff) / K;
-    dp[1] = ff * lv;
-    slope[0] = (S * ff) / v;
-    return f;
-  },
-  exponent(v, [e], dp, slope) {
-    if (v <= 0) return zero(dp, slope);
-    const f = portable.powPositive(v, e);
-    dp[0] = f * portable.log(v);
-    slope[0] = (e * f) / v;
-    return f;
-  },
-  logistic(v, [lam], dp, slope) {
-    const e = portable.exp(-lam * v);
-    const q = (2 * e) / ((1 + e) * (1 + e));
-    dp[0] = v * q;
-    slope[0] = lam * q;
-    return (1 - e) / (1 + e);
-  },
-  tanh(v, [c], dp, slope) {
-    // tanh through exp, as the other terms, so every engine computes the same bits (math/portable.ts).
-    const e = portable.exp((-2 * v) / c);
-    const f = (1 - e) / (1 + e);
-    dp[0] = (-(v / (c * c))) * (1 - f * f);
-    slope[0] = (1 - f * f) / c;
-    return f;
-  },
-  michaelis_menten(v, [lam], dp, slope) {
-    const r = 1 / (lam + v);
-    dp[0] = -v * r * r;
-    slope[0] = lam * r * r;
-    return v * r;
-  },
-  none(v, _p, _dp, slope) {
-    slope[0] = 1;
-    return v;
-  },
-};
-
-function zero(dp: number[], slope: number[]): number {
-  dp.fill(0);
-  slope[0] = 0;
-  return 0;
-}
 
 /** x = constrain(t, u); dx/du into slope[0]. */
 function constrainWithSlope(t: Transform, u: number, slope: number[]): number {
@@ -95,7 +42,7 @@ function constrainWithSlope(t: Transform, u: number, slope: number[]): number {
 }
 
 export class LiftTerm {
-  private readonly terms: SaturationTerms;
+  private readonly saturation: Saturation;
   /** Per test: flat indices of the coefficient, the saturation's parameters, the lag weight (or -1). */
   private readonly coefIndex: number[];
   private readonly paramIndex: number[][];
@@ -120,9 +67,7 @@ export class LiftTerm {
     const s = layout.structure;
     this.transforms = layout.blocks.flatMap((b) => b.transforms);
     const { adstock, saturation } = MODEL_TRANSFORMS[s.model];
-    const terms = SATURATION_TERMS[saturation.name];
-    if (!terms) throw new InputError(`lift tests are not supported for the ${saturation.name} saturation`);
-    this.terms = terms;
+    this.saturation = saturation;
     const G = Math.max(1, geoCount(s));
     const C = s.nChannels;
     for (const t of tests) {
@@ -167,9 +112,9 @@ export class LiftTerm {
         gain = 1 / (1 - lag);
         dLag = du[0];
       }
-      const f1 = this.terms(gain * (t.x + t.deltaX), p, dp1, slope);
+      const f1 = this.saturation.withDerivatives(gain * (t.x + t.deltaX), p, dp1, slope);
       const s1 = slope[0];
-      const f0 = this.terms(gain * t.x, p, dp, slope);
+      const f0 = this.saturation.withDerivatives(gain * t.x, p, dp, slope);
       const s0 = slope[0];
       const lift = coef * (f1 - f0);
       const r = (t.deltaY - lift) / t.sigma;

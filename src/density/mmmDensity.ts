@@ -20,6 +20,7 @@ import type { ScaledData } from "../model/scaledData.js";
 import { MODEL_TRANSFORMS } from "../model/transforms/index.js";
 import * as portable from "../math/portable.js";
 import { InputError } from "../errors.js";
+import { RELATIVE_COEF_BLOCK, ROI_BLOCK } from "../model/layout.js";
 
 /** Family code of the hierarchical HalfNormal (assembly/layout.ts FAMILY_SCALED_HALF_NORMAL). */
 const FAMILY_SCALED_HALF_NORMAL = 6;
@@ -73,6 +74,9 @@ export class MmmDensity implements LogDensity {
     checkDataShape(s, data);
     this.G = G;
     this.dim = layout.dim;
+    if (s.roiPrior && data.liftTests?.length) {
+      throw new InputError("lift tests and ROI priors cannot be combined yet: give the experiments' ROI as the roi prior instead");
+    }
     this.lift = data.liftTests?.length ? new LiftTerm(layout, data.liftTests) : undefined;
     this.liftScratch = this.lift ? new Float64Array(layout.dim) : undefined;
     const core = instantiateCore(options.module);
@@ -87,6 +91,9 @@ export class MmmDensity implements LogDensity {
     } else {
       core.configure(T, C, nLin, this.dim, code, s.normaliseAdstock ? 1 : 0, lags);
     }
+    // ROI priors: the core's media slot is the roi (national) or the relative coefficient (geo).
+    const mediaBlock = !s.roiPrior ? "coef_media" : geo ? RELATIVE_COEF_BLOCK : ROI_BLOCK;
+    if (s.roiPrior) configureRoi(core, layout, data);
     const tp = TRANSFORM_PARAMETERS[s.model];
     // A transform block the model lacks (e.g. no saturation parameter) is -1 to the core.
     const transformOffset = (i: number) => (i < tp.length ? layout.offsetOf(tp[i]!) : -1);
@@ -95,7 +102,7 @@ export class MmmDensity implements LogDensity {
       layout.offsetOf("sigma"),
       layout.offsetOf("coef_trend"),
       layout.offsetOf("expo_trend"),
-      layout.offsetOf("coef_media"),
+      layout.offsetOf(mediaBlock),
       transformOffset(0),
       transformOffset(1),
       transformOffset(2),
@@ -207,6 +214,19 @@ export class MmmDensity implements LogDensity {
     return out;
   }
 
+  /**
+   * ROI priors: each series' derived coefficient (coef_media, [C] or [C][G])
+   * and each channel's s_c (the geo model's channel_coef_media) of the last
+   * evaluation, into the given arrays.
+   */
+  lastDerivedCoefficients(coef: Float64Array, channel: Float64Array): void {
+    const s = this.layout.structure;
+    if (!s.roiPrior) throw new InputError("the model has no ROI priors");
+    const nS = s.nChannels * Math.max(this.G, 1);
+    coef.set(new Float64Array(this.core.memory.buffer, this.core.roiCoefPtr(), nS));
+    channel.set(new Float64Array(this.core.memory.buffer, this.core.roiScalePtr(), s.nChannels));
+  }
+
   /** Log-Jacobian part of the last evaluation. */
   lastLogJacobian(): number {
     return this.core.logJacobian();
@@ -216,6 +236,19 @@ export class MmmDensity implements LogDensity {
   lastLogLikelihood(): number {
     return this.core.logLikelihood();
   }
+}
+
+/** ROI priors: the core's calibration mask [T] and omega [C][G] (model/roiCalibration.ts). */
+function configureRoi(core: CoreExports, layout: ParameterLayout, data: ScaledData): void {
+  const cal = data.roiCalibration;
+  const s = layout.structure;
+  const nS = s.nChannels * Math.max(geoCount(s), 1);
+  if (!cal || cal.mask.length !== data.T || cal.omega.length !== nS) {
+    throw new InputError(`ROI priors need the calibration period's mask (${data.T} rows) and omega (${nS} series)`);
+  }
+  core.configureRoi(layout.offsetOf(ROI_BLOCK));
+  new Float64Array(core.memory.buffer, core.roiMaskPtr(), data.T).set(cal.mask);
+  new Float64Array(core.memory.buffer, core.roiOmegaPtr(), nS).set(cal.omega);
 }
 
 /** The coefficient index of every shared design column (see buildDesign's column order). */

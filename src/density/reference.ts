@@ -10,6 +10,7 @@ import { isGeoModel } from "../model/structure.js";
 import { referenceGeoLogDensity } from "./geoReference.js";
 import { liftTestReference, mediaTransformReference } from "./transformReference.js";
 import type { ReferenceResult } from "./types.js";
+import { roiCoefficientsReference } from "./roiReference.js";
 
 export type { ReferenceResult } from "./types.js";
 
@@ -46,11 +47,15 @@ export function referenceLogDensity(
     if (s.weekdaySeasonality) m += get("weekday", t % 7);
     mu[t] = m;
   }
-  for (let c = 0; c < C; c++) {
+  const transformed = Array.from({ length: C }, (_, c) => {
     const column = Array.from({ length: T }, (_, t) => data.media[t * C + c]);
-    const transformed = mediaTransformReference(s, column, (name) => get(name, c));
-    for (let t = 0; t < T; t++) mu[t] += get("coef_media", c) * transformed[t];
-  }
+    return mediaTransformReference(s, column, (name) => get(name, c));
+  });
+  // ROI priors: the coefficients are derived from the sampled ROI (roiReference.ts).
+  const coef = s.roiPrior
+    ? roiCoefficientsReference(data.roiCalibration!, transformed, (c) => get("roi", c), () => 1, C, 1).coef
+    : Array.from({ length: C }, (_, c) => get("coef_media", c));
+  for (let c = 0; c < C; c++) for (let t = 0; t < T; t++) mu[t] += coef[c] * transformed[c][t];
   const sigma = get("sigma");
   for (let t = 0; t < T; t++) {
     const z = (data.target[t] - mu[t]) / sigma;

@@ -59,6 +59,12 @@ export interface CoreExports {
   paramsPtr(): number;
   gradientPtr(): number;
   valuesPtr(): number;
+  /** ROI priors (assembly/roi.ts): after configure, with the roi block's offset. */
+  configureRoi(roiOffset: number): void;
+  roiMaskPtr(): number;
+  roiOmegaPtr(): number;
+  roiScalePtr(): number;
+  roiCoefPtr(): number;
   transformedMediaPtr(): number;
   meanPtr(): number;
   logJacobian(): number;

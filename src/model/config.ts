@@ -74,13 +74,28 @@ export interface ModelConfig {
   scalers: ScalerOptions;
   /** Experiments calibrating the channels' saturation curves (model/liftTests.ts). */
   liftTests?: LiftTest[];
+  /** Meridian's ROI priors instead of priors on the coefficients (docs/roi-priors.md). */
+  roiPrior?: RoiPriorConfig;
+}
+
+/**
+ * ROI priors: each channel's ROI over the calibration period is sampled
+ * (prior: the custom prior "roi", default LogNormal(0.2, 0.9)). The period
+ * is every training row unless rows [start, end) or dates (first, last,
+ * inclusive; needs the dataset's dates) are given.
+ */
+export interface RoiPriorConfig {
+  calibrationRows?: [number, number];
+  calibrationDates?: [string, string];
 }
 
 export interface FitConfig extends ModelConfig {
   sampler: SamplerConfig;
 }
 
-export type FitConfigInput = Partial<ModelConfig> & {
+export type FitConfigInput = Omit<Partial<ModelConfig>, "roiPrior"> & {
+  /** true (or a calibration period) for ROI priors. */
+  roiPrior?: boolean | RoiPriorConfig;
   sampler?: Partial<SamplerConfig>;
   /** With `saturation`, instead of `model`: any adstock with any saturation. */
   adstock?: AdstockName;
@@ -129,6 +144,24 @@ export const DEFAULT_SAMPLER: SamplerConfig = {
 function intOption(v: number, name: string, min: number): number {
   if (!Number.isInteger(v) || v < min) throw new InputError(`${name} must be an integer >= ${min}, got ${v}`);
   return v;
+}
+
+function resolveRoiPrior(input: true | RoiPriorConfig): RoiPriorConfig {
+  if (input === true) return {};
+  if (typeof input !== "object") throw new InputError(`roiPrior must be true or { calibrationRows } / { calibrationDates }, got ${String(input)}`);
+  if (input.calibrationRows && input.calibrationDates) {
+    throw new InputError("roiPrior: give calibrationRows or calibrationDates, not both");
+  }
+  const out: RoiPriorConfig = {};
+  if (input.calibrationRows) {
+    const [a, b] = input.calibrationRows;
+    if (!(Number.isInteger(a) && Number.isInteger(b) && a >= 0 && a < b)) {
+      throw new InputError(`roiPrior.calibrationRows must be integers [start, end) with 0 <= start < end, got [${a}, ${b}]`);
+    }
+    out.calibrationRows = [a, b];
+  }
+  if (input.calibrationDates) out.calibrationDates = [input.calibrationDates[0], input.calibrationDates[1]];
+  return out;
 }
 
 export function resolveConfig(input: FitConfigInput = {}): FitConfig {
@@ -192,6 +225,7 @@ export function resolveConfig(input: FitConfigInput = {}): FitConfig {
     customPriors: input.customPriors ?? {},
     scalers: input.scalers ?? {},
     ...(input.liftTests?.length ? { liftTests: input.liftTests } : {}),
+    ...(input.roiPrior ? { roiPrior: resolveRoiPrior(input.roiPrior) } : {}),
     sampler: s,
   };
 }

@@ -50,6 +50,23 @@ const REQUIRED_SUPPORT: Record<string, [number, number]> = {
 /** The geo model's coef_media prior scale, per unit of channel_coef_media (MODEL.md). */
 export const GEO_COEF_MEDIA_SCALE = Math.sqrt(2 / Math.PI);
 
+/** Meridian's default ROI prior, LogNormal(0.2, 0.9) (docs/roi-priors.md). */
+export const DEFAULT_ROI_PRIOR: Prior = { dist: "LogNormal", loc: 0.2, scale: 0.9 };
+
+/**
+ * ROI priors (structure.roiPrior): the block sampled instead of the
+ * coefficient block, and the geo model's relative coefficients
+ * coef_media[c, g] / channel_coef_media[c] in place of coef_media.
+ */
+export const ROI_BLOCK = "roi";
+export const RELATIVE_COEF_BLOCK = "coef_media_relative";
+
+function roiBlockNames(name: string, s: ModelStructure): string {
+  if (!s.roiPrior) return name;
+  if (isGeoModel(s)) return name === "channel_coef_media" ? ROI_BLOCK : name === "coef_media" ? RELATIVE_COEF_BLOCK : name;
+  return name === "coef_media" ? ROI_BLOCK : name;
+}
+
 function defaultPriors(s: ModelStructure): Record<string, Prior[] | Prior> {
   const C = s.nChannels;
   const G = geoCount(s);
@@ -65,6 +82,9 @@ function defaultPriors(s: ModelStructure): Record<string, Prior[] | Prior> {
         (_, i) => ({ dist: "HalfNormal", scale: s.mediaPrior[Math.floor(i / G)] * GEO_COEF_MEDIA_SCALE }) as Prior,
       ),
       coef_seasonality: { dist: "HalfNormal", scale: 0.5 },
+      // ROI priors: coef_media[c, g] = channel_coef_media[c] coef_media_relative[c, g].
+      [RELATIVE_COEF_BLOCK]: { dist: "HalfNormal", scale: GEO_COEF_MEDIA_SCALE },
+      [ROI_BLOCK]: DEFAULT_ROI_PRIOR,
     };
   }
   return {
@@ -77,6 +97,7 @@ function defaultPriors(s: ModelStructure): Record<string, Prior[] | Prior> {
     gamma_seasonality: { dist: "Normal", loc: 0, scale: 1 },
     coef_extra_features: { dist: "Normal", loc: 0, scale: 1 },
     weekday: { dist: "Normal", loc: 0, scale: 0.5 },
+    [ROI_BLOCK]: DEFAULT_ROI_PRIOR,
   };
 }
 
@@ -125,6 +146,7 @@ export class ParameterLayout {
           ["coef_extra_features", [F]],
         ];
     if (structure.weekdaySeasonality) specs.push(["weekday", [7]]);
+    for (const spec of specs) spec[0] = roiBlockNames(spec[0], structure);
     if (structure.mediaPrior.length !== C) {
       throw new LayoutError(`media prior has ${structure.mediaPrior.length} values for ${C} channels`);
     }

@@ -19,4 +19,16 @@ export interface ScaledData {
   G?: number;
   /** Lift tests calibrating the channels' saturation curves (model/liftTests.ts), scaled as the data. */
   liftTests?: ScaledLiftTest[];
+  /** ROI priors (structure.roiPrior): the calibration period (model/roiCalibration.ts). */
+  roiCalibration?: RoiCalibration;
+}
+
+/**
+ * ROI priors' constants: mask[t] 1 on the calibration period's rows, else 0;
+ * omega[c * G + g] = target scale of geo g / channel c's spend over the
+ * period (all geos), so that ROI_c = sum_g omega coef[c, g] sum_t mask f.
+ */
+export interface RoiCalibration {
+  mask: Float64Array;
+  omega: Float64Array;
 }

@@ -9,6 +9,7 @@ import type { MediaDataset } from "./dataset.js";
 import type { ScaledData } from "./scaledData.js";
 import { ParameterLayout, type ParameterValues } from "./layout.js";
 import { referenceLogDensity } from "../density/reference.js";
+import { mediaTransformReference } from "../density/transformReference.js";
 import { isPreset, transformParameterNames } from "./modelChoice.js";
 import { makeStructure, mediaPriorFromCosts, type ModelName, type ModelStructure } from "./structure.js";
 
@@ -25,6 +26,12 @@ export interface SimulationOptions {
   degreesSeasonality?: number;
   /** Every channel in flights (on/off bursts); by default odd channels are always on, as search often is. */
   allFlighted?: boolean;
+  /**
+   * True ROI per channel over the training rows (contribution / spend, in
+   * the data's units): the coefficients are set to give it (the other draws
+   * of the simulation are unchanged). Default: coefficients drawn from a range.
+   */
+  roi?: number[];
 }
 
 export interface Simulation {
@@ -147,6 +154,22 @@ export function simulateDataset(o: SimulationOptions): Simulation {
     coef_extra_features: vec(F, -0.08, 0.08),
   };
   Object.assign(truth, transformTruth(model, C, vec));
+  const salesUnit = 100000;
+  if (o.roi) {
+    if (o.roi.length !== C) throw new RangeError(`roi: ${o.roi.length} values for ${C} channels`);
+    truth.coef_media = o.roi.map((r, c) => {
+      const column = Array.from({ length: T }, (_, t) => media[t * C + c]);
+      const f = mediaTransformReference(structure, column, (name) => (truth[name] as number[])[c]);
+      let sumF = 0;
+      let sumSpend = 0;
+      for (let t = 0; t < train; t++) {
+        sumF += f[t];
+        sumSpend += spend[t * C + c];
+      }
+      // The target is y * salesUnit: contribution c in the data's units is coef f salesUnit.
+      return (r * sumSpend) / (salesUnit * sumF);
+    });
+  }
 
   const scaled = { T, media, extra, target: new Float64Array(T) };
   const mu = referenceLogDensity(layout, scaled, layout.unconstrainFlat(layout.readValues(truth))).mu;
@@ -161,7 +184,6 @@ export function simulateDataset(o: SimulationOptions): Simulation {
   for (const name of ["intercept", "sigma", "coef_trend", "coef_media", "gamma_seasonality", "coef_extra_features"]) {
     truth[name] = scaleBy(truth[name]);
   }
-  const salesUnit = 100000;
   const target = Float64Array.from(y, (v) => Math.round(v * salesUnit * 100) / 100);
   // The rounding above perturbs the mean by < 1e-7 relative; the truth is reported for the exact mean.
   // The normalised target has mean 1 over the training rows.

@@ -51,6 +51,12 @@ export interface ModelStructure {
   nGeos?: number;
   /** Geo model: extra features per geo ([T, F, G], coefficients [F, G]) instead of national ([T, F], [F]). */
   geoExtra?: boolean;
+  /**
+   * Meridian's ROI priors (docs/roi-priors.md): each channel's ROI over the
+   * calibration period is sampled (block "roi") and its coefficients are
+   * derived from it; absent for a prior on the coefficients.
+   */
+  roiPrior?: boolean;
 }
 
 export interface StructureOptions {
@@ -66,6 +72,7 @@ export interface StructureOptions {
   customPriors?: Record<string, Prior | Prior[]>;
   nGeos?: number;
   geoExtra?: boolean;
+  roiPrior?: boolean;
 }
 
 export function makeStructure(o: StructureOptions): ModelStructure {
@@ -83,6 +90,7 @@ export function makeStructure(o: StructureOptions): ModelStructure {
     customPriors: o.customPriors ?? {},
     // Only geo structures carry the geo fields (national ones stay as they were).
     ...(o.nGeos ? { nGeos: o.nGeos, geoExtra: o.geoExtra ?? false } : {}),
+    ...(o.roiPrior ? { roiPrior: true } : {}),
   };
 }
 

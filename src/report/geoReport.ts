@@ -5,7 +5,9 @@
 // the streamed geo analyses, so large G stays within bounded memory.
 
 import type { FittedGeoMMM } from "../api/fittedGeoMMM.js";
+import type { LiftTest } from "../model/liftTests.js";
 import { escapeHtml, formatAmount, formatRatio } from "./format.js";
+import { liftTestSection } from "./liftTests.js";
 import { plotHeadingHtml, renderPlot } from "./render.js";
 import { CSS, inlineSvg } from "./report.js";
 import { ACCENT, AMOUNT_LABELS, BASELINE_COLOR, baseSpec, channelColors, INK, type VegaLiteSpec } from "./theme.js";
@@ -15,6 +17,8 @@ export interface GeoReportOptions {
   generatedAt?: Date;
   /** Small multiples per row. */
   columns?: number;
+  /** Lift tests to compare with the model (default: those it was calibrated on). */
+  liftTests?: LiftTest[];
 }
 
 interface GeoPlot {
@@ -175,6 +179,8 @@ export async function buildGeoReportHtml(fit: FittedGeoMMM, o: GeoReportOptions 
     g.channels.map((r) => [g.geo, r.channel, formatAmount(r.spend), formatRatio(r.mean), `${formatRatio(r["hdi_3%"])} to ${formatRatio(r["hdi_97%"])}`, formatRatio(m.perGeo[gi].train.r2)]),
   );
   sections.push(`<section id="geo-roi"><h2>ROI by geo</h2>${table(["geo", "channel", "spend", "ROI", "94% interval", "geo R²"], roiRows)}</section>`);
+  const lift = liftTestSection(fit, o.liftTests);
+  if (lift) sections.push(`<section id="geo-lift-tests">${lift}</section>`);
   sections.push(
     `<section id="diagnostics"><h2>Sampler diagnostics</h2><p>${d.chains} chains × ${d.draws} draws; min bulk-ESS ${d.min_ess_bulk.toFixed(0)}, max R-hat ${d.max_r_hat.toFixed(3)}, ${d.divergences} divergences.</p>` +
       (d.warnings.length ? `<div class="callout warn">${d.warnings.map((w) => `<p>${escapeHtml(w)}</p>`).join("")}</div>` : "") +

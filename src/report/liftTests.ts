@@ -1,20 +1,27 @@
 // The report's lift-test table: each experiment's measured lift against the
 // model's (analysis/liftTestCheck.ts), marked calibrated or not.
 
-import type { FittedMMM } from "../api/fittedMMM.js";
+import type { LiftTestCheck } from "../analysis/liftTestCheck.js";
 import type { LiftTest } from "../model/liftTests.js";
 import { escapeHtml, formatAmount } from "./format.js";
 
-/** The section, or "" when there is nothing to compare. */
-export function liftTestSection(fit: FittedMMM, tests: readonly LiftTest[] | undefined): string {
+/** What the section reads of a fit, national or geo. */
+export interface LiftCheckedFit {
+  liftTestCheck(tests: readonly LiftTest[]): LiftTestCheck[];
+  readonly record: { readonly config: { readonly liftTests?: LiftTest[] } };
+}
+
+/** The section, or "" when there is nothing to compare; a geo fit's table has a geo column. */
+export function liftTestSection(fit: LiftCheckedFit, tests: readonly LiftTest[] | undefined): string {
   const chosen = tests ?? fit.record.config.liftTests;
   if (!chosen?.length) return "";
   const checks = fit.liftTestCheck(chosen);
+  const geo = checks.some((c) => c.geo !== undefined);
   const rows = checks
     .map((c) => {
       const when = c.dateStart || c.dateEnd ? `${c.dateStart ?? "…"} to ${c.dateEnd ?? "…"}` : "–";
       return (
-        `<tr><td>${escapeHtml(c.channel)}</td><td>${escapeHtml(when)}</td>` +
+        `<tr><td>${escapeHtml(c.channel)}</td>${geo ? `<td>${escapeHtml(c.geo ?? "")}</td>` : ""}<td>${escapeHtml(when)}</td>` +
         `<td>${formatAmount(c.x)} → ${formatAmount(c.x + c.deltaX)}</td>` +
         `<td>${formatAmount(c.measured)} ± ${formatAmount(c.sigma)}</td>` +
         `<td>${formatAmount(c.model.mean)} <span class="range">(${formatAmount(c.model["hdi_3%"])}–${formatAmount(c.model["hdi_97%"])})</span></td>` +
@@ -26,7 +33,7 @@ export function liftTestSection(fit: FittedMMM, tests: readonly LiftTest[] | und
   return (
     `<h3 id="lift-tests">Experiments (lift tests)</h3>` +
     `<p>Each experiment's measured lift per period against the model's lift for the same change of spend ${calibrated ? "after calibration on the experiments marked yes" : "before calibration (the model was not fitted to these experiments)"}; the difference is in the experiment's standard errors.</p>` +
-    `<div class="table-wrap"><table id="lift-table"><thead><tr><th>Channel</th><th>When</th><th>Spend per period</th><th>Measured lift</th><th>Model's lift (94% interval)</th><th>Difference (SEs)</th><th>Calibrated on it</th></tr></thead>` +
+    `<div class="table-wrap"><table id="lift-table"><thead><tr><th>Channel</th>${geo ? "<th>Geo</th>" : ""}<th>When</th><th>Spend per period</th><th>Measured lift</th><th>Model's lift (94% interval)</th><th>Difference (SEs)</th><th>Calibrated on it</th></tr></thead>` +
     `<tbody>\n${rows}\n</tbody></table></div>`
   );
 }

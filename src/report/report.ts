@@ -332,7 +332,7 @@ export async function buildReport(fit: FittedMMM, o: ReportOptions = {}): Promis
   const meta =
     `${capitalise(kpi)} · ${fit.channelNames.length} channels (${escapeHtml(fit.channelNames.join(", "))}) · ${rec.dataset.T} ${words.many} (${span})` +
     (rec.trainRows < rec.dataset.T ? `, the last ${rec.dataset.T - rec.trainRows} held out` : "") +
-    ` · ${rec.structure.model} model · generated ${generated} UTC`;
+    ` · ${rec.structure.model} model${rec.config.roiPrior ? " with ROI priors" : ""} · generated ${generated} UTC`;
   const warnings = story.warnings.length
     ? `<div class="callout warn" id="warnings"><p><strong>Read with care:</strong></p><ul>${story.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join("")}</ul></div>`
     : `<div class="callout ok" id="warnings"><p><strong>The fitting checks passed:</strong> the independent runs agree and no numerical problems were found, so the numbers below are reliable within the model's assumptions.</p></div>`;

@@ -9,7 +9,10 @@ import { composedPairsUnderTest } from "./composedPairs.js";
 // Which pairs: composedPairs.ts (a covering set by default; MMM_ALL_PAIRS=1
 // for all 35). Measured over all 35 pairs x 2 seeds when this was written:
 // 68 of 70 pass; weibull_cdf+exponent at seed 31 (15 of 21 parameters
-// inside) and geometric+root at seed 31 (media share off by 0.149) do not.
+// inside) and geometric+root at seed 31 (media share off by 0.149) do not:
+// a prior-data conflict built into the simulation and a weakly identified
+// baseline/media split, measured in docs/transforms.md ("The two recovery
+// misses"); neither is a defect, and the test is left as it was.
 const models = composedPairsUnderTest();
 
 describe("parameter recovery, every adstock x saturation pair", () => {

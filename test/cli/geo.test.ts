@@ -87,6 +87,17 @@ describe("mmm fit --geo and the commands on a geo fit", () => {
     const r = run(["report", out, "--out", join(dir, "r.html")]);
     expect(r.status).toBe(0);
     expect(existsSync(join(dir, "r.html"))).toBe(true);
+    // The geo report compares lift tests with the model, one row per test with its geo.
+    const lift = join(dir, "lift.csv");
+    writeFileSync(lift, "channel,geo,x,delta_x,delta_y,sigma\ntv,north,100,50,20,10\nsearch,west,10,5,3,2\n");
+    const rl = run(["report", out, "--lift-tests", lift, "--out", join(dir, "rl.html")]);
+    expect(rl.stderr).not.toMatch(/internal error/);
+    expect(rl.status).toBe(0);
+    const html = readFileSync(join(dir, "rl.html"), "utf8");
+    expect(html).toContain('id="lift-table"');
+    expect(html).toMatch(/<th>Geo<\/th>/);
+    expect(html).toMatch(/<td>tv<\/td><td>north<\/td>/);
+    expect(html).toMatch(/before calibration/);
   }, 120_000);
 
   it("a geo missing weeks, or a duplicate row, exits 2 naming geo and dates", () => {

@@ -6,6 +6,7 @@
 
 import { structureFor, trainingRows } from "../../api/fitMMM.js";
 import { MmmDensity } from "../../density/mmmDensity.js";
+import { InputError } from "../../errors.js";
 import { MATH_MODE, resolveConfig, type MathSetting } from "../../model/config.js";
 import { totalSpend, validateCosts } from "../../model/dataset.js";
 import { geoCosts, validateGeoTrainingRows } from "../../model/geoDataset.js";
@@ -64,6 +65,10 @@ function modelDensity(session: Session, id: string, fit: HeldModel): HeldDensity
   const cached = session.modelDensities.get(id);
   if (cached) return cached;
   const r = fit.record;
+  if (r.config.roiPrior) {
+    // Its draws hold the derived coefficients; the density it sampled is ROI-parametrised (api/roiPriorFit.ts).
+    throw new InputError("log_density of a fit with ROI priors is not available yet (docs/roi-priors.md)");
+  }
   const data = r.kind === "geo" ? scaleGeoRows(r.dataset, r.scalers, 0, r.trainRows) : scaleRows(r.dataset, r.scalers, 0, r.trainRows);
   const held = { layout: fit.layout, density: new MmmDensity(fit.layout, data, { mathMode: MATH_MODE[r.config.sampler.math] }) };
   session.modelDensities.set(id, held);
