@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LOCKSTEP_CLASSIC_RHAT_THRESHOLD, LOCKSTEP_RHAT_THRESHOLD, requireLockstepAgreement } from "../../src/api/lockstepAgreement.js";
 import { NotConvergedError } from "../../src/errors.js";
-import type { FitDiagnostics } from "../../src/api/fittedMMM.js";
+import type { FitDiagnostics } from "../../src/fit/posteriorFit.js";
 
 // The agreement rule on its own, at its boundaries: nested R-hat must be
 // below 1.01 and R-hat below 1.05 (1.01 when nested R-hat is unavailable).
