@@ -31,7 +31,7 @@ export {
   type GeoSimulationOptions,
   type Simulation,
   type SimulationOptions,
-} from "./model/simulate.js";
+} from "./simulate/simulate.js";
 export { fitScalers, scaleRows, type FittedScalers, type ScalerKind, type ScalerOptions } from "./model/scaling.js";
 export {
   ADSTOCK_NAMES,
@@ -58,24 +58,8 @@ export {
   type MediaDataset,
   type ColumnSelection,
 } from "./model/dataset.js";
-export {
-  geoDatasetFromTable,
-  geoDatasetFromRows,
-  geoDatasetFromColumns,
-  validateGeoTrainingRows,
-  splitGeoRows,
-  sliceGeoDataset,
-  totalGeoSpend,
-  geoSpendRatios,
-  geoCosts,
-  geoMediaPrior,
-  geoAsNational,
-  nationalRollup,
-  type GeoMediaDataset,
-  type GeoColumnSelection,
-  type GeoDatasetOptions,
-  type ExtraScope,
-} from "./model/geoDataset.js";
+export { geoDatasetFromTable, geoDatasetFromRows, geoDatasetFromColumns, validateGeoTrainingRows, splitGeoRows, sliceGeoDataset, type GeoMediaDataset, type GeoColumnSelection, type GeoDatasetOptions, type ExtraScope } from "./model/geoDataset.js";
+export { totalGeoSpend, geoSpendRatios, geoCosts, geoMediaPrior, geoAsNational, nationalRollup } from "./model/geoViews.js";
 export {
   fitGeoScalers,
   scaleGeoRows,
@@ -86,14 +70,18 @@ export {
   sumOverGeos,
   type FittedGeoScalers,
 } from "./model/geoScaling.js";
-export { checkGeoDataQuality, formatGeoDataQualityReport, type GeoDataQualityReport } from "./analysis/geoDataQuality.js";
-export { checkDataQuality, formatDataQualityReport, type DataQualityReport } from "./analysis/dataQuality.js";
+export { checkGeoDataQuality, type GeoDataQualityReport } from "./analysis/geoDataQuality.js";
+export { formatGeoDataQualityReport } from "./report/dataQualityText.js";
+export { checkDataQuality, type DataQualityReport } from "./analysis/dataQuality.js";
+export { formatDataQualityReport } from "./report/dataQualityText.js";
 export { parseCsv, tableFromColumns, tableFromRows, type Table } from "./io/csv.js";
 export { InputError, FitStopped, NotConvergedError } from "./errors.js";
 export { logProb, type LogProbRequest, type LogProbResult } from "./api/logProb.js";
 export { fitMMM, type FitCallbacks, type FitOptions } from "./api/fitMMM.js";
-export { FittedMMM, type FitRecord, type FitDiagnostics, type SummaryEntry } from "./api/fittedMMM.js";
-export { resolveConfig, DEFAULT_SAMPLER, type FitConfig, type FitConfigInput, type SamplerConfig, type InitStrategy } from "./model/config.js";
+export { FittedMMM } from "./api/fittedMMM.js";
+export type { FitRecord } from "./fit/record.js";
+export type { FitDiagnostics, SummaryEntry } from "./fit/posteriorFit.js";
+export { resolveConfig, DEFAULT_SAMPLER, type FitConfig, type FitConfigInput, type SamplerConfig, type InitStrategy } from "./fit/config.js";
 export type { Rows } from "./analysis/posteriorEvaluator.js";
 export type { Interval, Prediction, PredictOptions, FitMetrics, Contributions, ChannelRoi, ResponseCurve } from "./analysis/insights.js";
 export * from "./report/index.js";
@@ -104,9 +92,9 @@ export { solveQp, type LinearConstraints, type LinearRow, type Multipliers, type
 export * as gpu from "./gpu/index.js";
 export { fitGeoMMM, type GeoFitOptions } from "./api/fitGeoMMM.js";
 export { FittedGeoMMM } from "./api/fittedGeoMMM.js";
-export type { GeoFitRecord } from "./api/geoFitRecord.js";
+export type { GeoFitRecord } from "./fit/geoFitRecord.js";
 export type { GeoRows } from "./analysis/geoPosteriorEvaluator.js";
 export type { GeoPrediction, GeoPredictOptions, GeoFitMetrics, GeoContributions, GeoRoi } from "./analysis/geoInsights.js";
-export { geoRowsFromLong } from "./analysis/geoInsights.js";
+export { geoRowsFromLong } from "./analysis/geoRows.js";
 export type { GeoBudgetOptions, GeoBudgetOptimization } from "./optimize/optimizeGeoBudget.js";
-export { geoSimulationColumns } from "./model/geoSimulationTable.js";
+export { geoSimulationColumns } from "./simulate/geoSimulationTable.js";

@@ -23,6 +23,7 @@
  */
 import { median } from "../diagnostics/quantile.js";
 import { PhiloxRng } from "../rng/random.js";
+import { regulariseMetric } from "./stanMetric.js";
 import type { WindowDirective, WindowReport } from "../sampler/chainRunner.js";
 
 export interface ChainSyncOptions {
@@ -66,13 +67,7 @@ export function pooledInverseMetric(reports: readonly WindowReport[]): Float64Ar
     n = nNew;
   }
   if (n < 2) return null;
-  const a = n / (n + 5);
-  const b = 1e-3 * (5 / (n + 5));
-  const out = new Float64Array(m2.length);
-  for (let k = 0; k < m2.length; k++) out[k] = a * (m2[k]! / (n - 1));
-  if (dense) for (let i = 0; i < dim; i++) out[i * dim + i] = out[i * dim + i]! + b;
-  else for (let i = 0; i < dim; i++) out[i] = out[i]! + b;
-  return out;
+  return regulariseMetric(Float64Array.from(m2, (v) => v / (n - 1)), n, dim, dense);
 }
 
 /** Chains whose window log-density is far below the others' (indices into reports). */

@@ -240,7 +240,8 @@ function columnOf(data: Float64Array, stride: number, j: number, n: number): Flo
   return Float64Array.from({ length: n }, (_, t) => data[t * stride + j]);
 }
 
-function fmt(x: number): string {
+/** A number for plain text: n/a, thousands separators, 3 significant digits. */
+export function plainNumber(x: number): string {
   if (Number.isNaN(x)) return "n/a";
   if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
   const a = Math.abs(x);
@@ -255,7 +256,8 @@ function fmt(x: number): string {
   return x.toPrecision(3);
 }
 
-function pct(x: number): string {
+/** A share for plain text, as a percentage. */
+export function plainPercent(x: number): string {
   if (!Number.isFinite(x)) return "n/a";
   if (x === 0) return "0%";
   return `${(100 * x).toFixed(x < 0.1 ? 2 : 1)}%`;
@@ -299,6 +301,131 @@ function scanOutliers(x: Float64Array, role: ColumnRole, d: MediaDataset): Outli
   return { median: med, robustSd: rsd, all };
 }
 
+interface Series {
+  name: string;
+  role: ColumnRole;
+  x: Float64Array;
+}
+
+type Warn = (kind: DataQualityWarningKind, columns: string[], message: string) => void;
+
+/** One column's statistics over the first n rows. */
+function describeColumn({ name, role, x }: Series, n: number, d: MediaDataset): ColumnQuality {
+  const m = mean(x);
+  let ss = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  let zeros = 0;
+  for (let t = 0; t < n; t++) {
+    ss += (x[t] - m) ** 2;
+    min = Math.min(min, x[t]);
+    max = Math.max(max, x[t]);
+    if (x[t] === 0) zeros++;
+  }
+  const constant = min === max;
+  const twoValued = new Set(x).size <= 2;
+  const zeroShare = zeros / n;
+  // Indicator extras (two values) are sparse by design.
+  const sparse = !constant && zeroShare > SPARSE_SHARE && !(role === "extra" && twoValued);
+  const scan = constant ? { median: min, robustSd: 0, all: [] } : scanOutliers(x, role, d);
+  const listed = [...scan.all]
+    .sort((a, b) => Math.abs(b.robustZ) - Math.abs(a.robustZ))
+    .slice(0, MAX_OUTLIERS_LISTED)
+    .sort((a, b) => a.index - b.index);
+  return {
+    column: name,
+    role,
+    mean: m,
+    sd: Math.sqrt(ss / (n - 1)),
+    min,
+    max,
+    median: scan.median,
+    robustSd: scan.robustSd,
+    zeros,
+    zeroShare,
+    constant,
+    sparse,
+    outliers: listed,
+    outlierCount: scan.all.length,
+  };
+}
+
+function columnWarnings(q: ColumnQuality, n: number, warn: Warn): void {
+  if (q.constant) {
+    const why = q.role === "target" ? "there is nothing to model" : "it is collinear with the intercept and cannot be told apart from the baseline";
+    warn("constant", [q.column], `${q.role} column "${q.column}" is constant (every row is ${q.min}): ${why}`);
+  }
+  if (q.sparse) {
+    warn(
+      "sparse",
+      [q.column],
+      `${q.role} column "${q.column}" is 0 in ${q.zeros} of ${n} rows (${plainPercent(q.zeroShare)}): its effect rests on few periods`,
+    );
+  }
+  if (q.outlierCount > 0) {
+    const where = q.outliers
+      .map((o) => `row ${o.row}${o.date ? ` (${o.date})` : ""} = ${plainNumber(o.value)}`)
+      .join(", ");
+    const more = q.outlierCount > q.outliers.length ? `, and ${q.outlierCount - q.outliers.length} more` : "";
+    warn(
+      "outlier",
+      [q.column],
+      `${q.role} column "${q.column}" has ${q.outlierCount} value${q.outlierCount > 1 ? "s" : ""} more than ${OUTLIER_ROBUST_SDS} robust sds ` +
+        `from its median ${plainNumber(q.median)}${q.role === "media" ? " (non-zero spend)" : ""}: ${where}${more}`,
+    );
+  }
+}
+
+/** Variance inflation factors of the regressors (the first R of ordered), with their warnings. */
+function vifEntries(ordered: Series[], R: number, isConstant: (a: number) => boolean, warn: Warn): VifEntry[] {
+  const vif: VifEntry[] = [];
+  for (let j = 0; j < R; j++) {
+    const others = ordered.slice(0, R).filter((_, k) => k !== j).map((s) => s.x);
+    const r2 = rSquared(ordered[j].x, others);
+    const v = vifFromR2(r2);
+    const role = ordered[j].role as "media" | "extra";
+    vif.push({ column: ordered[j].name, role, vif: v, rSquared: r2 });
+    if (isConstant(j)) continue; // reported as constant already
+    if (v === Infinity) {
+      warn(
+        "vif",
+        [ordered[j].name],
+        `${role} column "${ordered[j].name}" is a linear combination of the other media and extra columns (perfectly collinear, VIF is infinite): ` +
+          `its effect cannot be identified; remove or merge columns`,
+      );
+    } else if (v > VIF_WARNING) {
+      warn(
+        "vif",
+        [ordered[j].name],
+        `${role} column "${ordered[j].name}" has a variance inflation factor of ${plainNumber(v)} (> ${VIF_WARNING}; R² = ${r2.toFixed(3)} on the other columns): its coefficient will be poorly determined`,
+      );
+    }
+  }
+  return vif;
+}
+
+/** Each channel's spend and share of the total over the first n rows, with warnings for tiny shares. */
+function spendSharesOf(d: MediaDataset, n: number, warn: Warn): SpendShare[] {
+  const C = d.channelNames.length;
+  const spend = Array.from({ length: C }, (_, c) => {
+    let s = 0;
+    for (let t = 0; t < n; t++) s += d.media[t * C + c];
+    return s;
+  });
+  const total = spend.reduce((a, b) => a + b, 0);
+  const spendShares: SpendShare[] = d.channelNames.map((channel, c) => ({ channel, spend: spend[c], share: total > 0 ? spend[c] / total : NaN }));
+  for (const s of spendShares) {
+    if (s.share < MIN_SPEND_SHARE) {
+      warn(
+        "spend-share",
+        [s.channel],
+        `media channel "${s.channel}" has ${plainPercent(s.share)} of total spend (< ${plainPercent(MIN_SPEND_SHARE)}): its effect will be hard to estimate and its prior will dominate`,
+      );
+    }
+  }
+  return spendShares;
+}
+
 export function checkDataQuality(dataset: MediaDataset, trainRows: number = dataset.T): DataQualityReport {
   const d = dataset;
   const n = trainRows;
@@ -311,77 +438,14 @@ export function checkDataQuality(dataset: MediaDataset, trainRows: number = data
   const warn = (kind: DataQualityWarningKind, columns: string[], message: string) =>
     warnings.push({ column: columns[0], kind, message, columns });
 
-  const series: { name: string; role: ColumnRole; x: Float64Array }[] = [
+  const series: Series[] = [
     { name: d.targetName, role: "target", x: d.target.slice(0, n) },
     ...d.channelNames.map((name, c) => ({ name, role: "media" as const, x: columnOf(d.media, C, c, n) })),
     ...d.extraNames.map((name, f) => ({ name, role: "extra" as const, x: columnOf(d.extra, F, f, n) })),
   ];
 
-  // Per column.
-  const columns: ColumnQuality[] = series.map(({ name, role, x }) => {
-    const m = mean(x);
-    let ss = 0;
-    let min = Infinity;
-    let max = -Infinity;
-    let zeros = 0;
-    for (let t = 0; t < n; t++) {
-      ss += (x[t] - m) ** 2;
-      min = Math.min(min, x[t]);
-      max = Math.max(max, x[t]);
-      if (x[t] === 0) zeros++;
-    }
-    const constant = min === max;
-    const twoValued = new Set(x).size <= 2;
-    const zeroShare = zeros / n;
-    // Indicator extras (two values) are sparse by design.
-    const sparse = !constant && zeroShare > SPARSE_SHARE && !(role === "extra" && twoValued);
-    const scan = constant ? { median: min, robustSd: 0, all: [] } : scanOutliers(x, role, d);
-    const listed = [...scan.all]
-      .sort((a, b) => Math.abs(b.robustZ) - Math.abs(a.robustZ))
-      .slice(0, MAX_OUTLIERS_LISTED)
-      .sort((a, b) => a.index - b.index);
-    return {
-      column: name,
-      role,
-      mean: m,
-      sd: Math.sqrt(ss / (n - 1)),
-      min,
-      max,
-      median: scan.median,
-      robustSd: scan.robustSd,
-      zeros,
-      zeroShare,
-      constant,
-      sparse,
-      outliers: listed,
-      outlierCount: scan.all.length,
-    };
-  });
-  for (const q of columns) {
-    if (q.constant) {
-      const why = q.role === "target" ? "there is nothing to model" : "it is collinear with the intercept and cannot be told apart from the baseline";
-      warn("constant", [q.column], `${q.role} column "${q.column}" is constant (every row is ${q.min}): ${why}`);
-    }
-    if (q.sparse) {
-      warn(
-        "sparse",
-        [q.column],
-        `${q.role} column "${q.column}" is 0 in ${q.zeros} of ${n} rows (${pct(q.zeroShare)}): its effect rests on few periods`,
-      );
-    }
-    if (q.outlierCount > 0) {
-      const where = q.outliers
-        .map((o) => `row ${o.row}${o.date ? ` (${o.date})` : ""} = ${fmt(o.value)}`)
-        .join(", ");
-      const more = q.outlierCount > q.outliers.length ? `, and ${q.outlierCount - q.outliers.length} more` : "";
-      warn(
-        "outlier",
-        [q.column],
-        `${q.role} column "${q.column}" has ${q.outlierCount} value${q.outlierCount > 1 ? "s" : ""} more than ${OUTLIER_ROBUST_SDS} robust sds ` +
-          `from its median ${fmt(q.median)}${q.role === "media" ? " (non-zero spend)" : ""}: ${where}${more}`,
-      );
-    }
-  }
+  const columns: ColumnQuality[] = series.map((s) => describeColumn(s, n, d));
+  for (const q of columns) columnWarnings(q, n, warn);
 
   // Correlations: media, extras, target.
   const ordered = [...series.slice(1), series[0]];
@@ -410,48 +474,9 @@ export function checkDataQuality(dataset: MediaDataset, trainRows: number = data
     }
   }
 
-  // Variance inflation factors of the media and extra columns.
-  const vif: VifEntry[] = [];
-  for (let j = 0; j < R; j++) {
-    const others = ordered.slice(0, R).filter((_, k) => k !== j).map((s) => s.x);
-    const r2 = rSquared(ordered[j].x, others);
-    const v = vifFromR2(r2);
-    const role = ordered[j].role as "media" | "extra";
-    vif.push({ column: ordered[j].name, role, vif: v, rSquared: r2 });
-    if (isConstant(j)) continue; // reported as constant already
-    if (v === Infinity) {
-      warn(
-        "vif",
-        [ordered[j].name],
-        `${role} column "${ordered[j].name}" is a linear combination of the other media and extra columns (perfectly collinear, VIF is infinite): ` +
-          `its effect cannot be identified; remove or merge columns`,
-      );
-    } else if (v > VIF_WARNING) {
-      warn(
-        "vif",
-        [ordered[j].name],
-        `${role} column "${ordered[j].name}" has a variance inflation factor of ${fmt(v)} (> ${VIF_WARNING}; R² = ${r2.toFixed(3)} on the other columns): its coefficient will be poorly determined`,
-      );
-    }
-  }
+  const vif = vifEntries(ordered, R, isConstant, warn);
 
-  // Spend shares.
-  const spend = Array.from({ length: C }, (_, c) => {
-    let s = 0;
-    for (let t = 0; t < n; t++) s += d.media[t * C + c];
-    return s;
-  });
-  const total = spend.reduce((a, b) => a + b, 0);
-  const spendShares = d.channelNames.map((channel, c) => ({ channel, spend: spend[c], share: total > 0 ? spend[c] / total : NaN }));
-  for (const s of spendShares) {
-    if (s.share < MIN_SPEND_SHARE) {
-      warn(
-        "spend-share",
-        [s.channel],
-        `media channel "${s.channel}" has ${pct(s.share)} of total spend (< ${pct(MIN_SPEND_SHARE)}): its effect will be hard to estimate and its prior will dominate`,
-      );
-    }
-  }
+  const spendShares = spendSharesOf(d, n, warn);
 
   const report: DataQualityReport = {
     rows: n,
@@ -466,102 +491,4 @@ export function checkDataQuality(dataset: MediaDataset, trainRows: number = data
   };
   if (d.source !== undefined) report.source = d.source;
   return report;
-}
-
-// ---------------------------------------------------------------------------
-// Plain-text rendering
-
-/** Aligns rows of cells; align[k] is "l" or "r" for column k. */
-function table(header: string[], rows: string[][], align: ("l" | "r")[]): string[] {
-  const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k].length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, k) => (align[k] === "r" ? c.padStart(widths[k]) : c.padEnd(widths[k])))
-      .join("  ")
-      .trimEnd();
-  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)];
-}
-
-export function formatDataQualityReport(report: DataQualityReport): string {
-  const out: string[] = [];
-  const rowsNote = report.rows === report.totalRows ? `${report.rows} rows` : `${report.rows} training rows of ${report.totalRows}`;
-  out.push(`Data quality${report.source ? ` of ${report.source}` : ""}: ${rowsNote}, target "${report.targetName}"`);
-  out.push("");
-
-  out.push("Columns");
-  out.push(
-    ...table(
-      ["column", "role", "mean", "sd", "min", "median", "max", "zeros", "outliers"],
-      report.columns.map((q) => [
-        q.column,
-        q.role,
-        fmt(q.mean),
-        fmt(q.sd),
-        fmt(q.min),
-        fmt(q.median),
-        fmt(q.max),
-        pct(q.zeroShare),
-        String(q.outlierCount),
-      ]),
-      ["l", "l", "r", "r", "r", "r", "r", "r", "r"],
-    ),
-  );
-  out.push("");
-
-  out.push("Spend share");
-  out.push(
-    ...table(
-      ["channel", "spend", "share"],
-      report.spendShares.map((s) => [s.channel, fmt(s.spend), pct(s.share)]),
-      ["l", "r", "r"],
-    ),
-  );
-  out.push("");
-
-  out.push("Correlations (Pearson)");
-  const { labels, matrix } = report.correlations;
-  out.push(
-    ...table(
-      ["", ...labels],
-      labels.map((l, a) => [l, ...matrix[a].map((r) => (Number.isNaN(r) ? "n/a" : r.toFixed(2).replace(/^-(0\.0+)$/, "$1")))]),
-      ["l", ...labels.map(() => "r" as const)],
-    ),
-  );
-  out.push("");
-
-  out.push("Variance inflation factors");
-  out.push(
-    ...table(
-      ["column", "role", "R²", "VIF"],
-      report.vif.map((v) => [v.column, v.role, v.rSquared.toFixed(3), fmt(v.vif)]),
-      ["l", "l", "r", "r"],
-    ),
-  );
-  out.push("");
-
-  const outlierCols = report.columns.filter((q) => q.outlierCount > 0);
-  if (outlierCols.length > 0) {
-    out.push(`Outliers (more than ${OUTLIER_ROBUST_SDS} robust sds from the median; up to ${MAX_OUTLIERS_LISTED} per column)`);
-    const hasDates = outlierCols.some((q) => q.outliers.some((o) => o.date !== undefined));
-    out.push(
-      ...table(
-        ["column", "row", ...(hasDates ? ["date"] : []), "value", "robust z"],
-        outlierCols.flatMap((q) =>
-          q.outliers.map((o) => [q.column, String(o.row), ...(hasDates ? [o.date ?? ""] : []), fmt(o.value), o.robustZ.toFixed(1)]),
-        ),
-        ["l", "r", ...(hasDates ? ["l" as const] : []), "r", "r"],
-      ),
-    );
-    out.push("");
-  }
-
-  const total = report.warnings.length + report.datasetWarnings.length;
-  if (total === 0) {
-    out.push("No warnings.");
-  } else {
-    out.push(`Warnings (${total})`);
-    for (const w of report.datasetWarnings) out.push(`- [data] ${w}`);
-    for (const w of report.warnings) out.push(`- [${w.kind}] ${w.message}`);
-  }
-  return out.join("\n") + "\n";
 }

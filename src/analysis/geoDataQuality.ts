@@ -2,8 +2,9 @@
 // geo's own series, so that a channel that never spends in one geo, or a
 // geo's outlying week, is reported with the geo's name and rows.
 
-import { checkDataQuality, formatDataQualityReport, type DataQualityReport } from "./dataQuality.js";
-import { geoAsNational, type GeoMediaDataset } from "../model/geoDataset.js";
+import { checkDataQuality, type DataQualityReport } from "./dataQuality.js";
+import { geoAsNational } from "../model/geoViews.js";
+import { type GeoMediaDataset } from "../model/geoDataset.js";
 
 export interface GeoDataQualityReport {
   /** Geo labels, in the dataset's order. */
@@ -18,12 +19,4 @@ export function checkGeoDataQuality(d: GeoMediaDataset, trainRows: number = d.T)
     geoNames: [...d.geoNames],
     geos: d.geoNames.map((_, g) => checkDataQuality(geoAsNational(d, g), trainRows)),
   };
-}
-
-/** Text form: each geo's report in turn, geos without warnings summed up in one line. */
-export function formatGeoDataQualityReport(r: GeoDataQualityReport): string {
-  const clean = r.geoNames.filter((_, g) => r.geos[g].warnings.length === 0);
-  const parts = r.geos.filter((q) => q.warnings.length > 0).map(formatDataQualityReport);
-  if (clean.length > 0) parts.push(`No warnings in ${clean.length === r.geoNames.length ? "any geo" : `geo${clean.length > 1 ? "s" : ""} ${clean.join(", ")}`}.`);
-  return parts.join("\n\n");
 }

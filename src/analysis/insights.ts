@@ -5,7 +5,7 @@
 import { hdi } from "../diagnostics/index.js";
 import { PhiloxRng } from "../rng/random.js";
 import { InputError } from "../errors.js";
-import type { FitRecord } from "../api/fittedMMM.js";
+import type { FitRecord } from "../fit/record.js";
 import { constrain, ParameterLayout } from "../model/layout.js";
 import { PosteriorEvaluator, type Rows } from "./posteriorEvaluator.js";
 

@@ -4,8 +4,9 @@
 // (MODEL.md "Geo (hierarchical) model").
 
 import { scaleLiftTests } from "../model/liftTests.js";
-import { resolveConfig, type FitConfig, type FitConfigInput } from "../model/config.js";
-import { geoCosts, validateGeoTrainingRows, type GeoMediaDataset } from "../model/geoDataset.js";
+import { resolveConfig, type FitConfig, type FitConfigInput } from "../fit/config.js";
+import { geoCosts } from "../model/geoViews.js";
+import { validateGeoTrainingRows, type GeoMediaDataset } from "../model/geoDataset.js";
 import { fitGeoScalers, geoLiftScales, scaleGeoRows } from "../model/geoScaling.js";
 import { sampleModel, sampleWithRoiPrior, structureFor, trainingRows, type FitCallbacks } from "./fitMMM.js";
 import { coefficientStructure, roiPriorModel } from "./roiPriorFit.js";

@@ -5,7 +5,7 @@
 import { InputError } from "../errors.js";
 import { isPreset } from "../model/modelChoice.js";
 import { scaleLiftTests } from "../model/liftTests.js";
-import { MATH_MODE, resolveConfig, type FitConfig, type FitConfigInput } from "../model/config.js";
+import { MATH_MODE, resolveConfig, type FitConfig, type FitConfigInput } from "../fit/config.js";
 import { totalSpend, validateCosts, type MediaDataset } from "../model/dataset.js";
 import { ParameterLayout } from "../model/layout.js";
 import { fitScalers, liftScales, scaleRows } from "../model/scaling.js";
@@ -19,7 +19,8 @@ import type { WorkerFactory } from "../services/workerHost.js";
 import { keepChains } from "./interruptedChains.js";
 import { samplingCoordinates } from "../services/densitySpec.js";
 import type { SamplingCoordinates } from "../model/samplingCoordinates.js";
-import { FittedMMM, type FitTiming, type SamplingInfo, type StoredChain } from "./fittedMMM.js";
+import { FittedMMM } from "./fittedMMM.js";
+import type { FitTiming, SamplingInfo, StoredChain } from "../fit/record.js";
 import { coefficientChains, coefficientStructure, roiPriorModel } from "./roiPriorFit.js";
 
 export interface FitCallbacks {
@@ -113,6 +114,20 @@ export function structureFor(
   });
 }
 
+/** The WGSL kernels cover LightweightMMM's three models; for the others, a probe that says why they run on the CPU. */
+function gpuProbeFor(structure: ModelStructure, data: ScaledData) {
+  return isPreset(structure.model) && !data.liftTests && !structure.roiPrior
+    ? undefined
+    : async () => ({
+        available: false,
+        reason: data.liftTests
+          ? "the WebGPU kernels have no lift-test term"
+          : structure.roiPrior
+            ? "the WebGPU kernels have no ROI priors"
+            : `the WebGPU kernels cover hill_adstock, adstock and carryover, not ${structure.model}`,
+      });
+}
+
 /**
  * Runs the chains on a model and its scaled training data, national or geo
  * alike: starts, warm-up and sampling as the configuration says.
@@ -135,18 +150,7 @@ export async function sampleModel(
       ? layout.medianPoint()
       : layout.unconstrainFlat(layout.readValues(s.initValues));
   const initRadius = s.init === "median" ? 0 : stanRandom ? 2 : s.initJitter;
-  // The WGSL kernels cover LightweightMMM's three models; the others run on the CPU.
-  const gpuProbe = isPreset(structure.model) && !data.liftTests && !structure.roiPrior
-    ? undefined
-    : async () => ({
-        available: false,
-        reason: data.liftTests
-          ? "the WebGPU kernels have no lift-test term"
-          : structure.roiPrior
-            ? "the WebGPU kernels have no ROI priors"
-            : `the WebGPU kernels cover hill_adstock, adstock and carryover, not ${structure.model}`,
-      });
-  const plan = await planSampling(s.backend, s.method, s.chains, gpuProbe);
+  const plan = await planSampling(s.backend, s.method, s.chains, gpuProbeFor(structure, data));
   // The WGSL kernels integrate in the model's own coordinates.
   const parameterisation = plan.backend === "webgpu" ? "model" : s.parameterisation;
   const density = { kind: "mmm" as const, structure, data, mathMode: MATH_MODE[s.math], parameterisation };

@@ -2,7 +2,7 @@
 // diagnostics, with every analysis per geo and rolled up nationally.
 
 import { InputError } from "../errors.js";
-import { deserializeFit, serializeFit } from "../io/savedModel.js";
+import { deserializeFit, serializeFit } from "../fit/savedModel.js";
 import {
   geoContributions,
   geoFitMetrics,
@@ -19,11 +19,11 @@ import {
 import type { GeoRows } from "../analysis/geoPosteriorEvaluator.js";
 import type { ChannelRoi, ResponseCurve } from "../analysis/insights.js";
 import { optimizeGeoBudget, type GeoBudgetOptimization, type GeoBudgetOptions } from "../optimize/optimizeGeoBudget.js";
-import { PosteriorFit } from "./fittedMMM.js";
+import { PosteriorFit } from "../fit/posteriorFit.js";
 import type { LiftTest } from "../model/liftTests.js";
 import { geoLiftScales } from "../model/geoScaling.js";
 import { liftTestCheck, type LiftTestCheck } from "../analysis/liftTestCheck.js";
-import type { GeoFitRecord } from "./geoFitRecord.js";
+import type { GeoFitRecord } from "../fit/geoFitRecord.js";
 
 export class FittedGeoMMM extends PosteriorFit<GeoFitRecord> {
   readonly kind = "geo";

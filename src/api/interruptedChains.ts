@@ -6,7 +6,7 @@
 
 import { FitStopped } from "../errors.js";
 import type { DrawStats } from "../sampler/index.js";
-import type { StoredChain } from "./fittedMMM.js";
+import type { StoredChain } from "../fit/record.js";
 
 /** Fewest draws per chain the posterior summary accepts (split R-hat and ESS need split halves of at least 4). */
 export const MIN_DRAWS_PER_CHAIN = 8;

@@ -3,7 +3,7 @@
 // posterior and is not one (issue 21), so the fit says so instead.
 
 import { NotConvergedError } from "../errors.js";
-import type { FitDiagnostics } from "./fittedMMM.js";
+import type { FitDiagnostics } from "../fit/posteriorFit.js";
 
 /** Nested R-hat must stay below this (Margossian et al. 2024). */
 export const LOCKSTEP_RHAT_THRESHOLD = 1.01;

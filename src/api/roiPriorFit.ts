@@ -5,12 +5,12 @@
 // optimizer, the report and saved models read it as any other fit.
 import { InputError } from "../errors.js";
 import { MmmDensity, type MathMode } from "../density/mmmDensity.js";
-import type { RoiPriorConfig } from "../model/config.js";
+import type { RoiPriorConfig } from "../fit/config.js";
 import { ParameterLayout, RELATIVE_COEF_BLOCK, ROI_BLOCK } from "../model/layout.js";
 import { roiCalibration } from "../model/roiCalibration.js";
 import type { ScaledData } from "../model/scaledData.js";
 import { isGeoModel, type ModelStructure } from "../model/structure.js";
-import type { StoredChain } from "./fittedMMM.js";
+import type { StoredChain } from "../fit/record.js";
 
 export interface RoiPriorData {
   channelNames: readonly string[];

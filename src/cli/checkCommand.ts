@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { checkDataQuality, formatDataQualityReport } from "../analysis/dataQuality.js";
+import { checkDataQuality } from "../analysis/dataQuality.js";
+import { formatDataQualityReport } from "../report/dataQualityText.js";
 import { addDataOptions, readDataset, type RawModelOptions } from "./modelOptions.js";
 
 export function registerCheck(program: Command): void {

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { fitMMM } from "../api/fitMMM.js";
 import { fitGeoMMM } from "../api/fitGeoMMM.js";
-import type { FitDiagnostics, SummaryEntry } from "../api/fittedMMM.js";
+import type { FitDiagnostics, SummaryEntry } from "../fit/posteriorFit.js";
 import { checkGeoDataQuality } from "../analysis/geoDataQuality.js";
 import { splitGeoRows } from "../model/geoDataset.js";
 import { writeGeoFitOutputs } from "../io/geoFitOutputs.js";
@@ -19,6 +19,7 @@ import { EXAMPLE, examplePath } from "./example.js";
 import { addDataOptions, addModelOptions, readDataset, readGeoDataset, readModelOptions, type RawModelOptions } from "./modelOptions.js";
 import { parseChoice, parseInteger, readJsonFile } from "./options.js";
 import { progressDisplay } from "./progress.js";
+import type { ChainProgress } from "../services/runChains.js";
 import type { BackendSetting, MethodSetting } from "../services/backend.js";
 import { formatSummaryTable } from "./tables.js";
 import { addSamplerOptions, readSamplerOptions, type SamplerCliOptions } from "./samplerOptions.js";
@@ -90,23 +91,16 @@ export function registerFit(program: Command): void {
       for (const w of await samplerWarnings(sampler)) process.stderr.write(`warning: ${w}\n`);
       for (const w of seasonalityWarnings(model, split.trainRows)) process.stderr.write(`warning: ${w}\n`);
       announce(sampler);
-      const progress = progressDisplay(chains);
-      let fit;
-      try {
-        fit = await fitUntilStopped(o.out, (signal) =>
-          fitMMM(dataset, { ...model, sampler }, { trainRows: split.trainRows, onProgress: (p) => progress.update(p), signal }),
-        );
-      } finally {
-        progress.stop();
-      }
-      const fitted = fit;
+      const fitted = await fitShowingProgress(o.out, chains, (callbacks) =>
+        fitMMM(dataset, { ...model, sampler }, { trainRows: split.trainRows, ...callbacks }),
+      );
       const files = await writeOutputFolder(o.out, async (dir) => {
         const written = writeFitOutputs(fitted, dir);
         if (o.report !== false) await tryReport(() => writeReport(fitted, dir), written);
         written.push(writeRunRecord(dir, runRecord(fitted, { command: "fit", source: data })));
         return written;
       });
-      printFitEnd(fit, o.out, files);
+      printFitEnd(fitted, o.out, files);
     });
 }
 
@@ -141,23 +135,16 @@ async function fitGeo(
     for (const w of q.warnings) process.stderr.write(`data check (${q.source}): ${w.message}\n`);
   });
   announce(sampler);
-  const progress = progressDisplay(sampler.chains);
-  let fit;
-  try {
-    fit = await fitUntilStopped(o.out, (signal) =>
-      fitGeoMMM(dataset, { ...model, sampler }, { trainRows: split.trainRows, onProgress: (p) => progress.update(p), signal }),
-    );
-  } finally {
-    progress.stop();
-  }
-  const fitted = fit;
+  const fitted = await fitShowingProgress(o.out, sampler.chains, (callbacks) =>
+    fitGeoMMM(dataset, { ...model, sampler }, { trainRows: split.trainRows, ...callbacks }),
+  );
   const files = await writeOutputFolder(o.out, async (dir) => {
     const written = writeGeoFitOutputs(fitted, dir);
     if (o.report !== false) await tryReport(() => writeGeoReport(fitted, join(dir, "report.html")), written);
     written.push(writeRunRecord(dir, runRecord(fitted, { command: "fit", source: data })));
     return written;
   });
-  printFitEnd(fit, o.out, files);
+  printFitEnd(fitted, o.out, files);
 }
 
 /** Seasonal terms need more than one cycle of data to be told from the trend. */
@@ -181,6 +168,20 @@ async function samplerWarnings(s: ReturnType<typeof readSampler>): Promise<strin
 }
 
 /** The report is optional: a failure is a warning, and the fit's other files are still written. */
+/** Runs a fit with the progress display on stderr, stopped (keeping its draws) by SIGINT or SIGTERM. */
+async function fitShowingProgress<F extends { diagnostics(): { draws: number; chains: number } }>(
+  out: string,
+  chains: number,
+  fit: (callbacks: { onProgress(p: ChainProgress): void; signal: AbortSignal }) => Promise<F>,
+): Promise<F> {
+  const progress = progressDisplay(chains);
+  try {
+    return await fitUntilStopped(out, (signal) => fit({ onProgress: (p) => progress.update(p), signal }));
+  } finally {
+    progress.stop();
+  }
+}
+
 async function tryReport(write: () => Promise<unknown>, written: string[]): Promise<void> {
   try {
     await write();

@@ -9,7 +9,7 @@ import { datasetFromTable, type MediaDataset } from "../model/dataset.js";
 import { geoDatasetFromTable, type ExtraScope, type GeoMediaDataset } from "../model/geoDataset.js";
 import { parsePriorFile } from "../model/priorFile.js";
 import type { Prior } from "../model/priors.js";
-import type { RoiPriorConfig } from "../model/config.js";
+import type { RoiPriorConfig } from "../fit/config.js";
 import type { ScalerKind, ScalerOptions } from "../model/scaling.js";
 import { MODEL_NAMES, type ModelName } from "../model/structure.js";
 import {

@@ -12,7 +12,7 @@ import type { GeoRows } from "../analysis/geoPosteriorEvaluator.js";
 import { columnIndex, numericColumn, type Table } from "../io/csv.js";
 import { parseDateCell, type MediaDataset } from "../model/dataset.js";
 import { addPeriods, periodsBetween } from "../model/periodDates.js";
-import { geoRowsFromLong } from "../analysis/geoInsights.js";
+import { geoRowsFromLong } from "../analysis/geoRows.js";
 import { parseInteger } from "./options.js";
 import { readTextFile } from "./options.js";
 

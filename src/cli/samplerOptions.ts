@@ -3,10 +3,10 @@
 // cannot drift apart.
 
 import type { Command } from "commander";
-import type { InitStrategy, MathSetting } from "../model/config.js";
+import type { InitStrategy, MathSetting } from "../fit/config.js";
 import { ADAPTATION_KINDS, type AdaptationKind } from "../sampler/chain.js";
 import { parseChoice, parseInteger, parseIntegerIn, parseNumber } from "./options.js";
-import { DEFAULT_SAMPLER } from "../model/config.js";
+import { DEFAULT_SAMPLER } from "../fit/config.js";
 import { PARAMETERISATIONS, type Parameterisation } from "../model/samplingCoordinates.js";
 
 /** `scope` words the help for per-slice commands ("of every slice", "per slice"). */

@@ -3,7 +3,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FittedGeoMMM } from "../api/fittedGeoMMM.js";
-import type { FittedMMM, SummaryEntry } from "../api/fittedMMM.js";
+import type { FittedMMM } from "../api/fittedMMM.js";
+import type { SummaryEntry } from "../fit/posteriorFit.js";
+import type { Contributions } from "../analysis/insights.js";
 import { csvText } from "./csvWrite.js";
 import { saveMMM } from "./modelFile.js";
 
@@ -53,29 +55,35 @@ export function startFitOutputs(fit: FittedMMM | FittedGeoMMM, dir: string): { p
   return { put, written };
 }
 
+/** The columns of contributions.csv: per period the prediction, the baseline and each channel, with 94% HDIs. */
+export function contributionsHeader(channels: readonly string[]): string[] {
+  const header = ["period", "date", "actual", "prediction", "prediction_hdi_3%", "prediction_hdi_97%", "baseline", "baseline_hdi_3%", "baseline_hdi_97%"];
+  for (const ch of channels) header.push(ch, `${ch}_hdi_3%`, `${ch}_hdi_97%`);
+  return header;
+}
+
+type PeriodContribution = Contributions["periods"][number];
+
+/** One period's row of contributions.csv. */
+export function contributionsRow(p: PeriodContribution): (string | number | undefined)[] {
+  return [
+    p.index,
+    p.date,
+    p.actual,
+    p.prediction.mean,
+    p.prediction["hdi_3%"],
+    p.prediction["hdi_97%"],
+    p.baseline.mean,
+    p.baseline["hdi_3%"],
+    p.baseline["hdi_97%"],
+    ...p.media.flatMap((m) => [m.mean, m["hdi_3%"], m["hdi_97%"]]),
+  ];
+}
+
 export function writeFitOutputs(fit: FittedMMM, dir: string): string[] {
   const { put, written } = startFitOutputs(fit, dir);
   const c = fit.contributions();
-  const header = ["period", "date", "actual", "prediction", "prediction_hdi_3%", "prediction_hdi_97%", "baseline", "baseline_hdi_3%", "baseline_hdi_97%"];
-  for (const ch of c.channels) header.push(ch, `${ch}_hdi_3%`, `${ch}_hdi_97%`);
-  put(
-    "contributions.csv",
-    csvText(
-      header,
-      c.periods.map((p) => [
-        p.index,
-        p.date,
-        p.actual,
-        p.prediction.mean,
-        p.prediction["hdi_3%"],
-        p.prediction["hdi_97%"],
-        p.baseline.mean,
-        p.baseline["hdi_3%"],
-        p.baseline["hdi_97%"],
-        ...p.media.flatMap((m) => [m.mean, m["hdi_3%"], m["hdi_97%"]]),
-      ]),
-    ),
-  );
+  put("contributions.csv", csvText(contributionsHeader(c.channels), c.periods.map(contributionsRow)));
   put("roi.json", json(roiFile(fit)));
   return written;
 }

@@ -8,7 +8,7 @@ import type { FittedGeoMMM } from "../api/fittedGeoMMM.js";
 import type { GeoContributions } from "../analysis/geoInsights.js";
 import type { ChannelRoi, Interval } from "../analysis/insights.js";
 import { csvText } from "./csvWrite.js";
-import { json, startFitOutputs } from "./fitOutputs.js";
+import { contributionsHeader, contributionsRow, json, startFitOutputs } from "./fitOutputs.js";
 
 /** The geo label of national roll-up rows. */
 export const NATIONAL_GEO = "(all)";
@@ -16,21 +16,8 @@ export const NATIONAL_GEO = "(all)";
 const iv = (x: Interval) => ({ mean: x.mean, "hdi_3%": x["hdi_3%"], "hdi_97%": x["hdi_97%"] });
 
 export function geoContributionsCsv(fit: FittedGeoMMM, c: GeoContributions = fit.contributions()): string {
-  const header = ["geo", "period", "date", "actual", "prediction", "prediction_hdi_3%", "prediction_hdi_97%", "baseline", "baseline_hdi_3%", "baseline_hdi_97%"];
-  for (const ch of c.channels) header.push(ch, `${ch}_hdi_3%`, `${ch}_hdi_97%`);
-  const rows: (string | number | undefined)[][] = c.national.periods.map((p) => [
-    NATIONAL_GEO,
-    p.index,
-    p.date,
-    p.actual,
-    p.prediction.mean,
-    p.prediction["hdi_3%"],
-    p.prediction["hdi_97%"],
-    p.baseline.mean,
-    p.baseline["hdi_3%"],
-    p.baseline["hdi_97%"],
-    ...p.media.flatMap((m) => [m.mean, m["hdi_3%"], m["hdi_97%"]]),
-  ]);
+  const header = ["geo", ...contributionsHeader(c.channels)];
+  const rows: (string | number | undefined)[][] = c.national.periods.map((p) => [NATIONAL_GEO, ...contributionsRow(p)]);
   for (const g of c.perGeo) {
     for (const p of g.periods) rows.push([g.geo, p.index, p.date, p.actual, p.prediction, "", "", p.baseline, "", "", ...p.media.flatMap((m) => [m, "", ""])]);
   }

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { FittedMMM } from "../api/fittedMMM.js";
 import { FittedGeoMMM } from "../api/fittedGeoMMM.js";
 import { InputError } from "../errors.js";
-import { deserializeFit } from "./savedModel.js";
+import { deserializeFit } from "../fit/savedModel.js";
 import { writeFileWhole } from "./outputFolder.js";
 
 export function saveMMM(fit: FittedMMM | FittedGeoMMM, path: string): void {

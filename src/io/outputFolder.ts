@@ -92,6 +92,21 @@ export function checkOutputFolder(target: string, option = "--out", fs: FsSteps 
 }
 
 /**
+ * Renames folder `staging` to `target`; an existing target is first renamed
+ * to `previous` (the caller removes it after) and put back if the swap
+ * fails. Throws the file system's error.
+ */
+export function swapFolder(staging: string, target: string, previous: string | undefined, fs: FsSteps = realFs): void {
+  if (previous) fs.renameSync(target, previous);
+  try {
+    fs.renameSync(staging, target);
+  } catch (e) {
+    if (previous) fs.renameSync(previous, target);
+    throw e;
+  }
+}
+
+/**
  * Writes a folder whole: `write` fills a staging folder beside `target`, then
  * the staging folder takes the target's place (an earlier folder there is
  * removed only after the swap). On any failure the target is as it was and
@@ -111,13 +126,7 @@ export async function writeOutputFolder<T>(target: string, write: (dir: string) 
   }
   const previous = statOrUndefined(target, "--out") ? siblingName(target, "old") : undefined;
   try {
-    if (previous) fs.renameSync(target, previous);
-    try {
-      fs.renameSync(staging, target);
-    } catch (e) {
-      if (previous) fs.renameSync(previous, target);
-      throw e;
-    }
+    swapFolder(staging, target, previous, fs);
   } catch (e) {
     fs.rmSync(staging, { recursive: true, force: true });
     throw new InputError(`cannot write the output folder "${target}": ${describeFsError(e)}; it is unchanged`);

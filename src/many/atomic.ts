@@ -1,10 +1,12 @@
 // Slice folders written whole or not at all: a slice is fitted into a
-// temporary folder beside its target, then one rename publishes it. Single
-// files go through io/outputFolder.ts writeFileWhole.
+// temporary folder beside its target, then one rename publishes it (io's
+// swapFolder when a slice folder is already there). Single files go through
+// io/outputFolder.ts writeFileWhole.
 
 import { randomBytes } from "node:crypto";
 import { renameSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { swapFolder } from "../io/outputFolder.js";
 
 /** Temporary names start with ".tmp-": readers skip them, and `fit-many` clears its own stale ones. */
 export const TMP_PREFIX = ".tmp-";
@@ -31,8 +33,7 @@ export function publishFolder(tmp: string, target: string, keepExisting: () => b
     return false;
   }
   const old = temporaryPath(target);
-  renameSync(target, old);
-  renameSync(tmp, target);
+  swapFolder(tmp, target, old);
   rmSync(old, { recursive: true, force: true });
   return true;
 }

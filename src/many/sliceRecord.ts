@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileWhole } from "../io/outputFolder.js";
-import { sha256 } from "./slices.js";
+import { sha256 } from "../io/hash.js";
 import { jsonText, type RunRecord } from "../runs/runRecord.js";
 
 export const SLICE_FILE = "slice.json";

@@ -5,8 +5,8 @@
 import type { ModelName } from "../model/structure.js";
 import type { Prior } from "../model/priors.js";
 import type { ScalerOptions } from "../model/scaling.js";
-import type { SamplerConfig } from "../model/config.js";
-import { sha256 } from "./slices.js";
+import type { SamplerConfig } from "../fit/config.js";
+import { sha256 } from "../io/hash.js";
 
 export interface SliceSpec {
   columns: { target: string; media: string[]; extra: string[]; date?: string };

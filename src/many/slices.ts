@@ -3,10 +3,10 @@
 // file order, without the --by columns, and remembers the file's row numbers
 // so that an error in a slice names the row of the file the user can open.
 
-import { createHash } from "node:crypto";
 import { InputError } from "../errors.js";
 import { columnIndex, spreadsheetRow, type Table } from "../io/csv.js";
 import { csvText } from "../io/csvWrite.js";
+import { sha256 } from "../io/hash.js";
 
 export interface Slice {
   /** Folder-safe, unique name, e.g. "market=north" or "market=north,brand=b". */
@@ -75,10 +75,6 @@ export function describeKey(key: Record<string, string>): string {
 function safeName(s: string): string {
   const t = s.replace(/[^A-Za-z0-9._-]+/g, "_");
   return t === "" || t === "." || t === ".." ? "_" : t.slice(0, 80);
-}
-
-export function sha256(text: string | Uint8Array): string {
-  return createHash("sha256").update(text).digest("hex");
 }
 
 export function sliceData(s: Slice): SliceData {

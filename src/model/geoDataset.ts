@@ -156,6 +156,51 @@ function readGeos(table: Table, column: string, list: string[] | undefined): { g
   return { geoOf, geoNames };
 }
 
+/** The table row of each (date, geo) cell ([T][G]); throws naming the geos that miss dates (rows are never filled in). */
+function cellRows(parsed: string[], geoOf: Int32Array, dates: string[], geoNames: string[], src: string, dateColumn: string): Int32Array {
+  const n = parsed.length;
+  const T = dates.length;
+  const G = geoNames.length;
+  const dateIndex = new Map(dates.map((d, t) => [d, t]));
+  const cell = new Int32Array(T * G).fill(-1);
+  for (let i = 0; i < n; i++) cell[dateIndex.get(parsed[i])! * G + geoOf[i]] = i;
+  const gaps: string[] = [];
+  for (let g = 0; g < G; g++) {
+    const missing = dates.filter((_, t) => cell[t * G + g] < 0);
+    if (missing.length > 0) {
+      gaps.push(`geo "${geoNames[g]}" has no row for ${missing.length} of the ${T} dates: ${listed(missing, LISTED)}`);
+    }
+  }
+  if (gaps.length > 0) {
+    const more = gaps.length - LISTED_GEOS;
+    throw new InputError(
+      `${src}: every geo needs a row for every date in date column "${dateColumn}"; ${gaps.slice(0, LISTED_GEOS).join("; ")}` +
+        `${more > 0 ? `; and ${more} more geo${more > 1 ? "s" : ""} with missing dates` : ""} ` +
+        `(rows are never filled in: add the rows, or drop those dates or geos)`,
+    );
+  }
+  return cell;
+}
+
+/** The warning for a geo's rows out of date order (they are sorted), naming the first such row, or undefined. */
+function dateOrderWarning(parsed: string[], geoOf: Int32Array, geoNames: string[], src: string, dateColumn: string): string | undefined {
+  const n = parsed.length;
+  const G = geoNames.length;
+  const lastRowOfGeo = new Int32Array(G).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const g = geoOf[i];
+    const p = lastRowOfGeo[g];
+    if (p >= 0 && parsed[i] < parsed[p]) {
+      return (
+        `${src}: the rows were not in date order, so they were sorted by date column "${dateColumn}" ` +
+          `(first out of order: row ${spreadsheetRow(i)}, ${parsed[i]}, after row ${spreadsheetRow(p)}, ${parsed[p]}, geo "${geoNames[g]}")`
+      );
+    }
+    lastRowOfGeo[g] = i;
+  }
+  return undefined;
+}
+
 /** Builds a validated geo dataset from a long-format table (one row per date and geo). */
 export function geoDatasetFromTable(
   table: Table,
@@ -204,42 +249,15 @@ export function geoDatasetFromTable(
   const dateIndex = new Map(dates.map((d, t) => [d, t]));
 
   // Every geo has every date.
-  const cell = new Int32Array(T * G).fill(-1);
-  for (let i = 0; i < n; i++) cell[dateIndex.get(parsed[i])! * G + geoOf[i]] = i;
-  const gaps: string[] = [];
-  for (let g = 0; g < G; g++) {
-    const missing = dates.filter((_, t) => cell[t * G + g] < 0);
-    if (missing.length > 0) {
-      gaps.push(`geo "${geoNames[g]}" has no row for ${missing.length} of the ${T} dates: ${listed(missing, LISTED)}`);
-    }
-  }
-  if (gaps.length > 0) {
-    const more = gaps.length - LISTED_GEOS;
-    throw new InputError(
-      `${src}: every geo needs a row for every date in date column "${sel.date}"; ${gaps.slice(0, LISTED_GEOS).join("; ")}` +
-        `${more > 0 ? `; and ${more} more geo${more > 1 ? "s" : ""} with missing dates` : ""} ` +
-        `(rows are never filled in: add the rows, or drop those dates or geos)`,
-    );
-  }
+  const cell = cellRows(parsed, geoOf, dates, geoNames, src, sel.date);
   if (T < opts.minRows) {
     throw new InputError(`${src}: ${T} dates (in each of ${G} geo${G > 1 ? "s" : ""}); at least ${opts.minRows} are needed to fit a model`);
   }
 
   // Row order: a geo's rows out of date order are sorted, with a warning.
   const warnings: string[] = [];
-  const lastRowOfGeo = new Int32Array(G).fill(-1);
-  for (let i = 0; i < n; i++) {
-    const g = geoOf[i];
-    const p = lastRowOfGeo[g];
-    if (p >= 0 && parsed[i] < parsed[p]) {
-      warnings.push(
-        `${src}: the rows were not in date order, so they were sorted by date column "${sel.date}" ` +
-          `(first out of order: row ${spreadsheetRow(i)}, ${parsed[i]}, after row ${spreadsheetRow(p)}, ${parsed[p]}, geo "${geoNames[g]}")`,
-      );
-      break;
-    }
-    lastRowOfGeo[g] = i;
-  }
+  const orderWarning = dateOrderWarning(parsed, geoOf, geoNames, src, sel.date);
+  if (orderWarning !== undefined) warnings.push(orderWarning);
   const grid = analyseDateGrid(dates, (t) => spreadsheetRow(firstRowOfDate.get(dates[t])!), src, sel.date);
   warnings.push(...grid.warnings);
 
@@ -460,121 +478,4 @@ export function sliceGeoDataset(d: GeoMediaDataset, start: number, end: number):
   };
   if (d.frequency) out.frequency = d.frequency;
   return out;
-}
-
-// ---------------------------------------------------------------------------
-// National views
-
-/**
- * One geo's series as a national dataset (arrays copied, not re-validated:
- * a channel may never spend in one geo), its source naming the geo, its
- * rows the geo's spreadsheet rows: for per-geo checks and plots.
- */
-export function geoAsNational(d: GeoMediaDataset, g: number): MediaDataset {
-  if (!Number.isInteger(g) || g < 0 || g >= d.G) throw new InputError(`geo index must be a whole number from 0 to ${d.G - 1}, got ${g}`);
-  const { T, G } = d;
-  const C = d.channelNames.length;
-  const F = d.extraNames.length;
-  const target = new Float64Array(T);
-  const media = new Float64Array(T * C);
-  const extra = new Float64Array(T * F);
-  for (let t = 0; t < T; t++) {
-    target[t] = d.target[t * G + g];
-    for (let c = 0; c < C; c++) media[t * C + c] = d.media[(t * C + c) * G + g];
-    for (let f = 0; f < F; f++) extra[t * F + f] = d.extraPerGeo ? d.extra[(t * F + f) * G + g] : d.extra[t * F + f];
-  }
-  const out: MediaDataset = {
-    T,
-    targetName: d.targetName,
-    channelNames: [...d.channelNames],
-    extraNames: [...d.extraNames],
-    target,
-    media,
-    extra,
-    dates: [...d.dates],
-    warnings: [...d.warnings],
-    source: `${d.source}, geo "${d.geoNames[g]}"`,
-    sourceRows: Array.from({ length: T }, (_, t) => d.sourceRows[t * G + g]),
-  };
-  if (d.frequency) out.frequency = d.frequency;
-  return out;
-}
-
-/**
- * The national totals: target and media summed over the geos for each date;
- * extra features per geo are averaged over the geos (a sum of prices means
- * nothing). No source rows: each value comes from G rows.
- */
-export function nationalRollup(d: GeoMediaDataset): MediaDataset {
-  const { T, G } = d;
-  const C = d.channelNames.length;
-  const F = d.extraNames.length;
-  const target = new Float64Array(T);
-  const media = new Float64Array(T * C);
-  const extra = new Float64Array(T * F);
-  for (let t = 0; t < T; t++) {
-    for (let g = 0; g < G; g++) {
-      target[t] += d.target[t * G + g];
-      for (let c = 0; c < C; c++) media[t * C + c] += d.media[(t * C + c) * G + g];
-      if (d.extraPerGeo) for (let f = 0; f < F; f++) extra[t * F + f] += d.extra[(t * F + f) * G + g] / G;
-    }
-    if (!d.extraPerGeo) for (let f = 0; f < F; f++) extra[t * F + f] = d.extra[t * F + f];
-  }
-  const out: MediaDataset = {
-    T,
-    targetName: d.targetName,
-    channelNames: [...d.channelNames],
-    extraNames: [...d.extraNames],
-    target,
-    media,
-    extra,
-    dates: [...d.dates],
-    warnings: [...d.warnings],
-    source: `${d.source}, all ${G} geos`,
-  };
-  if (d.frequency) out.frequency = d.frequency;
-  return out;
-}
-
-// ---------------------------------------------------------------------------
-// Costs and spend ratios
-
-/** Per-channel spend summed over every geo and the first `rows` dates (the default costs). */
-export function totalGeoSpend(d: GeoMediaDataset, rows = d.T): number[] {
-  const { G } = d;
-  const C = d.channelNames.length;
-  const out = new Array<number>(C).fill(0);
-  for (let t = 0; t < rows; t++) for (let c = 0; c < C; c++) for (let g = 0; g < G; g++) out[c] += d.media[(t * C + c) * G + g];
-  return out;
-}
-
-/**
- * Each channel's spend per geo as a share of its spend over all geos in the
- * first `rows` dates, [C][G] row-major (index c * G + g), each row summing
- * to 1: how a channel budget is split across geos (LightweightMMM's geo ratio).
- */
-export function geoSpendRatios(d: GeoMediaDataset, rows = d.T): Float64Array {
-  const { G } = d;
-  const C = d.channelNames.length;
-  const out = new Float64Array(C * G);
-  for (let t = 0; t < rows; t++) for (let c = 0; c < C; c++) for (let g = 0; g < G; g++) out[c * G + g] += d.media[(t * C + c) * G + g];
-  for (let c = 0; c < C; c++) {
-    let total = 0;
-    for (let g = 0; g < G; g++) total += out[c * G + g];
-    if (!(total > 0)) {
-      throw new InputError(`${d.source}: media column "${d.channelNames[c]}" spends nothing in the first ${rows} dates, so its split across geos is undefined`);
-    }
-    for (let g = 0; g < G; g++) out[c * G + g] /= total;
-  }
-  return out;
-}
-
-/** The costs behind the media prior: the user's (validated), else each channel's training spend over all geos. */
-export function geoCosts(d: GeoMediaDataset, trainRows = d.T, costs?: number[]): number[] {
-  return validateCosts(costs ?? totalGeoSpend(d, trainRows), d.channelNames);
-}
-
-/** Media prior scales (MODEL.md): mediaPriorScale * cost / mean(cost), costs over all geos. */
-export function geoMediaPrior(d: GeoMediaDataset, trainRows = d.T, costs?: number[], mediaPriorScale = 0.15): number[] {
-  return mediaPriorFromCosts(geoCosts(d, trainRows, costs), mediaPriorScale);
 }

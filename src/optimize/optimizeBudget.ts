@@ -3,7 +3,7 @@
 // fixed-budget optimizer or the target-efficiency search. Defaults and
 // choices are documented in README.md ("The budget optimizer").
 
-import type { FitRecord } from "../api/fittedMMM.js";
+import type { FitRecord } from "../fit/record.js";
 import { InputError } from "../errors.js";
 import { allocate, type AllocationProblem } from "./allocate.js";
 import { checkBudget, resolveBounds, resolvePrices } from "./channelBounds.js";

@@ -6,10 +6,11 @@
 // Either way the objective is the national KPI (summed over geos), solved by
 // the same allocator as national plans.
 
-import type { GeoFitRecord } from "../api/geoFitRecord.js";
-import { geoDatasetRows, concatGeoRows, geoEvaluatorFor } from "../analysis/geoInsights.js";
+import type { GeoFitRecord } from "../fit/geoFitRecord.js";
+import { geoDatasetRows, concatGeoRows } from "../analysis/geoRows.js";
+import { geoEvaluatorFor } from "../analysis/geoInsights.js";
 import { InputError } from "../errors.js";
-import { geoSpendRatios } from "../model/geoDataset.js";
+import { geoSpendRatios } from "../model/geoViews.js";
 import { resolvePrices } from "./channelBounds.js";
 import { MediaResponse, type SpendResponse } from "./mediaResponse.js";
 import { KNOWN_OPTIONS, readPlanOptions, solvePlan } from "./optimizeBudget.js";

@@ -4,7 +4,7 @@
 // the data, extra features, the stored media's carry-over) is fixed here, per
 // draw, with the same WebAssembly evaluator as the fit.
 
-import type { FitRecord } from "../api/fittedMMM.js";
+import type { FitRecord } from "../fit/record.js";
 import { datasetRows, evaluatorFor } from "../analysis/insights.js";
 import type { Rows } from "../analysis/posteriorEvaluator.js";
 import { InputError } from "../errors.js";

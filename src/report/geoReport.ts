@@ -9,7 +9,7 @@ import type { LiftTest } from "../model/liftTests.js";
 import { escapeHtml, formatAmount, formatRatio } from "./format.js";
 import { liftTestSection } from "./liftTests.js";
 import { plotHeadingHtml, renderPlot } from "./render.js";
-import { CSS, inlineSvg } from "./report.js";
+import { CSS, inlineSvg, writeReportHtml } from "./report.js";
 import { ACCENT, AMOUNT_LABELS, BASELINE_COLOR, baseSpec, channelColors, INK, type VegaLiteSpec } from "./theme.js";
 
 export interface GeoReportOptions {
@@ -28,8 +28,8 @@ interface GeoPlot {
   spec: VegaLiteSpec;
 }
 
-/** Every plot of the geo report, as Vega-Lite specs. */
-export function geoReportPlots(fit: FittedGeoMMM, o: GeoReportOptions = {}): GeoPlot[] {
+/** What the geo report's plots share: the fit's contributions, ROI and metrics, colours and encodings. */
+function plotContext(fit: FittedGeoMMM, o: GeoReportOptions) {
   const c = fit.contributions();
   const roi = fit.roi();
   const m = fit.metrics();
@@ -52,7 +52,14 @@ export function geoReportPlots(fit: FittedGeoMMM, o: GeoReportOptions = {}): Geo
     ]);
   const x = { field: "date", type: "temporal", title: null };
   const amount = { axis: { ...AMOUNT_LABELS } };
-  const plots: GeoPlot[] = [
+  return { c, roi, m, kpi, channels, colors, columns, sourceScale, nationalFit, stacked, x, amount };
+}
+
+type PlotContext = ReturnType<typeof plotContext>;
+
+/** The national plots: fit, contributions and ROI summed over the geos. */
+function nationalPlots({ c, roi, m, kpi, channels, colors, sourceScale, nationalFit, stacked, x, amount }: PlotContext): GeoPlot[] {
+  return [
     {
       id: "national-fit",
       title: `How well the model fits: national ${kpi} (all ${c.geos.length} geos)`,
@@ -102,6 +109,12 @@ export function geoReportPlots(fit: FittedGeoMMM, o: GeoReportOptions = {}): Geo
         ],
       },
     },
+  ];
+}
+
+/** One panel per geo: fit and contributions. */
+function perGeoPlots({ c, kpi, columns, sourceScale, stacked, x, amount }: PlotContext): GeoPlot[] {
+  return [
     {
       id: "geo-fit",
       title: `How well the model fits each geo`,
@@ -153,7 +166,12 @@ export function geoReportPlots(fit: FittedGeoMMM, o: GeoReportOptions = {}): Geo
       },
     },
   ];
-  return plots;
+}
+
+/** Every plot of the geo report, as Vega-Lite specs. */
+export function geoReportPlots(fit: FittedGeoMMM, o: GeoReportOptions = {}): GeoPlot[] {
+  const context = plotContext(fit, o);
+  return [...nationalPlots(context), ...perGeoPlots(context)];
 }
 
 function table(header: string[], rows: string[][]): string {
@@ -191,15 +209,6 @@ export async function buildGeoReportHtml(fit: FittedGeoMMM, o: GeoReportOptions 
 
 /** Writes the geo report to `path` (a file, or a folder to hold report.html). */
 export async function writeGeoReport(fit: FittedGeoMMM, path: string, o: GeoReportOptions = {}): Promise<{ path: string }> {
-  const [{ statSync }, { join }, { writeFileWhole }] = await Promise.all([import("node:fs"), import("node:path"), import("../io/outputFolder.js")]);
-  let file = path;
-  let isDir = !path.toLowerCase().endsWith(".html");
-  try {
-    isDir = statSync(path).isDirectory();
-  } catch {
-    // Not there yet: decided by the name.
-  }
-  if (isDir) file = join(path, "report.html");
-  writeFileWhole(file, await buildGeoReportHtml(fit, o));
+  const file = await writeReportHtml(path, await buildGeoReportHtml(fit, o));
   return { path: file };
 }

@@ -403,10 +403,11 @@ ${parameterTable(fit)}
 }
 
 /**
- * Writes the report to `path` (a file ending in .html, or a folder that gets
- * report.html); returns the file written and the optimizer's outcome.
+ * Writes a report's HTML whole to `path` (a file ending in .html, or a folder
+ * that gets report.html) and returns the file. Node only: fs is imported on
+ * demand so that the browser bundle stays free of it.
  */
-export async function writeReport(fit: FittedMMM, path: string, o: ReportOptions = {}): Promise<{ path: string; optimizer?: OptimizerOutcome }> {
+export async function writeReportHtml(path: string, html: string): Promise<string> {
   const [{ statSync }, { join }, { writeFileWhole }] = await Promise.all([import("node:fs"), import("node:path"), import("../io/outputFolder.js")]);
   let file = path;
   let isDir = !path.toLowerCase().endsWith(".html");
@@ -416,7 +417,16 @@ export async function writeReport(fit: FittedMMM, path: string, o: ReportOptions
     // Not there yet: decided by the name.
   }
   if (isDir) file = join(path, "report.html");
+  writeFileWhole(file, html);
+  return file;
+}
+
+/**
+ * Writes the report to `path` (a file ending in .html, or a folder that gets
+ * report.html); returns the file written and the optimizer's outcome.
+ */
+export async function writeReport(fit: FittedMMM, path: string, o: ReportOptions = {}): Promise<{ path: string; optimizer?: OptimizerOutcome }> {
   const report = await buildReport(fit, o);
-  writeFileWhole(file, report.html);
+  const file = await writeReportHtml(path, report.html);
   return { path: file, optimizer: report.optimizer };
 }

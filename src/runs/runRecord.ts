@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import type { FittedGeoMMM } from "../api/fittedGeoMMM.js";
 import type { FittedMMM } from "../api/fittedMMM.js";
 import { writeFileWhole } from "../io/outputFolder.js";
-import { sha256 } from "../many/slices.js";
+import { sha256 } from "../io/hash.js";
 
 export const RUN_FILE = "run.json";
 export const RUN_RECORD_VERSION = 1;

@@ -79,6 +79,17 @@ function totalIterations(o: RunChainsOptions): number {
   return (o.chainOptions?.numWarmup ?? 1000) + (o.chainOptions?.numDraws ?? 1000);
 }
 
+/** What the ways of running chains share: the options, the jobs, the compiled core, the threads, and where results go (by chain). */
+interface ChainRun {
+  o: RunChainsOptions;
+  jobs: ChainJob[];
+  module: WebAssembly.Module;
+  threads: number;
+  onMessage: (m: FromWorker) => void;
+  results: (ChainResult | undefined)[];
+  seconds: number[];
+}
+
 export async function runChains(o: RunChainsOptions): Promise<RunChainsResult> {
   validate(o);
   const cores = await availableCores();
@@ -96,8 +107,9 @@ export async function runChains(o: RunChainsOptions): Promise<RunChainsResult> {
   };
   // Compiled asynchronously: browsers refuse to compile a module this size synchronously on the main thread.
   const module = await compileCore();
+  const run: ChainRun = { o, jobs, module, threads: Math.min(threads, o.chains), onMessage, results, seconds };
   if (isStaged(o.chainOptions ?? {}, o.chains)) {
-    await runStagedChains(o, jobs, module, Math.min(threads, o.chains), onMessage, results, seconds);
+    await runStagedChains(run);
   } else if (threads === 0) {
     for (const job of jobs) {
       let failure: ChainFailure | undefined;
@@ -116,7 +128,7 @@ export async function runChains(o: RunChainsOptions): Promise<RunChainsResult> {
       if (failure) throw failure;
     }
   } else {
-    await runInWorkers(o, jobs, module, Math.min(threads, o.chains), onMessage, results, seconds);
+    await runInWorkers(run);
   }
   return {
     chains: results as ChainResult[],
@@ -126,29 +138,41 @@ export async function runChains(o: RunChainsOptions): Promise<RunChainsResult> {
   };
 }
 
-async function runInWorkers(
-  o: RunChainsOptions,
-  jobs: ChainJob[],
-  module: WebAssembly.Module,
-  threads: number,
-  onMessage: (m: FromWorker) => void,
-  results: (ChainResult | undefined)[],
-  seconds: number[],
-): Promise<void> {
+/** The error of a run stopped where no chain could keep its draws. */
+function abortedWithoutResults(): Error {
+  return new DOMException(
+    "aborted: the chains were stopped without results (returning partial chains needs SharedArrayBuffer, i.e. a cross-origin isolated page)",
+    "AbortError",
+  ) as unknown as Error;
+}
+
+/**
+ * Listens for the abort signal. With workers (`workers` true) and a
+ * SharedArrayBuffer, abort raises a flag the workers share (running chains
+ * stop between iterations and keep their draws); without one, `withoutFlag`
+ * runs. `release` stops listening.
+ */
+function stopOnAbort(signal: AbortSignal | undefined, workers: boolean, withoutFlag: () => void) {
+  const stopBuffer = workers && typeof SharedArrayBuffer !== "undefined" ? new SharedArrayBuffer(4) : undefined;
+  const stopFlag = stopBuffer ? new Int32Array(stopBuffer) : undefined;
+  const onAbort = () => {
+    if (!workers) return;
+    if (stopFlag) Atomics.store(stopFlag, 0, 1);
+    else withoutFlag();
+  };
+  signal?.addEventListener("abort", onAbort);
+  return { stopBuffer, onAbort, release: () => signal?.removeEventListener("abort", onAbort) };
+}
+
+async function runInWorkers({ o, jobs, module, threads, onMessage, results, seconds }: ChainRun): Promise<void> {
   const factory = o.workerFactory ?? (await defaultWorkerFactory());
   // A shared flag stops running chains between iterations. Pages that are not
   // cross-origin isolated have no SharedArrayBuffer: there, aborting ends the
   // workers instead and the run rejects with an AbortError (no partial chains).
-  const stopBuffer = typeof SharedArrayBuffer !== "undefined" ? new SharedArrayBuffer(4) : undefined;
-  const stopFlag = stopBuffer ? new Int32Array(stopBuffer) : undefined;
   const workers: WorkerHandle[] = [];
   const queue = [...jobs];
   let abortWithoutFlag: (() => void) | undefined;
-  const onAbort = () => {
-    if (stopFlag) Atomics.store(stopFlag, 0, 1);
-    else abortWithoutFlag?.();
-  };
-  o.signal?.addEventListener("abort", onAbort);
+  const { stopBuffer, onAbort, release } = stopOnAbort(o.signal, true, () => abortWithoutFlag?.());
   try {
     await new Promise<void>((resolve, reject) => {
       let remaining = jobs.length;
@@ -158,8 +182,7 @@ async function runInWorkers(
         settled = true;
         reject(err);
       };
-      abortWithoutFlag = () =>
-        fail(new DOMException("aborted: the chains were stopped without results (returning partial chains needs SharedArrayBuffer, i.e. a cross-origin isolated page)", "AbortError"));
+      abortWithoutFlag = () => fail(abortedWithoutResults());
       if (o.signal?.aborted) onAbort();
       const startWorker = async () => {
         let current: number | undefined;
@@ -198,7 +221,7 @@ async function runInWorkers(
       for (let i = 0; i < threads; i++) void startWorker();
     });
   } finally {
-    o.signal?.removeEventListener("abort", onAbort);
+    release();
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }
@@ -208,15 +231,7 @@ async function runInWorkers(
  * threads (the calling thread when threads = 0) for the whole run, and
  * stagedChains.runStaged drives them; the draws do not depend on the threads.
  */
-async function runStagedChains(
-  o: RunChainsOptions,
-  jobs: ChainJob[],
-  module: WebAssembly.Module,
-  threads: number,
-  onMessage: (m: FromWorker) => void,
-  results: (ChainResult | undefined)[],
-  seconds: number[],
-): Promise<void> {
+async function runStagedChains({ o, jobs, module, threads, onMessage, results, seconds }: ChainRun): Promise<void> {
   const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   const settle = (m: FromWorker) => {
     onMessage(m);
@@ -234,14 +249,8 @@ async function runStagedChains(
   const workers: WorkerHandle[] = [];
   let posts: Array<(m: ToWorker) => void>;
   let failAll: ((e: Error) => void) | undefined;
-  const onAbort = () => {
-    if (threads === 0) return; // the chains in this thread poll the signal themselves
-    if (stopFlag) Atomics.store(stopFlag, 0, 1);
-    else failAll?.(new DOMException("aborted: the chains were stopped without results (returning partial chains needs SharedArrayBuffer, i.e. a cross-origin isolated page)", "AbortError") as unknown as Error);
-  };
-  const stopBuffer = threads > 0 && typeof SharedArrayBuffer !== "undefined" ? new SharedArrayBuffer(4) : undefined;
-  const stopFlag = stopBuffer ? new Int32Array(stopBuffer) : undefined;
-  o.signal?.addEventListener("abort", onAbort);
+  // The chains in this thread (threads = 0) poll the signal themselves.
+  const { stopBuffer, onAbort, release } = stopOnAbort(o.signal, threads > 0, () => failAll?.(abortedWithoutResults()));
   try {
     if (threads === 0) {
       const host = new StagedChainHost(settle, module, () => o.signal?.aborted ?? false);
@@ -284,7 +293,7 @@ async function runStagedChains(
     if (o.signal?.aborted) onAbort();
     await runStaged(staged, o.chainOptions?.numWarmup ?? 1000, o.seed);
   } finally {
-    o.signal?.removeEventListener("abort", onAbort);
+    release();
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkDataQuality, formatDataQualityReport, rSquared, solveSemiDefinite } from "../../src/analysis/dataQuality.js";
+import { checkDataQuality, rSquared, solveSemiDefinite } from "../../src/analysis/dataQuality.js";
+import { formatDataQualityReport } from "../../src/report/dataQualityText.js";
 import { datasetFromColumns, type MediaDataset } from "../../src/model/dataset.js";
 import { mulberry32 } from "../helpers/random.js";
 

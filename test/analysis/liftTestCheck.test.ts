@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { fitMMM } from "../../src/api/fitMMM.js";
 import type { FittedMMM } from "../../src/api/fittedMMM.js";
 import { buildReportHtml } from "../../src/report/report.js";
-import { simulateDataset } from "../../src/model/simulate.js";
+import { simulateDataset } from "../../src/simulate/simulate.js";
 import type { LiftTest } from "../../src/model/liftTests.js";
 
 describe("lift tests after a fit: the model's lift against the measured one", () => {

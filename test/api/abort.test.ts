@@ -7,9 +7,9 @@ import { fitMMM } from "../../src/api/fitMMM.js";
 import { FitStopped } from "../../src/errors.js";
 import { MIN_DRAWS_PER_CHAIN } from "../../src/api/interruptedChains.js";
 import { FittedMMM } from "../../src/api/fittedMMM.js";
-import { simulateDataset } from "../../src/model/simulate.js";
+import { simulateDataset } from "../../src/simulate/simulate.js";
 import type { ChainProgress } from "../../src/services/runChains.js";
-import type { FitConfigInput } from "../../src/model/config.js";
+import type { FitConfigInput } from "../../src/fit/config.js";
 
 const sim = simulateDataset({ seed: 5, T: 60, channels: 2, extras: 0 });
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { fitMMM } from "../../src/api/fitMMM.js";
-import { simulateDataset } from "../../src/model/simulate.js";
+import { simulateDataset } from "../../src/simulate/simulate.js";
 import { composedPairsUnderTest } from "./composedPairs.js";
 
 // Parameter recovery for adstock x saturation pairs: data simulated from the
-// model with known parameters (model/simulate.ts TRUTH_RANGE), the truth
+// model with known parameters (simulate/simulate.ts TRUTH_RANGE), the truth
 // inside the 94% HDI for the clear majority of parameters, at two seeds.
 // Which pairs: composedPairs.ts (a covering set by default; MMM_ALL_PAIRS=1
 // for all 35). Measured over all 35 pairs x 2 seeds when this was written:

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { fitGeoMMM } from "../../src/api/fitGeoMMM.js";
 import { FittedGeoMMM } from "../../src/api/fittedGeoMMM.js";
 import { FittedMMM } from "../../src/api/fittedMMM.js";
-import { geoDatasetRows } from "../../src/analysis/geoInsights.js";
+import { geoDatasetRows } from "../../src/analysis/geoRows.js";
 import { makeGeoTestData } from "../helpers/geoSimulated.js";
 
 describe("fitGeoMMM", () => {
@@ -136,9 +136,9 @@ describe("fitGeoMMM", () => {
 
 describe("saved model format", () => {
   it("still loads version-1 (national, no kind) files", async () => {
-    const { simulateDataset } = await import("../../src/model/simulate.js");
+    const { simulateDataset } = await import("../../src/simulate/simulate.js");
     const { fitMMM } = await import("../../src/api/fitMMM.js");
-    const { crc32 } = await import("../../src/io/savedModel.js");
+    const { crc32 } = await import("../../src/fit/savedModel.js");
     const sim = simulateDataset({ seed: 4, T: 30, channels: 2 });
     const fit = await fitMMM(sim.dataset, { sampler: { chains: 1, warmup: 20, samples: 10, threads: 0 } });
     const bytes = fit.toBytes();

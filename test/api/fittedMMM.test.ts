@@ -7,7 +7,7 @@ import { FittedMMM } from "../../src/api/fittedMMM.js";
 import { referenceLogDensity } from "../../src/density/reference.js";
 import { loadMMM, saveMMM } from "../../src/io/modelFile.js";
 import { scaleRows } from "../../src/model/scaling.js";
-import { simulateDataset } from "../../src/model/simulate.js";
+import { simulateDataset } from "../../src/simulate/simulate.js";
 import { sliceDatasetRows } from "../helpers/datasets.js";
 import { PhiloxRng } from "../../src/rng/random.js";
 
@@ -189,7 +189,7 @@ describe("posterior predictive noise", () => {
 
 describe("divergenceOutlier", () => {
   it("names the one chain that diverged far more often than the others", async () => {
-    const { divergenceOutlier } = await import("../../src/api/fittedMMM.js");
+    const { divergenceOutlier } = await import("../../src/fit/posteriorFit.js");
     expect(divergenceOutlier([537, 76, 34, 114])).toBe(0);
     expect(divergenceOutlier([40, 45, 300, 52])).toBe(2);
     expect(divergenceOutlier([40, 45, 60, 52])).toBeNull();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runChains } from "../../src/services/runChains.js";
 import { ParameterLayout } from "../../src/model/layout.js";
-import { simulateGeoDataset } from "../../src/model/simulate.js";
+import { simulateGeoDataset } from "../../src/simulate/simulate.js";
 import { hdi } from "../../src/diagnostics/hdi.js";
 import { rhat } from "../../src/diagnostics/rhat.js";
 

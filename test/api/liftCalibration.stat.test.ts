@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fitMMM } from "../../src/api/fitMMM.js";
-import { simulateDataset } from "../../src/model/simulate.js";
+import { simulateDataset } from "../../src/simulate/simulate.js";
 import type { LiftTest } from "../../src/model/liftTests.js";
 
 // A correct lift test narrows the tested channel's ROI interval and moves

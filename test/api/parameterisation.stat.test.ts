@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { fitMMM } from "../../src/api/fitMMM.js";
-import { simulateDataset } from "../../src/model/simulate.js";
+import { simulateDataset } from "../../src/simulate/simulate.js";
 import type { FittedMMM } from "../../src/api/fittedMMM.js";
 import type { Parameterisation } from "../../src/model/samplingCoordinates.js";
 

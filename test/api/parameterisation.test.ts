@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fitMMM } from "../../src/api/fitMMM.js";
-import { simulateDataset } from "../../src/model/simulate.js";
-import { DEFAULT_SAMPLER, resolveConfig } from "../../src/model/config.js";
+import { simulateDataset } from "../../src/simulate/simulate.js";
+import { DEFAULT_SAMPLER, resolveConfig } from "../../src/fit/config.js";
 import { InputError } from "../../src/errors.js";
 
 // Short fits: what is checked is where the draws are stored and that a seed

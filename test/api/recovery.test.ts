@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fitMMM } from "../../src/api/fitMMM.js";
 import { MODEL_NAMES } from "../../src/model/structure.js";
-import { simulateDataset } from "../../src/model/simulate.js";
+import { simulateDataset } from "../../src/simulate/simulate.js";
 
 // Parameter recovery: data simulated from each model with known parameters;
 // the true values must lie inside the 94% HDIs for the clear majority.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fitMMM } from "../../src/api/fitMMM.js";
-import { simulateDataset } from "../../src/model/simulate.js";
+import { simulateDataset } from "../../src/simulate/simulate.js";
 import { InputError } from "../../src/errors.js";
 import { contributions } from "../../src/analysis/insights.js";
 

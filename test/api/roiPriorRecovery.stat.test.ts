@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fitMMM } from "../../src/api/fitMMM.js";
 import { mediaTransformReference } from "../../src/density/transformReference.js";
-import { simulateDataset } from "../../src/model/simulate.js";
+import { simulateDataset } from "../../src/simulate/simulate.js";
 import type { ModelName } from "../../src/model/structure.js";
 
 // Parameter recovery under ROI priors (Meridian's default LogNormal(0.2,

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { progressDisplay, RunClock, formatDuration } from "../../src/cli/progress.js";
 import { loadMMM } from "../../src/io/modelFile.js";
-import { simulateDataset } from "../../src/model/simulate.js";
+import { simulateDataset } from "../../src/simulate/simulate.js";
 
 const dir = mkdtempSync(join(tmpdir(), "mmm-outputs-"));
 const out = join(dir, "fit");

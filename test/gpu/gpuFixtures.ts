@@ -3,7 +3,7 @@
 // near their posterior.
 import { probeWebGpu, type WebGpuProbe } from "../../src/gpu/device.js";
 import { ParameterLayout } from "../../src/model/layout.js";
-import { simulateDataset } from "../../src/model/simulate.js";
+import { simulateDataset } from "../../src/simulate/simulate.js";
 import { fitScalers, scaleRows } from "../../src/model/scaling.js";
 import type { ModelName } from "../../src/model/structure.js";
 import type { GpuModelData } from "../../src/gpu/datasetPack.js";

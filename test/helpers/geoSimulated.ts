@@ -2,7 +2,7 @@
 // from the national model (its own seed and size), so the data behave like
 // marketing data; the geo recovery test uses simulateGeoDataset instead.
 
-import { simulateDataset } from "../../src/model/simulate.js";
+import { simulateDataset } from "../../src/simulate/simulate.js";
 import { geoDatasetFromColumns, type GeoMediaDataset } from "../../src/model/geoDataset.js";
 
 export interface GeoTestData {

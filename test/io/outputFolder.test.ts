@@ -14,7 +14,7 @@ import { InputError } from "../../src/errors.js";
 import { MODEL_FILE, writeFitOutputs } from "../../src/io/fitOutputs.js";
 import { saveMMM } from "../../src/io/modelFile.js";
 import { checkOutputFile, checkOutputFolder, writeFileWhole, writeOutputFolder, type FsSteps } from "../../src/io/outputFolder.js";
-import { simulateDataset } from "../../src/model/simulate.js";
+import { simulateDataset } from "../../src/simulate/simulate.js";
 
 const sim = simulateDataset({ seed: 8, T: 50, channels: 2, extras: 0 });
 const quick = (seed: number) => fitMMM(sim.dataset, { sampler: { chains: 1, warmup: 40, samples: 20, seed, threads: 0 } });

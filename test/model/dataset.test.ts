@@ -1,17 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { errorOf } from "../helpers/errors.js";
 import { parseCsv } from "../../src/io/csv.js";
-import {
-  MIN_ROWS,
-  datasetFromColumns,
-  datasetFromRows,
-  datasetFromTable,
-  parseIsoDate,
-  sliceDataset,
-  splitRows,
-  totalSpend,
-  type ColumnSelection,
-} from "../../src/model/dataset.js";
+import { MIN_ROWS, datasetFromColumns, datasetFromRows, datasetFromTable, sliceDataset, splitRows, totalSpend, type ColumnSelection } from "../../src/model/dataset.js";
+import { parseIsoDate } from "../../src/model/dates.js";
 
 
 const DAY = 86_400_000;

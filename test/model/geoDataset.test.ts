@@ -2,22 +2,10 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { errorOf } from "../helpers/errors.js";
 import { parseCsv } from "../../src/io/csv.js";
-import {
-  geoCosts,
-  geoDatasetFromColumns,
-  geoDatasetFromRows,
-  geoDatasetFromTable,
-  geoMediaPrior,
-  geoAsNational,
-  geoSpendRatios,
-  nationalRollup,
-  sliceGeoDataset,
-  splitGeoRows,
-  totalGeoSpend,
-  type GeoColumnSelection,
-  type GeoDatasetOptions,
-} from "../../src/model/geoDataset.js";
-import { checkGeoDataQuality, formatGeoDataQualityReport } from "../../src/analysis/geoDataQuality.js";
+import { geoCosts, geoMediaPrior, geoAsNational, geoSpendRatios, nationalRollup, totalGeoSpend } from "../../src/model/geoViews.js";
+import { geoDatasetFromColumns, geoDatasetFromRows, geoDatasetFromTable, sliceGeoDataset, splitGeoRows, type GeoColumnSelection, type GeoDatasetOptions } from "../../src/model/geoDataset.js";
+import { checkGeoDataQuality } from "../../src/analysis/geoDataQuality.js";
+import { formatGeoDataQualityReport } from "../../src/report/dataQualityText.js";
 import { fitGeoScalers, scaleGeoMedia, scaleGeoRows, sumOverGeos, unscaleGeoTarget } from "../../src/model/geoScaling.js";
 
 // Long format, geo by geo (each geo's 16 weeks in date order): weeks from

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resolveConfig } from "../../src/model/config.js";
+import { resolveConfig } from "../../src/fit/config.js";
 import { ParameterLayout } from "../../src/model/layout.js";
 import { makeStructure } from "../../src/model/structure.js";
 import { transformParameterNames, transformPriors } from "../../src/model/modelChoice.js";

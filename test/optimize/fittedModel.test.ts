@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { FittedMMM } from "../../src/api/fittedMMM.js";
 import { loadMMM } from "../../src/io/modelFile.js";
-import { simulateDataset } from "../../src/model/simulate.js";
+import { simulateDataset } from "../../src/simulate/simulate.js";
 import { MediaResponse } from "../../src/optimize/mediaResponse.js";
 import { baselinePerDraw, selectDraws, windowExtra } from "../../src/optimize/planningWindow.js";
 import type { BudgetOptimization } from "../../src/optimize/types.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { FitRecord } from "../../src/api/fittedMMM.js";
+import type { FitRecord } from "../../src/fit/record.js";
 import { InputError } from "../../src/errors.js";
 import { optimizeBudget } from "../../src/optimize/optimizeBudget.js";
 import type { BudgetOptimization, OptimizeBudgetOptions } from "../../src/optimize/types.js";

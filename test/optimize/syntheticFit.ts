@@ -1,10 +1,10 @@
 // Fitted models with posterior draws written by hand, so the response curves
 // (and so the optimal budgets) are known in closed form.
-import type { FitRecord, StoredChain } from "../../src/api/fittedMMM.js";
-import { resolveConfig } from "../../src/model/config.js";
+import type { FitRecord, StoredChain } from "../../src/fit/record.js";
+import { resolveConfig } from "../../src/fit/config.js";
 import { ParameterLayout, type ParameterValues } from "../../src/model/layout.js";
 import { fitScalers } from "../../src/model/scaling.js";
-import { simulateDataset } from "../../src/model/simulate.js";
+import { simulateDataset } from "../../src/simulate/simulate.js";
 import { makeStructure, type ModelName, type ModelStructure } from "../../src/model/structure.js";
 
 export interface SyntheticOptions {

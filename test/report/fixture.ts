@@ -2,7 +2,7 @@
 // 2 chains x 150 warm-up x 100 draws in the main thread, the last 8 weeks held out.
 import { fitMMM } from "../../src/api/fitMMM.js";
 import type { FittedMMM } from "../../src/api/fittedMMM.js";
-import { simulateDataset } from "../../src/model/simulate.js";
+import { simulateDataset } from "../../src/simulate/simulate.js";
 
 export async function fitExample(): Promise<FittedMMM> {
   const sim = simulateDataset({ seed: 7, T: 78, channels: 3, extras: 1 });

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fitMMM } from "../../src/api/fitMMM.js";
 import type { FittedMMM } from "../../src/api/fittedMMM.js";
-import { simulateDataset } from "../../src/model/simulate.js";
+import { simulateDataset } from "../../src/simulate/simulate.js";
 import {
   adstockDecaySpec,
   budgetAllocationSpec,

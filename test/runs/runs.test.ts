@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fitMMM } from "../../src/api/fitMMM.js";
 import type { FittedMMM } from "../../src/api/fittedMMM.js";
-import { simulateDataset } from "../../src/model/simulate.js";
+import { simulateDataset } from "../../src/simulate/simulate.js";
 import { findRuns, formatRunComparison, formatRunList } from "../../src/runs/listRuns.js";
 import { convergenceIssues, datasetHash, divergenceNotes, engineVersionString, runRecord, writeRunRecord, RUN_FILE, type RunRecord } from "../../src/runs/runRecord.js";
 

@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import h5wasm from "h5wasm/node";
 import { afterAll, describe, expect, it } from "vitest";
-import { simulateGeoDataset } from "../../src/model/simulate.js";
-import { geoSimulationColumns } from "../../src/model/geoSimulationTable.js";
+import { simulateGeoDataset } from "../../src/simulate/simulate.js";
+import { geoSimulationColumns } from "../../src/simulate/geoSimulationTable.js";
 import { StdioClient } from "./client.js";
 
 describe("mmm serve with a geo model", () => {

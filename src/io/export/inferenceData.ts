@@ -4,7 +4,7 @@
 // coordinates (chain, draw, channel, geo, extra, time) are variables too.
 // The netCDF, zarr and csv writers only serialise this.
 
-import type { PosteriorRecord } from "../../api/fittedMMM.js";
+import type { PosteriorRecord } from "../../fit/record.js";
 import type { FittedMMM } from "../../api/fittedMMM.js";
 import type { FittedGeoMMM } from "../../api/fittedGeoMMM.js";
 import { InputError } from "../../errors.js";

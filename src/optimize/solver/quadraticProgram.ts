@@ -123,6 +123,50 @@ function buildRows(cons: LinearConstraints, n: number): Row[] {
   return rows;
 }
 
+/** The multipliers of the active rows, in the caller's terms (per equality, inequality and bound). */
+function multipliersOf(active: number[], sign: number[], u: number[], rows: Row[], cons: LinearConstraints, n: number): Multipliers {
+  const m: Multipliers = {
+    equalities: new Float64Array(cons.equalities.length),
+    inequalities: new Float64Array(cons.inequalities.length),
+    lower: new Float64Array(n),
+    upper: new Float64Array(n),
+  };
+  active.forEach((j, a) => {
+    const r = rows[j];
+    const v = (sign[a] * u[a]) / r.norm;
+    if (r.ref.kind === "equality") m.equalities[r.ref.index] = v;
+    else if (r.ref.kind === "inequality") m.inequalities[r.ref.index] = v;
+    else if (r.ref.kind === "lower") m.lower[r.ref.index] = v;
+    else if (r.ref.kind === "upper") m.upper[r.ref.index] = v;
+    else if (v >= 0) m.lower[r.ref.index] = v;
+    else m.upper[r.ref.index] = -v;
+  });
+  return m;
+}
+
+/** The next constraint to add: equalities first, then the most violated inequality; -1 when none is violated. */
+function nextConstraint(rows: Row[], done: Uint8Array, active: number[], x: Float64Array, n: number, tol: number): number {
+  let p = -1;
+  for (let j = 0; j < rows.length; j++) {
+    if (rows[j].eq && !done[j]) {
+      p = j;
+      break;
+    }
+  }
+  if (p < 0) {
+    let worst = -tol;
+    for (let j = 0; j < rows.length; j++) {
+      if (rows[j].eq || active.includes(j)) continue;
+      const s = dot(rows[j].n, x, n) - rows[j].b;
+      if (s < worst) {
+        worst = s;
+        p = j;
+      }
+    }
+  }
+  return p;
+}
+
 /**
  * Minimises 0.5 x'Hx + c'x subject to the constraints, H symmetric positive
  * definite (n x n, row-major).
@@ -152,47 +196,17 @@ export function solveQp(
   const hinvOf = (j: number) => (hinvN[j] ??= matVec(Hinv, rows[j].n, n));
   let iterations = 0;
 
-  const finish = (status: QpResult["status"], blocking?: ConstraintRef): QpResult => {
-    const m: Multipliers = {
-      equalities: new Float64Array(cons.equalities.length),
-      inequalities: new Float64Array(cons.inequalities.length),
-      lower: new Float64Array(n),
-      upper: new Float64Array(n),
-    };
-    active.forEach((j, a) => {
-      const r = rows[j];
-      const v = (sign[a] * u[a]) / r.norm;
-      if (r.ref.kind === "equality") m.equalities[r.ref.index] = v;
-      else if (r.ref.kind === "inequality") m.inequalities[r.ref.index] = v;
-      else if (r.ref.kind === "lower") m.lower[r.ref.index] = v;
-      else if (r.ref.kind === "upper") m.upper[r.ref.index] = v;
-      else if (v >= 0) m.lower[r.ref.index] = v;
-      else m.upper[r.ref.index] = -v;
-    });
-    return { status, x, multipliers: m, iterations, blocking };
-  };
+  const finish = (status: QpResult["status"], blocking?: ConstraintRef): QpResult => ({
+    status,
+    x,
+    multipliers: multipliersOf(active, sign, u, rows, cons, n),
+    iterations,
+    blocking,
+  });
 
   for (;;) {
-    // The next constraint to add: equalities first, then the most violated inequality.
-    let p = -1;
-    for (let j = 0; j < rows.length; j++) {
-      if (rows[j].eq && !done[j]) {
-        p = j;
-        break;
-      }
-    }
-    if (p < 0) {
-      let worst = -tol;
-      for (let j = 0; j < rows.length; j++) {
-        if (rows[j].eq || active.includes(j)) continue;
-        const s = dot(rows[j].n, x, n) - rows[j].b;
-        if (s < worst) {
-          worst = s;
-          p = j;
-        }
-      }
-      if (p < 0) return finish("optimal");
-    }
+    const p = nextConstraint(rows, done, active, x, n, tol);
+    if (p < 0) return finish("optimal");
     const row = rows[p];
     const sp = row.eq && dot(row.n, x, n) - row.b > 0 ? -1 : 1;
     const np = row.n.map((v) => sp * v);

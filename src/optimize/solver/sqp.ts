@@ -67,6 +67,70 @@ function stationarity(x: Float64Array, g: Float64Array, cons: LinearConstraints)
   return { residual: p.status === "optimal" ? r : Infinity, multipliers: p.multipliers };
 }
 
+/**
+ * Backtracking line search from x along d (gd: the model slope along d): the
+ * Armijo test, or near the optimum an approximate Wolfe test on the slope.
+ */
+function lineSearch(f: SmoothFunction, x: Float64Array, d: Float64Array, fx: number, gd: number, cons: LinearConstraints) {
+  const n = x.length;
+  let evaluations = 0;
+  let alpha = 1;
+  const xt = new Float64Array(n);
+  const gt = new Float64Array(n);
+  let ft = NaN;
+  let accepted = false;
+  for (let tries = 0; tries < 60; tries++) {
+    for (let i = 0; i < n; i++) xt[i] = x[i] + alpha * d[i];
+    clipToBox(xt, cons);
+    ft = f(xt, gt);
+    evaluations++;
+    if (Number.isFinite(ft) && ft <= fx + 1e-4 * alpha * gd) {
+      accepted = true;
+      break;
+    }
+    // Near the optimum the decrease drops below the rounding of f: then, as in Hager and
+    // Zhang's approximate Wolfe test, trust the slope along d at the new point instead
+    // (f no worse than rounding, and not past the minimum along d by much).
+    let slope = 0;
+    for (let i = 0; i < n; i++) slope += gt[i] * d[i];
+    if (Number.isFinite(ft) && ft <= fx + 1e-12 * Math.abs(fx) && slope <= -0.8 * gd) {
+      accepted = true;
+      break;
+    }
+    // Safeguarded quadratic interpolation of the backtrack.
+    const denom = 2 * (ft - fx - alpha * gd);
+    const next = Number.isFinite(ft) && denom > 0 ? (-gd * alpha * alpha) / denom : 0.5 * alpha;
+    alpha = Math.min(0.5 * alpha, Math.max(0.1 * alpha, next));
+  }
+  return { accepted, xt, gt, ft, evaluations };
+}
+
+/** Powell's damped BFGS update of B (row-major n x n) for step s and gradient change y: keeps B positive definite. */
+function dampedBfgsUpdate(B: Float64Array, s: Float64Array, yv: Float64Array, sy: number): void {
+  const n = s.length;
+  const Bs = new Float64Array(n);
+  let sBs = 0;
+  for (let i = 0; i < n; i++) {
+    let v = 0;
+    for (let j = 0; j < n; j++) v += B[i * n + j] * s[j];
+    Bs[i] = v;
+    sBs += s[i] * v;
+  }
+  if (sBs > 0) {
+    const theta = sy >= 0.2 * sBs ? 1 : (0.8 * sBs) / (sBs - sy);
+    const r = new Float64Array(n);
+    let sr = 0;
+    for (let i = 0; i < n; i++) {
+      r[i] = theta * yv[i] + (1 - theta) * Bs[i];
+      sr += s[i] * r[i];
+    }
+    if (sr > 0) {
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) B[i * n + j] += (r[i] * r[j]) / sr - (Bs[i] * Bs[j]) / sBs;
+    }
+  }
+}
+
 export function minimizeSqp(f: SmoothFunction, x0: ArrayLike<number>, cons: LinearConstraints, options: SqpOptions = {}): SqpResult {
   const n = x0.length;
   const maxIterations = options.maxIterations ?? 200;
@@ -127,34 +191,9 @@ export function minimizeSqp(f: SmoothFunction, x0: ArrayLike<number>, cons: Line
       status = "line-search-failed";
       break;
     }
-    let alpha = 1;
-    const xt = new Float64Array(n);
-    const gt = new Float64Array(n);
-    let ft = NaN;
-    let accepted = false;
-    for (let tries = 0; tries < 60; tries++) {
-      for (let i = 0; i < n; i++) xt[i] = x[i] + alpha * d[i];
-      clipToBox(xt, cons);
-      ft = f(xt, gt);
-      evaluations++;
-      if (Number.isFinite(ft) && ft <= fx + 1e-4 * alpha * gd) {
-        accepted = true;
-        break;
-      }
-      // Near the optimum the decrease drops below the rounding of f: then, as in Hager and
-      // Zhang's approximate Wolfe test, trust the slope along d at the new point instead
-      // (f no worse than rounding, and not past the minimum along d by much).
-      let slope = 0;
-      for (let i = 0; i < n; i++) slope += gt[i] * d[i];
-      if (Number.isFinite(ft) && ft <= fx + 1e-12 * Math.abs(fx) && slope <= -0.8 * gd) {
-        accepted = true;
-        break;
-      }
-      // Safeguarded quadratic interpolation of the backtrack.
-      const denom = 2 * (ft - fx - alpha * gd);
-      const next = Number.isFinite(ft) && denom > 0 ? (-gd * alpha * alpha) / denom : 0.5 * alpha;
-      alpha = Math.min(0.5 * alpha, Math.max(0.1 * alpha, next));
-    }
+    const search = lineSearch(f, x, d, fx, gd, cons);
+    evaluations += search.evaluations;
+    const { accepted, xt, gt, ft } = search;
     if (!accepted) {
       status = "line-search-failed";
       break;
@@ -182,27 +221,7 @@ export function minimizeSqp(f: SmoothFunction, x0: ArrayLike<number>, cons: Line
         for (let i = 0; i < n; i++) B[i * n + i] = yy / sy;
         scaled = true;
       }
-      const Bs = new Float64Array(n);
-      let sBs = 0;
-      for (let i = 0; i < n; i++) {
-        let v = 0;
-        for (let j = 0; j < n; j++) v += B[i * n + j] * s[j];
-        Bs[i] = v;
-        sBs += s[i] * v;
-      }
-      if (sBs > 0) {
-        const theta = sy >= 0.2 * sBs ? 1 : (0.8 * sBs) / (sBs - sy);
-        const r = new Float64Array(n);
-        let sr = 0;
-        for (let i = 0; i < n; i++) {
-          r[i] = theta * yv[i] + (1 - theta) * Bs[i];
-          sr += s[i] * r[i];
-        }
-        if (sr > 0) {
-          for (let i = 0; i < n; i++)
-            for (let j = 0; j < n; j++) B[i * n + j] += (r[i] * r[j]) / sr - (Bs[i] * Bs[j]) / sBs;
-        }
-      }
+      dampedBfgsUpdate(B, s, yv, sy);
     }
     kkt = stationarity(x, g, cons);
     // Guard against an endless crawl at the limit of float64.

@@ -2,7 +2,7 @@
 // params with the protocol's snake_case names into the engine's FitConfigInput.
 
 import { parsePriorFile } from "../../model/priorFile.js";
-import type { FitConfigInput, InitStrategy, MathSetting, SamplerConfig } from "../../model/config.js";
+import type { FitConfigInput, InitStrategy, MathSetting, SamplerConfig } from "../../fit/config.js";
 import type { ScalerKind, ScalerOptions } from "../../model/scaling.js";
 import { MODEL_NAMES, type ModelName } from "../../model/structure.js";
 import type { AdaptationKind } from "../../sampler/index.js";

@@ -8,9 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../../src/cli/main.js";
-import { crc32 } from "../../../src/io/savedModel.js";
+import { crc32 } from "../../../src/fit/savedModel.js";
 import { loadMMM } from "../../../src/io/modelFile.js";
-import { simulateDataset } from "../../../src/model/simulate.js";
+import { simulateDataset } from "../../../src/simulate/simulate.js";
 
 const dir = mkdtempSync(join(tmpdir(), "mmm-bad-input-"));
 const p = (name: string) => join(dir, name);

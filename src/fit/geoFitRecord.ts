@@ -1,11 +1,11 @@
 // What a fitted geo model keeps: the same as a national fit (FitRecord), with
 // the geo dataset and its per (column, geo) scalers.
 
-import type { FitConfig } from "../model/config.js";
+import type { FitConfig } from "./config.js";
 import type { GeoMediaDataset } from "../model/geoDataset.js";
 import type { FittedGeoScalers } from "../model/geoScaling.js";
 import type { ModelStructure } from "../model/structure.js";
-import type { FitTiming, SamplingInfo, StoredChain } from "./fittedMMM.js";
+import type { FitTiming, SamplingInfo, StoredChain } from "./record.js";
 
 export interface GeoFitRecord {
   kind: "geo";

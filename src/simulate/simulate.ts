@@ -5,13 +5,13 @@
 // compare like with like.
 
 import { PhiloxRng } from "../rng/random.js";
-import type { MediaDataset } from "./dataset.js";
-import type { ScaledData } from "./scaledData.js";
-import { ParameterLayout, type ParameterValues } from "./layout.js";
+import type { MediaDataset } from "../model/dataset.js";
+import type { ScaledData } from "../model/scaledData.js";
+import { ParameterLayout, type ParameterValues } from "../model/layout.js";
 import { referenceLogDensity } from "../density/reference.js";
 import { mediaTransformReference } from "../density/transformReference.js";
-import { isPreset, transformParameterNames } from "./modelChoice.js";
-import { makeStructure, mediaPriorFromCosts, type ModelName, type ModelStructure } from "./structure.js";
+import { isPreset, transformParameterNames } from "../model/modelChoice.js";
+import { makeStructure, mediaPriorFromCosts, type ModelName, type ModelStructure } from "../model/structure.js";
 
 export interface SimulationOptions {
   seed: number;
@@ -155,21 +155,7 @@ export function simulateDataset(o: SimulationOptions): Simulation {
   };
   Object.assign(truth, transformTruth(model, C, vec));
   const salesUnit = 100000;
-  if (o.roi) {
-    if (o.roi.length !== C) throw new RangeError(`roi: ${o.roi.length} values for ${C} channels`);
-    truth.coef_media = o.roi.map((r, c) => {
-      const column = Array.from({ length: T }, (_, t) => media[t * C + c]);
-      const f = mediaTransformReference(structure, column, (name) => (truth[name] as number[])[c]);
-      let sumF = 0;
-      let sumSpend = 0;
-      for (let t = 0; t < train; t++) {
-        sumF += f[t];
-        sumSpend += spend[t * C + c];
-      }
-      // The target is y * salesUnit: contribution c in the data's units is coef f salesUnit.
-      return (r * sumSpend) / (salesUnit * sumF);
-    });
-  }
+  if (o.roi) truth.coef_media = coefficientsForRoi(o.roi, structure, truth, { T, C, train, media, spend, salesUnit });
 
   const scaled = { T, media, extra, target: new Float64Array(T) };
   const mu = referenceLogDensity(layout, scaled, layout.unconstrainFlat(layout.readValues(truth))).mu;
@@ -208,6 +194,29 @@ export function simulateDataset(o: SimulationOptions): Simulation {
     truth,
     mediaShare: shares,
   };
+}
+
+/** Each channel's coef_media that gives it the ROI asked for over the training rows, under the truth's transform parameters. */
+function coefficientsForRoi(
+  roi: readonly number[],
+  structure: ModelStructure,
+  truth: ParameterValues,
+  d: { T: number; C: number; train: number; media: Float64Array; spend: Float64Array; salesUnit: number },
+): number[] {
+  const { T, C, train, media, spend, salesUnit } = d;
+  if (roi.length !== C) throw new RangeError(`roi: ${roi.length} values for ${C} channels`);
+  return roi.map((r, c) => {
+    const column = Array.from({ length: T }, (_, t) => media[t * C + c]);
+    const f = mediaTransformReference(structure, column, (name) => (truth[name] as number[])[c]);
+    let sumF = 0;
+    let sumSpend = 0;
+    for (let t = 0; t < train; t++) {
+      sumF += f[t];
+      sumSpend += spend[t * C + c];
+    }
+    // The target is y * salesUnit: contribution c in the data's units is coef f salesUnit.
+    return (r * sumSpend) / (salesUnit * sumF);
+  });
 }
 
 /** Sum over training rows of channel c's contribution: mu with and without it (the model is additive). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
-import { resolveConfig } from "../../src/model/config.js";
+import { resolveConfig } from "../../src/fit/config.js";
 
 describe("sampler configuration: warm-up", () => {
   it("accepts every warm-up the sampler has, Stan's by default", () => {

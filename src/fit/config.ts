@@ -2,10 +2,10 @@
 // that name the option at fault.
 
 import { InputError } from "../errors.js";
-import type { Prior } from "./priors.js";
-import type { LiftTest } from "./liftTests.js";
-import type { ScalerOptions } from "./scaling.js";
-import { MODEL_NAMES, type ModelName } from "./structure.js";
+import type { Prior } from "../model/priors.js";
+import type { LiftTest } from "../model/liftTests.js";
+import type { ScalerOptions } from "../model/scaling.js";
+import { MODEL_NAMES, type ModelName } from "../model/structure.js";
 import { ADAPTATION_KINDS, type AdaptationKind } from "../sampler/chain.js";
 import {
   ADSTOCK_NAMES,
@@ -14,9 +14,9 @@ import {
   SATURATION_NAMES,
   type AdstockName,
   type SaturationName,
-} from "./modelChoice.js";
+} from "../model/modelChoice.js";
 import type { BackendSetting, MethodSetting } from "../services/backend.js";
-import { checkParameterisation, type Parameterisation } from "./samplingCoordinates.js";
+import { checkParameterisation, type Parameterisation } from "../model/samplingCoordinates.js";
 
 export type InitStrategy = "jitter" | "median" | "random";
 

@@ -1,0 +1,217 @@
+// A posterior fit: the draws of a fit record with their summary and the
+// sampler's diagnostics, shared by the national and geo fitted models. Draws
+// are kept on the unconstrained scale (what the sampler produced); named
+// values are derived on demand.
+
+import {
+  countDivergences,
+  countMaxTreedepth,
+  ebfmi,
+  nestedRhatPerParameter,
+  summarizeTrace,
+  type NamedSummaryRow,
+} from "../diagnostics/index.js";
+import { ParameterLayout } from "../model/layout.js";
+import { parameterSubjects } from "./parameterSubjects.js";
+import type { PosteriorRecord } from "./record.js";
+
+export interface SummaryEntry {
+  name: string;
+  /** What the parameter is about in the data's names: a channel, an extra column, a geo ("" for none). */
+  about: string;
+  mean: number;
+  sd: number;
+  "hdi_3%": number;
+  "hdi_97%": number;
+  mcse_mean: number;
+  mcse_sd: number;
+  ess_bulk: number;
+  ess_tail: number;
+  r_hat: number;
+}
+
+export interface FitDiagnostics {
+  /** "nuts" (CPU workers) or "chees" (lockstep, on "webgpu" or "cpu"). */
+  method: "nuts" | "chees";
+  backend: "cpu" | "webgpu";
+  /** ChEES runs: nested R-hat (Margossian et al.) over superchains, the convergence check for many short chains. */
+  nested_r_hat?: number;
+  superchains?: number;
+  chains: number;
+  warmup: number;
+  draws: number;
+  seed: number;
+  wall_seconds: number;
+  warmup_seconds: number;
+  sampling_seconds: number;
+  threads: number;
+  gradient_evaluations: { warmup: number; sampling: number; total: number };
+  divergences: number;
+  divergences_per_chain: number[];
+  max_tree_depth: number;
+  max_tree_depth_hits: number;
+  step_sizes: number[];
+  /** Per chain; empty when the sampler records no energy (ChEES-HMC in lockstep), with e_bfmi_note saying so. */
+  e_bfmi: number[];
+  e_bfmi_note?: string;
+  min_ess_bulk: number;
+  max_r_hat: number;
+  min_ess_bulk_per_second: number;
+  leapfrog_per_draw: number;
+  interrupted: boolean;
+  warnings: string[];
+}
+
+function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * The chain whose divergence count stands out (at least 3 times the median
+ * of the chains and at least 20 more), or null: the signature of one chain
+ * stuck where its adapted step size is too large.
+ */
+export function divergenceOutlier(perChain: readonly number[]): number | null {
+  if (perChain.length < 2) return null;
+  const mid = median(perChain);
+  let worst = 0;
+  for (let c = 1; c < perChain.length; c++) if (perChain[c]! > perChain[worst]!) worst = c;
+  const n = perChain[worst]!;
+  return n >= 3 * mid && n >= mid + 20 ? worst : null;
+}
+
+export abstract class PosteriorFit<R extends PosteriorRecord> {
+  readonly layout: ParameterLayout;
+  private summaryCache?: SummaryEntry[];
+
+  constructor(readonly record: R) {
+    this.layout = new ParameterLayout(record.structure);
+  }
+
+  /** Per chain, row-major [draws][dim] constrained values in layout order. */
+  constrainedDraws(): Float64Array[] {
+    const dim = this.layout.dim;
+    return this.record.chains.map((c) => {
+      const out = new Float64Array(c.numDraws * dim);
+      for (let i = 0; i < c.numDraws; i++) {
+        this.layout.constrainFlat(c.draws.subarray(i * dim, (i + 1) * dim), out.subarray(i * dim, (i + 1) * dim));
+      }
+      return out;
+    });
+  }
+
+  /** Posterior summary per named parameter element (ArviZ-style labels and columns). */
+  summary(): SummaryEntry[] {
+    if (this.summaryCache) return this.summaryCache;
+    const rows: NamedSummaryRow[] = summarizeTrace(this.constrainedDraws(), this.layout.dim, this.layout.labels());
+    const d = this.record.dataset as { channelNames: string[]; extraNames: string[]; geoNames?: string[] };
+    const about = parameterSubjects(this.layout, { model: this.record.structure.model, channelNames: d.channelNames, extraNames: d.extraNames, geoNames: d.geoNames });
+    this.summaryCache = rows.map((r, i) => ({
+      name: r.name,
+      about: about[i],
+      mean: r.mean,
+      sd: r.sd,
+      "hdi_3%": r.hdiLow,
+      "hdi_97%": r.hdiHigh,
+      mcse_mean: r.mcseMean,
+      mcse_sd: r.mcseSd,
+      ess_bulk: r.essBulk,
+      ess_tail: r.essTail,
+      r_hat: r.rhat,
+    }));
+    return this.summaryCache;
+  }
+
+  diagnostics(): FitDiagnostics {
+    const { chains, config, timing } = this.record;
+    const s = config.sampler;
+    const summary = this.summary();
+    const div = countDivergences(chains.map((c) => c.stats.divergent));
+    const depth = countMaxTreedepth(chains.map((c) => Int32Array.from(c.stats.treeDepth)), s.maxTreeDepth);
+    const bfmi = chains.map((c) => ebfmi(c.stats.energy));
+    const finite = (v: number) => Number.isFinite(v);
+    const minEss = Math.min(...summary.map((r) => r.ess_bulk).filter(finite));
+    const maxRhat = Math.max(...summary.map((r) => r.r_hat).filter(finite));
+    const gWarm = chains.reduce((a, c) => a + c.gradientEvaluations.warmup, 0);
+    const gSample = chains.reduce((a, c) => a + c.gradientEvaluations.sampling, 0);
+    const draws = chains.reduce((a, c) => a + c.numDraws, 0);
+    const leapfrog = chains.reduce((a, c) => a + c.stats.nLeapfrog.reduce((x, y) => x + y, 0), 0);
+    const warnings: string[] = [];
+    if (maxRhat > 1.01) {
+      const outlier = divergenceOutlier(div.perChain);
+      const worst = summary.reduce((a, r) => (r.r_hat > a.r_hat ? r : a), summary[0]!);
+      const pooled = s.adaptation.startsWith("pooled");
+      const steps = [
+        pooled ? "" : "refit with --adaptation pooled-diag (the chains share what they learn during warm-up)",
+        `refit with more warm-up (--warmup ${Math.max(2000, 2 * s.warmup)})`,
+        `look at the parameters with the largest R-hat in the summary (here ${worst.name}): two that trade off (coef_trend with expo_trend, a channel's coef_media with its saturation) need a stronger prior on one of them or a simpler model`,
+      ].filter((x) => x);
+      warnings.push(
+        (outlier === null
+          ? `R-hat up to ${maxRhat.toFixed(3)} (> 1.01): the chains disagree, so the estimates are not reliable yet.`
+          : `R-hat up to ${maxRhat.toFixed(3)} (> 1.01): the chains disagree, so the estimates are not reliable yet; chain ${outlier} diverged far more often than the others (${div.perChain[outlier]} against a median of ${median(div.perChain)}): its step size was too large for a narrow region it reached, where it got stuck (raising --target-accept to 0.95 makes every chain's step size smaller).`) +
+          ` What to do, in order: ${steps.map((x, i) => `(${i + 1}) ${x}`).join("; ")}.`,
+      );
+    }
+    if (div.total > 0) {
+      warnings.push(
+        `${div.total} divergent transitions after warm-up: the posterior may be biased. Raise the target acceptance (e.g. --target-accept 0.95) or reparameterise with tighter priors.`,
+      );
+    }
+    bfmi.forEach((b, i) => {
+      if (b < 0.3) warnings.push(`E-BFMI of chain ${i} is ${b.toFixed(2)} (< 0.3): the sampler explores the energy poorly; consider more warm-up or a different metric (--adaptation dense).`);
+    });
+    if (depth.total > 0) {
+      warnings.push(`${depth.total} draws hit the maximum tree depth ${s.maxTreeDepth}: sampling is inefficient; consider a larger --max-tree-depth or a dense metric.`);
+    }
+    const interrupted = chains.some((c) => c.interrupted);
+    if (interrupted) {
+      warnings.push(
+        `the run was stopped during sampling: kept ${chains.length} chain${chains.length === 1 ? "" : "s"} x ${chains[0].numDraws} draws (of ${s.chains} x ${s.samples} asked for); estimates and diagnostics rest on these draws alone.`,
+      );
+    }
+    const sampling = this.record.sampling ?? { method: "nuts" as const, backend: "cpu" as const };
+    let nested: number | undefined;
+    if (sampling.method === "chees" && sampling.superchains !== undefined && sampling.superchains >= 2) {
+      const perParameter = nestedRhatPerParameter(this.constrainedDraws(), this.layout.dim, sampling.superchains);
+      nested = Math.max(...Array.from(perParameter).filter(finite));
+      if (nested > 1.01) {
+        warnings.push(
+          `nested R-hat up to ${nested.toFixed(3)} (> 1.01): the ${sampling.superchains} superchains disagree. Run more warm-up, or more draws per chain.`,
+        );
+      }
+    }
+    if (sampling.fallback) warnings.unshift(sampling.fallback);
+    return {
+      method: sampling.method,
+      backend: sampling.backend,
+      ...(nested !== undefined ? { nested_r_hat: nested, superchains: sampling.superchains } : {}),
+      chains: chains.length,
+      warmup: s.warmup,
+      draws: interrupted ? chains[0].numDraws : s.samples,
+      seed: s.seed,
+      wall_seconds: timing.wallSeconds,
+      warmup_seconds: timing.warmupSeconds,
+      sampling_seconds: timing.samplingSeconds,
+      threads: timing.threads,
+      gradient_evaluations: { warmup: gWarm, sampling: gSample, total: gWarm + gSample },
+      divergences: div.total,
+      divergences_per_chain: div.perChain,
+      max_tree_depth: s.maxTreeDepth,
+      max_tree_depth_hits: depth.total,
+      step_sizes: chains.map((c) => c.stepSize),
+      e_bfmi: bfmi.every((b) => Number.isNaN(b)) ? [] : bfmi,
+      ...(bfmi.every((b) => Number.isNaN(b))
+        ? { e_bfmi_note: sampling.method === "chees" ? "not available: ChEES-HMC (lockstep) records no per-draw energy" : "not available: too few draws, or constant energy" }
+        : {}),
+      min_ess_bulk: minEss,
+      max_r_hat: maxRhat,
+      min_ess_bulk_per_second: minEss / timing.wallSeconds,
+      leapfrog_per_draw: leapfrog / Math.max(1, draws),
+      interrupted,
+      warnings,
+    };
+  }
+}
