@@ -6,7 +6,8 @@
 // missing ones, minutes each). Per dataset and option: fits with max R-hat >=
 // 1.01, median min bulk-ESS, leapfrog steps per draw, min bulk-ESS per 1000
 // gradients and per second, divergences.
-//   node bench/convergence.mjs [--quick] [--options a,b] [--seeds 1-8] [--datasets example,t156,geo] [--run-stan]
+// --parameterisations model,trend adds the sampler's coordinates as an axis (rows "warm-up, coordinates").
+//   node bench/convergence.mjs [--quick] [--options a,b] [--parameterisations a,b] [--seeds 1-8] [--datasets example,t156,geo] [--run-stan]
 // --quick: the T=156 data, seeds 1-2, 300 + 300. Writes bench/results/convergence.json
 // (after every fit, so a partial run keeps what it measured) and publishes "convergence".
 import { readdirSync, readFileSync, renameSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
@@ -169,6 +170,7 @@ export async function benchConvergence({
   seeds = seedList(arg("--seeds", quick ? "1-2" : "1-8")),
   datasets = arg("--datasets", quick ? "t156" : "example,t156,geo").split(","),
   runStan = process.argv.includes("--run-stan"),
+  parameterisations = arg("--parameterisations", "")?.split(",").filter(Boolean) ?? [],
 } = {}) {
   const rstan = rstanAvailable();
   const sampler = { chains: 4, warmup: quick ? 300 : 1000, samples: quick ? 300 : 1000, targetAccept: 0.85 };
@@ -179,12 +181,19 @@ export async function benchConvergence({
     const dataset = ds.load();
     let stanInput = ds.stanInput?.() ?? null;
     // Seeds outside, options inside: a run cut short still compares the options on the same seeds.
-    const rows = options.map((option) => ({ dataset: ds.name, option, fits: [] }));
+    // Without --parameterisations, each option at the default coordinates (rows named by the option alone).
+    const axes = options.flatMap((adaptation) =>
+      parameterisations.length
+        ? parameterisations.map((parameterisation) => ({ adaptation, parameterisation, option: `${adaptation}, ${parameterisation}` }))
+        : [{ adaptation, option: adaptation }],
+    );
+    const rows = axes.map(({ option }) => ({ dataset: ds.name, option, fits: [] }));
     result.rows.push(...rows);
     for (const seed of seeds) {
-      for (const row of rows) {
+      for (const [k, row] of rows.entries()) {
         const began = performance.now();
-        const fitOptions = { sampler: { ...sampler, seed, adaptation: row.option } };
+        const { adaptation, parameterisation } = axes[k];
+        const fitOptions = { sampler: { ...sampler, seed, adaptation, ...(parameterisation ? { parameterisation } : {}) } };
         const fit = ds.national ? await fitMMM(dataset, fitOptions) : await fitGeoMMM(dataset, fitOptions);
         const d = fit.diagnostics();
         row.fits.push(ourFit(d, seed, d.wall_seconds ?? (performance.now() - began) / 1000));

@@ -6,90 +6,151 @@
 // posterior sds, min bulk-ESS per second and gradients per second. A fit that
 // does not converge (NotConvergedError) is measured all the same, from the
 // fit the error carries. Rows accumulate in bench/results/lockstep.json (keyed
-// by dataset, backend, chains, warm-up, draws), so sizes can run separately;
-// the table is published as "lockstep".
+// by dataset, backend, adapter, chains, warm-up, draws), each written as soon
+// as its fit ends (a run cut short keeps what finished), so sizes can run
+// separately; the table is published as "lockstep". Sizes run smallest chain
+// count first over all datasets, so a time limit cuts the largest.
 //   node bench/lockstep.mjs [--datasets example,t156c4,geo] [--chains 64,256]
 //     [--backends cpu,webgpu] [--warmup N] [--samples N] [--seed N]
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+//     [--results FILE]   rows to FILE instead (e.g. on a lent GPU machine, under $OUT)
+//   node bench/lockstep.mjs --merge FILE   adds FILE's rows (another machine's) and republishes
+//   node bench/lockstep.mjs --publish      republishes the table only
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
 import { NotConvergedError, gpu } from "../dist/index.js";
 import { DATASETS, maxDistance, moments } from "./lockstep/datasets.mjs";
 import { nutsReference } from "./lockstep/nutsReference.mjs";
 import { machineInfo } from "./machine.mjs";
 import { machineLine, publish } from "./report.mjs";
 
-const file = new URL("./results/lockstep.json", import.meta.url);
+const defaultFile = fileURLToPath(new URL("./results/lockstep.json", import.meta.url));
+const referenceFile = new URL("./results/lockstep-nuts.json", import.meta.url);
+
+/** Software WebGPU adapters run the shaders on the CPU: their speed says nothing of a GPU's. */
+export const isSoftwareAdapter = (adapter) => /swiftshader|llvmpipe|lavapipe|software/i.test(adapter ?? "");
+
+/** The commit the sampler ran at (rows from before a change to the method say so), or null outside a git checkout. */
+function commitOf() {
+  try {
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no", "src"], { encoding: "utf8" }).trim() !== "";
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim() + (dirty ? "+" : "");
+  } catch {
+    return null;
+  }
+}
+
+/** Rows are the same measurement when dataset, backend, adapter, chains, warm-up and draws agree. */
+const sameKey = (a, b) =>
+  a.dataset === b.dataset && a.backend === b.backend && (a.adapter ?? null) === (b.adapter ?? null) && a.chains === b.chains && a.warmup === b.warmup && a.samples === b.samples;
+
+function readRows(file) {
+  return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")).rows : [];
+}
+
+/** Adds or replaces rows in FILE, written whole (temp file + rename). */
+function storeRows(file, added) {
+  let rows = readRows(file);
+  for (const row of added) rows = [...rows.filter((r) => !sameKey(r, row)), row];
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(`${file}.tmp`, JSON.stringify({ rows }, null, 2) + "\n");
+  renameSync(`${file}.tmp`, file);
+  return { rows };
+}
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : fallback;
 }
 
-export async function benchLockstep({ datasets, chains, backends, warmup, samples, seed = 1 }) {
+export async function benchLockstep({ datasets, chains, backends, warmup, samples, seed = 1, results = defaultFile }) {
   const probe = await gpu.probeWebGpu();
   const reference = await nutsReference(datasets);
-  const store = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : { rows: [] };
-  for (const name of datasets) {
-    for (const backend of backends) {
-      if (backend === "webgpu" && !probe.available) {
-        console.log(`no WebGPU adapter (${probe.reason}): skipping ${name} on WebGPU`);
-        continue;
-      }
-      for (const n of chains) {
-        const { fit, dataset } = DATASETS[name]();
-        const sampler = { chains: n, seed, backend, method: "chees", ...(warmup !== undefined ? { warmup } : {}), ...(samples !== undefined ? { samples } : {}) };
-        let result;
-        let converged = true;
-        try {
-          let shown = -1;
-          const onProgress = (p) => {
-            const tenth = Math.floor((10 * p.iteration) / p.total);
-            if (tenth > shown) {
-              shown = tenth;
-              process.stderr.write(`${name} ${backend} ${n}: ${p.iteration}/${p.total} (${p.phase}), ${new Date().toISOString().slice(11, 19)}\n`);
-            }
-          };
-          result = await fit(dataset, { sampler }, { onProgress });
-        } catch (e) {
-          if (!(e instanceof NotConvergedError)) {
-            console.log(`${name} ${backend} ${n}: ${e.message}`);
-            continue;
-          }
-          result = e.fit;
-          converged = false;
+  const machine = machineInfo();
+  for (const n of chains) {
+    for (const name of datasets) {
+      for (const backend of backends) {
+        if (backend === "webgpu" && !probe.available) {
+          console.log(`no WebGPU adapter (${probe.reason}): skipping ${name} on WebGPU`);
+          continue;
         }
-        const d = result.diagnostics();
-        const worst = maxDistance(moments(result), reference[name].moments);
-        const row = {
-          dataset: name,
-          backend,
-          adapter: backend === "webgpu" ? (result.record.sampling?.adapter ?? probe.adapter) : null,
-          chains: n,
-          warmup: d.warmup,
-          samples: d.draws,
-          converged,
-          nestedRhat: d.nested_r_hat ?? null,
-          maxRhat: d.max_r_hat,
-          maxDistance: worst.distance,
-          worstParameter: worst.name,
-          minEssBulk: d.min_ess_bulk,
-          minEssPerSecond: d.min_ess_bulk_per_second,
-          gradientsPerSecond: d.gradient_evaluations.total / d.wall_seconds,
-          wallSeconds: d.wall_seconds,
-          divergences: d.divergences,
-        };
-        console.log(JSON.stringify(row));
-        // Re-read: runs of other sizes may write the same file meanwhile.
-        if (existsSync(file)) store.rows = JSON.parse(readFileSync(file, "utf8")).rows;
-        store.rows = store.rows.filter((r) => !(r.dataset === name && r.backend === backend && r.chains === n && r.warmup === row.warmup && r.samples === row.samples));
-        store.rows.push(row);
-        store.machine = machineInfo();
-        mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
-        writeFileSync(file, JSON.stringify(store, null, 2) + "\n");
+        if (backend === "webgpu" && name === "geo") {
+          console.log("geo on WebGPU: skipped (the WGSL kernel evaluates national models only)");
+          continue;
+        }
+        const row = await measure({ name, backend, n, warmup, samples, seed, probe, reference, machine });
+        if (!row) continue;
+        console.log(JSON.stringify({ ...row, moments: undefined }));
+        storeRows(results, [row]);
       }
     }
   }
-  publishTable(store, reference);
+  const store = { rows: readRows(results) };
+  if (results === defaultFile) publishTable(store, reference);
   return store;
+}
+
+/** One lockstep fit, measured against the NUTS reference; null if it failed for another reason than disagreement. */
+async function measure({ name, backend, n, warmup, samples, seed, probe, reference, machine }) {
+  const { fit, dataset } = DATASETS[name]();
+  const sampler = { chains: n, seed, backend, method: "chees", ...(warmup !== undefined ? { warmup } : {}), ...(samples !== undefined ? { samples } : {}) };
+  let result;
+  let converged = true;
+  const began = Date.now();
+  try {
+    let shown = -1;
+    const onProgress = (p) => {
+      const tenth = Math.floor((10 * p.iteration) / p.total);
+      if (tenth > shown) {
+        shown = tenth;
+        process.stderr.write(`${name} ${backend} ${n}: ${p.iteration}/${p.total} (${p.phase}), ${((Date.now() - began) / 1000).toFixed(0)} s, ${new Date().toISOString().slice(11, 19)}\n`);
+      }
+    };
+    result = await fit(dataset, { sampler }, { onProgress });
+  } catch (e) {
+    if (!(e instanceof NotConvergedError)) {
+      console.log(`${name} ${backend} ${n}: ${e.message}`);
+      return null;
+    }
+    result = e.fit;
+    converged = false;
+  }
+  const d = result.diagnostics();
+  const fitted = moments(result);
+  const worst = maxDistance(fitted, reference[name].moments);
+  return {
+    dataset: name,
+    backend,
+    adapter: backend === "webgpu" ? (result.record.sampling?.adapter ?? probe.adapter) : null,
+    machine: `${machine.cpu}, ${machine.cores} cores`,
+    chains: n,
+    warmup: d.warmup,
+    samples: d.draws,
+    converged,
+    nestedRhat: d.nested_r_hat ?? null,
+    maxRhat: d.max_r_hat,
+    maxDistance: worst.distance,
+    worstParameter: worst.name,
+    minEssBulk: d.min_ess_bulk,
+    minEssPerSecond: d.min_ess_bulk_per_second,
+    gradientsPerSecond: d.gradient_evaluations.total / d.wall_seconds,
+    leapfrogStepsPerChain: d.gradient_evaluations.total / n,
+    // Wall time per leapfrog step of all chains together: on WebGPU one dispatch (plus its share of the per-iteration readback).
+    microsecondsPerStep: (1e6 * d.wall_seconds * n) / d.gradient_evaluations.total,
+    wallSeconds: d.wall_seconds,
+    divergences: d.divergences,
+    date: new Date().toISOString(),
+    commit: commitOf(),
+    // Which parameters lag: the five largest R-hats with their bulk ESS.
+    worstRhat: result
+      .summary()
+      .sort((a, b) => b.r_hat - a.r_hat)
+      .slice(0, 5)
+      .map((r) => [r.name, Number(r.r_hat.toFixed(4)), Math.round(r.ess_bulk)]),
+    // Kept so that distances can be recomputed against a better reference later.
+    moments: fitted,
+  };
 }
 
 /** The fit's own acceptance rule (src/api/lockstepAgreement.ts): nested R-hat < 1.01 and R-hat < 1.05. */
@@ -99,23 +160,24 @@ function publishTable(store, reference) {
   const f = (v, n = 1) => (v === null || v === undefined || !Number.isFinite(v) ? "-" : v.toFixed(n));
   const order = Object.keys(DATASETS);
   const rows = [...store.rows].sort((a, b) => order.indexOf(a.dataset) - order.indexOf(b.dataset) || a.backend.localeCompare(b.backend) || a.chains - b.chains);
+  const hardware = [...new Set(rows.filter((r) => r.backend === "webgpu" && !isSoftwareAdapter(r.adapter)).map((r) => `${r.adapter} (host: ${r.machine ?? "?"})`))];
   const md = [
-    `Lockstep sampling against 4-chain NUTS (1000 + 1000, default settings) on ${machineLine(store.machine)}. ` +
+    `Lockstep sampling against NUTS (reference settings under the table) on ${machineLine(machineInfo())} unless a row names another machine. ` +
       "Distance: the largest |lockstep mean - NUTS mean| / NUTS sd over all parameters. " +
       "WebGPU rows name their adapter; a software adapter (SwiftShader) runs the shaders on the CPU, so its speed says nothing of a GPU's. " +
-      "No real GPU was available for these runs.",
+      (hardware.length ? `GPU rows (marked **GPU**) ran on ${hardware.join("; ")}.` : "No real GPU was available for these runs."),
     "",
-    "| dataset | backend | chains | warm-up + draws | agreed (nested R-hat < 1.01, R-hat < 1.05) | nested R-hat | max R-hat | max distance (NUTS sd) | min bulk-ESS/s | gradients/s | wall s | divergences |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| dataset | backend | chains | warm-up + draws | run (commit) | agreed (nested R-hat < 1.01, R-hat < 1.05) | nested R-hat | max R-hat | max distance (NUTS sd) | min bulk-ESS/s | gradients/s | wall s | divergences |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ...rows.map(
       (r) =>
-        `| ${r.dataset} | ${r.backend === "webgpu" ? `WebGPU (${r.adapter ?? "?"})` : "CPU lockstep"} | ${r.chains} | ${r.warmup} + ${r.samples} | ${agrees(r) ? "yes" : "**no**"} | ${f(r.nestedRhat, 3)} | ${f(r.maxRhat, 3)} | ${f(r.maxDistance, 2)} (${r.worstParameter}) | ${f(r.minEssPerSecond)} | ${Math.round(r.gradientsPerSecond)} | ${f(r.wallSeconds)} | ${r.divergences} |`,
+        `| ${r.dataset} | ${r.backend === "webgpu" ? `${isSoftwareAdapter(r.adapter) ? "" : "**GPU** "}WebGPU (${r.adapter ?? "?"})` : "CPU lockstep"} | ${r.chains} | ${r.warmup} + ${r.samples} | ${(r.date ?? store.date ?? "").slice(0, 10) || "-"} (${r.commit ?? "-"}) | ${agrees(r) ? "yes" : "**no**"} | ${f(r.nestedRhat, 3)} | ${f(r.maxRhat, 3)} | ${f(r.maxDistance, 2)} (${r.worstParameter}) | ${f(r.minEssPerSecond)} | ${Math.round(r.gradientsPerSecond)} | ${f(r.wallSeconds)} | ${r.divergences} |`,
     ),
     "",
-    "NUTS references (4 chains, CPU workers): " +
+    "NUTS references (CPU workers, 1000 + 1000 unless named): " +
       Object.entries(reference)
         .filter(([k]) => rows.some((r) => r.dataset === k))
-        .map(([k, v]) => `${k}: max R-hat ${f(v.maxRhat, 3)}, min bulk-ESS ${f(v.minEssBulk, 0)}, ${f(v.minEssBulk / v.wallSeconds)}/s, ${Math.round(v.gradients / v.wallSeconds)} gradients/s, ${v.divergences} divergences`)
+        .map(([k, v]) => `${k}: ${v.chains ?? 4} chains${v.warmup ? ` x (${v.warmup} + ${v.samples})` : ""}, max R-hat ${f(v.maxRhat, 3)}, min bulk-ESS ${f(v.minEssBulk, 0)}, ${f(v.minEssBulk / v.wallSeconds)}/s, ${Math.round(v.gradients / v.wallSeconds)} gradients/s, ${v.divergences} divergences`)
         .join("; ") +
       ".",
   ].join("\n");
@@ -133,14 +195,16 @@ function publishTable(store, reference) {
   console.log(md);
 }
 
-if (import.meta.url === `file://${process.argv[1]}` && process.argv.includes("--publish")) {
-  // Only rewrite the table from bench/results/lockstep.json (no runs).
-  const store = JSON.parse(readFileSync(file, "utf8"));
-  publishTable(store, JSON.parse(readFileSync(new URL("./results/lockstep-nuts.json", import.meta.url), "utf8")));
+const main = import.meta.url === `file://${process.argv[1]}`;
+if (main && (process.argv.includes("--publish") || process.argv.includes("--merge"))) {
+  // --merge FILE: another machine's rows (a lent GPU's) into ours; then (or with --publish alone) rewrite the table.
+  const from = arg("merge");
+  if (from) storeRows(defaultFile, readRows(from));
+  publishTable({ rows: readRows(defaultFile) }, JSON.parse(readFileSync(referenceFile, "utf8")));
   process.exit(0);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (main) {
   const list = (s) => s.split(",").filter(Boolean);
   const num = (s) => (s === undefined ? undefined : Number(s));
   await benchLockstep({
@@ -150,6 +214,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     warmup: num(arg("warmup")),
     samples: num(arg("samples")),
     seed: num(arg("seed", "1")),
+    results: arg("results", defaultFile),
   });
   process.exit(0);
 }

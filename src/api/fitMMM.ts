@@ -17,6 +17,8 @@ import { runLockstep } from "../services/runLockstep.js";
 import { requireLockstepAgreement } from "./lockstepAgreement.js";
 import type { WorkerFactory } from "../services/workerHost.js";
 import { keepChains } from "./interruptedChains.js";
+import { samplingCoordinates } from "../services/densitySpec.js";
+import type { SamplingCoordinates } from "../model/samplingCoordinates.js";
 import { FittedMMM } from "./fittedMMM.js";
 import type { FitTiming, SamplingInfo, StoredChain } from "../fit/record.js";
 import { coefficientChains, coefficientStructure, roiPriorModel } from "./roiPriorFit.js";
@@ -148,8 +150,14 @@ export async function sampleModel(
       ? layout.medianPoint()
       : layout.unconstrainFlat(layout.readValues(s.initValues));
   const initRadius = s.init === "median" ? 0 : stanRandom ? 2 : s.initJitter;
-  const density = { kind: "mmm" as const, structure, data, mathMode: MATH_MODE[s.math] };
   const plan = await planSampling(s.backend, s.method, s.chains, gpuProbeFor(structure, data));
+  // The WGSL kernels integrate in the model's own coordinates.
+  const parameterisation = plan.backend === "webgpu" ? "model" : s.parameterisation;
+  const density = { kind: "mmm" as const, structure, data, mathMode: MATH_MODE[s.math], parameterisation };
+  // Chains start and move in the sampler's coordinates; draws are stored in the model's.
+  const coordinates = samplingCoordinates(density);
+  // Stan's uniform(-2, 2) around zero is taken in the sampler's coordinates, as Stan takes it in its own.
+  const startHere = coordinates && !stanRandom ? samplingPoint(coordinates, start) : start;
   if (plan.method === "chees") {
     const began = performance.now();
     let samplingBegan = NaN;
@@ -158,7 +166,7 @@ export async function sampleModel(
       chains: s.chains,
       seed: s.seed,
       backend: plan.backend,
-      initialPosition: start,
+      initialPosition: startHere,
       initRadius,
       warmup: s.warmup,
       draws: s.samples,
@@ -173,7 +181,7 @@ export async function sampleModel(
     const warmupSeconds = Number.isNaN(samplingBegan) ? run.wallSeconds : (samplingBegan - began) / 1000;
     return {
       chains: keepChains(
-        run.chains.map((c) => ({ ...c, metricKind: "diag" as const })),
+        run.chains.map((c) => inModelCoordinates({ ...c, metricKind: "diag" as const }, coordinates)),
         layout.dim,
         { warmup: s.warmup, samples: s.samples },
       ),
@@ -201,7 +209,7 @@ export async function sampleModel(
     chains: s.chains,
     seed: s.seed,
     threads: s.threads,
-    initialPosition: () => start,
+    initialPosition: () => startHere,
     chainOptions: {
       numWarmup: s.warmup,
       numDraws: s.samples,
@@ -217,7 +225,7 @@ export async function sampleModel(
     signal: callbacks.signal,
     workerFactory: callbacks.workerFactory,
   });
-  const finished: StoredChain[] = run.chains.map((c) => ({
+  const finished: StoredChain[] = run.chains.map((c) => inModelCoordinates({
     draws: c.draws,
     stats: c.stats,
     initialPosition: c.initialPosition,
@@ -229,7 +237,7 @@ export async function sampleModel(
     numWarmup: c.numWarmup,
     numDraws: c.numDraws,
     interrupted: c.interrupted,
-  }));
+  }, coordinates));
   const chains = keepChains(finished, layout.dim, { warmup: s.warmup, samples: s.samples });
   const firstSample = Math.min(...sampleStart.filter((v) => !Number.isNaN(v)));
   const wall = run.wallSeconds;
@@ -239,4 +247,31 @@ export async function sampleModel(
     timing: { wallSeconds: wall, warmupSeconds, samplingSeconds: Math.max(0, wall - warmupSeconds), chainSeconds: run.chainSeconds, threads: run.threads },
     sampling: { method: "nuts", backend: "cpu" },
   };
+}
+
+/** A point of the model's unconstrained coordinates in the sampler's. */
+function samplingPoint(coordinates: SamplingCoordinates, u: Float64Array): Float64Array {
+  const v = new Float64Array(u.length);
+  coordinates.fromModel(u, v);
+  return v;
+}
+
+/**
+ * A chain's draws and starting point mapped from the sampler's coordinates to
+ * the model's, in place (the step size and metric stay the sampler's).
+ */
+function inModelCoordinates<C extends { draws: Float64Array; initialPosition: Float64Array; numDraws: number }>(
+  chain: C,
+  coordinates: SamplingCoordinates | undefined,
+): C {
+  if (!coordinates) return chain;
+  const dim = coordinates.dim;
+  const u = new Float64Array(dim);
+  for (let i = 0; i < chain.numDraws; i++) {
+    const row = chain.draws.subarray(i * dim, (i + 1) * dim);
+    coordinates.toModel(row, u);
+    row.set(u);
+  }
+  coordinates.toModel(chain.initialPosition.slice(), chain.initialPosition);
+  return chain;
 }

@@ -6,6 +6,8 @@ import type { Command } from "commander";
 import type { InitStrategy, MathSetting } from "../fit/config.js";
 import { ADAPTATION_KINDS, type AdaptationKind } from "../sampler/chain.js";
 import { parseChoice, parseInteger, parseIntegerIn, parseNumber } from "./options.js";
+import { DEFAULT_SAMPLER } from "../fit/config.js";
+import { PARAMETERISATIONS, type Parameterisation } from "../model/samplingCoordinates.js";
 
 /** `scope` words the help for per-slice commands ("of every slice", "per slice"). */
 export function addSamplerOptions(cmd: Command, scope: { rows: string; chains: string; seed: string }): Command {
@@ -28,6 +30,11 @@ export function addSamplerOptions(cmd: Command, scope: { rows: string; chains: s
       "--math <mode>",
       "exp/log in the density core: accurate (default), exact, or fast (f32, ~3e-7 relative, about 2x faster per gradient; opt-in while being validated)",
       "accurate",
+    )
+    .option(
+      "--parameterisation <kind>",
+      "coordinates the sampler moves in (the posterior and outputs are the same): trend (the trend's value at the last period in place of coef_trend), trend+hill (also the media effect at mean spend in place of coef_media), or model (the model's own, as Stan's program)",
+      DEFAULT_SAMPLER.parameterisation,
     );
 }
 
@@ -44,6 +51,7 @@ export interface SamplerCliOptions {
   init: string;
   adaptation: string;
   math: string;
+  parameterisation: string;
 }
 
 /** Fewest warm-up iterations accepted: warm-up tunes the step size and metric, and without it NUTS's first steps diverge. */
@@ -61,5 +69,6 @@ export function readSamplerOptions(o: SamplerCliOptions) {
     init: parseChoice(o.init, "--init", ["jitter", "median", "random"] as const) as InitStrategy,
     adaptation: parseChoice(o.adaptation, "--adaptation", ADAPTATION_KINDS) as AdaptationKind,
     math: parseChoice(o.math, "--math", ["accurate", "exact", "fast"] as const) as MathSetting,
+    parameterisation: parseChoice(o.parameterisation, "--parameterisation", PARAMETERISATIONS) as Parameterisation,
   };
 }

@@ -16,6 +16,7 @@ import {
   type SaturationName,
 } from "../model/modelChoice.js";
 import type { BackendSetting, MethodSetting } from "../services/backend.js";
+import { checkParameterisation, type Parameterisation } from "../model/samplingCoordinates.js";
 
 export type InitStrategy = "jitter" | "median" | "random";
 
@@ -55,6 +56,14 @@ export interface SamplerConfig {
    * JSON form); when given, every chain starts there (plus initJitter when init is "jitter").
    */
   initValues?: unknown;
+  /**
+   * The coordinates the sampler moves in (model/samplingCoordinates.ts): "trend"
+   * samples the trend's value at the last period in place of coef_trend;
+   * "trend+hill" also the media effect at the mean spend in place of
+   * coef_media; "model" the model's own coordinates, as Stan's program. The
+   * posterior and every output are the same; the draws of a seed differ.
+   */
+  parameterisation: Parameterisation;
 }
 
 export interface ModelConfig {
@@ -139,6 +148,7 @@ export const DEFAULT_SAMPLER: SamplerConfig = {
   initJitter: 0.5,
   math: "accurate",
   backend: "auto",
+  parameterisation: "trend",
 };
 
 function intOption(v: number, name: string, min: number): number {
@@ -191,6 +201,7 @@ export function resolveConfig(input: FitConfigInput = {}): FitConfig {
     throw new InputError(`init jitter must be a non-negative number, got ${s.initJitter}`);
   }
   if (s.threads !== undefined) intOption(s.threads, "threads", 0);
+  checkParameterisation(s.parameterisation);
   if (!["auto", "cpu", "webgpu"].includes(s.backend)) {
     throw new InputError(`backend must be one of auto, cpu, webgpu, got "${s.backend}"`);
   }

@@ -9,11 +9,12 @@ import type { ModelStructure } from "../model/structure.js";
 import type { DrawStats } from "../sampler/index.js";
 
 export interface StoredChain {
-  /** Row-major [numDraws][dim], unconstrained. */
+  /** Row-major [numDraws][dim], in the model's unconstrained coordinates (layout.ts), whatever the sampler moved in. */
   draws: Float64Array;
   stats: DrawStats;
-  /** Where the chain started (unconstrained). */
+  /** Where the chain started (the model's unconstrained coordinates). */
   initialPosition: Float64Array;
+  /** Step size and metric in the coordinates the sampler moved in (config.sampler.parameterisation). */
   stepSize: number;
   inverseMetric: Float64Array;
   metricKind: "diag" | "dense";

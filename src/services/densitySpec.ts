@@ -7,6 +7,8 @@ import { MmmDensity, type MathMode } from "../density/mmmDensity.js";
 import { ParameterLayout } from "../model/layout.js";
 import type { ModelStructure } from "../model/structure.js";
 import type { ScaledData } from "../model/scaledData.js";
+import { SamplingCoordinates, type Parameterisation } from "../model/samplingCoordinates.js";
+import { ReparameterisedDensity } from "../density/reparameterisedDensity.js";
 
 export type DensitySpec = {
   kind: "mmm";
@@ -14,17 +16,27 @@ export type DensitySpec = {
   data: ScaledData;
   /** How the core evaluates exp/log (see MathMode): accurate by default. */
   mathMode?: MathMode;
+  /** The coordinates the sampler moves in (model/samplingCoordinates.ts); the model's own when absent. */
+  parameterisation?: Parameterisation;
 };
 
 /** Builds the density a spec describes; `module` is the compiled core, when the host sent one. */
 export function createDensity(spec: DensitySpec, module?: WebAssembly.Module): LogDensity {
   switch (spec.kind) {
-    case "mmm":
-      return new MmmDensity(new ParameterLayout(spec.structure), spec.data, {
-        module,
-        mathMode: spec.mathMode,
-      });
+    case "mmm": {
+      const layout = new ParameterLayout(spec.structure);
+      const density = new MmmDensity(layout, spec.data, { module, mathMode: spec.mathMode });
+      const coordinates = samplingCoordinates(spec);
+      return coordinates ? new ReparameterisedDensity(density, coordinates) : density;
+    }
     default:
       throw new Error(`unknown density kind "${(spec as { kind: string }).kind}"`);
   }
+}
+
+/** The map from the sampler's coordinates to the model's, or undefined when they are the same. */
+export function samplingCoordinates(spec: DensitySpec): SamplingCoordinates | undefined {
+  if (!spec.parameterisation || spec.parameterisation === "model") return undefined;
+  const map = new SamplingCoordinates(new ParameterLayout(spec.structure), spec.data.T, spec.parameterisation);
+  return map.changesAnything ? map : undefined;
 }

@@ -87,8 +87,7 @@ describe("ChEES-HMC through fitMMM", () => {
     }
     // A small problem: the software adapter runs ~5k gradients per second.
     const small = simulateDataset({ seed: 8, T: 26, channels: 1, extras: 0 });
-    // Steps per iteration capped at 127 (max tree depth 7): on the CPU this problem reaches nested R-hat ~1.007
-    // with 400 warm-up iterations (1.08 at a cap of 31), and the software adapter's run stays a few minutes.
+    // Steps per iteration capped at 127 (max tree depth 7), so the software adapter's run stays a few minutes.
     const sampler = { chains: 16, warmup: 400, samples: 100, seed: 9, maxTreeDepth: 7, method: "chees" as const };
     // The comparison is of the two backends, so a fit is compared even if it narrowly misses agreement.
     const fitOn = (backend: "webgpu" | "cpu") =>
@@ -100,8 +99,11 @@ describe("ChEES-HMC through fitMMM", () => {
     const cpu = await fitOn("cpu");
     expect(gpu.diagnostics().backend).toBe("webgpu");
     expect(gpu.record.sampling?.adapter).toBeTruthy();
-    expect(gpu.diagnostics().nested_r_hat!).toBeLessThan(1.05);
-    expect(cpu.diagnostics().nested_r_hat!).toBeLessThan(1.05);
+    // 16 chains x (400 + 100) on this problem give nested R-hat 1.03-1.06 on the CPU (seeds 9, 10, 11:
+    // 1.043, 1.034, 1.060; the scheme before the final-window restart fix: 1.044, 1.262, 1.063), so 1.05
+    // passed or failed by the seed: the bound here guards against gross failure, the gap below is the test.
+    expect(gpu.diagnostics().nested_r_hat!).toBeLessThan(1.1);
+    expect(cpu.diagnostics().nested_r_hat!).toBeLessThan(1.1);
     const { gap, name } = maxStandardisedGap(gpu, cpu);
     expect(gap, `largest gap at ${name}`).toBeLessThan(0.35);
   }, 900_000);

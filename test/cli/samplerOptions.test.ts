@@ -13,6 +13,7 @@ const defaults = {
   init: "jitter",
   adaptation: "stan-diag",
   math: "accurate",
+  parameterisation: "trend",
 };
 
 // `mmm fit`, `fit-many` and `queue submit` read their NUTS options here: one
@@ -23,11 +24,18 @@ describe("readSamplerOptions", () => {
     for (const kind of ADAPTATION_KINDS) expect(readSamplerOptions({ ...defaults, adaptation: kind }).adaptation).toBe(kind);
   });
 
+  it("accepts every parameterisation", () => {
+    for (const kind of ["trend", "trend+hill", "model"]) {
+      expect(readSamplerOptions({ ...defaults, parameterisation: kind }).parameterisation).toBe(kind);
+    }
+  });
+
   it("names the option at fault", () => {
     expect(() => readSamplerOptions({ ...defaults, adaptation: "stan" })).toThrow(InputError);
     expect(() => readSamplerOptions({ ...defaults, adaptation: "stan" })).toThrow(/--adaptation/);
     expect(() => readSamplerOptions({ ...defaults, warmup: "0" })).toThrow(/--warmup/);
     expect(() => readSamplerOptions({ ...defaults, maxTreeDepth: "40" })).toThrow(/--max-tree-depth/);
     expect(() => readSamplerOptions({ ...defaults, math: "quick" })).toThrow(/--math/);
+    expect(() => readSamplerOptions({ ...defaults, parameterisation: "centred" })).toThrow(/--parameterisation/);
   });
 });

@@ -1,6 +1,7 @@
 import { ScalarAdam } from "../../adaptation/adam.js";
 import { DualAveraging } from "../../adaptation/dualAveraging.js";
 import { InputError } from "../../errors.js";
+import { log as portableLog } from "../../math/portable.js";
 import { PhiloxRng } from "../../rng/random.js";
 import { cheesGradient } from "./cheesCriterion.js";
 import { CrossChainVariance } from "./crossChainVariance.js";
@@ -16,7 +17,8 @@ export const LOCKSTEP_TARGET_ACCEPT = 0.8;
 export type { CheesOptions, CheesResult, LockstepIterationStats, LockstepIterationTrace, LockstepProgress } from "./cheesTypes.js";
 import type { CheesOptions, CheesResult, LockstepIterationStats } from "./cheesTypes.js";
 import { median } from "../../diagnostics/quantile.js";
-import { allocIterationStats, checkVector, count, perChainInitialStepSizes, positive, truncateIterationStats } from "./cheesHelpers.js";
+import { allocIterationStats, checkVector, count, positive, truncateIterationStats } from "./cheesHelpers.js";
+import { initStepSizes } from "../../adaptation/stepSizeInit.js";
 
 
 /**
@@ -43,7 +45,12 @@ import { allocIterationStats, checkVector, count, perChainInitialStepSizes, posi
  *    default (see crossChainVariance.ts), re-estimated every iteration from
  *    10% of the post-burn-in warm-up to 75% of warm-up, then frozen; dual
  *    averaging and the T average restart then, so the final tuning reflects
- *    the final metric.
+ *    the final metric;
+ *  - in that final window each chain's own step size restarts towards its
+ *    current size (Stan's 10x start diverges every chain at a fixed
+ *    trajectory length; see README.md); finalStepSize "pooled" instead
+ *    gives all chains one size, dual averaging on their mean acceptance
+ *    (measured worse on the T=156 data: chains stuck for good).
  *
  * Randomness: chain c draws its start, momenta and acceptance uniforms from
  * the Philox stream (seed, c); the jitter is deterministic. A seed therefore
@@ -114,6 +121,8 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
   const propLp = new Float64Array(chains);
   const energy0 = new Float64Array(chains);
   const accept = new Float64Array(chains);
+  /** H0 - H of the last proposal per chain (-Infinity for an invalid one), what the step-size heuristic reads. */
+  const energyChange = new Float64Array(chains);
   const sqrtInvMetric = new Float64Array(dim);
 
   const kinetic = (c: number): number => {
@@ -145,6 +154,7 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
       const deltaH = -propLp[c]! + kinetic(c) - energy0[c]!;
       // NaN and +Infinity (a stopped chain) are rejections and divergences.
       accept[c] = deltaH === deltaH ? Math.min(1, Math.exp(-deltaH)) : 0;
+      energyChange[c] = deltaH === deltaH ? -deltaH : Number.NEGATIVE_INFINITY;
       const isDivergent = !(deltaH <= maxDeltaH);
       divergent[c] = isDivergent ? 1 : 0;
       if (isDivergent) divergences++;
@@ -156,11 +166,12 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
   // ---- initial tuning: one step size per chain ----
   const stepSizes = new Float64Array(chains).fill(initialStepSize);
   if (numWarmup > 0) {
-    // Stan's heuristic, chain by chain in lockstep, on each chain's acceptance of a single step; no chain moves.
-    warmupEvaluations += await perChainInitialStepSizes(stepSizes, async (eps) => {
+    // Stan's heuristic (adaptation/stepSizeInit.ts), every chain's own search on its own single-step energy change; no chain moves.
+    const probes = await initStepSizes(stepSizes, async (eps) => {
       await propose(eps, 1, divergentNow);
-      return accept;
+      return energyChange;
     });
+    warmupEvaluations += probes * chains;
   }
   let trajectoryLength = options.initialTrajectoryLength ?? Math.max(median(stepSizes), 1);
 
@@ -169,6 +180,8 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
     d.init(stepSizes[c]!);
     return d;
   });
+  const pooledFinalWindow = options.finalStepSize === "pooled";
+  const pooled = { active: false, dual: new DualAveraging({ delta: targetAccept }) };
   const adam = new ScalarAdam({ rate: learningRate, beta1: 0, beta2: 0.95, maxUpdate: 0.35 });
   let logTAverage = 0;
   let averageCount = 0;
@@ -176,7 +189,8 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
   const burnInSteps = count("burnInSteps", options.burnInSteps, 8, 1);
   const metricStart = burnIn + Math.floor(0.1 * (numWarmup - burnIn));
   const metricEnd = Math.floor(0.75 * numWarmup);
-  const variance = adaptMetric && numWarmup > 0 ? new CrossChainVariance(dim, chains, { robust: options.robustMetric ?? true }) : null;
+  const spread = options.metricSpread ?? (options.robustMetric === false ? "variance" : "mad");
+  const variance = adaptMetric && numWarmup > 0 ? new CrossChainVariance(dim, chains, { robust: spread === "mad", typical: spread === "typical" }) : null;
   const previous = new Float64Array(n);
   const timeFactor = new Float64Array(chains);
 
@@ -286,19 +300,41 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
       const weight = 1 / Math.sqrt(averageCount);
       logTAverage = (1 - weight) * logTAverage + weight * Math.log(trajectoryLength);
     }
-    // Each chain's step size learns from its own acceptance: a stuck chain cannot shrink the others'.
-    for (let c = 0; c < chains; c++) stepSizes[c] = duals[c]!.update(accept[c]!);
+    // Until the final window each chain's step size learns from its own acceptance: a stuck chain cannot shrink the others'.
+    if (pooled.active) {
+      // Final window (pooled): one step size for all chains, on the mean acceptance across chains.
+      let meanAccept = 0;
+      for (let c = 0; c < chains; c++) meanAccept += accept[c]! / chains;
+      stepSizes.fill(pooled.dual.update(meanAccept));
+    } else {
+      for (let c = 0; c < chains; c++) stepSizes[c] = duals[c]!.update(accept[c]!);
+    }
     acceptOrReject();
     trace("warmup", it, warmupStats);
     if (warmupDraws) for (let c = 0; c < chains; c++) warmupDraws[c]!.set(positions.subarray(c * dim, (c + 1) * dim), it * dim);
 
     if (variance && !burning && it < metricEnd) {
       // After metricEnd - 1 the metric is frozen: nothing reads later observations.
-      variance.observe(positions);
+      variance.observe(positions, logps);
       if (it >= metricStart && it < metricEnd) variance.estimate(invMetric);
       if (it === metricEnd - 1) {
-        // The metric is final: tune step sizes and T afresh for it.
-        for (let c = 0; c < chains; c++) duals[c]!.init(stepSizes[c]!);
+        // The metric is final: tune step sizes and T afresh for it. Dual averaging restarts shrinking
+        // towards each chain's current step size, not Stan's 10x: its first iterate lands near mu, and
+        // ten times the step size for the same trajectory length diverged in every chain on the geo
+        // example (then ~30 iterations at the step cap while the sizes recovered; see README.md).
+        if (pooledFinalWindow) {
+          // All chains are in the typical set now and sample one distribution: one step size for all, from
+          // the median of theirs, so no chain travels a fraction of the others' distance (see README.md).
+          pooled.active = true;
+          pooled.dual.setMu(portableLog(median(stepSizes)));
+          pooled.dual.restart();
+          stepSizes.fill(median(stepSizes));
+        } else {
+          for (let c = 0; c < chains; c++) {
+            duals[c]!.setMu(portableLog(stepSizes[c]!));
+            duals[c]!.restart();
+          }
+        }
         averageCount = 0;
         logTAverage = 0;
       }
@@ -307,7 +343,8 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
     report(warmupDone, "warmup");
   }
   if (numWarmup > 0 && warmupDone === numWarmup) {
-    for (let c = 0; c < chains; c++) stepSizes[c] = duals[c]!.final(stepSizes[c]!);
+    if (pooled.active) stepSizes.fill(pooled.dual.final(stepSizes[0]!));
+    else for (let c = 0; c < chains; c++) stepSizes[c] = duals[c]!.final(stepSizes[c]!);
     trajectoryLength = averageCount > 0 ? Math.exp(logTAverage) : trajectoryLength;
     trajectoryLength = Math.min(trajectoryLength, median(stepSizes) * maxSteps);
   }

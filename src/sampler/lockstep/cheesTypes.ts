@@ -33,6 +33,18 @@ export interface CheesOptions {
   burnInSteps?: number;
   /** Estimate the metric from the median absolute deviation across chains rather than the variance, so a few stray chains cannot inflate it (default true). */
   robustMetric?: boolean;
+  /**
+   * How each iteration's spread across chains is measured for the metric (overrides robustMetric):
+   * "mad" (1.4826 MAD)^2 (default), "variance" the plain variance, "typical" the variance over the
+   * chains whose log-density is within 4 sqrt(dim / 2) of the median (see crossChainVariance.ts).
+   */
+  metricSpread?: "mad" | "variance" | "typical";
+  /**
+   * Step sizes in the final warm-up window (after the metric is frozen) and in sampling: "per-chain"
+   * (default), each chain's own, or "pooled", one for all chains by dual averaging on the chains' mean
+   * acceptance (on the T=156 data it left 3 of 32 chains stuck for all of sampling; see README.md).
+   */
+  finalStepSize?: "pooled" | "per-chain";
   /** Cap on leapfrog steps per iteration (default 1000). */
   maxSteps?: number;
   /** Energy error counted as a divergence (default 1000). */

@@ -13,23 +13,31 @@
  * variance of a normal: a few chains stranded far from the rest (early in
  * warm-up, in a tail or on a ridge) then cannot inflate the metric, and with
  * it every chain's step count.
+ *
+ * With `typical`, each iteration's spread is the plain variance over the
+ * chains whose log-density is within 4 sqrt(dim / 2) of the chains' median
+ * (sqrt(dim / 2) is the sd of the log-density of a dim-dimensional normal):
+ * chains stranded at low density are left out, as with the MAD, but the
+ * heavy tails of the posterior itself count in full, where the MAD of a
+ * heavy-tailed coordinate measures only its core.
  */
 export class CrossChainVariance {
   readonly dim: number;
   readonly chains: number;
   /** Per observed iteration, the cross-chain variance of every coordinate. */
   private readonly history: Float64Array[] = [];
-  private readonly mean: Float64Array;
 
   private readonly robust: boolean;
+  private readonly typical: boolean;
   private readonly column: Float64Array;
 
-  constructor(dim: number, chains: number, options: { robust?: boolean } = {}) {
+  constructor(dim: number, chains: number, options: { robust?: boolean; typical?: boolean } = {}) {
     if (chains < 2) throw new RangeError("CrossChainVariance needs at least 2 chains");
     this.dim = dim;
     this.chains = chains;
-    this.mean = new Float64Array(dim);
     this.robust = options.robust ?? false;
+    this.typical = options.typical ?? false;
+    if (this.robust && this.typical) throw new RangeError("CrossChainVariance: robust and typical exclude each other");
     this.column = new Float64Array(chains);
   }
 
@@ -37,25 +45,24 @@ export class CrossChainVariance {
     return this.history.length;
   }
 
-  /** Records the cross-chain variance (n - 1 denominator) of `positions` ([chains][dim]). */
-  observe(positions: Float64Array): void {
+  /** Records the cross-chain spread of `positions` ([chains][dim]); `logps` ([chains]) is needed with `typical`. */
+  observe(positions: Float64Array, logps?: Float64Array): void {
     if (this.robust) {
       this.history.push(this.madSquared(positions));
       return;
     }
-    const { dim, chains, mean } = this;
-    mean.fill(0);
-    for (let c = 0; c < chains; c++) for (let i = 0; i < dim; i++) mean[i] = mean[i]! + positions[c * dim + i]!;
-    for (let i = 0; i < dim; i++) mean[i] = mean[i]! / chains;
-    const variance = new Float64Array(dim);
-    for (let c = 0; c < chains; c++) {
-      for (let i = 0; i < dim; i++) {
-        const d = positions[c * dim + i]! - mean[i]!;
-        variance[i] = variance[i]! + d * d;
-      }
+    if (this.typical) {
+      if (!logps) throw new RangeError("CrossChainVariance: typical needs the chains' log-densities");
+      const sorted = Float64Array.from(logps).sort();
+      const m = this.chains >> 1;
+      const centre = this.chains % 2 ? sorted[m]! : 0.5 * (sorted[m - 1]! + sorted[m]!);
+      const floor = centre - 4 * Math.sqrt(this.dim / 2);
+      const kept: number[] = [];
+      for (let c = 0; c < this.chains; c++) if (logps[c]! >= floor) kept.push(c);
+      if (kept.length >= 2) this.history.push(varianceOf(positions, this.dim, kept));
+      return;
     }
-    for (let i = 0; i < dim; i++) variance[i] = variance[i]! / (chains - 1);
-    this.history.push(variance);
+    this.history.push(varianceOf(positions, this.dim, Array.from({ length: this.chains }, (_, c) => c)));
   }
 
   /** Per coordinate, (1.4826 MAD)^2 across chains. */
@@ -99,4 +106,20 @@ export class CrossChainVariance {
     out.set(next);
     return true;
   }
+}
+
+/** Per coordinate, the variance (n - 1 denominator) over the chains listed in `kept` of positions ([chains][dim]). */
+function varianceOf(positions: Float64Array, dim: number, kept: readonly number[]): Float64Array {
+  const mean = new Float64Array(dim);
+  for (const c of kept) for (let i = 0; i < dim; i++) mean[i] = mean[i]! + positions[c * dim + i]!;
+  for (let i = 0; i < dim; i++) mean[i] = mean[i]! / kept.length;
+  const variance = new Float64Array(dim);
+  for (const c of kept) {
+    for (let i = 0; i < dim; i++) {
+      const d = positions[c * dim + i]! - mean[i]!;
+      variance[i] = variance[i]! + d * d;
+    }
+  }
+  for (let i = 0; i < dim; i++) variance[i] = variance[i]! / (kept.length - 1);
+  return variance;
 }

@@ -300,3 +300,47 @@ describe("CrossChainVariance", () => {
     expect(new CrossChainVariance(2, 3).estimate(out)).toBe(false);
   });
 });
+
+describe("CrossChainVariance (typical)", () => {
+  it("is the plain variance over the chains within 4 sqrt(dim / 2) of the median log-density, tails included", () => {
+    const chains = 41;
+    const dim = 2;
+    const rng = new PhiloxRng(12);
+    const positions = new Float64Array(chains * dim);
+    const logps = new Float64Array(chains);
+    for (let c = 0; c < chains; c++) {
+      // A heavy-tailed first coordinate (t with 2 degrees of freedom): its MAD sees only the core.
+      const z = rng.normal();
+      const chi = rng.normal() ** 2 + rng.normal() ** 2;
+      positions[dim * c] = z / Math.sqrt(chi / 2);
+      positions[dim * c + 1] = rng.normal();
+      logps[c] = 100 + rng.normal();
+    }
+    // Two chains stranded at low density far out.
+    positions[0] = 1e3;
+    positions[1] = -1e3;
+    logps[0] = 100 - 4 * Math.sqrt(dim / 2) - 1;
+    positions[dim] = -1e3;
+    logps[1] = -1e4;
+    const typical = new CrossChainVariance(dim, chains, { typical: true });
+    typical.observe(positions, logps);
+    const out = new Float64Array(dim);
+    typical.estimate(out);
+    const kept = Array.from({ length: chains - 2 }, (_, k) => k + 2);
+    const n = chains; // one iteration: n = chains chain-iterations in the shrinkage
+    for (let i = 0; i < dim; i++) {
+      const v = kept.map((c) => positions[dim * c + i]!);
+      const m = v.reduce((a, b) => a + b) / v.length;
+      const variance = v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1);
+      expect(out[i]).toBeCloseTo((n / (n + 5)) * variance + (1e-3 * 5) / (n + 5), 10);
+    }
+    const mad = new CrossChainVariance(dim, chains, { robust: true });
+    mad.observe(positions);
+    const m = new Float64Array(dim);
+    mad.estimate(m);
+    // The t(2) coordinate: the MAD measures its core only, the typical variance its tails too.
+    expect(out[0]!).toBeGreaterThan(m[0]!);
+    expect(() => typical.observe(positions)).toThrow(/log-densities/);
+    expect(() => new CrossChainVariance(dim, chains, { typical: true, robust: true })).toThrow(/exclude/);
+  });
+});

@@ -1,0 +1,220 @@
+// The coordinates the sampler moves in, as an exact change of variables from
+// the model's own unconstrained coordinates (layout.ts). The posterior is the
+// same distribution; only its shape in the sampler's space changes. Draws are
+// mapped back to the model's coordinates before anything else sees them.
+//
+// "trend": in place of coef_trend (per geo) the sampler moves the trend's value
+// at the last training period, level = coef_trend * t_ref^expo_trend with
+// t_ref = T - 1. The data pins the trend's rise over the rows, not coef_trend:
+// in (coef_trend, expo_trend) the posterior is a curved ridge along
+// coef_trend = level * t_ref^-expo_trend (its width in coef_trend changes by a
+// factor t_ref between expo_trend = 0.5 and 1.5), which a diagonal metric
+// cannot follow; in (level, expo_trend) the ridge is straight.
+// log |d coef_trend / d level| = -expo_trend log t_ref per geo.
+//
+// "trend+hill" adds, for Hill saturation, the media effect at the mean media
+// level (media are scaled by their mean): log coef_media[c] + log hill(1) in
+// place of log coef_media[c] (and alike channel_coef_media and every geo's
+// coef_media[c, g]), hill(1) = 1 / (1 + K^S). The shift depends only on K and
+// S, so the map is a shear with unit Jacobian.
+
+import type { ParameterLayout } from "./layout.js";
+import { constrain } from "./layout.js";
+import type { Transform } from "./priors.js";
+import { transformsOfModel } from "./modelChoice.js";
+import { logistic, softplus } from "../math/special.js";
+import * as portable from "../math/portable.js";
+import { InputError } from "../errors.js";
+
+/** The sampler's coordinates: the default first; "model" is the model's own (as Stan's program samples). */
+export const PARAMETERISATIONS = ["trend", "trend+hill", "model"] as const;
+export type Parameterisation = (typeof PARAMETERISATIONS)[number];
+
+export function checkParameterisation(value: string, option = "parameterisation"): Parameterisation {
+  if (!(PARAMETERISATIONS as readonly string[]).includes(value)) {
+    throw new InputError(`${option} must be one of ${PARAMETERISATIONS.join(", ")}, got "${value}"`);
+  }
+  return value as Parameterisation;
+}
+
+/** dx/du of a constraining transform at u. */
+function constrainSlope(t: Transform, u: number): number {
+  switch (t.kind) {
+    case "identity":
+      return 1;
+    case "log":
+      return portable.exp(u);
+    case "logit": {
+      const p = logistic(u);
+      return p * (1 - p);
+    }
+    case "scaled-logit": {
+      const p = logistic(u);
+      return (t.high - t.low) * p * (1 - p);
+    }
+  }
+}
+
+/** The trend block: offsets and how each coef_trend element is unconstrained. */
+interface TrendPart {
+  expo: number;
+  expoTransform: Transform;
+  coef: number[];
+  /** Per coef_trend element: true when unconstrained by log (a custom positive prior), else identity. */
+  logScale: boolean[];
+  /** log t_ref. */
+  logRef: number;
+}
+
+/** Per channel: the Hill parameters' offsets and the coefficients that shift with them. */
+interface HillPart {
+  k: number;
+  s: number;
+  kTransform: Transform;
+  sTransform: Transform;
+  shifted: number[];
+}
+
+export class SamplingCoordinates {
+  readonly dim: number;
+  private readonly trend: TrendPart | undefined;
+  private readonly hill: HillPart[];
+
+  /** `T`: the training rows (the trend's reference time is the last, T - 1). */
+  constructor(layout: ParameterLayout, T: number, readonly kind: Parameterisation) {
+    this.dim = layout.dim;
+    this.trend = kind === "model" ? undefined : trendPart(layout, T);
+    this.hill = kind === "trend+hill" ? hillParts(layout) : [];
+  }
+
+  /** Whether the sampler's coordinates differ from the model's at all. */
+  get changesAnything(): boolean {
+    return this.trend !== undefined || this.hill.length > 0;
+  }
+
+  toModel(v: ArrayLike<number>, u: Float64Array): number {
+    for (let i = 0; i < this.dim; i++) u[i] = v[i];
+    let logJacobian = 0;
+    const tr = this.trend;
+    if (tr) {
+      const e = constrain(tr.expoTransform, v[tr.expo]);
+      const shift = e * tr.logRef;
+      const scale = portable.exp(-shift);
+      for (let j = 0; j < tr.coef.length; j++) {
+        const i = tr.coef[j];
+        if (tr.logScale[j]) u[i] = v[i] - shift;
+        else {
+          u[i] = v[i] * scale;
+          logJacobian -= shift;
+        }
+      }
+    }
+    for (const h of this.hill) {
+      const shift = hillShift(h, v);
+      for (const i of h.shifted) u[i] = v[i] + shift;
+    }
+    return logJacobian;
+  }
+
+  fromModel(u: ArrayLike<number>, v: Float64Array): void {
+    for (let i = 0; i < this.dim; i++) v[i] = u[i];
+    const tr = this.trend;
+    if (tr) {
+      const shift = constrain(tr.expoTransform, u[tr.expo]) * tr.logRef;
+      const scale = portable.exp(shift);
+      for (let j = 0; j < tr.coef.length; j++) {
+        const i = tr.coef[j];
+        v[i] = tr.logScale[j] ? u[i] + shift : u[i] * scale;
+      }
+    }
+    // K and S are the same in both coordinates.
+    for (const h of this.hill) {
+      const shift = hillShift(h, u);
+      for (const i of h.shifted) v[i] = u[i] - shift;
+    }
+  }
+
+  pullBack(v: ArrayLike<number>, u: ArrayLike<number>, gradU: ArrayLike<number>, gradV: Float64Array): void {
+    for (let i = 0; i < this.dim; i++) gradV[i] = gradU[i];
+    const tr = this.trend;
+    if (tr) {
+      // d shift / d v_expo, shift = expo_trend log t_ref.
+      const dShift = constrainSlope(tr.expoTransform, v[tr.expo]) * tr.logRef;
+      const scale = portable.exp(-constrain(tr.expoTransform, v[tr.expo]) * tr.logRef);
+      let gExpo = 0;
+      for (let j = 0; j < tr.coef.length; j++) {
+        const i = tr.coef[j];
+        if (tr.logScale[j]) gExpo -= gradU[i] * dShift;
+        else {
+          gradV[i] = gradU[i] * scale;
+          // u_i = v_i exp(-shift): du_i/dv_expo = -u_i dShift; the Jacobian adds -dShift.
+          gExpo -= (gradU[i] * u[i] + 1) * dShift;
+        }
+      }
+      gradV[tr.expo] += gExpo;
+    }
+    for (const h of this.hill) {
+      let g = 0;
+      for (const i of h.shifted) g += gradU[i];
+      // shift = softplus(S log K): d/dlogK = S sigma, d/dS = log K sigma, sigma = logistic(S log K).
+      const K = constrain(h.kTransform, v[h.k]);
+      const S = constrain(h.sTransform, v[h.s]);
+      const logK = portable.log(K);
+      const sigma = logistic(S * logK);
+      gradV[h.k] += (g * sigma * S * constrainSlope(h.kTransform, v[h.k])) / K;
+      gradV[h.s] += g * sigma * logK * constrainSlope(h.sTransform, v[h.s]);
+    }
+  }
+}
+
+/** log(1 / hill(1)) = log(1 + K^S) at the point p (K and S are read from either coordinates alike). */
+function hillShift(h: HillPart, p: ArrayLike<number>): number {
+  const K = constrain(h.kTransform, p[h.k]);
+  const S = constrain(h.sTransform, p[h.s]);
+  return softplus(S * portable.log(K));
+}
+
+function trendPart(layout: ParameterLayout, T: number): TrendPart | undefined {
+  // With one or two rows t_ref would be 0 or 1: nothing to straighten.
+  if (!layout.has("coef_trend") || !layout.has("expo_trend") || T < 3) return undefined;
+  const coefBlock = layout.block("coef_trend");
+  const expoBlock = layout.block("expo_trend");
+  const kinds = coefBlock.transforms.map((t) => t.kind);
+  // A custom prior confining coef_trend to an interval: keep the model's coordinates.
+  if (kinds.some((k) => k !== "identity" && k !== "log")) return undefined;
+  return {
+    expo: expoBlock.offset,
+    expoTransform: expoBlock.transforms[0],
+    coef: Array.from({ length: coefBlock.size }, (_, i) => coefBlock.offset + i),
+    logScale: kinds.map((k) => k === "log"),
+    logRef: portable.log(T - 1),
+  };
+}
+
+function hillParts(layout: ParameterLayout): HillPart[] {
+  const s = layout.structure;
+  if (transformsOfModel(s.model).saturation !== "hill") return [];
+  // With ROI priors the sampler moves the ROI, from which the core derives coef_media: nothing to shear.
+  if (s.roiPrior || !layout.has("coef_media")) return [];
+  const kBlock = layout.block("half_max_effective_concentration");
+  const sBlock = layout.block("slope");
+  const coef = layout.block("coef_media");
+  const channel = layout.has("channel_coef_media") ? layout.block("channel_coef_media") : undefined;
+  const blocks = channel ? [channel, coef] : [coef];
+  // The shear is exact only where coef_media is unconstrained by log (its default positive priors).
+  if (blocks.some((b) => b.transforms.some((t) => t.kind !== "log"))) return [];
+  const C = s.nChannels;
+  return Array.from({ length: C }, (_, c) => {
+    const shifted: number[] = [];
+    if (channel) shifted.push(channel.offset + c);
+    const perChannel = coef.size / C;
+    for (let g = 0; g < perChannel; g++) shifted.push(coef.offset + c * perChannel + g);
+    return {
+      k: kBlock.offset + c,
+      s: sBlock.offset + c,
+      kTransform: kBlock.transforms[c],
+      sTransform: sBlock.transforms[c],
+      shifted,
+    };
+  });
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { fitMMM } from "../../src/api/fitMMM.js";
+import { simulateDataset } from "../../src/simulate/simulate.js";
+import { DEFAULT_SAMPLER, resolveConfig } from "../../src/fit/config.js";
+import { InputError } from "../../src/errors.js";
+
+// Short fits: what is checked is where the draws are stored and that a seed
+// fixes them, not the posterior (parameterisation.stat.test.ts does that).
+describe("fits in the sampler's coordinates", () => {
+  const sim = simulateDataset({ seed: 7, T: 60, channels: 2, extras: 1 });
+  const short = { chains: 2, warmup: 30, samples: 20, seed: 3 };
+
+  it("store starts and draws in the model's coordinates", async () => {
+    const fit = await fitMMM(sim.dataset, { sampler: { ...short, init: "median", parameterisation: "trend+hill" } });
+    const median = fit.layout.medianPoint();
+    for (const c of fit.record.chains) {
+      for (let i = 0; i < median.length; i++) expect(c.initialPosition[i]).toBeCloseTo(median[i], 12);
+    }
+    // coef_trend is the model's: |coef_trend| (T - 1)^expo_trend is the trend's size, a fraction of the target.
+    const x = fit.constrainedDraws()[0];
+    const dim = fit.layout.dim;
+    const e = fit.layout.offsetOf("expo_trend");
+    const c = fit.layout.offsetOf("coef_trend");
+    for (let i = 0; i < 20; i++) {
+      expect(x[i * dim + e]).toBeGreaterThan(0.5);
+      expect(x[i * dim + e]).toBeLessThan(1.5);
+      expect(Math.abs(x[i * dim + c]) * 59 ** x[i * dim + e]).toBeLessThan(5);
+    }
+  });
+
+  it("give the same draws for a seed at 1 and 2 threads, and other draws than the model's coordinates", async () => {
+    const one = await fitMMM(sim.dataset, { sampler: { ...short, threads: 0, parameterisation: "trend" } });
+    const two = await fitMMM(sim.dataset, { sampler: { ...short, threads: 2, parameterisation: "trend" } });
+    const model = await fitMMM(sim.dataset, { sampler: { ...short, threads: 2, parameterisation: "model" } });
+    for (let k = 0; k < 2; k++) {
+      expect(Array.from(two.record.chains[k].draws)).toEqual(Array.from(one.record.chains[k].draws));
+      expect(Array.from(model.record.chains[k].draws)).not.toEqual(Array.from(one.record.chains[k].draws));
+    }
+  });
+
+  it("refuses an unknown parameterisation, naming the option", () => {
+    expect(() => resolveConfig({ sampler: { parameterisation: "centred" as never } })).toThrow(InputError);
+    expect(() => resolveConfig({ sampler: { parameterisation: "centred" as never } })).toThrow(/parameterisation/);
+    expect(resolveConfig({}).sampler.parameterisation).toBe(DEFAULT_SAMPLER.parameterisation);
+  });
+});
