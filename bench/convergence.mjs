@@ -263,8 +263,10 @@ export function publishSaved() {
       });
     }
   }
-  // Datasets in the order they were run, Stan last within each.
-  const ordered = [...rows.values()].sort((a, b) => (a.dataset === b.dataset ? (a.option.startsWith("Stan") ? 1 : 0) - (b.option.startsWith("Stan") ? 1 : 0) : 0));
+  // Datasets in DATASETS' order (example, T=156, geo), Stan last within each; options in the order first seen.
+  const dsOrder = (name) => Object.values(DATASETS).findIndex((d) => d.name === name);
+  const stanLast = (r) => (r.option.startsWith("Stan") ? 1 : 0);
+  const ordered = [...rows.values()].sort((a, b) => dsOrder(a.dataset) - dsOrder(b.dataset) || stanLast(a) - stanLast(b));
   const result = { ...parts[0], rstan, seeds, rows: ordered };
   const md = table(result);
   publish("convergence", md);

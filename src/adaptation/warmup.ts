@@ -1,8 +1,10 @@
 import type { Rng } from "../rng/random.js";
 import type { NutsKernel } from "../sampler/kernel.js";
+import { LowRankMetric } from "../sampler/lowRankMetric.js";
 import { DenseMetric, DiagonalMetric } from "../sampler/metric.js";
 import type { Metric, NutsInfo, NutsState } from "../sampler/types.js";
 import { DualAveraging, type DualAveragingOptions } from "./dualAveraging.js";
+import { LowRankMetricAdapter, type LowRankAdapterOptions } from "./lowRankAdapter.js";
 import { NutpieDiagMetricAdapter, type NutpieOptions } from "./nutpieMetric.js";
 import { StanDenseMetricAdapter, StanDiagMetricAdapter } from "./stanMetric.js";
 import { initStepSize } from "./stepSizeInit.js";
@@ -135,25 +137,32 @@ export interface NutpieWarmupOptions extends NutpieOptions, Omit<DualAveragingOp
   initialStepSize?: number;
 }
 
+/** A metric adapted from draws and gradients after every transition (nutpie's schedule). */
+interface GradientMetricSource {
+  readonly updates: number;
+  init(position: Float64Array, gradient: Float64Array): Metric;
+  update(iteration: number, position: Float64Array, gradient: Float64Array): Metric | null;
+}
+
 /**
- * nutpie-style warm-up: metric from NutpieDiagMetricAdapter (gradient-based
- * estimate, initialised from 1/|grad|, updated after every draw from
- * switching estimators, frozen for the final 15%); step size from Stan's
- * heuristic at the start, again at the first metric update (after which dual
- * averaging is re-initialised with mu = log(10 eps)), and otherwise dual
- * averaging after every transition without restarts. At the end the step
- * size is exp(xBar).
+ * nutpie-style warm-up: metric from a gradient-informed adapter (diagonal:
+ * NutpieDiagMetricAdapter, initialised from 1/|grad|, updated after every
+ * draw from switching estimators, frozen for the final 15%; or the low-rank
+ * one on the same schedule); step size from Stan's heuristic at the start,
+ * again at the first metric update (after which dual averaging is
+ * re-initialised with mu = log(10 eps)), and otherwise dual averaging after
+ * every transition without restarts. At the end the step size is exp(xBar).
  */
 export class NutpieWarmup implements WarmupScheme {
-  private readonly adapter: NutpieDiagMetricAdapter;
+  private readonly source: GradientMetricSource;
   private readonly da: DualAveraging;
   private readonly initialStepSize: number;
   private stepSize = 1;
   private metric!: Metric;
   private firstUpdateDone = false;
 
-  constructor(dim: number, numWarmup: number, options: NutpieWarmupOptions = {}) {
-    this.adapter = new NutpieDiagMetricAdapter(dim, numWarmup, options);
+  constructor(dim: number, numWarmup: number, options: NutpieWarmupOptions = {}, source?: GradientMetricSource) {
+    this.source = source ?? diagonalSource(new NutpieDiagMetricAdapter(dim, numWarmup, options));
     const daOptions: DualAveragingOptions = { delta: options.targetAccept ?? 0.8 };
     if (options.gamma !== undefined) daOptions.gamma = options.gamma;
     if (options.t0 !== undefined) daOptions.t0 = options.t0;
@@ -164,20 +173,20 @@ export class NutpieWarmup implements WarmupScheme {
 
   /** Number of metric updates so far. */
   get metricUpdates(): number {
-    return this.adapter.updates;
+    return this.source.updates;
   }
 
   init(state: NutsState, kernel: NutsKernel, rng: Rng): Tuning {
-    this.metric = new DiagonalMetric(this.adapter.init(state.position, state.gradient));
+    this.metric = this.source.init(state.position, state.gradient);
     this.stepSize = initStepSize(probeFor(kernel, state, this.metric, rng), this.initialStepSize);
     this.da.init(this.stepSize);
     return { stepSize: this.stepSize, metric: this.metric };
   }
 
   update(iteration: number, state: NutsState, info: NutsInfo, kernel: NutsKernel, rng: Rng): Tuning {
-    const inv = this.adapter.update(iteration, state.position, state.gradient);
-    if (inv !== null) this.metric = new DiagonalMetric(inv);
-    if (inv !== null && !this.firstUpdateDone) {
+    const next = this.source.update(iteration, state.position, state.gradient);
+    if (next !== null) this.metric = next;
+    if (next !== null && !this.firstUpdateDone) {
       this.firstUpdateDone = true;
       this.stepSize = initStepSize(probeFor(kernel, state, this.metric, rng), this.stepSize);
       this.da.init(this.stepSize);
@@ -191,4 +200,46 @@ export class NutpieWarmup implements WarmupScheme {
     this.stepSize = this.da.final(this.stepSize);
     return { stepSize: this.stepSize, metric: this.metric };
   }
+}
+
+function diagonalSource(adapter: NutpieDiagMetricAdapter): GradientMetricSource {
+  return {
+    get updates() {
+      return adapter.updates;
+    },
+    init: (position, gradient) => new DiagonalMetric(adapter.init(position, gradient)),
+    update: (iteration, position, gradient) => {
+      const inv = adapter.update(iteration, position, gradient);
+      return inv === null ? null : new DiagonalMetric(inv);
+    },
+  };
+}
+
+export interface LowRankWarmupOptions extends NutpieWarmupOptions, Omit<LowRankAdapterOptions, keyof NutpieOptions | "gamma"> {
+  /** Ridge per draw of the low-rank estimate (lowRankEstimate.ts; default 1e-5). */
+  ridge?: number;
+}
+
+/**
+ * The low-rank plus diagonal warm-up ("lowrank"): nutpie's schedule and step
+ * size (NutpieWarmup) with the metric of LowRankMetricAdapter.
+ */
+export function lowRankWarmup(dim: number, numWarmup: number, options: LowRankWarmupOptions = {}): NutpieWarmup {
+  const adapterOptions: LowRankAdapterOptions = {};
+  for (const key of ["earlyWindow", "stepSizeWindow", "switchFreq", "earlySwitchFreq", "cutoff", "maxRank", "updateEvery"] as const) {
+    if (options[key] !== undefined) adapterOptions[key] = options[key];
+  }
+  if (options.ridge !== undefined) adapterOptions.gamma = options.ridge;
+  const adapter = new LowRankMetricAdapter(dim, numWarmup, adapterOptions);
+  const source: GradientMetricSource = {
+    get updates() {
+      return adapter.updates;
+    },
+    init: (position, gradient) => new LowRankMetric(adapter.init(position, gradient)),
+    update: (iteration, position, gradient) => {
+      const est = adapter.update(iteration, position, gradient);
+      return est === null ? null : new LowRankMetric(est.sigma2, est.values, est.directions);
+    },
+  };
+  return new NutpieWarmup(dim, numWarmup, options, source);
 }

@@ -23,7 +23,7 @@ export function addSamplerOptions(cmd: Command, scope: { rows: string; chains: s
     .option("--init <how>", "jitter (prior medians + small jitter), median, or random (Stan's uniform(-2, 2))", "jitter")
     .option(
       "--adaptation <kind>",
-      "warm-up: stan-diag (Stan's), pooled-diag / pooled-dense (chains share each window's metric; a chain far behind restarts), nutpie-diag or dense",
+      "warm-up: stan-diag (Stan's), pooled-diag / pooled-dense (chains share each window's metric; a chain far behind restarts), nutpie-diag, dense, lowrank (nutpie's low-rank plus diagonal metric) or fisher-dense (dense, from draws and gradients)",
       "stan-diag",
     )
     .option(

@@ -4,11 +4,22 @@ import type { NutsInfo } from "./types.js";
  * Warm-up schemes. "pooled-diag" and "pooled-dense" are Stan's diagonal and
  * dense warm-ups whose chains meet at every window end (see
  * `adaptation/chainSync.ts`); a chain run alone with them is exactly
- * "stan-diag" or "dense".
+ * "stan-diag" or "dense". "lowrank" is nutpie's low-rank plus diagonal metric
+ * (adaptation/lowRankEstimate.ts) on nutpie's schedule; "fisher-dense" the
+ * same estimate keeping every direction (a dense metric from the draws' and
+ * gradients' covariances). Both report a dense inverse metric.
  */
-export type AdaptationKind = "stan-diag" | "pooled-diag" | "pooled-dense" | "nutpie-diag" | "dense";
+export type AdaptationKind = "stan-diag" | "pooled-diag" | "pooled-dense" | "nutpie-diag" | "dense" | "lowrank" | "fisher-dense";
 
-export const ADAPTATION_KINDS: readonly AdaptationKind[] = ["stan-diag", "pooled-diag", "pooled-dense", "nutpie-diag", "dense"];
+export const ADAPTATION_KINDS: readonly AdaptationKind[] = [
+  "stan-diag",
+  "pooled-diag",
+  "pooled-dense",
+  "nutpie-diag",
+  "dense",
+  "lowrank",
+  "fisher-dense",
+];
 
 /** Whether a scheme adapts a dense metric. */
 export function isDenseAdaptation(kind: AdaptationKind): boolean {
@@ -47,7 +58,8 @@ export interface ChainOptions {
   /**
    * Initial inverse metric for 'stan-diag' (dim entries) or 'dense' (dim*dim
    * row-major), and the fixed one when numWarmup = 0. Default identity.
-   * Ignored by 'nutpie-diag' warm-up, which starts from the gradient.
+   * Ignored by the 'nutpie-diag' and 'lowrank' warm-ups, which start from the
+   * gradient ('lowrank' with numWarmup = 0 takes a diagonal one).
    */
   initialInverseMetric?: Float64Array;
   /** Also return warm-up draws and statistics (default false). */

@@ -1,4 +1,4 @@
-import { NutpieWarmup, StanWarmup, type Tuning, type WarmupScheme } from "../adaptation/warmup.js";
+import { lowRankWarmup, NutpieWarmup, StanWarmup, type Tuning, type WarmupScheme } from "../adaptation/warmup.js";
 import { WelfordCovariance, WelfordVariance } from "../adaptation/welford.js";
 import type { LogDensity } from "../density/types.js";
 import { PhiloxRng } from "../rng/random.js";
@@ -140,7 +140,9 @@ export class ChainRunner {
       this.scheme =
         adaptation === "nutpie-diag"
           ? new NutpieWarmup(dim, numWarmup, { targetAccept, initialStepSize })
-          : new StanWarmup(dim, numWarmup, dense, {
+          : adaptation === "lowrank" || adaptation === "fisher-dense"
+            ? lowRankWarmup(dim, numWarmup, { targetAccept, initialStepSize, ...(adaptation === "fisher-dense" ? { cutoff: 1 } : {}) })
+            : new StanWarmup(dim, numWarmup, dense, {
               targetAccept,
               initialStepSize,
               ...(options.initialInverseMetric ? { initialInverseMetric: options.initialInverseMetric } : {}),

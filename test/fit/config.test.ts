@@ -13,6 +13,6 @@ describe("sampler configuration: warm-up", () => {
   it("names the options when given an unknown one", () => {
     const bad = () => resolveConfig({ sampler: { adaptation: "pooled" as never } });
     expect(bad).toThrow(InputError);
-    expect(bad).toThrow(/adaptation must be one of stan-diag, pooled-diag, pooled-dense, nutpie-diag, dense, got "pooled"/);
+    expect(bad).toThrow(/adaptation must be one of stan-diag, pooled-diag, pooled-dense, nutpie-diag, dense, lowrank, fisher-dense, got "pooled"/);
   });
 });

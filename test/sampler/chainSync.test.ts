@@ -30,6 +30,13 @@ describe("chains meeting at window ends", () => {
     expect(staged.gradientEvaluations).toEqual(whole.gradientEvaluations);
   });
 
+  it("pooled-diag: every chain samples with the last window's pooled metric, each with its own step size", async () => {
+    const results = await sampleChainsStaged(density, { seed: 8, numWarmup: 300, numDraws: 20, initRadius: 1, initialPosition: new Float64Array(dim), adaptation: "pooled-diag" }, 4);
+    const m0 = Array.from(results[0]!.metric.inverseMetric);
+    for (const r of results.slice(1)) expect(Array.from(r.metric.inverseMetric)).toEqual(m0);
+    expect(new Set(results.map((r) => r.stepSize)).size).toBeGreaterThan(1);
+  });
+
   it("pool the window draws into Stan's regularised variance of all draws together", () => {
     const rng = new PhiloxRng(3);
     const chains = [0, 1, 2].map((c) => Array.from({ length: 20 + 5 * c }, () => [rng.normal() + c, 3 * rng.normal()]));

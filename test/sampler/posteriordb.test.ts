@@ -10,22 +10,18 @@ import { describe, expect, it } from "vitest";
 import { PhiloxRng } from "../../src/rng/index.js";
 import type { AdaptationKind } from "../../src/sampler/index.js";
 import { gradientError } from "./helpers/finiteDiff.js";
-import { runChainsAnyWarmup } from "./helpers/run.js";
+import { checkAgainstReference } from "./helpers/referenceCheck.js";
 import {
   POSTERIORDB_DIR,
   REFERENCE_MODELS,
   garch11,
   gaussMix,
-  loadSummary,
   posteriordbAvailable,
   type ReferenceModel,
 } from "./models/posteriordb.js";
 
 const available = posteriordbAvailable();
 if (!available) console.warn("posteriordb reference data not found; set POSTERIORDB_DIR. Skipping.");
-
-/** The reference draws: 10 chains x 1000 near-independent draws. */
-const REFERENCE_ESS = 10_000;
 
 function logAbsDet(a: number[][]): number {
   const n = a.length;
@@ -155,28 +151,6 @@ const RUNS: Array<{ adaptation: AdaptationKind; seed: number }> = [
 describe.skipIf(!available)("posteriordb reference posteriors: 4 chains x 1000 + 1000", () => {
   const cases = RUNS.flatMap((r) => REFERENCE_MODELS.map((mk) => [`${mk.name.split("-")[0]} (${r.adaptation})`, mk, r] as const));
   it.each(cases)("%s recovers the reference means and sds", async (_label, mk, { adaptation, seed }) => {
-    const model = mk();
-    const ref = loadSummary(model.name);
-    const run = await runChainsAnyWarmup(model.density, { seed, adaptation, targetAccept: model.targetAccept }, 4, model);
-    const lines: string[] = [];
-    model.names.forEach((name, j) => {
-      const s = run.summaries[j]!;
-      const r = ref[name]!;
-      const seMean = Math.hypot(s.mcseMean, r.sd / Math.sqrt(REFERENCE_ESS));
-      const seSd = Math.hypot(s.mcseSd, r.sd / Math.sqrt(2 * REFERENCE_ESS));
-      lines.push(
-        `${name}: mean ${s.mean.toPrecision(4)} (ref ${r.mean.toPrecision(4)}, z ${((s.mean - r.mean) / seMean).toFixed(2)}), ` +
-          `sd ${s.sd.toPrecision(4)} (ref ${r.sd.toPrecision(4)}, z ${((s.sd - r.sd) / seSd).toFixed(2)}), rhat ${s.rhat.toFixed(4)}`,
-      );
-      expect.soft(Math.abs(s.mean - r.mean), `${name} mean vs 0.25 sd`).toBeLessThan(0.25 * r.sd);
-      expect.soft(Math.abs(s.mean - r.mean), `${name} mean vs 4 MCSE`).toBeLessThan(4 * seMean);
-      expect.soft(Math.abs(s.sd - r.sd), `${name} sd vs 4 MCSE`).toBeLessThan(4 * seSd);
-      expect.soft(s.rhat, `${name} split R-hat`).toBeLessThan(1.01);
-    });
-    console.log(
-      `[${model.name} ${adaptation}] leapfrog/draw ${run.leapfrogPerDraw.toFixed(1)}, divergences ${run.divergences}, ` +
-        `warm-up gradients ${run.warmupGradients}\n  ${lines.join("\n  ")}`,
-    );
-    expect(run.divergences).toBeLessThanOrEqual(4);
+    await checkAgainstReference(mk(), adaptation, seed);
   });
 });

@@ -31,6 +31,25 @@ describe("runChains", () => {
     expect(Array.from(other.chains[0].draws)).not.toEqual(Array.from(runs[0].chains[0].draws));
   });
 
+  it("lowrank (low-rank plus diagonal metric) gives bit-identical draws with 0, 1, 2 and 4 threads", async () => {
+    const { density, init } = spec();
+    const opts = { ...short, adaptation: "lowrank" as const };
+    const runs = [];
+    for (const threads of [0, 1, 2, 4]) {
+      runs.push(await runChains({ density, chains: 4, seed: 42, threads, initialPosition: () => init, chainOptions: opts }));
+    }
+    for (const run of runs.slice(1)) {
+      for (let c = 0; c < 4; c++) {
+        expect(Buffer.from(run.chains[c].draws.buffer).equals(Buffer.from(runs[0].chains[c].draws.buffer))).toBe(true);
+        expect(Buffer.from(run.chains[c].metric.inverseMetric.buffer).equals(Buffer.from(runs[0].chains[c].metric.inverseMetric.buffer))).toBe(true);
+      }
+    }
+    // The adapted metric is the dense M^-1 of a low-rank plus diagonal metric.
+    const dim = runs[0].chains[0].dim;
+    expect(runs[0].chains[0].metric.kind).toBe("dense");
+    expect(runs[0].chains[0].metric.inverseMetric.length).toBe(dim * dim);
+  });
+
   it("pooled-diag (chains meeting at window ends) gives bit-identical draws with 0, 1, 2 and 4 threads", async () => {
     const { density, init } = spec();
     const opts = { numWarmup: 100, numDraws: 10, initRadius: 0.5, adaptation: "pooled-diag" as const };

@@ -65,7 +65,7 @@ export function readSamplerConfig(p: ParamReader): Partial<SamplerConfig> {
   set("maxTreeDepth", p.integer("max_tree_depth", 1, 20));
   set("init", p.oneOf<InitStrategy>("init", ["jitter", "median", "random"]));
   set("initJitter", p.number("init_jitter", (v) => v >= 0, "a non-negative number"));
-  set("adaptation", p.oneOf<AdaptationKind>("adaptation", ["stan-diag", "nutpie-diag", "dense"]));
+  set("adaptation", p.oneOf<AdaptationKind>("adaptation", ["stan-diag", "nutpie-diag", "dense", "lowrank", "fisher-dense"]));
   set("math", p.oneOf<MathSetting>("math", ["accurate", "fast", "exact"]));
   set("parameterisation", p.oneOf<Parameterisation>("parameterisation", PARAMETERISATIONS));
   // Chains in the server's own thread would block it (no cancel, no other requests): at least one worker.

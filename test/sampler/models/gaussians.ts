@@ -93,3 +93,21 @@ export function funnel(dim: number): LogDensity {
   }
   return { dim, logp: (x) => body(x, null), logpGrad: (x, g) => body(x, g) };
 }
+
+/**
+ * Zero-mean normal with a dense covariance `sigma` (row-major dim x dim),
+ * given with its precision `precision` = sigma^-1 (the caller inverts).
+ */
+export function denseNormal(precision: Float64Array, dim: number): LogDensity {
+  const quad = (x: Float64Array, g: Float64Array | null): number => {
+    let s = 0;
+    for (let i = 0; i < dim; i++) {
+      let r = 0;
+      for (let j = 0; j < dim; j++) r += precision[i * dim + j]! * x[j]!;
+      if (g) g[i] = -r;
+      s += x[i]! * r;
+    }
+    return -0.5 * s;
+  };
+  return { dim, logp: (x) => quad(x, null), logpGrad: (x, g) => quad(x, g) };
+}
