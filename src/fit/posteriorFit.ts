@@ -143,9 +143,13 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
       const outlier = divergenceOutlier(div.perChain);
       const worst = summary.reduce((a, r) => (r.r_hat > a.r_hat ? r : a), summary[0]!);
       const pooled = s.adaptation.startsWith("pooled");
+      // Fits saved before sampling coordinates existed ran in the model's own.
+      const modelCoordinates = (s.parameterisation ?? "model") === "model";
+      const geo = (this.record as { kind?: string }).kind === "geo";
       const steps = [
-        pooled ? "" : "refit with --adaptation pooled-diag (the chains share what they learn during warm-up)",
+        modelCoordinates ? "refit with --parameterisation trend (the default: the sampler moves along the trend's level, which removes the curved trend ridge where chains get stuck)" : "",
         `refit with more warm-up (--warmup ${Math.max(2000, 2 * s.warmup)})`,
+        pooled || geo ? "" : "refit with --adaptation pooled-diag (the chains share what they learn during warm-up)",
         `look at the parameters with the largest R-hat in the summary (here ${worst.name}): two that trade off (coef_trend with expo_trend, a channel's coef_media with its saturation) need a stronger prior on one of them or a simpler model`,
       ].filter((x) => x);
       warnings.push(

@@ -82,7 +82,7 @@ export function narrative(fit: FittedMMM): Narrative {
 
   // Sampler checks, in plain words.
   if (d.max_r_hat > 1.01) {
-    warnings.push(`The estimates have not fully settled: the model's independent runs (chains) still disagree (R-hat up to ${d.max_r_hat.toFixed(3)}; below 1.01 is good). Treat the numbers as provisional and refit: first with --adaptation pooled-diag (the chains share what they learn while warming up) if it was not used, then with more warm-up (--warmup 2000); if the chains still disagree, the parameters named in the sampler notes trade off and need a stronger prior or a simpler model.`);
+    warnings.push(`The estimates have not fully settled: the model's independent runs (chains) still disagree (R-hat up to ${d.max_r_hat.toFixed(3)}; below 1.01 is good). Treat the numbers as provisional and refit with more warm-up (--warmup 2000), the sampler notes say what else to try; if the chains still disagree, the parameters named in the sampler notes trade off and need a stronger prior or a simpler model.`);
   }
   if (d.divergences > 0) {
     warnings.push(`The fitting algorithm ran into numerical trouble ${d.divergences} time${d.divergences === 1 ? "" : "s"} (divergent transitions), so some estimates may be biased. Refitting with --target-accept 0.95 usually fixes this.`);

@@ -43,6 +43,10 @@ describe("a fitted model", () => {
     expect(w).toContain(`here ${fit.layout.labels()[0]}`);
     const pooled = new FittedMMM({ ...rec, config: { ...rec.config, sampler: { ...rec.config.sampler, adaptation: "pooled-diag" } }, chains: disagree.record.chains });
     expect(pooled.diagnostics().warnings.find((x) => x.startsWith("R-hat up to"))).not.toMatch(/--adaptation pooled-diag/);
+    // The default coordinates are not suggested to a fit that used them; a fit in the model's coordinates is told of them first.
+    expect(w).not.toMatch(/--parameterisation trend/);
+    const inModel = new FittedMMM({ ...rec, config: { ...rec.config, sampler: { ...rec.config.sampler, parameterisation: "model" } }, chains: disagree.record.chains });
+    expect(inModel.diagnostics().warnings.find((x) => x.startsWith("R-hat up to"))).toMatch(/\(1\) refit with --parameterisation trend/);
   });
 
   it("contributions plus baseline add up to the prediction, period by period", () => {
