@@ -6,7 +6,6 @@ import type { Command } from "commander";
 import type { InitStrategy, MathSetting } from "../fit/config.js";
 import { ADAPTATION_KINDS, type AdaptationKind } from "../sampler/chain.js";
 import { parseChoice, parseInteger, parseIntegerIn, parseNumber } from "./options.js";
-import { DEFAULT_SAMPLER } from "../fit/config.js";
 import { PARAMETERISATIONS, type Parameterisation } from "../model/samplingCoordinates.js";
 
 /** `scope` words the help for per-slice commands ("of every slice", "per slice"). */
@@ -33,8 +32,7 @@ export function addSamplerOptions(cmd: Command, scope: { rows: string; chains: s
     )
     .option(
       "--parameterisation <kind>",
-      "coordinates the sampler moves in (the posterior and outputs are the same): trend (the trend's value at the last period in place of coef_trend), trend+hill (also the media effect at mean spend in place of coef_media), or model (the model's own, as Stan's program)",
-      DEFAULT_SAMPLER.parameterisation,
+      "coordinates the sampler moves in (the posterior and outputs are the same): trend (the trend's value at the last period in place of coef_trend; the default for national models), trend+hill (also the media effect at mean spend in place of coef_media), or model (the model's own, as Stan's program; the default for geo models)",
     );
 }
 
@@ -51,7 +49,7 @@ export interface SamplerCliOptions {
   init: string;
   adaptation: string;
   math: string;
-  parameterisation: string;
+  parameterisation?: string;
 }
 
 /** Fewest warm-up iterations accepted: warm-up tunes the step size and metric, and without it NUTS's first steps diverge. */
@@ -69,6 +67,7 @@ export function readSamplerOptions(o: SamplerCliOptions) {
     init: parseChoice(o.init, "--init", ["jitter", "median", "random"] as const) as InitStrategy,
     adaptation: parseChoice(o.adaptation, "--adaptation", ADAPTATION_KINDS) as AdaptationKind,
     math: parseChoice(o.math, "--math", ["accurate", "exact", "fast"] as const) as MathSetting,
-    parameterisation: parseChoice(o.parameterisation, "--parameterisation", PARAMETERISATIONS) as Parameterisation,
+    // Left out when not given: the default depends on the model (national or geo).
+    ...(o.parameterisation !== undefined ? { parameterisation: parseChoice(o.parameterisation, "--parameterisation", PARAMETERISATIONS) as Parameterisation } : {}),
   };
 }

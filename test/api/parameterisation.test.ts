@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { fitGeoMMM } from "../../src/api/fitGeoMMM.js";
 import { fitMMM } from "../../src/api/fitMMM.js";
+import { makeGeoTestData } from "../helpers/geoSimulated.js";
 import { simulateDataset } from "../../src/simulate/simulate.js";
 import { DEFAULT_SAMPLER, resolveConfig } from "../../src/fit/config.js";
 import { InputError } from "../../src/errors.js";
@@ -42,5 +44,16 @@ describe("fits in the sampler's coordinates", () => {
     expect(() => resolveConfig({ sampler: { parameterisation: "centred" as never } })).toThrow(InputError);
     expect(() => resolveConfig({ sampler: { parameterisation: "centred" as never } })).toThrow(/parameterisation/);
     expect(resolveConfig({}).sampler.parameterisation).toBe(DEFAULT_SAMPLER.parameterisation);
+  });
+});
+
+describe("the default coordinates per model kind", () => {
+  it("national fits default to trend, geo fits to the model's own (where trend converged less often); either can be asked for", async () => {
+    const { dataset } = makeGeoTestData({ G: 2, T: 30, C: 1, extras: 0, seed: 4 });
+    const short = { chains: 1, warmup: 20, samples: 10, seed: 2, threads: 0 };
+    expect(resolveConfig({ sampler: short }).sampler.parameterisation).toBe("trend");
+    expect((await fitGeoMMM(dataset, { sampler: short })).record.config.sampler.parameterisation).toBe("model");
+    expect((await fitGeoMMM(dataset, { sampler: { ...short, parameterisation: undefined } })).record.config.sampler.parameterisation).toBe("model");
+    expect((await fitGeoMMM(dataset, { sampler: { ...short, parameterisation: "trend" } })).record.config.sampler.parameterisation).toBe("trend");
   });
 });

@@ -24,6 +24,11 @@ describe("readSamplerOptions", () => {
     for (const kind of ADAPTATION_KINDS) expect(readSamplerOptions({ ...defaults, adaptation: kind }).adaptation).toBe(kind);
   });
 
+  it("leaves the parameterisation out when not given, so the model kind picks its default", () => {
+    const { parameterisation: _, ...none } = defaults;
+    expect("parameterisation" in readSamplerOptions(none)).toBe(false);
+  });
+
   it("accepts every parameterisation", () => {
     for (const kind of ["trend", "trend+hill", "model"]) {
       expect(readSamplerOptions({ ...defaults, parameterisation: kind }).parameterisation).toBe(kind);
