@@ -7,39 +7,14 @@
 // states them again, independently.
 
 import { InputError } from "../errors.js";
-import type { ParameterLayout } from "../model/layout.js";
+import { constrainWithSlope, type ParameterLayout } from "../model/layout.js";
 import type { ScaledLiftTest } from "../model/liftTests.js";
 import type { Transform } from "../model/priors.js";
 import { geoCount } from "../model/structure.js";
 import { MODEL_TRANSFORMS, type Saturation } from "../model/transforms/index.js";
 import * as portable from "../math/portable.js";
-import { logistic } from "../math/special.js";
 
 const HALF_LOG_2PI = 0.5 * portable.log(2 * Math.PI);
-
-/** x = constrain(t, u); dx/du into slope[0]. */
-function constrainWithSlope(t: Transform, u: number, slope: number[]): number {
-  switch (t.kind) {
-    case "identity":
-      slope[0] = 1;
-      return u;
-    case "log": {
-      const e = portable.exp(u);
-      slope[0] = e;
-      return e;
-    }
-    case "logit": {
-      const p = logistic(u);
-      slope[0] = p * (1 - p);
-      return p;
-    }
-    case "scaled-logit": {
-      const p = logistic(u);
-      slope[0] = (t.high - t.low) * p * (1 - p);
-      return t.low + (t.high - t.low) * p;
-    }
-  }
-}
 
 export class LiftTerm {
   private readonly saturation: Saturation;

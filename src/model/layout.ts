@@ -378,6 +378,30 @@ export function constrain(t: Transform, u: number): number {
   }
 }
 
+/** x = constrain(t, u), with dx/du written into slope[0]: one transcendental for both. */
+export function constrainWithSlope(t: Transform, u: number, slope: number[]): number {
+  switch (t.kind) {
+    case "identity":
+      slope[0] = 1;
+      return u;
+    case "log": {
+      const e = portable.exp(u);
+      slope[0] = e;
+      return e;
+    }
+    case "logit": {
+      const p = logistic(u);
+      slope[0] = p * (1 - p);
+      return p;
+    }
+    case "scaled-logit": {
+      const p = logistic(u);
+      slope[0] = (t.high - t.low) * p * (1 - p);
+      return t.low + (t.high - t.low) * p;
+    }
+  }
+}
+
 export function unconstrain(t: Transform, x: number): number {
   switch (t.kind) {
     case "identity":

@@ -19,7 +19,7 @@
 // S, so the map is a shear with unit Jacobian.
 
 import type { ParameterLayout } from "./layout.js";
-import { constrain } from "./layout.js";
+import { constrain, constrainWithSlope } from "./layout.js";
 import type { Transform } from "./priors.js";
 import { transformsOfModel } from "./modelChoice.js";
 import { logistic, softplus } from "../math/special.js";
@@ -35,24 +35,6 @@ export function checkParameterisation(value: string, option = "parameterisation"
     throw new InputError(`${option} must be one of ${PARAMETERISATIONS.join(", ")}, got "${value}"`);
   }
   return value as Parameterisation;
-}
-
-/** dx/du of a constraining transform at u. */
-function constrainSlope(t: Transform, u: number): number {
-  switch (t.kind) {
-    case "identity":
-      return 1;
-    case "log":
-      return portable.exp(u);
-    case "logit": {
-      const p = logistic(u);
-      return p * (1 - p);
-    }
-    case "scaled-logit": {
-      const p = logistic(u);
-      return (t.high - t.low) * p * (1 - p);
-    }
-  }
 }
 
 /** The trend block: offsets and how each coef_trend element is unconstrained. */
@@ -79,6 +61,8 @@ export class SamplingCoordinates {
   readonly dim: number;
   private readonly trend: TrendPart | undefined;
   private readonly hill: HillPart[];
+  /** Scratch for constrainWithSlope's dx/du (no allocation per gradient). */
+  private readonly slope = [0];
 
   /** `T`: the training rows (the trend's reference time is the last, T - 1). */
   constructor(layout: ParameterLayout, T: number, readonly kind: Parameterisation) {
@@ -139,8 +123,9 @@ export class SamplingCoordinates {
     const tr = this.trend;
     if (tr) {
       // d shift / d v_expo, shift = expo_trend log t_ref.
-      const dShift = constrainSlope(tr.expoTransform, v[tr.expo]) * tr.logRef;
-      const scale = portable.exp(-constrain(tr.expoTransform, v[tr.expo]) * tr.logRef);
+      const expo = constrainWithSlope(tr.expoTransform, v[tr.expo], this.slope);
+      const dShift = this.slope[0] * tr.logRef;
+      const scale = portable.exp(-expo * tr.logRef);
       let gExpo = 0;
       for (let j = 0; j < tr.coef.length; j++) {
         const i = tr.coef[j];
@@ -157,12 +142,14 @@ export class SamplingCoordinates {
       let g = 0;
       for (const i of h.shifted) g += gradU[i];
       // shift = softplus(S log K): d/dlogK = S sigma, d/dS = log K sigma, sigma = logistic(S log K).
-      const K = constrain(h.kTransform, v[h.k]);
-      const S = constrain(h.sTransform, v[h.s]);
+      const K = constrainWithSlope(h.kTransform, v[h.k], this.slope);
+      const dK = this.slope[0];
+      const S = constrainWithSlope(h.sTransform, v[h.s], this.slope);
+      const dS = this.slope[0];
       const logK = portable.log(K);
       const sigma = logistic(S * logK);
-      gradV[h.k] += (g * sigma * S * constrainSlope(h.kTransform, v[h.k])) / K;
-      gradV[h.s] += g * sigma * logK * constrainSlope(h.sTransform, v[h.s]);
+      gradV[h.k] += (g * sigma * S * dK) / K;
+      gradV[h.s] += g * sigma * logK * dS;
     }
   }
 }
