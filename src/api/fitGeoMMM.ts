@@ -4,7 +4,7 @@
 // (MODEL.md "Geo (hierarchical) model").
 
 import { scaleLiftTests } from "../model/liftTests.js";
-import { resolveConfig, type FitConfig, type FitConfigInput } from "../fit/config.js";
+import { DEFAULT_PARAMETERISATION, resolveConfig, type FitConfig, type FitConfigInput } from "../fit/config.js";
 import { geoCosts } from "../model/geoViews.js";
 import { validateGeoTrainingRows, type GeoMediaDataset } from "../model/geoDataset.js";
 import { fitGeoScalers, geoLiftScales, scaleGeoRows } from "../model/geoScaling.js";
@@ -18,19 +18,12 @@ export interface GeoFitOptions {
   trainRows?: number;
 }
 
-/** The sampling coordinates of a geo fit when none are asked for. */
-export const GEO_DEFAULT_PARAMETERISATION = "model" as const;
-
 export async function fitGeoMMM(
   dataset: GeoMediaDataset,
   configInput: FitConfigInput = {},
   callbacks: FitCallbacks & GeoFitOptions = {},
 ): Promise<FittedGeoMMM> {
-  // Geo models sample in the model's own coordinates unless asked otherwise: on the bundled geo
-  // example the trend coordinates converged less often (docs/convergence.md: 8 of 8 fits with
-  // R-hat >= 1.01 against 5 of 8), as the per-geo trends and the media block, not the shared
-  // exponent's ridge, hold those chains back.
-  const sampler = { ...configInput.sampler, parameterisation: configInput.sampler?.parameterisation ?? GEO_DEFAULT_PARAMETERISATION };
+  const sampler = { ...configInput.sampler, parameterisation: configInput.sampler?.parameterisation ?? DEFAULT_PARAMETERISATION.geo };
   const config: FitConfig = resolveConfig({ ...configInput, sampler });
   const trainRows = trainingRows(callbacks.trainRows, dataset.T, "dates");
   validateGeoTrainingRows(dataset, trainRows);

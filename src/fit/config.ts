@@ -151,6 +151,15 @@ export const DEFAULT_SAMPLER: SamplerConfig = {
   parameterisation: "trend",
 };
 
+/**
+ * The sampling coordinates when none are asked for, per model kind: trend for
+ * national models; the model's own for geo models, where the trend coordinates
+ * converged less often on the bundled geo example (docs/convergence.md: 8 of 8
+ * fits with R-hat >= 1.01 against 5 of 8), as the per-geo trends and the media
+ * block, not the shared exponent's ridge, hold those chains back.
+ */
+export const DEFAULT_PARAMETERISATION = { national: DEFAULT_SAMPLER.parameterisation, geo: "model" } as const satisfies Record<string, Parameterisation>;
+
 function intOption(v: number, name: string, min: number): number {
   if (!Number.isInteger(v) || v < min) throw new InputError(`${name} must be an integer >= ${min}, got ${v}`);
   return v;
