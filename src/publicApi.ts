@@ -22,7 +22,7 @@ export type { ScaledData } from "./model/scaledData.js";
 export { runChains, ChainFailure, type RunChainsOptions, type RunChainsResult, type ChainProgress } from "./services/runChains.js";
 export type { DensitySpec } from "./services/densitySpec.js";
 export { webWorkerFactory, type WorkerFactory } from "./services/workerHost.js";
-export * as sampler from "./sampler/index.js";
+export * as sampler from "./samplerApi.js";
 export * as diagnostics from "./diagnostics/index.js";
 export {
   simulateDataset,

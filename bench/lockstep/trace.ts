@@ -20,7 +20,7 @@ import { simulateDataset } from "../../src/simulate/simulate.js";
 import { structureFor } from "../../src/api/fitMMM.js";
 import { createDensity } from "../../src/services/densitySpec.js";
 import { cpuLockstepIntegrator } from "../../src/sampler/lockstep/cpuIntegrator.js";
-import { sampleChees, type LockstepIterationTrace } from "../../src/sampler/lockstep/chees.js";
+import { sampleChees, type LockstepIterationTrace } from "../../src/services/lockstepChains.js";
 import { nestedRhatPerParameter } from "../../src/diagnostics/nestedRhat.js";
 
 const [chains = 32, warmup = 300, draws = 100] = process.argv.slice(2, 5).map(Number);

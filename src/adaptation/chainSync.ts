@@ -24,7 +24,35 @@
 import { median } from "../diagnostics/quantile.js";
 import { PhiloxRng } from "../rng/random.js";
 import { regulariseMetric } from "./stanMetric.js";
-import type { WindowDirective, WindowReport } from "../sampler/chainRunner.js";
+
+/**
+ * What one chain tells the others at a warm-up window end: the window's draws
+ * summarised (Welford count, mean and sum of squared deviations per
+ * coordinate), its log-density and step size, and where it stands now.
+ */
+export interface WindowReport {
+  chainId: number;
+  /** Completed iterations (warm-up) when the report was made. */
+  iteration: number;
+  count: number;
+  mean: Float64Array;
+  /** Sums of squared deviations: per coordinate (diagonal schemes) or dim x dim cross-products (dense). */
+  m2: Float64Array;
+  /** Mean and variance of the log-density over the window's draws. */
+  logpMean: number;
+  logpVar: number;
+  /** Mean log step size over the window's transitions. */
+  logStepSizeMean: number;
+  divergences: number;
+  /** The chain's current position (a draw from the end of the window). */
+  position: Float64Array;
+}
+
+/** What a chain is told at a window end: the shared metric, and a new position if it restarts. */
+export interface WindowDirective {
+  inverseMetric?: Float64Array;
+  position?: Float64Array;
+}
 
 export interface ChainSyncOptions {
   /** Within-chain log-density sds below the median that mark a chain as behind (default 6). */

@@ -25,6 +25,12 @@ export interface WarmupScheme {
   init(state: NutsState, kernel: NutsKernel, rng: Rng): Tuning;
   update(iteration: number, state: NutsState, info: NutsInfo, kernel: NutsKernel, rng: Rng): Tuning;
   final(): Tuning;
+  /**
+   * Between warm-up windows, for schemes whose chains meet at window ends
+   * ("pooled-*"): continue from `state` with `inverseMetric` if given (see
+   * StanWarmup.adopt). Schemes without it cannot take a shared metric.
+   */
+  adopt?(state: NutsState, kernel: NutsKernel, rng: Rng, inverseMetric?: Float64Array): Tuning;
 }
 
 export interface StanWarmupOptions extends WindowOptions, Omit<DualAveragingOptions, "delta"> {

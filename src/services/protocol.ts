@@ -1,6 +1,7 @@
 // The one message protocol between the chain pool and its workers.
 
-import type { ChainOptions, ChainResult, WindowDirective, WindowReport } from "../sampler/index.js";
+import type { WindowDirective, WindowReport } from "../adaptation/chainSync.js";
+import type { ChainOptions, ChainResult } from "../sampler/index.js";
 import type { DensitySpec } from "./densitySpec.js";
 
 /** Everything a worker needs to run one chain. */

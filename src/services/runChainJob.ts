@@ -1,7 +1,8 @@
 // Runs one chain job and reports through `post`: the same code in a worker
 // and in the calling thread, so both give identical draws.
 
-import { sampleChain } from "../sampler/index.js";
+import { warmupSchemeFor } from "../adaptation/warmupSchemes.js";
+import { sampleChain } from "./chainRunner.js";
 import { createDensity } from "./densitySpec.js";
 import type { ChainJob, FromWorker, ToWorker } from "./protocol.js";
 import { localStagedChain } from "./stagedChains.js";
@@ -15,14 +16,16 @@ export function runChainJob(
   const start = performance.now();
   try {
     const density = createDensity(job.density, module);
+    const options = { ...job.options, chainId: job.chainId };
     const result = sampleChain(
       density,
-      { ...job.options, chainId: job.chainId },
+      options,
       {
         onProgress: (iteration, phase, divergences) =>
           post({ type: "progress", chainId: job.chainId, iteration, phase, divergences }),
         shouldStop,
       },
+      warmupSchemeFor(options, density.dim),
     );
     post({ type: "done", chainId: job.chainId, result, seconds: (performance.now() - start) / 1000 });
   } catch (e) {

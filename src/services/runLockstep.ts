@@ -9,7 +9,7 @@ import { createDensity, type DensitySpec } from "./densitySpec.js";
 import type { ChainProgress } from "./runChains.js";
 import { cpuLockstepIntegrator } from "../sampler/lockstep/cpuIntegrator.js";
 import type { LockstepIntegrator } from "../sampler/lockstep/integrator.js";
-import { sampleChees, type CheesResult } from "../sampler/lockstep/chees.js";
+import { sampleChees, type CheesResult } from "./lockstepChains.js";
 import type { DrawStats } from "../sampler/chain.js";
 
 export type LockstepBackend = "cpu" | "webgpu";

@@ -7,7 +7,8 @@
 import { planWindowEnd, type ChainSyncOptions } from "../adaptation/chainSync.js";
 import { StanWindowSchedule } from "../adaptation/windows.js";
 import type { LogDensity } from "../density/types.js";
-import { ChainRunner, type WindowDirective, type WindowReport } from "../sampler/chainRunner.js";
+import { warmupSchemeFor } from "../adaptation/warmupSchemes.js";
+import { ChainRunner, type WindowDirective, type WindowReport } from "./chainRunner.js";
 import type { ChainCallbacks, ChainOptions, ChainResult } from "../sampler/chain.js";
 
 /** A chain that advances in stages, wherever it runs. */
@@ -48,7 +49,7 @@ export async function runStaged(
 
 /** A staged chain in this thread. */
 export function localStagedChain(density: LogDensity, options: ChainOptions, callbacks: ChainCallbacks = {}): StagedChain & { runner: ChainRunner } {
-  const runner = new ChainRunner(density, options, callbacks);
+  const runner = new ChainRunner(density, options, callbacks, warmupSchemeFor(options, density.dim));
   return {
     runner,
     advance: (until, collectFrom, directive) => {

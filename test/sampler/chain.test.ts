@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { LogDensity } from "../../src/density/types.js";
-import { sampleChain, type AdaptationKind, type ChainResult } from "../../src/sampler/index.js";
+import { sampleChain, type AdaptationKind, type ChainResult } from "../../src/samplerApi.js";
 import { diagonalNormal, standardNormal } from "./models/gaussians.js";
 
 const bytes = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);

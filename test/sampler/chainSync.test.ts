@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { chainsBehind, planWindowEnd, pooledInverseMetric } from "../../src/adaptation/chainSync.js";
 import { WelfordCovariance, WelfordVariance } from "../../src/adaptation/welford.js";
 import { PhiloxRng } from "../../src/rng/index.js";
-import { ChainRunner, sampleChain, type WindowReport } from "../../src/sampler/index.js";
+import { ChainRunner, sampleChain, type WindowReport } from "../../src/samplerApi.js";
 import { sampleChainsStaged } from "../../src/services/stagedChains.js";
 
 function report(chainId: number, draws: number[][], logp: number[]): WindowReport {

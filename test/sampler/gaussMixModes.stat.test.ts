@@ -15,7 +15,7 @@
  * fisher-dense at 20240601, the first seed); this file keeps failing ones in view.
  */
 import { describe, expect, it } from "vitest";
-import { sampleChain, type ChainResult } from "../../src/sampler/index.js";
+import { sampleChain, type ChainResult } from "../../src/samplerApi.js";
 import { gaussMix, posteriordbAvailable } from "./models/posteriordb.js";
 
 const meanLogp = (c: ChainResult) => c.stats.logp.reduce((a, b) => a + b, 0) / c.numDraws;

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { PhiloxRng } from "../../src/rng/index.js";
-import { sampleChain } from "../../src/sampler/index.js";
+import { sampleChain } from "../../src/samplerApi.js";
 import { chiSquareCritical, chiSquareUniform } from "./helpers/stats.js";
 import { normalUnknownMeanSd } from "./models/normalUnknown.js";
 

@@ -1,5 +1,5 @@
 import type { LogDensity } from "../../../src/density/types.js";
-import { sampleChain, type ChainOptions, type ChainResult } from "../../../src/sampler/index.js";
+import { sampleChain, type ChainOptions, type ChainResult } from "../../../src/samplerApi.js";
 import { sampleChainsStaged } from "../../../src/services/stagedChains.js";
 import { column, summarize, type Summary } from "./stats.js";
 

@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import type { BatchedLogDensity, LogDensity } from "../../../src/density/types.js";
 import { nestedRhat, summarize, summarizeTrace } from "../../../src/diagnostics/index.js";
 import { InputError } from "../../../src/errors.js";
-import { cpuLockstepIntegrator, sampleChees, type CheesOptions } from "../../../src/sampler/lockstep/index.js";
+import { cpuLockstepIntegrator } from "../../../src/sampler/lockstep/index.js";
+import { sampleChees, type CheesOptions } from "../../../src/services/lockstepChains.js";
 import { correlatedNormal2, diagonalNormal, logSpacedScales } from "../models/gaussians.js";
 import { eightSchools, kidiq, loadSummary, posteriordbAvailable, type ReferenceModel } from "../models/posteriordb.js";
 

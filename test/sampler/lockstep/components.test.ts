@@ -4,16 +4,11 @@
  * criterion, Adam, the van der Corput jitter and the cross-chain metric.
  */
 import { describe, expect, it } from "vitest";
-import { ScalarAdam } from "../../../src/adaptation/index.js";
+import { CrossChainVariance, ScalarAdam, cheesGradient } from "../../../src/adaptation/index.js";
 import type { BatchedLogDensity, LogDensity } from "../../../src/density/types.js";
 import { PhiloxRng } from "../../../src/rng/index.js";
 import { DiagonalMetric, EuclideanSystem, createPhasePoint } from "../../../src/sampler/index.js";
-import {
-  CrossChainVariance,
-  cheesGradient,
-  cpuLockstepIntegrator,
-  vanDerCorput,
-} from "../../../src/sampler/lockstep/index.js";
+import { cpuLockstepIntegrator, vanDerCorput } from "../../../src/sampler/lockstep/index.js";
 import { diagonalNormal, funnel } from "../models/gaussians.js";
 
 function randomArray(rng: PhiloxRng, n: number, scale = 1): Float64Array {

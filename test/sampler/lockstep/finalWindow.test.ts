@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { cpuLockstepIntegrator, sampleChees } from "../../../src/sampler/lockstep/index.js";
-import type { LockstepIterationTrace } from "../../../src/sampler/lockstep/chees.js";
+import { cpuLockstepIntegrator } from "../../../src/sampler/lockstep/index.js";
+import { sampleChees, type LockstepIterationTrace } from "../../../src/services/lockstepChains.js";
 import { logSpacedScales, diagonalNormal } from "../models/gaussians.js";
 
 // The last quarter of warm-up (metric frozen) and sampling: each chain's own

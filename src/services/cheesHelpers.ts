@@ -1,6 +1,6 @@
 // Pieces of the lockstep sampler that need none of its state: option checks,
 // per-iteration statistics buffers.
-import { InputError } from "../../errors.js";
+import { InputError } from "../errors.js";
 import type { LockstepIterationStats } from "./cheesTypes.js";
 
 export function allocIterationStats(n: number): LockstepIterationStats {

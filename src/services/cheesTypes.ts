@@ -1,5 +1,5 @@
 // The lockstep sampler's options, per-iteration statistics and result.
-import type { LockstepInit } from "./init.js";
+import type { LockstepInit } from "../sampler/lockstep/init.js";
 
 export interface LockstepProgress {
   /** Completed iterations, warm-up and sampling together. */

@@ -1,4 +1,9 @@
-import { lowRankWarmup, NutpieWarmup, StanWarmup, type Tuning, type WarmupScheme } from "../adaptation/warmup.js";
+// One NUTS chain, advanced in stages, with the warm-up scheme it is given:
+// the chain loop around the sampler's kernel (sampler/kernel.ts) and a
+// scheme of adaptation/ (chosen by adaptation/warmupSchemes.ts).
+import type { WindowDirective, WindowReport } from "../adaptation/chainSync.js";
+import type { Tuning, WarmupScheme } from "../adaptation/warmup.js";
+import { createWarmupScheme } from "../adaptation/warmupSchemes.js";
 import { WelfordCovariance, WelfordVariance } from "../adaptation/welford.js";
 import type { LogDensity } from "../density/types.js";
 import { PhiloxRng } from "../rng/random.js";
@@ -13,40 +18,13 @@ import {
   type ChainOptions,
   type ChainResult,
   type DrawStats,
-} from "./chain.js";
-import { findInitialState } from "./init.js";
-import { createNutsKernel, type NutsKernel } from "./kernel.js";
-import { DenseMetric, DiagonalMetric } from "./metric.js";
-import type { Metric, NutsState } from "./types.js";
+} from "../sampler/chain.js";
+import { findInitialState } from "../sampler/init.js";
+import { createNutsKernel, type NutsKernel } from "../sampler/kernel.js";
+import { DenseMetric, DiagonalMetric } from "../sampler/metric.js";
+import type { Metric, NutsState } from "../sampler/types.js";
 
-/**
- * What one chain tells the others at a warm-up window end: the window's draws
- * summarised (Welford count, mean and sum of squared deviations per
- * coordinate), its log-density and step size, and where it stands now.
- */
-export interface WindowReport {
-  chainId: number;
-  /** Completed iterations (warm-up) when the report was made. */
-  iteration: number;
-  count: number;
-  mean: Float64Array;
-  /** Sums of squared deviations: per coordinate (diagonal schemes) or dim x dim cross-products (dense). */
-  m2: Float64Array;
-  /** Mean and variance of the log-density over the window's draws. */
-  logpMean: number;
-  logpVar: number;
-  /** Mean log step size over the window's transitions. */
-  logStepSizeMean: number;
-  divergences: number;
-  /** The chain's current position (a draw from the end of the window). */
-  position: Float64Array;
-}
-
-/** What a chain is told at a window end: the shared metric, and a new position if it restarts. */
-export interface WindowDirective {
-  inverseMetric?: Float64Array;
-  position?: Float64Array;
-}
+export type { WindowDirective, WindowReport } from "../adaptation/chainSync.js";
 
 /**
  * One NUTS chain that can be advanced in stages: `advance(n)` runs until n
@@ -81,7 +59,12 @@ export class ChainRunner {
   private interrupted = false;
   private collectFrom = Number.POSITIVE_INFINITY;
 
-  constructor(density: LogDensity, options: ChainOptions, callbacks: ChainCallbacks = {}) {
+  /**
+   * `scheme` is the warm-up (a fresh one per chain, built for this chain's
+   * dim and warm-up length); without it, the one `options.adaptation` names
+   * (adaptation/warmupSchemes.ts). Unused when numWarmup is 0.
+   */
+  constructor(density: LogDensity, options: ChainOptions, callbacks: ChainCallbacks = {}, scheme?: WarmupScheme) {
     const dim = density.dim;
     this.dim = dim;
     this.options = options;
@@ -137,16 +120,7 @@ export class ChainRunner {
     this.initialPosition = Float64Array.from(this.state.position);
 
     if (numWarmup > 0) {
-      this.scheme =
-        adaptation === "nutpie-diag"
-          ? new NutpieWarmup(dim, numWarmup, { targetAccept, initialStepSize })
-          : adaptation === "lowrank" || adaptation === "fisher-dense"
-            ? lowRankWarmup(dim, numWarmup, { targetAccept, initialStepSize, ...(adaptation === "fisher-dense" ? { cutoff: 1 } : {}) })
-            : new StanWarmup(dim, numWarmup, dense, {
-              targetAccept,
-              initialStepSize,
-              ...(options.initialInverseMetric ? { initialInverseMetric: options.initialInverseMetric } : {}),
-            });
+      this.scheme = scheme ?? createWarmupScheme(adaptation, dim, numWarmup, options);
       this.tuning = this.scheme.init(this.state, this.kernel, this.rng);
     } else {
       this.scheme = null;
@@ -266,7 +240,7 @@ export class ChainRunner {
    */
   adopt(directive: WindowDirective): void {
     if ((!directive.position && !directive.inverseMetric) || this.interrupted) return;
-    if (!(this.scheme instanceof StanWarmup) || this.completed >= this.numWarmup) {
+    if (!this.scheme?.adopt || this.completed >= this.numWarmup) {
       throw new Error("adopt: only a Stan-style warm-up can take a shared metric or position, between windows");
     }
     if (directive.position) {
@@ -310,13 +284,13 @@ export class ChainRunner {
 }
 
 /**
- * Runs one NUTS chain: initialisation, warm-up with the chosen adaptation,
+ * Runs one NUTS chain: initialisation, warm-up with the given scheme (or the one options.adaptation names),
  * then sampling with the frozen step size and metric. Every random number
  * comes from the Philox stream (seed, chainId), so identical inputs give
  * bit-identical output.
  */
-export function sampleChain(density: LogDensity, options: ChainOptions, callbacks: ChainCallbacks = {}): ChainResult {
-  const runner = new ChainRunner(density, options, callbacks);
+export function sampleChain(density: LogDensity, options: ChainOptions, callbacks: ChainCallbacks = {}, scheme?: WarmupScheme): ChainResult {
+  const runner = new ChainRunner(density, options, callbacks, scheme);
   runner.advance(runner.total);
   return runner.result();
 }
