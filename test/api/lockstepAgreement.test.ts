@@ -47,4 +47,19 @@ describe("a lockstep fit whose chains disagree", () => {
     expect(r.status).toBe(3);
     expect(existsSync(join(out, "summary.json"))).toBe(false);
   }, 60_000);
+
+  it("says so for a geo model too: the CLI exits with code 3 naming nested R-hat, and writes nothing", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mmm-notconv-geo-"));
+    const out = join(dir, "fit");
+    const data = join(process.cwd(), "examples", "geo_weekly.csv");
+    const args = ["fit", data, "--geo", "geo", "--date", "date", "--target", "sales", "--media", "tv,search,social", "--extra", "price_index", "--out", out];
+    const flags = ["--chains", "4", "--warmup", "10", "--samples", "10", "--seed", "2", "--backend", "cpu", "--method", "chees", "--no-report"];
+    const r = spawnSync(process.execPath, [join(process.cwd(), "bin", "mmm.js"), ...args, ...flags], { encoding: "utf8" });
+    expect(r.stderr).toMatch(/error: NOT CONVERGED: the 4 lockstep chains \(CPU\) did not reach agreement \(nested R-hat \d+\.\d{3} over 4 superchains/);
+    expect(r.stderr).toMatch(/no summary is given/);
+    expect(r.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
+    expect(r.status).toBe(3);
+    expect(existsSync(join(out, "summary.json"))).toBe(false);
+    expect(existsSync(join(out, "diagnostics.json"))).toBe(false);
+  }, 120_000);
 });

@@ -1,0 +1,62 @@
+// `backend auto` may send a chain count to lockstep (ChEES) only where the
+// lockstep benchmark (bench/lockstep.mjs, bench/results/lockstep.json) shows
+// that method agreeing with NUTS on all three datasets at default settings:
+// nested R-hat < 1.01, R-hat < 1.05 and every posterior mean within 0.25 NUTS
+// sd (issue 21). Today no row passes on geo, so auto must route nothing there.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { planSampling } from "../../src/services/backend.js";
+
+interface BenchRow {
+  dataset: string;
+  backend: string;
+  chains: number;
+  warmup: number;
+  samples: number;
+  nestedRhat: number | null;
+  maxRhat: number;
+  maxDistance: number;
+}
+
+const rows: BenchRow[] = JSON.parse(readFileSync(join(import.meta.dirname, "../../bench/results/lockstep.json"), "utf8")).rows;
+const DATASETS = ["example", "t156c4", "geo"];
+
+/** Whether the benchmark shows lockstep passing at this chain count on this backend, on every dataset, at default warm-up and draws. */
+function benchmarkPasses(backend: string, chains: number): boolean {
+  return DATASETS.every((dataset) =>
+    rows.some(
+      (r) =>
+        r.dataset === dataset &&
+        r.backend === backend &&
+        r.chains === chains &&
+        r.warmup >= 1000 &&
+        r.samples >= 1000 &&
+        r.nestedRhat !== null &&
+        r.nestedRhat < 1.01 &&
+        r.maxRhat < 1.05 &&
+        r.maxDistance < 0.25,
+    ),
+  );
+}
+
+describe("backend auto and the lockstep benchmark", () => {
+  const adapters = {
+    gpu: async () => ({ available: true, adapter: "nvidia h200" }),
+    none: async () => ({ available: false, reason: "no adapter found" }),
+  };
+  for (const [name, probe] of Object.entries(adapters)) {
+    it(`never routes to lockstep where the benchmark shows it failing (${name === "gpu" ? "a GPU present" : "no GPU"})`, async () => {
+      for (const chains of [2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096]) {
+        const plan = await planSampling("auto", undefined, chains, probe);
+        if (plan.method === "chees") expect(benchmarkPasses(plan.backend, chains), `auto sends ${chains} chains to lockstep on ${plan.backend}`).toBe(true);
+      }
+    });
+  }
+
+  it("reads a benchmark that holds the geo dataset and shows it failing there today", () => {
+    // If this fails because a lockstep method now passes on geo, the routing above may change: see docs/lockstep.md.
+    expect(rows.some((r) => r.dataset === "geo")).toBe(true);
+    expect([64, 256, 1024].some((n) => benchmarkPasses("cpu", n))).toBe(false);
+  });
+});
