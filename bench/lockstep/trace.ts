@@ -22,6 +22,7 @@ import { createDensity } from "../../src/services/densitySpec.js";
 import { cpuLockstepIntegrator } from "../../src/sampler/lockstep/cpuIntegrator.js";
 import { sampleChees, type LockstepIterationTrace } from "../../src/services/lockstepChains.js";
 import { nestedRhatPerParameter } from "../../src/diagnostics/nestedRhat.js";
+import { lockstepNutsStart } from "../../src/services/lockstepNutsStart.js";
 
 const [chains = 32, warmup = 300, draws = 100] = process.argv.slice(2, 5).map(Number);
 const out = process.argv[5] ?? "/tmp/trace.json";
@@ -60,6 +61,16 @@ const quantile = (xs: number[], q: number) => {
 const rows: Record<string, unknown>[] = [];
 writeFileSync(`${out}l`, "");
 const started = performance.now();
+// NUTS_START=W: each superchain's leader runs W NUTS warm-up iterations first (services/lockstepNutsStart.ts);
+// the chains start where it ended, with the leaders' median metric and step size, and no burn-in.
+const nutsWarmup = Number(process.env.NUTS_START ?? 0);
+let nutsGradients = 0;
+if (nutsWarmup > 0) {
+  const start = lockstepNutsStart(density, { chains, superchains, seed: 1, warmup: nutsWarmup, initialPosition: layout.medianPoint(), initRadius: 0.5 });
+  nutsGradients = start.gradientEvaluations;
+  Object.assign(extra, { initialPositions: start.initialPositions, initialInverseMetric: start.initialInverseMetric, initialStepSize: start.initialStepSize, burnIn: 0 });
+  console.log(`NUTS start: ${nutsWarmup} iterations x ${superchains} leaders, ${nutsGradients} gradients, ${((performance.now() - started) / 1000).toFixed(1)} s, step size ${start.initialStepSize}`);
+}
 const result = await sampleChees(integrator, {
   seed: 1,
   warmup,
@@ -142,6 +153,7 @@ const verdict = labels.map((name, i) => {
 });
 const worstNested = [...verdict].sort((a, b) => b.nested - a.nested).slice(0, 6);
 const worstDistance = [...verdict].sort((a, b) => (b.distance || 0) - (a.distance || 0)).slice(0, 6);
-console.log(JSON.stringify({ maxNested: worstNested[0], worstNested, worstDistance, divergences: result.divergences.sampling.reduce((a, b) => a + b, 0) }));
+const gradients = { nutsStart: nutsGradients, warmup: result.gradientEvaluations.warmup, sampling: result.gradientEvaluations.sampling };
+console.log(JSON.stringify({ maxNested: worstNested[0], worstNested, worstDistance, divergences: result.divergences.sampling.reduce((a, b) => a + b, 0), gradients }));
 writeFileSync(out, JSON.stringify({ chains, warmup, draws, seconds, labels, stepSize: result.stepSize, T: result.trajectoryLength, verdict, rows }) + "\n");
 console.log(`done in ${seconds.toFixed(1)} s; eps ${result.stepSize}, T ${result.trajectoryLength}`);

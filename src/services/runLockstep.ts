@@ -6,10 +6,11 @@
 import { InputError } from "../errors.js";
 import { ParameterLayout } from "../model/layout.js";
 import { createDensity, type DensitySpec } from "./densitySpec.js";
+import { lockstepNutsStart } from "./lockstepNutsStart.js";
 import type { ChainProgress } from "./runChains.js";
 import { cpuLockstepIntegrator } from "../sampler/lockstep/cpuIntegrator.js";
 import type { LockstepIntegrator } from "../sampler/lockstep/integrator.js";
-import { sampleChees, type CheesResult } from "./lockstepChains.js";
+import { sampleChees, type CheesOptions, type CheesResult } from "./lockstepChains.js";
 import type { DrawStats } from "../sampler/chain.js";
 
 export type LockstepBackend = "cpu" | "webgpu";
@@ -29,6 +30,12 @@ export interface RunLockstepOptions {
   maxSteps?: number;
   /** Superchains for nested R-hat (default: see defaultSuperchains). */
   superchains?: number;
+  /**
+   * Warm-up iterations of a NUTS leader per superchain before the lockstep
+   * chains start (services/lockstepNutsStart.ts; default 0: none). The
+   * chains then start where their leader ended, with no burn-in.
+   */
+  nutsStartWarmup?: number;
   onProgress?(p: ChainProgress): void;
   signal?: AbortSignal;
 }
@@ -94,12 +101,29 @@ export async function runLockstep(o: RunLockstepOptions): Promise<RunLockstepRes
   const total = o.warmup + o.draws;
   const label = `${o.chains} chains (${o.backend === "webgpu" ? "WebGPU" : "CPU"}, lockstep)`;
   let raw: CheesResult;
+  let startGradients = 0;
   try {
+    let start: Partial<CheesOptions> = {
+      init: o.initRadius > 0 ? { kind: "jitter", position: o.initialPosition, radius: o.initRadius } : { kind: "point", position: o.initialPosition },
+    };
+    if ((o.nutsStartWarmup ?? 0) > 0 && o.warmup > 0) {
+      const nuts = lockstepNutsStart(createDensity(o.density), {
+        chains: o.chains,
+        superchains,
+        seed: o.seed,
+        warmup: o.nutsStartWarmup!,
+        initialPosition: o.initialPosition,
+        initRadius: o.initRadius,
+        ...(o.signal ? { shouldStop: () => o.signal!.aborted } : {}),
+      });
+      startGradients = nuts.gradientEvaluations;
+      start = { initialPositions: nuts.initialPositions, initialInverseMetric: nuts.initialInverseMetric, initialStepSize: nuts.initialStepSize, burnIn: 0 };
+    }
     raw = await sampleChees(integrator, {
       seed: o.seed,
       warmup: o.warmup,
       draws: o.draws,
-      init: o.initRadius > 0 ? { kind: "jitter", position: o.initialPosition, radius: o.initRadius } : { kind: "point", position: o.initialPosition },
+      ...start,
       superchains,
       ...(o.targetAccept !== undefined ? { targetAccept: o.targetAccept } : {}),
       ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}),
@@ -130,7 +154,7 @@ export async function runLockstep(o: RunLockstepOptions): Promise<RunLockstepRes
     initialPosition: raw.initialPositions.slice(c * dim, (c + 1) * dim),
     stepSize: raw.stepSizes[c]!,
     inverseMetric: raw.inverseMetric,
-    gradientEvaluations: { warmup: share(raw.gradientEvaluations.warmup), sampling: share(raw.gradientEvaluations.sampling) },
+    gradientEvaluations: { warmup: share(raw.gradientEvaluations.warmup + startGradients), sampling: share(raw.gradientEvaluations.sampling) },
     divergences: { warmup: raw.divergences.warmup[c]!, sampling: raw.divergences.sampling[c]! },
     numWarmup: raw.numWarmup,
     numDraws: n,
