@@ -9,20 +9,11 @@ import { liftScales } from "../model/scaling.js";
 import { deserializeFit, serializeFit } from "../fit/savedModel.js";
 import { PosteriorFit } from "../fit/posteriorFit.js";
 import type { FitRecord } from "../fit/record.js";
-import {
-  contributions,
-  fitMetrics,
-  marginalRoi,
-  predict,
-  responseCurves,
-  roi,
-  type ChannelRoi,
-  type Contributions,
-  type FitMetrics,
-  type PredictOptions,
-  type Prediction,
-  type ResponseCurve,
-} from "../analysis/insights.js";
+import { contributions, type Contributions } from "../analysis/contributions.js";
+import { fitMetrics, type TrainTestMetrics } from "../analysis/fitMetrics.js";
+import { predict, type PredictOptions, type Prediction } from "../analysis/predict.js";
+import { responseCurves, type ResponseCurve } from "../analysis/responseCurves.js";
+import { marginalRoi, roi, type ChannelRoi } from "../analysis/roi.js";
 import type { Rows } from "../analysis/posteriorEvaluator.js";
 import { optimizeBudget } from "../optimize/optimizeBudget.js";
 import type { BudgetOptimization, OptimizeBudgetOptions } from "../optimize/types.js";
@@ -49,22 +40,22 @@ export class FittedMMM extends PosteriorFit<FitRecord> {
 
   /** Posterior predictive for new rows after the stored data (media [T][C] and extra [T][F] in the user's units). */
   predict(newRows: Rows, options?: PredictOptions): Prediction {
-    return predict(this.record, newRows, options);
+    return predict(this.record, newRows, options).national;
   }
 
   /** R^2, Bayesian R^2, MAPE and wMAPE on the training rows and, when held out, the test rows. */
-  metrics(): { train: FitMetrics; test?: FitMetrics } {
-    return fitMetrics(this.record);
+  metrics(): TrainTestMetrics {
+    return fitMetrics(this.record).national;
   }
 
   /** Baseline and per-channel contributions per training period and in total, with 94% HDIs. */
   contributions(): Contributions {
-    return contributions(this.record);
+    return contributions(this.record).national;
   }
 
-  /** ROI per channel (contribution / spend over the training rows), as a distribution. */
+  /** ROI per channel (contribution / spend over the training rows), as a distribution; null for a channel that spent nothing. */
   roi(): ChannelRoi[] {
-    return roi(this.record);
+    return roi(this.record).national;
   }
 
   /** Marginal ROI per channel: extra KPI per extra unit of spend at 1% more spend. */

@@ -36,12 +36,14 @@ export function registerSummary(program: Command): void {
       out.write("\n" + formatTable(["", "R2", "MAPE %", "wMAPE %"], [["train", ...fmt(m.train)], ["test", ...fmt(m.test)]]) + "\n\n");
       const roi = fit.roi();
       const mroi = fit.marginalRoi();
+      const r3 = (v: number | null) => (v === null ? "-" : v.toFixed(3));
       out.write(
         formatTable(
           ["channel", "spend", "ROI", "ROI hdi_3%", "ROI hdi_97%", "marginal ROI"],
-          roi.map((r, i) => [r.channel, r.spend.toFixed(0), r.mean.toFixed(3), r["hdi_3%"].toFixed(3), r["hdi_97%"].toFixed(3), mroi[i].mean.toFixed(3)]),
+          roi.map((r, i) => [r.channel, r.spend.toFixed(0), r3(r.mean), r3(r["hdi_3%"]), r3(r["hdi_97%"]), r3(mroi[i].mean)]),
         ) + "\n",
       );
+      for (const r of roi) if (r.note) out.write(`${r.channel}: ${r.note}\n`);
       for (const w of d.warnings) process.stderr.write(`warning: ${w}\n`);
     });
 }
@@ -64,7 +66,7 @@ function printGeoSummary(fit: FittedGeoMMM): void {
   out.write("\n" + formatTable(["geo", "", "R2", "MAPE %", "wMAPE %"], rows) + "\n\n");
   const roi = fit.roi();
   const mroi = fit.marginalRoi();
-  const r3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : "-");
+  const r3 = (v: number | null) => (v === null ? "-" : v.toFixed(3));
   out.write(
     formatTable(
       ["geo", "channel", "spend", "ROI", "ROI hdi_3%", "ROI hdi_97%", "marginal ROI"],

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { FittedGeoMMM } from "../api/fittedGeoMMM.js";
 import type { FittedMMM } from "../api/fittedMMM.js";
 import type { SummaryEntry } from "../fit/posteriorFit.js";
-import type { Contributions } from "../analysis/insights.js";
+import type { Contributions } from "../analysis/contributions.js";
 import { csvText } from "./csvWrite.js";
 import { saveMMM } from "./modelFile.js";
 

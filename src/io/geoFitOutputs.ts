@@ -5,15 +5,16 @@
 // channel and geo at once.
 
 import type { FittedGeoMMM } from "../api/fittedGeoMMM.js";
-import type { GeoContributions } from "../analysis/geoInsights.js";
-import type { ChannelRoi, Interval } from "../analysis/insights.js";
+import type { PanelContributions as GeoContributions } from "../analysis/contributions.js";
+import type { Interval } from "../analysis/intervals.js";
+import type { ChannelRoi } from "../analysis/roi.js";
 import { csvText } from "./csvWrite.js";
 import { contributionsHeader, contributionsRow, json, startFitOutputs } from "./fitOutputs.js";
 
 /** The geo label of national roll-up rows. */
 export const NATIONAL_GEO = "(all)";
 
-const iv = (x: Interval) => ({ mean: x.mean, "hdi_3%": x["hdi_3%"], "hdi_97%": x["hdi_97%"] });
+const iv = (x: Interval | ChannelRoi) => ({ mean: x.mean, "hdi_3%": x["hdi_3%"], "hdi_97%": x["hdi_97%"] });
 
 export function geoContributionsCsv(fit: FittedGeoMMM, c: GeoContributions = fit.contributions()): string {
   const header = ["geo", ...contributionsHeader(c.channels)];
@@ -57,6 +58,7 @@ export function geoRoiFile(fit: FittedGeoMMM, c: GeoContributions = fit.contribu
     contribution: contribution.mean,
     contribution_share: contribution.share,
     ...(marginal ? { marginal_roi: iv(marginal) } : {}),
+    ...(r.note ? { note: r.note } : {}),
   });
   return {
     channels: roi.national.map((r, i) => entry(r, c.national.totals.media[i], mroi[i])),
