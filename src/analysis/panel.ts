@@ -6,7 +6,7 @@
 import { InputError } from "../errors.js";
 import type { FitRecord } from "../fit/record.js";
 import type { GeoFitRecord } from "../fit/geoFitRecord.js";
-import type { FittedGeoScalers } from "../model/geoScaling.js";
+import { asGeoScalers, type FittedGeoScalers } from "../model/geoScaling.js";
 
 /**
  * Rows in the user's units, geo the last axis: media [T][C][G]; extra
@@ -56,10 +56,8 @@ export function panelOf(record: AnyFitRecord): Panel {
     const { T, G, geoNames, dates, target, media, extra, extraPerGeo } = record.dataset;
     p = { ...base, T, G, geoNames, dates, target, media, extra, extraPerGeo, scalers: record.scalers };
   } else {
-    const s = record.scalers;
     const { T, dates, target, media, extra } = record.dataset;
-    const scalers = { target: [s.target], media: s.media.map((v) => [v]), extra: s.extra.map((v) => [v]), extraPerGeo: false };
-    p = { ...base, T, G: 1, geoNames: [], dates, target, media, extra, extraPerGeo: false, scalers };
+    p = { ...base, T, G: 1, geoNames: [], dates, target, media, extra, extraPerGeo: false, scalers: asGeoScalers(record.scalers) };
   }
   panels.set(record, p);
   return p;

@@ -2,7 +2,7 @@
 // diagnostics, with every analysis per geo and rolled up nationally.
 
 import { InputError } from "../errors.js";
-import { deserializeFit, serializeFit } from "../fit/savedModel.js";
+import { deserializeFit } from "../fit/savedModel.js";
 import { contributions, type PanelContributions } from "../analysis/contributions.js";
 import { fitMetrics, type PanelFitMetrics } from "../analysis/fitMetrics.js";
 import { predict, type PanelPrediction, type PredictOptions } from "../analysis/predict.js";
@@ -10,27 +10,16 @@ import { responseCurves, type ResponseCurve } from "../analysis/responseCurves.j
 import { marginalRoi, roi, type ChannelRoi, type PanelRoi } from "../analysis/roi.js";
 import type { Rows } from "../analysis/posteriorEvaluator.js";
 import { optimizeGeoBudget, type GeoBudgetOptimization, type GeoBudgetOptions } from "../optimize/optimizeGeoBudget.js";
-import { PosteriorFit } from "../fit/posteriorFit.js";
-import type { LiftTest } from "../model/liftTests.js";
-import { geoLiftScales } from "../model/geoScaling.js";
-import { liftTestCheck, type LiftTestCheck } from "../analysis/liftTestCheck.js";
+import { FittedModel } from "./fittedModel.js";
 import type { GeoFitRecord } from "../fit/geoFitRecord.js";
 
-export class FittedGeoMMM extends PosteriorFit<GeoFitRecord> {
+export class FittedGeoMMM extends FittedModel<GeoFitRecord> {
   readonly kind = "geo";
-
-  toBytes(): Uint8Array {
-    return serializeFit(this.record);
-  }
 
   static fromBytes(bytes: Uint8Array, source?: string): FittedGeoMMM {
     const record = deserializeFit(bytes, source);
     if (record.kind !== "geo") throw new InputError(`${source ?? "model file"} holds a national model, not a geo model`);
     return new FittedGeoMMM(record);
-  }
-
-  get channelNames(): string[] {
-    return this.record.dataset.channelNames;
   }
 
   get geoNames(): string[] {
@@ -62,22 +51,6 @@ export class FittedGeoMMM extends PosteriorFit<GeoFitRecord> {
     return marginalRoi(this.record, relativeStep);
   }
 
-  /** Each lift test's measured lift against the model's (default: the tests the fit was calibrated on). */
-  liftTestCheck(tests: readonly LiftTest[] | undefined = this.record.config.liftTests): LiftTestCheck[] {
-    const r = this.record;
-    return liftTestCheck(
-      {
-        structure: r.structure,
-        layout: this.layout,
-        chains: r.chains,
-        channels: r.dataset.channelNames,
-        geos: r.dataset.geoNames,
-        scales: geoLiftScales(r.scalers),
-        calibratedOn: r.config.liftTests,
-      },
-      tests ?? [],
-    );
-  }
 
   /** National response curves (a channel's spend scaled in every geo alike). */
   responseCurves(options?: { multipliers?: number[]; maxDraws?: number }): ResponseCurve[] {

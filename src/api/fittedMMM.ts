@@ -3,11 +3,8 @@
 // the sampler produced); named values are derived on demand.
 
 import { InputError } from "../errors.js";
-import type { LiftTest } from "../model/liftTests.js";
-import { liftTestCheck, type LiftTestCheck } from "../analysis/liftTestCheck.js";
-import { liftScales } from "../model/scaling.js";
-import { deserializeFit, serializeFit } from "../fit/savedModel.js";
-import { PosteriorFit } from "../fit/posteriorFit.js";
+import { deserializeFit } from "../fit/savedModel.js";
+import { FittedModel } from "./fittedModel.js";
 import type { FitRecord } from "../fit/record.js";
 import { contributions, type Contributions } from "../analysis/contributions.js";
 import { fitMetrics, type TrainTestMetrics } from "../analysis/fitMetrics.js";
@@ -18,13 +15,8 @@ import type { Rows } from "../analysis/posteriorEvaluator.js";
 import { optimizeBudget } from "../optimize/optimizeBudget.js";
 import type { BudgetOptimization, OptimizeBudgetOptions } from "../optimize/types.js";
 
-export class FittedMMM extends PosteriorFit<FitRecord> {
+export class FittedMMM extends FittedModel<FitRecord> {
   readonly kind = "national";
-
-  /** The whole fitted model as one versioned binary file (see fit/savedModel.ts). */
-  toBytes(): Uint8Array {
-    return serializeFit(this.record);
-  }
 
   static fromBytes(bytes: Uint8Array, source?: string): FittedMMM {
     const record = deserializeFit(bytes, source);
@@ -32,10 +24,6 @@ export class FittedMMM extends PosteriorFit<FitRecord> {
       throw new InputError(`${source ?? "model file"} holds a geo model: load it with loadAnyMMM / FittedGeoMMM.fromBytes`);
     }
     return new FittedMMM(record);
-  }
-
-  get channelNames(): string[] {
-    return this.record.dataset.channelNames;
   }
 
   /** Posterior predictive for new rows after the stored data (media [T][C] and extra [T][F] in the user's units). */
@@ -72,19 +60,4 @@ export class FittedMMM extends PosteriorFit<FitRecord> {
     return optimizeBudget(this.record, typeof options === "number" ? { budget: options } : options);
   }
 
-  /** Each lift test's measured lift against the model's (default: the tests the fit was calibrated on). */
-  liftTestCheck(tests: readonly LiftTest[] | undefined = this.record.config.liftTests): LiftTestCheck[] {
-    const r = this.record;
-    return liftTestCheck(
-      {
-        structure: r.structure,
-        layout: this.layout,
-        chains: r.chains,
-        channels: r.dataset.channelNames,
-        scales: liftScales(r.scalers),
-        calibratedOn: r.config.liftTests,
-      },
-      tests ?? [],
-    );
-  }
 }

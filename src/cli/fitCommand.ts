@@ -1,10 +1,8 @@
 import type { Command } from "commander";
 import { fitMMM } from "../api/fitMMM.js";
-import { fitGeoMMM } from "../api/fitGeoMMM.js";
 import type { FitDiagnostics, SummaryEntry } from "../fit/posteriorFit.js";
 import { checkGeoDataQuality } from "../analysis/geoDataQuality.js";
 import { splitGeoRows } from "../model/geoDataset.js";
-import { writeGeoFitOutputs } from "../io/geoFitOutputs.js";
 import { writeGeoReport } from "../report/geoReport.js";
 import { join } from "node:path";
 import { checkDataQuality } from "../analysis/dataQuality.js";
@@ -136,10 +134,10 @@ async function fitGeo(
   });
   announce(sampler);
   const fitted = await fitShowingProgress(o.out, sampler.chains, (callbacks) =>
-    fitGeoMMM(dataset, { ...model, sampler }, { trainRows: split.trainRows, ...callbacks }),
+    fitMMM(dataset, { ...model, sampler }, { trainRows: split.trainRows, ...callbacks }),
   );
   const files = await writeOutputFolder(o.out, async (dir) => {
-    const written = writeGeoFitOutputs(fitted, dir);
+    const written = writeFitOutputs(fitted, dir);
     if (o.report !== false) await tryReport(() => writeGeoReport(fitted, join(dir, "report.html")), written);
     written.push(writeRunRecord(dir, runRecord(fitted, { command: "fit", source: data })));
     return written;

@@ -2,8 +2,7 @@ import type { Command } from "commander";
 import { join } from "node:path";
 import { loadAnyMMM } from "../io/modelFile.js";
 import type { FittedGeoMMM } from "../api/fittedGeoMMM.js";
-import { json, MODEL_FILE, roiFile, summaryObject } from "../io/fitOutputs.js";
-import { geoRoiFile } from "../io/geoFitOutputs.js";
+import { geoRoiFile, json, MODEL_FILE, roiFile, summaryObject } from "../io/fitOutputs.js";
 import { formatSummaryTable, formatTable } from "./tables.js";
 
 export function registerSummary(program: Command): void {
