@@ -41,10 +41,14 @@ export interface FitOptions {
 }
 
 /** Fits a national dataset, or a geo dataset (then the geo model: per-geo answers and a national roll-up). */
-export async function fitMMM(dataset: GeoMediaDataset, configInput?: FitConfigInput, callbacks?: FitCallbacks & FitOptions): Promise<FittedGeoMMM>;
-export async function fitMMM(dataset: MediaDataset, configInput?: FitConfigInput, callbacks?: FitCallbacks & FitOptions): Promise<FittedMMM>;
-export async function fitMMM(dataset: MediaDataset | GeoMediaDataset, configInput?: FitConfigInput, callbacks?: FitCallbacks & FitOptions): Promise<FittedMMM | FittedGeoMMM>;
-export async function fitMMM(
+export function fitMMM(dataset: GeoMediaDataset, configInput?: FitConfigInput, callbacks?: FitCallbacks & FitOptions): Promise<FittedGeoMMM>;
+export function fitMMM(dataset: MediaDataset, configInput?: FitConfigInput, callbacks?: FitCallbacks & FitOptions): Promise<FittedMMM>;
+export function fitMMM(dataset: MediaDataset | GeoMediaDataset, configInput: FitConfigInput = {}, callbacks: FitCallbacks & FitOptions = {}): Promise<FittedMMM | FittedGeoMMM> {
+  return fitAnyMMM(dataset, configInput, callbacks);
+}
+
+/** fitMMM for a caller holding data of either kind (a union type picks no overload above). */
+export async function fitAnyMMM(
   dataset: MediaDataset | GeoMediaDataset,
   configInput: FitConfigInput = {},
   callbacks: FitCallbacks & FitOptions = {},

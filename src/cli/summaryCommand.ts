@@ -75,5 +75,7 @@ function printGeoSummary(fit: FittedGeoMMM): void {
       ],
     ) + "\n",
   );
+  const unspent = [...roi.national.map((r) => ({ geo: "(all)", r })), ...roi.perGeo.flatMap((g) => g.channels.map((r) => ({ geo: g.geo, r })))].filter((x) => x.r.note);
+  for (const { geo, r } of unspent) out.write(`${geo}, ${r.channel}: ${r.note}\n`);
   for (const w of d.warnings) process.stderr.write(`warning: ${w}\n`);
 }
