@@ -97,7 +97,7 @@ export { solveQp, type LinearConstraints, type LinearRow, type Multipliers, type
 export * as gpu from "./gpu/index.js";
 export { fitGeoMMM, type GeoFitOptions } from "./api/fitGeoMMM.js";
 export { FittedGeoMMM } from "./api/fittedGeoMMM.js";
-export type { GeoFitRecord } from "./fit/geoFitRecord.js";
+export type { GeoFitRecord, AnyFitRecord } from "./fit/record.js";
 export type { Rows as GeoRows } from "./analysis/posteriorEvaluator.js";
 export { geoRowsFromLong } from "./analysis/panel.js";
 export type { GeoBudgetOptions, GeoBudgetOptimization } from "./optimize/optimizeGeoBudget.js";

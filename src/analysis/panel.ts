@@ -4,8 +4,7 @@
 // view copies nothing; every analysis reads a panel and so serves both.
 
 import { InputError } from "../errors.js";
-import type { FitRecord } from "../fit/record.js";
-import type { GeoFitRecord } from "../fit/geoFitRecord.js";
+import type { AnyFitRecord, GeoFitRecord } from "../fit/record.js";
 import { asGeoScalers, type FittedGeoScalers } from "../model/geoScaling.js";
 
 /**
@@ -19,8 +18,7 @@ export interface Rows {
   extra: Float64Array;
 }
 
-/** A national or a geo fit record. */
-export type AnyFitRecord = FitRecord | GeoFitRecord;
+export type { AnyFitRecord };
 
 export interface Panel {
   T: number;

@@ -11,7 +11,7 @@ import { marginalRoi, roi, type ChannelRoi, type PanelRoi } from "../analysis/ro
 import type { Rows } from "../analysis/posteriorEvaluator.js";
 import { optimizeGeoBudget, type GeoBudgetOptimization, type GeoBudgetOptions } from "../optimize/optimizeGeoBudget.js";
 import { FittedModel } from "./fittedModel.js";
-import type { GeoFitRecord } from "../fit/geoFitRecord.js";
+import type { GeoFitRecord } from "../fit/record.js";
 
 export class FittedGeoMMM extends FittedModel<GeoFitRecord> {
   readonly kind = "geo";

@@ -6,7 +6,7 @@
 // Either way the objective is the national KPI (summed over geos), solved by
 // the same allocator as national plans.
 
-import type { GeoFitRecord } from "../fit/geoFitRecord.js";
+import type { GeoFitRecord } from "../fit/record.js";
 import { InputError } from "../errors.js";
 import { geoSpendRatios } from "../model/geoViews.js";
 import { resolvePrices } from "./channelBounds.js";
