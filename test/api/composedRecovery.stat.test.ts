@@ -19,7 +19,7 @@ describe("parameter recovery, every adstock x saturation pair", () => {
   for (const model of models) {
     for (const seed of [31, 32]) {
       it(`${model}, seed ${seed}`, async () => {
-        const sim = simulateDataset({ seed, T: 104, channels: 3, extras: 1, model });
+        const sim = simulateDataset({ seed, T: 104, channels: 3, extras: 1, model, truthInPriorMass: true });
         const fit = await fitMMM(sim.dataset, { model, sampler: { chains: 4, warmup: 400, samples: 250, seed } });
         const truth = fit.layout.readValues(sim.truth);
         const rows = fit.summary();
