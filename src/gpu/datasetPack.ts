@@ -12,7 +12,7 @@ import type { ParameterLayout } from "../model/layout.js";
 import { FAMILY_CODE, priorArgs, priorLogConstant } from "../model/priors.js";
 import type { ScaledData } from "../model/scaledData.js";
 import { buildDesign, TRANSFORM_PARAMETERS } from "../model/structure.js";
-import { isPreset } from "../model/modelChoice.js";
+import { MODEL_TRANSFORMS } from "../model/transforms/index.js";
 import { programKeyOf, type ProgramKey } from "./programKey.js";
 import type { UniformValues } from "./uniforms.js";
 
@@ -88,14 +88,13 @@ export function packDatasets(models: readonly GpuModelData[]): PackedDatasets {
     const design = buildDesign({ ...s, weekdaySeasonality: false }, T, m.data.extra);
     records.set(design, base + designOff);
   });
-  if (!isPreset(s.model)) throw new InputError(`the WebGPU kernels cover hill_adstock, adstock and carryover, not ${s.model}`);
   const tp = TRANSFORM_PARAMETERS[s.model];
   const off = (name: string) => Math.max(0, first.offsetOf(name));
   return {
     key: programKeyOf(models.map((m) => m.layout)),
     dim,
     T,
-    lags: s.model === "carryover" ? s.carryoverLags : 0,
+    lags: MODEL_TRANSFORMS[s.model].adstock.kind === "convolution" ? s.carryoverLags : 0,
     count: models.length,
     records,
     uniforms: {
@@ -114,6 +113,7 @@ export function packDatasets(models: readonly GpuModelData[]): PackedDatasets {
       offT1: off(tp[0]),
       offT2: off(tp[1]),
       offT3: tp.length > 2 ? off(tp[2]) : 0,
+      offT4: tp.length > 3 ? off(tp[3]) : 0,
       offLinear: off("gamma_seasonality"),
       offWeekday: off("weekday"),
       famOff,

@@ -21,6 +21,7 @@ export const UNIFORM_U32_FIELDS = [
   "offT1", // transform parameter blocks, in TRANSFORM_PARAMETERS order
   "offT2",
   "offT3",
+  "offT4",
   "offLinear", // gamma_seasonality then coef_extra_features (contiguous)
   "offWeekday",
   // Offsets inside a dataset record.

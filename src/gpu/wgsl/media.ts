@@ -79,7 +79,7 @@ function scalarWgsl(adstock: Adstock, sat: Saturation) {
   const index = (alias: string): string => {
     if (alias === "coef") return "U.offMedia + c";
     const k = A.includes(alias) ? A.indexOf(alias) : S.includes(alias) ? A.length + S.indexOf(alias) : -1;
-    if (k < 0 || k > 2) throw new Error(`no transform parameter block for "${alias}"`);
+    if (k < 0 || k > 3) throw new Error(`no transform parameter block for "${alias}"`);
     return `U.offT${k + 1} + c`;
   };
   const FIELDS: Record<string, string> = { log: "logx", log1m: "log1mx", d: "dx", dlog: "dlogx", dlog1m: "dlog1mx" };
@@ -166,25 +166,67 @@ ${adstockGrads.join("\n")}
 `;
 }
 
-/** Carryover: w[l] = rate^((l - delay)^2) over L lags, conv[t] = sum_l w[l] x[t-l], signal conv / sum(w). */
-function carryoverWgsl(adstock: Adstock, sat: Saturation): string {
-  const { lines, args } = setupWgsl(adstock, sat, "-logSum");
+/**
+ * The convolution adstocks' log weights (unshifted) of channel c at lag l,
+ * as assembly/adstock.ts logWeights: carryover and delayed (l - delay)^2 log
+ * rate; Weibull CDF -sum_{j=1..l} (j / scale)^shape (a running sum: `acc`);
+ * Weibull PDF (shape - 1) log((l + 1) / scale) - ((l + 1) / scale)^shape.
+ */
+const LOG_WEIGHT: Record<ConvolutionKind, string> = {
+  carryover: `let d = f32(l) - p2;
+    let lw = d * d * logP1;`,
+  weibull_cdf: `if (l > 0u) {
+      acc += exp(p2 * (log(f32(l)) - logP1));
+    }
+    let lw = -acc;`,
+  weibull_pdf: `let lz = log(f32(l + 1u)) - logP1;
+    let lw = (p2 - 1.0) * lz - exp(p2 * lz);`,
+};
+
+/**
+ * d log w[l] / d(first parameter, by its log) into g1 and d log w[l] /
+ * d(second: the carryover's delay by value, the Weibull's shape by its log)
+ * into g2, each times gw (assembly/adstock.ts convolutionGrads).
+ */
+const WEIGHT_GRAD: Record<ConvolutionKind, string> = {
+  carryover: `let d = f32(l) - p2;
+    g1 += gw * d * d;
+    g2 -= gw * 2.0 * d * logP1;`,
+  weibull_cdf: `if (l > 0u) {
+      let lz = log(f32(l)) - logP1;
+      let kz = p2 * exp(p2 * lz);
+      sumZ += kz;
+      sumZL += kz * lz;
+    }
+    g1 += gw * sumZ;
+    g2 -= gw * sumZL;`,
+  weibull_pdf: `let lz = log(f32(l + 1u)) - logP1;
+    let z = exp(p2 * lz);
+    g1 += gw * (p2 * z - (p2 - 1.0));
+    g2 += gw * p2 * lz * (1.0 - z);`,
+};
+
+type ConvolutionKind = "carryover" | "weibull_cdf" | "weibull_pdf";
+
+/** The convolution's weights: stored shifted by their largest log (none underflows alone); returns log sum(w). */
+function convolutionWeightsWgsl(kind: ConvolutionKind): string {
   return `
-// Stores channel c's lag weights w[l] = rate^((l - delay)^2), shifted by their
-// largest log so that a tiny rate cannot underflow them all (the normalised
-// output does not change); returns log sum(w).
-fn carryoverWeights(c: u32) -> f32 {
-  let logRate = el(U.offT1 + c).logx;
-  let delay = xv(U.offT2 + c);
+// Stores channel c's lag weights, shifted by their largest log so that no
+// parameter value can underflow them all (the normalised output does not
+// change); returns log sum(w).
+fn convolutionWeights(c: u32) -> f32 {
+  let logP1 = el(U.offT1 + c).logx;
+  let p2 = xv(U.offT2 + c);
   var maxLog = -3.0e38;
+  var acc = 0.0;
   for (var l = 0u; l < U.lags; l++) {
-    let d = f32(l) - delay;
-    maxLog = max(maxLog, d * d * logRate);
+    ${LOG_WEIGHT[kind]}
+    scratch[wIdx(l)] = lw;
+    maxLog = max(maxLog, lw);
   }
   var sum = 0.0;
   for (var l = 0u; l < U.lags; l++) {
-    let d = f32(l) - delay;
-    let w = exp(d * d * logRate - maxLog);
+    let w = exp(scratch[wIdx(l)] - maxLog);
     scratch[wIdx(l)] = w;
     sum += w;
   }
@@ -199,9 +241,15 @@ fn convolve(t: u32, c: u32) -> f32 {
   }
   return s;
 }
+`;
+}
 
+/** A convolution adstock: conv[t] = sum_l w[l] x[t-l] over L lags, signal conv / sum(w). */
+function convolutionWgsl(kind: ConvolutionKind, adstock: Adstock, sat: Saturation): string {
+  const { lines, args } = setupWgsl(adstock, sat, "-logSum");
+  return `${convolutionWeightsWgsl(kind)}
 fn channelForward(c: u32) {
-  let logSum = carryoverWeights(c);
+  let logSum = convolutionWeights(c);
 ${lines}
   for (var t = 0u; t < U.T; t++) {
     scratch[s0(t)] += t_BETA * satCell(convolve(t, c), 1.0, ${args}).f;
@@ -209,7 +257,7 @@ ${lines}
 }
 
 fn channelReverse(c: u32) {
-  let logSum = carryoverWeights(c);
+  let logSum = convolutionWeights(c);
 ${lines}${SUMS}
   for (var t = 0u; t < U.T; t++) {
     let cell = satCell(convolve(t, c), 1.0, ${args});
@@ -222,10 +270,12 @@ ${lines}${SUMS}
 ${chainRuleWgsl(adstock, sat)}
   // d ls[t] / d w[l] = x[t - l] / conv[t] - 1 / sum(w); the second part sums over t.
   let perSum = gLogNorm * exp(-logSum);
-  let logRate = el(U.offT1 + c).logx;
-  let delay = xv(U.offT2 + c);
-  var gLogRate = 0.0;
-  var gDelay = 0.0;
+  let logP1 = el(U.offT1 + c).logx;
+  let p2 = xv(U.offT2 + c);
+  var g1 = 0.0;
+  var g2 = 0.0;
+  var sumZ = 0.0;
+  var sumZL = 0.0;
   for (var l = 0u; l < U.lags; l++) {
     var s = 0.0;
     var part = 0.0;
@@ -238,12 +288,10 @@ ${chainRuleWgsl(adstock, sat)}
     }
     s += part;
     let gw = (s - perSum) * scratch[wIdx(l)];
-    let d = f32(l) - delay;
-    gLogRate += gw * d * d;
-    gDelay -= gw * 2.0 * d * logRate;
+    ${WEIGHT_GRAD[kind]}
   }
-  addG(U.offT1 + c, gLogRate * el(U.offT1 + c).dlogx);
-  addG(U.offT2 + c, gDelay * el(U.offT2 + c).dx);
+  addG(U.offT1 + c, g1 * el(U.offT1 + c).dlogx);
+  addG(U.offT2 + c, g2 * el(U.offT2 + c).${kind === "carryover" ? "dx" : "dlogx"});
 }
 `;
 }
@@ -251,7 +299,10 @@ ${chainRuleWgsl(adstock, sat)}
 /** The adstock filters written in WGSL, by the table's adstock name. */
 const ADSTOCK_WGSL: Record<string, (adstock: Adstock, sat: Saturation) => string> = {
   geometric: geometricWgsl,
-  carryover: carryoverWgsl,
+  carryover: (a, s) => convolutionWgsl("carryover", a, s),
+  delayed: (a, s) => convolutionWgsl("carryover", a, s),
+  weibull_cdf: (a, s) => convolutionWgsl("weibull_cdf", a, s),
+  weibull_pdf: (a, s) => convolutionWgsl("weibull_pdf", a, s),
 };
 
 export function mediaWgsl(model: ModelName): string {
