@@ -35,7 +35,7 @@ export interface PackedDatasets {
 
 function structureSignature(layout: ParameterLayout, T: number): string {
   const s = layout.structure;
-  return JSON.stringify([s.model, T, s.nChannels, s.nExtra, s.degreesSeasonality, s.seasonalityFrequency, s.weekdaySeasonality, s.normaliseAdstock, s.carryoverLags, layout.dim]);
+  return JSON.stringify([s.model, T, s.nChannels, s.nExtra, s.degreesSeasonality, s.seasonalityFrequency, s.weekdaySeasonality, s.normaliseAdstock, s.carryoverLags, layout.dim, s.roiPrior === true]);
 }
 
 export function packDatasets(models: readonly GpuModelData[]): PackedDatasets {
@@ -67,7 +67,11 @@ export function packDatasets(models: readonly GpuModelData[]): PackedDatasets {
   const targetOff = 4 * dim;
   const mediaOff = targetOff + T;
   const designOff = mediaOff + T * C;
-  const stride = designOff + T * nLin;
+  // ROI priors: the calibration period's mask [T] and omega [C] (wgsl/roi.ts).
+  const roi = s.roiPrior === true;
+  const maskOff = roi ? designOff + T * nLin : 0;
+  const omegaOff = roi ? maskOff + T : 0;
+  const stride = designOff + T * nLin + (roi ? T + C : 0);
   const records = new Float32Array(stride * models.length);
   models.forEach((m, i) => {
     const base = i * stride;
@@ -87,6 +91,14 @@ export function packDatasets(models: readonly GpuModelData[]): PackedDatasets {
     // The design without the weekday one-hot (the kernel adds weekday[t mod 7] directly).
     const design = buildDesign({ ...s, weekdaySeasonality: false }, T, m.data.extra);
     records.set(design, base + designOff);
+    if (roi) {
+      const cal = m.data.roiCalibration;
+      if (!cal || cal.mask.length !== T || cal.omega.length !== C) {
+        throw new InputError(`dataset ${i}: ROI priors need the calibration period's mask (${T} rows) and omega (${C} channels)`);
+      }
+      records.set(cal.mask, base + maskOff);
+      records.set(cal.omega, base + omegaOff);
+    }
   });
   const tp = TRANSFORM_PARAMETERS[s.model];
   const off = (name: string) => Math.max(0, first.offsetOf(name));
@@ -109,7 +121,7 @@ export function packDatasets(models: readonly GpuModelData[]): PackedDatasets {
       offSigma: off("sigma"),
       offTrend: off("coef_trend"),
       offExpo: off("expo_trend"),
-      offMedia: off("coef_media"),
+      offMedia: off(roi ? "roi" : "coef_media"),
       offT1: off(tp[0]),
       offT2: off(tp[1]),
       offT3: tp.length > 2 ? off(tp[2]) : 0,
@@ -123,6 +135,8 @@ export function packDatasets(models: readonly GpuModelData[]): PackedDatasets {
       targetOff,
       mediaOff,
       designOff,
+      maskOff,
+      omegaOff,
     },
   };
 }

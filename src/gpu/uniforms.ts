@@ -32,6 +32,8 @@ export const UNIFORM_U32_FIELDS = [
   "targetOff",
   "mediaOff",
   "designOff",
+  "maskOff", // ROI priors: the calibration period's mask [T] and omega [C] (wgsl/roi.ts); 0 otherwise
+  "omegaOff",
 ] as const;
 
 export type UniformName = (typeof UNIFORM_U32_FIELDS)[number];

@@ -11,6 +11,7 @@ import type { ModelName } from "../../model/structure.js";
 import { formulaFor, parseFormula, transformsOf, type FormulaTree } from "../../model/transforms/index.js";
 import type { Adstock, Saturation } from "../../model/transforms/index.js";
 import type { KernelConstant } from "../../model/transforms/types.js";
+import { maskedSumWgsl, roiCellSums, ROI_ACCESSORS, ROI_ADJUST, ROI_FLUSH, ROI_SUMS } from "./roi.js";
 
 // Partial sums over blocks of 32 rows, then across blocks: the f32 rounding
 // error grows with about 32 + T/32 terms rather than T.
@@ -106,15 +107,19 @@ function setupWgsl(adstock: Adstock, sat: Saturation, logNorm: string) {
   return { lines: lines.join("\n"), args: vectorNames(sat).map((v) => `t_${v}`).join(", ") };
 }
 
-/** The reverse pass's chain rule after the sums sF, sH, sD, sG (adstock grads appended by the caller). */
-function chainRuleWgsl(adstock: Adstock, sat: Saturation): string {
+/**
+ * The reverse pass's chain rule after the sums sF, sH, sD, sG (adstock grads
+ * appended by the caller); with ROI priors the slot is the roi, whose
+ * gradient roiLambda added (roi.ts).
+ */
+function chainRuleWgsl(adstock: Adstock, sat: Saturation, roi: boolean): string {
   const { formula, grads } = scalarWgsl(adstock, sat);
   return [
     "  let dotF = sF;",
     "  let dotH = sH;",
     "  let dotHD = sD;",
     "  let dotG = sG;",
-    "  addG(U.offMedia + c, dotF * el(U.offMedia + c).dx);",
+    ...(roi ? [] : ["  addG(U.offMedia + c, dotF * el(U.offMedia + c).dx);"]),
     `  let gLogNorm = ${formula(sat.kernel.reverse.gLogNorm)};`,
     ...grads(sat.kernel.reverse.grads),
   ].join("\n");
@@ -130,19 +135,21 @@ const FLUSH_SUMS = `
     }`;
 
 /** Geometric adstock: a = lag a + x, b = da/dlag = lag b + a (before the update). */
-function geometricWgsl(adstock: Adstock, sat: Saturation): string {
+function geometricWgsl(adstock: Adstock, sat: Saturation, roi: boolean): string {
   const { lines, args } = setupWgsl(adstock, sat, "select(0.0, el(U.offT1 + c).log1mx, U.normalise != 0u)");
   const { grads } = scalarWgsl(adstock, sat);
   const adstockGrads = typeof adstock.kernel.grads === "string" ? [] : grads(adstock.kernel.grads);
-  return `
-fn channelForward(c: u32) {
-${lines}
-  let lag = xv(U.offT1 + c);
+  const loopHead = `  let lag = xv(U.offT1 + c);
   var a = 0.0;
   var b = 0.0;
   for (var t = 0u; t < U.T; t++) {
     b = lag * b + a;
-    a = lag * a + media(t, c);
+    a = lag * a + media(t, c);`;
+  const masked = roi ? maskedSumWgsl(lines, loopHead, `let cell = satCell(a, b, ${args});`) : "";
+  return `${masked}
+fn channelForward(c: u32) {${roi ? "\n  deriveCoef(c);" : ""}
+${lines}
+${loopHead}
     scratch[s0(t)] += t_BETA * satCell(a, b, ${args}).f;
   }
 }
@@ -151,16 +158,16 @@ fn channelReverse(c: u32) {
 ${lines}
   let lag = xv(U.offT1 + c);
   var a = 0.0;
-  var b = 0.0;${SUMS}
+  var b = 0.0;${SUMS}${roi ? ROI_SUMS : ""}
   for (var t = 0u; t < U.T; t++) {
     b = lag * b + a;
     a = lag * a + media(t, c);
     let cell = satCell(a, b, ${args});
     let r = scratch[s0(t)];
-    pF += r * cell.f; pH += r * cell.h; pD += r * cell.hd; pG += r * cell.g;${FLUSH_SUMS}
+    pF += r * cell.f; pH += r * cell.h; pD += r * cell.hd; pG += r * cell.g;${FLUSH_SUMS}${roi ? roiCellSums(true) + ROI_FLUSH : ""}
   }
-  sF += pF; sH += pH; sD += pD; sG += pG;
-${chainRuleWgsl(adstock, sat)}
+  sF += pF; sH += pH; sD += pD; sG += pG;${roi ? ROI_ADJUST : ""}
+${chainRuleWgsl(adstock, sat, roi)}
 ${adstockGrads.join("\n")}
 }
 `;
@@ -245,29 +252,34 @@ fn convolve(t: u32, c: u32) -> f32 {
 }
 
 /** A convolution adstock: conv[t] = sum_l w[l] x[t-l] over L lags, signal conv / sum(w). */
-function convolutionWgsl(kind: ConvolutionKind, adstock: Adstock, sat: Saturation): string {
+function convolutionWgsl(kind: ConvolutionKind, adstock: Adstock, sat: Saturation, roi: boolean): string {
   const { lines, args } = setupWgsl(adstock, sat, "-logSum");
-  return `${convolutionWeightsWgsl(kind)}
-fn channelForward(c: u32) {
+  const loopHead = "  for (var t = 0u; t < U.T; t++) {";
+  const masked = roi ? maskedSumWgsl(`  let logSum = convolutionWeights(c);\n${lines}`, loopHead, `let cell = satCell(convolve(t, c), 1.0, ${args});`) : "";
+  // d lik / d conv[t] = r g; with ROI priors the residual is r - lambda m, known after the loop: keep g alone.
+  const rg = roi ? "cell.g" : "r * cell.g";
+  const rAt = roi ? " * (scratch[s0(t)] - lambda * roiMask(t))" : "";
+  return `${convolutionWeightsWgsl(kind)}${masked}
+fn channelForward(c: u32) {${roi ? "\n  deriveCoef(c);" : ""}
   let logSum = convolutionWeights(c);
 ${lines}
-  for (var t = 0u; t < U.T; t++) {
+${loopHead}
     scratch[s0(t)] += t_BETA * satCell(convolve(t, c), 1.0, ${args}).f;
   }
 }
 
 fn channelReverse(c: u32) {
   let logSum = convolutionWeights(c);
-${lines}${SUMS}
+${lines}${SUMS}${roi ? ROI_SUMS : ""}
   for (var t = 0u; t < U.T; t++) {
     let cell = satCell(convolve(t, c), 1.0, ${args});
     let r = scratch[s0(t)];
     pF += r * cell.f; pH += r * cell.h; pD += r * cell.hd;
     // d lik / d conv[t], for the lag sums below.
-    scratch[s1(t)] = r * cell.g;${FLUSH_SUMS}
+    scratch[s1(t)] = ${rg};${FLUSH_SUMS}${roi ? roiCellSums(false) + ROI_FLUSH : ""}
   }
-  sF += pF; sH += pH; sD += pD; sG += pG;
-${chainRuleWgsl(adstock, sat)}
+  sF += pF; sH += pH; sD += pD; sG += pG;${roi ? ROI_ADJUST : ""}
+${chainRuleWgsl(adstock, sat, roi)}
   // d ls[t] / d w[l] = x[t - l] / conv[t] - 1 / sum(w); the second part sums over t.
   let perSum = gLogNorm * exp(-logSum);
   let logP1 = el(U.offT1 + c).logx;
@@ -280,7 +292,7 @@ ${chainRuleWgsl(adstock, sat)}
     var s = 0.0;
     var part = 0.0;
     for (var t = l; t < U.T; t++) {
-      part += scratch[s1(t)] * media(t - l, c);
+      part += scratch[s1(t)]${rAt} * media(t - l, c);
       if (${FLUSH}) {
         s += part;
         part = 0.0;
@@ -297,20 +309,21 @@ ${chainRuleWgsl(adstock, sat)}
 }
 
 /** The adstock filters written in WGSL, by the table's adstock name. */
-const ADSTOCK_WGSL: Record<string, (adstock: Adstock, sat: Saturation) => string> = {
+const ADSTOCK_WGSL: Record<string, (adstock: Adstock, sat: Saturation, roi: boolean) => string> = {
   geometric: geometricWgsl,
-  carryover: (a, s) => convolutionWgsl("carryover", a, s),
-  delayed: (a, s) => convolutionWgsl("carryover", a, s),
-  weibull_cdf: (a, s) => convolutionWgsl("weibull_cdf", a, s),
-  weibull_pdf: (a, s) => convolutionWgsl("weibull_pdf", a, s),
+  carryover: (a, s, roi) => convolutionWgsl("carryover", a, s, roi),
+  delayed: (a, s, roi) => convolutionWgsl("carryover", a, s, roi),
+  weibull_cdf: (a, s, roi) => convolutionWgsl("weibull_cdf", a, s, roi),
+  weibull_pdf: (a, s, roi) => convolutionWgsl("weibull_pdf", a, s, roi),
 };
 
-export function mediaWgsl(model: ModelName): string {
+/** The media functions of a model; with ROI priors, the derived coefficients' too (roi.ts). */
+export function mediaWgsl(model: ModelName, roi = false): string {
   const { adstock, saturation } = transformsOf(model);
   const filter = ADSTOCK_WGSL[adstock.name];
   if (!filter) throw new Error(`no WGSL filter for the ${adstock.name} adstock (gpu/wgsl/media.ts)`);
   return /* wgsl */ `
 struct Cell { f: f32, h: f32, hd: f32, g: f32 }
 ${satCellWgsl(saturation)}
-${filter(adstock, saturation)}`;
+${filter(adstock, saturation, roi)}${roi ? ROI_ACCESSORS : ""}`;
 }

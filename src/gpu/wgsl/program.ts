@@ -31,7 +31,7 @@ export function programWgsl(key: ProgramKey): string {
     PREAMBLE,
     elementsWgsl(key.families),
     "\n",
-    mediaWgsl(key.model),
+    mediaWgsl(key.model, key.roiPrior),
     "\n\n",
     baselineWgsl(key),
     likelihoodWgsl(key),
