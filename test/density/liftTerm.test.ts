@@ -11,6 +11,8 @@ import { roiCalibration } from "../../src/model/roiCalibration.js";
 import { makeFixture, randomPoint } from "../helpers/mmmFixtures.js";
 import { makeGeoFixture } from "../helpers/geoFixtures.js";
 import { mulberry32 } from "../helpers/random.js";
+import { ReparameterisedDensity } from "../../src/density/reparameterisedDensity.js";
+import { SamplingCoordinates, type Parameterisation } from "../../src/model/samplingCoordinates.js";
 
 // The lift tests' term in the WebAssembly core (assembly/lift.ts, generated
 // from the transform table) against the float64 reference
@@ -145,5 +147,35 @@ describe("lift-test term in the core against the float64 reference and finite di
     const { layout, data } = makeFixture({ model: "hill_adstock", T: 10, C: 2, F: 0, degrees: 0, seed: 2 });
     const bad = { channel: 2, geo: 0, x: 1, deltaX: 1, deltaY: 0.1, sigma: 0.1 };
     expect(() => new MmmDensity(layout, { ...data, liftTests: [bad] })).toThrow(/channel 2, geo 0; the model has 2 channels, 1 geos/);
+  });
+});
+
+describe("lift tests when the sampler runs in other coordinates (model/samplingCoordinates.ts)", () => {
+  it("trend and trend+hill, with and without ROI priors: value and gradient of the pulled-back density", () => {
+    const fx = makeFixture({ model: "hill_adstock", T: 30, C: 3, F: 1, degrees: 1, seed: 81 });
+    const roi = withRoi(fx.layout, fx.data, 82, true);
+    for (const [label, layout, data] of [
+      ["coefficient priors", fx.layout, fx.data],
+      ["ROI priors", roi.layout, roi.data],
+    ] as const) {
+      const withTests = { ...data, liftTests: liftTests(3, 1, 83) };
+      for (const kind of ["trend", "trend+hill"] as Parameterisation[]) {
+        const map = new SamplingCoordinates(layout, data.T, kind);
+        const reference = (v: Float64Array) => {
+          const u = new Float64Array(layout.dim);
+          const jac = map.toModel(v, u);
+          return referenceLogDensity(layout, withTests, u).lpJacobian + jac;
+        };
+        const density = new ReparameterisedDensity(new MmmDensity(layout, withTests), map);
+        const v = randomPoint(layout.dim, mulberry32(84), 1);
+        const grad = new Float64Array(layout.dim);
+        expect(relErr(density.logpGrad(v, grad), reference(v)), `${label} ${kind} value`).toBeLessThan(1e-10);
+        const fd = finiteDifferenceGradient(reference, v);
+        const scale = Math.max(1, ...Array.from(fd, Math.abs));
+        for (let i = 0; i < layout.dim; i++) {
+          expect(Math.abs(grad[i] - fd[i]) / scale, `${label} ${kind} d/dv ${layout.labels()[i]}`).toBeLessThan(1e-6);
+        }
+      }
+    }
   });
 });
