@@ -5,7 +5,6 @@
 // fitted model needs to answer questions later.
 
 import { InputError } from "../errors.js";
-import { isPreset } from "../model/modelChoice.js";
 import { scaleLiftTests } from "../model/liftTests.js";
 import { DEFAULT_PARAMETERISATION, MATH_MODE, resolveConfig, type FitConfig, type FitConfigInput } from "../fit/config.js";
 import { totalSpend, validateCosts, type MediaDataset } from "../model/dataset.js";
@@ -14,7 +13,7 @@ import { fitScalers, scaleRows } from "../model/scaling.js";
 import { asGeoScalers, fitGeoScalers, geoLiftScales, scaleGeoRows, type FittedGeoScalers } from "../model/geoScaling.js";
 import { validateGeoTrainingRows, type GeoMediaDataset } from "../model/geoDataset.js";
 import { geoCosts } from "../model/geoViews.js";
-import { makeStructure, mediaPriorFromCosts, type ModelStructure } from "../model/structure.js";
+import { isGeoModel, makeStructure, mediaPriorFromCosts, type ModelStructure } from "../model/structure.js";
 import type { ScaledData } from "../model/scaledData.js";
 import { planSampling } from "../services/backend.js";
 import { runChains, type ChainProgress } from "../services/runChains.js";
@@ -157,17 +156,14 @@ export function structureFor(
   });
 }
 
-/** The WGSL kernels cover LightweightMMM's three models; for the others, a probe that says why they run on the CPU. */
+/** The WGSL kernels cover every adstock x saturation and national ROI priors, not lift tests; otherwise a probe that says why they run on the CPU. */
 function gpuProbeFor(structure: ModelStructure, data: ScaledData) {
-  return isPreset(structure.model) && !data.liftTests && !structure.roiPrior
+  const geoRoi = structure.roiPrior && isGeoModel(structure);
+  return !data.liftTests && !geoRoi
     ? undefined
     : async () => ({
         available: false,
-        reason: data.liftTests
-          ? "the WebGPU kernels have no lift-test term"
-          : structure.roiPrior
-            ? "the WebGPU kernels have no ROI priors"
-            : `the WebGPU kernels cover hill_adstock, adstock and carryover, not ${structure.model}`,
+        reason: data.liftTests ? "the WebGPU kernels have no lift-test term" : "the WebGPU kernels have no geo ROI priors",
       });
 }
 
