@@ -17,6 +17,18 @@
 // place of log coef_media[c] (and alike channel_coef_media and every geo's
 // coef_media[c, g]), hill(1) = 1 / (1 + K^S). The shift depends only on K and
 // S, so the map is a shear with unit Jacobian.
+//
+// "noncentred" (geo models): coef_media[c, g] = channel_coef_media[c] *
+// sqrt(2/pi) * z[c, g], z[c, g] ~ HalfNormal(1); the sampler moves log z in
+// place of log coef_media[c, g]. In the unconstrained (log) space that is
+// log coef_media[c, g] = log channel_coef_media[c] + log sqrt(2/pi) + log z[c, g]:
+// a shear with unit Jacobian (the log-Jacobian sum_g log(channel_coef_media[c]
+// sqrt(2/pi)) of the constrained map cancels against the change in the log
+// transform's own Jacobian, log z against log coef_media). Where the data say
+// little per geo, log coef_media[c, g] follows log channel_coef_media[c] one
+// for one, a correlation a diagonal metric cannot follow; in the new
+// coordinates the per-geo values are independent of the channel scale a priori.
+// "trend+noncentred" combines it with "trend".
 
 import type { ParameterLayout } from "./layout.js";
 import { constrain, constrainWithSlope } from "./layout.js";
@@ -27,7 +39,7 @@ import * as portable from "../math/portable.js";
 import { InputError } from "../errors.js";
 
 /** The sampler's coordinates: the default first; "model" is the model's own (as Stan's program samples). */
-export const PARAMETERISATIONS = ["trend", "trend+hill", "model"] as const;
+export const PARAMETERISATIONS = ["trend", "trend+hill", "model", "noncentred", "trend+noncentred"] as const;
 export type Parameterisation = (typeof PARAMETERISATIONS)[number];
 
 export function checkParameterisation(value: string, option = "parameterisation"): Parameterisation {
@@ -35,6 +47,14 @@ export function checkParameterisation(value: string, option = "parameterisation"
     throw new InputError(`${option} must be one of ${PARAMETERISATIONS.join(", ")}, got "${value}"`);
   }
   return value as Parameterisation;
+}
+
+/** The geo media block: each coef_media[c, g] element's offset and that of its channel scale. */
+interface NoncentredPart {
+  child: number[];
+  parent: number[];
+  /** log sqrt(2/pi): the prior scale per unit of channel_coef_media. */
+  logMultiplier: number;
 }
 
 /** The trend block: offsets and how each coef_trend element is unconstrained. */
@@ -61,19 +81,21 @@ export class SamplingCoordinates {
   readonly dim: number;
   private readonly trend: TrendPart | undefined;
   private readonly hill: HillPart[];
+  private readonly noncentred: NoncentredPart | undefined;
   /** Scratch for constrainWithSlope's dx/du (no allocation per gradient). */
   private readonly slope = [0];
 
   /** `T`: the training rows (the trend's reference time is the last, T - 1). */
   constructor(layout: ParameterLayout, T: number, readonly kind: Parameterisation) {
     this.dim = layout.dim;
-    this.trend = kind === "model" ? undefined : trendPart(layout, T);
+    this.trend = kind === "model" || kind === "noncentred" ? undefined : trendPart(layout, T);
     this.hill = kind === "trend+hill" ? hillParts(layout) : [];
+    this.noncentred = kind === "noncentred" || kind === "trend+noncentred" ? noncentredPart(layout) : undefined;
   }
 
   /** Whether the sampler's coordinates differ from the model's at all. */
   get changesAnything(): boolean {
-    return this.trend !== undefined || this.hill.length > 0;
+    return this.trend !== undefined || this.hill.length > 0 || this.noncentred !== undefined;
   }
 
   toModel(v: ArrayLike<number>, u: Float64Array): number {
@@ -97,6 +119,9 @@ export class SamplingCoordinates {
       const shift = hillShift(h, v);
       for (const i of h.shifted) u[i] = v[i] + shift;
     }
+    // Channel scales are not moved by this step (nor any earlier one): u[parent] is final.
+    const nc = this.noncentred;
+    if (nc) for (let j = 0; j < nc.child.length; j++) u[nc.child[j]] = v[nc.child[j]] + u[nc.parent[j]] + nc.logMultiplier;
     return logJacobian;
   }
 
@@ -111,6 +136,8 @@ export class SamplingCoordinates {
         v[i] = tr.logScale[j] ? u[i] + shift : u[i] * scale;
       }
     }
+    const nc = this.noncentred;
+    if (nc) for (let j = 0; j < nc.child.length; j++) v[nc.child[j]] = u[nc.child[j]] - u[nc.parent[j]] - nc.logMultiplier;
     // K and S are the same in both coordinates.
     for (const h of this.hill) {
       const shift = hillShift(h, u);
@@ -138,9 +165,12 @@ export class SamplingCoordinates {
       }
       gradV[tr.expo] += gExpo;
     }
+    // u_child = v_child + u_parent + const: the channel scale's gradient collects its children's.
+    const nc = this.noncentred;
+    if (nc) for (let j = 0; j < nc.child.length; j++) gradV[nc.parent[j]] += gradU[nc.child[j]];
     for (const h of this.hill) {
       let g = 0;
-      for (const i of h.shifted) g += gradU[i];
+      for (const i of h.shifted) g += gradV[i];
       // shift = softplus(S log K): d/dlogK = S sigma, d/dS = log K sigma, sigma = logistic(S log K).
       const K = constrainWithSlope(h.kTransform, v[h.k], this.slope);
       const dK = this.slope[0];
@@ -159,6 +189,22 @@ function hillShift(h: HillPart, p: ArrayLike<number>): number {
   const K = constrain(h.kTransform, p[h.k]);
   const S = constrain(h.sTransform, p[h.s]);
   return softplus(S * portable.log(K));
+}
+
+function noncentredPart(layout: ParameterLayout): NoncentredPart | undefined {
+  // Only the hierarchical prior (no custom coef_media prior, no ROI priors) has a channel scale to take out.
+  if (!layout.has("coef_media") || !layout.has("channel_coef_media")) return undefined;
+  const coef = layout.block("coef_media");
+  const channel = layout.block("channel_coef_media");
+  if (!coef.scaleFrom || coef.scaleFrom.block !== "channel_coef_media") return undefined;
+  // The shear is exact in log space only: both blocks unconstrained by log (their default positive priors).
+  if ([coef, channel].some((b) => b.transforms.some((t) => t.kind !== "log"))) return undefined;
+  const child = Array.from({ length: coef.size }, (_, i) => coef.offset + i);
+  return {
+    child,
+    parent: child.map((_, i) => layout.scaleParentIndex(coef, i)),
+    logMultiplier: portable.log(coef.scaleFrom.multiplier),
+  };
 }
 
 function trendPart(layout: ParameterLayout, T: number): TrendPart | undefined {

@@ -6,7 +6,7 @@ import { finiteDifferenceGradient } from "../../src/density/finiteDifference.js"
 import { SamplingCoordinates, type Parameterisation } from "../../src/model/samplingCoordinates.js";
 import type { ParameterLayout } from "../../src/model/layout.js";
 import type { ScaledData } from "../../src/model/scaledData.js";
-import type { ModelName } from "../../src/model/structure.js";
+import { MODEL_NAMES, type ModelName } from "../../src/model/structure.js";
 import { DENSITY_SHAPES, makeFixture, randomPoint } from "../helpers/mmmFixtures.js";
 import { makeGeoFixture } from "../helpers/geoFixtures.js";
 import { mulberry32 } from "../helpers/random.js";
@@ -54,7 +54,7 @@ function numericJacobian(map: SamplingCoordinates, v: Float64Array): Float64Arra
   return J;
 }
 
-const KINDS: Parameterisation[] = ["trend", "trend+hill"];
+const KINDS: Parameterisation[] = ["trend", "trend+hill", "noncentred", "trend+noncentred"];
 
 /**
  * For a fixture: the wrapped wasm density equals the float64 reference at
@@ -115,8 +115,9 @@ describe("sampling coordinates: geo", () => {
     { T: 20, C: 2, G: 10, F: 1, degrees: 0, geoExtra: false },
     { T: 21, C: 2, G: 3, F: 1, degrees: 1, weekday: true },
     { T: 1, C: 1, G: 2, F: 0, degrees: 0 },
+    { T: 26, C: 2, G: 2, F: 0, degrees: 1 },
   ];
-  for (const model of ["hill_adstock", "carryover"] as ModelName[]) {
+  for (const model of MODEL_NAMES) {
     for (const [k, shape] of shapes.entries()) {
       it(`${model} T=${shape.T} C=${shape.C} G=${shape.G}`, () => {
         const { layout, data } = makeGeoFixture({ model, ...shape, seed: 3000 + k });
@@ -182,6 +183,37 @@ describe("sampling coordinates: what changes", () => {
       const coef = x[layout.offsetOf("coef_media") + c];
       expect(relErr(Math.log(coef / (1 + K ** S)), v[layout.offsetOf("coef_media") + c])).toBeLessThan(1e-12);
     }
+  });
+
+  it("noncentred: log coef_media[c, g] = log channel_coef_media[c] + log sqrt(2/pi) + v, nothing else moves", () => {
+    const { layout, data } = makeGeoFixture({ model: "hill_adstock", T: 30, C: 3, G: 4, F: 1, degrees: 1, seed: 12 });
+    for (const kind of ["noncentred", "trend+noncentred"] as const) {
+      const map = new SamplingCoordinates(layout, data.T, kind);
+      const v = randomPoint(layout.dim, mulberry32(14));
+      const u = new Float64Array(layout.dim);
+      const jac = map.toModel(v, u);
+      const coef = layout.block("coef_media");
+      const channel = layout.block("channel_coef_media");
+      const trend = layout.block("coef_trend");
+      const x = layout.constrainFlat(u);
+      for (let c = 0; c < 3; c++) {
+        for (let g = 0; g < 4; g++) {
+          const z = x[coef.offset + c * 4 + g] / (x[channel.offset + c] * Math.sqrt(2 / Math.PI));
+          expect(relErr(Math.log(z), v[coef.offset + c * 4 + g])).toBeLessThan(1e-12);
+        }
+      }
+      const movedTrend = kind === "trend+noncentred";
+      for (let i = 0; i < layout.dim; i++) {
+        const inCoef = i >= coef.offset && i < coef.offset + coef.size;
+        const inTrend = i >= trend.offset && i < trend.offset + trend.size;
+        if (!inCoef && !(movedTrend && inTrend)) expect(u[i]).toBe(v[i]);
+      }
+      // A shear in log space: no log-Jacobian beyond the trend's.
+      if (!movedTrend) expect(jac).toBe(0);
+    }
+    // A national model has no channel scale: nothing to take out.
+    const national = makeFixture({ model: "hill_adstock", T: 52, C: 2, F: 1, degrees: 2, seed: 5 });
+    expect(new SamplingCoordinates(national.layout, 52, "noncentred").changesAnything).toBe(false);
   });
 
   it("the model's own coordinates and models without a trend reference change nothing", () => {
