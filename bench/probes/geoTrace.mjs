@@ -16,6 +16,7 @@ const dataset = geoDatasetFromTable(parseCsv(readFileSync(new URL(`../../${file}
   target: "sales", media: ["tv", "search", "social"], extra: ["price_index"], geo: "geo", date: "date",
 });
 const r3 = (x) => +x.toPrecision(3);
+const r4 = (x) => +x.toPrecision(4);
 for (const seed of seeds.length ? seeds : [1]) {
   const fit = await fitGeoMMM(dataset, { sampler: { chains: 4, warmup: 1000, samples: 1000, targetAccept: 0.85, seed, adaptation, parameterisation } });
   const d = fit.diagnostics();
@@ -29,7 +30,7 @@ for (const seed of seeds.length ? seeds : [1]) {
       for (let k = 0; k < c.numDraws; k++) { const x = c.draws[k * dim + i]; const dd = x - m; m += dd / (k + 1); m2 += dd * (x - m); }
       return { mean: r3(m), sd: r3(Math.sqrt(m2 / (c.numDraws - 1))), metric: c.metricKind === "diag" ? r3(c.inverseMetric[i]) : r3(c.inverseMetric[i * dim + i]) };
     });
-    return { name, rhat: r3(rhat), ess: Math.round(ess), chains: stats };
+    return { name, rhat: r4(rhat), ess: Math.round(ess), chains: stats };
   });
   const perChain = chains.map((c) => ({
     stepSize: r3(c.stepSize),
@@ -39,5 +40,5 @@ for (const seed of seeds.length ? seeds : [1]) {
     leapfrog: Math.round(c.stats.nLeapfrog.reduce((a, b) => a + b, 0) / c.numDraws),
     lp: r3(c.stats.logp.reduce((a, b) => a + b, 0) / c.numDraws),
   }));
-  console.log(JSON.stringify({ parameterisation, adaptation, seed, maxRhat: r3(d.max_r_hat), minEss: Math.round(d.min_ess_bulk), wall: Math.round(d.wall_seconds), perChain, worst: perParam }));
+  console.log(JSON.stringify({ parameterisation, adaptation, seed, maxRhat: r4(d.max_r_hat), minEss: Math.round(d.min_ess_bulk), wall: Math.round(d.wall_seconds), perChain, worst: perParam }));
 }
