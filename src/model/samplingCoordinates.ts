@@ -29,6 +29,15 @@
 // for one, a correlation a diagonal metric cannot follow; in the new
 // coordinates the per-geo values are independent of the channel scale a priori.
 // "trend+noncentred" combines it with "trend".
+//
+// "season" (geo models with seasonality): the seasonal term of geo g is
+// coef_seasonality[g] * (gamma_seasonality . basis), so scaling every
+// coef_seasonality by k and gamma_seasonality by 1/k changes nothing but the
+// priors: a curved ridge (gamma = const / coef) that a diagonal metric cannot
+// follow. The sampler moves s = mean_g log coef_seasonality[g] (in the first
+// geo's place), e[g] = log coef_seasonality[g] - s for the other geos, and the
+// seasonal amplitude gamma' = gamma_seasonality * exp(s); along the ridge only
+// s moves. log |det| = log G - 2D s (2D gamma elements scaled by exp(-s)).
 
 import type { ParameterLayout } from "./layout.js";
 import { constrain, constrainWithSlope } from "./layout.js";
@@ -39,7 +48,7 @@ import * as portable from "../math/portable.js";
 import { InputError } from "../errors.js";
 
 /** The sampler's coordinates: the default first; "model" is the model's own (as Stan's program samples). */
-export const PARAMETERISATIONS = ["trend", "trend+hill", "model", "noncentred", "trend+noncentred"] as const;
+export const PARAMETERISATIONS = ["trend", "trend+hill", "model", "noncentred", "trend+noncentred", "season", "noncentred+season", "trend+noncentred+season"] as const;
 export type Parameterisation = (typeof PARAMETERISATIONS)[number];
 
 export function checkParameterisation(value: string, option = "parameterisation"): Parameterisation {
@@ -55,6 +64,13 @@ interface NoncentredPart {
   parent: number[];
   /** log sqrt(2/pi): the prior scale per unit of channel_coef_media. */
   logMultiplier: number;
+}
+
+/** The geo seasonality: coef_seasonality's offsets (log scale) and gamma_seasonality's (identity). */
+interface SeasonPart {
+  coef: number[];
+  gamma: number[];
+  logG: number;
 }
 
 /** The trend block: offsets and how each coef_trend element is unconstrained. */
@@ -82,20 +98,23 @@ export class SamplingCoordinates {
   private readonly trend: TrendPart | undefined;
   private readonly hill: HillPart[];
   private readonly noncentred: NoncentredPart | undefined;
+  private readonly season: SeasonPart | undefined;
   /** Scratch for constrainWithSlope's dx/du (no allocation per gradient). */
   private readonly slope = [0];
 
   /** `T`: the training rows (the trend's reference time is the last, T - 1). */
   constructor(layout: ParameterLayout, T: number, readonly kind: Parameterisation) {
     this.dim = layout.dim;
-    this.trend = kind === "model" || kind === "noncentred" ? undefined : trendPart(layout, T);
-    this.hill = kind === "trend+hill" ? hillParts(layout) : [];
-    this.noncentred = kind === "noncentred" || kind === "trend+noncentred" ? noncentredPart(layout) : undefined;
+    const parts = kind.split("+");
+    this.trend = parts.includes("trend") ? trendPart(layout, T) : undefined;
+    this.hill = parts.includes("hill") ? hillParts(layout) : [];
+    this.noncentred = parts.includes("noncentred") ? noncentredPart(layout) : undefined;
+    this.season = parts.includes("season") ? seasonPart(layout) : undefined;
   }
 
   /** Whether the sampler's coordinates differ from the model's at all. */
   get changesAnything(): boolean {
-    return this.trend !== undefined || this.hill.length > 0 || this.noncentred !== undefined;
+    return this.trend !== undefined || this.hill.length > 0 || this.noncentred !== undefined || this.season !== undefined;
   }
 
   toModel(v: ArrayLike<number>, u: Float64Array): number {
@@ -122,6 +141,20 @@ export class SamplingCoordinates {
     // Channel scales are not moved by this step (nor any earlier one): u[parent] is final.
     const nc = this.noncentred;
     if (nc) for (let j = 0; j < nc.child.length; j++) u[nc.child[j]] = v[nc.child[j]] + u[nc.parent[j]] + nc.logMultiplier;
+    const se = this.season;
+    if (se) {
+      const c = se.coef;
+      const s = v[c[0]];
+      let rest = 0;
+      for (let g = 1; g < c.length; g++) {
+        u[c[g]] = s + v[c[g]];
+        rest += v[c[g]];
+      }
+      u[c[0]] = s - rest;
+      const scale = portable.exp(-s);
+      for (const i of se.gamma) u[i] = v[i] * scale;
+      logJacobian += se.logG - se.gamma.length * s;
+    }
     return logJacobian;
   }
 
@@ -138,6 +171,17 @@ export class SamplingCoordinates {
     }
     const nc = this.noncentred;
     if (nc) for (let j = 0; j < nc.child.length; j++) v[nc.child[j]] = u[nc.child[j]] - u[nc.parent[j]] - nc.logMultiplier;
+    const se = this.season;
+    if (se) {
+      const c = se.coef;
+      let s = 0;
+      for (const i of c) s += u[i];
+      s /= c.length;
+      v[c[0]] = s;
+      for (let g = 1; g < c.length; g++) v[c[g]] = u[c[g]] - s;
+      const scale = portable.exp(s);
+      for (const i of se.gamma) v[i] = u[i] * scale;
+    }
     // K and S are the same in both coordinates.
     for (const h of this.hill) {
       const shift = hillShift(h, u);
@@ -168,6 +212,20 @@ export class SamplingCoordinates {
     // u_child = v_child + u_parent + const: the channel scale's gradient collects its children's.
     const nc = this.noncentred;
     if (nc) for (let j = 0; j < nc.child.length; j++) gradV[nc.parent[j]] += gradU[nc.child[j]];
+    const se = this.season;
+    if (se) {
+      // u_g = s + e_g (g > 0), u_0 = s - sum e; gamma = gamma' exp(-s): d gamma / ds = -gamma.
+      const c = se.coef;
+      let gS = -se.gamma.length;
+      for (const i of c) gS += gradU[i];
+      const scale = portable.exp(-v[c[0]]);
+      for (const i of se.gamma) {
+        gradV[i] = gradU[i] * scale;
+        gS -= gradU[i] * u[i];
+      }
+      for (let g = 1; g < c.length; g++) gradV[c[g]] = gradU[c[g]] - gradU[c[0]];
+      gradV[c[0]] = gS;
+    }
     for (const h of this.hill) {
       let g = 0;
       for (const i of h.shifted) g += gradV[i];
@@ -204,6 +262,20 @@ function noncentredPart(layout: ParameterLayout): NoncentredPart | undefined {
     child,
     parent: child.map((_, i) => layout.scaleParentIndex(coef, i)),
     logMultiplier: portable.log(coef.scaleFrom.multiplier),
+  };
+}
+
+function seasonPart(layout: ParameterLayout): SeasonPart | undefined {
+  if (!layout.has("coef_seasonality") || !layout.has("gamma_seasonality")) return undefined;
+  const coef = layout.block("coef_seasonality");
+  const gamma = layout.block("gamma_seasonality");
+  if (coef.size === 0 || gamma.size === 0) return undefined;
+  // Exact as written only for a log-scaled coef_seasonality and an unbounded gamma_seasonality (their default priors).
+  if (coef.transforms.some((t) => t.kind !== "log") || gamma.transforms.some((t) => t.kind !== "identity")) return undefined;
+  return {
+    coef: Array.from({ length: coef.size }, (_, i) => coef.offset + i),
+    gamma: Array.from({ length: gamma.size }, (_, i) => gamma.offset + i),
+    logG: portable.log(coef.size),
   };
 }
 

@@ -54,7 +54,7 @@ function numericJacobian(map: SamplingCoordinates, v: Float64Array): Float64Arra
   return J;
 }
 
-const KINDS: Parameterisation[] = ["trend", "trend+hill", "noncentred", "trend+noncentred"];
+const KINDS: Parameterisation[] = ["trend", "trend+hill", "noncentred", "trend+noncentred", "season", "trend+noncentred+season"];
 
 /**
  * For a fixture: the wrapped wasm density equals the float64 reference at
@@ -214,6 +214,29 @@ describe("sampling coordinates: what changes", () => {
     // A national model has no channel scale: nothing to take out.
     const national = makeFixture({ model: "hill_adstock", T: 52, C: 2, F: 1, degrees: 2, seed: 5 });
     expect(new SamplingCoordinates(national.layout, 52, "noncentred").changesAnything).toBe(false);
+  });
+
+  it("season: scaling every coef_seasonality by k and gamma_seasonality by 1/k moves only s, by log k", () => {
+    const { layout, data } = makeGeoFixture({ model: "hill_adstock", T: 30, C: 2, G: 4, F: 1, degrees: 2, seed: 13 });
+    const map = new SamplingCoordinates(layout, data.T, "season");
+    const u = randomPoint(layout.dim, mulberry32(15));
+    const moved = Float64Array.from(u);
+    const coef = layout.block("coef_seasonality");
+    const gamma = layout.block("gamma_seasonality");
+    const k = 1.7;
+    for (let g = 0; g < coef.size; g++) moved[coef.offset + g] += Math.log(k);
+    for (let i = 0; i < gamma.size; i++) moved[gamma.offset + i] /= k;
+    const v = new Float64Array(layout.dim);
+    const w = new Float64Array(layout.dim);
+    map.fromModel(u, v);
+    map.fromModel(moved, w);
+    for (let i = 0; i < layout.dim; i++) {
+      if (i === coef.offset) expect(Math.abs(w[i] - v[i] - Math.log(k))).toBeLessThan(1e-12);
+      else expect(Math.abs(w[i] - v[i])).toBeLessThan(1e-12 * Math.max(1, Math.abs(v[i])));
+    }
+    // Without seasonality there is nothing to move.
+    const flat = makeGeoFixture({ model: "hill_adstock", T: 30, C: 2, G: 4, F: 1, degrees: 0, seed: 13 });
+    expect(new SamplingCoordinates(flat.layout, 30, "season").changesAnything).toBe(false);
   });
 
   it("the model's own coordinates and models without a trend reference change nothing", () => {
