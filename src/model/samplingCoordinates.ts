@@ -101,6 +101,9 @@ export class SamplingCoordinates {
   private readonly season: SeasonPart | undefined;
   /** Scratch for constrainWithSlope's dx/du (no allocation per gradient). */
   private readonly slope = [0];
+  /** The trend map's exp(-expo_trend log t_ref) and d(expo_trend log t_ref)/dv at the last toModel's v. */
+  private trendScale = 1;
+  private trendShiftSlope = 0;
 
   /** `T`: the training rows (the trend's reference time is the last, T - 1). */
   constructor(layout: ParameterLayout, T: number, readonly kind: Parameterisation) {
@@ -122,9 +125,12 @@ export class SamplingCoordinates {
     let logJacobian = 0;
     const tr = this.trend;
     if (tr) {
-      const e = constrain(tr.expoTransform, v[tr.expo]);
+      const e = constrainWithSlope(tr.expoTransform, v[tr.expo], this.slope);
       const shift = e * tr.logRef;
       const scale = portable.exp(-shift);
+      // Kept for pullBack at the same v (one exp and one logistic per gradient, not two).
+      this.trendScale = scale;
+      this.trendShiftSlope = this.slope[0] * tr.logRef;
       for (let j = 0; j < tr.coef.length; j++) {
         const i = tr.coef[j];
         if (tr.logScale[j]) u[i] = v[i] - shift;
@@ -193,10 +199,9 @@ export class SamplingCoordinates {
     for (let i = 0; i < this.dim; i++) gradV[i] = gradU[i];
     const tr = this.trend;
     if (tr) {
-      // d shift / d v_expo, shift = expo_trend log t_ref.
-      const expo = constrainWithSlope(tr.expoTransform, v[tr.expo], this.slope);
-      const dShift = this.slope[0] * tr.logRef;
-      const scale = portable.exp(-expo * tr.logRef);
+      // d shift / d v_expo, shift = expo_trend log t_ref, and exp(-shift), as toModel computed them at this v.
+      const dShift = this.trendShiftSlope;
+      const scale = this.trendScale;
       let gExpo = 0;
       for (let j = 0; j < tr.coef.length; j++) {
         const i = tr.coef[j];
