@@ -18,6 +18,16 @@
 // coef_media[c, g]), hill(1) = 1 / (1 + K^S). The shift depends only on K and
 // S, so the map is a shear with unit Jacobian.
 //
+// "media" is the same shear at the mean adstocked level m(lag_weight) in place
+// of 1, for geometric adstock with Hill saturation: log coef_media[c] + log
+// hill(m; K, S), m the mean over the T rows of the adstock of constant media
+// 1 (normalised: (1/T) sum_t (1 - lag_weight^(t+1))). As lag_weight -> 1 the
+// normalised adstock shrinks like (1 - lag_weight) t, the channel's effect
+// becomes coef_media (m/K)^S (t / mean t)^S, and only that product is pinned:
+// lag_weight, K and coef_media trade off along a ridge whose direction turns
+// with S. In the new coordinates the pinned product is one coordinate. The
+// shift depends on lag_weight, K and S only: a shear, unit Jacobian.
+//
 // "noncentred" (geo models): coef_media[c, g] = channel_coef_media[c] *
 // sqrt(2/pi) * z[c, g], z[c, g] ~ HalfNormal(1); the sampler moves log z in
 // place of log coef_media[c, g]. In the unconstrained (log) space that is
@@ -48,7 +58,21 @@ import * as portable from "../math/portable.js";
 import { InputError } from "../errors.js";
 
 /** The sampler's coordinates: the default first; "model" is the model's own (as Stan's program samples). */
-export const PARAMETERISATIONS = ["trend", "trend+hill", "model", "noncentred", "trend+noncentred", "season", "noncentred+season", "trend+noncentred+season"] as const;
+export const PARAMETERISATIONS = [
+  "trend",
+  "trend+hill",
+  "model",
+  "noncentred",
+  "trend+noncentred",
+  "season",
+  "noncentred+season",
+  "trend+noncentred+season",
+  "media",
+  "trend+media",
+  "media+season",
+  "trend+media+season",
+  "noncentred+media+season",
+] as const;
 export type Parameterisation = (typeof PARAMETERISATIONS)[number];
 
 export function checkParameterisation(value: string, option = "parameterisation"): Parameterisation {
@@ -91,6 +115,10 @@ interface HillPart {
   kTransform: Transform;
   sTransform: Transform;
   shifted: number[];
+  /** "media": lag_weight's offset (logit-scaled), the rows and whether the adstock is normalised; else lag < 0 (m = 1). */
+  lag: number;
+  rows: number;
+  normalised: boolean;
 }
 
 export class SamplingCoordinates {
@@ -99,7 +127,7 @@ export class SamplingCoordinates {
   private readonly hill: HillPart[];
   private readonly noncentred: NoncentredPart | undefined;
   private readonly season: SeasonPart | undefined;
-  /** Scratch for constrainWithSlope's dx/du (no allocation per gradient). */
+  /** Scratch for constrainWithSlope's dx/du and meanAdstock's dm/dv (no allocation per gradient). */
   private readonly slope = [0];
   /** The trend map's exp(-expo_trend log t_ref) and d(expo_trend log t_ref)/dv at the last toModel's v. */
   private trendScale = 1;
@@ -110,8 +138,10 @@ export class SamplingCoordinates {
     this.dim = layout.dim;
     const parts = kind.split("+");
     this.trend = parts.includes("trend") ? trendPart(layout, T) : undefined;
-    this.hill = parts.includes("hill") ? hillParts(layout) : [];
     this.noncentred = parts.includes("noncentred") ? noncentredPart(layout) : undefined;
+    // Under "noncentred" the per-geo coefficients follow their channel's: the shear moves the channel's alone.
+    const channelOnly = this.noncentred !== undefined;
+    this.hill = parts.includes("hill") ? hillParts(layout, T, false, channelOnly) : parts.includes("media") ? hillParts(layout, T, true, channelOnly) : [];
     this.season = parts.includes("season") ? seasonPart(layout) : undefined;
   }
 
@@ -234,24 +264,61 @@ export class SamplingCoordinates {
     for (const h of this.hill) {
       let g = 0;
       for (const i of h.shifted) g += gradV[i];
-      // shift = softplus(S log K): d/dlogK = S sigma, d/dS = log K sigma, sigma = logistic(S log K).
+      // shift = softplus(S (log K - log m)): d/dlogK = S sigma, d/dS = (log K - log m) sigma,
+      // d/dlog m = -S sigma, sigma = logistic(S (log K - log m)); m = 1 for "hill".
       const K = constrainWithSlope(h.kTransform, v[h.k], this.slope);
       const dK = this.slope[0];
       const S = constrainWithSlope(h.sTransform, v[h.s], this.slope);
       const dS = this.slope[0];
-      const logK = portable.log(K);
-      const sigma = logistic(S * logK);
+      let logRatio = portable.log(K);
+      let dLogM = 0;
+      if (h.lag >= 0) {
+        const m = meanAdstock(h, v[h.lag], this.slope);
+        logRatio -= portable.log(m);
+        dLogM = this.slope[0] / m;
+      }
+      const sigma = logistic(S * logRatio);
       gradV[h.k] += (g * sigma * S * dK) / K;
-      gradV[h.s] += g * sigma * logK * dS;
+      gradV[h.s] += g * sigma * logRatio * dS;
+      if (h.lag >= 0) gradV[h.lag] -= g * sigma * S * dLogM;
     }
   }
 }
 
-/** log(1 / hill(1)) = log(1 + K^S) at the point p (K and S are read from either coordinates alike). */
+/** log(1 / hill(m)) = log(1 + (K/m)^S) at the point p (K, S, lag_weight are read from either coordinates alike). */
 function hillShift(h: HillPart, p: ArrayLike<number>): number {
   const K = constrain(h.kTransform, p[h.k]);
   const S = constrain(h.sTransform, p[h.s]);
-  return softplus(S * portable.log(K));
+  if (h.lag < 0) return softplus(S * portable.log(K));
+  return softplus(S * (portable.log(K) - portable.log(meanAdstock(h, p[h.lag], [0]))));
+}
+
+/**
+ * m: the mean over the rows of the geometric adstock of constant media 1, at lag_weight = logistic(v),
+ * with dm/dv in slope[0]. d_t = 1 - w^(t+1) by d_0 = q, d_t = q + w d_(t-1) (q = 1 - w: no cancellation
+ * as w -> 1); normalised output d_t, else d_t / q.
+ */
+function meanAdstock(h: HillPart, v: number, slope: number[]): number {
+  const w = logistic(v);
+  const q = logistic(-v);
+  const dw = w * q;
+  let d = q;
+  let dd = -dw;
+  let sum = d;
+  let dsum = dd;
+  for (let t = 1; t < h.rows; t++) {
+    dd = -dw + dw * d + w * dd;
+    d = q + w * d;
+    sum += d;
+    dsum += dd;
+  }
+  if (h.normalised) {
+    slope[0] = dsum / h.rows;
+    return sum / h.rows;
+  }
+  // m = sum / (T q): dm/dv = (dsum q - sum dq) / (T q^2), dq = -dw.
+  slope[0] = (dsum * q + sum * dw) / (h.rows * q * q);
+  return sum / (h.rows * q);
 }
 
 function noncentredPart(layout: ParameterLayout): NoncentredPart | undefined {
@@ -301,9 +368,14 @@ function trendPart(layout: ParameterLayout, T: number): TrendPart | undefined {
   };
 }
 
-function hillParts(layout: ParameterLayout): HillPart[] {
+function hillParts(layout: ParameterLayout, T: number, atMeanAdstock: boolean, channelOnly: boolean): HillPart[] {
   const s = layout.structure;
-  if (transformsOfModel(s.model).saturation !== "hill") return [];
+  const transforms = transformsOfModel(s.model);
+  if (transforms.saturation !== "hill") return [];
+  if (atMeanAdstock && (transforms.adstock !== "geometric" || T < 1)) return [];
+  const lagBlock = atMeanAdstock ? layout.block("lag_weight") : undefined;
+  // m(lag_weight) is written for lag_weight's logit scale (its default Beta prior).
+  if (lagBlock && lagBlock.transforms.some((t) => t.kind !== "logit")) return [];
   // With ROI priors the sampler moves the ROI, from which the core derives coef_media: nothing to shear.
   if (s.roiPrior || !layout.has("coef_media")) return [];
   const kBlock = layout.block("half_max_effective_concentration");
@@ -318,8 +390,11 @@ function hillParts(layout: ParameterLayout): HillPart[] {
     const shifted: number[] = [];
     if (channel) shifted.push(channel.offset + c);
     const perChannel = coef.size / C;
-    for (let g = 0; g < perChannel; g++) shifted.push(coef.offset + c * perChannel + g);
+    if (!(channel && channelOnly)) for (let g = 0; g < perChannel; g++) shifted.push(coef.offset + c * perChannel + g);
     return {
+      lag: lagBlock ? lagBlock.offset + c : -1,
+      rows: T,
+      normalised: s.normaliseAdstock,
       k: kBlock.offset + c,
       s: sBlock.offset + c,
       kTransform: kBlock.transforms[c],
