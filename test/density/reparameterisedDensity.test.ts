@@ -12,6 +12,7 @@ import { makeGeoFixture } from "../helpers/geoFixtures.js";
 import { mulberry32 } from "../helpers/random.js";
 import { ParameterLayout as Layout } from "../../src/model/layout.js";
 import { roiCalibration } from "../../src/model/roiCalibration.js";
+import { geometricAdstock } from "../../src/density/transformReference.js";
 
 function relErr(a: number, b: number): number {
   return Math.abs(a - b) / Math.max(1, Math.abs(b));
@@ -182,6 +183,28 @@ describe("sampling coordinates: what changes", () => {
       const S = x[layout.offsetOf("slope") + c];
       const coef = x[layout.offsetOf("coef_media") + c];
       expect(relErr(Math.log(coef / (1 + K ** S)), v[layout.offsetOf("coef_media") + c])).toBeLessThan(1e-12);
+    }
+  });
+
+  it("media: coef_media is the effect at the mean adstock of constant media, coef_media hill(m; K, S), also as lag_weight -> 1", () => {
+    for (const normalise of [true, false]) {
+      const { layout: base, data } = makeFixture({ model: "hill_adstock", T: 52, C: 3, F: 1, degrees: 2, seed: 6 });
+      const layout = new Layout({ ...base.structure, normaliseAdstock: normalise });
+      const map = new SamplingCoordinates(layout, data.T, "media");
+      const v = randomPoint(layout.dim, mulberry32(4));
+      const lag = layout.offsetOf("lag_weight");
+      v[lag + 2] = 12; // lag_weight = 1 - 6e-6: the adstock of 52 rows is ~(1 - lag_weight) t
+      const u = new Float64Array(layout.dim);
+      map.toModel(v, u);
+      const x = layout.constrainFlat(u);
+      for (let c = 0; c < 3; c++) {
+        const K = x[layout.offsetOf("half_max_effective_concentration") + c];
+        const S = x[layout.offsetOf("slope") + c];
+        const coef = x[layout.offsetOf("coef_media") + c];
+        const a = geometricAdstock(new Array(52).fill(1), x[lag + c], normalise);
+        const m = a.reduce((p, q) => p + q, 0) / 52;
+        expect(relErr(Math.log(coef / (1 + (K / m) ** S)), v[layout.offsetOf("coef_media") + c])).toBeLessThan(1e-9);
+      }
     }
   });
 
