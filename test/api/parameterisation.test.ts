@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fitGeoMMM } from "../../src/api/fitGeoMMM.js";
+import { FittedGeoMMM } from "../../src/api/fittedGeoMMM.js";
 import { fitMMM } from "../../src/api/fitMMM.js";
 import { makeGeoTestData } from "../helpers/geoSimulated.js";
 import { simulateDataset } from "../../src/simulate/simulate.js";
@@ -79,6 +80,21 @@ describe("geo fits in the non-centred coordinates", () => {
       }
       expect(one.summary()[one.layout.offsetOf("coef_media")].name).toBe("coef_media[0, 0]");
     }
+  });
+});
+
+describe("what a geo fit whose chains disagree is told", () => {
+  it("not the trend coordinates (they converged less often on geo), but what the geo posterior's lagging channel means", async () => {
+    const { dataset } = makeGeoTestData({ G: 2, T: 30, C: 1, extras: 0, seed: 4 });
+    const fit = await fitGeoMMM(dataset, { sampler: { chains: 2, warmup: 20, samples: 10, seed: 2, threads: 0 } });
+    const rec = fit.record;
+    const dim = fit.layout.dim;
+    const shifted = Float64Array.from(rec.chains[1].draws, (v, i) => (i % dim === 0 ? v + 3 : v));
+    const disagree = new FittedGeoMMM({ ...rec, chains: [rec.chains[0], { ...rec.chains[1], draws: shifted }] });
+    const w = disagree.diagnostics().warnings.find((x) => x.startsWith("R-hat up to"));
+    expect(rec.config.sampler.parameterisation).toBe("model");
+    expect(w).not.toMatch(/--parameterisation trend/);
+    expect(w).toMatch(/lag_weight 1/);
   });
 });
 
