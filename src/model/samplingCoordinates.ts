@@ -169,7 +169,7 @@ export class SamplingCoordinates {
       }
     }
     for (const h of this.hill) {
-      const shift = hillShift(h, v);
+      const shift = hillShift(h, v, this.slope);
       for (const i of h.shifted) u[i] = v[i] + shift;
     }
     // Channel scales are not moved by this step (nor any earlier one): u[parent] is final.
@@ -218,7 +218,7 @@ export class SamplingCoordinates {
     }
     // K and S are the same in both coordinates.
     for (const h of this.hill) {
-      const shift = hillShift(h, u);
+      const shift = hillShift(h, u, this.slope);
       for (const i of h.shifted) v[i] = u[i] - shift;
     }
   }
@@ -284,11 +284,11 @@ export class SamplingCoordinates {
 }
 
 /** log(1 / hill(m)) = log(1 + (K/m)^S) at the point p (K, S, lag_weight are read from either coordinates alike). */
-function hillShift(h: HillPart, p: ArrayLike<number>): number {
+function hillShift(h: HillPart, p: ArrayLike<number>, scratch: number[]): number {
   const K = constrain(h.kTransform, p[h.k]);
   const S = constrain(h.sTransform, p[h.s]);
   if (h.lag < 0) return softplus(S * portable.log(K));
-  return softplus(S * (portable.log(K) - portable.log(meanAdstock(h, p[h.lag], [0]))));
+  return softplus(S * (portable.log(K) - portable.log(meanAdstock(h, p[h.lag], scratch))));
 }
 
 /**
