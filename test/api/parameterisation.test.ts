@@ -52,12 +52,12 @@ describe("fits in the sampler's coordinates", () => {
   });
 });
 
-describe("geo fits in the non-centred coordinates", () => {
+describe("geo fits in the geo coordinates (noncentred, season, media)", () => {
   const { dataset } = makeGeoTestData({ G: 3, T: 40, C: 2, extras: 1, seed: 6 });
   const short = { chains: 2, warmup: 30, samples: 20, seed: 3 };
 
   it("store draws in the model's coordinates and give the same draws at 1 and 2 threads", async () => {
-    for (const parameterisation of ["noncentred", "trend+noncentred"] as const) {
+    for (const parameterisation of ["noncentred", "trend+noncentred", "media+season"] as const) {
       const one = await fitGeoMMM(dataset, { sampler: { ...short, threads: 0, parameterisation } });
       const two = await fitGeoMMM(dataset, { sampler: { ...short, threads: 2, parameterisation } });
       const model = await fitGeoMMM(dataset, { sampler: { ...short, threads: 2, parameterisation: "model" } });
