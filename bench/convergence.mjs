@@ -95,9 +95,12 @@ function saveJson(result) {
   renameSync(tmp, RESULTS);
 }
 
-function ourFit(d, seed, seconds) {
+function ourFit(d, seed, seconds, summary) {
+  // The parameter whose chains disagree most (kept in the results file; the table shows medians only).
+  const worst = summary?.reduce((a, b) => (b.r_hat > a.r_hat ? b : a));
   return {
     seed,
+    ...(worst ? { worstParameter: worst.name } : {}),
     maxRhat: d.max_r_hat,
     minEss: d.min_ess_bulk,
     leapfrogPerDraw: d.leapfrog_per_draw,
@@ -196,7 +199,7 @@ export async function benchConvergence({
         const fitOptions = { sampler: { ...sampler, seed, adaptation, ...(parameterisation ? { parameterisation } : {}) } };
         const fit = ds.national ? await fitMMM(dataset, fitOptions) : await fitGeoMMM(dataset, fitOptions);
         const d = fit.diagnostics();
-        row.fits.push(ourFit(d, seed, d.wall_seconds ?? (performance.now() - began) / 1000));
+        row.fits.push(ourFit(d, seed, d.wall_seconds ?? (performance.now() - began) / 1000, fit.summary()));
         console.log(JSON.stringify({ dataset: key, option: row.option, ...row.fits.at(-1) }));
         saveJson(result);
         if (ds.national && !stanInput) {

@@ -32,7 +32,7 @@ export function addSamplerOptions(cmd: Command, scope: { rows: string; chains: s
     )
     .option(
       "--parameterisation <kind>",
-      "coordinates the sampler moves in (the posterior and outputs are the same): trend (the trend's value at the last period in place of coef_trend; the default for national models), trend+hill (also the media effect at mean spend in place of coef_media), or model (the model's own, as Stan's program; the default for geo models)",
+      "coordinates the sampler moves in (the posterior and outputs are the same): trend (the trend's value at the last period in place of coef_trend; the default for national models), trend+hill (also the media effect at mean spend in place of coef_media), model (the model's own, as Stan's program; the default for geo models), or for geo models media, season, noncentred and their combinations (docs/convergence.md)",
     );
 }
 

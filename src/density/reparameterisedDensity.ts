@@ -14,7 +14,8 @@ export interface CoordinateMap {
   fromModel(u: ArrayLike<number>, v: Float64Array): void;
   /**
    * Writes the gradient in v of (f(map(v)) + log |det du/dv|) into gradV,
-   * given u = map(v) and gradU, the gradient of f at u.
+   * given u = map(v) and gradU, the gradient of f at u. Called right after
+   * toModel(v, u) with the same v: it may reuse what toModel computed there.
    */
   pullBack(v: ArrayLike<number>, u: ArrayLike<number>, gradU: ArrayLike<number>, gradV: Float64Array): void;
 }

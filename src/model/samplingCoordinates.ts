@@ -17,6 +17,37 @@
 // place of log coef_media[c] (and alike channel_coef_media and every geo's
 // coef_media[c, g]), hill(1) = 1 / (1 + K^S). The shift depends only on K and
 // S, so the map is a shear with unit Jacobian.
+//
+// "media" is the same shear at the mean adstocked level m(lag_weight) in place
+// of 1, for geometric adstock with Hill saturation: log coef_media[c] + log
+// hill(m; K, S), m the mean over the T rows of the adstock of constant media
+// 1 (normalised: (1/T) sum_t (1 - lag_weight^(t+1))). As lag_weight -> 1 the
+// normalised adstock shrinks like (1 - lag_weight) t, the channel's effect
+// becomes coef_media (m/K)^S (t / mean t)^S, and only that product is pinned:
+// lag_weight, K and coef_media trade off along a ridge whose direction turns
+// with S. In the new coordinates the pinned product is one coordinate. The
+// shift depends on lag_weight, K and S only: a shear, unit Jacobian.
+//
+// "noncentred" (geo models): coef_media[c, g] = channel_coef_media[c] *
+// sqrt(2/pi) * z[c, g], z[c, g] ~ HalfNormal(1); the sampler moves log z in
+// place of log coef_media[c, g]. In the unconstrained (log) space that is
+// log coef_media[c, g] = log channel_coef_media[c] + log sqrt(2/pi) + log z[c, g]:
+// a shear with unit Jacobian (the log-Jacobian sum_g log(channel_coef_media[c]
+// sqrt(2/pi)) of the constrained map cancels against the change in the log
+// transform's own Jacobian, log z against log coef_media). Where the data say
+// little per geo, log coef_media[c, g] follows log channel_coef_media[c] one
+// for one, a correlation a diagonal metric cannot follow; in the new
+// coordinates the per-geo values are independent of the channel scale a priori.
+// "trend+noncentred" combines it with "trend".
+//
+// "season" (geo models with seasonality): the seasonal term of geo g is
+// coef_seasonality[g] * (gamma_seasonality . basis), so scaling every
+// coef_seasonality by k and gamma_seasonality by 1/k changes nothing but the
+// priors: a curved ridge (gamma = const / coef) that a diagonal metric cannot
+// follow. The sampler moves s = mean_g log coef_seasonality[g] (in the first
+// geo's place), e[g] = log coef_seasonality[g] - s for the other geos, and the
+// seasonal amplitude gamma' = gamma_seasonality * exp(s); along the ridge only
+// s moves. log |det| = log G - 2D s (2D gamma elements scaled by exp(-s)).
 
 import type { ParameterLayout } from "./layout.js";
 import { constrain, constrainWithSlope } from "./layout.js";
@@ -27,7 +58,19 @@ import * as portable from "../math/portable.js";
 import { InputError } from "../errors.js";
 
 /** The sampler's coordinates: the default first; "model" is the model's own (as Stan's program samples). */
-export const PARAMETERISATIONS = ["trend", "trend+hill", "model"] as const;
+export const PARAMETERISATIONS = [
+  "trend",
+  "trend+hill",
+  "model",
+  "noncentred",
+  "trend+noncentred",
+  "season",
+  "trend+noncentred+season",
+  "media",
+  "media+season",
+  "trend+media+season",
+  "noncentred+media+season",
+] as const;
 export type Parameterisation = (typeof PARAMETERISATIONS)[number];
 
 export function checkParameterisation(value: string, option = "parameterisation"): Parameterisation {
@@ -35,6 +78,21 @@ export function checkParameterisation(value: string, option = "parameterisation"
     throw new InputError(`${option} must be one of ${PARAMETERISATIONS.join(", ")}, got "${value}"`);
   }
   return value as Parameterisation;
+}
+
+/** The geo media block: each coef_media[c, g] element's offset and that of its channel scale. */
+interface NoncentredPart {
+  child: number[];
+  parent: number[];
+  /** log sqrt(2/pi): the prior scale per unit of channel_coef_media. */
+  logMultiplier: number;
+}
+
+/** The geo seasonality: coef_seasonality's offsets (log scale) and gamma_seasonality's (identity). */
+interface SeasonPart {
+  coef: number[];
+  gamma: number[];
+  logG: number;
 }
 
 /** The trend block: offsets and how each coef_trend element is unconstrained. */
@@ -55,25 +113,39 @@ interface HillPart {
   kTransform: Transform;
   sTransform: Transform;
   shifted: number[];
+  /** "media": lag_weight's offset (logit-scaled), the rows and whether the adstock is normalised; else lag < 0 (m = 1). */
+  lag: number;
+  rows: number;
+  normalised: boolean;
 }
 
 export class SamplingCoordinates {
   readonly dim: number;
   private readonly trend: TrendPart | undefined;
   private readonly hill: HillPart[];
-  /** Scratch for constrainWithSlope's dx/du (no allocation per gradient). */
+  private readonly noncentred: NoncentredPart | undefined;
+  private readonly season: SeasonPart | undefined;
+  /** Scratch for constrainWithSlope's dx/du and meanAdstock's dm/dv (no allocation per gradient). */
   private readonly slope = [0];
+  /** The trend map's exp(-expo_trend log t_ref) and d(expo_trend log t_ref)/dv at the last toModel's v. */
+  private trendScale = 1;
+  private trendShiftSlope = 0;
 
   /** `T`: the training rows (the trend's reference time is the last, T - 1). */
   constructor(layout: ParameterLayout, T: number, readonly kind: Parameterisation) {
     this.dim = layout.dim;
-    this.trend = kind === "model" ? undefined : trendPart(layout, T);
-    this.hill = kind === "trend+hill" ? hillParts(layout) : [];
+    const parts = kind.split("+");
+    this.trend = parts.includes("trend") ? trendPart(layout, T) : undefined;
+    this.noncentred = parts.includes("noncentred") ? noncentredPart(layout) : undefined;
+    // Under "noncentred" the per-geo coefficients follow their channel's: the shear moves the channel's alone.
+    const channelOnly = this.noncentred !== undefined;
+    this.hill = parts.includes("hill") ? hillParts(layout, T, false, channelOnly) : parts.includes("media") ? hillParts(layout, T, true, channelOnly) : [];
+    this.season = parts.includes("season") ? seasonPart(layout) : undefined;
   }
 
   /** Whether the sampler's coordinates differ from the model's at all. */
   get changesAnything(): boolean {
-    return this.trend !== undefined || this.hill.length > 0;
+    return this.trend !== undefined || this.hill.length > 0 || this.noncentred !== undefined || this.season !== undefined;
   }
 
   toModel(v: ArrayLike<number>, u: Float64Array): number {
@@ -81,9 +153,12 @@ export class SamplingCoordinates {
     let logJacobian = 0;
     const tr = this.trend;
     if (tr) {
-      const e = constrain(tr.expoTransform, v[tr.expo]);
+      const e = constrainWithSlope(tr.expoTransform, v[tr.expo], this.slope);
       const shift = e * tr.logRef;
       const scale = portable.exp(-shift);
+      // Kept for pullBack at the same v (one exp and one logistic per gradient, not two).
+      this.trendScale = scale;
+      this.trendShiftSlope = this.slope[0] * tr.logRef;
       for (let j = 0; j < tr.coef.length; j++) {
         const i = tr.coef[j];
         if (tr.logScale[j]) u[i] = v[i] - shift;
@@ -94,8 +169,25 @@ export class SamplingCoordinates {
       }
     }
     for (const h of this.hill) {
-      const shift = hillShift(h, v);
+      const shift = hillShift(h, v, this.slope);
       for (const i of h.shifted) u[i] = v[i] + shift;
+    }
+    // Channel scales are not moved by this step (nor any earlier one): u[parent] is final.
+    const nc = this.noncentred;
+    if (nc) for (let j = 0; j < nc.child.length; j++) u[nc.child[j]] = v[nc.child[j]] + u[nc.parent[j]] + nc.logMultiplier;
+    const se = this.season;
+    if (se) {
+      const c = se.coef;
+      const s = v[c[0]];
+      let rest = 0;
+      for (let g = 1; g < c.length; g++) {
+        u[c[g]] = s + v[c[g]];
+        rest += v[c[g]];
+      }
+      u[c[0]] = s - rest;
+      const scale = portable.exp(-s);
+      for (const i of se.gamma) u[i] = v[i] * scale;
+      logJacobian += se.logG - se.gamma.length * s;
     }
     return logJacobian;
   }
@@ -111,9 +203,22 @@ export class SamplingCoordinates {
         v[i] = tr.logScale[j] ? u[i] + shift : u[i] * scale;
       }
     }
+    const nc = this.noncentred;
+    if (nc) for (let j = 0; j < nc.child.length; j++) v[nc.child[j]] = u[nc.child[j]] - u[nc.parent[j]] - nc.logMultiplier;
+    const se = this.season;
+    if (se) {
+      const c = se.coef;
+      let s = 0;
+      for (const i of c) s += u[i];
+      s /= c.length;
+      v[c[0]] = s;
+      for (let g = 1; g < c.length; g++) v[c[g]] = u[c[g]] - s;
+      const scale = portable.exp(s);
+      for (const i of se.gamma) v[i] = u[i] * scale;
+    }
     // K and S are the same in both coordinates.
     for (const h of this.hill) {
-      const shift = hillShift(h, u);
+      const shift = hillShift(h, u, this.slope);
       for (const i of h.shifted) v[i] = u[i] - shift;
     }
   }
@@ -122,10 +227,9 @@ export class SamplingCoordinates {
     for (let i = 0; i < this.dim; i++) gradV[i] = gradU[i];
     const tr = this.trend;
     if (tr) {
-      // d shift / d v_expo, shift = expo_trend log t_ref.
-      const expo = constrainWithSlope(tr.expoTransform, v[tr.expo], this.slope);
-      const dShift = this.slope[0] * tr.logRef;
-      const scale = portable.exp(-expo * tr.logRef);
+      // d shift / d v_expo, shift = expo_trend log t_ref, and exp(-shift), as toModel computed them at this v.
+      const dShift = this.trendShiftSlope;
+      const scale = this.trendScale;
       let gExpo = 0;
       for (let j = 0; j < tr.coef.length; j++) {
         const i = tr.coef[j];
@@ -138,27 +242,111 @@ export class SamplingCoordinates {
       }
       gradV[tr.expo] += gExpo;
     }
+    // u_child = v_child + u_parent + const: the channel scale's gradient collects its children's.
+    const nc = this.noncentred;
+    if (nc) for (let j = 0; j < nc.child.length; j++) gradV[nc.parent[j]] += gradU[nc.child[j]];
+    const se = this.season;
+    if (se) {
+      // u_g = s + e_g (g > 0), u_0 = s - sum e; gamma = gamma' exp(-s): d gamma / ds = -gamma.
+      const c = se.coef;
+      let gS = -se.gamma.length;
+      for (const i of c) gS += gradU[i];
+      const scale = portable.exp(-v[c[0]]);
+      for (const i of se.gamma) {
+        gradV[i] = gradU[i] * scale;
+        gS -= gradU[i] * u[i];
+      }
+      for (let g = 1; g < c.length; g++) gradV[c[g]] = gradU[c[g]] - gradU[c[0]];
+      gradV[c[0]] = gS;
+    }
     for (const h of this.hill) {
       let g = 0;
-      for (const i of h.shifted) g += gradU[i];
-      // shift = softplus(S log K): d/dlogK = S sigma, d/dS = log K sigma, sigma = logistic(S log K).
+      for (const i of h.shifted) g += gradV[i];
+      // shift = softplus(S (log K - log m)): d/dlogK = S sigma, d/dS = (log K - log m) sigma,
+      // d/dlog m = -S sigma, sigma = logistic(S (log K - log m)); m = 1 for "hill".
       const K = constrainWithSlope(h.kTransform, v[h.k], this.slope);
       const dK = this.slope[0];
       const S = constrainWithSlope(h.sTransform, v[h.s], this.slope);
       const dS = this.slope[0];
-      const logK = portable.log(K);
-      const sigma = logistic(S * logK);
+      let logRatio = portable.log(K);
+      let dLogM = 0;
+      if (h.lag >= 0) {
+        const m = meanAdstock(h, v[h.lag], this.slope);
+        logRatio -= portable.log(m);
+        dLogM = this.slope[0] / m;
+      }
+      const sigma = logistic(S * logRatio);
       gradV[h.k] += (g * sigma * S * dK) / K;
-      gradV[h.s] += g * sigma * logK * dS;
+      gradV[h.s] += g * sigma * logRatio * dS;
+      if (h.lag >= 0) gradV[h.lag] -= g * sigma * S * dLogM;
     }
   }
 }
 
-/** log(1 / hill(1)) = log(1 + K^S) at the point p (K and S are read from either coordinates alike). */
-function hillShift(h: HillPart, p: ArrayLike<number>): number {
+/** log(1 / hill(m)) = log(1 + (K/m)^S) at the point p (K, S, lag_weight are read from either coordinates alike). */
+function hillShift(h: HillPart, p: ArrayLike<number>, scratch: number[]): number {
   const K = constrain(h.kTransform, p[h.k]);
   const S = constrain(h.sTransform, p[h.s]);
-  return softplus(S * portable.log(K));
+  if (h.lag < 0) return softplus(S * portable.log(K));
+  return softplus(S * (portable.log(K) - portable.log(meanAdstock(h, p[h.lag], scratch))));
+}
+
+/**
+ * m: the mean over the rows of the geometric adstock of constant media 1, at lag_weight = logistic(v),
+ * with dm/dv in slope[0]. d_t = 1 - w^(t+1) by d_0 = q, d_t = q + w d_(t-1) (q = 1 - w: no cancellation
+ * as w -> 1); normalised output d_t, else d_t / q.
+ */
+function meanAdstock(h: HillPart, v: number, slope: number[]): number {
+  const w = logistic(v);
+  const q = logistic(-v);
+  const dw = w * q;
+  let d = q;
+  let dd = -dw;
+  let sum = d;
+  let dsum = dd;
+  for (let t = 1; t < h.rows; t++) {
+    dd = -dw + dw * d + w * dd;
+    d = q + w * d;
+    sum += d;
+    dsum += dd;
+  }
+  if (h.normalised) {
+    slope[0] = dsum / h.rows;
+    return sum / h.rows;
+  }
+  // m = sum / (T q): dm/dv = (dsum q - sum dq) / (T q^2), dq = -dw.
+  slope[0] = (dsum * q + sum * dw) / (h.rows * q * q);
+  return sum / (h.rows * q);
+}
+
+function noncentredPart(layout: ParameterLayout): NoncentredPart | undefined {
+  // Only the hierarchical prior (no custom coef_media prior, no ROI priors) has a channel scale to take out.
+  if (!layout.has("coef_media") || !layout.has("channel_coef_media")) return undefined;
+  const coef = layout.block("coef_media");
+  const channel = layout.block("channel_coef_media");
+  if (!coef.scaleFrom || coef.scaleFrom.block !== "channel_coef_media") return undefined;
+  // The shear is exact in log space only: both blocks unconstrained by log (their default positive priors).
+  if ([coef, channel].some((b) => b.transforms.some((t) => t.kind !== "log"))) return undefined;
+  const child = Array.from({ length: coef.size }, (_, i) => coef.offset + i);
+  return {
+    child,
+    parent: child.map((_, i) => layout.scaleParentIndex(coef, i)),
+    logMultiplier: portable.log(coef.scaleFrom.multiplier),
+  };
+}
+
+function seasonPart(layout: ParameterLayout): SeasonPart | undefined {
+  if (!layout.has("coef_seasonality") || !layout.has("gamma_seasonality")) return undefined;
+  const coef = layout.block("coef_seasonality");
+  const gamma = layout.block("gamma_seasonality");
+  if (coef.size === 0 || gamma.size === 0) return undefined;
+  // Exact as written only for a log-scaled coef_seasonality and an unbounded gamma_seasonality (their default priors).
+  if (coef.transforms.some((t) => t.kind !== "log") || gamma.transforms.some((t) => t.kind !== "identity")) return undefined;
+  return {
+    coef: Array.from({ length: coef.size }, (_, i) => coef.offset + i),
+    gamma: Array.from({ length: gamma.size }, (_, i) => gamma.offset + i),
+    logG: portable.log(coef.size),
+  };
 }
 
 function trendPart(layout: ParameterLayout, T: number): TrendPart | undefined {
@@ -178,9 +366,14 @@ function trendPart(layout: ParameterLayout, T: number): TrendPart | undefined {
   };
 }
 
-function hillParts(layout: ParameterLayout): HillPart[] {
+function hillParts(layout: ParameterLayout, T: number, atMeanAdstock: boolean, channelOnly: boolean): HillPart[] {
   const s = layout.structure;
-  if (transformsOfModel(s.model).saturation !== "hill") return [];
+  const transforms = transformsOfModel(s.model);
+  if (transforms.saturation !== "hill") return [];
+  if (atMeanAdstock && (transforms.adstock !== "geometric" || T < 1)) return [];
+  const lagBlock = atMeanAdstock ? layout.block("lag_weight") : undefined;
+  // m(lag_weight) is written for lag_weight's logit scale (its default Beta prior).
+  if (lagBlock && lagBlock.transforms.some((t) => t.kind !== "logit")) return [];
   // With ROI priors the sampler moves the ROI, from which the core derives coef_media: nothing to shear.
   if (s.roiPrior || !layout.has("coef_media")) return [];
   const kBlock = layout.block("half_max_effective_concentration");
@@ -195,8 +388,11 @@ function hillParts(layout: ParameterLayout): HillPart[] {
     const shifted: number[] = [];
     if (channel) shifted.push(channel.offset + c);
     const perChannel = coef.size / C;
-    for (let g = 0; g < perChannel; g++) shifted.push(coef.offset + c * perChannel + g);
+    if (!(channel && channelOnly)) for (let g = 0; g < perChannel; g++) shifted.push(coef.offset + c * perChannel + g);
     return {
+      lag: lagBlock ? lagBlock.offset + c : -1,
+      rows: T,
+      normalised: s.normaliseAdstock,
       k: kBlock.offset + c,
       s: sBlock.offset + c,
       kTransform: kBlock.transforms[c],

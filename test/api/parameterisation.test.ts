@@ -1,10 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { fitGeoMMM } from "../../src/api/fitGeoMMM.js";
+import { FittedGeoMMM } from "../../src/api/fittedGeoMMM.js";
 import { fitMMM } from "../../src/api/fitMMM.js";
 import { makeGeoTestData } from "../helpers/geoSimulated.js";
 import { simulateDataset } from "../../src/simulate/simulate.js";
 import { DEFAULT_SAMPLER, resolveConfig } from "../../src/fit/config.js";
 import { InputError } from "../../src/errors.js";
+import { MmmDensity } from "../../src/density/mmmDensity.js";
+import { ReparameterisedDensity } from "../../src/density/reparameterisedDensity.js";
+import { SamplingCoordinates } from "../../src/model/samplingCoordinates.js";
+import { scaleGeoRows } from "../../src/model/geoScaling.js";
 
 // Short fits: what is checked is where the draws are stored and that a seed
 // fixes them, not the posterior (parameterisation.stat.test.ts does that).
@@ -44,6 +49,52 @@ describe("fits in the sampler's coordinates", () => {
     expect(() => resolveConfig({ sampler: { parameterisation: "centred" as never } })).toThrow(InputError);
     expect(() => resolveConfig({ sampler: { parameterisation: "centred" as never } })).toThrow(/parameterisation/);
     expect(resolveConfig({}).sampler.parameterisation).toBe(DEFAULT_SAMPLER.parameterisation);
+  });
+});
+
+describe("geo fits in the geo coordinates (noncentred, season, media)", () => {
+  const { dataset } = makeGeoTestData({ G: 3, T: 40, C: 2, extras: 1, seed: 6 });
+  const short = { chains: 2, warmup: 30, samples: 20, seed: 3 };
+
+  it("store draws in the model's coordinates and give the same draws at 1 and 2 threads", async () => {
+    for (const parameterisation of ["noncentred", "trend+noncentred", "media+season"] as const) {
+      const one = await fitGeoMMM(dataset, { sampler: { ...short, threads: 0, parameterisation } });
+      const two = await fitGeoMMM(dataset, { sampler: { ...short, threads: 2, parameterisation } });
+      const model = await fitGeoMMM(dataset, { sampler: { ...short, threads: 2, parameterisation: "model" } });
+      for (let k = 0; k < 2; k++) {
+        expect(Array.from(two.record.chains[k].draws)).toEqual(Array.from(one.record.chains[k].draws));
+        expect(Array.from(model.record.chains[k].draws)).not.toEqual(Array.from(one.record.chains[k].draws));
+      }
+      // Stored draws are the model's: the sampler's log-density at a draw is the model's density at
+      // the stored point seen through the map (were the stored point the sampler's, the two would differ).
+      const data = scaleGeoRows(dataset, one.record.scalers, 0, dataset.T);
+      const sampled = new ReparameterisedDensity(new MmmDensity(one.layout, data), new SamplingCoordinates(one.layout, dataset.T, parameterisation));
+      const dim = one.layout.dim;
+      const chain = one.record.chains[0];
+      const v = new Float64Array(dim);
+      for (const i of [0, 19]) {
+        const u = chain.draws.subarray(i * dim, (i + 1) * dim);
+        sampled.map.fromModel(u, v);
+        expect(Math.abs(sampled.logp(v) - chain.stats.logp[i])).toBeLessThan(1e-8 * Math.abs(chain.stats.logp[i]));
+        expect(Array.from(v)).not.toEqual(Array.from(u));
+      }
+      expect(one.summary()[one.layout.offsetOf("coef_media")].name).toBe("coef_media[0, 0]");
+    }
+  });
+});
+
+describe("what a geo fit whose chains disagree is told", () => {
+  it("not the trend coordinates (they converged less often on geo), but what the geo posterior's lagging channel means", async () => {
+    const { dataset } = makeGeoTestData({ G: 2, T: 30, C: 1, extras: 0, seed: 4 });
+    const fit = await fitGeoMMM(dataset, { sampler: { chains: 2, warmup: 20, samples: 10, seed: 2, threads: 0 } });
+    const rec = fit.record;
+    const dim = fit.layout.dim;
+    const shifted = Float64Array.from(rec.chains[1].draws, (v, i) => (i % dim === 0 ? v + 3 : v));
+    const disagree = new FittedGeoMMM({ ...rec, chains: [rec.chains[0], { ...rec.chains[1], draws: shifted }] });
+    const w = disagree.diagnostics().warnings.find((x) => x.startsWith("R-hat up to"));
+    expect(rec.config.sampler.parameterisation).toBe("model");
+    expect(w).not.toMatch(/--parameterisation trend/);
+    expect(w).toMatch(/lag_weight 1/);
   });
 });
 

@@ -6,12 +6,13 @@ import { finiteDifferenceGradient } from "../../src/density/finiteDifference.js"
 import { SamplingCoordinates, type Parameterisation } from "../../src/model/samplingCoordinates.js";
 import type { ParameterLayout } from "../../src/model/layout.js";
 import type { ScaledData } from "../../src/model/scaledData.js";
-import type { ModelName } from "../../src/model/structure.js";
+import { MODEL_NAMES, type ModelName } from "../../src/model/structure.js";
 import { DENSITY_SHAPES, makeFixture, randomPoint } from "../helpers/mmmFixtures.js";
 import { makeGeoFixture } from "../helpers/geoFixtures.js";
 import { mulberry32 } from "../helpers/random.js";
 import { ParameterLayout as Layout } from "../../src/model/layout.js";
 import { roiCalibration } from "../../src/model/roiCalibration.js";
+import { geometricAdstock } from "../../src/density/transformReference.js";
 
 function relErr(a: number, b: number): number {
   return Math.abs(a - b) / Math.max(1, Math.abs(b));
@@ -54,7 +55,7 @@ function numericJacobian(map: SamplingCoordinates, v: Float64Array): Float64Arra
   return J;
 }
 
-const KINDS: Parameterisation[] = ["trend", "trend+hill"];
+const KINDS: Parameterisation[] = ["trend", "trend+hill", "noncentred", "trend+noncentred", "season", "trend+noncentred+season", "media", "trend+media+season", "noncentred+media+season"];
 
 /**
  * For a fixture: the wrapped wasm density equals the float64 reference at
@@ -115,8 +116,9 @@ describe("sampling coordinates: geo", () => {
     { T: 20, C: 2, G: 10, F: 1, degrees: 0, geoExtra: false },
     { T: 21, C: 2, G: 3, F: 1, degrees: 1, weekday: true },
     { T: 1, C: 1, G: 2, F: 0, degrees: 0 },
+    { T: 26, C: 2, G: 2, F: 0, degrees: 1 },
   ];
-  for (const model of ["hill_adstock", "carryover"] as ModelName[]) {
+  for (const model of MODEL_NAMES) {
     for (const [k, shape] of shapes.entries()) {
       it(`${model} T=${shape.T} C=${shape.C} G=${shape.G}`, () => {
         const { layout, data } = makeGeoFixture({ model, ...shape, seed: 3000 + k });
@@ -182,6 +184,82 @@ describe("sampling coordinates: what changes", () => {
       const coef = x[layout.offsetOf("coef_media") + c];
       expect(relErr(Math.log(coef / (1 + K ** S)), v[layout.offsetOf("coef_media") + c])).toBeLessThan(1e-12);
     }
+  });
+
+  it("media: coef_media is the effect at the mean adstock of constant media, coef_media hill(m; K, S), also as lag_weight -> 1", () => {
+    for (const normalise of [true, false]) {
+      const { layout: base, data } = makeFixture({ model: "hill_adstock", T: 52, C: 3, F: 1, degrees: 2, seed: 6 });
+      const layout = new Layout({ ...base.structure, normaliseAdstock: normalise });
+      const map = new SamplingCoordinates(layout, data.T, "media");
+      const v = randomPoint(layout.dim, mulberry32(4));
+      const lag = layout.offsetOf("lag_weight");
+      v[lag + 2] = 12; // lag_weight = 1 - 6e-6: the adstock of 52 rows is ~(1 - lag_weight) t
+      const u = new Float64Array(layout.dim);
+      map.toModel(v, u);
+      const x = layout.constrainFlat(u);
+      for (let c = 0; c < 3; c++) {
+        const K = x[layout.offsetOf("half_max_effective_concentration") + c];
+        const S = x[layout.offsetOf("slope") + c];
+        const coef = x[layout.offsetOf("coef_media") + c];
+        const a = geometricAdstock(new Array(52).fill(1), x[lag + c], normalise);
+        const m = a.reduce((p, q) => p + q, 0) / 52;
+        expect(relErr(Math.log(coef / (1 + (K / m) ** S)), v[layout.offsetOf("coef_media") + c])).toBeLessThan(1e-9);
+      }
+    }
+  });
+
+  it("noncentred: log coef_media[c, g] = log channel_coef_media[c] + log sqrt(2/pi) + v, nothing else moves", () => {
+    const { layout, data } = makeGeoFixture({ model: "hill_adstock", T: 30, C: 3, G: 4, F: 1, degrees: 1, seed: 12 });
+    for (const kind of ["noncentred", "trend+noncentred"] as const) {
+      const map = new SamplingCoordinates(layout, data.T, kind);
+      const v = randomPoint(layout.dim, mulberry32(14));
+      const u = new Float64Array(layout.dim);
+      const jac = map.toModel(v, u);
+      const coef = layout.block("coef_media");
+      const channel = layout.block("channel_coef_media");
+      const trend = layout.block("coef_trend");
+      const x = layout.constrainFlat(u);
+      for (let c = 0; c < 3; c++) {
+        for (let g = 0; g < 4; g++) {
+          const z = x[coef.offset + c * 4 + g] / (x[channel.offset + c] * Math.sqrt(2 / Math.PI));
+          expect(relErr(Math.log(z), v[coef.offset + c * 4 + g])).toBeLessThan(1e-12);
+        }
+      }
+      const movedTrend = kind === "trend+noncentred";
+      for (let i = 0; i < layout.dim; i++) {
+        const inCoef = i >= coef.offset && i < coef.offset + coef.size;
+        const inTrend = i >= trend.offset && i < trend.offset + trend.size;
+        if (!inCoef && !(movedTrend && inTrend)) expect(u[i]).toBe(v[i]);
+      }
+      // A shear in log space: no log-Jacobian beyond the trend's.
+      if (!movedTrend) expect(jac).toBe(0);
+    }
+    // A national model has no channel scale: nothing to take out.
+    const national = makeFixture({ model: "hill_adstock", T: 52, C: 2, F: 1, degrees: 2, seed: 5 });
+    expect(new SamplingCoordinates(national.layout, 52, "noncentred").changesAnything).toBe(false);
+  });
+
+  it("season: scaling every coef_seasonality by k and gamma_seasonality by 1/k moves only s, by log k", () => {
+    const { layout, data } = makeGeoFixture({ model: "hill_adstock", T: 30, C: 2, G: 4, F: 1, degrees: 2, seed: 13 });
+    const map = new SamplingCoordinates(layout, data.T, "season");
+    const u = randomPoint(layout.dim, mulberry32(15));
+    const moved = Float64Array.from(u);
+    const coef = layout.block("coef_seasonality");
+    const gamma = layout.block("gamma_seasonality");
+    const k = 1.7;
+    for (let g = 0; g < coef.size; g++) moved[coef.offset + g] += Math.log(k);
+    for (let i = 0; i < gamma.size; i++) moved[gamma.offset + i] /= k;
+    const v = new Float64Array(layout.dim);
+    const w = new Float64Array(layout.dim);
+    map.fromModel(u, v);
+    map.fromModel(moved, w);
+    for (let i = 0; i < layout.dim; i++) {
+      if (i === coef.offset) expect(Math.abs(w[i] - v[i] - Math.log(k))).toBeLessThan(1e-12);
+      else expect(Math.abs(w[i] - v[i])).toBeLessThan(1e-12 * Math.max(1, Math.abs(v[i])));
+    }
+    // Without seasonality there is nothing to move.
+    const flat = makeGeoFixture({ model: "hill_adstock", T: 30, C: 2, G: 4, F: 1, degrees: 0, seed: 13 });
+    expect(new SamplingCoordinates(flat.layout, 30, "season").changesAnything).toBe(false);
   });
 
   it("the model's own coordinates and models without a trend reference change nothing", () => {
