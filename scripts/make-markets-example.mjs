@@ -17,7 +17,7 @@
 //   about 10% and 20%): a channel bringing under 1% (a low ROI on a small
 //   spend) is within the noise, and its ROI is then the prior's, not the data's;
 // - the noise sd is 0.015 before the target is divided by its mean (the
-//   truth's sigma, about 1.5-2% of mean sales).
+//   truth's sigma, 1.2-2.3% of mean sales).
 // Market i is simulated from seed 100 + i; no seed is skipped.
 // usage: node scripts/make-markets-example.mjs (after npm run build)
 import { writeFileSync } from "node:fs";

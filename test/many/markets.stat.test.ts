@@ -5,9 +5,9 @@
 // independent flights, every channel at least 5% of sales, ROIs 2x apart);
 // marketsExample.test.ts checks the design and the stated truth.
 //
-// CI fits with short chains (2 x 300 + 300: 12 fits at the defaults, 4 x
-// 1000 + 1000, take about 5 minutes on 2 idle cores, half the suite's
-// budget); MMM_MARKETS_DEFAULTS=1 runs the same checks at the defaults.
+// CI fits with short chains, 2 x (300 + 300): the defaults, 4 x (1000 +
+// 1000), are almost 7 times the work, most of the suite's budget on 2 cores;
+// MMM_MARKETS_DEFAULTS=1 runs the same checks at the defaults.
 // Besides the rankings: at least 80% of the 36 true ROIs inside their 94%
 // HDIs. Calibrated intervals miss about 2 of 36 (binomial: at most 5 in 98%
 // of runs, 8 or more in 0.1%); 8 or more misses say the intervals are too
@@ -32,7 +32,7 @@ function runCli(args: string[]): Promise<{ status: number | null; stderr: string
 
 const DEFAULTS = process.env.MMM_MARKETS_DEFAULTS === "1";
 const SAMPLER = DEFAULTS ? [] : ["--chains", "2", "--warmup", "300", "--samples", "300"];
-// 12 fits of 156 weeks: about 2 minutes on 2 idle cores (5 at the defaults), several times that on a loaded machine.
+// 12 fits of 156 weeks: minutes, several times that on a loaded machine.
 const TIMEOUT_MS = (DEFAULTS ? 60 : 20) * 60_000;
 
 describe("fit-many on examples/markets_weekly.csv", () => {
