@@ -18,6 +18,7 @@ export { dataChanged } from "./model";
 export { setExactMath, setMathMode } from "./simdmath";
 export { logDensityGradient } from "./model";
 export { configureRoi, roiCoefPtr, roiMaskPtr, roiOmegaPtr, roiScalePtr } from "./roi";
+export { configureLift, liftTestsPtr } from "./lift";
 
 import {
   pDesign,

@@ -55,6 +55,9 @@ export function P(i: i32): v128 {
 /** Where a model's reverse pass finds [dotF, dotH, dotHD, dotG] of the series. */
 export const DOTS: usize = memory.data(4 << 3, 16);
 
+/** Where a lift test's kernel leaves d lp / d coef of its series (assembly/lift.ts). */
+export const LIFT_DOT: usize = memory.data(8, 8);
+
 @inline
 export function splat(v: f64): v128 {
   return f64x2.splat(v);

@@ -41,6 +41,7 @@ import { evaluatePriors, lastLogJacobian } from "./priors";
 import { geoBaselineForward, geoLikelihoodAndBaselineReverse } from "./geo";
 import { mediaForward, mediaReverse } from "./generated/media";
 import { roiAfterForward, roiBeforeForward, roiMode } from "./roi";
+import { lastLiftLogDensity, liftTerms } from "./lift";
 
 /** Log-likelihood of the last evaluation (for the host's diagnostics). */
 export let lastLogLikelihood: f64 = 0;
@@ -253,9 +254,10 @@ export function dataChanged(): void {
   setFastDataReady(false);
 }
 
-/** One evaluation's media, baseline and likelihood, value and gradient, in math mode M. */
+/** One evaluation's media, baseline and likelihood, value and gradient, in math mode M (lift tests' term: lift.ts). */
 function evaluate<M>(): f64 {
   const lpLik = forward<M>();
+  liftTerms<M>();
   mediaReverse<M>();
   return lpLik;
 }
@@ -278,7 +280,7 @@ export function logDensityGradient(): f64 {
     lpLik = evaluate<Accurate>();
   }
   lastLogLikelihood = lpLik;
-  const lp = lpPrior + lpLik + lastLogJacobian;
+  const lp = lpPrior + lpLik + lastLiftLogDensity + lastLogJacobian;
   let finite = isFinite(lp);
   for (let i = 0; i < nDim && finite; i++) finite = isFinite(f64At(pGrad, i));
   if (!finite) {

@@ -11,8 +11,9 @@
 // (coef - 1) f added once the coefficient is known. The chain rule through S:
 // the gradient with respect to the transform parameters is the usual reverse
 // pass with each series' residual r replaced by coef (r - lambda_s mask),
-// lambda_s = Lambda_c omega[c, g] / roi_c, Lambda_c = sum_g coef[c, g] sum_t r
-// f[t, c, g] (docs/roi-priors.md derives it); the factor coef turns the unit
+// lambda_s = Lambda_c omega[c, g] / roi_c, Lambda_c = sum_g coef[c, g] D[c, g],
+// D = sum_t r f[t, c, g] plus the lift tests' d lp / d coef (lift.ts)
+// (docs/roi-priors.md derives it); the factor coef turns the unit
 // cells into the series' own, and the kernels' coefficient gradient (dotF
 // times dValue) then is the geo model's raw gradient once dValue is divided
 // by raw.
@@ -45,6 +46,7 @@ let pLambda: usize = 0; // [C] Lambda_c / roi_c
 let pScale: usize = 0; // [C] s_c of the evaluation
 let pCoef: usize = 0; // [S] coef[c, g] of the evaluation
 let pSaved: usize = 0; // [G][Tp] the residual before any series' adjustment
+let pLiftScore: usize = 0; // [S] the lift tests' d lp / d coef[c, g] of the evaluation (lift.ts)
 
 /** After configure: ROI priors on, the roi block at `roiOffset`; the host writes the mask and omega next. */
 export function configureRoi(roiOffset: i32): void {
@@ -59,6 +61,7 @@ export function configureRoi(roiOffset: i32): void {
   pScale = allocF64(nC);
   pCoef = allocF64(nS);
   pSaved = allocF64(nTp * nG);
+  pLiftScore = allocF64(nS);
 }
 
 export function roiMaskPtr(): usize {
@@ -76,8 +79,20 @@ export function roiScalePtr(): usize {
   return pScale;
 }
 
+/** coef[c, g] of the evaluation (after roiAfterForward). */
+@inline
+export function roiCoefAt(s: i32): f64 {
+  return f64At(pCoef, s);
+}
+
+/** A lift test's d lp / d coef[c, g] (lift.ts): it joins the likelihood's in Lambda_c. */
+export function roiAddLiftScore(s: i32, v: f64): void {
+  store<f64>(pLiftScore + (<usize>s << 3), f64At(pLiftScore, s) + v);
+}
+
 /** Before the media forward pass (priors evaluated): keep roi, run the kernels at coefficient 1. */
 export function roiBeforeForward(): void {
+  memory.fill(pLiftScore, 0, <usize>nS << 3);
   for (let c = 0; c < nC; c++) {
     store<f64>(pRoi + (<usize>c << 3), f64At(pValue, offRoi + c));
     store<f64>(pDRoi + (<usize>c << 3), f64At(pDValue, offRoi + c));
@@ -143,7 +158,8 @@ export function roiSeries<M>(s: i32): void {
         const off = <usize>t << 3;
         acc = f64x2.add(acc, f64x2.mul(v128.load(r + off), v128.load(sat + off)));
       }
-      lambda += f64At(pCoef, c * nG + h) * (f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1));
+      const dCoef = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1) + f64At(pLiftScore, c * nG + h);
+      lambda += f64At(pCoef, c * nG + h) * dCoef;
     }
     addGrad(offRoi + c, (lambda / roi) * f64At(pDRoi, c));
     store<f64>(pLambda + (<usize>c << 3), lambda / roi);

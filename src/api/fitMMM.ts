@@ -3,13 +3,12 @@
 // fitted model needs to answer questions later.
 
 import { InputError } from "../errors.js";
-import { isPreset } from "../model/modelChoice.js";
 import { scaleLiftTests } from "../model/liftTests.js";
 import { MATH_MODE, resolveConfig, type FitConfig, type FitConfigInput } from "../fit/config.js";
 import { totalSpend, validateCosts, type MediaDataset } from "../model/dataset.js";
 import { ParameterLayout } from "../model/layout.js";
 import { fitScalers, liftScales, scaleRows } from "../model/scaling.js";
-import { makeStructure, mediaPriorFromCosts, type ModelStructure } from "../model/structure.js";
+import { isGeoModel, makeStructure, mediaPriorFromCosts, type ModelStructure } from "../model/structure.js";
 import type { ScaledData } from "../model/scaledData.js";
 import { planSampling } from "../services/backend.js";
 import { runChains, type ChainProgress } from "../services/runChains.js";
@@ -114,17 +113,14 @@ export function structureFor(
   });
 }
 
-/** The WGSL kernels cover LightweightMMM's three models; for the others, a probe that says why they run on the CPU. */
+/** The WGSL kernels cover every adstock x saturation and national ROI priors, not lift tests; otherwise a probe that says why they run on the CPU. */
 function gpuProbeFor(structure: ModelStructure, data: ScaledData) {
-  return isPreset(structure.model) && !data.liftTests && !structure.roiPrior
+  const geoRoi = structure.roiPrior && isGeoModel(structure);
+  return !data.liftTests && !geoRoi
     ? undefined
     : async () => ({
         available: false,
-        reason: data.liftTests
-          ? "the WebGPU kernels have no lift-test term"
-          : structure.roiPrior
-            ? "the WebGPU kernels have no ROI priors"
-            : `the WebGPU kernels cover hill_adstock, adstock and carryover, not ${structure.model}`,
+        reason: data.liftTests ? "the WebGPU kernels have no lift-test term" : "the WebGPU kernels have no geo ROI priors",
       });
 }
 

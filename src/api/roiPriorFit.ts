@@ -48,9 +48,6 @@ export function roiPriorModel(
   config: RoiPriorConfig,
   d: RoiPriorData,
 ): { structure: ModelStructure; data: ScaledData } {
-  if (data.liftTests?.length) {
-    throw new InputError("lift tests and ROI priors cannot be combined yet: give the experiments' ROI as the roi prior (--priors) instead");
-  }
   const rows = calibrationRows(config, data.T, d.dates);
   const cal = roiCalibration({ data, nChannels: structure.nChannels, channelNames: d.channelNames, mediaScale: d.mediaScale, targetScale: d.targetScale, rows });
   return { structure: { ...structure, roiPrior: true }, data: { ...data, roiCalibration: cal } };

@@ -88,6 +88,7 @@ export function referenceGeoLogDensity(
       lp += -0.5 * Math.log(2 * Math.PI) - Math.log(sigma) - 0.5 * z * z;
     }
   }
-  if (data.liftTests) lp += liftTestReference(s, data.liftTests, get, (c, g) => get("coef_media", c * G + g));
+  // Lift tests read the model's coefficient: with ROI priors, the derived one.
+  if (data.liftTests) lp += liftTestReference(s, data.liftTests, get, (c, g) => coef[c * G + g]);
   return { lp, lpJacobian: lp + jac, mu };
 }

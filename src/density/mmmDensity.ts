@@ -3,7 +3,6 @@
 // copies the position in and the gradient out, and allocates nothing.
 
 import type { LogDensity } from "./types.js";
-import { LiftTerm } from "./liftTerm.js";
 import { instantiateCore, type CoreExports } from "./wasmCore.js";
 import type { ParameterLayout } from "../model/layout.js";
 import { FAMILY_CODE, priorArgs, priorLogConstant } from "../model/priors.js";
@@ -17,6 +16,7 @@ import {
   type ModelStructure,
 } from "../model/structure.js";
 import type { ScaledData } from "../model/scaledData.js";
+import type { ScaledLiftTest } from "../model/liftTests.js";
 import { MODEL_TRANSFORMS } from "../model/transforms/index.js";
 import * as portable from "../math/portable.js";
 import { InputError } from "../errors.js";
@@ -56,9 +56,6 @@ export class MmmDensity implements LogDensity {
   /** Geo model: [T][G] copy of the mean (the core keeps geo-major rows). */
   private readonly meanOut: Float64Array | undefined;
   private readonly rows: number;
-  /** The lift tests' term (density/liftTerm.ts), when the data has lift tests. */
-  private readonly lift: LiftTerm | undefined;
-  private readonly liftScratch: Float64Array | undefined;
 
   constructor(
     readonly layout: ParameterLayout,
@@ -74,11 +71,6 @@ export class MmmDensity implements LogDensity {
     checkDataShape(s, data);
     this.G = G;
     this.dim = layout.dim;
-    if (s.roiPrior && data.liftTests?.length) {
-      throw new InputError("lift tests and ROI priors cannot be combined yet: give the experiments' ROI as the roi prior instead");
-    }
-    this.lift = data.liftTests?.length ? new LiftTerm(layout, data.liftTests) : undefined;
-    this.liftScratch = this.lift ? new Float64Array(layout.dim) : undefined;
     const core = instantiateCore(options.module);
     this.core = core;
     const perGeoExtra = geo && s.geoExtra ? s.nExtra : 0;
@@ -94,6 +86,7 @@ export class MmmDensity implements LogDensity {
     // ROI priors: the core's media slot is the roi (national) or the relative coefficient (geo).
     const mediaBlock = !s.roiPrior ? "coef_media" : geo ? RELATIVE_COEF_BLOCK : ROI_BLOCK;
     if (s.roiPrior) configureRoi(core, layout, data);
+    if (data.liftTests?.length) configureLift(core, layout, data.liftTests);
     const tp = TRANSFORM_PARAMETERS[s.model];
     // A transform block the model lacks (e.g. no saturation parameter) is -1 to the core.
     const transformOffset = (i: number) => (i < tp.length ? layout.offsetOf(tp[i]!) : -1);
@@ -178,13 +171,12 @@ export class MmmDensity implements LogDensity {
     this.params.set(position);
     const lp = this.core.logDensityGradient();
     gradient.set(this.grad);
-    return this.lift ? lp + this.lift.addTo(position, gradient) : lp;
+    return lp;
   }
 
   logp(position: Float64Array): number {
     this.params.set(position);
-    const lp = this.core.logDensityGradient();
-    return this.lift ? lp + this.lift.addTo(position, this.liftScratch!.fill(0)) : lp;
+    return this.core.logDensityGradient();
   }
 
   /**
@@ -249,6 +241,20 @@ function configureRoi(core: CoreExports, layout: ParameterLayout, data: ScaledDa
   core.configureRoi(layout.offsetOf(ROI_BLOCK));
   new Float64Array(core.memory.buffer, core.roiMaskPtr(), data.T).set(cal.mask);
   new Float64Array(core.memory.buffer, core.roiOmegaPtr(), nS).set(cal.omega);
+}
+
+/** Lift tests: the core's test table (assembly/lift.ts), each checked against the model's channels and geos. */
+function configureLift(core: CoreExports, layout: ParameterLayout, tests: readonly ScaledLiftTest[]): void {
+  const s = layout.structure;
+  const G = Math.max(1, geoCount(s));
+  core.configureLift(tests.length);
+  const table = new Float64Array(core.memory.buffer, core.liftTestsPtr(), 6 * tests.length);
+  tests.forEach((t, k) => {
+    if (!(Number.isInteger(t.channel) && t.channel >= 0 && t.channel < s.nChannels && Number.isInteger(t.geo) && t.geo >= 0 && t.geo < G)) {
+      throw new InputError(`a lift test names channel ${t.channel}, geo ${t.geo}; the model has ${s.nChannels} channels, ${G} geos`);
+    }
+    table.set([t.channel, t.geo, t.x + t.deltaX, t.x, t.deltaY, t.sigma], 6 * k);
+  });
 }
 
 /** The coefficient index of every shared design column (see buildDesign's column order). */

@@ -61,6 +61,7 @@ export function referenceLogDensity(
     const z = (data.target[t] - mu[t]) / sigma;
     lp += -0.5 * Math.log(2 * Math.PI) - Math.log(sigma) - 0.5 * z * z;
   }
-  if (data.liftTests) lp += liftTestReference(s, data.liftTests, get, (c) => get("coef_media", c));
+  // Lift tests read the model's coefficient: with ROI priors, the derived one.
+  if (data.liftTests) lp += liftTestReference(s, data.liftTests, get, (c) => coef[c]);
   return { lp, lpJacobian: lp + jac, mu };
 }

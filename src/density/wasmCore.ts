@@ -65,6 +65,10 @@ export interface CoreExports {
   roiOmegaPtr(): number;
   roiScalePtr(): number;
   roiCoefPtr(): number;
+  /** Lift tests (assembly/lift.ts): after configure (and configureRoi), room for n tests. */
+  configureLift(n: number): void;
+  /** n x [channel, geo, x + delta_x, x, delta_y, sigma], scaled units. */
+  liftTestsPtr(): number;
   transformedMediaPtr(): number;
   meanPtr(): number;
   logJacobian(): number;

@@ -12,7 +12,7 @@ import type { ParameterLayout } from "../model/layout.js";
 import { FAMILY_CODE, priorArgs, priorLogConstant } from "../model/priors.js";
 import type { ScaledData } from "../model/scaledData.js";
 import { buildDesign, TRANSFORM_PARAMETERS } from "../model/structure.js";
-import { isPreset } from "../model/modelChoice.js";
+import { MODEL_TRANSFORMS } from "../model/transforms/index.js";
 import { programKeyOf, type ProgramKey } from "./programKey.js";
 import type { UniformValues } from "./uniforms.js";
 
@@ -35,7 +35,7 @@ export interface PackedDatasets {
 
 function structureSignature(layout: ParameterLayout, T: number): string {
   const s = layout.structure;
-  return JSON.stringify([s.model, T, s.nChannels, s.nExtra, s.degreesSeasonality, s.seasonalityFrequency, s.weekdaySeasonality, s.normaliseAdstock, s.carryoverLags, layout.dim]);
+  return JSON.stringify([s.model, T, s.nChannels, s.nExtra, s.degreesSeasonality, s.seasonalityFrequency, s.weekdaySeasonality, s.normaliseAdstock, s.carryoverLags, layout.dim, s.roiPrior === true]);
 }
 
 export function packDatasets(models: readonly GpuModelData[]): PackedDatasets {
@@ -67,7 +67,11 @@ export function packDatasets(models: readonly GpuModelData[]): PackedDatasets {
   const targetOff = 4 * dim;
   const mediaOff = targetOff + T;
   const designOff = mediaOff + T * C;
-  const stride = designOff + T * nLin;
+  // ROI priors: the calibration period's mask [T] and omega [C] (wgsl/roi.ts).
+  const roi = s.roiPrior === true;
+  const maskOff = roi ? designOff + T * nLin : 0;
+  const omegaOff = roi ? maskOff + T : 0;
+  const stride = designOff + T * nLin + (roi ? T + C : 0);
   const records = new Float32Array(stride * models.length);
   models.forEach((m, i) => {
     const base = i * stride;
@@ -87,15 +91,22 @@ export function packDatasets(models: readonly GpuModelData[]): PackedDatasets {
     // The design without the weekday one-hot (the kernel adds weekday[t mod 7] directly).
     const design = buildDesign({ ...s, weekdaySeasonality: false }, T, m.data.extra);
     records.set(design, base + designOff);
+    if (roi) {
+      const cal = m.data.roiCalibration;
+      if (!cal || cal.mask.length !== T || cal.omega.length !== C) {
+        throw new InputError(`dataset ${i}: ROI priors need the calibration period's mask (${T} rows) and omega (${C} channels)`);
+      }
+      records.set(cal.mask, base + maskOff);
+      records.set(cal.omega, base + omegaOff);
+    }
   });
-  if (!isPreset(s.model)) throw new InputError(`the WebGPU kernels cover hill_adstock, adstock and carryover, not ${s.model}`);
   const tp = TRANSFORM_PARAMETERS[s.model];
   const off = (name: string) => Math.max(0, first.offsetOf(name));
   return {
     key: programKeyOf(models.map((m) => m.layout)),
     dim,
     T,
-    lags: s.model === "carryover" ? s.carryoverLags : 0,
+    lags: MODEL_TRANSFORMS[s.model].adstock.kind === "convolution" ? s.carryoverLags : 0,
     count: models.length,
     records,
     uniforms: {
@@ -110,10 +121,11 @@ export function packDatasets(models: readonly GpuModelData[]): PackedDatasets {
       offSigma: off("sigma"),
       offTrend: off("coef_trend"),
       offExpo: off("expo_trend"),
-      offMedia: off("coef_media"),
+      offMedia: off(roi ? "roi" : "coef_media"),
       offT1: off(tp[0]),
       offT2: off(tp[1]),
       offT3: tp.length > 2 ? off(tp[2]) : 0,
+      offT4: tp.length > 3 ? off(tp[3]) : 0,
       offLinear: off("gamma_seasonality"),
       offWeekday: off("weekday"),
       famOff,
@@ -123,6 +135,8 @@ export function packDatasets(models: readonly GpuModelData[]): PackedDatasets {
       targetOff,
       mediaOff,
       designOff,
+      maskOff,
+      omegaOff,
     },
   };
 }

@@ -14,6 +14,8 @@ export interface ProgramKey {
   seasonality: boolean;
   extraFeatures: boolean;
   weekday: boolean;
+  /** ROI priors: the coefficients derived from the sampled ROIs (wgsl/roi.ts). */
+  roiPrior: boolean;
 }
 
 export function programKeyOf(layouts: readonly ParameterLayout[]): ProgramKey {
@@ -26,10 +28,11 @@ export function programKeyOf(layouts: readonly ParameterLayout[]): ProgramKey {
     seasonality: s.degreesSeasonality > 0,
     extraFeatures: s.nExtra > 0,
     weekday: s.weekdaySeasonality,
+    roiPrior: s.roiPrior === true,
   };
 }
 
 /** The cache key: equal strings exactly when the programs are equal. */
 export function programKeyString(k: ProgramKey): string {
-  return [k.model, k.families.join("+"), k.seasonality ? "season" : "", k.extraFeatures ? "extra" : "", k.weekday ? "weekday" : ""].join("|");
+  return [k.model, k.families.join("+"), k.seasonality ? "season" : "", k.extraFeatures ? "extra" : "", k.weekday ? "weekday" : "", k.roiPrior ? "roi" : ""].join("|");
 }

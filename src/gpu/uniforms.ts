@@ -21,6 +21,7 @@ export const UNIFORM_U32_FIELDS = [
   "offT1", // transform parameter blocks, in TRANSFORM_PARAMETERS order
   "offT2",
   "offT3",
+  "offT4",
   "offLinear", // gamma_seasonality then coef_extra_features (contiguous)
   "offWeekday",
   // Offsets inside a dataset record.
@@ -31,6 +32,8 @@ export const UNIFORM_U32_FIELDS = [
   "targetOff",
   "mediaOff",
   "designOff",
+  "maskOff", // ROI priors: the calibration period's mask [T] and omega [C] (wgsl/roi.ts); 0 otherwise
+  "omegaOff",
 ] as const;
 
 export type UniformName = (typeof UNIFORM_U32_FIELDS)[number];

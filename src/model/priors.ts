@@ -2,7 +2,7 @@
 // medians. The family decides the unconstraining transform (as numpyro's
 // biject_to(support) does), so a custom prior can change a parameter's support.
 
-import { gammaP, invertCdf, betaI, lgamma } from "../math/special.js";
+import { gammaP, invertCdf, betaI, lgamma, normalCdf } from "../math/special.js";
 import { InputError } from "../errors.js";
 import * as portable from "../math/portable.js";
 
@@ -131,6 +131,28 @@ export function priorMedian(prior: Prior): number {
       const b = prior.concentration0;
       return invertCdf((x) => betaI(a, b, x), 0.5, 0, 1);
     }
+  }
+}
+
+/** The p-quantile of the prior (0 < p < 1), by bisection of its CDF (e.g. to draw simulated truths where it has its mass). */
+export function priorQuantile(prior: Prior, p: number): number {
+  const z = (q: number) => invertCdf(normalCdf, q, -40, 40);
+  switch (prior.dist) {
+    case "Normal":
+      return prior.loc + prior.scale * z(p);
+    case "LogNormal":
+      return Math.exp(prior.loc + prior.scale * z(p));
+    case "HalfNormal":
+      return prior.scale * z(0.5 + 0.5 * p);
+    case "Uniform":
+      return prior.low + p * (prior.high - prior.low);
+    case "Gamma": {
+      const a = prior.concentration;
+      const hi = Math.max(10, 10 * a) + 50 * Math.sqrt(a);
+      return invertCdf((x) => gammaP(a, x), p, 0, hi) / prior.rate;
+    }
+    case "Beta":
+      return invertCdf((x) => betaI(prior.concentration1, prior.concentration0, x), p, 0, 1);
   }
 }
 

@@ -10,7 +10,8 @@ import type { ScaledData } from "../model/scaledData.js";
 import { ParameterLayout, type ParameterValues } from "../model/layout.js";
 import { referenceLogDensity } from "../density/reference.js";
 import { mediaTransformReference } from "../density/transformReference.js";
-import { isPreset, transformParameterNames } from "../model/modelChoice.js";
+import { isPreset, transformParameterNames, transformPriors } from "../model/modelChoice.js";
+import { priorQuantile } from "../model/priors.js";
 import { makeStructure, mediaPriorFromCosts, type ModelName, type ModelStructure } from "../model/structure.js";
 
 export interface SimulationOptions {
@@ -36,6 +37,12 @@ export interface SimulationOptions {
    * of the simulation are unchanged). Default: coefficients drawn from a range.
    */
   roi?: number[];
+  /**
+   * A composed model's true transform parameters drawn where their default
+   * priors have their mass: each range below cut to the prior's central 80%
+   * (docs/transforms.md, "Recovery"). Default: the ranges alone.
+   */
+  truthInPriorMass?: boolean;
 }
 
 export interface Simulation {
@@ -69,12 +76,25 @@ const TRUTH_RANGE: Record<string, [number, number]> = {
   tanh_scale: [0.5, 1.5],
 };
 
+/** The central mass of a prior that truthInPriorMass keeps: between these quantiles. */
+const PRIOR_MASS: [number, number] = [0.1, 0.9];
+
+/** The range a composed model's true parameter is drawn from, cut to its default prior's central mass when asked. */
+function truthRange(model: ModelName, name: string, inPriorMass: boolean): [number, number] {
+  // Root's exponent has PyMC-Marketing's Beta(1, 2) prior: a truth where that prior has its mass.
+  const [lo, hi] = name === "exponent" && model.endsWith("+root") ? [0.3, 0.8] : TRUTH_RANGE[name];
+  if (!inPriorMass) return [lo, hi];
+  const prior = transformPriors(model)[name];
+  const a = Math.max(lo, priorQuantile(prior, PRIOR_MASS[0]));
+  const b = Math.min(hi, priorQuantile(prior, PRIOR_MASS[1]));
+  if (!(a < b)) throw new Error(`${model}: ${name}'s simulation range [${lo}, ${hi}] misses its prior's central mass`);
+  return [a, b];
+}
+
 /** True transform parameters per channel, drawn in a fixed order from `vec` (the simulation's generator). */
-function transformTruth(model: ModelName, C: number, vec: (n: number, lo: number, hi: number) => number[]): ParameterValues {
+function transformTruth(model: ModelName, C: number, vec: (n: number, lo: number, hi: number) => number[], inPriorMass = false): ParameterValues {
   if (!isPreset(model)) {
-    // Root's exponent has PyMC-Marketing's Beta(1, 2) prior: a truth where that prior has its mass.
-    const range = (name: string): [number, number] => (name === "exponent" && model.endsWith("+root") ? [0.3, 0.8] : TRUTH_RANGE[name]);
-    return Object.fromEntries(transformParameterNames(model).map((name) => [name, vec(C, ...range(name))]));
+    return Object.fromEntries(transformParameterNames(model).map((name) => [name, vec(C, ...truthRange(model, name, inPriorMass))]));
   }
   if (model === "carryover") {
     return { ad_effect_retention_rate: vec(C, 0.3, 0.8), peak_effect_delay: vec(C, 0.5, 2.5), exponent: vec(C, 0.6, 0.95) };
@@ -162,7 +182,7 @@ export function simulateDataset(o: SimulationOptions): Simulation {
     gamma_seasonality: Array.from({ length: structure.degreesSeasonality }, (_, d) => [pick(-0.06, 0.06) / (d + 1), pick(-0.06, 0.06) / (d + 1)]),
     coef_extra_features: vec(F, -0.08, 0.08),
   };
-  Object.assign(truth, transformTruth(model, C, vec));
+  Object.assign(truth, transformTruth(model, C, vec, o.truthInPriorMass));
   const salesUnit = 100000;
   if (o.roi) truth.coef_media = coefficientsForRoi(o.roi, structure, truth, { T, C, train, media, spend, salesUnit });
 

@@ -51,6 +51,31 @@ describe("mmm fit --roi-prior", () => {
     expect(Object.keys(summary)).toContain("channel_coef_media[1]");
   });
 
+  it("fits with ROI priors and a lift test together, and reports the test", () => {
+    const out = join(dir, "lift");
+    const lift = join(dir, "lift.csv");
+    writeFileSync(lift, "channel,x,delta_x,delta_y,sigma\ntv,8000,4000,1500,300\n");
+    const r = run(["fit", data, ...base, "--roi-prior", "--lift-tests", lift, ...short, "--out", out]);
+    expect(r.stderr).not.toMatch(/internal error|cannot be combined/);
+    expect(r.status).toBe(0);
+    const roi = JSON.parse(readFileSync(join(out, "roi.json"), "utf8")) as { channels: { channel: string; mean: number }[] };
+    expect(roi.channels.every((x) => Number.isFinite(x.mean) && x.mean > 0)).toBe(true);
+    expect(readFileSync(join(out, "report.html"), "utf8")).toContain('id="lift-table"');
+  });
+
+  it("a geo fit with ROI priors and a lift test in one geo", () => {
+    const out = join(dir, "geo-lift");
+    const lift = join(dir, "geo-lift.csv");
+    writeFileSync(lift, "channel,geo,x,delta_x,delta_y,sigma\ntv,north,150,50,120,40\n");
+    const fixture = join(process.cwd(), "test", "fixtures", "geo_weekly.csv");
+    const geo = ["--geo", "region", "--date", "week", "--target", "sales", "--media", "tv,search", "--extra", "price", "--degrees-seasonality", "1"];
+    const r = run(["fit", fixture, ...geo, "--roi-prior", "--lift-tests", lift, ...short, "--out", out]);
+    expect(r.stderr).not.toMatch(/internal error|cannot be combined/);
+    expect(r.status).toBe(0);
+    const roi = JSON.parse(readFileSync(join(out, "roi.json"), "utf8")) as { channels: { channel: string; mean: number }[] };
+    expect(roi.channels.every((x) => Number.isFinite(x.mean) && x.mean > 0)).toBe(true);
+  });
+
   it("bad ROI options exit with code 2 and say what is wrong", () => {
     const bad = run(["fit", data, ...base, "--roi-prior", "0.2", ...short, "--out", join(dir, "x")]);
     expect(bad.status).toBe(2);

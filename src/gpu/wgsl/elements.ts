@@ -8,18 +8,23 @@ import { FAMILY_CODE } from "../../model/priors.js";
 
 export function elementsWgsl(families: readonly PriorName[]): string {
   const has = (f: PriorName) => families.includes(f);
-  const positive = (["HalfNormal", "Gamma", "LogNormal"] as PriorName[]).filter(has);
   const branches: string[] = [];
-  if (has("Normal")) {
-    branches.push(`  if (fam == ${FAMILY_CODE.Normal}u) {
+  if (has("Normal")) branches.push(NORMAL_BRANCH);
+  if (has("Uniform")) branches.push(UNIFORM_BRANCH);
+  if (has("Beta")) branches.push(BETA_BRANCH);
+  const positive = (["HalfNormal", "Gamma", "LogNormal"] as PriorName[]).filter(has);
+  if (positive.length > 0) branches.push(positiveBranch(positive));
+  return LOGISTIC_HELPERS + elementFunction(branches);
+}
+
+const NORMAL_BRANCH = `  if (fam == ${FAMILY_CODE.Normal}u) {
     let z = (u - a) / b;
     r.lp -= 0.5 * z * z;
     r.dlp = -z / b;
     return r;
-  }`);
-  }
-  if (has("Uniform")) {
-    branches.push(`  if (fam == ${FAMILY_CODE.Uniform}u) {
+  }`;
+
+const UNIFORM_BRANCH = `  if (fam == ${FAMILY_CODE.Uniform}u) {
     // x = a + (b - a) p, p = logistic(u).
     let lg = logisticPair(u);
     let width = b - a;
@@ -43,10 +48,9 @@ export function elementsWgsl(families: readonly PriorName[]): string {
       r.dlog1mx = -r.dx / om;
     }
     return r;
-  }`);
-  }
-  if (has("Beta")) {
-    branches.push(`  if (fam == ${FAMILY_CODE.Beta}u) {
+  }`;
+
+const BETA_BRANCH = `  if (fam == ${FAMILY_CODE.Beta}u) {
     let lg = logisticPair(u);
     r.x = lg.p;
     r.dx = lg.p * lg.q;
@@ -59,31 +63,29 @@ export function elementsWgsl(families: readonly PriorName[]): string {
     // d/du of a log x + b log(1 - x): the Jacobian folded in.
     r.dlp = a * lg.q - b * lg.p;
     return r;
-  }`);
-  }
-  if (positive.length > 0) {
-    const sub: string[] = [];
-    if (has("HalfNormal")) {
-      sub.push(`    if (fam == ${FAMILY_CODE.HalfNormal}u) {
+  }`;
+
+/** The families on (0, inf), x = e^u: one branch, the family's prior inside. */
+const POSITIVE_PRIORS: Partial<Record<PriorName, string>> = {
+  HalfNormal: `    if (fam == ${FAMILY_CODE.HalfNormal}u) {
       let z = r.x / a;
       r.lp -= 0.5 * z * z;
       r.dlp = 1.0 - z * z;
-    }`);
-    }
-    if (has("Gamma")) {
-      sub.push(`    if (fam == ${FAMILY_CODE.Gamma}u) {
+    }`,
+  Gamma: `    if (fam == ${FAMILY_CODE.Gamma}u) {
       r.lp += (a - 1.0) * u - b * r.x;
       r.dlp = a - b * r.x;
-    }`);
-    }
-    if (has("LogNormal")) {
-      sub.push(`    if (fam == ${FAMILY_CODE.LogNormal}u) {
+    }`,
+  LogNormal: `    if (fam == ${FAMILY_CODE.LogNormal}u) {
       let z = (u - a) / b;
       r.lp -= 0.5 * z * z + u;
       r.dlp = -z / b; // -1 of the density and +1 of the Jacobian cancel
-    }`);
-    }
-    branches.push(`  {
+    }`,
+};
+
+function positiveBranch(families: readonly PriorName[]): string {
+  const sub = families.map((f) => POSITIVE_PRIORS[f]!);
+  return `  {
     // Positive support: x = e^u, log-Jacobian u.
     r.x = exp(u);
     r.dx = r.x;
@@ -91,9 +93,11 @@ export function elementsWgsl(families: readonly PriorName[]): string {
     r.dlogx = 1.0;
     r.jac = u;
 ${sub.join("\n")}
-  }`);
-  }
-  return /* wgsl */ `
+  }`;
+}
+
+/** log1p on [0, 1] and the stable logistic pair the unit-interval families use. */
+const LOGISTIC_HELPERS = /* wgsl */ `
 struct Lg { p: f32, q: f32, logp: f32, logq: f32 }
 
 // log(1 + e) for e in [0, 1]: a series where log's absolute error (2^-21 in
@@ -117,7 +121,11 @@ fn logisticPair(u: f32) -> Lg {
   return Lg(small, big, u - l, -l);
 }
 
-struct El {
+`;
+
+/** fn el(i): the element's record, with the branches of the families present. */
+function elementFunction(branches: readonly string[]): string {
+  return /* wgsl */ `struct El {
   x: f32, dx: f32,
   logx: f32, dlogx: f32,
   log1mx: f32, dlog1mx: f32,

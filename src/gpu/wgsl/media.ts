@@ -11,6 +11,7 @@ import type { ModelName } from "../../model/structure.js";
 import { formulaFor, parseFormula, transformsOf, type FormulaTree } from "../../model/transforms/index.js";
 import type { Adstock, Saturation } from "../../model/transforms/index.js";
 import type { KernelConstant } from "../../model/transforms/types.js";
+import { maskedSumWgsl, roiCellSums, ROI_ACCESSORS, ROI_ADJUST, ROI_FLUSH, ROI_SUMS } from "./roi.js";
 
 // Partial sums over blocks of 32 rows, then across blocks: the f32 rounding
 // error grows with about 32 + T/32 terms rather than T.
@@ -79,7 +80,7 @@ function scalarWgsl(adstock: Adstock, sat: Saturation) {
   const index = (alias: string): string => {
     if (alias === "coef") return "U.offMedia + c";
     const k = A.includes(alias) ? A.indexOf(alias) : S.includes(alias) ? A.length + S.indexOf(alias) : -1;
-    if (k < 0 || k > 2) throw new Error(`no transform parameter block for "${alias}"`);
+    if (k < 0 || k > 3) throw new Error(`no transform parameter block for "${alias}"`);
     return `U.offT${k + 1} + c`;
   };
   const FIELDS: Record<string, string> = { log: "logx", log1m: "log1mx", d: "dx", dlog: "dlogx", dlog1m: "dlog1mx" };
@@ -106,15 +107,19 @@ function setupWgsl(adstock: Adstock, sat: Saturation, logNorm: string) {
   return { lines: lines.join("\n"), args: vectorNames(sat).map((v) => `t_${v}`).join(", ") };
 }
 
-/** The reverse pass's chain rule after the sums sF, sH, sD, sG (adstock grads appended by the caller). */
-function chainRuleWgsl(adstock: Adstock, sat: Saturation): string {
+/**
+ * The reverse pass's chain rule after the sums sF, sH, sD, sG (adstock grads
+ * appended by the caller); with ROI priors the slot is the roi, whose
+ * gradient roiLambda added (roi.ts).
+ */
+function chainRuleWgsl(adstock: Adstock, sat: Saturation, roi: boolean): string {
   const { formula, grads } = scalarWgsl(adstock, sat);
   return [
     "  let dotF = sF;",
     "  let dotH = sH;",
     "  let dotHD = sD;",
     "  let dotG = sG;",
-    "  addG(U.offMedia + c, dotF * el(U.offMedia + c).dx);",
+    ...(roi ? [] : ["  addG(U.offMedia + c, dotF * el(U.offMedia + c).dx);"]),
     `  let gLogNorm = ${formula(sat.kernel.reverse.gLogNorm)};`,
     ...grads(sat.kernel.reverse.grads),
   ].join("\n");
@@ -130,19 +135,21 @@ const FLUSH_SUMS = `
     }`;
 
 /** Geometric adstock: a = lag a + x, b = da/dlag = lag b + a (before the update). */
-function geometricWgsl(adstock: Adstock, sat: Saturation): string {
+function geometricWgsl(adstock: Adstock, sat: Saturation, roi: boolean): string {
   const { lines, args } = setupWgsl(adstock, sat, "select(0.0, el(U.offT1 + c).log1mx, U.normalise != 0u)");
   const { grads } = scalarWgsl(adstock, sat);
   const adstockGrads = typeof adstock.kernel.grads === "string" ? [] : grads(adstock.kernel.grads);
-  return `
-fn channelForward(c: u32) {
-${lines}
-  let lag = xv(U.offT1 + c);
+  const loopHead = `  let lag = xv(U.offT1 + c);
   var a = 0.0;
   var b = 0.0;
   for (var t = 0u; t < U.T; t++) {
     b = lag * b + a;
-    a = lag * a + media(t, c);
+    a = lag * a + media(t, c);`;
+  const masked = roi ? maskedSumWgsl(lines, loopHead, `let cell = satCell(a, b, ${args});`) : "";
+  return `${masked}
+fn channelForward(c: u32) {${roi ? "\n  deriveCoef(c);" : ""}
+${lines}
+${loopHead}
     scratch[s0(t)] += t_BETA * satCell(a, b, ${args}).f;
   }
 }
@@ -151,40 +158,82 @@ fn channelReverse(c: u32) {
 ${lines}
   let lag = xv(U.offT1 + c);
   var a = 0.0;
-  var b = 0.0;${SUMS}
+  var b = 0.0;${SUMS}${roi ? ROI_SUMS : ""}
   for (var t = 0u; t < U.T; t++) {
     b = lag * b + a;
     a = lag * a + media(t, c);
     let cell = satCell(a, b, ${args});
     let r = scratch[s0(t)];
-    pF += r * cell.f; pH += r * cell.h; pD += r * cell.hd; pG += r * cell.g;${FLUSH_SUMS}
+    pF += r * cell.f; pH += r * cell.h; pD += r * cell.hd; pG += r * cell.g;${FLUSH_SUMS}${roi ? roiCellSums(true) + ROI_FLUSH : ""}
   }
-  sF += pF; sH += pH; sD += pD; sG += pG;
-${chainRuleWgsl(adstock, sat)}
+  sF += pF; sH += pH; sD += pD; sG += pG;${roi ? ROI_ADJUST : ""}
+${chainRuleWgsl(adstock, sat, roi)}
 ${adstockGrads.join("\n")}
 }
 `;
 }
 
-/** Carryover: w[l] = rate^((l - delay)^2) over L lags, conv[t] = sum_l w[l] x[t-l], signal conv / sum(w). */
-function carryoverWgsl(adstock: Adstock, sat: Saturation): string {
-  const { lines, args } = setupWgsl(adstock, sat, "-logSum");
+/**
+ * The convolution adstocks' log weights (unshifted) of channel c at lag l,
+ * as assembly/adstock.ts logWeights: carryover and delayed (l - delay)^2 log
+ * rate; Weibull CDF -sum_{j=1..l} (j / scale)^shape (a running sum: `acc`);
+ * Weibull PDF (shape - 1) log((l + 1) / scale) - ((l + 1) / scale)^shape.
+ */
+const LOG_WEIGHT: Record<ConvolutionKind, string> = {
+  carryover: `let d = f32(l) - p2;
+    let lw = d * d * logP1;`,
+  weibull_cdf: `if (l > 0u) {
+      acc += exp(p2 * (log(f32(l)) - logP1));
+    }
+    let lw = -acc;`,
+  weibull_pdf: `let lz = log(f32(l + 1u)) - logP1;
+    let lw = (p2 - 1.0) * lz - exp(p2 * lz);`,
+};
+
+/**
+ * d log w[l] / d(first parameter, by its log) into g1 and d log w[l] /
+ * d(second: the carryover's delay by value, the Weibull's shape by its log)
+ * into g2, each times gw (assembly/adstock.ts convolutionGrads).
+ */
+const WEIGHT_GRAD: Record<ConvolutionKind, string> = {
+  carryover: `let d = f32(l) - p2;
+    g1 += gw * d * d;
+    g2 -= gw * 2.0 * d * logP1;`,
+  weibull_cdf: `if (l > 0u) {
+      let lz = log(f32(l)) - logP1;
+      let kz = p2 * exp(p2 * lz);
+      sumZ += kz;
+      sumZL += kz * lz;
+    }
+    g1 += gw * sumZ;
+    g2 -= gw * sumZL;`,
+  weibull_pdf: `let lz = log(f32(l + 1u)) - logP1;
+    let z = exp(p2 * lz);
+    g1 += gw * (p2 * z - (p2 - 1.0));
+    g2 += gw * p2 * lz * (1.0 - z);`,
+};
+
+type ConvolutionKind = "carryover" | "weibull_cdf" | "weibull_pdf";
+
+/** The convolution's weights: stored shifted by their largest log (none underflows alone); returns log sum(w). */
+function convolutionWeightsWgsl(kind: ConvolutionKind): string {
   return `
-// Stores channel c's lag weights w[l] = rate^((l - delay)^2), shifted by their
-// largest log so that a tiny rate cannot underflow them all (the normalised
-// output does not change); returns log sum(w).
-fn carryoverWeights(c: u32) -> f32 {
-  let logRate = el(U.offT1 + c).logx;
-  let delay = xv(U.offT2 + c);
+// Stores channel c's lag weights, shifted by their largest log so that no
+// parameter value can underflow them all (the normalised output does not
+// change); returns log sum(w).
+fn convolutionWeights(c: u32) -> f32 {
+  let logP1 = el(U.offT1 + c).logx;
+  let p2 = xv(U.offT2 + c);
   var maxLog = -3.0e38;
+  var acc = 0.0;
   for (var l = 0u; l < U.lags; l++) {
-    let d = f32(l) - delay;
-    maxLog = max(maxLog, d * d * logRate);
+    ${LOG_WEIGHT[kind]}
+    scratch[wIdx(l)] = lw;
+    maxLog = max(maxLog, lw);
   }
   var sum = 0.0;
   for (var l = 0u; l < U.lags; l++) {
-    let d = f32(l) - delay;
-    let w = exp(d * d * logRate - maxLog);
+    let w = exp(scratch[wIdx(l)] - maxLog);
     scratch[wIdx(l)] = w;
     sum += w;
   }
@@ -199,38 +248,51 @@ fn convolve(t: u32, c: u32) -> f32 {
   }
   return s;
 }
+`;
+}
 
-fn channelForward(c: u32) {
-  let logSum = carryoverWeights(c);
+/** A convolution adstock: conv[t] = sum_l w[l] x[t-l] over L lags, signal conv / sum(w). */
+function convolutionWgsl(kind: ConvolutionKind, adstock: Adstock, sat: Saturation, roi: boolean): string {
+  const { lines, args } = setupWgsl(adstock, sat, "-logSum");
+  const loopHead = "  for (var t = 0u; t < U.T; t++) {";
+  const masked = roi ? maskedSumWgsl(`  let logSum = convolutionWeights(c);\n${lines}`, loopHead, `let cell = satCell(convolve(t, c), 1.0, ${args});`) : "";
+  // d lik / d conv[t] = r g; with ROI priors the residual is r - lambda m, known after the loop: keep g alone.
+  const rg = roi ? "cell.g" : "r * cell.g";
+  const rAt = roi ? " * (scratch[s0(t)] - lambda * roiMask(t))" : "";
+  return `${convolutionWeightsWgsl(kind)}${masked}
+fn channelForward(c: u32) {${roi ? "\n  deriveCoef(c);" : ""}
+  let logSum = convolutionWeights(c);
 ${lines}
-  for (var t = 0u; t < U.T; t++) {
+${loopHead}
     scratch[s0(t)] += t_BETA * satCell(convolve(t, c), 1.0, ${args}).f;
   }
 }
 
 fn channelReverse(c: u32) {
-  let logSum = carryoverWeights(c);
-${lines}${SUMS}
+  let logSum = convolutionWeights(c);
+${lines}${SUMS}${roi ? ROI_SUMS : ""}
   for (var t = 0u; t < U.T; t++) {
     let cell = satCell(convolve(t, c), 1.0, ${args});
     let r = scratch[s0(t)];
     pF += r * cell.f; pH += r * cell.h; pD += r * cell.hd;
     // d lik / d conv[t], for the lag sums below.
-    scratch[s1(t)] = r * cell.g;${FLUSH_SUMS}
+    scratch[s1(t)] = ${rg};${FLUSH_SUMS}${roi ? roiCellSums(false) + ROI_FLUSH : ""}
   }
-  sF += pF; sH += pH; sD += pD; sG += pG;
-${chainRuleWgsl(adstock, sat)}
+  sF += pF; sH += pH; sD += pD; sG += pG;${roi ? ROI_ADJUST : ""}
+${chainRuleWgsl(adstock, sat, roi)}
   // d ls[t] / d w[l] = x[t - l] / conv[t] - 1 / sum(w); the second part sums over t.
   let perSum = gLogNorm * exp(-logSum);
-  let logRate = el(U.offT1 + c).logx;
-  let delay = xv(U.offT2 + c);
-  var gLogRate = 0.0;
-  var gDelay = 0.0;
+  let logP1 = el(U.offT1 + c).logx;
+  let p2 = xv(U.offT2 + c);
+  var g1 = 0.0;
+  var g2 = 0.0;
+  var sumZ = 0.0;
+  var sumZL = 0.0;
   for (var l = 0u; l < U.lags; l++) {
     var s = 0.0;
     var part = 0.0;
     for (var t = l; t < U.T; t++) {
-      part += scratch[s1(t)] * media(t - l, c);
+      part += scratch[s1(t)]${rAt} * media(t - l, c);
       if (${FLUSH}) {
         s += part;
         part = 0.0;
@@ -238,28 +300,30 @@ ${chainRuleWgsl(adstock, sat)}
     }
     s += part;
     let gw = (s - perSum) * scratch[wIdx(l)];
-    let d = f32(l) - delay;
-    gLogRate += gw * d * d;
-    gDelay -= gw * 2.0 * d * logRate;
+    ${WEIGHT_GRAD[kind]}
   }
-  addG(U.offT1 + c, gLogRate * el(U.offT1 + c).dlogx);
-  addG(U.offT2 + c, gDelay * el(U.offT2 + c).dx);
+  addG(U.offT1 + c, g1 * el(U.offT1 + c).dlogx);
+  addG(U.offT2 + c, g2 * el(U.offT2 + c).${kind === "carryover" ? "dx" : "dlogx"});
 }
 `;
 }
 
 /** The adstock filters written in WGSL, by the table's adstock name. */
-const ADSTOCK_WGSL: Record<string, (adstock: Adstock, sat: Saturation) => string> = {
+const ADSTOCK_WGSL: Record<string, (adstock: Adstock, sat: Saturation, roi: boolean) => string> = {
   geometric: geometricWgsl,
-  carryover: carryoverWgsl,
+  carryover: (a, s, roi) => convolutionWgsl("carryover", a, s, roi),
+  delayed: (a, s, roi) => convolutionWgsl("carryover", a, s, roi),
+  weibull_cdf: (a, s, roi) => convolutionWgsl("weibull_cdf", a, s, roi),
+  weibull_pdf: (a, s, roi) => convolutionWgsl("weibull_pdf", a, s, roi),
 };
 
-export function mediaWgsl(model: ModelName): string {
+/** The media functions of a model; with ROI priors, the derived coefficients' too (roi.ts). */
+export function mediaWgsl(model: ModelName, roi = false): string {
   const { adstock, saturation } = transformsOf(model);
   const filter = ADSTOCK_WGSL[adstock.name];
   if (!filter) throw new Error(`no WGSL filter for the ${adstock.name} adstock (gpu/wgsl/media.ts)`);
   return /* wgsl */ `
 struct Cell { f: f32, h: f32, hd: f32, g: f32 }
 ${satCellWgsl(saturation)}
-${filter(adstock, saturation)}`;
+${filter(adstock, saturation, roi)}${roi ? ROI_ACCESSORS : ""}`;
 }

@@ -25,9 +25,23 @@ export function scratchRows(T: number, dim: number, lags: number): number {
 }
 
 export function programWgsl(key: ProgramKey): string {
-  const linear = key.seasonality || key.extraFeatures;
-  return /* wgsl */ `
-${uniformStructWgsl()}
+  return [
+    "\n",
+    uniformStructWgsl(),
+    PREAMBLE,
+    elementsWgsl(key.families),
+    "\n",
+    mediaWgsl(key.model, key.roiPrior),
+    "\n\n",
+    baselineWgsl(key),
+    likelihoodWgsl(key),
+    EVAL_CHAIN,
+    ENTRY_POINTS,
+  ].join("");
+}
+
+/** Bindings, constants, this invocation's indices, scratch accessors and the compensated sum. */
+const PREAMBLE = /* wgsl */ `
 
 @group(0) @binding(0) var<uniform> U: Uniforms;
 @group(0) @binding(1) var<storage, read> data: array<f32>;
@@ -81,10 +95,12 @@ fn kadd(k: ptr<function, Kahan>, v: f32) {
   (*k).s = t;
 }
 
-${elementsWgsl(key.families)}
-${mediaWgsl(key.model)}
+`;
 
-// t^e for t >= 1 (0^e = 0).
+/** mu = the baseline (intercept, trend, design, weekday), into scratch row s0. */
+function baselineWgsl(key: ProgramKey): string {
+  const linear = key.seasonality || key.extraFeatures;
+  return /* wgsl */ `// t^e for t >= 1 (0^e = 0).
 fn timePow(t: u32, e: f32) -> f32 {
   if (t == 0u) {
     return 0.0;
@@ -112,7 +128,13 @@ ${key.weekday ? "    m += xv(U.offWeekday + t % 7u);" : ""}
   }
 }
 
-// Normal log-likelihood; turns mu into the residual r = (y - mu) / sigma^2 in
+`;
+}
+
+/** The likelihood, the residual in place of mu and the baseline's gradient. */
+function likelihoodWgsl(key: ProgramKey): string {
+  const linear = key.seasonality || key.extraFeatures;
+  return /* wgsl */ `// Normal log-likelihood; turns mu into the residual r = (y - mu) / sigma^2 in
 // place and adds the gradient of the baseline and of sigma.
 fn likelihoodAndBaselineReverse() -> f32 {
   let sigmaE = el(U.offSigma);
@@ -178,7 +200,11 @@ ${
   return -T * (HALF_LOG_2PI + logSigma) - 0.5 * ssrSum * invVar;
 }
 
-// Full log-density (priors + likelihood + log-Jacobian) of this invocation's
+`;
+}
+
+/** The whole log-density and gradient of this invocation's position. */
+const EVAL_CHAIN = /* wgsl */ `// Full log-density (priors + likelihood + log-Jacobian) of this invocation's
 // position; writes its gradient. Non-finite results give -Infinity and a zero
 // gradient.
 fn evalChain() -> f32 {
@@ -212,7 +238,10 @@ fn evalChain() -> f32 {
   return total;
 }
 
-fn setup(b: u32) {
+`;
+
+/** The two entry points: evaluate, and one leapfrog step. */
+const ENTRY_POINTS = /* wgsl */ `fn setup(b: u32) {
   chain = b;
   pb = b * U.dim;
   db = dataIndex[b] * U.dataStride;
@@ -257,4 +286,3 @@ fn leapfrog(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
 }
 `;
-}

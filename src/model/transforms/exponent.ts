@@ -1,8 +1,7 @@
 // Power saturation: f(v) = v^e, f(0) = 0 (LightweightMMM's adstock and
 // carryover models).
 import type { Saturation } from "./types.js";
-import { ZERO_SIGNAL, zeroWithDerivatives } from "./hill.js";
-import * as portable from "../../math/portable.js";
+import { ZERO_SIGNAL } from "./hill.js";
 
 function powerAt(v: number, e: number, slope: Float64Array | null): number {
   const x = v > 0 ? v : ZERO_SIGNAL;
@@ -20,14 +19,6 @@ export const exponent: Saturation = {
   },
   value: (v, k, at) => powerAt(v, k[at], null),
   valueAndSlope: (v, k, at, slope) => powerAt(v, k[at], slope),
-  withDerivatives(v, p, dp, slope) {
-    if (v <= 0) return zeroWithDerivatives(dp, slope);
-    const e = p[0];
-    const f = portable.powPositive(v, e);
-    dp[0] = f * portable.log(v);
-    slope[0] = (e * f) / v;
-    return f;
-  },
   shape: "a power curve",
   kernel: {
     aliases: ["exponent"],

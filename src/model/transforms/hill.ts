@@ -1,8 +1,6 @@
 // Hill saturation: f(v) = 1 / (1 + (v / K)^-S), f(0) = 0 (LightweightMMM's
 // hill_adstock; Meridian's Hill with ec = K).
 import type { Saturation } from "./types.js";
-import * as portable from "../../math/portable.js";
-import { logistic as logisticFn } from "../../math/special.js";
 
 /** Scaled media at which the slope at zero is taken (infinite there for S < 1). */
 export const ZERO_SIGNAL = 1e-12;
@@ -22,13 +20,6 @@ function hillAt(v: number, logK: number, S: number, slope: Float64Array | null):
   return v > 0 ? r / (1 + r) : 0;
 }
 
-/** f = 0 with zero derivatives (v = 0 for the curves through the origin with a log). */
-export function zeroWithDerivatives(dp: number[], slope: number[]): number {
-  dp.fill(0);
-  slope[0] = 0;
-  return 0;
-}
-
 export const hill: Saturation = {
   name: "hill",
   params: ["half_max_effective_concentration", "slope"],
@@ -39,18 +30,6 @@ export const hill: Saturation = {
   },
   value: (v, k, at) => hillAt(v, k[at], k[at + 1], null),
   valueAndSlope: (v, k, at, slope) => hillAt(v, k[at], k[at + 1], slope),
-  withDerivatives(v, p, dp, slope) {
-    if (v <= 0) return zeroWithDerivatives(dp, slope);
-    const K = p[0];
-    const S = p[1];
-    const lv = portable.log(v / K);
-    const f = logisticFn(S * lv);
-    const ff = f * (1 - f);
-    dp[0] = (-S * ff) / K;
-    dp[1] = ff * lv;
-    slope[0] = (S * ff) / v;
-    return f;
-  },
   shape: "a Hill curve",
   kernel: {
     aliases: ["K", "slope"],

@@ -2,7 +2,6 @@
 // (1 + e^(-lam v)), lam = logistic_rate; and tanh saturation f(v) = tanh(v / c)
 // (tanh_scale c), which is the same curve with lam = 2 / c.
 import type { Saturation } from "./types.js";
-import * as portable from "../../math/portable.js";
 
 /** f and df/dv at v >= 0 for rate lam. */
 function logisticAt(v: number, lam: number, slope: Float64Array | null): number {
@@ -52,14 +51,6 @@ export const logistic: Saturation = {
   },
   value: (v, k, at) => logisticAt(v, k[at], null),
   valueAndSlope: (v, k, at, slope) => logisticAt(v, k[at], slope),
-  withDerivatives(v, p, dp, slope) {
-    const lam = p[0];
-    const e = portable.exp(-lam * v);
-    const q = (2 * e) / ((1 + e) * (1 + e));
-    dp[0] = v * q;
-    slope[0] = lam * q;
-    return (1 - e) / (1 + e);
-  },
   shape: "a logistic curve",
   // d logp / d lam = sum r coef v q = dotHD / lnBase.
   kernel: logisticKernel("lam", "lam", "dotHD / lnBase * d(lam)"),
@@ -74,15 +65,6 @@ export const tanh: Saturation = {
   },
   value: (v, k, at) => logisticAt(v, k[at], null),
   valueAndSlope: (v, k, at, slope) => logisticAt(v, k[at], slope),
-  withDerivatives(v, p, dp, slope) {
-    // tanh through exp, as the other curves, so every engine computes the same bits.
-    const c = p[0];
-    const e = portable.exp((-2 * v) / c);
-    const f = (1 - e) / (1 + e);
-    dp[0] = -(v / (c * c)) * (1 - f * f);
-    slope[0] = (1 - f * f) / c;
-    return f;
-  },
   shape: "a tanh curve",
   // lam = 2 / c: d logp / d log c = -lam dotHD / lnBase.
   kernel: logisticKernel("c", "2 / c", "-(2 / c) * dotHD / lnBase * dlog(c)"),

@@ -18,13 +18,6 @@ export const michaelisMenten: Saturation = {
   },
   value: (v, k, at) => michaelisMentenAt(v, k[at], null),
   valueAndSlope: (v, k, at, slope) => michaelisMentenAt(v, k[at], slope),
-  withDerivatives(v, p, dp, slope) {
-    const lam = p[0];
-    const r = 1 / (lam + v);
-    dp[0] = -v * r * r;
-    slope[0] = lam * r * r;
-    return v * r;
-  },
   shape: "a Michaelis-Menten curve",
   kernel: {
     aliases: ["lam"],

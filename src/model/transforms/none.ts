@@ -11,10 +11,6 @@ export const none: Saturation = {
     slope[0] = 1;
     return v;
   },
-  withDerivatives(v, _p, _dp, slope) {
-    slope[0] = 1;
-    return v;
-  },
   shape: "a straight line",
   kernel: {
     aliases: [],

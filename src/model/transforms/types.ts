@@ -83,13 +83,6 @@ export interface Saturation {
   value(v: number, k: ArrayLike<number>, at: number): number;
   /** f(v), with df/dv in slope[0] (at v = 0 taken at a tiny positive v: it is infinite there for exponents below 1). */
   valueAndSlope(v: number, k: ArrayLike<number>, at: number, slope: Float64Array): number;
-  /**
-   * f(v) from the parameter values p (in `params` order), with df/dv in
-   * slope[0] and df/dp[j] in dp[j] (v >= 0); through math/portable.ts, so
-   * that the sampling path's lift-test term (density/liftTerm.ts) computes
-   * the same bits in every engine.
-   */
-  withDerivatives(v: number, p: ArrayLike<number>, dp: number[], slope: number[]): number;
   /** Phrase for captions: "a Hill curve". */
   readonly shape: string;
   readonly kernel: SaturationKernel;
