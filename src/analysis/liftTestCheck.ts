@@ -9,7 +9,7 @@ import type { ParameterLayout } from "../model/layout.js";
 import { scaleLiftTests, type LiftScales, type LiftTest } from "../model/liftTests.js";
 import type { ModelStructure } from "../model/structure.js";
 import { MODEL_TRANSFORMS } from "../model/transforms/index.js";
-import { intervalOf, pooledDraws, type Interval } from "./insights.js";
+import { intervalOf, pooledDraws, type Interval } from "./intervals.js";
 
 export interface LiftTestCheck {
   channel: string;

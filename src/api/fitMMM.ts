@@ -1,13 +1,18 @@
-// fitMMM: dataset + configuration in, fitted model out. It wires the model
+// fitMMM: dataset + configuration in, fitted model out, for a national
+// dataset or a geo one (the hierarchical model, MODEL.md "Geo (hierarchical)
+// model": nGeos = G, scalers per (column, geo)). It wires the model
 // (structure, scalers, layout) to the chain pool and keeps everything a
 // fitted model needs to answer questions later.
 
 import { InputError } from "../errors.js";
 import { scaleLiftTests } from "../model/liftTests.js";
-import { MATH_MODE, resolveConfig, type FitConfig, type FitConfigInput } from "../fit/config.js";
+import { DEFAULT_PARAMETERISATION, MATH_MODE, resolveConfig, type FitConfig, type FitConfigInput } from "../fit/config.js";
 import { totalSpend, validateCosts, type MediaDataset } from "../model/dataset.js";
 import { ParameterLayout } from "../model/layout.js";
-import { fitScalers, liftScales, scaleRows } from "../model/scaling.js";
+import { fitScalers, scaleRows } from "../model/scaling.js";
+import { asGeoScalers, fitGeoScalers, geoLiftScales, scaleGeoRows, type FittedGeoScalers } from "../model/geoScaling.js";
+import { validateGeoTrainingRows, type GeoMediaDataset } from "../model/geoDataset.js";
+import { geoCosts } from "../model/geoViews.js";
 import { isGeoModel, makeStructure, mediaPriorFromCosts, type ModelStructure } from "../model/structure.js";
 import type { ScaledData } from "../model/scaledData.js";
 import { planSampling } from "../services/backend.js";
@@ -19,6 +24,7 @@ import { keepChains } from "./interruptedChains.js";
 import { samplingCoordinates } from "../services/densitySpec.js";
 import type { SamplingCoordinates } from "../model/samplingCoordinates.js";
 import { FittedMMM } from "./fittedMMM.js";
+import { FittedGeoMMM } from "./fittedGeoMMM.js";
 import type { FitTiming, SamplingInfo, StoredChain } from "../fit/record.js";
 import { coefficientChains, coefficientStructure, roiPriorModel } from "./roiPriorFit.js";
 
@@ -29,49 +35,86 @@ export interface FitCallbacks {
 }
 
 export interface FitOptions {
-  /** Rows used for fitting (the first trainRows); the rest are test rows. Default: all. */
+  /** Rows (for geo data, dates in every geo) used for fitting: the first trainRows; the rest are test rows. Default: all. */
   trainRows?: number;
 }
 
-export async function fitMMM(
-  dataset: MediaDataset,
+/** Fits a national dataset, or a geo dataset (then the geo model: per-geo answers and a national roll-up). */
+export function fitMMM(dataset: GeoMediaDataset, configInput?: FitConfigInput, callbacks?: FitCallbacks & FitOptions): Promise<FittedGeoMMM>;
+export function fitMMM(dataset: MediaDataset, configInput?: FitConfigInput, callbacks?: FitCallbacks & FitOptions): Promise<FittedMMM>;
+export function fitMMM(dataset: MediaDataset | GeoMediaDataset, configInput: FitConfigInput = {}, callbacks: FitCallbacks & FitOptions = {}): Promise<FittedMMM | FittedGeoMMM> {
+  return fitAnyMMM(dataset, configInput, callbacks);
+}
+
+/** fitMMM for a caller holding data of either kind (a union type picks no overload above). */
+export async function fitAnyMMM(
+  dataset: MediaDataset | GeoMediaDataset,
   configInput: FitConfigInput = {},
   callbacks: FitCallbacks & FitOptions = {},
-): Promise<FittedMMM> {
+): Promise<FittedMMM | FittedGeoMMM> {
+  return isGeoDataset(dataset) ? fitGeo(dataset, configInput, callbacks) : fitNational(dataset, configInput, callbacks);
+}
+
+export function isGeoDataset(d: MediaDataset | GeoMediaDataset): d is GeoMediaDataset {
+  return "geoNames" in d && Array.isArray(d.geoNames);
+}
+
+async function fitNational(dataset: MediaDataset, configInput: FitConfigInput, callbacks: FitCallbacks & FitOptions): Promise<FittedMMM> {
   const config: FitConfig = resolveConfig(configInput);
   const trainRows = trainingRows(callbacks.trainRows, dataset.T, "rows");
   const costs = validateCosts(config.costs ?? totalSpend(dataset, trainRows), dataset.channelNames);
   const structure = structureFor(config, costs, { nChannels: dataset.channelNames.length, nExtra: dataset.extraNames.length });
   const scalers = fitScalers(dataset, trainRows, config.scalers);
   const data = scaleRows(dataset, scalers, 0, trainRows);
-  if (config.liftTests) {
-    data.liftTests = scaleLiftTests(config.liftTests, dataset.channelNames, undefined, liftScales(scalers));
-  }
-  const { chains, timing, sampling } = config.roiPrior
+  const run = await sampleFit(structure, data, asGeoScalers(scalers), { channelNames: dataset.channelNames, dates: dataset.dates }, config, callbacks);
+  const { structure: fitted, chains, timing, sampling } = run;
+  return requireLockstepAgreement(new FittedMMM({ config, structure: fitted, scalers, dataset, trainRows, costs, chains, timing, sampling }));
+}
+
+async function fitGeo(dataset: GeoMediaDataset, configInput: FitConfigInput, callbacks: FitCallbacks & FitOptions): Promise<FittedGeoMMM> {
+  const sampler = { ...configInput.sampler, parameterisation: configInput.sampler?.parameterisation ?? DEFAULT_PARAMETERISATION.geo };
+  const config: FitConfig = resolveConfig({ ...configInput, sampler });
+  const trainRows = trainingRows(callbacks.trainRows, dataset.T, "dates");
+  validateGeoTrainingRows(dataset, trainRows);
+  const costs = geoCosts(dataset, trainRows, config.costs);
+  const shape = { nChannels: dataset.channelNames.length, nExtra: dataset.extraNames.length, nGeos: dataset.G, geoExtra: dataset.extraPerGeo };
+  const structure = structureFor(config, costs, shape);
+  const scalers = fitGeoScalers(dataset, trainRows, config.scalers);
+  const data = scaleGeoRows(dataset, scalers, 0, trainRows);
+  const run = await sampleFit(structure, data, scalers, dataset, config, callbacks);
+  const { structure: fitted, chains, timing, sampling } = run;
+  return requireLockstepAgreement(new FittedGeoMMM({ kind: "geo", config, structure: fitted, scalers, dataset, trainRows, costs, chains, timing, sampling }));
+}
+
+/**
+ * Samples a model on its scaled training data, national (one geo) or geo
+ * alike: lift tests scaled by the (channel, geo) scalers, ROI priors
+ * sampled through the derived coefficients (api/roiPriorFit.ts), whose
+ * structure the fit then keeps.
+ */
+export async function sampleFit(
+  structure: ModelStructure,
+  data: ScaledData,
+  scalers: FittedGeoScalers,
+  names: { channelNames: string[]; geoNames?: string[]; dates?: string[] },
+  config: FitConfig,
+  callbacks: FitCallbacks,
+): Promise<{ structure: ModelStructure; chains: StoredChain[]; timing: FitTiming; sampling: SamplingInfo }> {
+  if (config.liftTests) data.liftTests = scaleLiftTests(config.liftTests, names.channelNames, names.geoNames, geoLiftScales(scalers));
+  const G = scalers.target.length;
+  const run = config.roiPrior
     ? await sampleWithRoiPrior(
         roiPriorModel(structure, data, config.roiPrior, {
-          channelNames: dataset.channelNames,
-          dates: dataset.dates,
-          mediaScale: (c) => scalers.media[c],
-          targetScale: () => scalers.target,
+          channelNames: names.channelNames,
+          dates: names.dates,
+          mediaScale: (series) => scalers.media[Math.floor(series / G)][series % G],
+          targetScale: (g) => scalers.target[g],
         }),
         config,
         callbacks,
       )
     : await sampleModel(structure, data, config, callbacks);
-  const fit = new FittedMMM({
-    config,
-    // ROI priors: the fit reads the derived coefficients (api/roiPriorFit.ts).
-    structure: config.roiPrior ? coefficientStructure(structure) : structure,
-    scalers,
-    dataset,
-    trainRows,
-    costs,
-    chains,
-    timing,
-    sampling,
-  });
-  return requireLockstepAgreement(fit);
+  return { ...run, structure: config.roiPrior ? coefficientStructure(structure) : structure };
 }
 
 /**

@@ -3,37 +3,20 @@
 // the sampler produced); named values are derived on demand.
 
 import { InputError } from "../errors.js";
-import type { LiftTest } from "../model/liftTests.js";
-import { liftTestCheck, type LiftTestCheck } from "../analysis/liftTestCheck.js";
-import { liftScales } from "../model/scaling.js";
-import { deserializeFit, serializeFit } from "../fit/savedModel.js";
-import { PosteriorFit } from "../fit/posteriorFit.js";
+import { deserializeFit } from "../fit/savedModel.js";
+import { FittedModel } from "./fittedModel.js";
 import type { FitRecord } from "../fit/record.js";
-import {
-  contributions,
-  fitMetrics,
-  marginalRoi,
-  predict,
-  responseCurves,
-  roi,
-  type ChannelRoi,
-  type Contributions,
-  type FitMetrics,
-  type PredictOptions,
-  type Prediction,
-  type ResponseCurve,
-} from "../analysis/insights.js";
+import { contributions, type Contributions } from "../analysis/contributions.js";
+import { fitMetrics, type TrainTestMetrics } from "../analysis/fitMetrics.js";
+import { predict, type PredictOptions, type Prediction } from "../analysis/predict.js";
+import { responseCurves, type ResponseCurve } from "../analysis/responseCurves.js";
+import { marginalRoi, roi, type ChannelRoi } from "../analysis/roi.js";
 import type { Rows } from "../analysis/posteriorEvaluator.js";
 import { optimizeBudget } from "../optimize/optimizeBudget.js";
 import type { BudgetOptimization, OptimizeBudgetOptions } from "../optimize/types.js";
 
-export class FittedMMM extends PosteriorFit<FitRecord> {
+export class FittedMMM extends FittedModel<FitRecord> {
   readonly kind = "national";
-
-  /** The whole fitted model as one versioned binary file (see fit/savedModel.ts). */
-  toBytes(): Uint8Array {
-    return serializeFit(this.record);
-  }
 
   static fromBytes(bytes: Uint8Array, source?: string): FittedMMM {
     const record = deserializeFit(bytes, source);
@@ -43,28 +26,24 @@ export class FittedMMM extends PosteriorFit<FitRecord> {
     return new FittedMMM(record);
   }
 
-  get channelNames(): string[] {
-    return this.record.dataset.channelNames;
-  }
-
   /** Posterior predictive for new rows after the stored data (media [T][C] and extra [T][F] in the user's units). */
   predict(newRows: Rows, options?: PredictOptions): Prediction {
-    return predict(this.record, newRows, options);
+    return predict(this.record, newRows, options).national;
   }
 
   /** R^2, Bayesian R^2, MAPE and wMAPE on the training rows and, when held out, the test rows. */
-  metrics(): { train: FitMetrics; test?: FitMetrics } {
-    return fitMetrics(this.record);
+  metrics(): TrainTestMetrics {
+    return fitMetrics(this.record).national;
   }
 
   /** Baseline and per-channel contributions per training period and in total, with 94% HDIs. */
   contributions(): Contributions {
-    return contributions(this.record);
+    return contributions(this.record).national;
   }
 
-  /** ROI per channel (contribution / spend over the training rows), as a distribution. */
+  /** ROI per channel (contribution / spend over the training rows), as a distribution; null for a channel that spent nothing. */
   roi(): ChannelRoi[] {
-    return roi(this.record);
+    return roi(this.record).national;
   }
 
   /** Marginal ROI per channel: extra KPI per extra unit of spend at 1% more spend. */
@@ -81,19 +60,4 @@ export class FittedMMM extends PosteriorFit<FitRecord> {
     return optimizeBudget(this.record, typeof options === "number" ? { budget: options } : options);
   }
 
-  /** Each lift test's measured lift against the model's (default: the tests the fit was calibrated on). */
-  liftTestCheck(tests: readonly LiftTest[] | undefined = this.record.config.liftTests): LiftTestCheck[] {
-    const r = this.record;
-    return liftTestCheck(
-      {
-        structure: r.structure,
-        layout: this.layout,
-        chains: r.chains,
-        channels: r.dataset.channelNames,
-        scales: liftScales(r.scalers),
-        calibratedOn: r.config.liftTests,
-      },
-      tests ?? [],
-    );
-  }
 }

@@ -1,14 +1,12 @@
 import type { Command } from "commander";
-import { fitMMM } from "../api/fitMMM.js";
-import { fitGeoMMM } from "../api/fitGeoMMM.js";
+import { fitAnyMMM } from "../api/fitMMM.js";
 import type { FitDiagnostics, SummaryEntry } from "../fit/posteriorFit.js";
 import { checkGeoDataQuality } from "../analysis/geoDataQuality.js";
 import { splitGeoRows } from "../model/geoDataset.js";
-import { writeGeoFitOutputs } from "../io/geoFitOutputs.js";
 import { writeGeoReport } from "../report/geoReport.js";
 import { join } from "node:path";
 import { checkDataQuality } from "../analysis/dataQuality.js";
-import { splitRows } from "../model/dataset.js";
+import { splitRows, type SplitOptions } from "../model/dataset.js";
 import { InputError } from "../errors.js";
 import { writeFitOutputs } from "../io/fitOutputs.js";
 import { scalerNotes } from "../model/scaling.js";
@@ -76,32 +74,52 @@ export function registerFit(program: Command): void {
         testFrom: o.testFrom,
       };
       const sampler = readSampler(o);
-      if (o.geo !== undefined) {
-        await fitGeo(data, o as FitCliOptions & { geo: string; out: string }, splitOptions, sampler);
-        return;
-      }
-      const dataset = readDataset(data, o);
-      const model = readModelOptions(o, dataset.channelNames, dataset.extraNames.length);
-      const split = splitRows(dataset, splitOptions);
-      const quality = checkDataQuality(dataset, split.trainRows);
-      const chains = sampler.chains;
-      for (const w of dataset.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
-      for (const w of quality.warnings) process.stderr.write(`data check: ${w.message}\n`);
-      for (const w of scalerNotes(dataset, split.trainRows, model.scalers)) process.stderr.write(`warning: ${w}\n`);
-      for (const w of await samplerWarnings(sampler)) process.stderr.write(`warning: ${w}\n`);
-      for (const w of seasonalityWarnings(model, split.trainRows)) process.stderr.write(`warning: ${w}\n`);
+      const { dataset, model, trainRows } = o.geo !== undefined ? await readGeoFit(data, o as FitCliOptions & { geo: string }, splitOptions, sampler) : await readNationalFit(data, o, splitOptions, sampler);
       announce(sampler);
-      const fitted = await fitShowingProgress(o.out, chains, (callbacks) =>
-        fitMMM(dataset, { ...model, sampler }, { trainRows: split.trainRows, ...callbacks }),
-      );
-      const files = await writeOutputFolder(o.out, async (dir) => {
+      const out = o.out;
+      const fitted = await fitShowingProgress(out, sampler.chains, (callbacks) => fitAnyMMM(dataset, { ...model, sampler }, { trainRows, ...callbacks }));
+      const files = await writeOutputFolder(out, async (dir) => {
         const written = writeFitOutputs(fitted, dir);
-        if (o.report !== false) await tryReport(() => writeReport(fitted, dir), written);
+        if (o.report !== false) await tryReport(() => (fitted.kind === "geo" ? writeGeoReport(fitted, join(dir, "report.html")) : writeReport(fitted, dir)), written);
         written.push(writeRunRecord(dir, runRecord(fitted, { command: "fit", source: data })));
         return written;
       });
-      printFitEnd(fitted, o.out, files);
+      printFitEnd(fitted, out, files);
     });
+}
+
+type SamplerSettings = ReturnType<typeof readSampler>;
+
+/** A national fit's data, model options and training rows, with its warnings printed. */
+async function readNationalFit(data: string, o: FitCliOptions, splitOptions: SplitOptions, sampler: SamplerSettings) {
+  const dataset = readDataset(data, o);
+  const model = readModelOptions(o, dataset.channelNames, dataset.extraNames.length);
+  const { trainRows } = splitRows(dataset, splitOptions);
+  const quality = checkDataQuality(dataset, trainRows);
+  for (const w of dataset.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
+  for (const w of quality.warnings) process.stderr.write(`data check: ${w.message}\n`);
+  for (const w of scalerNotes(dataset, trainRows, model.scalers)) process.stderr.write(`warning: ${w}\n`);
+  for (const w of await samplerWarnings(sampler)) process.stderr.write(`warning: ${w}\n`);
+  for (const w of seasonalityWarnings(model, trainRows)) process.stderr.write(`warning: ${w}\n`);
+  return { dataset, model, trainRows };
+}
+
+/** `mmm fit --geo`: the same options on a long-format file; per-geo data checks. */
+async function readGeoFit(data: string, o: FitCliOptions & { geo: string }, splitOptions: SplitOptions, sampler: SamplerSettings) {
+  const dataset = readGeoDataset(data, o);
+  const model = readModelOptions(o, dataset.channelNames, dataset.extraNames.length);
+  const { trainRows } = splitGeoRows(dataset, splitOptions);
+  const quality = checkGeoDataQuality(dataset, trainRows);
+  for (const w of dataset.warnings) process.stderr.write(`warning: ${w}\n`);
+  if (dataset.G === 1) {
+    process.stderr.write(`warning: --geo ${o.geo}: the data hold one geo ("${dataset.geoNames[0]}"); a geo model of one geo is the national model: fit without --geo for its outputs\n`);
+  }
+  for (const w of await samplerWarnings(sampler)) process.stderr.write(`warning: ${w}\n`);
+  for (const w of seasonalityWarnings(model, trainRows)) process.stderr.write(`warning: ${w}\n`);
+  quality.geos.forEach((q) => {
+    for (const w of q.warnings) process.stderr.write(`data check (${q.source}): ${w.message}\n`);
+  });
+  return { dataset, model, trainRows };
 }
 
 function readSampler(o: FitCliOptions) {
@@ -112,39 +130,6 @@ function readSampler(o: FitCliOptions) {
     ...(o.method !== undefined ? { method: parseChoice(o.method, "--method", ["nuts", "chees"] as const) as MethodSetting } : {}),
     initValues: o.initValues === undefined ? undefined : readJsonFile(o.initValues, "--init-values file"),
   };
-}
-
-/** `mmm fit --geo`: the same options, a long-format file, per-geo and national outputs. */
-async function fitGeo(
-  data: string,
-  o: FitCliOptions & { geo: string; out: string },
-  splitOptions: { testRows?: number; testFrom?: string },
-  sampler: ReturnType<typeof readSampler>,
-): Promise<void> {
-  const dataset = readGeoDataset(data, o);
-  const model = readModelOptions(o, dataset.channelNames, dataset.extraNames.length);
-  const split = splitGeoRows(dataset, splitOptions);
-  const quality = checkGeoDataQuality(dataset, split.trainRows);
-  for (const w of dataset.warnings) process.stderr.write(`warning: ${w}\n`);
-  if (dataset.G === 1) {
-    process.stderr.write(`warning: --geo ${o.geo}: the data hold one geo ("${dataset.geoNames[0]}"); a geo model of one geo is the national model: fit without --geo for its outputs\n`);
-  }
-  for (const w of await samplerWarnings(sampler)) process.stderr.write(`warning: ${w}\n`);
-  for (const w of seasonalityWarnings(model, split.trainRows)) process.stderr.write(`warning: ${w}\n`);
-  quality.geos.forEach((q) => {
-    for (const w of q.warnings) process.stderr.write(`data check (${q.source}): ${w.message}\n`);
-  });
-  announce(sampler);
-  const fitted = await fitShowingProgress(o.out, sampler.chains, (callbacks) =>
-    fitGeoMMM(dataset, { ...model, sampler }, { trainRows: split.trainRows, ...callbacks }),
-  );
-  const files = await writeOutputFolder(o.out, async (dir) => {
-    const written = writeGeoFitOutputs(fitted, dir);
-    if (o.report !== false) await tryReport(() => writeGeoReport(fitted, join(dir, "report.html")), written);
-    written.push(writeRunRecord(dir, runRecord(fitted, { command: "fit", source: data })));
-    return written;
-  });
-  printFitEnd(fitted, o.out, files);
 }
 
 /** Seasonal terms need more than one cycle of data to be told from the trend. */

@@ -7,12 +7,12 @@ import { csvText } from "../io/csvWrite.js";
 import { MODEL_FILE } from "../io/fitOutputs.js";
 import { loadAnyMMM } from "../io/modelFile.js";
 import type { FittedGeoMMM } from "../api/fittedGeoMMM.js";
-import { NATIONAL_GEO } from "../io/geoFitOutputs.js";
-import type { GeoRows } from "../analysis/geoPosteriorEvaluator.js";
+import { NATIONAL_GEO } from "../io/fitOutputs.js";
+import type { Rows as GeoRows } from "../analysis/posteriorEvaluator.js";
 import { columnIndex, numericColumn, type Table } from "../io/csv.js";
 import { parseDateCell, type MediaDataset } from "../model/dataset.js";
 import { addPeriods, periodsBetween } from "../model/periodDates.js";
-import { geoRowsFromLong } from "../analysis/geoRows.js";
+import { geoRowsFromLong } from "../analysis/panel.js";
 import { parseInteger } from "./options.js";
 import { readTextFile } from "./options.js";
 

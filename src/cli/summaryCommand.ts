@@ -2,8 +2,7 @@ import type { Command } from "commander";
 import { join } from "node:path";
 import { loadAnyMMM } from "../io/modelFile.js";
 import type { FittedGeoMMM } from "../api/fittedGeoMMM.js";
-import { json, MODEL_FILE, roiFile, summaryObject } from "../io/fitOutputs.js";
-import { geoRoiFile } from "../io/geoFitOutputs.js";
+import { geoRoiFile, json, MODEL_FILE, roiFile, summaryObject } from "../io/fitOutputs.js";
 import { formatSummaryTable, formatTable } from "./tables.js";
 
 export function registerSummary(program: Command): void {
@@ -36,12 +35,14 @@ export function registerSummary(program: Command): void {
       out.write("\n" + formatTable(["", "R2", "MAPE %", "wMAPE %"], [["train", ...fmt(m.train)], ["test", ...fmt(m.test)]]) + "\n\n");
       const roi = fit.roi();
       const mroi = fit.marginalRoi();
+      const r3 = (v: number | null) => (v === null ? "-" : v.toFixed(3));
       out.write(
         formatTable(
           ["channel", "spend", "ROI", "ROI hdi_3%", "ROI hdi_97%", "marginal ROI"],
-          roi.map((r, i) => [r.channel, r.spend.toFixed(0), r.mean.toFixed(3), r["hdi_3%"].toFixed(3), r["hdi_97%"].toFixed(3), mroi[i].mean.toFixed(3)]),
+          roi.map((r, i) => [r.channel, r.spend.toFixed(0), r3(r.mean), r3(r["hdi_3%"]), r3(r["hdi_97%"]), r3(mroi[i].mean)]),
         ) + "\n",
       );
+      for (const r of roi) if (r.note) out.write(`${r.channel}: ${r.note}\n`);
       for (const w of d.warnings) process.stderr.write(`warning: ${w}\n`);
     });
 }
@@ -64,7 +65,7 @@ function printGeoSummary(fit: FittedGeoMMM): void {
   out.write("\n" + formatTable(["geo", "", "R2", "MAPE %", "wMAPE %"], rows) + "\n\n");
   const roi = fit.roi();
   const mroi = fit.marginalRoi();
-  const r3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : "-");
+  const r3 = (v: number | null) => (v === null ? "-" : v.toFixed(3));
   out.write(
     formatTable(
       ["geo", "channel", "spend", "ROI", "ROI hdi_3%", "ROI hdi_97%", "marginal ROI"],
@@ -74,5 +75,7 @@ function printGeoSummary(fit: FittedGeoMMM): void {
       ],
     ) + "\n",
   );
+  const unspent = [...roi.national.map((r) => ({ geo: "(all)", r })), ...roi.perGeo.flatMap((g) => g.channels.map((r) => ({ geo: g.geo, r })))].filter((x) => x.r.note);
+  for (const { geo, r } of unspent) out.write(`${geo}, ${r.channel}: ${r.note}\n`);
   for (const w of d.warnings) process.stderr.write(`warning: ${w}\n`);
 }

@@ -1,9 +1,12 @@
 // The fit record: what a fit produced (configuration, structure, scalers, data,
-// stored chains, timing, how the chains were run). Analysis, the optimizer,
-// io and the façade read it; it imports nothing above the model.
+// stored chains, timing, how the chains were run), national or geo: the two
+// differ only in their dataset and scalers. Analysis, the optimizer, io and
+// the façade read it; it imports nothing above the model.
 
 import type { FitConfig } from "./config.js";
 import type { MediaDataset } from "../model/dataset.js";
+import type { GeoMediaDataset } from "../model/geoDataset.js";
+import type { FittedGeoScalers } from "../model/geoScaling.js";
 import type { FittedScalers } from "../model/scaling.js";
 import type { ModelStructure } from "../model/structure.js";
 import type { DrawStats } from "../sampler/index.js";
@@ -33,21 +36,35 @@ export interface FitTiming {
   threads: number;
 }
 
-export interface FitRecord {
-  /** Absent in records from before geo models (national). */
-  kind?: "national";
+/** What a fit record holds, of dataset D and scalers S. */
+interface FitRecordOf<D, S> {
   config: FitConfig;
   structure: ModelStructure;
-  scalers: FittedScalers;
-  /** All rows in the user's units; the first trainRows were fitted. */
-  dataset: MediaDataset;
+  scalers: S;
+  /** All periods in the user's units (every geo); the first trainRows were fitted. */
+  dataset: D;
+  /** Training periods (dates for geo data, not table rows). */
   trainRows: number;
+  /** Per-channel costs (over all geos) behind the media prior. */
   costs: number[];
   chains: StoredChain[];
   timing: FitTiming;
   /** How the chains were run (absent in files saved before backends existed: NUTS on the CPU). */
   sampling?: SamplingInfo;
 }
+
+export interface FitRecord extends FitRecordOf<MediaDataset, FittedScalers> {
+  /** Absent in records from before geo models (national). */
+  kind?: "national";
+}
+
+/** A geo fit: structure.nGeos = G, structure.geoExtra = dataset.extraPerGeo, scalers per (column, geo). */
+export interface GeoFitRecord extends FitRecordOf<GeoMediaDataset, FittedGeoScalers> {
+  kind: "geo";
+}
+
+/** A national or a geo fit record. */
+export type AnyFitRecord = FitRecord | GeoFitRecord;
 
 export interface SamplingInfo {
   method: "nuts" | "chees";

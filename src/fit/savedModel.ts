@@ -7,8 +7,7 @@
 //   arrays, each 8-aligned | u32 CRC-32 of everything before it
 
 import { InputError } from "../errors.js";
-import type { FitRecord, StoredChain } from "./record.js";
-import type { GeoFitRecord } from "./geoFitRecord.js";
+import type { FitRecord, GeoFitRecord, StoredChain } from "./record.js";
 import type { DrawStats } from "../sampler/index.js";
 import { ParameterLayout } from "../model/layout.js";
 

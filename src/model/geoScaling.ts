@@ -9,7 +9,7 @@ import { InputError } from "../errors.js";
 import type { GeoMediaDataset } from "./geoDataset.js";
 import type { LiftScales } from "./liftTests.js";
 import type { ScaledData } from "./scaledData.js";
-import { extraScalerFor, fitDivisor, type ScalerKind, type ScalerOptions } from "./scaling.js";
+import { extraScalerFor, fitDivisor, type FittedScalers, type ScalerKind, type ScalerOptions } from "./scaling.js";
 
 /** One divisor per series: scaled = value / divisor. */
 export interface FittedGeoScalers {
@@ -21,6 +21,11 @@ export interface FittedGeoScalers {
   extra: number[][];
   /** Whether the extra features are per geo ([T][F][G]) or national ([T][F]). */
   extraPerGeo: boolean;
+}
+
+/** A national model's scalers as those of one geo (G = 1), so one code path serves both. */
+export function asGeoScalers(s: FittedScalers): FittedGeoScalers {
+  return { target: [s.target], media: s.media.map((v) => [v]), extra: s.extra.map((v) => [v]), extraPerGeo: false };
 }
 
 function perColumn(spec: ScalerKind | ScalerKind[] | undefined, n: number, what: string): ScalerKind[] {
@@ -81,29 +86,20 @@ export function fitGeoScalers(d: GeoMediaDataset, trainRows: number, options: Sc
 
 /** Media [T][C][G] divided by the fitted divisors (new rows, e.g. for predictions or budgets). */
 export function scaleGeoMedia(media: ArrayLike<number>, s: FittedGeoScalers): Float64Array {
-  const C = s.media.length;
-  const G = s.target.length;
-  checkLength(media.length, C * G, "media", "[T][C][G]");
-  const out = new Float64Array(media.length);
-  for (let k = 0; k < media.length; k++) {
-    const g = k % G;
-    const c = Math.floor(k / G) % C;
-    out[k] = media[k] / s.media[c][g];
-  }
-  return out;
+  return divideByColumn(media, s.media, s.target.length, "media", "[T][C][G]");
 }
 
 /** Extra features ([T][F][G] per geo, [T][F] national, as fitted) divided by the fitted divisors. */
 export function scaleGeoExtra(extra: ArrayLike<number>, s: FittedGeoScalers): Float64Array {
-  const F = s.extra.length;
-  const W = s.extraPerGeo ? s.target.length : 1;
-  checkLength(extra.length, F * W, "extra", s.extraPerGeo ? "[T][F][G]" : "[T][F]");
-  const out = new Float64Array(extra.length);
-  for (let k = 0; k < extra.length; k++) {
-    const w = k % W;
-    const f = Math.floor(k / W) % F;
-    out[k] = extra[k] / s.extra[f][w];
-  }
+  return divideByColumn(extra, s.extra, s.extraPerGeo ? s.target.length : 1, "extra", s.extraPerGeo ? "[T][F][G]" : "[T][F]");
+}
+
+/** values [T][J][W] divided by divisors[j][w] (W = 1: [T][J]). */
+function divideByColumn(values: ArrayLike<number>, divisors: number[][], W: number, what: string, shape: string): Float64Array {
+  const J = divisors.length;
+  checkLength(values.length, J * W, what, shape);
+  const out = new Float64Array(values.length);
+  for (let k = 0; k < values.length; k++) out[k] = values[k] / divisors[Math.floor(k / W) % J][k % W];
   return out;
 }
 
@@ -170,7 +166,7 @@ export function sumOverGeos(values: ArrayLike<number>, G: number): Float64Array 
   return out;
 }
 
-/** The divisors lift tests are scaled by: the (channel, geo) media scaler and the geo's target scaler. */
+/** The divisors lift tests are scaled by: the (channel, geo) media scaler and the geo's target scaler (a national model: asGeoScalers, geo 0). */
 export function geoLiftScales(scalers: FittedGeoScalers): LiftScales {
   return { media: (c, g) => scalers.media[c]![g]!, target: (g) => scalers.target[g]! };
 }

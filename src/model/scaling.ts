@@ -3,7 +3,6 @@
 
 import { InputError } from "../errors.js";
 import type { MediaDataset } from "./dataset.js";
-import type { LiftScales } from "./liftTests.js";
 import type { ScaledData } from "./scaledData.js";
 
 /** How a column is scaled: divided by its training mean, its max, nothing, or a given divisor. */
@@ -137,9 +136,4 @@ export function scaleRows(d: MediaDataset, s: FittedScalers, start = 0, end = d.
     for (let f = 0; f < F; f++) extra[t * F + f] = d.extra[(start + t) * F + f] / s.extra[f];
   }
   return { T, media, extra, target };
-}
-
-/** The divisors lift tests are scaled by (model/liftTests.ts): the channel's media scaler and the target's. */
-export function liftScales(scalers: FittedScalers): LiftScales {
-  return { media: (c) => scalers.media[c]!, target: () => scalers.target };
 }

@@ -8,8 +8,7 @@
 // zero-spend periods that count the spill-over. Channels add up, so the
 // KPI and each channel's share of it are sums over channels.
 
-import type { FitRecord } from "../fit/record.js";
-import type { GeoFitRecord } from "../fit/geoFitRecord.js";
+import type { FitRecord, GeoFitRecord } from "../fit/record.js";
 import { ParameterLayout } from "../model/layout.js";
 import { geoCount } from "../model/structure.js";
 import { transformsOf, type Saturation } from "../model/transforms/index.js";

@@ -6,14 +6,13 @@
 // Either way the objective is the national KPI (summed over geos), solved by
 // the same allocator as national plans.
 
-import type { GeoFitRecord } from "../fit/geoFitRecord.js";
-import { geoDatasetRows, concatGeoRows } from "../analysis/geoRows.js";
-import { geoEvaluatorFor } from "../analysis/geoInsights.js";
+import type { GeoFitRecord } from "../fit/record.js";
 import { InputError } from "../errors.js";
 import { geoSpendRatios } from "../model/geoViews.js";
 import { resolvePrices } from "./channelBounds.js";
 import { MediaResponse, type SpendResponse } from "./mediaResponse.js";
 import { KNOWN_OPTIONS, readPlanOptions, solvePlan } from "./optimizeBudget.js";
+import { baselinePerDraw } from "./planningWindow.js";
 import type { BudgetOptimization, OptimizeBudgetOptions } from "./types.js";
 
 export interface GeoBudgetOptions extends OptimizeBudgetOptions {
@@ -118,28 +117,6 @@ function geoWindowExtra(record: GeoFitRecord, periods: number, window: number, g
   return out;
 }
 
-/** Per draw, the national KPI over the window that no spend in it changes (intercepts, trends, seasonality, extras). */
-function geoBaselinePerDraw(record: GeoFitRecord, drawIndices: number[], window: number, extra: Float64Array): Float64Array {
-  const ev = geoEvaluatorFor(record);
-  const { C, G } = ev;
-  const rows = concatGeoRows(geoDatasetRows(record), { T: window, media: new Float64Array(window * C * G), extra });
-  const start = record.dataset.T;
-  const out = new Float64Array(drawIndices.length);
-  ev.forEachDraw(
-    rows,
-    ({ k, mean, contributions }) => {
-      let s = 0;
-      for (let t = start; t < rows.T; t++) {
-        for (let g = 0; g < G; g++) s += mean[t * G + g];
-        for (let j = 0; j < C * G; j++) s -= contributions[t * C * G + j];
-      }
-      out[k] = s;
-    },
-    drawIndices,
-  );
-  return out;
-}
-
 export async function optimizeGeoBudget(record: GeoFitRecord, o: GeoBudgetOptions = {}): Promise<GeoBudgetOptimization> {
   const { perGeo = false, ...rest } = o;
   if (typeof perGeo !== "boolean") throw new InputError(`perGeo must be true or false, got ${JSON.stringify(perGeo)}`);
@@ -171,7 +148,7 @@ export async function optimizeGeoBudget(record: GeoFitRecord, o: GeoBudgetOption
         const inner = new MediaResponse({ record, drawIndices, periods: opts.periods, spilloverPeriods: spill, carryOverFromHistory, prices: channelPrices });
         return perGeo ? inner : new RatioSplitResponse(inner, ratios, G);
       },
-      baseline: (drawIndices, window) => geoBaselinePerDraw(record, drawIndices, window, geoWindowExtra(record, opts.periods, window, o.extraFeatures)),
+      baseline: (drawIndices, window) => baselinePerDraw(record, drawIndices, window, geoWindowExtra(record, opts.periods, window, o.extraFeatures)),
     },
   );
   const byGeo = (spend: Record<string, number>) =>

@@ -5,8 +5,8 @@
 // draw, with the same WebAssembly evaluator as the fit.
 
 import type { FitRecord } from "../fit/record.js";
-import { datasetRows, evaluatorFor } from "../analysis/insights.js";
-import type { Rows } from "../analysis/posteriorEvaluator.js";
+import { concatRows, datasetRows, panelOf, type AnyFitRecord } from "../analysis/panel.js";
+import { evaluatorFor, type Rows } from "../analysis/posteriorEvaluator.js";
 import { InputError } from "../errors.js";
 import { PhiloxRng } from "../rng/random.js";
 
@@ -68,36 +68,33 @@ export function windowExtra(record: FitRecord, periods: number, window: number, 
 }
 
 /** The stored rows followed by the window's rows (no media spend in the window). */
-export function rowsWithWindow(record: FitRecord, window: number, extra: Float64Array): Rows {
-  const hist = datasetRows(record);
-  const C = record.dataset.channelNames.length;
-  const F = record.dataset.extraNames.length;
-  const media = new Float64Array((hist.T + window) * C);
-  media.set(hist.media);
-  const ex = new Float64Array((hist.T + window) * F);
-  ex.set(hist.extra);
-  ex.set(extra, hist.T * F);
-  return { T: hist.T + window, media, extra: ex };
+export function rowsWithWindow(record: AnyFitRecord, window: number, extra: Float64Array): Rows {
+  const { C, G } = panelOf(record);
+  return concatRows(datasetRows(record), { T: window, media: new Float64Array(window * C * G), extra });
 }
 
 /**
- * Per draw, the KPI over the window that no spend in it can change:
- * intercept, trend, seasonality, extra features (and weekday), summed.
+ * Per draw, the KPI over the window (summed over geos) that no spend in it
+ * can change: intercept, trend, seasonality, extra features (and weekday).
  */
-export function baselinePerDraw(record: FitRecord, drawIndices: number[], window: number, extra: Float64Array): Float64Array {
+export function baselinePerDraw(record: AnyFitRecord, drawIndices: number[], window: number, extra: Float64Array): Float64Array {
   const rows = rowsWithWindow(record, window, extra);
-  const res = evaluatorFor(record).evaluate(rows, drawIndices);
-  const { T, C } = res;
+  const ev = evaluatorFor(record);
+  const { C, G } = ev;
   const start = record.dataset.T;
-  const out = new Float64Array(res.draws);
-  for (let k = 0; k < res.draws; k++) {
-    let s = 0;
-    for (let t = start; t < T; t++) {
-      s += res.mean[k * T + t];
-      for (let c = 0; c < C; c++) s -= res.contributions[(k * T + t) * C + c];
-    }
-    out[k] = s;
-  }
+  const out = new Float64Array(drawIndices.length);
+  ev.forEachDraw(
+    rows,
+    ({ k, mean, contributions }) => {
+      let s = 0;
+      for (let t = start; t < rows.T; t++) {
+        for (let g = 0; g < G; g++) s += mean[t * G + g];
+        for (let j = 0; j < C * G; j++) s -= contributions[t * C * G + j];
+      }
+      out[k] = s;
+    },
+    drawIndices,
+  );
   return out;
 }
 

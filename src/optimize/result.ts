@@ -2,7 +2,7 @@
 // HDIs, the uplift draw by draw, ROI and marginal ROI per channel at the
 // solution, which channels sit at a bound, and how the solver did.
 
-import { intervalOf } from "../analysis/insights.js";
+import { intervalOf } from "../analysis/intervals.js";
 import type { Allocation, AllocationProblem } from "./allocate.js";
 import { rhsAt } from "./spendConstraints.js";
 import type { BudgetOptimization, ChannelStatus, ConstraintReport } from "./types.js";

@@ -1,7 +1,7 @@
 // The budget optimizer's options and answer. The answer's keys are snake_case
 // because it is also the JSON that `mmm optimize --out` writes.
 
-import type { Interval } from "../analysis/insights.js";
+import type { Interval } from "../analysis/intervals.js";
 
 /** A channel's bounds on its total spend over the plan: absolute amounts, or fractions of its historical level. */
 export interface ChannelBoundInput {

@@ -3,7 +3,12 @@
 // long as the model itself (a WeakMap).
 
 import type { FittedMMM } from "../api/fittedMMM.js";
-import { datasetRows, predictRows, type ChannelRoi, type Contributions, type FitMetrics, type Prediction, type ResponseCurve } from "../analysis/insights.js";
+import type { Contributions } from "../analysis/contributions.js";
+import type { TrainTestMetrics } from "../analysis/fitMetrics.js";
+import { datasetRows } from "../analysis/panel.js";
+import { predictRows, type Prediction } from "../analysis/predict.js";
+import type { ResponseCurve } from "../analysis/responseCurves.js";
+import type { ChannelRoi } from "../analysis/roi.js";
 
 export const DEFAULT_MAX_DRAWS = 500;
 
@@ -19,7 +24,7 @@ function memo<T>(fit: FittedMMM, key: string, compute: () => T): T {
   return cache.get(key) as T;
 }
 
-export function metricsOf(fit: FittedMMM): { train: FitMetrics; test?: FitMetrics } {
+export function metricsOf(fit: FittedMMM): TrainTestMetrics {
   return memo(fit, "metrics", () => fit.metrics());
 }
 
@@ -42,7 +47,7 @@ export function responseCurvesOf(fit: FittedMMM, maxDraws: number): ResponseCurv
 /** Posterior predictive (with observation noise) for every stored row, training and test. */
 export function fittedValuesOf(fit: FittedMMM, maxDraws: number): Prediction {
   return memo(fit, `fitted:${maxDraws}`, () =>
-    predictRows(fit.record, datasetRows(fit.record), 0, { maxDraws, includeNoise: true, seed: fit.record.config.sampler.seed }),
+    predictRows(fit.record, datasetRows(fit.record), 0, { maxDraws, includeNoise: true, seed: fit.record.config.sampler.seed }).national,
   );
 }
 

@@ -26,8 +26,8 @@ export function formatAmount(x: number): string {
 }
 
 /** A ratio such as an ROI: two decimals, three significant digits when small. */
-export function formatRatio(x: number): string {
-  if (!Number.isFinite(x)) return "–";
+export function formatRatio(x: number | null): string {
+  if (x === null || !Number.isFinite(x)) return "–";
   const a = Math.abs(x);
   if (a >= 100) return formatInteger(x);
   if (a >= 0.1 || a < 0.0005) return x.toFixed(2);

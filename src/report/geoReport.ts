@@ -194,7 +194,7 @@ export async function buildGeoReportHtml(fit: FittedGeoMMM, o: GeoReportOptions 
     sections.push(`<section id="${p.id}"><h2>${escapeHtml(p.title)}</h2><p>${escapeHtml(p.caption)}</p><figure class="plot">${plotHeadingHtml(plot.heading)}<div class="svg">${svg}</div></figure></section>`);
   }
   const roiRows = roi.perGeo.flatMap((g, gi) =>
-    g.channels.map((r) => [g.geo, r.channel, formatAmount(r.spend), formatRatio(r.mean), `${formatRatio(r["hdi_3%"])} to ${formatRatio(r["hdi_97%"])}`, formatRatio(m.perGeo[gi].train.r2)]),
+    g.channels.map((r) => [g.geo, r.channel, formatAmount(r.spend), formatRatio(r.mean), r.mean === null ? "no spend" : `${formatRatio(r["hdi_3%"])} to ${formatRatio(r["hdi_97%"])}`, formatRatio(m.perGeo[gi].train.r2)]),
   );
   sections.push(`<section id="geo-roi"><h2>ROI by geo</h2>${table(["geo", "channel", "spend", "ROI", "94% interval", "geo R²"], roiRows)}</section>`);
   const lift = liftTestSection(fit, o.liftTests);

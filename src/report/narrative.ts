@@ -3,6 +3,7 @@
 // sampler's checks mean for trusting the numbers. Returns text, not HTML.
 
 import type { FittedMMM } from "../api/fittedMMM.js";
+import { hasRoi } from "../analysis/roi.js";
 import { capitalise, contributionsOf, kpiName, marginalRoiOf, metricsOf, periodWords, roiOf } from "./data.js";
 import { formatPercent, formatRatio, formatShare, listWords } from "./format.js";
 
@@ -20,8 +21,14 @@ export function narrative(fit: FittedMMM): Narrative {
   const words = periodWords(fit);
   const m = metricsOf(fit);
   const c = contributionsOf(fit);
-  const roi = roiOf(fit);
-  const mroi = marginalRoiOf(fit);
+  // Channels that spent nothing have no ROI: they are named, not ranked.
+  const spent = roiOf(fit).flatMap((r, i) => {
+    const m = marginalRoiOf(fit)[i];
+    return hasRoi(r) && hasRoi(m) ? [[r, m] as const] : [];
+  });
+  const unspent = roiOf(fit).filter((r) => !hasRoi(r)).map((r) => r.channel);
+  const roi = spent.map(([r]) => r);
+  const mroi = spent.map(([, m]) => m);
   const d = fit.diagnostics();
   const findings: string[] = [];
   const warnings: string[] = [];
@@ -64,6 +71,8 @@ export function narrative(fit: FittedMMM): Narrative {
     }
     findings.push(text);
   }
+
+  if (unspent.length) findings.push(`${capitalise(listWords(unspent))} spent nothing over the fitted ${words.many}, so ${unspent.length === 1 ? "it has" : "they have"} no return on spend to report.`);
 
   // Marginal ROI and saturation.
   const byM = [...mroi].sort((a, b) => b.mean - a.mean);

@@ -6,6 +6,7 @@
 import type { LiftTest } from "../model/liftTests.js";
 import { liftTestSection } from "./liftTests.js";
 import type { FittedMMM } from "../api/fittedMMM.js";
+import type { ChannelRoi } from "../analysis/roi.js";
 import { currentSpendingBudget, DEFAULT_PLAN_PERIODS, optimizeForReport, type OptimizerOutcome, type ReportOptimizerOptions } from "./budget.js";
 import { capitalise, contributionsOf, kpiName, marginalRoiOf, periodWords, roiOf } from "./data.js";
 import { escapeHtml, formatAmount, formatChange, formatInteger, formatParameter, formatRatio, formatShare } from "./format.js";
@@ -217,7 +218,7 @@ function channelTable(fit: FittedMMM): string {
   const mroi = marginalRoiOf(fit);
   const c = contributionsOf(fit);
   const colors = channelColors(fit.channelNames);
-  const iv = (x: { mean: number; "hdi_3%": number; "hdi_97%": number }) => `${formatRatio(x.mean)} <span class="range">(${formatRatio(x["hdi_3%"])}–${formatRatio(x["hdi_97%"])})</span>`;
+  const iv = (x: ChannelRoi) => (x.mean === null ? `– <span class="range">(no spend)</span>` : `${formatRatio(x.mean)} <span class="range">(${formatRatio(x["hdi_3%"])}–${formatRatio(x["hdi_97%"])})</span>`);
   const rows = roi
     .map((r, i) => {
       const m = c.totals.media[i];

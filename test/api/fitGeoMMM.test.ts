@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { fitGeoMMM } from "../../src/api/fitGeoMMM.js";
 import { FittedGeoMMM } from "../../src/api/fittedGeoMMM.js";
 import { FittedMMM } from "../../src/api/fittedMMM.js";
-import { geoDatasetRows } from "../../src/analysis/geoRows.js";
+import { datasetRows as geoDatasetRows } from "../../src/analysis/panel.js";
 import { makeGeoTestData } from "../helpers/geoSimulated.js";
 
 describe("fitGeoMMM", () => {
@@ -68,8 +68,8 @@ describe("fitGeoMMM", () => {
     for (let ci = 0; ci < C; ci++) {
       const nat = r.national[ci];
       expect(nat.spend).toBeCloseTo(r.perGeo.reduce((a, g) => a + g.channels[ci].spend, 0), 6);
-      expect(nat.mean * nat.spend).toBeCloseTo(c.national.totals.media[ci].mean, 4);
-      for (const [g, geo] of r.perGeo.entries()) expect(geo.channels[ci].mean * geo.channels[ci].spend).toBeCloseTo(c.perGeo[g].totals.media[ci].mean, 4);
+      expect(nat.mean! * nat.spend).toBeCloseTo(c.national.totals.media[ci].mean, 4);
+      for (const [g, geo] of r.perGeo.entries()) expect(geo.channels[ci].mean! * geo.channels[ci].spend).toBeCloseTo(c.perGeo[g].totals.media[ci].mean, 4);
     }
     const m = fit.marginalRoi();
     expect(m).toHaveLength(C);

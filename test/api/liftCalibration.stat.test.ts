@@ -28,12 +28,12 @@ describe("lift-test calibration on simulated data", () => {
       const sampler = { chains: 4, warmup: 400, samples: 250, seed };
       const before = (await fitMMM(d, { model, sampler })).roi()[c];
       const after = (await fitMMM(d, { model, sampler, liftTests: [test] })).roi()[c];
-      const width = (r: typeof before) => r["hdi_97%"] - r["hdi_3%"];
+      const width = (r: typeof before) => r["hdi_97%"]! - r["hdi_3%"]!;
       console.log(
-        `lift calibration seed ${seed}: true ROI ${trueRoi.toFixed(3)}; without the test ${before.mean.toFixed(3)} [${before["hdi_3%"].toFixed(3)}, ${before["hdi_97%"].toFixed(3)}]; with it ${after.mean.toFixed(3)} [${after["hdi_3%"].toFixed(3)}, ${after["hdi_97%"].toFixed(3)}]`,
+        `lift calibration seed ${seed}: true ROI ${trueRoi.toFixed(3)}; without the test ${before.mean!.toFixed(3)} [${before["hdi_3%"]!.toFixed(3)}, ${before["hdi_97%"]!.toFixed(3)}]; with it ${after.mean!.toFixed(3)} [${after["hdi_3%"]!.toFixed(3)}, ${after["hdi_97%"]!.toFixed(3)}]`,
       );
       expect(width(after)).toBeLessThan(width(before));
-      expect(Math.abs(after.mean - trueRoi)).toBeLessThan(Math.abs(before.mean - trueRoi));
+      expect(Math.abs(after.mean! - trueRoi)).toBeLessThan(Math.abs(before.mean! - trueRoi));
     });
   }
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { fitMMM } from "../../src/api/fitMMM.js";
 import { simulateDataset } from "../../src/simulate/simulate.js";
 import { InputError } from "../../src/errors.js";
-import { contributions } from "../../src/analysis/insights.js";
+import { contributions } from "../../src/analysis/contributions.js";
 
 // ROI priors end to end: the chains sample each channel's ROI, the fitted
 // model reads the derived coefficients. A tight prior on each channel's ROI
@@ -23,8 +23,8 @@ describe("ROI priors through fitMMM", () => {
     });
     const roi = fit.roi();
     roi.forEach((r, c) => {
-      expect(r.mean / targets[c]).toBeGreaterThan(0.97);
-      expect(r.mean / targets[c]).toBeLessThan(1.03);
+      expect(r.mean! / targets[c]).toBeGreaterThan(0.97);
+      expect(r.mean! / targets[c]).toBeLessThan(1.03);
     });
     // The summary reports the derived coefficients under their usual names.
     expect(fit.summary().some((row) => row.name.startsWith("coef_media"))).toBe(true);
@@ -39,7 +39,7 @@ describe("ROI priors through fitMMM", () => {
       sampler: { chains: 1, warmup: 120, samples: 60, seed: 4, threads: 0 },
     });
     // Posterior mean contribution over rows 20..49 per unit of spend there: 2 for each channel.
-    const c = contributions(fit.record, 20, 50);
+    const c = contributions(fit.record, 20, 50).national;
     const media = sim.dataset.media;
     for (let ch = 0; ch < 2; ch++) {
       let spend = 0;
@@ -47,7 +47,7 @@ describe("ROI priors through fitMMM", () => {
       expect(c.totals.media[ch].mean / spend).toBeCloseTo(2, 1);
     }
     // Over all the training rows it is another number.
-    expect(fit.roi().some((r) => Math.abs(r.mean - 2) > 0.05)).toBe(true);
+    expect(fit.roi().some((r) => Math.abs(r.mean! - 2) > 0.05)).toBe(true);
   });
 
   it("lift tests with ROI priors: the test's lift comes back, read through the derived coefficient", async () => {
@@ -71,7 +71,7 @@ describe("ROI priors through fitMMM", () => {
     expect(after.calibrated).toBe(true);
     expect(Math.abs(before.z)).toBeGreaterThan(5);
     expect(Math.abs(after.z)).toBeLessThan(2);
-    expect(calibrated.roi()[0].mean).toBeGreaterThan(plain.roi()[0].mean);
+    expect(calibrated.roi()[0].mean).toBeGreaterThan(plain.roi()[0].mean!);
   });
 
   it("refuses bad calibration settings, naming them", async () => {

@@ -63,11 +63,11 @@ describe("parameter recovery with ROI priors", () => {
         const d = fit.diagnostics();
         console.log(
           `roi recovery ${model} seed ${seed}: ${inside.length}/${rows.length} inside; ROI true ${want.map((v) => v.toFixed(2)).join(", ")} fitted ${roi
-            .map((r) => `${r.mean.toFixed(2)} [${r["hdi_3%"].toFixed(2)}, ${r["hdi_97%"].toFixed(2)}]`)
+            .map((r) => `${r.mean!.toFixed(2)} [${r["hdi_3%"]!.toFixed(2)}, ${r["hdi_97%"]!.toFixed(2)}]`)
             .join(", ")}; max R-hat ${d.max_r_hat.toFixed(3)}, divergences ${d.divergences}; missed ${missed.join(", ")}`,
         );
         expect(inside.length / rows.length).toBeGreaterThanOrEqual(0.75);
-        const roiInside = roi.filter((r, c) => want[c] >= r["hdi_3%"] && want[c] <= r["hdi_97%"]).length;
+        const roiInside = roi.filter((r, c) => want[c] >= r["hdi_3%"]! && want[c] <= r["hdi_97%"]!).length;
         expect(roiInside).toBeGreaterThanOrEqual(2);
       });
     }

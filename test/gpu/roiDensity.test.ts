@@ -81,7 +81,7 @@ describe.skipIf(!gpuProbe.available)("a fit with ROI priors on WebGPU", () => {
     });
     expect(fit.diagnostics().backend).toBe("webgpu");
     expect(fit.summary().some((r) => r.name === "coef_media[1]")).toBe(true);
-    for (const r of fit.roi()) expect(Number.isFinite(r.mean) && r.mean > 0).toBe(true);
+    for (const r of fit.roi()) expect(Number.isFinite(r.mean) && r.mean! > 0).toBe(true);
   }, 300_000);
 });
 

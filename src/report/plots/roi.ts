@@ -3,6 +3,7 @@
 import type { FittedMMM } from "../../api/fittedMMM.js";
 import { capitalise, kpiName, marginalRoiOf, roiOf } from "../data.js";
 import { formatRatio } from "../format.js";
+import { hasRoi } from "../../analysis/roi.js";
 import { kde, quantileOf } from "../stats.js";
 import { CONFIG, INK, MUTED, baseSpec, type VegaLiteSpec } from "../theme.js";
 import { type PlotOptions, type Row, inline, channelScale } from "./common.js";
@@ -20,7 +21,7 @@ export function roiDistributionSpec(fit: FittedMMM, o: PlotOptions = {}): VegaLi
   let lo = Infinity;
   let hi = -Infinity;
   for (const [metric, list] of metrics) {
-    for (const r of list) {
+    for (const r of list.filter(hasRoi)) {
       const lower = quantileOf(r.draws, 0) >= 0 ? 0 : undefined;
       for (const p of kde(r.draws, { points: 60, lower })) {
         rows.push({ kind: "density", channel: r.channel, metric, x: p.x, density: p.density });

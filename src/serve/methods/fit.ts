@@ -2,8 +2,7 @@
 // answering; progress goes out as events with the fit's request id, and
 // cancel (or the end of the session) stops the chains between iterations.
 
-import { fitGeoMMM } from "../../api/fitGeoMMM.js";
-import { fitMMM } from "../../api/fitMMM.js";
+import { fitAnyMMM } from "../../api/fitMMM.js";
 import type { ChainProgress } from "../../services/runChains.js";
 import { ServeError, type RequestId } from "../protocol.js";
 import type { HeldModel } from "../session.js";
@@ -45,7 +44,7 @@ export const fit: Method = async (p, ctx) => {
   };
   let fitted: HeldModel;
   try {
-    fitted = held.kind === "geo" ? await fitGeoMMM(held.dataset, config, callbacks) : await fitMMM(held.dataset, config, callbacks);
+    fitted = await fitAnyMMM(held.dataset, config, callbacks);
   } catch (e) {
     if (controller.signal.aborted) throw cancelled(ctx.id);
     throw e;
