@@ -4,12 +4,16 @@
 // slice per core, its chains in series), and through the job queue
 // (`mmm queue submit` + 2 `mmm queue work` processes on a local Redis); and
 // the cost per slice against a single `mmm fit` of one market.
-// Fitting all 50 markets three times would take hours on 2 cores, so the run
-// fits the first N of the 50 (--slices N, default 6; --quick: 4 with short
-// chains) and says so; slices per hour extrapolates from them.
+// Fitting all 50 markets three times would take hours on 2 cores, so each
+// row fits the first N of the 50 (--slices N, default 6; --quick: 4 with
+// short chains) and says so, slices per hour extrapolating from them;
+// `--all-markets workers2` (or workers1, queue; repeatable) fits all 50 in
+// that row. The 1-minute load average is sampled every 15 s during each row
+// (the machine may be shared) and reported beside it. The table is published
+// after every row, so a run stopped early still leaves what it measured.
 // Writes bench/results/many.json, publishes "many".
-import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createConnection } from "node:net";
 import os, { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,11 +41,32 @@ function writeMarkets(path) {
   return { header: header.split(","), lines };
 }
 
+/** Runs the CLI in a child process (asynchronously, so the load sampler keeps running). */
 function cli(args) {
   const began = performance.now();
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", maxBuffer: 64 << 20 });
-  if (r.status !== 0) throw new Error(`mmm ${args[0]} failed (${r.status}): ${r.stderr.slice(-2000)}`);
-  return { seconds: (performance.now() - began) / 1000, stdout: r.stdout, stderr: r.stderr };
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (b) => (stdout += b));
+  child.stderr.on("data", (b) => (stderr = (stderr + b).slice(-20000)));
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (code !== 0) reject(new Error(`mmm ${args[0]} failed (${code}): ${stderr.slice(-2000)}`));
+      else resolve({ seconds: (performance.now() - began) / 1000, stdout, stderr });
+    });
+  });
+}
+
+/** Samples the 1-minute load average every 15 s until stopped: mean and max. */
+function loadSampler() {
+  const samples = [os.loadavg()[0]];
+  const timer = setInterval(() => samples.push(os.loadavg()[0]), 15000);
+  return () => {
+    clearInterval(timer);
+    samples.push(os.loadavg()[0]);
+    return { mean: samples.reduce((a, b) => a + b, 0) / samples.length, max: Math.max(...samples) };
+  };
 }
 
 const pingable = (url) =>
@@ -74,100 +99,106 @@ async function redisForBench() {
 async function queueRun(data, common, out, redis, workers) {
   const queue = `bench-${process.pid}-${Date.now()}`;
   const began = performance.now();
-  cli(["queue", "submit", data, ...common, "--redis", redis, "--queue", queue, "--out", out]);
+  await cli(["queue", "submit", data, ...common, "--redis", redis, "--queue", queue, "--out", out]);
   const procs = Array.from({ length: workers }, () =>
     spawn(process.execPath, [CLI, "queue", "work", "--redis", redis, "--queue", queue, "--threads", "1", "--exit-when-empty"], { stdio: "ignore" }),
   );
   const codes = await Promise.all(procs.map((p) => new Promise((resolve) => p.on("exit", resolve))));
   if (codes.some((c) => c !== 0)) throw new Error(`a queue worker exited with ${codes.join(", ")}`);
-  const status = JSON.parse(cli(["queue", "status", "--redis", redis, "--queue", queue, "--out", out, "--json"]).stdout);
+  const status = JSON.parse((await cli(["queue", "status", "--redis", redis, "--queue", queue, "--out", out, "--json"])).stdout);
   return { seconds: (performance.now() - began) / 1000, completed: status.counts.completed, failed: status.counts.failed };
 }
 
-export async function benchMany({ quick = false, slices } = {}) {
+export async function benchMany({ quick = false, slices, allMarkets = [] } = {}) {
   const n = slices ?? (quick ? 4 : 6);
+  for (const row of allMarkets) if (!["workers1", "workers2", "queue"].includes(row)) throw new Error(`--all-markets: ${row} is not workers1, workers2 or queue`);
   const sampler = { chains: 4, warmup: quick ? 300 : 1000, samples: quick ? 300 : 1000, seed: 3 };
   const dir = mkdtempSync(join(tmpdir(), "mmm-bench-many-"));
   const all = join(dir, "markets50.csv");
   const { header, lines } = writeMarkets(all);
   // The first n markets of the 50, as their own file.
   const names = [...new Set(lines.map((l) => l.split(",")[0]))].slice(0, n);
-  const data = join(dir, `markets${n}.csv`);
-  writeFileSync(data, [header.join(","), ...lines.filter((l) => names.includes(l.split(",")[0]))].join("\n") + "\n");
+  const firstN = join(dir, `markets${n}.csv`);
+  writeFileSync(firstN, [header.join(","), ...lines.filter((l) => names.includes(l.split(",")[0]))].join("\n") + "\n");
   const one = join(dir, "market1.csv");
   writeFileSync(one, [header.slice(1).join(","), ...lines.filter((l) => l.startsWith(`${names[0]},`)).map((l) => l.split(",").slice(1).join(","))].join("\n") + "\n");
   const columns = ["--target", "sales", "--media", header.slice(3, 3 + C).join(","), "--extra", header[3 + C], "--date", "week"];
   const samplerArgs = ["--chains", String(sampler.chains), "--warmup", String(sampler.warmup), "--samples", String(sampler.samples), "--seed", String(sampler.seed)];
   const common = ["--by", "market", ...columns, ...samplerArgs];
-  const load = [os.loadavg()[0]];
+  const dataFor = (row) => (allMarkets.includes(row) ? { file: all, count: MARKETS } : { file: firstN, count: n });
 
   const rows = [];
-  const single = cli(["fit", one, ...columns, ...samplerArgs, "--no-report", "--out", join(dir, "single")]);
-  const singleSeconds = single.seconds;
-  rows.push({ how: "`mmm fit`, one market (chains over 2 threads)", slices: 1, seconds: singleSeconds });
-  console.log(JSON.stringify(rows.at(-1)));
-  for (const workers of [1, 2]) {
-    const r = cli(["fit-many", data, ...common, "--workers", String(workers), "--out", join(dir, `many-${workers}`)]);
-    rows.push({
-      how: workers === 1 ? "`fit-many --workers 1` (slices in series, chains over 2 threads)" : "`fit-many --workers 2` (one slice per core, chains in series)",
-      slices: n,
-      seconds: r.seconds,
-    });
-    load.push(os.loadavg()[0]);
-    console.log(JSON.stringify(rows.at(-1)));
-  }
-  const redis = await redisForBench();
-  let queueNote = "";
-  if (redis) {
-    try {
-      const q = await queueRun(data, common, join(dir, "queue"), redis.url, 2);
-      if (q.completed !== n) throw new Error(`queue: ${q.completed} of ${n} jobs completed, ${q.failed} failed`);
-      rows.push({ how: "queue: `queue submit` + 2 `queue work` processes (1 thread each), local Redis", slices: n, seconds: q.seconds });
-      console.log(JSON.stringify(rows.at(-1)));
-    } finally {
-      redis.stop();
-    }
-  } else queueNote = " No Redis could be started here, so the queue row is missing.";
-  load.push(os.loadavg()[0]);
-  for (const r of rows) {
-    r.secondsPerSlice = r.seconds / r.slices;
+  let singleSeconds;
+  const result = { machine: machineInfo(), quick, sampler, markets: MARKETS, T, C, rows };
+  const measured = async (how, count, run) => {
+    const stop = loadSampler();
+    const seconds = await run();
+    const load = stop();
+    const r = { how, slices: count, seconds, load };
+    singleSeconds ??= seconds;
+    r.secondsPerSlice = seconds / count;
     r.slicesPerHour = 3600 / r.secondsPerSlice;
     r.costVsSingleFit = r.secondsPerSlice / singleSeconds;
-    r.hoursFor50 = (50 * r.secondsPerSlice) / 3600;
+    r.hoursFor50 = (MARKETS * r.secondsPerSlice) / 3600;
+    rows.push(r);
+    console.log(JSON.stringify(r));
+    report(result, n);
+  };
+
+  await measured("`mmm fit`, one market (chains over 2 threads)", 1, async () => (await cli(["fit", one, ...columns, ...samplerArgs, "--no-report", "--out", join(dir, "single")])).seconds);
+  // All-markets rows first: the longest runs, the ones a stopped run should not lose.
+  const order = ["workers2", "workers1", "queue"].sort((a, b) => Number(allMarkets.includes(b)) - Number(allMarkets.includes(a)));
+  for (const row of order) {
+    const { file, count } = dataFor(row);
+    if (row === "queue") {
+      const redis = await redisForBench();
+      if (!redis) {
+        result.queueNote = " No Redis could be started here, so the queue row is missing.";
+        report(result, n);
+        continue;
+      }
+      try {
+        await measured("queue: `queue submit` + 2 `queue work` processes (1 thread each), local Redis", count, async () => {
+          const q = await queueRun(file, common, join(dir, "queue"), redis.url, 2);
+          if (q.completed !== count) throw new Error(`queue: ${q.completed} of ${count} jobs completed, ${q.failed} failed`);
+          return q.seconds;
+        });
+      } finally {
+        redis.stop();
+      }
+      continue;
+    }
+    const workers = row === "workers1" ? 1 : 2;
+    const how = workers === 1 ? "`fit-many --workers 1` (slices in series, chains over 2 threads)" : "`fit-many --workers 2` (one slice per core, chains in series)";
+    await measured(how, count, async () => (await cli(["fit-many", file, ...common, "--workers", String(workers), "--out", join(dir, `many-${workers}`)])).seconds);
   }
-  const result = { machine: machineInfo(), quick, sampler, markets: MARKETS, fitted: n, T, C, loadAverage: load, rows };
-  mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
-  writeFileSync(new URL("./results/many.json", import.meta.url), JSON.stringify(result, null, 2) + "\n");
-  const md = [
-    `Many markets: one hill_adstock model per market, ${T} weeks x ${C} channels, ${sampler.chains} chains x (${sampler.warmup} warm-up + ${sampler.samples} draws), wall time through the CLI (process start, slicing, fitting, every slice's outputs, combined table and report). The data hold ${MARKETS} markets; the first ${n} were fitted and the rates extrapolate from them. On ${machineLine(result.machine)}, 1-minute load average ${load.map((v) => v.toFixed(1)).join(" / ")} during the runs${load.some((v) => v > 2.5) ? " (a shared machine: the absolute figures are inflated, the ratios less so)" : ""}${quick ? "; quick run" : ""}.${queueNote}`,
-    "",
-    "| how | slices | wall s | s per slice | slices per hour | per slice vs one `mmm fit` | all 50 markets, hours |",
-    "| --- | --- | --- | --- | --- | --- | --- |",
-    ...rows.map((r) => `| ${r.how} | ${r.slices} | ${r.seconds.toFixed(1)} | ${r.secondsPerSlice.toFixed(1)} | ${r.slicesPerHour.toFixed(0)} | ${r.costVsSingleFit.toFixed(2)}x | ${r.hoursFor50.toFixed(2)} |`),
-  ].join("\n");
-  publish("many", md);
-  publishInDocs("many", md);
   rmSync(dir, { recursive: true, force: true });
   return result;
 }
 
-/** The same table between the markers of docs/many-markets.md. */
-function publishInDocs(key, md) {
-  const path = new URL("../docs/many-markets.md", import.meta.url);
-  let text;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    return;
-  }
-  const start = `<!-- bench:${key}:start -->`;
-  const end = `<!-- bench:${key}:end -->`;
-  const i = text.indexOf(start);
-  const j = text.indexOf(end);
-  if (i >= 0 && j > i) writeFileSync(path, text.slice(0, i + start.length) + "\n" + md + "\n" + text.slice(j));
+/** Writes bench/results/many.json and the table of the rows measured so far. */
+function report(result, n) {
+  const { rows, sampler } = result;
+  mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
+  writeFileSync(new URL("./results/many.json", import.meta.url), JSON.stringify(result, null, 2) + "\n");
+  const counts = [...new Set(rows.filter((r) => r.how.includes("slice") || r.how.includes("queue")).map((r) => r.slices))];
+  const fitted = counts.length === 0 ? "" : counts.includes(MARKETS) && counts.length === 1 ? ` Every row fitted all ${MARKETS}.` : counts.includes(MARKETS) ? ` Rows with ${MARKETS} slices fitted them all; the others fitted the first ${n}, their rates extrapolating from them.` : ` The rows fitted the first ${n} and the rates extrapolate from them.`;
+  const busy = rows.some((r) => r.load.mean > 2.5);
+  const md = [
+    `Many markets: one hill_adstock model per market, ${T} weeks x ${C} channels, ${sampler.chains} chains x (${sampler.warmup} warm-up + ${sampler.samples} draws), wall time through the CLI (process start, slicing, fitting, every slice's outputs, combined table and report). The data hold ${MARKETS} markets.${fitted} On ${machineLine(result.machine)}; the load column is the machine's 1-minute load average during the row, mean (max) of samples every 15 s${busy ? ": a shared machine, whose other work inflates the absolute figures and, as it varies between rows, the ratios too" : ""}${result.quick ? "; quick run" : ""}.${result.queueNote ?? ""}`,
+    "",
+    "| how | slices | wall s | s per slice | slices per hour | per slice vs one `mmm fit` | all 50 markets, hours | load |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ...rows.map(
+      (r) =>
+        `| ${r.how} | ${r.slices} | ${r.seconds.toFixed(1)} | ${r.secondsPerSlice.toFixed(1)} | ${r.slicesPerHour.toFixed(0)} | ${r.costVsSingleFit.toFixed(2)}x | ${r.hoursFor50.toFixed(2)} | ${r.load.mean.toFixed(1)} (${r.load.max.toFixed(1)}) |`,
+    ),
+  ].join("\n");
+  publish("many", md);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const k = process.argv.indexOf("--slices");
-  await benchMany({ quick: process.argv.includes("--quick"), ...(k > 0 ? { slices: Number(process.argv[k + 1]) } : {}) });
+  const allMarkets = process.argv.flatMap((a, i) => (process.argv[i - 1] === "--all-markets" ? [a] : []));
+  await benchMany({ quick: process.argv.includes("--quick"), allMarkets, ...(k > 0 ? { slices: Number(process.argv[k + 1]) } : {}) });
 }

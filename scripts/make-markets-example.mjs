@@ -1,10 +1,24 @@
 // Regenerates the bundled multi-market example: three years of simulated
 // weekly sales in 12 markets (one long-format file, a `market` column), three
-// channels and a price control each (noise sd 1.5% of mean sales), every channel
-// in flights (an always-on channel's effect is hard to tell from the baseline), drawn from the model with each market's
+// channels and a price control each, drawn from the model with each market's
 // own true parameters, and the true ROI of every market and channel.
-// Markets are kept when their channels' true ROIs differ by at least 2x
-// from one to the next, so each market's ROI ranking is identifiable.
+//
+// Designed so each market's ROI ranking can be recovered, as real MMM data
+// must be for that (nothing here is chosen by looking at fits):
+// - every channel runs in flights of about 6 weeks on and 6 weeks dark,
+//   independently of the others: a channel on most weeks is hard to tell
+//   from the baseline (the intercept), and one that moves with another
+//   cannot be split from it;
+// - the three channels spend at the same level while on (a level per market,
+//   6000 to 14000 a week), so no channel's spend is too small to measure;
+// - the true ROIs are set, not drawn: a, 2a and 4a, given to the channels in
+//   a different order per market (each of the six orders twice), with a such
+//   that the lowest-ROI channel brings 5% of the market's sales (the others
+//   about 10% and 20%): a channel bringing under 1% (a low ROI on a small
+//   spend) is within the noise, and its ROI is then the prior's, not the data's;
+// - the noise sd is 0.015 before the target is divided by its mean (the
+//   truth's sigma, 1.2-2.3% of mean sales).
+// Market i is simulated from seed 100 + i; no seed is skipped.
 // usage: node scripts/make-markets-example.mjs (after npm run build)
 import { writeFileSync } from "node:fs";
 import { simulateDataset } from "../dist/index.js";
@@ -13,44 +27,64 @@ const MARKETS = ["north", "south", "east", "west", "central", "coast", "mountain
 const T = 156;
 const C = 3;
 const NOISE = 0.015;
-const MIN_RATIO = 2;
+const FLIGHTS = { on: 6, off: 6 };
+const LOW_SHARE = 0.05;
+const ORDERS = [
+  [0, 1, 2],
+  [0, 2, 1],
+  [1, 0, 2],
+  [1, 2, 0],
+  [2, 0, 1],
+  [2, 1, 0],
+];
+
+/** Market i's simulation with ROIs a, 2a, 4a in its order, a set so the lowest-ROI channel brings LOW_SHARE of sales. */
+function simulateMarket(i) {
+  const order = ORDERS[i % ORDERS.length];
+  const level = 6000 + (8000 * ((i * 5) % 12)) / 11;
+  const options = { seed: 100 + i, T, channels: C, extras: 1, noise: NOISE, allFlighted: true, flights: FLIGHTS, spendLevels: [level, level, level] };
+  const low = order.indexOf(0);
+  let a = 1;
+  let sim;
+  // Sales include the media's contributions, so a is found by a few fixed-point steps (the draws are the same each time).
+  for (let step = 0; step < 4; step++) {
+    sim = simulateDataset({ ...options, roi: order.map((k) => a * 2 ** k) });
+    let sales = 0;
+    for (const v of sim.dataset.target) sales += v;
+    a = (LOW_SHARE * sales) / sim.costs[low];
+  }
+  return sim;
+}
 
 const lines = [];
 const truth = {};
 let header;
-let seed = 100;
-for (const market of MARKETS) {
-  for (;; seed++) {
-    const sim = simulateDataset({ seed, T, channels: C, extras: 1, noise: NOISE, allFlighted: true });
-    const d = sim.dataset;
-    let sales = 0;
-    for (let t = 0; t < T; t++) sales += d.target[t];
-    // mediaShare is a channel's share of the (mean-scaled) target over all rows, so share x total sales is its contribution.
-    const roi = sim.costs.map((cost, c) => (sim.mediaShare[c] * sales) / cost);
-    const sorted = [...roi].sort((a, b) => a - b);
-    if (!sorted.every((v, i) => i === 0 || v >= MIN_RATIO * sorted[i - 1])) continue;
-    header ??= ["market", "week", d.targetName, ...d.channelNames, ...d.extraNames].join(",");
-    for (let t = 0; t < T; t++) {
-      const media = Array.from({ length: C }, (_, c) => d.media[t * C + c].toFixed(2));
-      lines.push([market, d.dates[t], d.target[t].toFixed(2), ...media, d.extra[t].toFixed(4)].join(","));
-    }
-    truth[market] = {
-      seed,
-      roi: Object.fromEntries(d.channelNames.map((n, c) => [n, roi[c]])),
-      roi_ranking: d.channelNames.map((n, c) => [n, roi[c]]).sort((a, b) => b[1] - a[1]).map(([n]) => n),
-      parameters: sim.truth,
-    };
-    seed++;
-    break;
+MARKETS.forEach((market, i) => {
+  const sim = simulateMarket(i);
+  const d = sim.dataset;
+  let sales = 0;
+  for (let t = 0; t < T; t++) sales += d.target[t];
+  // mediaShare is a channel's share of the (mean-scaled) target over all rows, so share x total sales is its contribution (= the ROI asked, up to rounding).
+  const roi = sim.costs.map((cost, c) => (sim.mediaShare[c] * sales) / cost);
+  header ??= ["market", "week", d.targetName, ...d.channelNames, ...d.extraNames].join(",");
+  for (let t = 0; t < T; t++) {
+    const media = Array.from({ length: C }, (_, c) => d.media[t * C + c].toFixed(2));
+    lines.push([market, d.dates[t], d.target[t].toFixed(2), ...media, d.extra[t].toFixed(4)].join(","));
   }
-}
+  truth[market] = {
+    seed: 100 + i,
+    roi: Object.fromEntries(d.channelNames.map((n, c) => [n, roi[c]])),
+    roi_ranking: d.channelNames.map((n, c) => [n, roi[c]]).sort((a, b) => b[1] - a[1]).map(([n]) => n),
+    parameters: sim.truth,
+  };
+});
 writeFileSync(new URL("../examples/markets_weekly.csv", import.meta.url), [header, ...lines].join("\n") + "\n");
 writeFileSync(
   new URL("../examples/markets_weekly.truth.json", import.meta.url),
   JSON.stringify(
     {
       note:
-        "12 markets x 156 weeks, hill_adstock, channels tv, search, social and the control price_index, every channel flighted, noise sd 0.015 on the mean-scaled target. ROI = true contribution over all 156 weeks / spend (sales per unit of spend). Parameters on each market's fitted scale (columns divided by their means). Generated by scripts/make-markets-example.mjs.",
+        "12 markets x 156 weeks, hill_adstock, channels tv, search, social and the control price_index. Every channel in independent flights of about 6 weeks on and 6 off, the three at the same spend level while on; true ROIs set per market: a, 2a and 4a in a different order per market, a such that the lowest brings 5% of sales; noise sd 0.015 before the target is divided by its mean (sigma below, on the fitted scale). ROI = true contribution over all 156 weeks / spend (sales per unit of spend), as the fitted model reports it. Parameters on each market's fitted scale (columns divided by their means). Generated by scripts/make-markets-example.mjs.",
       columns: { by: "market", date: "week", target: "sales", media: ["tv", "search", "social"], extra: ["price_index"] },
       markets: truth,
     },
@@ -58,4 +92,4 @@ writeFileSync(
     2,
   ) + "\n",
 );
-console.log(`wrote examples/markets_weekly.csv (${MARKETS.length} markets x ${T} weeks) and examples/markets_weekly.truth.json (last seed tried ${seed - 1})`);
+console.log(`wrote examples/markets_weekly.csv (${MARKETS.length} markets x ${T} weeks) and examples/markets_weekly.truth.json`);

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { InputError } from "../errors.js";
 import { fitMany, type ManyEvent } from "../many/fitMany.js";
 import { parseInteger } from "./options.js";
+import { stopOnSignals, StoppedBySignal } from "./stopSignals.js";
 import { addSliceOptions, formatDuration, readSlices, type SliceCliOptions } from "./sliceOptions.js";
 
 interface FitManyCliOptions extends SliceCliOptions {
@@ -25,27 +26,23 @@ export function registerFitMany(program: Command): void {
       const out = o.out!;
       const workers = o.workers === undefined ? undefined : parseInteger(o.workers, "--workers", 1);
       const threads = o.threads === undefined ? undefined : parseInteger(o.threads, "--threads", 1);
-      const abort = new AbortController();
-      const onSignal = () => {
-        process.stderr.write("\ninterrupted: finishing nothing new; completed slices are kept (rerun with --resume)\n");
-        abort.abort();
-      };
-      process.once("SIGINT", onSignal);
-      process.once("SIGTERM", onSignal);
+      // Ctrl-C stops the running slices at their next iteration (they are not
+      // published); finished slices are kept. A second Ctrl-C quits at once:
+      // nothing half-written can be left, as slices are published by rename.
+      const stop = stopOnSignals();
       let result;
       try {
         result = await fitMany(slices, spec, {
           out,
           by,
           resume: o.resume === true,
-          signal: abort.signal,
+          signal: stop.signal,
           onEvent: printEvent,
           ...(workers !== undefined ? { workers } : {}),
           ...(threads !== undefined ? { threads } : {}),
         });
       } finally {
-        process.off("SIGINT", onSignal);
-        process.off("SIGTERM", onSignal);
+        stop.dispose();
       }
       const c = result.combined;
       process.stdout.write(
@@ -53,7 +50,9 @@ export function registerFitMany(program: Command): void {
           `${c.notConverged} not converged; ${formatDuration(result.wallSeconds)} with ${result.workers} worker(s) x ${result.threads} thread(s)\n` +
           `wrote ${c.files.map((f) => `${out}/${f}`).join(", ")} and ${out}/slices/\n`,
       );
-      if (abort.signal.aborted) throw new InputError("interrupted before every slice was fitted: rerun with --resume to fit the rest");
+      if (stop.received) {
+        throw new StoppedBySignal(stop.received, `stopped before every slice was fitted: ${c.ok} fitted slice(s) kept in ${out}/slices/; rerun with --resume to fit the rest`);
+      }
       if (c.failed > 0) throw new InputError(`${c.failed} of ${slices.length} slices failed (reasons above, in ${out}/failed/ and ${out}/manifest.json); the others are fitted`);
     });
 }

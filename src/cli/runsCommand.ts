@@ -9,7 +9,7 @@ export function registerRuns(program: Command): void {
     .command("runs")
     .description("list the fits (run.json records) under a folder: data hash, seed, timings, convergence and fit metrics; or compare two")
     .argument("<dir>", "folder to search (an output folder of fit or fit-many, or a folder holding several)")
-    .option("--compare <runs...>", "two run folders (as listed) to compare: data, settings, metrics and each channel's ROI")
+    .option("--compare <runs...>", "two run folders to compare (as listed, or paths from here): data, settings, metrics and each channel's ROI")
     .option("--depth <n>", "how many folder levels to search", "4")
     .option("--json", "print the records as JSON")
     .action((dir: string, o: { compare?: string[]; depth: string; json?: boolean }) => {
@@ -18,7 +18,7 @@ export function registerRuns(program: Command): void {
       const runs = findRuns(dir, depth);
       if (o.compare) {
         if (o.compare.length !== 2) throw new InputError(`--compare takes two run folders, got ${o.compare.length}`);
-        process.stdout.write(formatRunComparison(pickRun(runs, o.compare[0]), pickRun(runs, o.compare[1])) + "\n");
+        process.stdout.write(formatRunComparison(pickRun(runs, o.compare[0], dir), pickRun(runs, o.compare[1], dir)) + "\n");
         return;
       }
       if (o.json) {

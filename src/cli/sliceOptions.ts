@@ -4,7 +4,7 @@
 
 import type { Command } from "commander";
 import { InputError } from "../errors.js";
-import { parseCsv } from "../io/csv.js";
+import { columnIndex, parseCsv } from "../io/csv.js";
 import { sliceData, sliceTable, type SliceData } from "../many/slices.js";
 import type { SliceSpec } from "../many/sliceSpec.js";
 import { addDataOptions, addModelOptions, readModelOptions, type RawModelOptions } from "./modelOptions.js";
@@ -48,6 +48,8 @@ export function readSlices(data: string, o: SliceCliOptions): { slices: SliceDat
   const extra = o.extra ? parseList(o.extra, "--extra") : [];
   const clash = o.by.find((c) => c === o.target || c === o.date || media.includes(c) || extra.includes(c));
   if (clash !== undefined) throw new InputError(`--by: column "${clash}" is also selected as the target, a media, extra or date column`);
+  // Every slice has the file's columns: a misspelt one is one error now, not a failure per slice.
+  for (const c of [o.target, ...media, ...extra, ...(o.date ? [o.date] : [])]) columnIndex(table, c);
   const { costs: _costs, ...model } = readModelOptions(o, media, extra.length);
   const spec: SliceSpec = {
     columns: { target: o.target, media, extra, ...(o.date ? { date: o.date } : {}) },

@@ -3,7 +3,7 @@
 // headline metrics and per-channel ROI.
 
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { RUN_FILE, type RunRecord } from "./runRecord.js";
 
@@ -118,8 +118,13 @@ export function formatRunComparison(a: FoundRun, b: FoundRun): string {
   return lines.join("\n");
 }
 
-export function pickRun(runs: FoundRun[], path: string): FoundRun {
-  const r = runs.find((x) => x.path === path || x.path === path.replace(/\/+$/, ""));
-  if (!r) throw new InputError(`--compare: no run record at "${path}"; runs found: ${runs.map((x) => x.path).join(", ") || "none"}`);
+/**
+ * The run at `path`: as listed (relative to the searched folder `dir`), or a
+ * path from the current folder (what tab completion gives) to one of them.
+ */
+export function pickRun(runs: FoundRun[], path: string, dir = "."): FoundRun {
+  const asListed = path.replace(/\/+$/, "").replace(/^\.\/(?=.)/, "");
+  const r = runs.find((x) => x.path === asListed) ?? runs.find((x) => resolve(dir, x.path) === resolve(path));
+  if (!r) throw new InputError(`--compare: no run record at "${path}"; runs found under ${dir}: ${runs.map((x) => x.path).join(", ") || "none"}`);
   return r;
 }

@@ -27,6 +27,10 @@ export interface SimulationOptions {
   degreesSeasonality?: number;
   /** Every channel in flights (on/off bursts); by default odd channels are always on, as search often is. */
   allFlighted?: boolean;
+  /** Mean length in periods of a flight and of the dark spell after it (default about 8 and 3). */
+  flights?: { on: number; off: number };
+  /** Each channel's spend per period while on, before seasonality and noise (default drawn from 2000 to 20000). */
+  spendLevels?: number[];
   /**
    * True ROI per channel over the training rows (contribution / spend, in
    * the data's units): the coefficients are set to give it (the other draws
@@ -112,12 +116,17 @@ export function simulateDataset(o: SimulationOptions): Simulation {
 
   // Spend: each channel has a level, flights (on/off bursts) and noise.
   const spend = new Float64Array(T * C);
+  if (o.spendLevels && (o.spendLevels.length !== C || !o.spendLevels.every((v) => v > 0))) throw new RangeError(`spendLevels: ${C} positive values expected`);
+  if (o.flights && !(o.flights.on >= 1 && o.flights.off >= 1)) throw new RangeError(`flights: mean lengths must be at least 1 period, got ${o.flights.on} and ${o.flights.off}`);
+  const switchOff = o.flights ? 1 / o.flights.on : 0.12;
+  const switchOn = o.flights ? 1 / o.flights.off : 0.3;
   for (let c = 0; c < C; c++) {
-    const level = 2000 + 18000 * u();
+    const drawn = 2000 + 18000 * u(); // drawn either way, so the other draws do not depend on spendLevels
+    const level = o.spendLevels?.[c] ?? drawn;
     const alwaysOn = c % 2 === 1 && !o.allFlighted; // search-like channels never go dark
     let on = true;
     for (let t = 0; t < T; t++) {
-      if (!alwaysOn && u() < (on ? 0.12 : 0.3)) on = !on;
+      if (!alwaysOn && u() < (on ? switchOff : switchOn)) on = !on;
       const season = 1 + 0.3 * Math.sin((2 * Math.PI * (t + 13 * c)) / 52);
       const v = on ? level * season * Math.exp(0.25 * rng.normal()) : 0;
       spend[t * C + c] = Math.round(v * 100) / 100;

@@ -78,6 +78,51 @@ describe("mmm fit-many", () => {
     expect(runs.stdout).toMatch(/slices\/market=south/);
   }, TIMEOUT_MS);
 
+  it("stops at a misspelt column once, before fitting anything, and writes nothing", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mmm-many-"));
+    const data = join(dir, "markets.csv");
+    marketsCsv(data, ["north", "east"]);
+    const out = join(dir, "out");
+    const args = COLUMNS.map((a) => (a === "tv,search,social" ? "tv,serach,social" : a));
+    const r = run(["fit-many", data, ...args, ...SHORT, "--out", out]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split("\n")).toEqual([`error: ${data}: missing column "serach"; the columns are: market, week, sales, tv, search, social, price_index`]);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("Ctrl-C keeps the finished slices, publishes no partial one and exits 130", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mmm-sigint-"));
+    const data = join(dir, "markets.csv");
+    marketsCsv(data, ["north", "south"]);
+    const out = join(dir, "out");
+    const args = ["fit-many", data, ...COLUMNS, ...SHORT, "--workers", "1", "--threads", "1", "--out", out];
+    // SIGINT as soon as the first slice is published, while the second is fitting.
+    const { code, err, first } = await new Promise<{ code: number | null; err: string; first: string }>((resolve) => {
+      const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+      let err = "";
+      let first = "";
+      child.stderr.on("data", (b: Buffer) => {
+        err += b.toString();
+        const m = /\] (market=\w+): done in/.exec(err);
+        if (m && !first) {
+          first = m[1];
+          child.kill("SIGINT");
+        }
+      });
+      child.on("exit", (code) => resolve({ code, err, first }));
+    });
+    expect(first, err).not.toBe("");
+    expect(code, err).toBe(130);
+    expect(err).toMatch(/stopped: stopped before every slice was fitted: 1 fitted slice\(s\) kept/);
+    expect(err).not.toMatch(/internal error/);
+    expect(sliceFolders(out)).toEqual([first]);
+    expect(readdirSync(join(out, "slices")).filter((n) => n.startsWith("."))).toEqual([]);
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
+    expect(manifest.slices.map((s: { id: string; status: string }) => `${s.id}:${s.status}`).sort()).toEqual(
+      ["market=north", "market=south"].map((id) => `${id}:${id === first ? "ok" : "missing"}`).sort(),
+    );
+  }, TIMEOUT_MS);
+
   it("--resume after a hard kill keeps finished slices and fits only the rest", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mmm-resume-"));
     const data = join(dir, "markets.csv");

@@ -73,6 +73,12 @@ describe("run records", () => {
     const cli = spawnSync(process.execPath, [CLI, "runs", root, "--compare", "2026-11", "2026-12/slices/market=north"], { encoding: "utf8" });
     expect(cli.status).toBe(0);
     expect(cli.stdout).toBe(cmp + "\n");
+    // The runs may also be given as paths from the current folder (what tab completion gives), or as "./x/".
+    const fromHere = spawnSync(process.execPath, [CLI, "runs", root, "--compare", a, `${b}/`], { encoding: "utf8" });
+    expect(fromHere.stderr).toBe("");
+    expect(fromHere.stdout).toBe(cmp + "\n");
+    const fromRoot = spawnSync(process.execPath, [CLI, "runs", ".", "--compare", "./2026-11/", "2026-12/slices/market=north"], { encoding: "utf8", cwd: root });
+    expect(fromRoot.stdout).toBe(cmp + "\n");
     const bad = spawnSync(process.execPath, [CLI, "runs", root, "--compare", "2026-11", "nowhere"], { encoding: "utf8" });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/no run record at "nowhere"/);
