@@ -146,8 +146,9 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
       // Fits saved before sampling coordinates existed ran in the model's own.
       const modelCoordinates = (s.parameterisation ?? "model") === "model";
       const geo = (this.record as { kind?: string }).kind === "geo";
-      // Geo fits: more warm-up did not help on the bundled geo example (seeds 1 and 3 stayed at R-hat
-      // 1.26 and 1.44 with --warmup 2000), a lag_weight prior away from 1 did (1.007 and 1.006): docs/convergence.md.
+      // Geo fits: on the bundled geo example more warm-up did not help (seeds 1 and 3 stayed at R-hat
+      // 1.26 and 1.44 with --warmup 2000); a lag_weight prior away from 1 brought the worst of 8 seeds
+      // from 1.27 to 1.03, though 5 of 8 stayed above 1.01 (docs/convergence.md).
       const geoLagStep =
         "in a geo model, one channel's lag_weight, slope and coef_media lagging with the geos' intercepts and trends mean that channel's adstock drifts towards lag_weight 1, where its effect grows like a trend and trades off with theirs, and the chains split between the two regimes: a prior keeping lag_weight away from 1 thins that regime (e.g. --priors with {\"lag_weight\": {\"dist\": \"Beta\", \"concentration1\": 2, \"concentration0\": 2}} instead of LightweightMMM's Beta(2, 1); a modelling choice: say so where you report the results)";
       const steps = [
