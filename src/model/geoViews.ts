@@ -38,17 +38,8 @@ function nationalDataset(
 export function geoAsNational(d: GeoMediaDataset, g: number): MediaDataset {
   if (!Number.isInteger(g) || g < 0 || g >= d.G) throw new InputError(`geo index must be a whole number from 0 to ${d.G - 1}, got ${g}`);
   const { T, G } = d;
-  const C = d.channelNames.length;
-  const F = d.extraNames.length;
-  const target = new Float64Array(T);
-  const media = new Float64Array(T * C);
-  const extra = new Float64Array(T * F);
-  for (let t = 0; t < T; t++) {
-    target[t] = d.target[t * G + g];
-    for (let c = 0; c < C; c++) media[t * C + c] = d.media[(t * C + c) * G + g];
-    for (let f = 0; f < F; f++) extra[t * F + f] = d.extraPerGeo ? d.extra[(t * F + f) * G + g] : d.extra[t * F + f];
-  }
-  return nationalDataset(d, { target, media, extra }, `${d.source}, geo "${d.geoNames[g]}"`, Array.from({ length: T }, (_, t) => d.sourceRows[t * G + g]));
+  const series = sumOverGeos(d, [g]);
+  return nationalDataset(d, series, `${d.source}, geo "${d.geoNames[g]}"`, Array.from({ length: T }, (_, t) => d.sourceRows[t * G + g]));
 }
 
 /**
@@ -57,21 +48,28 @@ export function geoAsNational(d: GeoMediaDataset, g: number): MediaDataset {
  * nothing). No source rows: each value comes from G rows.
  */
 export function nationalRollup(d: GeoMediaDataset): MediaDataset {
+  const geos = Array.from({ length: d.G }, (_, g) => g);
+  return nationalDataset(d, sumOverGeos(d, geos), `${d.source}, all ${d.G} geos`);
+}
+
+/** Target and media summed over the given geos, per-geo extras averaged over them (shared extras as they are). */
+function sumOverGeos(d: GeoMediaDataset, geos: number[]): { target: Float64Array; media: Float64Array; extra: Float64Array } {
   const { T, G } = d;
   const C = d.channelNames.length;
   const F = d.extraNames.length;
+  const n = geos.length;
   const target = new Float64Array(T);
   const media = new Float64Array(T * C);
   const extra = new Float64Array(T * F);
   for (let t = 0; t < T; t++) {
-    for (let g = 0; g < G; g++) {
+    for (const g of geos) {
       target[t] += d.target[t * G + g];
       for (let c = 0; c < C; c++) media[t * C + c] += d.media[(t * C + c) * G + g];
-      if (d.extraPerGeo) for (let f = 0; f < F; f++) extra[t * F + f] += d.extra[(t * F + f) * G + g] / G;
+      if (d.extraPerGeo) for (let f = 0; f < F; f++) extra[t * F + f] += d.extra[(t * F + f) * G + g] / n;
     }
     if (!d.extraPerGeo) for (let f = 0; f < F; f++) extra[t * F + f] = d.extra[t * F + f];
   }
-  return nationalDataset(d, { target, media, extra }, `${d.source}, all ${G} geos`);
+  return { target, media, extra };
 }
 
 // ---------------------------------------------------------------------------
