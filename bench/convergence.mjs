@@ -7,7 +7,9 @@
 // 1.01, median min bulk-ESS, leapfrog steps per draw, min bulk-ESS per 1000
 // gradients and per second, divergences.
 // --parameterisations model,trend adds the sampler's coordinates as an axis (rows "warm-up, coordinates").
-//   node bench/convergence.mjs [--quick] [--options a,b] [--parameterisations a,b] [--seeds 1-8] [--datasets example,t156,geo] [--run-stan]
+// --init pathfinder starts the chains there (rows "warm-up, init pathfinder"); the default start otherwise.
+// Geo fits also record each chain's mean lag_weight[1] (the search channel's; the block whose regimes split chains).
+//   node bench/convergence.mjs [--quick] [--options a,b] [--parameterisations a,b] [--init how] [--seeds 1-8] [--datasets example,t156,geo] [--run-stan]
 // --quick: the T=156 data, seeds 1-2, 300 + 300. Writes bench/results/convergence.json
 // (after every fit, so a partial run keeps what it measured) and publishes "convergence".
 import { readdirSync, readFileSync, renameSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
@@ -111,6 +113,18 @@ function ourFit(d, seed, seconds, summary) {
   };
 }
 
+/** Each chain's posterior mean of one named parameter (constrained), 3 digits. */
+function chainMeans(fit, name) {
+  const i = fit.layout.labels().indexOf(name);
+  if (i < 0) return undefined;
+  const dim = fit.layout.dim;
+  return fit.constrainedDraws().map((rows) => {
+    let s = 0;
+    for (let k = 0; k < rows.length / dim; k++) s += rows[k * dim + i];
+    return +(s / (rows.length / dim)).toPrecision(3);
+  });
+}
+
 function stanRow(out, seed) {
   const finite = (v) => typeof v === "number" && Number.isFinite(v);
   return {
@@ -174,6 +188,7 @@ export async function benchConvergence({
   datasets = arg("--datasets", quick ? "t156" : "example,t156,geo").split(","),
   runStan = process.argv.includes("--run-stan"),
   parameterisations = arg("--parameterisations", "")?.split(",").filter(Boolean) ?? [],
+  init = arg("--init", undefined),
 } = {}) {
   const rstan = rstanAvailable();
   const sampler = { chains: 4, warmup: quick ? 300 : 1000, samples: quick ? 300 : 1000, targetAccept: 0.85 };
@@ -189,17 +204,21 @@ export async function benchConvergence({
       parameterisations.length
         ? parameterisations.map((parameterisation) => ({ adaptation, parameterisation, option: `${adaptation}, ${parameterisation}` }))
         : [{ adaptation, option: adaptation }],
-    );
+    ).map((a) => (init ? { ...a, option: `${a.option}, init ${init}` } : a));
     const rows = axes.map(({ option }) => ({ dataset: ds.name, option, fits: [] }));
     result.rows.push(...rows);
     for (const seed of seeds) {
       for (const [k, row] of rows.entries()) {
         const began = performance.now();
         const { adaptation, parameterisation } = axes[k];
-        const fitOptions = { sampler: { ...sampler, seed, adaptation, ...(parameterisation ? { parameterisation } : {}) } };
+        const fitOptions = { sampler: { ...sampler, seed, adaptation, ...(parameterisation ? { parameterisation } : {}), ...(init ? { init } : {}) } };
         const fit = ds.national ? await fitMMM(dataset, fitOptions) : await fitGeoMMM(dataset, fitOptions);
         const d = fit.diagnostics();
-        row.fits.push(ourFit(d, seed, d.wall_seconds ?? (performance.now() - began) / 1000, fit.summary()));
+        row.fits.push({
+          ...ourFit(d, seed, d.wall_seconds ?? (performance.now() - began) / 1000, fit.summary()),
+          ...(d.gradient_evaluations.initialisation ? { initGradients: d.gradient_evaluations.initialisation } : {}),
+          ...(ds.national ? {} : { lagWeight1: chainMeans(fit, "lag_weight[1]") }),
+        });
         console.log(JSON.stringify({ dataset: key, option: row.option, ...row.fits.at(-1) }));
         saveJson(result);
         if (ds.national && !stanInput) {

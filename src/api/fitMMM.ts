@@ -18,6 +18,7 @@ import type { ScaledData } from "../model/scaledData.js";
 import { planSampling } from "../services/backend.js";
 import { runChains, type ChainProgress } from "../services/runChains.js";
 import { runLockstep } from "../services/runLockstep.js";
+import { pathfinderChainStarts } from "../services/pathfinderStart.js";
 import { requireLockstepAgreement } from "./lockstepAgreement.js";
 import type { WorkerFactory } from "../services/workerHost.js";
 import { keepChains } from "./interruptedChains.js";
@@ -25,7 +26,7 @@ import { samplingCoordinates } from "../services/densitySpec.js";
 import type { SamplingCoordinates } from "../model/samplingCoordinates.js";
 import { FittedMMM } from "./fittedMMM.js";
 import { FittedGeoMMM } from "./fittedGeoMMM.js";
-import type { FitTiming, SamplingInfo, StoredChain } from "../fit/record.js";
+import type { FitTiming, SamplingInfo, StartInfo, StoredChain } from "../fit/record.js";
 import { coefficientChains, coefficientStructure, roiPriorModel } from "./roiPriorFit.js";
 
 export interface FitCallbacks {
@@ -197,7 +198,10 @@ export async function sampleModel(
   const coordinates = samplingCoordinates(density);
   // Stan's uniform(-2, 2) around zero is taken in the sampler's coordinates, as Stan takes it in its own.
   const startHere = coordinates && !stanRandom ? samplingPoint(coordinates, start) : start;
+  const pathfinder = s.init === "pathfinder";
+  if (pathfinder && s.initValues !== undefined) throw new InputError("init: pathfinder chooses the starting points itself; leave out init values, or use init jitter or median with them");
   if (plan.method === "chees") {
+    if (pathfinder) throw new InputError("init: pathfinder starts NUTS chains; the lockstep (ChEES) path starts its superchains from uniform(-2, 2) or a NUTS start");
     const began = performance.now();
     let samplingBegan = NaN;
     const run = await runLockstep({
@@ -243,19 +247,22 @@ export async function sampleModel(
   }
   const sampleStart = new Array<number>(s.chains).fill(NaN);
   const started = performance.now();
+  // Pathfinder's starts are in the sampler's coordinates already (it ran on the density the chains move on).
+  const chosen = pathfinder ? pathfinderChainStarts(density, s.chains, s.seed) : undefined;
+  const startInfo: StartInfo = chosen ? chosen.info : { method: s.initValues !== undefined ? "values" : (s.init as "jitter" | "median" | "random") };
   const run = await runChains({
     density,
     chains: s.chains,
     seed: s.seed,
     threads: s.threads,
-    initialPosition: () => startHere,
+    initialPosition: chosen ? (c) => chosen.starts[c]! : () => startHere,
     chainOptions: {
       numWarmup: s.warmup,
       numDraws: s.samples,
       targetAccept: s.targetAccept,
       maxTreeDepth: s.maxTreeDepth,
       adaptation: s.adaptation,
-      initRadius,
+      initRadius: chosen ? 0 : initRadius,
     },
     onProgress: (p) => {
       if (p.phase === "sampling" && Number.isNaN(sampleStart[p.chainId])) sampleStart[p.chainId] = performance.now();
@@ -279,12 +286,13 @@ export async function sampleModel(
   }, coordinates));
   const chains = keepChains(finished, layout.dim, { warmup: s.warmup, samples: s.samples });
   const firstSample = Math.min(...sampleStart.filter((v) => !Number.isNaN(v)));
-  const wall = run.wallSeconds;
+  // Pathfinder ran before the chains, in warm-up's time.
+  const wall = run.wallSeconds + (chosen?.info.seconds ?? 0);
   const warmupSeconds = Number.isFinite(firstSample) ? (firstSample - started) / 1000 : wall;
   return {
     chains,
     timing: { wallSeconds: wall, warmupSeconds, samplingSeconds: Math.max(0, wall - warmupSeconds), chainSeconds: run.chainSeconds, threads: run.threads },
-    sampling: { method: "nuts", backend: "cpu" },
+    sampling: { method: "nuts", backend: "cpu", start: startInfo },
   };
 }
 

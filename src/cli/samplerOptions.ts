@@ -3,7 +3,7 @@
 // cannot drift apart.
 
 import type { Command } from "commander";
-import type { InitStrategy, MathSetting } from "../fit/config.js";
+import { INIT_STRATEGIES, type InitStrategy, type MathSetting } from "../fit/config.js";
 import { ADAPTATION_KINDS, type AdaptationKind } from "../sampler/chain.js";
 import { parseChoice, parseInteger, parseIntegerIn, parseNumber } from "./options.js";
 import { PARAMETERISATIONS, type Parameterisation } from "../model/samplingCoordinates.js";
@@ -19,7 +19,7 @@ export function addSamplerOptions(cmd: Command, scope: { rows: string; chains: s
     .option("--seed <n>", scope.seed, "1")
     .option("--target-accept <p>", "target acceptance statistic of step-size adaptation", "0.85")
     .option("--max-tree-depth <n>", "maximum NUTS tree depth", "10")
-    .option("--init <how>", "jitter (prior medians + small jitter), median, or random (Stan's uniform(-2, 2))", "jitter")
+    .option("--init <how>", "jitter (prior medians + small jitter), median, random (Stan's uniform(-2, 2)), or pathfinder (multi-path Pathfinder from uniform(-2, 2) starts; one start per chain resampled from its draws)", "jitter")
     .option(
       "--adaptation <kind>",
       "warm-up: stan-diag (Stan's), pooled-diag / pooled-dense (chains share each window's metric; a chain far behind restarts), nutpie-diag, dense, lowrank (nutpie's low-rank plus diagonal metric) or fisher-dense (dense, from draws and gradients)",
@@ -64,7 +64,7 @@ export function readSamplerOptions(o: SamplerCliOptions) {
     seed: parseNumber(o.seed, "--seed", (v) => Number.isSafeInteger(v) && v >= 0, "an integer from 0 to 2^53 - 1"),
     targetAccept: parseNumber(o.targetAccept, "--target-accept", (v) => v > 0 && v < 1, "a number strictly between 0 and 1"),
     maxTreeDepth: parseIntegerIn(o.maxTreeDepth, "--max-tree-depth", 1, 30, "2^depth leapfrog steps per draw at most"),
-    init: parseChoice(o.init, "--init", ["jitter", "median", "random"] as const) as InitStrategy,
+    init: parseChoice(o.init, "--init", INIT_STRATEGIES) as InitStrategy,
     adaptation: parseChoice(o.adaptation, "--adaptation", ADAPTATION_KINDS) as AdaptationKind,
     math: parseChoice(o.math, "--math", ["accurate", "exact", "fast"] as const) as MathSetting,
     // Left out when not given: the default depends on the model (national or geo).

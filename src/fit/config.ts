@@ -18,7 +18,9 @@ import {
 import type { BackendSetting, MethodSetting } from "../services/backend.js";
 import { checkParameterisation, type Parameterisation } from "../model/samplingCoordinates.js";
 
-export type InitStrategy = "jitter" | "median" | "random";
+/** How chains start; "pathfinder" runs multi-path Pathfinder (sampler/pathfinder) and resamples one start per chain. */
+export const INIT_STRATEGIES = ["jitter", "median", "random", "pathfinder"] as const;
+export type InitStrategy = (typeof INIT_STRATEGIES)[number];
 
 /**
  * How the density core evaluates exp/log while sampling: "accurate" (f64,
@@ -197,8 +199,8 @@ export function resolveConfig(input: FitConfigInput = {}): FitConfig {
   if (!(s.targetAccept > 0 && s.targetAccept < 1)) {
     throw new InputError(`target accept must lie strictly between 0 and 1, got ${s.targetAccept}`);
   }
-  if (!["jitter", "median", "random"].includes(s.init)) {
-    throw new InputError(`init must be one of jitter, median, random, got "${s.init}"`);
+  if (!INIT_STRATEGIES.includes(s.init)) {
+    throw new InputError(`init must be one of ${INIT_STRATEGIES.join(", ")}, got "${s.init}"`);
   }
   if (!ADAPTATION_KINDS.includes(s.adaptation)) {
     throw new InputError(`adaptation must be one of ${ADAPTATION_KINDS.join(", ")}, got "${s.adaptation}"`);

@@ -45,7 +45,8 @@ export interface FitDiagnostics {
   warmup_seconds: number;
   sampling_seconds: number;
   threads: number;
-  gradient_evaluations: { warmup: number; sampling: number; total: number };
+  /** initialisation: what the chains' start spent (Pathfinder's density evaluations; 0 for the other starts), included in total. */
+  gradient_evaluations: { initialisation: number; warmup: number; sampling: number; total: number };
   divergences: number;
   divergences_per_chain: number[];
   max_tree_depth: number;
@@ -136,6 +137,8 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
     const maxRhat = Math.max(...summary.map((r) => r.r_hat).filter(finite));
     const gWarm = chains.reduce((a, c) => a + c.gradientEvaluations.warmup, 0);
     const gSample = chains.reduce((a, c) => a + c.gradientEvaluations.sampling, 0);
+    const start = this.record.sampling?.start;
+    const gInit = start?.method === "pathfinder" ? start.gradientEvaluations : 0;
     const draws = chains.reduce((a, c) => a + c.numDraws, 0);
     const leapfrog = chains.reduce((a, c) => a + c.stats.nLeapfrog.reduce((x, y) => x + y, 0), 0);
     const warnings: string[] = [];
@@ -207,7 +210,7 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
       warmup_seconds: timing.warmupSeconds,
       sampling_seconds: timing.samplingSeconds,
       threads: timing.threads,
-      gradient_evaluations: { warmup: gWarm, sampling: gSample, total: gWarm + gSample },
+      gradient_evaluations: { initialisation: gInit, warmup: gWarm, sampling: gSample, total: gInit + gWarm + gSample },
       divergences: div.total,
       divergences_per_chain: div.perChain,
       max_tree_depth: s.maxTreeDepth,

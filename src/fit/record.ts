@@ -76,7 +76,14 @@ export interface SamplingInfo {
   trajectoryLength?: number;
   /** Why a WebGPU request ran on the CPU. */
   fallback?: string;
+  /** How the chains started (absent in records from before it was recorded). */
+  start?: StartInfo;
 }
+
+/** The chains' start: the configured strategy, and for Pathfinder what it did and spent. */
+export type StartInfo =
+  | { method: "jitter" | "median" | "random" | "values" }
+  | { method: "pathfinder"; paths: number; used: Array<{ path: number; iterations: number; bestIterate: number; elbo: number; stop: string }>; dropped: Array<{ path: number; reason: string }>; paretoK: number; gradientEvaluations: number; seconds: number };
 
 /** What every fitted model (national or geo) shares: its draws, their summary and the sampler's diagnostics. */
 export interface PosteriorRecord {

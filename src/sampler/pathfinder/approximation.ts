@@ -40,7 +40,7 @@ function dot(a: Float64Array, b: Float64Array): number {
 /** The history at iterates 1..L of a trajectory (index l-1 for iterate l). */
 export function iterateHistories(positions: Float64Array[], gradients: Float64Array[], J: number): IterateHistory[] {
   const n = positions[0]!.length;
-  let alpha = new Float64Array(n).fill(1);
+  let alpha: Float64Array = new Float64Array(n).fill(1);
   const S: Float64Array[] = [];
   const Y: Float64Array[] = [];
   const out: IterateHistory[] = [];

@@ -56,9 +56,9 @@ export function lbfgsAscent(
   const relTol = options.relativeTolerance ?? 1e4 * 2.220446049250313e-16;
   const gradTol = options.gradientTolerance ?? 1e-8;
   const paramTol = options.parameterTolerance ?? 1e-8;
-  const positions = [Float64Array.from(start)];
+  const positions: Float64Array[] = [Float64Array.from(start)];
   const logps = [logp0];
-  const gradients = [Float64Array.from(grad0)];
+  const gradients: Float64Array[] = [Float64Array.from(grad0)];
   // Correction pairs of f = -logp: s = x_{k+1} - x_k, y = grad f_{k+1} - grad f_k = g_k - g_{k+1}.
   const S: Float64Array[] = [];
   const Y: Float64Array[] = [];

@@ -2,7 +2,7 @@
 // params with the protocol's snake_case names into the engine's FitConfigInput.
 
 import { parsePriorFile } from "../../model/priorFile.js";
-import type { FitConfigInput, InitStrategy, MathSetting, SamplerConfig } from "../../fit/config.js";
+import { INIT_STRATEGIES, type FitConfigInput, type InitStrategy, type MathSetting, type SamplerConfig } from "../../fit/config.js";
 import type { ScalerKind, ScalerOptions } from "../../model/scaling.js";
 import { MODEL_NAMES, type ModelName } from "../../model/structure.js";
 import type { AdaptationKind } from "../../sampler/index.js";
@@ -63,7 +63,7 @@ export function readSamplerConfig(p: ParamReader): Partial<SamplerConfig> {
   set("seed", p.integer("seed", 0));
   set("targetAccept", p.number("target_accept", (v) => v > 0 && v < 1, "a number strictly between 0 and 1"));
   set("maxTreeDepth", p.integer("max_tree_depth", 1, 20));
-  set("init", p.oneOf<InitStrategy>("init", ["jitter", "median", "random"]));
+  set("init", p.oneOf<InitStrategy>("init", [...INIT_STRATEGIES]));
   set("initJitter", p.number("init_jitter", (v) => v >= 0, "a non-negative number"));
   set("adaptation", p.oneOf<AdaptationKind>("adaptation", ["stan-diag", "nutpie-diag", "dense", "lowrank", "fisher-dense"]));
   set("math", p.oneOf<MathSetting>("math", ["accurate", "fast", "exact"]));

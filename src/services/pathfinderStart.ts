@@ -1,0 +1,42 @@
+// Chains' starting points from multi-path Pathfinder (sampler/pathfinder),
+// run in the calling thread before the chains start: the starts depend on
+// the seed alone, whatever the thread count, in Node or the browser.
+
+import { createDensity, type DensitySpec } from "./densitySpec.js";
+import { pathfinderStarts } from "../sampler/pathfinder/pathfinder.js";
+
+/** How the chains were started, as the fit's sampling info records it. */
+export interface PathfinderStartInfo {
+  method: "pathfinder";
+  paths: number;
+  /** Paths that gave draws, with the L-BFGS iterations and the chosen iterate's ELBO. */
+  used: Array<{ path: number; iterations: number; bestIterate: number; elbo: number; stop: string }>;
+  /** Paths dropped, each with its reason. */
+  dropped: Array<{ path: number; reason: string }>;
+  /** Pareto k-hat of the pooled importance weights (above 0.7 the resampling is rough; the chains still warm up from there). */
+  paretoK: number;
+  /** Density evaluations Pathfinder spent (each counted as a gradient in the fit's totals). */
+  gradientEvaluations: number;
+  seconds: number;
+}
+
+/** One start per chain, in the sampler's coordinates of `spec`. */
+export function pathfinderChainStarts(spec: DensitySpec, chains: number, seed: number): { starts: Float64Array[]; info: PathfinderStartInfo } {
+  const began = performance.now();
+  const density = createDensity(spec);
+  const r = pathfinderStarts(density, chains, { seed });
+  return {
+    starts: r.starts,
+    info: {
+      method: "pathfinder",
+      paths: r.paths.length,
+      used: r.paths
+        .filter((p) => !p.failure)
+        .map((p) => ({ path: p.path, iterations: p.iterations, bestIterate: p.bestIterate!, elbo: p.elbo!, stop: p.stop ?? "" })),
+      dropped: r.paths.filter((p) => p.failure).map((p) => ({ path: p.path, reason: p.failure! })),
+      paretoK: r.paretoK,
+      gradientEvaluations: r.evaluations,
+      seconds: (performance.now() - began) / 1000,
+    },
+  };
+}
