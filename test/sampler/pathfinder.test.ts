@@ -188,3 +188,39 @@ describe("Pareto smoothing", () => {
     expect(paretoSmooth(light).k).toBeLessThan(0.5);
   });
 });
+
+describe("Pathfinder where the density fails", () => {
+  // N(3, 1) in each of 4 coordinates, but NaN (reported as -Infinity, as a LogDensity must)
+  // wherever x_0 lies in (0.5, 1): every path from x_0 < 0.5 must cross that band.
+  const n = 4;
+  const band: LogDensity = {
+    dim: n,
+    logp: (x) => band.logpGrad(x, new Float64Array(n)),
+    logpGrad: (x, g) => {
+      if (x[0]! > 0.5 && x[0]! < 1) {
+        g.fill(NaN);
+        return -Infinity;
+      }
+      let q = 0;
+      for (let i = 0; i < n; i++) {
+        g[i] = -(x[i]! - 3);
+        q += (x[i]! - 3) ** 2;
+      }
+      return -0.5 * q;
+    },
+  };
+
+  it("steps over or stops before a band where the density is undefined, and still gives starts", () => {
+    const r = pathfinderStarts(band, 4, { seed: 2 });
+    expect(r.starts).toHaveLength(4);
+    for (const s of r.starts) expect(s.every(Number.isFinite)).toBe(true);
+    for (const s of r.starts) expect(Number.isFinite(band.logp(s))).toBe(true);
+    // Every path either finished or was dropped with a reason.
+    for (const p of r.paths) expect(p.failure === undefined ? p.approximation !== undefined : p.failure.length > 0).toBe(true);
+  });
+
+  it("says why every path failed when none can start", () => {
+    const nowhere: LogDensity = { dim: 2, logp: () => -Infinity, logpGrad: (_x, g) => (g.fill(0), -Infinity) };
+    expect(() => pathfinderStarts(nowhere, 4, { seed: 1 })).toThrow(/Pathfinder failed on all 4 paths: path 1: Initialization failed/);
+  });
+});

@@ -47,8 +47,9 @@ export interface PathResult {
 export interface PathfinderResult {
   /** Resampled draws, one per requested start (rows of length dim). */
   starts: Float64Array[];
-  /** The pooled draws and their smoothed log weights. */
+  /** The pooled draws and their Pareto-smoothed log importance weights (unnormalised). */
   draws: Float64Array[];
+  logWeights: Float64Array;
   paths: PathResult[];
   /** Pareto k-hat of the pooled importance weights (NaN when not fitted). */
   paretoK: number;
@@ -156,6 +157,7 @@ export function pathfinderStarts(density: LogDensity, count: number, o: Pathfind
   return {
     starts: chosen.map((i) => Float64Array.from(draws[i]!)),
     draws,
+    logWeights: smoothed.logWeights,
     paths,
     paretoK: smoothed.k,
     evaluations: counting.count,
