@@ -4,6 +4,7 @@
 
 import { createDensity, type DensitySpec } from "./densitySpec.js";
 import { pathfinderStarts } from "../sampler/pathfinder/pathfinder.js";
+import { compileCore } from "../density/wasmCore.js";
 
 /** How the chains were started, as the fit's sampling info records it. */
 export interface PathfinderStartInfo {
@@ -21,9 +22,10 @@ export interface PathfinderStartInfo {
 }
 
 /** One start per chain, in the sampler's coordinates of `spec`. */
-export function pathfinderChainStarts(spec: DensitySpec, chains: number, seed: number): { starts: Float64Array[]; info: PathfinderStartInfo } {
+export async function pathfinderChainStarts(spec: DensitySpec, chains: number, seed: number): Promise<{ starts: Float64Array[]; info: PathfinderStartInfo }> {
   const began = performance.now();
-  const density = createDensity(spec);
+  // Compiled asynchronously: a browser's main thread refuses to compile the core synchronously.
+  const density = createDensity(spec, await compileCore());
   const r = pathfinderStarts(density, chains, { seed });
   return {
     starts: r.starts,
