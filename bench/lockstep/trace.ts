@@ -23,6 +23,7 @@ import { cpuLockstepIntegrator } from "../../src/sampler/lockstep/cpuIntegrator.
 import { sampleChees, type LockstepIterationTrace } from "../../src/services/lockstepChains.js";
 import { nestedRhatPerParameter } from "../../src/diagnostics/nestedRhat.js";
 import { lockstepNutsStart } from "../../src/services/lockstepNutsStart.js";
+import { lockstepPathfinderStart } from "../../src/services/pathfinderStart.js";
 
 const [chains = 32, warmup = 300, draws = 100] = process.argv.slice(2, 5).map(Number);
 const out = process.argv[5] ?? "/tmp/trace.json";
@@ -65,7 +66,14 @@ const started = performance.now();
 // the chains start where it ended, with the leaders' median metric and step size, and no burn-in.
 const nutsWarmup = Number(process.env.NUTS_START ?? 0);
 let nutsGradients = 0;
-if (nutsWarmup > 0) {
+// PATHFINDER_START=1: each superchain starts at one multi-path Pathfinder draw (services/pathfinderStart.ts),
+// under the diagonal of the best path's covariance, with no burn-in; its gradients are reported as nutsStart's.
+if (process.env.PATHFINDER_START === "1") {
+  const start = lockstepPathfinderStart(density, { chains, superchains, seed: 1 });
+  nutsGradients = start.gradientEvaluations;
+  Object.assign(extra, { initialPositions: start.initialPositions, initialInverseMetric: start.initialInverseMetric, burnIn: 0 });
+  console.log(`Pathfinder start: ${superchains} starts, ${nutsGradients} gradients, ${((performance.now() - started) / 1000).toFixed(1)} s`);
+} else if (nutsWarmup > 0) {
   const start = lockstepNutsStart(density, { chains, superchains, seed: 1, warmup: nutsWarmup, initialPosition: layout.medianPoint(), initRadius: 0.5 });
   nutsGradients = start.gradientEvaluations;
   Object.assign(extra, { initialPositions: start.initialPositions, initialInverseMetric: start.initialInverseMetric, initialStepSize: start.initialStepSize, burnIn: 0 });

@@ -201,7 +201,6 @@ export async function sampleModel(
   const pathfinder = s.init === "pathfinder";
   if (pathfinder && s.initValues !== undefined) throw new InputError("init: pathfinder chooses the starting points itself; leave out init values, or use init jitter or median with them");
   if (plan.method === "chees") {
-    if (pathfinder) throw new InputError("init: pathfinder starts NUTS chains; the lockstep (ChEES) path starts its superchains from uniform(-2, 2) or a NUTS start");
     const began = performance.now();
     let samplingBegan = NaN;
     const run = await runLockstep({
@@ -211,6 +210,8 @@ export async function sampleModel(
       backend: plan.backend,
       initialPosition: startHere,
       initRadius,
+      // Each superchain from one Pathfinder draw (its gradients are in the chains' warm-up totals).
+      pathfinderStart: pathfinder,
       warmup: s.warmup,
       draws: s.samples,
       // The same cap on leapfrog steps per iteration as NUTS's tree depth.

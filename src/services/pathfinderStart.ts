@@ -2,6 +2,7 @@
 // run in the calling thread before the chains start: the starts depend on
 // the seed alone, whatever the thread count, in Node or the browser.
 
+import type { LogDensity } from "../density/types.js";
 import { createDensity, type DensitySpec } from "./densitySpec.js";
 import { pathfinderStarts } from "../sampler/pathfinder/pathfinder.js";
 import { compileCore } from "../density/wasmCore.js";
@@ -41,4 +42,27 @@ export async function pathfinderChainStarts(spec: DensitySpec, chains: number, s
       seconds: (performance.now() - began) / 1000,
     },
   };
+}
+
+/** A start for lockstep chains (issue 21): Pathfinder's draws and its covariance's diagonal. */
+export interface LockstepPathfinderStart {
+  /** [chains][dim]: each superchain's chains all start at one resampled draw (as nested R-hat assumes). */
+  initialPositions: Float64Array;
+  /** [dim]: the diagonal of the covariance of the path with the highest ELBO. */
+  initialInverseMetric: Float64Array;
+  gradientEvaluations: number;
+}
+
+export function lockstepPathfinderStart(density: LogDensity, o: { chains: number; superchains: number; seed: number }): LockstepPathfinderStart {
+  const { dim } = density;
+  const r = pathfinderStarts(density, o.superchains, { seed: o.seed });
+  const perSuper = o.chains / o.superchains;
+  const initialPositions = new Float64Array(o.chains * dim);
+  r.starts.forEach((s, k) => {
+    for (let m = 0; m < perSuper; m++) initialPositions.set(s, (k * perSuper + m) * dim);
+  });
+  const best = r.paths.filter((p) => p.approximation).reduce((a, b) => (b.elbo! > a.elbo! ? b : a));
+  const cov = best.approximation!.covariance();
+  const initialInverseMetric = Float64Array.from({ length: dim }, (_, i) => cov[i * dim + i]!);
+  return { initialPositions, initialInverseMetric, gradientEvaluations: r.evaluations };
 }

@@ -7,6 +7,7 @@ import { InputError } from "../errors.js";
 import { ParameterLayout } from "../model/layout.js";
 import { createDensity, type DensitySpec } from "./densitySpec.js";
 import { lockstepNutsStart } from "./lockstepNutsStart.js";
+import { lockstepPathfinderStart } from "./pathfinderStart.js";
 import type { ChainProgress } from "./runChains.js";
 import { cpuLockstepIntegrator } from "../sampler/lockstep/cpuIntegrator.js";
 import type { LockstepIntegrator } from "../sampler/lockstep/integrator.js";
@@ -36,6 +37,12 @@ export interface RunLockstepOptions {
    * chains then start where their leader ended, with no burn-in.
    */
   nutsStartWarmup?: number;
+  /**
+   * Start from multi-path Pathfinder instead (services/pathfinderStart.ts;
+   * default false): each superchain at one resampled draw, under the
+   * diagonal of the best path's covariance, with no burn-in.
+   */
+  pathfinderStart?: boolean;
   onProgress?(p: ChainProgress): void;
   signal?: AbortSignal;
 }
@@ -106,7 +113,11 @@ export async function runLockstep(o: RunLockstepOptions): Promise<RunLockstepRes
     let start: Partial<CheesOptions> = {
       init: o.initRadius > 0 ? { kind: "jitter", position: o.initialPosition, radius: o.initRadius } : { kind: "point", position: o.initialPosition },
     };
-    if ((o.nutsStartWarmup ?? 0) > 0 && o.warmup > 0) {
+    if (o.pathfinderStart && o.warmup > 0) {
+      const pf = lockstepPathfinderStart(createDensity(o.density), { chains: o.chains, superchains, seed: o.seed });
+      startGradients = pf.gradientEvaluations;
+      start = { initialPositions: pf.initialPositions, initialInverseMetric: pf.initialInverseMetric, burnIn: 0 };
+    } else if ((o.nutsStartWarmup ?? 0) > 0 && o.warmup > 0) {
       const nuts = lockstepNutsStart(createDensity(o.density), {
         chains: o.chains,
         superchains,
