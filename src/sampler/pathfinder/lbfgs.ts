@@ -16,6 +16,8 @@ export interface LbfgsOptions {
   gradientTolerance?: number;
   /** Stop when the step's length falls below this (Stan's tol_param). */
   parameterTolerance?: number;
+  /** Stop when g'Hg / max(|logp|, 1) falls below this (Stan's tol_rel_grad, 1e7 x machine epsilon). */
+  relativeGradientTolerance?: number;
 }
 
 export interface LbfgsTrajectory {
@@ -56,6 +58,7 @@ export function lbfgsAscent(
   const relTol = options.relativeTolerance ?? 1e4 * 2.220446049250313e-16;
   const gradTol = options.gradientTolerance ?? 1e-8;
   const paramTol = options.parameterTolerance ?? 1e-8;
+  const relGradTol = options.relativeGradientTolerance ?? 1e7 * 2.220446049250313e-16;
   const positions: Float64Array[] = [Float64Array.from(start)];
   const logps = [logp0];
   const gradients: Float64Array[] = [Float64Array.from(grad0)];
@@ -86,6 +89,10 @@ export function lbfgsAscent(
     }
     const slope0 = dot(g, direction);
     if (!(slope0 > 0)) return { positions, logps, gradients, stop: "line search failed: not an ascent direction", stalled: true };
+    // slope0 = g'Hg: the gradient measured in the inverse Hessian's scale.
+    if (positions.length > 1 && slope0 / Math.max(Math.abs(f), 1) < relGradTol) {
+      return { positions, logps, gradients, stop: "converged: relative gradient", stalled: false };
+    }
     // The first step has no curvature information: keep it within unit length.
     const norm = Math.sqrt(dot(direction, direction));
     let step = S.length ? 1 : Math.min(1, 1 / norm);
