@@ -1,7 +1,7 @@
 // L-BFGS ascent of a log-density, keeping every iterate and its gradient:
 // Pathfinder (Zhang, Carpenter, Gelman & Vehtari 2022) builds a normal
-// approximation at each of them. A weak-Wolfe line search (bisection and
-// doubling) guarantees the curvature condition of every accepted step.
+// approximation at each of them. A strong-Wolfe line search (bisection and
+// doubling) gives the curvature condition of the steps it accepts.
 
 import type { LogDensity } from "../../density/types.js";
 
@@ -71,22 +71,7 @@ export function lbfgsAscent(
   let f = logp0;
   let g: Float64Array = gradients[0]!;
   for (let it = 0; it < maxIterations; it++) {
-    // Two-loop recursion: direction = H grad(logp), an ascent direction.
-    direction.set(g);
-    for (let j = S.length - 1; j >= 0; j--) {
-      const a = dot(S[j]!, direction) / dot(S[j]!, Y[j]!);
-      alphaBuf[j] = a;
-      for (let i = 0; i < n; i++) direction[i] = direction[i]! - a * Y[j]![i]!;
-    }
-    if (S.length) {
-      const last = S.length - 1;
-      const scale = dot(S[last]!, Y[last]!) / dot(Y[last]!, Y[last]!);
-      for (let i = 0; i < n; i++) direction[i] = direction[i]! * scale;
-    }
-    for (let j = 0; j < S.length; j++) {
-      const b = dot(Y[j]!, direction) / dot(S[j]!, Y[j]!);
-      for (let i = 0; i < n; i++) direction[i] = direction[i]! + (alphaBuf[j]! - b) * S[j]![i]!;
-    }
+    twoLoop(g, S, Y, direction, alphaBuf);
     const slope0 = dot(g, direction);
     if (!(slope0 > 0)) return { positions, logps, gradients, stop: "line search failed: not an ascent direction", stalled: true };
     // slope0 = g'Hg: the gradient measured in the inverse Hessian's scale.
@@ -95,44 +80,8 @@ export function lbfgsAscent(
     }
     // The first step has no curvature information: keep it within unit length.
     const norm = Math.sqrt(dot(direction, direction));
-    let step = S.length ? 1 : Math.min(1, 1 / norm);
-    let lo = 0;
-    let hi = Infinity;
-    let accepted: { x: Float64Array; f: number; g: Float64Array } | null = null;
-    let armijoOnly: { x: Float64Array; f: number; g: Float64Array } | null = null;
-    let lastReason = "";
-    for (let k = 0; k < MAX_LINE_STEPS; k++) {
-      const xt = new Float64Array(n);
-      for (let i = 0; i < n; i++) xt[i] = x[i]! + step * direction[i]!;
-      const gt = new Float64Array(n);
-      const ft = density.logpGrad(xt, gt);
-      const finite = Number.isFinite(ft) && gt.every(Number.isFinite);
-      if (!finite || ft < f + C1 * step * slope0) {
-        lastReason = finite ? "no sufficient increase" : "non-finite log density or gradient";
-        hi = step;
-        step = 0.5 * (lo + hi);
-        continue;
-      }
-      armijoOnly = { x: xt, f: ft, g: gt };
-      const slope = dot(gt, direction);
-      if (slope > C2 * slope0) {
-        lo = step;
-        step = hi === Infinity ? 2 * lo : 0.5 * (lo + hi);
-        continue;
-      }
-      // Strong Wolfe: far past the maximum along the line is no better than short of it.
-      if (slope < -C2 * slope0) {
-        hi = step;
-        step = 0.5 * (lo + hi);
-        continue;
-      }
-      accepted = armijoOnly;
-      break;
-    }
-    const next = accepted ?? armijoOnly;
-    if (!next) {
-      return { positions, logps, gradients, stop: `line search failed: ${lastReason} after ${MAX_LINE_STEPS} trial steps`, stalled: true };
-    }
+    const { next, reason } = lineSearch(density, x, f, direction, slope0, S.length ? 1 : Math.min(1, 1 / norm));
+    if (!next) return { positions, logps, gradients, stop: `line search failed: ${reason} after ${MAX_LINE_STEPS} trial steps`, stalled: true };
     const s = new Float64Array(n);
     const y = new Float64Array(n);
     for (let i = 0; i < n; i++) {
@@ -165,4 +114,73 @@ export function lbfgsAscent(
     if (Math.sqrt(dot(s, s)) < paramTol) return { positions, logps, gradients, stop: "converged: step length", stalled: false };
   }
   return { positions, logps, gradients, stop: "iteration limit", stalled: false };
+}
+
+/** Two-loop recursion: writes H g into `direction` (an ascent direction for g = grad logp). */
+function twoLoop(g: Float64Array, S: Float64Array[], Y: Float64Array[], direction: Float64Array, alphaBuf: Float64Array): void {
+  const n = g.length;
+  direction.set(g);
+  for (let j = S.length - 1; j >= 0; j--) {
+    const a = dot(S[j]!, direction) / dot(S[j]!, Y[j]!);
+    alphaBuf[j] = a;
+    for (let i = 0; i < n; i++) direction[i] = direction[i]! - a * Y[j]![i]!;
+  }
+  if (S.length) {
+    const last = S.length - 1;
+    const scale = dot(S[last]!, Y[last]!) / dot(Y[last]!, Y[last]!);
+    for (let i = 0; i < n; i++) direction[i] = direction[i]! * scale;
+  }
+  for (let j = 0; j < S.length; j++) {
+    const b = dot(Y[j]!, direction) / dot(S[j]!, Y[j]!);
+    for (let i = 0; i < n; i++) direction[i] = direction[i]! + (alphaBuf[j]! - b) * S[j]![i]!;
+  }
+}
+
+interface LinePoint {
+  x: Float64Array;
+  f: number;
+  g: Float64Array;
+}
+
+/**
+ * Strong-Wolfe step along `direction` by bisection and doubling; a trial
+ * point with a non-finite density or gradient counts as too long a step.
+ * Falls back to the last point with sufficient increase; null with the
+ * reason when there was none.
+ */
+function lineSearch(density: LogDensity, x: Float64Array, f: number, direction: Float64Array, slope0: number, firstStep: number): { next: LinePoint | null; reason: string } {
+  const n = x.length;
+  let step = firstStep;
+  let lo = 0;
+  let hi = Infinity;
+  let armijoOnly: LinePoint | null = null;
+  let lastReason = "";
+  for (let k = 0; k < MAX_LINE_STEPS; k++) {
+    const xt = new Float64Array(n);
+    for (let i = 0; i < n; i++) xt[i] = x[i]! + step * direction[i]!;
+    const gt = new Float64Array(n);
+    const ft = density.logpGrad(xt, gt);
+    const finite = Number.isFinite(ft) && gt.every(Number.isFinite);
+    if (!finite || ft < f + C1 * step * slope0) {
+      lastReason = finite ? "no sufficient increase" : "non-finite log density or gradient";
+      hi = step;
+      step = 0.5 * (lo + hi);
+      continue;
+    }
+    armijoOnly = { x: xt, f: ft, g: gt };
+    const slope = dot(gt, direction);
+    if (slope > C2 * slope0) {
+      lo = step;
+      step = hi === Infinity ? 2 * lo : 0.5 * (lo + hi);
+      continue;
+    }
+    // Strong Wolfe: far past the maximum along the line is no better than short of it.
+    if (slope < -C2 * slope0) {
+      hi = step;
+      step = 0.5 * (lo + hi);
+      continue;
+    }
+    return { next: armijoOnly, reason: "" };
+  }
+  return { next: armijoOnly, reason: lastReason };
 }
