@@ -112,7 +112,7 @@ const CASES: Case[] = [
   // Options out of range, caught before any sampling (never inside a worker).
   { kind: "range", what: "--max-tree-depth 40", args: () => ["fit", p("good.csv"), ...COLUMNS, ...QUICK, "--max-tree-depth", "40", "--out", p("o")], code: 2, message: /--max-tree-depth: expected an integer from 1 to 30/ },
   { kind: "range", what: "--warmup 0", args: () => ["fit", p("good.csv"), ...COLUMNS, ...QUICK, "--warmup", "0", "--out", p("o")], code: 2, message: /--warmup: expected an integer >= 10/ },
-  { kind: "range", what: "--init unknown", args: () => ["fit", p("good.csv"), ...COLUMNS, ...QUICK, "--init", "zeros", "--out", p("o")], code: 2, message: /--init: expected one of jitter, median, random, got "zeros"/ },
+  { kind: "range", what: "--init unknown", args: () => ["fit", p("good.csv"), ...COLUMNS, ...QUICK, "--init", "zeros", "--out", p("o")], code: 2, message: /--init: expected one of jitter, median, random, pathfinder, got "zeros"/ },
   { kind: "range", what: "--adaptation unknown", args: () => ["fit", p("good.csv"), ...COLUMNS, ...QUICK, "--adaptation", "full", "--out", p("o")], code: 2, message: /--adaptation: expected one of/ },
   { kind: "range", what: "--backend unknown", args: () => ["fit", p("good.csv"), ...COLUMNS, ...QUICK, "--backend", "gpu", "--out", p("o")], code: 2, message: /--backend: expected one of auto, cpu, webgpu/ },
   { kind: "range", what: "--math unknown", args: () => ["fit", p("good.csv"), ...COLUMNS, ...QUICK, "--math", "fastest", "--out", p("o")], code: 2, message: /--math: expected one of/ },
