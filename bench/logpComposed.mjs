@@ -1,8 +1,8 @@
 // Microseconds per log-density-and-gradient of the generated kernels for
 // every adstock x saturation pair (T=160, C=5, F=2, as bench/logp.mjs's
 // headline), in the three math modes, with the hill_adstock preset as the
-// yardstick; and the lift-test kernels' cost (5 tests, each saturation). Fastest cycle of each,
-// as bench/logp.mjs. Writes bench/results/logp-composed.json and .md.
+// yardstick. Fastest cycle of each, as bench/logp.mjs. What lift tests add:
+// bench/liftTerm.mjs. Writes bench/results/logp-composed.json and .md.
 // usage: node bench/logpComposed.mjs [--quick]
 import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -27,25 +27,8 @@ for (const model of ["hill_adstock", ...ADSTOCK_NAMES.flatMap((a) => SATURATION_
   rows.push(row);
   console.log(JSON.stringify(row));
 }
-// The lift-test kernels (generated per model): five tests, each saturation with the geometric adstock.
-const lift = Array.from({ length: 5 }, (_, i) => ({ channel: i % C, geo: 0, x: 1, deltaX: 0.5, deltaY: 0.02, sigma: 0.005 }));
-const liftRows = [];
-for (const saturation of SATURATION_NAMES) {
-  const model = composedName("geometric", saturation);
-  const { layout, data, u } = problem(T, C, F, model);
-  const g = new Float64Array(layout.dim);
-  const without = new MmmDensity(layout, data);
-  const withLift = new MmmDensity(layout, { ...data, liftTests: lift });
-  // Timed in alternation, fastest cycle of each over the rounds: the two see about the same load.
-  let best = [Infinity, Infinity];
-  for (let k = 0; k < (quick ? 2 : 5); k++) {
-    best = [Math.min(best[0], await timeNs(() => without.logpGrad(u, g), maxTime)), Math.min(best[1], await timeNs(() => withLift.logpGrad(u, g), maxTime))];
-  }
-  liftRows.push({ model, without: best[0] / 1000, with5: best[1] / 1000 });
-}
-const liftRow = liftRows.find((r) => r.model === "geometric+logistic");
 const load = [loadBefore, loadavg()[0]];
-const result = { machine: machineInfo(), quick, T, C, F, load_average_1min: load, rows, liftTerm: liftRow, liftTerms: liftRows };
+const result = { machine: machineInfo(), quick, T, C, F, load_average_1min: load, rows };
 mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
 writeFileSync(new URL("./results/logp-composed.json", import.meta.url), JSON.stringify(result, null, 2) + "\n");
 const us = (v) => v.toFixed(2);
@@ -56,12 +39,6 @@ const md = [
   "| model | dim | accurate | exact | fast | accurate / hill_adstock |",
   "| --- | --- | --- | --- | --- | --- |",
   ...rows.map((r) => `| ${r.model} | ${r.dim} | ${us(r.accurate)} | ${us(r.exact)} | ${us(r.fast)} | ${(r.accurate / base.accurate).toFixed(2)} |`),
-  "",
-  `Lift-test term (five tests, in the core; accurate mode), µs per evaluation, the two timed in alternation (fastest cycle of ${quick ? 2 : 5} rounds each):`,
-  "",
-  "| model | without | with five tests | difference |",
-  "| --- | --- | --- | --- |",
-  ...liftRows.map((r) => `| ${r.model} | ${us(r.without)} | ${us(r.with5)} | ${us(r.with5 - r.without)} |`),
 ].join("\n");
 writeFileSync(new URL("./results/logp-composed.md", import.meta.url), md + "\n");
 console.log(md);
