@@ -12,6 +12,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { MmmDensity, SATURATION_NAMES, composedName } from "../dist/index.js";
+import { batchSize, median, timeBatch } from "./batches.mjs";
 import { geoProblem } from "./geo.mjs";
 import { problem } from "./logp.mjs";
 import { machineInfo } from "./machine.mjs";
@@ -26,33 +27,23 @@ function tests(n, G = 0) {
 
 /** Batch times (ns per call) of fa and fb alternating, which goes first alternating too. */
 function alternate(fa, fb, pairs) {
-  for (let i = 0; i < 3000; i++) {
-    fa();
-    fb();
-  }
-  let n = 1;
-  for (let t0 = performance.now(); performance.now() - t0 < 0.25; n *= 2) for (let i = 0; i < n; i++) fa();
-  const time = (f) => {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) f();
-    return Number(process.hrtime.bigint() - t0) / n;
-  };
+  for (let i = 0; i < 3000; i++) fb();
+  const n = batchSize(fa);
   const a = [];
   const b = [];
   for (let k = 0; k < pairs; k++) {
     if (k % 2) {
-      b.push(time(fb));
-      a.push(time(fa));
+      b.push(timeBatch(fb, n));
+      a.push(timeBatch(fa, n));
     } else {
-      a.push(time(fa));
-      b.push(time(fb));
+      a.push(timeBatch(fa, n));
+      b.push(timeBatch(fb, n));
     }
   }
   return { a, b };
 }
 
 const sorted = (v) => [...v].sort((x, y) => x - y);
-const median = (v) => sorted(v)[Math.floor(v.length / 2)];
 
 /** The median of v and its distribution-free 95% interval (ranks n/2 -+ 1.96 sqrt(n)/2). */
 function medianInterval(v) {

@@ -1,18 +1,20 @@
 // Microseconds per log-density-and-gradient of the generated kernels for
 // every adstock x saturation pair (T=160, C=5, F=2, as bench/logp.mjs's
 // headline), in the three math modes, with the hill_adstock preset as the
-// yardstick. Fastest cycle of each, as bench/logp.mjs. What lift tests add:
+// yardstick. Each figure is the median of many short batches (bench/batches.mjs),
+// which a loaded machine disturbs far less than one long cycle. What lift tests add:
 // bench/liftTerm.mjs. Writes bench/results/logp-composed.json and .md.
 // usage: node bench/logpComposed.mjs [--quick]
 import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { ADSTOCK_NAMES, MmmDensity, SATURATION_NAMES, composedName } from "../dist/index.js";
-import { problem, timeNs } from "./logp.mjs";
+import { medianBatchNs } from "./batches.mjs";
+import { problem } from "./logp.mjs";
 import { machineInfo } from "./machine.mjs";
 import { machineLine } from "./report.mjs";
 
 const quick = process.argv.includes("--quick");
-const maxTime = quick ? 0.1 : 0.4;
+const batches = quick ? 100 : 400;
 const [T, C, F] = [160, 5, 2];
 const loadBefore = loadavg()[0];
 const rows = [];
@@ -22,7 +24,7 @@ for (const model of ["hill_adstock", ...ADSTOCK_NAMES.flatMap((a) => SATURATION_
   const row = { model, dim: layout.dim };
   for (const [key, mathMode] of [["accurate", 0], ["exact", 1], ["fast", 2]]) {
     const d = new MmmDensity(layout, data, { mathMode });
-    row[key] = (await timeNs(() => d.logpGrad(u, g), maxTime)) / 1000;
+    row[key] = medianBatchNs(() => d.logpGrad(u, g), batches) / 1000;
   }
   rows.push(row);
   console.log(JSON.stringify(row));
@@ -34,7 +36,7 @@ writeFileSync(new URL("./results/logp-composed.json", import.meta.url), JSON.str
 const us = (v) => v.toFixed(2);
 const base = rows[0];
 const md = [
-  `Log-density and gradient of the generated kernels, microseconds per evaluation (one core, fastest cycle), T=${T}, C=${C}, F=${F}; ${machineLine(result.machine)}${quick ? " (quick run)" : ""}. The last column is accurate mode against the hill_adstock preset. Load average (1 min) ${load.map((v) => v.toFixed(1)).join(" -> ")} on ${result.machine.cores ?? 2} cores: neighbours' work inflates and scatters these figures; compare rows within one run.`,
+  `Log-density and gradient of the generated kernels, microseconds per evaluation (one core, median of ${batches} batches of ~0.25 ms), T=${T}, C=${C}, F=${F}; ${machineLine(result.machine)}${quick ? " (quick run)" : ""}. The last column is accurate mode against the hill_adstock preset. Load average (1 min) ${load.map((v) => v.toFixed(1)).join(" -> ")} on ${result.machine.cores ?? 2} cores: neighbours' work inflates and scatters these figures; compare rows within one run.`,
   "",
   "| model | dim | accurate | exact | fast | accurate / hill_adstock |",
   "| --- | --- | --- | --- | --- | --- |",
