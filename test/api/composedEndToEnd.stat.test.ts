@@ -38,5 +38,4 @@ describe("every adstock x saturation pair on the bundled example", () => {
       console.log(`end-to-end ${model}: max R-hat ${d.max_r_hat.toFixed(3)}, divergences ${d.divergences}, report ${(html.length / 1024).toFixed(0)} KiB`);
     });
   }
-
 });
