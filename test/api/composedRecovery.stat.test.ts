@@ -11,11 +11,11 @@ import { composedPairsUnderTest } from "./composedPairs.js";
 // 94% HDI for the clear majority of parameters, at two seeds. Which pairs:
 // composedPairs.ts (a covering set by default; MMM_ALL_PAIRS=1 for all 35).
 // With the ranges alone, 68 of 70 fits passed over all 35 pairs; with the
-// truths in the priors' mass, the covering set's 14 fits pass and of the two
-// earlier misses weibull_cdf+exponent at seed 31 passes, geometric+root at
-// seed 31 still misses the media share (0.144): a weakly identified
-// baseline/media split, measured in docs/transforms.md; not a defect, and
-// the test is left as it was.
+// truths in the priors' mass, 69 of 70 (MMM_ALL_PAIRS=1, 2026-12-04):
+// geometric+root at seed 31 misses the media-share check (0.144) with 16 of
+// 18 truths inside and the share's truth inside its 94% interval: a weakly
+// identified baseline/media split, measured in docs/transforms.md; not a
+// defect, and the test is left as it was.
 const models = composedPairsUnderTest();
 
 describe("parameter recovery, every adstock x saturation pair", () => {
