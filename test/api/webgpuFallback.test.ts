@@ -27,6 +27,7 @@ describe("WebGPU requests the kernels cannot serve fall back to the CPU with a r
     const fit = await anyway(fitMMM(d, { model: "geometric+logistic", liftTests, sampler }));
     expect(fit.record.sampling).toMatchObject({ method: "chees", backend: "cpu" });
     expect(fit.record.sampling?.fallback).toMatch(/no lift-test term/);
+    expect(fit.diagnostics().warnings.join(" ")).toMatch(/no lift-test term/);
   });
 
   it("a geo fit with ROI priors", async () => {
@@ -34,5 +35,6 @@ describe("WebGPU requests the kernels cannot serve fall back to the CPU with a r
     const fit = await anyway(fitGeoMMM(dataset, { model: "weibull_cdf+hill", roiPrior: true, sampler }));
     expect(fit.record.sampling).toMatchObject({ method: "chees", backend: "cpu" });
     expect(fit.record.sampling?.fallback).toMatch(/no geo ROI priors/);
+    expect(fit.diagnostics().warnings.join(" ")).toMatch(/no geo ROI priors/);
   });
 });
