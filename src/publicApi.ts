@@ -47,9 +47,6 @@ export {
 export { scaleLiftTests, type LiftTest, type ScaledLiftTest } from "./model/liftTests.js";
 export { liftTestsFromTable } from "./io/liftTestCsv.js";
 export {
-  datasetFromTable,
-  datasetFromRows,
-  datasetFromColumns,
   splitRows,
   sliceDataset,
   totalSpend,
@@ -58,7 +55,8 @@ export {
   type MediaDataset,
   type ColumnSelection,
 } from "./model/dataset.js";
-export { geoDatasetFromTable, geoDatasetFromRows, geoDatasetFromColumns, validateGeoTrainingRows, splitGeoRows, sliceGeoDataset, type GeoMediaDataset, type GeoColumnSelection, type GeoDatasetOptions, type ExtraScope } from "./model/geoDataset.js";
+export { validateGeoTrainingRows, splitGeoRows, sliceGeoDataset, isGeoDataset, type GeoMediaDataset, type GeoColumnSelection, type GeoDatasetOptions, type ExtraScope } from "./model/dataset.js";
+export { datasetFromTable, datasetFromRows, datasetFromColumns, geoDatasetFromTable, geoDatasetFromRows, geoDatasetFromColumns } from "./io/datasetTable.js";
 export { totalGeoSpend, geoSpendRatios, geoCosts, geoMediaPrior, geoAsNational, nationalRollup } from "./model/geoViews.js";
 export {
   fitGeoScalers,

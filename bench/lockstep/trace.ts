@@ -9,7 +9,7 @@
 // range and the spread of superchain means (which parameters lag).
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { parseCsv } from "../../src/io/csv.js";
-import { geoDatasetFromTable } from "../../src/model/geoDataset.js";
+import { geoDatasetFromTable } from "../../src/io/datasetTable.js";
 import { geoCosts } from "../../src/model/geoViews.js";
 import { fitGeoScalers, scaleGeoRows } from "../../src/model/geoScaling.js";
 import { resolveConfig } from "../../src/fit/config.js";

@@ -11,7 +11,7 @@ import { totalSpend, validateCosts, type MediaDataset } from "../model/dataset.j
 import { ParameterLayout } from "../model/layout.js";
 import { fitScalers, scaleRows } from "../model/scaling.js";
 import { asGeoScalers, fitGeoScalers, geoLiftScales, scaleGeoRows, type FittedGeoScalers } from "../model/geoScaling.js";
-import { validateGeoTrainingRows, type GeoMediaDataset } from "../model/geoDataset.js";
+import { isGeoDataset, validateGeoTrainingRows, type GeoMediaDataset } from "../model/dataset.js";
 import { geoCosts } from "../model/geoViews.js";
 import { isGeoModel, makeStructure, mediaPriorFromCosts, type ModelStructure } from "../model/structure.js";
 import type { ScaledData } from "../model/scaledData.js";
@@ -27,6 +27,9 @@ import { FittedMMM } from "./fittedMMM.js";
 import { FittedGeoMMM } from "./fittedGeoMMM.js";
 import type { FitTiming, SamplingInfo, StoredChain } from "../fit/record.js";
 import { coefficientChains, coefficientStructure, roiPriorModel } from "./roiPriorFit.js";
+
+/** Whether a dataset holds geo data (model/dataset.ts; exported here too for older imports). */
+export { isGeoDataset };
 
 export interface FitCallbacks {
   onProgress?(p: ChainProgress): void;
@@ -53,10 +56,6 @@ export async function fitAnyMMM(
   callbacks: FitCallbacks & FitOptions = {},
 ): Promise<FittedMMM | FittedGeoMMM> {
   return isGeoDataset(dataset) ? fitGeo(dataset, configInput, callbacks) : fitNational(dataset, configInput, callbacks);
-}
-
-export function isGeoDataset(d: MediaDataset | GeoMediaDataset): d is GeoMediaDataset {
-  return "geoNames" in d && Array.isArray(d.geoNames);
 }
 
 async function fitNational(dataset: MediaDataset, configInput: FitConfigInput, callbacks: FitCallbacks & FitOptions): Promise<FittedMMM> {

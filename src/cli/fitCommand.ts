@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { fitAnyMMM } from "../api/fitMMM.js";
 import type { FitDiagnostics, SummaryEntry } from "../fit/posteriorFit.js";
 import { checkGeoDataQuality } from "../analysis/geoDataQuality.js";
-import { splitGeoRows } from "../model/geoDataset.js";
+import { splitGeoRows } from "../model/dataset.js";
 import { writeGeoReport } from "../report/geoReport.js";
 import { join } from "node:path";
 import { checkDataQuality } from "../analysis/dataQuality.js";

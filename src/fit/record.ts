@@ -5,7 +5,7 @@
 
 import type { FitConfig } from "./config.js";
 import type { MediaDataset } from "../model/dataset.js";
-import type { GeoMediaDataset } from "../model/geoDataset.js";
+import type { GeoMediaDataset } from "../model/dataset.js";
 import type { FittedGeoScalers } from "../model/geoScaling.js";
 import type { FittedScalers } from "../model/scaling.js";
 import type { ModelStructure } from "../model/structure.js";

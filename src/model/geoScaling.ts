@@ -6,7 +6,7 @@
 // applied by position (index mod G).
 
 import { InputError } from "../errors.js";
-import type { GeoMediaDataset } from "./geoDataset.js";
+import type { GeoMediaDataset } from "./dataset.js";
 import type { LiftScales } from "./liftTests.js";
 import type { ScaledData } from "./scaledData.js";
 import { extraScalerFor, fitDivisor, type FittedScalers, type ScalerKind, type ScalerOptions } from "./scaling.js";

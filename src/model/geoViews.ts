@@ -2,8 +2,7 @@
 // spend per geo and channel, costs and the media prior from them.
 
 import { InputError } from "../errors.js";
-import { validateCosts, type MediaDataset } from "./dataset.js";
-import type { GeoMediaDataset } from "./geoDataset.js";
+import { totalSpend, validateCosts, type GeoMediaDataset, type MediaDataset } from "./dataset.js";
 import { mediaPriorFromCosts } from "./structure.js";
 
 /** A national dataset of the geo dataset's names and dates with the given series ([T], [T][C], [T][F]). */
@@ -75,14 +74,8 @@ function sumOverGeos(d: GeoMediaDataset, geos: number[]): { target: Float64Array
 // ---------------------------------------------------------------------------
 // Costs and spend ratios
 
-/** Per-channel spend summed over every geo and the first `rows` dates (the default costs). */
-export function totalGeoSpend(d: GeoMediaDataset, rows = d.T): number[] {
-  const { G } = d;
-  const C = d.channelNames.length;
-  const out = new Array<number>(C).fill(0);
-  for (let t = 0; t < rows; t++) for (let c = 0; c < C; c++) for (let g = 0; g < G; g++) out[c] += d.media[(t * C + c) * G + g];
-  return out;
-}
+/** Per-channel spend summed over every geo and the first `rows` dates: totalSpend under its old name for geo data. */
+export const totalGeoSpend: (d: GeoMediaDataset, rows?: number) => number[] = totalSpend;
 
 /**
  * Each channel's spend per geo as a share of its spend over all geos in the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { datasetFromColumns } from "../../src/model/dataset.js";
+import { datasetFromColumns } from "../../src/io/datasetTable.js";
 import { fitScalers, scaleRows } from "../../src/model/scaling.js";
 import { parseScalerList } from "../../src/cli/modelOptions.js";
 

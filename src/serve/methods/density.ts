@@ -10,7 +10,7 @@ import { InputError } from "../../errors.js";
 import { MATH_MODE, resolveConfig, type MathSetting } from "../../fit/config.js";
 import { totalSpend, validateCosts } from "../../model/dataset.js";
 import { geoCosts } from "../../model/geoViews.js";
-import { validateGeoTrainingRows } from "../../model/geoDataset.js";
+import { validateGeoTrainingRows } from "../../model/dataset.js";
 import { fitGeoScalers, scaleGeoRows } from "../../model/geoScaling.js";
 import { ParameterLayout } from "../../model/layout.js";
 import { fitScalers, scaleRows } from "../../model/scaling.js";
