@@ -32,7 +32,6 @@ export {
   type Simulation,
   type SimulationOptions,
 } from "./simulate/simulate.js";
-export { fitScalers, scaleRows, type FittedScalers, type ScalerKind, type ScalerOptions } from "./model/scaling.js";
 export {
   ADSTOCK_NAMES,
   SATURATION_NAMES,
@@ -59,6 +58,9 @@ export { validateGeoTrainingRows, splitGeoRows, sliceGeoDataset, isGeoDataset, t
 export { datasetFromTable, datasetFromRows, datasetFromColumns, geoDatasetFromTable, geoDatasetFromRows, geoDatasetFromColumns } from "./io/datasetTable.js";
 export { totalGeoSpend, geoSpendRatios, geoCosts, geoMediaPrior, geoAsNational, nationalRollup } from "./model/geoViews.js";
 export {
+  fitScalers,
+  scaleRows,
+  fitPanelScalers,
   fitGeoScalers,
   scaleGeoRows,
   scaleGeoMedia,
@@ -66,8 +68,11 @@ export {
   scaleGeoTarget,
   unscaleGeoTarget,
   sumOverGeos,
+  type FittedScalers,
   type FittedGeoScalers,
-} from "./model/geoScaling.js";
+  type ScalerKind,
+  type ScalerOptions,
+} from "./model/scaling.js";
 export { checkGeoDataQuality, type GeoDataQualityReport } from "./analysis/geoDataQuality.js";
 export { formatGeoDataQualityReport } from "./report/dataQualityText.js";
 export { checkDataQuality, type DataQualityReport } from "./analysis/dataQuality.js";

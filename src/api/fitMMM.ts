@@ -7,11 +7,9 @@
 import { InputError } from "../errors.js";
 import { scaleLiftTests } from "../model/liftTests.js";
 import { DEFAULT_PARAMETERISATION, MATH_MODE, resolveConfig, type FitConfig, type FitConfigInput } from "../fit/config.js";
-import { totalSpend, validateCosts, type MediaDataset } from "../model/dataset.js";
+import { isGeoDataset, totalSpend, validateCosts, validateGeoTrainingRows, type GeoMediaDataset, type MediaDataset } from "../model/dataset.js";
 import { ParameterLayout } from "../model/layout.js";
-import { fitScalers, scaleRows } from "../model/scaling.js";
-import { asGeoScalers, fitGeoScalers, geoLiftScales, scaleGeoRows, type FittedGeoScalers } from "../model/geoScaling.js";
-import { isGeoDataset, validateGeoTrainingRows, type GeoMediaDataset } from "../model/dataset.js";
+import { asGeoScalers, fitGeoScalers, fitScalers, geoLiftScales, scaleGeoRows, scaleRows, type FittedGeoScalers } from "../model/scaling.js";
 import { geoCosts } from "../model/geoViews.js";
 import { isGeoModel, makeStructure, mediaPriorFromCosts, type ModelStructure } from "../model/structure.js";
 import type { ScaledData } from "../model/scaledData.js";

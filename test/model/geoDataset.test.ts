@@ -7,7 +7,7 @@ import { sliceGeoDataset, splitGeoRows, type GeoColumnSelection, type GeoDataset
 import { geoDatasetFromColumns, geoDatasetFromRows, geoDatasetFromTable } from "../../src/io/datasetTable.js";
 import { checkGeoDataQuality } from "../../src/analysis/geoDataQuality.js";
 import { formatGeoDataQualityReport } from "../../src/report/dataQualityText.js";
-import { fitGeoScalers, scaleGeoMedia, scaleGeoRows, sumOverGeos, unscaleGeoTarget } from "../../src/model/geoScaling.js";
+import { fitGeoScalers, scaleGeoMedia, scaleGeoRows, sumOverGeos, unscaleGeoTarget } from "../../src/model/scaling.js";
 
 // Long format, geo by geo (each geo's 16 weeks in date order): weeks from
 // 2023-01-02, geos north, south, west; price differs by geo, holiday does not.
