@@ -49,6 +49,7 @@ export {
   splitRows,
   sliceDataset,
   totalSpend,
+  datasetCosts,
   validateCosts,
   MIN_ROWS,
   type MediaDataset,

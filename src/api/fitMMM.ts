@@ -7,10 +7,9 @@
 import { InputError } from "../errors.js";
 import { scaleLiftTests } from "../model/liftTests.js";
 import { DEFAULT_PARAMETERISATION, MATH_MODE, resolveConfig, type FitConfig, type FitConfigInput } from "../fit/config.js";
-import { isGeoDataset, totalSpend, validateCosts, validateGeoTrainingRows, type GeoMediaDataset, type MediaDataset } from "../model/dataset.js";
+import { datasetCosts, isGeoDataset, validateGeoTrainingRows, type GeoMediaDataset, type MediaDataset } from "../model/dataset.js";
 import { ParameterLayout } from "../model/layout.js";
 import { asGeoScalers, fitGeoScalers, fitScalers, geoLiftScales, scaleGeoRows, scaleRows, type FittedGeoScalers } from "../model/scaling.js";
-import { geoCosts } from "../model/geoViews.js";
 import { isGeoModel, makeStructure, mediaPriorFromCosts, type ModelStructure } from "../model/structure.js";
 import type { ScaledData } from "../model/scaledData.js";
 import { planSampling } from "../services/backend.js";
@@ -59,7 +58,7 @@ export async function fitAnyMMM(
 async function fitNational(dataset: MediaDataset, configInput: FitConfigInput, callbacks: FitCallbacks & FitOptions): Promise<FittedMMM> {
   const config: FitConfig = resolveConfig(configInput);
   const trainRows = trainingRows(callbacks.trainRows, dataset.T, "rows");
-  const costs = validateCosts(config.costs ?? totalSpend(dataset, trainRows), dataset.channelNames);
+  const costs = datasetCosts(dataset, trainRows, config.costs);
   const structure = structureFor(config, costs, { nChannels: dataset.channelNames.length, nExtra: dataset.extraNames.length });
   const scalers = fitScalers(dataset, trainRows, config.scalers);
   const data = scaleRows(dataset, scalers, 0, trainRows);
@@ -73,7 +72,7 @@ async function fitGeo(dataset: GeoMediaDataset, configInput: FitConfigInput, cal
   const config: FitConfig = resolveConfig({ ...configInput, sampler });
   const trainRows = trainingRows(callbacks.trainRows, dataset.T, "dates");
   validateGeoTrainingRows(dataset, trainRows);
-  const costs = geoCosts(dataset, trainRows, config.costs);
+  const costs = datasetCosts(dataset, trainRows, config.costs);
   const shape = { nChannels: dataset.channelNames.length, nExtra: dataset.extraNames.length, nGeos: dataset.G, geoExtra: dataset.extraPerGeo };
   const structure = structureFor(config, costs, shape);
   const scalers = fitGeoScalers(dataset, trainRows, config.scalers);

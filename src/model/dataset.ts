@@ -401,6 +401,11 @@ export function totalSpend(d: MediaDataset, rows = d.T): number[] {
   for (let t = 0; t < rows; t++) for (let c = 0; c < C; c++) for (let g = 0; g < G; g++) out[c] += d.media[(t * C + c) * G + g];
   return out;
 }
+/** The costs behind the media prior: the user's (validated), else each channel's spend over the first trainRows periods of every geo. */
+export function datasetCosts(d: MediaDataset, trainRows = d.T, costs?: number[]): number[] {
+  return validateCosts(costs ?? totalSpend(d, trainRows), d.channelNames);
+}
+
 /** Checks user-given costs against the channels. */
 export function validateCosts(costs: number[], channelNames: string[]): number[] {
   if (costs.length !== channelNames.length) {

@@ -1,8 +1,9 @@
 // Views of a geo dataset: one geo as a national dataset, the national rollup,
-// spend per geo and channel, costs and the media prior from them.
+// each channel's spend split across geos, and the media prior from the costs.
+// (The dataset type, its costs and total spend are in dataset.ts.)
 
 import { InputError } from "../errors.js";
-import { totalSpend, validateCosts, type GeoMediaDataset, type MediaDataset } from "./dataset.js";
+import { datasetCosts, totalSpend, type GeoMediaDataset, type MediaDataset } from "./dataset.js";
 import { mediaPriorFromCosts } from "./structure.js";
 
 /** A national dataset of the geo dataset's names and dates with the given series ([T], [T][C], [T][F]). */
@@ -98,12 +99,10 @@ export function geoSpendRatios(d: GeoMediaDataset, rows = d.T): Float64Array {
   return out;
 }
 
-/** The costs behind the media prior: the user's (validated), else each channel's training spend over all geos. */
-export function geoCosts(d: GeoMediaDataset, trainRows = d.T, costs?: number[]): number[] {
-  return validateCosts(costs ?? totalGeoSpend(d, trainRows), d.channelNames);
-}
+/** The costs behind the media prior: datasetCosts under its old name for geo data. */
+export const geoCosts: (d: GeoMediaDataset, trainRows?: number, costs?: number[]) => number[] = datasetCosts;
 
 /** Media prior scales (MODEL.md): mediaPriorScale * cost / mean(cost), costs over all geos. */
-export function geoMediaPrior(d: GeoMediaDataset, trainRows = d.T, costs?: number[], mediaPriorScale = 0.15): number[] {
-  return mediaPriorFromCosts(geoCosts(d, trainRows, costs), mediaPriorScale);
+export function geoMediaPrior(d: MediaDataset, trainRows = d.T, costs?: number[], mediaPriorScale = 0.15): number[] {
+  return mediaPriorFromCosts(datasetCosts(d, trainRows, costs), mediaPriorScale);
 }
