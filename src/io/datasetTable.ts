@@ -411,21 +411,9 @@ export function geoDatasetFromTable(table: Table, sel: GeoColumnSelection, optio
 }
 
 /** Geo data from plain objects, one per (date, geo) row; datasetFromRows under its old name. */
-export function geoDatasetFromRows(
-  rows: Record<string, number | string>[],
-  sel: GeoColumnSelection,
-  source = "data",
-  options: number | DatasetOptions = MIN_ROWS,
-): GeoMediaDataset {
-  return geoDatasetFromTable(tableFromRows(rows, source), sel, options);
-}
+export const geoDatasetFromRows = (rows: Record<string, number | string>[], sel: GeoColumnSelection, source = "data", options: number | DatasetOptions = MIN_ROWS) =>
+  geoDatasetFromTable(tableFromRows(rows, source), sel, options);
 
 /** Geo data from long-format columns (column name -> values); datasetFromColumns under its old name. */
-export function geoDatasetFromColumns(
-  columns: Record<string, ArrayLike<number | string>>,
-  sel: GeoColumnSelection,
-  source = "data",
-  options: number | DatasetOptions = MIN_ROWS,
-): GeoMediaDataset {
-  return geoDatasetFromTable(tableFromColumns(columns, source), sel, options);
-}
+export const geoDatasetFromColumns = (columns: Record<string, ArrayLike<number | string>>, sel: GeoColumnSelection, source = "data", options: number | DatasetOptions = MIN_ROWS) =>
+  geoDatasetFromTable(tableFromColumns(columns, source), sel, options);

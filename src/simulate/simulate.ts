@@ -105,14 +105,8 @@ function transformTruth(model: ModelName, C: number, vec: (n: number, lo: number
 }
 
 export function simulateDataset(o: SimulationOptions): Simulation {
-  const rng = new PhiloxRng(o.seed, 0);
-  const T = o.T ?? 156;
-  const C = o.channels ?? 5;
-  const F = o.extras ?? 2;
+  const { rng, T, C, F, model, noise, u } = simulationSetup(o, { stream: 0, T: 156, channels: 5, extras: 2 });
   const train = o.trainRows ?? T;
-  const model = o.model ?? "hill_adstock";
-  const noise = o.noise ?? 0.05;
-  const u = () => rng.uniform();
 
   // Spend: each channel has a level, flights (on/off bursts) and noise.
   if (o.spendLevels && (o.spendLevels.length !== C || !o.spendLevels.every((v) => v > 0))) throw new RangeError(`spendLevels: ${C} positive values expected`);
@@ -228,6 +222,24 @@ function mediaContributionSum(
   let s = 0;
   for (let t = 0; t < train; t++) s += withAll[t] - without[t];
   return s;
+}
+
+/** A simulation's generator (Philox stream `stream` of the seed) and its sizes, with the defaults given. */
+function simulationSetup(
+  o: { seed: number; T?: number; channels?: number; extras?: number; model?: ModelName; noise?: number },
+  defaults: { stream: number; T: number; channels: number; extras: number },
+) {
+  const rng = new PhiloxRng(o.seed, defaults.stream);
+  const u = () => rng.uniform();
+  return {
+    rng,
+    u,
+    T: o.T ?? defaults.T,
+    C: o.channels ?? defaults.channels,
+    F: o.extras ?? defaults.extras,
+    model: o.model ?? "hill_adstock",
+    noise: o.noise ?? 0.05,
+  };
 }
 
 /** What the spend of a simulation is drawn from: the flights of each channel, shared by the geos of the given sizes. */
@@ -369,15 +381,9 @@ export interface GeoSimulation {
  * constant shift of a geo's target is a shift of its intercept).
  */
 export function simulateGeoDataset(o: GeoSimulationOptions): GeoSimulation {
-  const rng = new PhiloxRng(o.seed, 1);
-  const T = o.T ?? 104;
-  const C = o.channels ?? 3;
+  const { rng, T, C, F, model, noise, u } = simulationSetup(o, { stream: 1, T: 104, channels: 3, extras: 1 });
   const G = o.geos ?? 4;
-  const F = o.extras ?? 1;
   const geoExtra = o.geoExtra ?? false;
-  const model = o.model ?? "hill_adstock";
-  const noise = o.noise ?? 0.05;
-  const u = () => rng.uniform();
   const pick = (lo: number, hi: number) => lo + (hi - lo) * u();
 
   // Spend per (channel, geo): the channel's flighting pattern, shared by the
