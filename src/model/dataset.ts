@@ -80,6 +80,11 @@ export function isGeoDataset(d: MediaDataset): d is GeoMediaDataset {
   return "geoNames" in d && Array.isArray(d.geoNames);
 }
 
+/** Throws unless the dataset is of one geo: for the functions of national data (their layout is [T][C]). */
+export function requireOneGeo(d: MediaDataset, what: string): void {
+  if ((d.G ?? 1) > 1) throw new InputError(`${what} takes national data (one geo); this dataset has ${d.G} geos`);
+}
+
 export interface ColumnSelection {
   target: string;
   media: string[];

@@ -8,7 +8,7 @@
 // position (index mod G).
 
 import { InputError } from "../errors.js";
-import { isGeoDataset, type MediaDataset } from "./dataset.js";
+import { isGeoDataset, requireOneGeo, type MediaDataset } from "./dataset.js";
 import type { LiftScales } from "./liftTests.js";
 import type { ScaledData } from "./scaledData.js";
 
@@ -92,6 +92,7 @@ export function extraScalerFor(values: (i: number) => number, n: number): { kind
 
 /** Warnings about scalers chosen for the user (centred extra columns), one per column. */
 export function scalerNotes(d: MediaDataset, trainRows: number, options: ScalerOptions = {}): string[] {
+  requireOneGeo(d, "scalerNotes");
   if (options.extra !== undefined) return [];
   const F = d.extraNames.length;
   return d.extraNames.flatMap((name, f) => {
@@ -181,12 +182,14 @@ export const fitGeoScalers: (d: MediaDataset, trainRows: number, options?: Scale
 
 /** Fits a national model's scalers (one divisor per column): the panel scalers of its one geo. */
 export function fitScalers(d: MediaDataset, trainRows: number, options: ScalerOptions = {}): FittedScalers {
+  requireOneGeo(d, "fitScalers (geo data: fitPanelScalers)");
   const s = fitPanelScalers(d, trainRows, options);
   return { target: s.target[0], media: s.media.map((m) => m[0]), extra: s.extra.map((e) => e[0]) };
 }
 
 /** Scaled copy of rows [start, end) of a national dataset, with its scalers. */
 export function scaleRows(d: MediaDataset, s: FittedScalers, start = 0, end = d.T): ScaledData {
+  requireOneGeo(d, "scaleRows (geo data: scaleGeoRows)");
   const { G: _g, ...national } = scaleGeoRows(d, asGeoScalers(s), start, end);
   return national;
 }

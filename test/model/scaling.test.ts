@@ -55,6 +55,9 @@ describe("scalers", () => {
     const geo = datasetFromColumns(long, { target: "sales", media: ["tv"], date: "date", geo: "region" });
     expect(fitPanelScalers(geo, 10, { target: "max" }).target).toEqual([100, 70]);
     expect(() => fitPanelScalers(geo, 10)).toThrow(/^target column "sales", geo "b": its mean over the training rows is negative/);
+    // The national functions refuse data of several geos rather than read its [T][C][G] as [T][C].
+    expect(() => fitScalers(geo, 10, { target: "max" })).toThrow(/^fitScalers \(geo data: fitPanelScalers\) takes national data \(one geo\); this dataset has 2 geos$/);
+    expect(() => scaleRows(geo, { target: 1, media: [1], extra: [] })).toThrow(/takes national data/);
   });
   it("CLI scaler lists: one kind for all columns or one per column", () => {
     expect(parseScalerList("max", 2, "--media-scaler")).toEqual(["max", "max"]);
