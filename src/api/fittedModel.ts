@@ -6,7 +6,7 @@ import { liftTestCheck, type LiftTestCheck } from "../analysis/liftTestCheck.js"
 import { panelOf, type AnyFitRecord } from "../analysis/panel.js";
 import { PosteriorFit } from "../fit/posteriorFit.js";
 import { serializeFit } from "../fit/savedModel.js";
-import { geoLiftScales } from "../model/geoScaling.js";
+import { geoLiftScales } from "../model/scaling.js";
 import type { LiftTest } from "../model/liftTests.js";
 
 export abstract class FittedModel<R extends AnyFitRecord> extends PosteriorFit<R> {

@@ -204,7 +204,7 @@ export async function buildGeoReportHtml(fit: FittedGeoMMM, o: GeoReportOptions 
       (d.warnings.length ? `<div class="callout warn">${d.warnings.map((w) => `<p>${escapeHtml(w)}</p>`).join("")}</div>` : "") +
       `</section>`,
   );
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><style>${CSS}</style></head><body><main><header><h1>${escapeHtml(title)}</h1><p class="meta">${fit.geoNames.length} geos, ${fit.channelNames.length} channels, ${fit.record.trainRows} training dates; generated ${when} UTC</p></header>${sections.join("\n")}</main></body></html>\n`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><style>${CSS}</style></head><body><main><header><h1>${escapeHtml(title)}</h1><p class="meta">${fit.geoNames.length} geos, ${fit.channelNames.length} channels, ${fit.record.trainRows} training dates, ${escapeHtml(fit.record.structure.model)} model${fit.record.config.roiPrior ? " with ROI priors" : ""}; generated ${when} UTC</p></header>${sections.join("\n")}</main></body></html>\n`;
 }
 
 /** Writes the geo report to `path` (a file, or a folder to hold report.html). */
