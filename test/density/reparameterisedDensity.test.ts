@@ -55,7 +55,7 @@ function numericJacobian(map: SamplingCoordinates, v: Float64Array): Float64Arra
   return J;
 }
 
-const KINDS: Parameterisation[] = ["trend", "trend+hill", "noncentred", "trend+noncentred", "season", "trend+noncentred+season", "media", "trend+media+season", "noncentred+media+season"];
+const KINDS: Parameterisation[] = ["trend", "trend+hill", "noncentred", "trend+noncentred", "season", "trend+noncentred+season", "media", "trend+media+season", "noncentred+media+season", "trend+noncentred+hill+season"];
 
 /**
  * For a fixture: the wrapped wasm density equals the float64 reference at
