@@ -1,8 +1,10 @@
 // The report's sections for a model of several geos: the whole model
-// (fit over time, contributions over time, ROI by channel), then per geo
-// (small multiples of fit and contributions over time, the ROI table), the
-// lift tests and the sampler's diagnostics. The numbers come from the
-// streamed panel analyses, so large G stays within bounded memory.
+// (fit over time, contributions over time, ROI by channel, the ROI and
+// marginal ROI distributions and response curves the national report
+// draws), then per geo (small multiples of fit and contributions over time,
+// the ROI table), the lift tests, the sampler's diagnostics and the posterior
+// summary. The numbers come from the streamed panel analyses, so large G
+// stays within bounded memory.
 
 import type { FittedGeoMMM } from "../api/fittedGeoMMM.js";
 import type { LiftTest } from "../model/liftTests.js";
@@ -10,10 +12,15 @@ import { escapeHtml, formatAmount, formatRatio } from "./format.js";
 import { liftTestSection } from "./liftTests.js";
 import { plotHeadingHtml, renderPlot } from "./render.js";
 import { inlineSvg } from "./document.js";
+import { parameterTable } from "./parameterTable.js";
+import { responseCurvesSpec } from "./plots/responseCurves.js";
+import { roiDistributionSpec } from "./plots/roi.js";
 import { ACCENT, AMOUNT_LABELS, BASELINE_COLOR, baseSpec, channelColors, INK, type VegaLiteSpec } from "./theme.js";
 
 export interface GeoSectionOptions {
   title?: string;
+  /** Posterior draws behind the response curves (evenly thinned; default 500). */
+  maxDraws?: number;
   generatedAt?: Date;
   /** Small multiples per row (default 4). */
   columns?: number;
@@ -156,10 +163,28 @@ function perGeoPlots(context: PlotContext): GeoPlot[] {
   ];
 }
 
+/** The national report's ROI distributions and response curves, of the whole model (spend scaled in every geo alike). */
+function wholeModelPlots(fit: FittedGeoMMM, o: GeoSectionOptions, kpi: string): GeoPlot[] {
+  return [
+    {
+      id: "roi-distribution",
+      title: "Return on investment and marginal return, all geos",
+      caption: `ROI is ${kpi} per unit of spend over all geos; marginal ROI what the next unit of spend (in every geo alike) would bring. Wide curves mean the data cannot pin the return down.`,
+      spec: roiDistributionSpec(fit, o),
+    },
+    {
+      id: "response-curves",
+      title: "Response curves, all geos",
+      caption: `How much extra ${kpi} each channel brings over all geos as its spend in every geo is scaled from 0 to twice its historical level. Where a curve flattens, more spend adds little.`,
+      spec: responseCurvesSpec(fit, o),
+    },
+  ];
+}
+
 /** Every plot of the geo report, as Vega-Lite specs. */
 export function geoReportPlots(fit: FittedGeoMMM, o: GeoSectionOptions = {}): GeoPlot[] {
   const context = plotContext(fit, o);
-  return [...nationalPlots(context), ...perGeoPlots(context)];
+  return [...nationalPlots(context), ...wholeModelPlots(fit, o, context.kpi), ...perGeoPlots(context)];
 }
 
 function table(header: string[], rows: string[][]): string {
@@ -192,6 +217,9 @@ export async function geoReportParts(fit: FittedGeoMMM, o: GeoSectionOptions = {
     `<section id="diagnostics"><h2>Sampler diagnostics</h2><p>${d.chains} chains × ${d.draws} draws; min bulk-ESS ${d.min_ess_bulk.toFixed(0)}, max R-hat ${d.max_r_hat.toFixed(3)}, ${d.divergences} divergences.</p>` +
       (d.warnings.length ? `<div class="callout warn">${d.warnings.map((w) => `<p>${escapeHtml(w)}</p>`).join("")}</div>` : "") +
       `</section>`,
+  );
+  sections.push(
+    `<section id="parameters"><h2>Posterior summary</h2><p>Every model parameter on the model's internal scale (each geo's ${escapeHtml(fit.record.dataset.targetName)} and media divided by their means): mean, standard deviation, 94% highest-density interval, Monte Carlo error, effective sample sizes and R-hat.</p>${parameterTable(fit)}</section>`,
   );
   const meta = `${fit.geoNames.length} geos, ${fit.channelNames.length} channels, ${fit.record.trainRows} training dates; generated ${when} UTC`;
   return { title, kpi: fit.record.dataset.targetName, meta, body: sections.join("\n") };

@@ -13,15 +13,15 @@ import { geoReportParts } from "./geoSections.js";
 import type { ChannelRoi } from "../analysis/roi.js";
 import { currentSpendingBudget, DEFAULT_PLAN_PERIODS, optimizeForReport, type OptimizerOutcome, type ReportOptimizerOptions } from "./budget.js";
 import { capitalise, contributionsOf, kpiName, marginalRoiOf, periodWords, roiOf } from "./data.js";
-import { escapeHtml, formatAmount, formatChange, formatInteger, formatParameter, formatRatio, formatShare } from "./format.js";
+import { escapeHtml, formatAmount, formatChange, formatInteger, formatRatio, formatShare } from "./format.js";
 import { narrative } from "./narrative.js";
+import { parameterTable } from "./parameterTable.js";
 import {
   adstockDecaySpec,
   budgetAllocationSpec,
   contributionTotalsSpec,
   contributionsOverTimeSpec,
   kpiBand,
-  labelWithChannel,
   modelFitSpec,
   priorPosteriorSpec,
   responseCurvesSpec,
@@ -187,30 +187,6 @@ function channelTable(fit: FittedMMM): string {
   return (
     `<div class="table-wrap"><table id="channel-table"><thead><tr><th>Channel</th><th>Spend</th><th>${escapeHtml(capitalise(kpi))} contributed</th><th>Share of ${escapeHtml(kpi)}</th>` +
     `<th>ROI (94% interval)</th><th>Marginal ROI (94% interval)</th></tr></thead><tbody>\n${rows}\n</tbody></table></div>`
-  );
-}
-
-function channelOf(fit: FittedMMM, name: string): string {
-  const label = labelWithChannel(fit, name);
-  return label === name ? "" : ` <span class="range">${escapeHtml(label.slice(name.length + 3))}</span>`;
-}
-
-function parameterTable(fit: FittedMMM): string {
-  const rows = fit
-    .summary()
-    .map((r) => {
-      const bad = r.r_hat > 1.01;
-      return (
-        `<tr><td>${escapeHtml(r.name)}${channelOf(fit, r.name)}</td>` +
-        [r.mean, r.sd, r["hdi_3%"], r["hdi_97%"], r.mcse_mean].map((v) => `<td>${formatParameter(v)}</td>`).join("") +
-        `<td>${Number.isFinite(r.ess_bulk) ? Math.round(r.ess_bulk) : "–"}</td><td>${Number.isFinite(r.ess_tail) ? Math.round(r.ess_tail) : "–"}</td>` +
-        `<td${bad ? ' class="bad"' : ""}>${Number.isFinite(r.r_hat) ? r.r_hat.toFixed(3) : "–"}</td></tr>`
-      );
-    })
-    .join("\n");
-  return (
-    `<div class="table-wrap"><table id="parameter-table"><thead><tr><th>Parameter</th><th>Mean</th><th>SD</th><th>HDI 3%</th><th>HDI 97%</th><th>MCSE</th><th>ESS bulk</th><th>ESS tail</th><th>R-hat</th></tr></thead>` +
-    `<tbody>\n${rows}\n</tbody></table></div>`
   );
 }
 
