@@ -12,6 +12,7 @@ import { escapeHtml, formatAmount, formatRatio } from "./format.js";
 import { liftTestSection } from "./liftTests.js";
 import { plotHeadingHtml, renderPlot } from "./render.js";
 import { inlineSvg } from "./document.js";
+import { summarySection } from "./narrative.js";
 import { parameterTable } from "./parameterTable.js";
 import { responseCurvesSpec } from "./plots/responseCurves.js";
 import { roiDistributionSpec } from "./plots/roi.js";
@@ -201,7 +202,7 @@ export async function geoReportParts(fit: FittedGeoMMM, o: GeoSectionOptions = {
   const d = fit.diagnostics();
   const title = o.title ?? "Marketing mix report (geo model)";
   const when = (o.generatedAt ?? new Date()).toISOString().slice(0, 16).replace("T", " ");
-  const sections: string[] = [];
+  const sections: string[] = [summarySection(fit)];
   for (const [i, p] of plots.entries()) {
     const plot = await renderPlot(p.spec);
     const svg = inlineSvg(plot.svg, `p${i}`, p.title);

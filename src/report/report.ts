@@ -14,7 +14,7 @@ import type { ChannelRoi } from "../analysis/roi.js";
 import { currentSpendingBudget, DEFAULT_PLAN_PERIODS, optimizeForReport, type OptimizerOutcome, type ReportOptimizerOptions } from "./budget.js";
 import { capitalise, contributionsOf, kpiName, marginalRoiOf, periodWords, roiOf } from "./data.js";
 import { escapeHtml, formatAmount, formatChange, formatInteger, formatRatio, formatShare } from "./format.js";
-import { narrative } from "./narrative.js";
+import { summarySection } from "./narrative.js";
 import { parameterTable } from "./parameterTable.js";
 import {
   adstockDecaySpec,
@@ -259,7 +259,6 @@ async function nationalReport(fit: FittedMMM, o: ReportOptions): Promise<{ html:
     const p = byId.get(id);
     return p ? figure(p) : "";
   };
-  const story = narrative(fit);
   const kpi = kpiName(fit);
   const words = periodWords(fit);
   const rec = fit.record;
@@ -272,20 +271,7 @@ async function nationalReport(fit: FittedMMM, o: ReportOptions): Promise<{ html:
     `${capitalise(kpi)} · ${fit.channelNames.length} channels (${escapeHtml(fit.channelNames.join(", "))}) · ${rec.dataset.T} ${words.many} (${span})` +
     (rec.trainRows < rec.dataset.T ? `, the last ${rec.dataset.T - rec.trainRows} held out` : "") +
     ` · ${rec.structure.model} model${rec.config.roiPrior ? " with ROI priors" : ""} · generated ${generated} UTC`;
-  const warnings = story.warnings.length
-    ? `<div class="callout warn" id="warnings"><p><strong>Read with care:</strong></p><ul>${story.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join("")}</ul></div>`
-    : `<div class="callout ok" id="warnings"><p><strong>The fitting checks passed:</strong> the independent runs agree and no numerical problems were found, so the numbers below are reliable within the model's assumptions.</p></div>`;
-  const technical = story.technical.length
-    ? `<details><summary>Technical warnings from the sampler</summary><ul>${story.technical.map((w) => `<li>${escapeHtml(w)}</li>`).join("")}</ul></details>`
-    : "";
-  const body = `<section id="summary">
-<h2>At a glance</h2>
-<ul class="findings">
-${story.findings.map((f) => `<li>${escapeHtml(f)}</li>`).join("\n")}
-</ul>
-${warnings}
-${technical}
-</section>
+  const body = `${summarySection(fit)}
 <section id="fit">
 <h2>${escapeHtml(byId.get("model-fit")!.title)}</h2>
 ${fig("model-fit")}

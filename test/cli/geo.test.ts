@@ -43,7 +43,8 @@ describe("mmm fit --geo and the commands on a geo fit", () => {
     expect(html).toContain('id="geo-fit"');
     expect(html).toContain('id="national-fit"');
     // The national report's whole-model plots and posterior summary, on one page with the per-geo sections.
-    for (const id of ["roi-distribution", "response-curves", "parameter-table"]) expect(html).toContain(`id="${id}"`);
+    for (const id of ["summary", "roi-distribution", "response-curves", "parameter-table"]) expect(html).toContain(`id="${id}"`);
+    expect(html).toMatch(/The model tracks sales/);
     expect(html).toMatch(/<footer>/);
   });
 
