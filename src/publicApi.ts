@@ -32,7 +32,6 @@ export {
   type Simulation,
   type SimulationOptions,
 } from "./simulate/simulate.js";
-export { fitScalers, scaleRows, type FittedScalers, type ScalerKind, type ScalerOptions } from "./model/scaling.js";
 export {
   ADSTOCK_NAMES,
   SATURATION_NAMES,
@@ -47,20 +46,22 @@ export {
 export { scaleLiftTests, type LiftTest, type ScaledLiftTest } from "./model/liftTests.js";
 export { liftTestsFromTable } from "./io/liftTestCsv.js";
 export {
-  datasetFromTable,
-  datasetFromRows,
-  datasetFromColumns,
   splitRows,
   sliceDataset,
   totalSpend,
+  datasetCosts,
   validateCosts,
   MIN_ROWS,
   type MediaDataset,
   type ColumnSelection,
 } from "./model/dataset.js";
-export { geoDatasetFromTable, geoDatasetFromRows, geoDatasetFromColumns, validateGeoTrainingRows, splitGeoRows, sliceGeoDataset, type GeoMediaDataset, type GeoColumnSelection, type GeoDatasetOptions, type ExtraScope } from "./model/geoDataset.js";
+export { validateGeoTrainingRows, splitGeoRows, sliceGeoDataset, isGeoDataset, type GeoMediaDataset, type GeoColumnSelection, type GeoDatasetOptions, type ExtraScope } from "./model/dataset.js";
+export { datasetFromTable, datasetFromRows, datasetFromColumns, geoDatasetFromTable, geoDatasetFromRows, geoDatasetFromColumns } from "./io/datasetTable.js";
 export { totalGeoSpend, geoSpendRatios, geoCosts, geoMediaPrior, geoAsNational, nationalRollup } from "./model/geoViews.js";
 export {
+  fitScalers,
+  scaleRows,
+  fitPanelScalers,
   fitGeoScalers,
   scaleGeoRows,
   scaleGeoMedia,
@@ -68,8 +69,11 @@ export {
   scaleGeoTarget,
   unscaleGeoTarget,
   sumOverGeos,
+  type FittedScalers,
   type FittedGeoScalers,
-} from "./model/geoScaling.js";
+  type ScalerKind,
+  type ScalerOptions,
+} from "./model/scaling.js";
 export { checkGeoDataQuality, type GeoDataQualityReport } from "./analysis/geoDataQuality.js";
 export { formatGeoDataQualityReport } from "./report/dataQualityText.js";
 export { checkDataQuality, type DataQualityReport } from "./analysis/dataQuality.js";

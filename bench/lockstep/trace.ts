@@ -9,13 +9,12 @@
 // range and the spread of superchain means (which parameters lag).
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { parseCsv } from "../../src/io/csv.js";
-import { geoDatasetFromTable } from "../../src/model/geoDataset.js";
+import { geoDatasetFromTable } from "../../src/io/datasetTable.js";
 import { geoCosts } from "../../src/model/geoViews.js";
-import { fitGeoScalers, scaleGeoRows } from "../../src/model/geoScaling.js";
+import { fitGeoScalers, fitScalers, scaleGeoRows, scaleRows } from "../../src/model/scaling.js";
 import { resolveConfig } from "../../src/fit/config.js";
 import { totalSpend } from "../../src/model/dataset.js";
 import { ParameterLayout } from "../../src/model/layout.js";
-import { fitScalers, scaleRows } from "../../src/model/scaling.js";
 import { simulateDataset } from "../../src/simulate/simulate.js";
 import { structureFor } from "../../src/api/fitMMM.js";
 import { createDensity } from "../../src/services/densitySpec.js";

@@ -5,7 +5,7 @@
 // Nothing here throws on awkward data: problems become warnings.
 
 import { InputError } from "../errors.js";
-import type { MediaDataset } from "../model/dataset.js";
+import { requireOneGeo, type MediaDataset } from "../model/dataset.js";
 
 export type ColumnRole = "target" | "media" | "extra";
 export type DataQualityWarningKind = "correlation" | "vif" | "sparse" | "outlier" | "constant" | "spend-share";
@@ -427,6 +427,7 @@ function spendSharesOf(d: MediaDataset, n: number, warn: Warn): SpendShare[] {
 }
 
 export function checkDataQuality(dataset: MediaDataset, trainRows: number = dataset.T): DataQualityReport {
+  requireOneGeo(dataset, "checkDataQuality (geo data: checkGeoDataQuality)");
   const d = dataset;
   const n = trainRows;
   if (!Number.isInteger(n) || n < 2 || n > d.T) {

@@ -4,7 +4,7 @@
 
 import { checkDataQuality, type DataQualityReport } from "./dataQuality.js";
 import { geoAsNational } from "../model/geoViews.js";
-import { type GeoMediaDataset } from "../model/geoDataset.js";
+import { type GeoMediaDataset } from "../model/dataset.js";
 
 export interface GeoDataQualityReport {
   /** Geo labels, in the dataset's order. */

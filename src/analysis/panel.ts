@@ -5,7 +5,7 @@
 
 import { InputError } from "../errors.js";
 import type { AnyFitRecord, GeoFitRecord } from "../fit/record.js";
-import { asGeoScalers, type FittedGeoScalers } from "../model/geoScaling.js";
+import { asGeoScalers, type FittedGeoScalers } from "../model/scaling.js";
 
 /**
  * Rows in the user's units, geo the last axis: media [T][C][G]; extra

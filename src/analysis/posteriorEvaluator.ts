@@ -10,7 +10,7 @@ import { MmmDensity } from "../density/mmmDensity.js";
 import { InputError } from "../errors.js";
 import { constrain, ParameterLayout } from "../model/layout.js";
 import type { Transform } from "../model/priors.js";
-import { scaleGeoExtra, scaleGeoMedia, type FittedGeoScalers } from "../model/geoScaling.js";
+import { scaleGeoExtra, scaleGeoMedia, type FittedGeoScalers } from "../model/scaling.js";
 import { pooledDraws } from "./intervals.js";
 import { panelOf, type AnyFitRecord, type Rows } from "./panel.js";
 

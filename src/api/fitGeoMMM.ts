@@ -2,7 +2,7 @@
 // kept so users' code keeps working.
 
 import type { FitConfigInput } from "../fit/config.js";
-import type { GeoMediaDataset } from "../model/geoDataset.js";
+import type { GeoMediaDataset } from "../model/dataset.js";
 import { fitMMM, type FitCallbacks, type FitOptions } from "./fitMMM.js";
 import type { FittedGeoMMM } from "./fittedGeoMMM.js";
 

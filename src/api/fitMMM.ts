@@ -7,12 +7,9 @@
 import { InputError } from "../errors.js";
 import { scaleLiftTests } from "../model/liftTests.js";
 import { DEFAULT_PARAMETERISATION, MATH_MODE, resolveConfig, type FitConfig, type FitConfigInput } from "../fit/config.js";
-import { totalSpend, validateCosts, type MediaDataset } from "../model/dataset.js";
+import { datasetCosts, isGeoDataset, validateGeoTrainingRows, type GeoMediaDataset, type MediaDataset } from "../model/dataset.js";
 import { ParameterLayout } from "../model/layout.js";
-import { fitScalers, scaleRows } from "../model/scaling.js";
-import { asGeoScalers, fitGeoScalers, geoLiftScales, scaleGeoRows, type FittedGeoScalers } from "../model/geoScaling.js";
-import { validateGeoTrainingRows, type GeoMediaDataset } from "../model/geoDataset.js";
-import { geoCosts } from "../model/geoViews.js";
+import { asGeoScalers, fitGeoScalers, fitScalers, geoLiftScales, scaleGeoRows, scaleRows, type FittedGeoScalers } from "../model/scaling.js";
 import { isGeoModel, makeStructure, mediaPriorFromCosts, type ModelStructure } from "../model/structure.js";
 import type { ScaledData } from "../model/scaledData.js";
 import { planSampling } from "../services/backend.js";
@@ -27,6 +24,9 @@ import { FittedMMM } from "./fittedMMM.js";
 import { FittedGeoMMM } from "./fittedGeoMMM.js";
 import type { FitTiming, SamplingInfo, StoredChain } from "../fit/record.js";
 import { coefficientChains, coefficientStructure, roiPriorModel } from "./roiPriorFit.js";
+
+/** Whether a dataset holds geo data (model/dataset.ts; exported here too for older imports). */
+export { isGeoDataset };
 
 export interface FitCallbacks {
   onProgress?(p: ChainProgress): void;
@@ -55,14 +55,10 @@ export async function fitAnyMMM(
   return isGeoDataset(dataset) ? fitGeo(dataset, configInput, callbacks) : fitNational(dataset, configInput, callbacks);
 }
 
-export function isGeoDataset(d: MediaDataset | GeoMediaDataset): d is GeoMediaDataset {
-  return "geoNames" in d && Array.isArray(d.geoNames);
-}
-
 async function fitNational(dataset: MediaDataset, configInput: FitConfigInput, callbacks: FitCallbacks & FitOptions): Promise<FittedMMM> {
   const config: FitConfig = resolveConfig(configInput);
   const trainRows = trainingRows(callbacks.trainRows, dataset.T, "rows");
-  const costs = validateCosts(config.costs ?? totalSpend(dataset, trainRows), dataset.channelNames);
+  const costs = datasetCosts(dataset, trainRows, config.costs);
   const structure = structureFor(config, costs, { nChannels: dataset.channelNames.length, nExtra: dataset.extraNames.length });
   const scalers = fitScalers(dataset, trainRows, config.scalers);
   const data = scaleRows(dataset, scalers, 0, trainRows);
@@ -76,7 +72,7 @@ async function fitGeo(dataset: GeoMediaDataset, configInput: FitConfigInput, cal
   const config: FitConfig = resolveConfig({ ...configInput, sampler });
   const trainRows = trainingRows(callbacks.trainRows, dataset.T, "dates");
   validateGeoTrainingRows(dataset, trainRows);
-  const costs = geoCosts(dataset, trainRows, config.costs);
+  const costs = datasetCosts(dataset, trainRows, config.costs);
   const shape = { nChannels: dataset.channelNames.length, nExtra: dataset.extraNames.length, nGeos: dataset.G, geoExtra: dataset.extraPerGeo };
   const structure = structureFor(config, costs, shape);
   const scalers = fitGeoScalers(dataset, trainRows, config.scalers);

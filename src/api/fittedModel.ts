@@ -16,7 +16,7 @@ import { marginalRoi, roi, type ChannelRoi, type PanelRoi } from "../analysis/ro
 import { PosteriorFit } from "../fit/posteriorFit.js";
 import type { GeoFitRecord } from "../fit/record.js";
 import { serializeFit } from "../fit/savedModel.js";
-import { geoLiftScales } from "../model/geoScaling.js";
+import { geoLiftScales } from "../model/scaling.js";
 import type { LiftTest } from "../model/liftTests.js";
 import { optimizeBudget } from "../optimize/optimizeBudget.js";
 import { optimizeGeoBudget, type GeoBudgetOptimization, type GeoBudgetOptions } from "../optimize/optimizeGeoBudget.js";

@@ -4,7 +4,7 @@
 import { MmmDensity } from "../density/mmmDensity.js";
 import { InputError } from "../errors.js";
 import type { MediaDataset } from "../model/dataset.js";
-import { totalSpend, validateCosts } from "../model/dataset.js";
+import { datasetCosts } from "../model/dataset.js";
 import { ParameterLayout } from "../model/layout.js";
 import type { Prior } from "../model/priors.js";
 import { fitScalers, scaleRows, type ScalerOptions } from "../model/scaling.js";
@@ -46,7 +46,7 @@ export interface LogProbResult {
 export function logProb(req: LogProbRequest): LogProbResult {
   if (req.roiPrior) throw new InputError("log-prob evaluates the model with priors on the coefficients; ROI priors (--roi-prior) are not supported there yet");
   const d = req.dataset;
-  const costs = validateCosts(req.costs ?? totalSpend(d), d.channelNames);
+  const costs = datasetCosts(d, d.T, req.costs);
   const scale = req.mediaPriorScale ?? 0.15;
   if (!(scale > 0 && Number.isFinite(scale))) {
     throw new InputError(`--media-prior-scale must be a positive number, got ${scale}`);

@@ -2,10 +2,9 @@ import type { Command } from "commander";
 import { fitAnyMMM } from "../api/fitMMM.js";
 import type { FitDiagnostics, SummaryEntry } from "../fit/posteriorFit.js";
 import { checkGeoDataQuality } from "../analysis/geoDataQuality.js";
-import { splitGeoRows } from "../model/geoDataset.js";
+import { isGeoDataset, splitRows, type MediaDataset, type SplitOptions } from "../model/dataset.js";
 import { join } from "node:path";
 import { checkDataQuality } from "../analysis/dataQuality.js";
-import { splitRows, type SplitOptions } from "../model/dataset.js";
 import { InputError } from "../errors.js";
 import { writeFitOutputs } from "../io/fitOutputs.js";
 import { scalerNotes } from "../model/scaling.js";
@@ -13,7 +12,7 @@ import { availableCores } from "../services/workerHost.js";
 import { checkOutputFolder, writeOutputFolder } from "../io/outputFolder.js";
 import { writeReport } from "../report/report.js";
 import { EXAMPLE, examplePath } from "./example.js";
-import { addDataOptions, addModelOptions, readDataset, readGeoDataset, readModelOptions, type RawModelOptions } from "./modelOptions.js";
+import { addDataOptions, addModelOptions, readDataset, readModelOptions, type GeoDataOptions, type RawModelOptions } from "./modelOptions.js";
 import { parseChoice, parseInteger, readJsonFile } from "./options.js";
 import { progressDisplay } from "./progress.js";
 import type { ChainProgress } from "../services/runChains.js";
@@ -23,7 +22,7 @@ import { addSamplerOptions, readSamplerOptions, type SamplerCliOptions } from ".
 import { runRecord, writeRunRecord } from "../runs/runRecord.js";
 import { fitUntilStopped } from "./stopSignals.js";
 
-interface FitCliOptions extends RawModelOptions, SamplerCliOptions {
+interface FitCliOptions extends RawModelOptions, GeoDataOptions, SamplerCliOptions {
   example?: boolean;
   backend: string;
   method?: string;
@@ -31,8 +30,6 @@ interface FitCliOptions extends RawModelOptions, SamplerCliOptions {
   threads?: string;
   out?: string;
   report?: boolean;
-  geo?: string;
-  extraScope?: string;
 }
 
 export function registerFit(program: Command): void {
@@ -73,7 +70,7 @@ export function registerFit(program: Command): void {
         testFrom: o.testFrom,
       };
       const sampler = readSampler(o);
-      const { dataset, model, trainRows } = o.geo !== undefined ? await readGeoFit(data, o as FitCliOptions & { geo: string }, splitOptions, sampler) : await readNationalFit(data, o, splitOptions, sampler);
+      const { dataset, model, trainRows } = await readFit(data, o, splitOptions, sampler);
       announce(sampler);
       const out = o.out;
       const fitted = await fitShowingProgress(out, sampler.chains, (callbacks) => fitAnyMMM(dataset, { ...model, sampler }, { trainRows, ...callbacks }));
@@ -89,36 +86,28 @@ export function registerFit(program: Command): void {
 
 type SamplerSettings = ReturnType<typeof readSampler>;
 
-/** A national fit's data, model options and training rows, with its warnings printed. */
-async function readNationalFit(data: string, o: FitCliOptions, splitOptions: SplitOptions, sampler: SamplerSettings) {
+/** A fit's data (national, or geo with --geo), model options and training rows, with its warnings printed. */
+async function readFit(data: string, o: FitCliOptions, splitOptions: SplitOptions, sampler: SamplerSettings) {
   const dataset = readDataset(data, o);
   const model = readModelOptions(o, dataset.channelNames, dataset.extraNames.length);
   const { trainRows } = splitRows(dataset, splitOptions);
-  const quality = checkDataQuality(dataset, trainRows);
-  for (const w of dataset.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
-  for (const w of quality.warnings) process.stderr.write(`data check: ${w.message}\n`);
-  for (const w of scalerNotes(dataset, trainRows, model.scalers)) process.stderr.write(`warning: ${w}\n`);
-  for (const w of await samplerWarnings(sampler)) process.stderr.write(`warning: ${w}\n`);
-  for (const w of seasonalityWarnings(model, trainRows)) process.stderr.write(`warning: ${w}\n`);
+  const warn = (w: string) => process.stderr.write(`warning: ${w}\n`);
+  for (const w of dataset.warnings ?? []) warn(w);
+  if (isGeoDataset(dataset) && dataset.G === 1) {
+    warn(`--geo ${o.geo}: the data hold one geo ("${dataset.geoNames[0]}"); a geo model of one geo is the national model: fit without --geo for its outputs`);
+  }
+  for (const line of dataChecks(dataset, trainRows)) process.stderr.write(line);
+  // Notes on scalers chosen for the user (a centred extra column) cover national data, as before; geo fits print none.
+  if (!isGeoDataset(dataset)) for (const w of scalerNotes(dataset, trainRows, model.scalers)) warn(w);
+  for (const w of await samplerWarnings(sampler)) warn(w);
+  for (const w of seasonalityWarnings(model, trainRows)) warn(w);
   return { dataset, model, trainRows };
 }
 
-/** `mmm fit --geo`: the same options on a long-format file; per-geo data checks. */
-async function readGeoFit(data: string, o: FitCliOptions & { geo: string }, splitOptions: SplitOptions, sampler: SamplerSettings) {
-  const dataset = readGeoDataset(data, o);
-  const model = readModelOptions(o, dataset.channelNames, dataset.extraNames.length);
-  const { trainRows } = splitGeoRows(dataset, splitOptions);
-  const quality = checkGeoDataQuality(dataset, trainRows);
-  for (const w of dataset.warnings) process.stderr.write(`warning: ${w}\n`);
-  if (dataset.G === 1) {
-    process.stderr.write(`warning: --geo ${o.geo}: the data hold one geo ("${dataset.geoNames[0]}"); a geo model of one geo is the national model: fit without --geo for its outputs\n`);
-  }
-  for (const w of await samplerWarnings(sampler)) process.stderr.write(`warning: ${w}\n`);
-  for (const w of seasonalityWarnings(model, trainRows)) process.stderr.write(`warning: ${w}\n`);
-  quality.geos.forEach((q) => {
-    for (const w of q.warnings) process.stderr.write(`data check (${q.source}): ${w.message}\n`);
-  });
-  return { dataset, model, trainRows };
+/** The data checks' lines: national data's, or each geo's naming the geo. */
+function dataChecks(dataset: MediaDataset, trainRows: number): string[] {
+  if (!isGeoDataset(dataset)) return checkDataQuality(dataset, trainRows).warnings.map((w) => `data check: ${w.message}\n`);
+  return checkGeoDataQuality(dataset, trainRows).geos.flatMap((q) => q.warnings.map((w) => `data check (${q.source}): ${w.message}\n`));
 }
 
 function readSampler(o: FitCliOptions) {

@@ -4,13 +4,12 @@ import type { Command } from "commander";
 import { InputError } from "../errors.js";
 import { parseCsv } from "../io/csv.js";
 import { liftTestsFromTable } from "../io/liftTestCsv.js";
-import type { LiftTest } from "../model/liftTests.js";
-import { datasetFromTable, type MediaDataset } from "../model/dataset.js";
-import { geoDatasetFromTable, type ExtraScope, type GeoMediaDataset } from "../model/geoDataset.js";
+import { type ExtraScope, type GeoMediaDataset, type MediaDataset } from "../model/dataset.js";
+import { datasetFromTable } from "../io/datasetTable.js";
 import { parsePriorFile } from "../model/priorFile.js";
 import type { Prior } from "../model/priors.js";
-import type { RoiPriorConfig } from "../fit/config.js";
-import type { ScalerKind, ScalerOptions } from "../model/scaling.js";
+import type { ModelConfig, RoiPriorConfig } from "../fit/config.js";
+import type { ScalerKind } from "../model/scaling.js";
 import { MODEL_NAMES, type ModelName } from "../model/structure.js";
 import {
   ADSTOCK_NAMES,
@@ -64,20 +63,9 @@ export interface RawModelOptions {
   roiPeriod?: string;
 }
 
-export interface ModelOptions {
-  model: ModelName;
-  liftTests?: LiftTest[];
-  normaliseAdstock: boolean;
-  maxLag?: number;
-  costs?: number[];
-  mediaPriorScale: number;
-  degreesSeasonality: number;
-  seasonalityFrequency?: number;
-  weekdaySeasonality: boolean;
-  customPriors?: Record<string, Prior | Prior[]>;
-  scalers: ScalerOptions;
-  roiPrior?: RoiPriorConfig;
-}
+/** The model's configuration as the options give it (fit/config.ts: the rest take their defaults there). */
+export type ModelOptions = Pick<ModelConfig, "model" | "normaliseAdstock" | "mediaPriorScale" | "degreesSeasonality" | "weekdaySeasonality" | "scalers"> &
+  Partial<Pick<ModelConfig, "liftTests" | "maxLag" | "costs" | "seasonalityFrequency" | "customPriors" | "roiPrior">>;
 
 export function addDataOptions(cmd: Command, { withDate }: { withDate: boolean }): Command {
   cmd
@@ -110,35 +98,30 @@ export function addModelOptions(cmd: Command): Command {
     .option("--extra-scaler <kinds>", "extra feature scaling: mean (default), max, none or a divisor; one for all or one per column");
 }
 
-/** A long-format geo CSV (one row per date and geo); --date is required. */
-export function readGeoDataset(path: string, o: RawModelOptions & { geo: string; extraScope?: string }): GeoMediaDataset {
-  const table = parseCsv(readTextFile(path, "data file"), path);
-  if (!o.date) throw new InputError("--geo needs --date <column>: the dates line up the geos' rows");
-  return geoDatasetFromTable(
-    table,
-    {
-      target: o.target,
-      media: parseList(o.media, "--media"),
-      extra: o.extra ? parseList(o.extra, "--extra") : [],
-      date: o.date,
-      geo: o.geo,
-    },
-    { extraScope: (o.extraScope ?? "auto") as ExtraScope },
-  );
+/** The data options of geo data: --geo names the geo column (long format, --date required). */
+export interface GeoDataOptions {
+  geo?: string;
+  extraScope?: string;
 }
 
-export function readDataset(path: string, o: RawModelOptions, minRows?: number): MediaDataset {
+/**
+ * The dataset of a CSV file: long format (one row per date and geo) with
+ * --geo, else one row per period (national data).
+ */
+export function readDataset(path: string, o: RawModelOptions & GeoDataOptions & { geo: string }, minRows?: number): GeoMediaDataset;
+export function readDataset(path: string, o: RawModelOptions & GeoDataOptions, minRows?: number): MediaDataset;
+export function readDataset(path: string, o: RawModelOptions & GeoDataOptions, minRows?: number): MediaDataset {
   const table = parseCsv(readTextFile(path, "data file"), path);
-  return datasetFromTable(
-    table,
-    {
-      target: o.target,
-      media: parseList(o.media, "--media"),
-      extra: o.extra ? parseList(o.extra, "--extra") : [],
-      date: o.date,
-    },
-    minRows,
-  );
+  if (o.geo !== undefined && !o.date) throw new InputError("--geo needs --date <column>: the dates line up the geos' rows");
+  const columns = {
+    target: o.target,
+    media: parseList(o.media, "--media"),
+    extra: o.extra ? parseList(o.extra, "--extra") : [],
+    date: o.date,
+    ...(o.geo !== undefined ? { geo: o.geo } : {}),
+  };
+  const options = o.geo !== undefined ? { extraScope: (o.extraScope ?? "auto") as ExtraScope, ...(minRows !== undefined ? { minRows } : {}) } : minRows;
+  return datasetFromTable(table, columns, options);
 }
 
 function readCosts(o: RawModelOptions, channels: string[]): number[] | undefined {

@@ -4,10 +4,8 @@
 // the façade read it; it imports nothing above services (the chains' shape).
 
 import type { FitConfig } from "./config.js";
-import type { MediaDataset } from "../model/dataset.js";
-import type { GeoMediaDataset } from "../model/geoDataset.js";
-import type { FittedGeoScalers } from "../model/geoScaling.js";
-import type { FittedScalers } from "../model/scaling.js";
+import type { GeoMediaDataset, MediaDataset } from "../model/dataset.js";
+import type { FittedGeoScalers, FittedScalers } from "../model/scaling.js";
 import type { ModelStructure } from "../model/structure.js";
 import type { LockstepChain } from "../services/runLockstep.js";
 

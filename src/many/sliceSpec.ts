@@ -2,23 +2,14 @@
 // options. It is plain JSON (queue jobs carry it), and its hash decides
 // whether a slice's stored outputs still answer the question asked.
 
-import type { ModelName } from "../model/structure.js";
-import type { Prior } from "../model/priors.js";
-import type { ScalerOptions } from "../model/scaling.js";
-import type { SamplerConfig } from "../fit/config.js";
+import type { ModelConfig, SamplerConfig } from "../fit/config.js";
 import { sha256 } from "../io/hash.js";
 
 export interface SliceSpec {
   columns: { target: string; media: string[]; extra: string[]; date?: string };
-  model: {
-    model: ModelName;
-    mediaPriorScale: number;
-    degreesSeasonality: number;
-    seasonalityFrequency?: number;
-    weekdaySeasonality: boolean;
-    customPriors?: Record<string, Prior | Prior[]>;
-    scalers: ScalerOptions;
-  };
+  /** The model options of fit/config.ts a slice spec carries (plain JSON: no lift tests or costs). */
+  model: Pick<ModelConfig, "model" | "mediaPriorScale" | "degreesSeasonality" | "weekdaySeasonality" | "scalers"> &
+    Partial<Pick<ModelConfig, "seasonalityFrequency" | "customPriors">>;
   /** Sampler settings; the thread count is the scheduler's business (draws do not depend on it). */
   sampler: Omit<Partial<SamplerConfig>, "threads">;
   split: { testRows?: number; testFrom?: string };

@@ -1,42 +1,88 @@
-// A media mix dataset in the user's units: target, media channels and extra
-// features by name, validated. Scaling is separate (scaling.ts).
+// The media mix dataset in the user's units, national or geo alike: one type,
+// a panel of T periods, C channels and G geos ([T][C][G]); national data is
+// one geo (G = 1, the geo fields absent), so the same index serves both. The
+// table readers that build it (long or wide format) are in io/datasetTable.ts;
+// scaling is separate (scaling.ts).
 //
 // Every error the user can cause is an InputError naming the source (file),
-// the column and the spreadsheet row (header = row 1) at fault. Rows are never
-// dropped or filled in: rows out of date order are sorted (with a warning) and
-// missing periods are reported (with a warning), nothing more.
+// the column, the spreadsheet row (header = row 1) and, for geo data, the geo
+// at fault. Rows are never dropped or filled in.
 
 import { InputError } from "../errors.js";
 import { addMonths, dayNumber, isoFromDay, monthIndex, parseIsoDate } from "./dates.js";
-import { columnIndex, numericColumn, spreadsheetRow, tableFromColumns, tableFromRows, type Table } from "../io/csv.js";
 
 export type Frequency = "daily" | "weekly" | "monthly";
 
+/**
+ * Whether the extra features of geo data vary by geo: "geo" (stored
+ * [T][F][G], one coefficient per feature and geo), "national" (the same value
+ * in every geo for a date, stored [T][F]) or "auto" (national when every
+ * extra column is the same in every geo for every date, else per geo).
+ */
+export type ExtraScope = "auto" | "national" | "geo";
+
+/**
+ * The dataset (canonical type): target [T][G], media [T][C][G] (index
+ * (t * C + c) * G + g), extra [T][F][G] when extraPerGeo, else [T][F].
+ * National data leaves G, geoColumn, geoNames and extraPerGeo out (G = 1:
+ * [T], [T][C], [T][F]); GeoMediaDataset is this type with them present.
+ */
 export interface MediaDataset {
+  /** Number of periods (distinct dates). */
   T: number;
+  /** Number of geos (absent: national data, one geo). */
+  G?: number;
   targetName: string;
   channelNames: string[];
   extraNames: string[];
+  /** The column naming each row's geo (geo data). */
+  geoColumn?: string;
+  /** Geo labels in model order (geo data: first appearance, or the order of the given list). */
+  geoNames?: string[];
+  /** Row-major [T][G] ([T] national). */
   target: Float64Array;
-  /** Row-major [T][C]. */
+  /** Row-major [T][C][G] ([T][C] national). */
   media: Float64Array;
-  /** Row-major [T][F]. */
+  /** True: extra is [T][F][G]; false or absent: [T][F], the same in every geo. */
+  extraPerGeo?: boolean;
   extra: Float64Array;
-  /** Period dates as ISO yyyy-mm-dd, in row order (rows are sorted by date), when a date column was given. */
+  /** Period dates as ISO yyyy-mm-dd, increasing, when a date column was given (always for geo data). */
   dates?: string[];
-  /** Spacing of the dates, when a date column was given (and there are at least 2 rows). */
+  /** Spacing of the dates, when a date column was given (and there are at least 2 periods). */
   frequency?: Frequency;
   /**
    * Things the user should know about the data that are not errors (rows
-   * sorted, missing periods). Every constructor in this module sets it
-   * (possibly empty); it is optional in the type only so that datasets
-   * written out by hand elsewhere still type-check.
+   * sorted, missing periods). Every reader sets it (possibly empty); it is
+   * optional in the type only so that datasets written out by hand elsewhere
+   * still type-check.
    */
   warnings?: string[];
   /** Where the data came from (a path, or "data"), for messages. */
   source?: string;
-  /** Spreadsheet row (header = row 1) of each dataset row in the source, after any sorting. */
+  /** Spreadsheet row (header = row 1) of each (period, geo) cell in the source, [T][G], after any sorting. */
   sourceRows?: number[];
+}
+
+/** The dataset of geo (regional) data: MediaDataset with its geo fields present. */
+export interface GeoMediaDataset extends MediaDataset {
+  G: number;
+  geoColumn: string;
+  geoNames: string[];
+  extraPerGeo: boolean;
+  dates: string[];
+  warnings: string[];
+  source: string;
+  sourceRows: number[];
+}
+
+/** Whether the dataset holds geo data (its geo fields present), even of one geo. */
+export function isGeoDataset(d: MediaDataset): d is GeoMediaDataset {
+  return "geoNames" in d && Array.isArray(d.geoNames);
+}
+
+/** Throws unless the dataset is of one geo: for the functions of national data (their layout is [T][C]). */
+export function requireOneGeo(d: MediaDataset, what: string): void {
+  if ((d.G ?? 1) > 1) throw new InputError(`${what} takes national data (one geo); this dataset has ${d.G} geos`);
 }
 
 export interface ColumnSelection {
@@ -44,6 +90,15 @@ export interface ColumnSelection {
   media: string[];
   extra?: string[];
   date?: string;
+  /** The column naming each row's geo: long-format geo data (needs date). */
+  geo?: string;
+}
+
+export interface GeoColumnSelection extends ColumnSelection {
+  /** The column naming each row's geo. */
+  geo: string;
+  /** The date column (required: it lines up the geos' rows). */
+  date: string;
 }
 
 export interface DatasetOptions {
@@ -55,7 +110,18 @@ export interface DatasetOptions {
    * checked there (default: all rows).
    */
   trainRows?: number;
+  /**
+   * Geo data: the geos expected, in the order wanted: a row of any other geo
+   * is an error, as is a listed geo without rows. Default: the geos in order
+   * of first appearance.
+   */
+  geos?: string[];
+  /** Geo data: whether the extra features vary by geo (default "auto"). */
+  extraScope?: ExtraScope;
 }
+
+/** The options of geo data (the same options; its old name). */
+export type GeoDatasetOptions = DatasetOptions;
 
 /** The fewest rows a model can be fitted to with any meaning. */
 export const MIN_ROWS = 10;
@@ -74,61 +140,6 @@ const MAX_LISTED = 20;
 function listDates(dates: string[], total: number): string {
   const more = total - dates.length;
   return dates.join(", ") + (more > 0 ? `, and ${more} more` : "");
-}
-
-interface DateInfo {
-  /** Row order after a stable sort by date. */
-  order: number[];
-  dates: string[];
-  frequency?: Frequency;
-  warnings: string[];
-}
-
-/**
- * Parses the date cell of 0-based data row i of column j (yyyy-mm-dd), or
- * throws naming the row; `what` is "<source>: date column \"<name>\"".
- */
-export function parseDateCell(table: Table, j: number, i: number, what: string): string {
-  const raw = table.rows[i][j];
-  if (raw === undefined || raw.trim() === "") throw new InputError(`${what}, row ${spreadsheetRow(i)}: empty cell`);
-  const iso = parseIsoDate(raw);
-  if (iso === undefined) {
-    throw new InputError(`${what}, row ${spreadsheetRow(i)}: "${raw}" is not a date (use YYYY-MM-DD, YYYY/MM/DD or YYYY-MM-DDTHH:MM)`);
-  }
-  return iso;
-}
-
-/** Parses, orders and checks the date column; row numbers in messages are spreadsheet rows of the table. */
-function analyseDates(table: Table, column: string): DateInfo {
-  const j = columnIndex(table, column);
-  const what = `${table.source}: date column "${column}"`;
-  const T = table.rows.length;
-  const parsed: string[] = new Array(T);
-  const firstRow = new Map<string, number>();
-  for (let i = 0; i < T; i++) {
-    const iso = parseDateCell(table, j, i, what);
-    const prev = firstRow.get(iso);
-    if (prev !== undefined) {
-      throw new InputError(`${what}: rows ${spreadsheetRow(prev)} and ${spreadsheetRow(i)} have the same date ${iso}; each period must appear once`);
-    }
-    firstRow.set(iso, i);
-    parsed[i] = iso;
-  }
-  const warnings: string[] = [];
-  const order = Array.from({ length: T }, (_, i) => i);
-  const firstUnordered = parsed.findIndex((d, i) => i > 0 && d < parsed[i - 1]);
-  if (firstUnordered > 0) {
-    order.sort((a, b) => (parsed[a] < parsed[b] ? -1 : parsed[a] > parsed[b] ? 1 : a - b));
-    const i = firstUnordered;
-    warnings.push(
-      `${table.source}: the rows were not in date order, so they were sorted by date column "${column}" ` +
-        `(first out of order: row ${spreadsheetRow(i)}, ${parsed[i]}, after row ${spreadsheetRow(i - 1)}, ${parsed[i - 1]})`,
-    );
-  }
-  const dates = order.map((i) => parsed[i]);
-  const grid = analyseDateGrid(dates, (k) => spreadsheetRow(order[k]), table.source, column);
-  warnings.push(...grid.warnings);
-  return grid.frequency === undefined ? { order, dates, warnings } : { order, dates, frequency: grid.frequency, warnings };
 }
 
 /**
@@ -205,132 +216,42 @@ export function analyseDateGrid(
 }
 
 // ---------------------------------------------------------------------------
-// Construction and validation
+// Training rows
 
-function resolveOptions(options: number | DatasetOptions | undefined): Required<Pick<DatasetOptions, "minRows">> & DatasetOptions {
-  if (typeof options === "number") return { minRows: options };
-  return { ...options, minRows: options?.minRows ?? MIN_ROWS };
-}
-
-function checkSelection(sel: ColumnSelection): void {
-  if (sel === null || typeof sel !== "object") throw new InputError("no column selection given (target, media)");
-  if (typeof sel.target !== "string" || sel.target === "") throw new InputError("no target column given (--target)");
-  if (!Array.isArray(sel.media) || sel.media.length === 0) throw new InputError("no media columns given (--media)");
-  const extra = sel.extra ?? [];
-  const all = [sel.target, ...sel.media, ...extra, ...(sel.date !== undefined ? [sel.date] : [])];
-  const dup = all.find((c, i) => all.indexOf(c) !== i);
-  if (dup !== undefined) throw new InputError(`column "${dup}" is selected twice (target, media, extra and date must differ)`);
-}
-
-export function datasetFromTable(table: Table, sel: ColumnSelection, options: number | DatasetOptions = MIN_ROWS): MediaDataset {
-  const { minRows, trainRows } = resolveOptions(options);
-  checkSelection(sel);
-  const extra = sel.extra ?? [];
-  for (const c of [sel.target, ...sel.media, ...extra]) columnIndex(table, c);
-  if (sel.date !== undefined) columnIndex(table, sel.date);
-  const T = table.rows.length;
-  if (T < minRows) {
-    throw new InputError(`${table.source}: ${T} data rows; at least ${minRows} are needed to fit a model`);
-  }
-  const targetRaw = numericColumn(table, sel.target, { role: "target" });
-  const mediaCols = sel.media.map((name) => numericColumn(table, name, { role: "media", nonNegative: true }));
-  const extraCols = extra.map((name) => numericColumn(table, name, { role: "extra" }));
-
-  let order = Array.from({ length: T }, (_, i) => i);
-  let dates: string[] | undefined;
-  let frequency: Frequency | undefined;
-  const warnings: string[] = [];
-  if (sel.date !== undefined) {
-    const info = analyseDates(table, sel.date);
-    order = info.order;
-    dates = info.dates;
-    frequency = info.frequency;
-    warnings.push(...info.warnings);
-  }
-
-  const C = sel.media.length;
-  const F = extra.length;
-  const target = new Float64Array(T);
-  const media = new Float64Array(T * C);
-  const extraArr = new Float64Array(T * F);
-  for (let t = 0; t < T; t++) {
-    const i = order[t];
-    target[t] = targetRaw[i];
-    for (let c = 0; c < C; c++) media[t * C + c] = mediaCols[c][i];
-    for (let f = 0; f < F; f++) extraArr[t * F + f] = extraCols[f][i];
-  }
-  const dataset: MediaDataset = {
-    T,
-    targetName: sel.target,
-    channelNames: [...sel.media],
-    extraNames: [...extra],
-    target,
-    media,
-    extra: extraArr,
-    dates,
-    frequency,
-    warnings,
-    source: table.source,
-    sourceRows: order.map(spreadsheetRow),
-  };
-  if (dates === undefined) delete dataset.dates;
-  if (frequency === undefined) delete dataset.frequency;
-  validateTrainingRows(dataset, trainRows ?? T);
-  return dataset;
-}
-
-/**
- * A dataset from plain objects, one per row (column name -> number or
- * string), validated exactly as CSV input. Messages number the rows as a
- * spreadsheet would (header = row 1), so rows[i] is "row i + 2".
- */
-export function datasetFromRows(
-  rows: Record<string, number | string>[],
-  sel: ColumnSelection,
-  source = "data",
-  options: number | DatasetOptions = MIN_ROWS,
-): MediaDataset {
-  return datasetFromTable(tableFromRows(rows, source), sel, options);
-}
-
-/**
- * A dataset from columns (column name -> values), validated exactly as CSV
- * input. Messages number the rows as a spreadsheet would, so values[i] is
- * "row i + 2".
- */
-export function datasetFromColumns(
-  columns: Record<string, ArrayLike<number | string>>,
-  sel: ColumnSelection,
-  source = "data",
-  options: number | DatasetOptions = MIN_ROWS,
-): MediaDataset {
-  return datasetFromTable(tableFromColumns(columns, source), sel, options);
-}
-
-function describeRows(d: MediaDataset, n: number): string {
-  if (n === d.T) return `all ${n} rows`;
-  if (d.dates) return `the ${n} training rows (${d.dates[0]} to ${d.dates[n - 1]})`;
-  const rows = d.sourceRows ?? Array.from({ length: d.T }, (_, t) => spreadsheetRow(t));
+/** The periods checked, for messages: "rows" of national data, "dates" of geo data. */
+function describePeriods(d: MediaDataset, n: number): string {
+  const unit = isGeoDataset(d) ? "dates" : "rows";
+  if (n === d.T) return `all ${n} ${unit}`;
+  if (d.dates) return `the ${n} training ${unit} (${d.dates[0]} to ${d.dates[n - 1]})`;
+  const rows = d.sourceRows ?? Array.from({ length: d.T }, (_, t) => t + 2);
   return `the ${n} training rows (rows ${rows[0]} to ${rows[n - 1]})`;
 }
 
 /**
- * Checks what a model fitted to the first trainRows rows needs: every media
- * channel spends something (it is scaled by its mean), the target varies,
- * and no extra feature is constant (it would be collinear with the intercept).
+ * Checks what a model fitted to the first trainRows periods needs: every
+ * channel spends something (in some geo), the target varies (in every geo),
+ * and no extra feature is constant (collinear with the intercept, or with a
+ * geo's intercept when it is per geo). A channel that never spends in one geo
+ * is left to its scaler (a mean or max scaler refuses it).
  */
 export function validateTrainingRows(d: MediaDataset, trainRows = d.T): void {
   const src = d.source ?? "data";
   const n = trainRows;
+  const geos = d.geoNames;
+  const G = d.G ?? 1;
   const C = d.channelNames.length;
   const F = d.extraNames.length;
+  const inGeo = (g: number) => (geos ? ` in geo "${geos[g]}"` : "");
   for (let c = 0; c < C; c++) {
     let any = false;
-    for (let t = 0; t < n && !any; t++) any = d.media[t * C + c] !== 0;
+    for (let t = 0; t < n && !any; t++) for (let g = 0; g < G && !any; g++) any = d.media[(t * C + c) * G + g] !== 0;
     if (!any) {
       throw new InputError(
-        `${src}: media column "${d.channelNames[c]}" cannot be scaled by its mean: every row is 0 in ${describeRows(d, n)}; ` +
-          `remove the channel or fit on rows where it spends`,
+        geos
+          ? `${src}: media column "${d.channelNames[c]}" cannot be scaled: every row is 0 in every geo in ${describePeriods(d, n)}; ` +
+              `remove the channel or fit on dates where it spends`
+          : `${src}: media column "${d.channelNames[c]}" cannot be scaled by its mean: every row is 0 in ${describePeriods(d, n)}; ` +
+              `remove the channel or fit on rows where it spends`,
       );
     }
   }
@@ -340,20 +261,30 @@ export function validateTrainingRows(d: MediaDataset, trainRows = d.T): void {
     for (let t = 1; t < n; t++) if (get(t) !== v0) return undefined;
     return v0;
   };
-  const ty = constant((t) => d.target[t]);
-  if (ty !== undefined) {
-    throw new InputError(`${src}: target column "${d.targetName}" is constant (every row is ${ty} in ${describeRows(d, n)}); there is nothing to model`);
-  }
-  for (let f = 0; f < F; f++) {
-    const v = constant((t) => d.extra[t * F + f]);
+  for (let g = 0; g < G; g++) {
+    const v = constant((t) => d.target[t * G + g]);
     if (v !== undefined) {
       throw new InputError(
-        `${src}: extra column "${d.extraNames[f]}" is constant (every row is ${v} in ${describeRows(d, n)}): ` +
-          `it is collinear with the intercept; remove it`,
+        `${src}: target column "${d.targetName}" is constant${inGeo(g)} (every row is ${v} in ${describePeriods(d, n)}); there is nothing to model`,
+      );
+    }
+  }
+  const W = d.extraPerGeo ? G : 1;
+  for (let f = 0; f < F; f++) {
+    for (let w = 0; w < W; w++) {
+      const v = constant((t) => d.extra[(t * F + f) * W + w]);
+      if (v === undefined) continue;
+      const collinear = d.extraPerGeo ? "that geo's intercept" : geos ? "the intercepts" : "the intercept";
+      throw new InputError(
+        `${src}: extra column "${d.extraNames[f]}" is constant${d.extraPerGeo ? inGeo(w) : ""} (every row is ${v} in ${describePeriods(d, n)}): ` +
+          `it is collinear with ${collinear}; remove it`,
       );
     }
   }
 }
+
+/** validateTrainingRows under its old name for geo data. */
+export const validateGeoTrainingRows: (d: GeoMediaDataset, trainRows?: number) => void = validateTrainingRows;
 
 // ---------------------------------------------------------------------------
 // Train/test split and slicing
@@ -372,12 +303,19 @@ export interface Split {
   testRows: number;
 }
 
-/** Splits into training rows (the first) and test rows (the last), checking the training rows can be fitted. */
+/**
+ * Splits the periods into training periods (the first) and test periods (the
+ * last), in every geo alike, checking the training periods can be fitted.
+ * testRows counts periods (dates for geo data, not table rows).
+ */
 export function splitRows(d: MediaDataset, options: SplitOptions = {}): Split {
-  const split = splitPeriods(d.T, d.dates, d.source ?? "data", options);
+  const split = splitPeriods(d.T, d.dates, d.source ?? "data", options, isGeoDataset(d) ? "dates" : "rows");
   validateTrainingRows(d, split.trainRows);
   return split;
 }
+
+/** splitRows under its old name for geo data. */
+export const splitGeoRows: (d: GeoMediaDataset, options?: SplitOptions) => Split = splitRows;
 
 /**
  * Where the test periods start among T periods (dates, when known, in
@@ -427,39 +365,50 @@ export function splitPeriods(
   return { trainRows, testRows };
 }
 
-/** Rows start (inclusive) to end (exclusive) as a new dataset (arrays are copied). */
-export function sliceDataset(d: MediaDataset, start: number, end: number): MediaDataset {
+/** Periods start (inclusive) to end (exclusive), every geo, as a new dataset of the same kind (arrays are copied). */
+export function sliceDataset<D extends MediaDataset>(d: D, start: number, end: number): D {
+  const geo = isGeoDataset(d);
+  const unit = geo ? "dates" : "rows";
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > d.T || start >= end) {
-    throw new InputError(`cannot take rows ${start} to ${end} of a dataset of ${d.T} rows (need 0 <= start < end <= ${d.T})`);
+    throw new InputError(`cannot take ${unit} ${start} to ${end} of a ${geo ? "geo " : ""}dataset of ${d.T} ${unit} (need 0 <= start < end <= ${d.T})`);
   }
+  const G = d.G ?? 1;
   const C = d.channelNames.length;
   const F = d.extraNames.length;
-  const out: MediaDataset = {
+  const fW = d.extraPerGeo ? F * G : F;
+  const out: D = {
+    ...d,
     T: end - start,
-    targetName: d.targetName,
     channelNames: [...d.channelNames],
     extraNames: [...d.extraNames],
-    target: d.target.slice(start, end),
-    media: d.media.slice(start * C, end * C),
-    extra: d.extra.slice(start * F, end * F),
+    target: d.target.slice(start * G, end * G),
+    media: d.media.slice(start * C * G, end * C * G),
+    extra: d.extra.slice(start * fW, end * fW),
     warnings: [...(d.warnings ?? [])],
   };
+  if (d.geoNames) out.geoNames = [...d.geoNames];
   if (d.dates) out.dates = d.dates.slice(start, end);
-  if (d.frequency) out.frequency = d.frequency;
-  if (d.source !== undefined) out.source = d.source;
-  if (d.sourceRows) out.sourceRows = d.sourceRows.slice(start, end);
+  if (d.sourceRows) out.sourceRows = d.sourceRows.slice(start * G, end * G);
   return out;
 }
+
+/** sliceDataset under its old name for geo data. */
+export const sliceGeoDataset: (d: GeoMediaDataset, start: number, end: number) => GeoMediaDataset = sliceDataset;
 
 // ---------------------------------------------------------------------------
 // Costs
 
-/** Per-channel total spend over the given rows (the default costs). */
+/** Per-channel total spend over every geo and the first `rows` periods (the default costs). */
 export function totalSpend(d: MediaDataset, rows = d.T): number[] {
+  const G = d.G ?? 1;
   const C = d.channelNames.length;
   const out = new Array<number>(C).fill(0);
-  for (let t = 0; t < rows; t++) for (let c = 0; c < C; c++) out[c] += d.media[t * C + c];
+  for (let t = 0; t < rows; t++) for (let c = 0; c < C; c++) for (let g = 0; g < G; g++) out[c] += d.media[(t * C + c) * G + g];
   return out;
+}
+/** The costs behind the media prior: the user's (validated), else each channel's spend over the first trainRows periods of every geo. */
+export function datasetCosts(d: MediaDataset, trainRows = d.T, costs?: number[]): number[] {
+  return validateCosts(costs ?? totalSpend(d, trainRows), d.channelNames);
 }
 
 /** Checks user-given costs against the channels. */

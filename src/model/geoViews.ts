@@ -1,9 +1,9 @@
 // Views of a geo dataset: one geo as a national dataset, the national rollup,
-// spend per geo and channel, costs and the media prior from them.
+// each channel's spend split across geos, and the media prior from the costs.
+// (The dataset type, its costs and total spend are in dataset.ts.)
 
 import { InputError } from "../errors.js";
-import { validateCosts, type MediaDataset } from "./dataset.js";
-import type { GeoMediaDataset } from "./geoDataset.js";
+import { datasetCosts, totalSpend, type GeoMediaDataset, type MediaDataset } from "./dataset.js";
 import { mediaPriorFromCosts } from "./structure.js";
 
 /** A national dataset of the geo dataset's names and dates with the given series ([T], [T][C], [T][F]). */
@@ -75,14 +75,8 @@ function sumOverGeos(d: GeoMediaDataset, geos: number[]): { target: Float64Array
 // ---------------------------------------------------------------------------
 // Costs and spend ratios
 
-/** Per-channel spend summed over every geo and the first `rows` dates (the default costs). */
-export function totalGeoSpend(d: GeoMediaDataset, rows = d.T): number[] {
-  const { G } = d;
-  const C = d.channelNames.length;
-  const out = new Array<number>(C).fill(0);
-  for (let t = 0; t < rows; t++) for (let c = 0; c < C; c++) for (let g = 0; g < G; g++) out[c] += d.media[(t * C + c) * G + g];
-  return out;
-}
+/** Per-channel spend summed over every geo and the first `rows` dates: totalSpend under its old name for geo data. */
+export const totalGeoSpend: (d: GeoMediaDataset, rows?: number) => number[] = totalSpend;
 
 /**
  * Each channel's spend per geo as a share of its spend over all geos in the
@@ -105,12 +99,10 @@ export function geoSpendRatios(d: GeoMediaDataset, rows = d.T): Float64Array {
   return out;
 }
 
-/** The costs behind the media prior: the user's (validated), else each channel's training spend over all geos. */
-export function geoCosts(d: GeoMediaDataset, trainRows = d.T, costs?: number[]): number[] {
-  return validateCosts(costs ?? totalGeoSpend(d, trainRows), d.channelNames);
-}
+/** The costs behind the media prior: datasetCosts under its old name for geo data. */
+export const geoCosts: (d: GeoMediaDataset, trainRows?: number, costs?: number[]) => number[] = datasetCosts;
 
 /** Media prior scales (MODEL.md): mediaPriorScale * cost / mean(cost), costs over all geos. */
-export function geoMediaPrior(d: GeoMediaDataset, trainRows = d.T, costs?: number[], mediaPriorScale = 0.15): number[] {
-  return mediaPriorFromCosts(geoCosts(d, trainRows, costs), mediaPriorScale);
+export function geoMediaPrior(d: MediaDataset, trainRows = d.T, costs?: number[], mediaPriorScale = 0.15): number[] {
+  return mediaPriorFromCosts(datasetCosts(d, trainRows, costs), mediaPriorScale);
 }

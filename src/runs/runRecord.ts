@@ -97,7 +97,7 @@ export function divergenceNotes(d: { divergences: number }): string[] {
 /** Hash of a dataset's numbers in the user's units (and dates, and geos): what the fit saw. */
 export function datasetHash(fit: FittedMMM | FittedGeoMMM): string {
   const d = fit.record.dataset;
-  const geos = "geoNames" in d ? [d.geoNames.join(",")] : [];
+  const geos = d.geoNames ? [d.geoNames.join(",")] : [];
   const parts = [d.targetName, d.channelNames.join(","), d.extraNames.join(","), (d.dates ?? []).join(","), ...geos];
   const bytes = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64");
   return sha256([...parts, bytes(d.target), bytes(d.media), bytes(d.extra)].join("\n"));

@@ -6,8 +6,7 @@
 import type { FittedGeoMMM } from "../api/fittedGeoMMM.js";
 import type { FittedMMM } from "../api/fittedMMM.js";
 import type { MmmDensity } from "../density/mmmDensity.js";
-import type { MediaDataset } from "../model/dataset.js";
-import type { GeoMediaDataset } from "../model/geoDataset.js";
+import type { GeoMediaDataset, MediaDataset } from "../model/dataset.js";
 import type { ParameterLayout } from "../model/layout.js";
 import { ServeError, type RequestId } from "./protocol.js";
 import { Registry } from "./registry.js";

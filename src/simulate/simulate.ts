@@ -105,70 +105,28 @@ function transformTruth(model: ModelName, C: number, vec: (n: number, lo: number
 }
 
 export function simulateDataset(o: SimulationOptions): Simulation {
-  const rng = new PhiloxRng(o.seed, 0);
-  const T = o.T ?? 156;
-  const C = o.channels ?? 5;
-  const F = o.extras ?? 2;
+  const { rng, T, C, F, model, noise, u } = simulationSetup(o, { stream: 0, T: 156, channels: 5, extras: 2 });
   const train = o.trainRows ?? T;
-  const model = o.model ?? "hill_adstock";
-  const noise = o.noise ?? 0.05;
-  const u = () => rng.uniform();
 
   // Spend: each channel has a level, flights (on/off bursts) and noise.
-  const spend = new Float64Array(T * C);
   if (o.spendLevels && (o.spendLevels.length !== C || !o.spendLevels.every((v) => v > 0))) throw new RangeError(`spendLevels: ${C} positive values expected`);
   if (o.flights && !(o.flights.on >= 1 && o.flights.off >= 1)) throw new RangeError(`flights: mean lengths must be at least 1 period, got ${o.flights.on} and ${o.flights.off}`);
-  const switchOff = o.flights ? 1 / o.flights.on : 0.12;
-  const switchOn = o.flights ? 1 / o.flights.off : 0.3;
-  for (let c = 0; c < C; c++) {
-    const drawn = 2000 + 18000 * u(); // drawn either way, so the other draws do not depend on spendLevels
-    const level = o.spendLevels?.[c] ?? drawn;
-    const alwaysOn = c % 2 === 1 && !o.allFlighted; // search-like channels never go dark
-    let on = true;
-    for (let t = 0; t < T; t++) {
-      if (!alwaysOn && u() < (on ? switchOff : switchOn)) on = !on;
-      const season = 1 + 0.3 * Math.sin((2 * Math.PI * (t + 13 * c)) / 52);
-      const v = on ? level * season * Math.exp(0.25 * rng.normal()) : 0;
-      spend[t * C + c] = Math.round(v * 100) / 100;
-    }
-    // Every channel spends in the training rows (a column of zeros cannot be scaled).
-    if (!spend.some((v, i) => i % C === c && i / C < train && v > 0)) spend[c] = level;
-  }
-  const extraRaw = new Float64Array(T * F);
-  for (let f = 0; f < F; f++) {
-    for (let t = 0; t < T; t++) {
-      extraRaw[t * F + f] =
-        f % 2 === 0 ? 1 + 0.08 * Math.sin((2 * Math.PI * t) / 26) + 0.03 * rng.normal() : 0.5 + 0.5 * u();
-    }
-  }
-  const colMean = (a: Float64Array, n: number, j: number) => {
-    let s = 0;
-    for (let t = 0; t < train; t++) s += a[t * n + j];
-    return s / train;
-  };
-  const media = new Float64Array(T * C);
-  for (let c = 0; c < C; c++) {
-    const m = colMean(spend, C, c);
-    for (let t = 0; t < T; t++) media[t * C + c] = spend[t * C + c] / m;
-  }
-  const extra = new Float64Array(T * F);
-  for (let f = 0; f < F; f++) {
-    const m = colMean(extraRaw, F, f);
-    for (let t = 0; t < T; t++) extra[t * F + f] = extraRaw[t * F + f] / m;
-  }
-  const costs = Array.from({ length: C }, (_, c) => {
-    let s = 0;
-    for (let t = 0; t < train; t++) s += spend[t * C + c];
-    return s;
+  const { spend, levels } = flightedSpend(rng, {
+    T,
+    C,
+    sizes: [1],
+    noiseSd: 0.25,
+    switchOff: o.flights ? 1 / o.flights.on : 0.12,
+    switchOn: o.flights ? 1 / o.flights.off : 0.3,
+    alwaysOn: (c) => c % 2 === 1 && !o.allFlighted, // search-like channels never go dark
+    level: (c, drawn) => o.spendLevels?.[c] ?? drawn,
   });
-  const structure = makeStructure({
-    model,
-    nChannels: C,
-    nExtra: F,
-    degreesSeasonality: o.degreesSeasonality ?? 2,
-    mediaPrior: mediaPriorFromCosts(costs, 0.15),
-  });
-  const layout = new ParameterLayout(structure);
+  // Every channel spends in the training rows (a column of zeros cannot be scaled).
+  for (let c = 0; c < C; c++) if (!spend.some((v, i) => i % C === c && i / C < train && v > 0)) spend[c] = levels[c];
+  const extraRaw = extraSeries(rng, T, F, (j) => j);
+  const media = byOwnMean(spend, C, train);
+  const extra = byOwnMean(extraRaw, F, train);
+  const { costs, structure, layout } = simulatedModel(spend, { T: train, C, G: 1, F }, model, o.degreesSeasonality);
 
   // Truth on a pre-normalisation scale; rescaled below so the target mean is 1.
   const pick = (lo: number, hi: number) => lo + (hi - lo) * u();
@@ -209,8 +167,8 @@ export function simulateDataset(o: SimulationOptions): Simulation {
     dataset: {
       T,
       targetName: "sales",
-      channelNames: CHANNEL_NAMES.slice(0, C).concat(Array.from({ length: Math.max(0, C - CHANNEL_NAMES.length) }, (_, i) => `channel_${i + CHANNEL_NAMES.length}`)),
-      extraNames: EXTRA_NAMES.slice(0, F).concat(Array.from({ length: Math.max(0, F - EXTRA_NAMES.length) }, (_, i) => `extra_${i + EXTRA_NAMES.length}`)),
+      channelNames: namesOf(CHANNEL_NAMES, C, "channel"),
+      extraNames: namesOf(EXTRA_NAMES, F, "extra"),
       target,
       media: spend,
       extra: extraRaw,
@@ -266,6 +224,121 @@ function mediaContributionSum(
   return s;
 }
 
+/** A simulation's generator (Philox stream `stream` of the seed) and its sizes, with the defaults given. */
+function simulationSetup(
+  o: { seed: number; T?: number; channels?: number; extras?: number; model?: ModelName; noise?: number },
+  defaults: { stream: number; T: number; channels: number; extras: number },
+) {
+  const rng = new PhiloxRng(o.seed, defaults.stream);
+  const u = () => rng.uniform();
+  return {
+    rng,
+    u,
+    T: o.T ?? defaults.T,
+    C: o.channels ?? defaults.channels,
+    F: o.extras ?? defaults.extras,
+    model: o.model ?? "hill_adstock",
+    noise: o.noise ?? 0.05,
+  };
+}
+
+/** What the spend of a simulation is drawn from: the flights of each channel, shared by the geos of the given sizes. */
+interface SpendSpec {
+  T: number;
+  C: number;
+  /** Each geo's size (national data: [1]). */
+  sizes: number[];
+  /** Sd of the log-normal noise of each (period, geo) cell. */
+  noiseSd: number;
+  /** Chance per period of a flight ending and of a dark spell ending. */
+  switchOff: number;
+  switchOn: number;
+  alwaysOn: (c: number) => boolean;
+  /** A channel's level from the one drawn (default the drawn one). */
+  level?: (c: number, drawn: number) => number;
+}
+
+/**
+ * Spend [T][C][G] in cents: each channel a level and on/off flights (national
+ * campaigns, shared by the geos), each cell the level times the geo's size,
+ * seasonality and noise. The draws come in a fixed order from `rng`: per
+ * channel its level, then per period the flight switch and each geo's noise.
+ */
+function flightedSpend(rng: PhiloxRng, p: SpendSpec): { spend: Float64Array; levels: number[] } {
+  const { T, C, sizes } = p;
+  const G = sizes.length;
+  const spend = new Float64Array(T * C * G);
+  const levels: number[] = [];
+  for (let c = 0; c < C; c++) {
+    const drawn = 2000 + 18000 * rng.uniform(); // drawn either way, so the other draws do not depend on given levels
+    const level = p.level ? p.level(c, drawn) : drawn;
+    levels.push(level);
+    const alwaysOn = p.alwaysOn(c);
+    let on = true;
+    for (let t = 0; t < T; t++) {
+      if (!alwaysOn && rng.uniform() < (on ? p.switchOff : p.switchOn)) on = !on;
+      const season = 1 + 0.3 * Math.sin((2 * Math.PI * (t + 13 * c)) / 52);
+      for (let g = 0; g < G; g++) {
+        const v = on ? level * sizes[g] * season * Math.exp(p.noiseSd * rng.normal()) : 0;
+        spend[(t * C + c) * G + g] = Math.round(v * 100) / 100;
+      }
+    }
+  }
+  return { spend, levels };
+}
+
+/** Extra features [T][n]: even features (featureOf) a price-like index, odd ones a uniform promotion intensity. */
+function extraSeries(rng: PhiloxRng, T: number, n: number, featureOf: (j: number) => number): Float64Array {
+  const out = new Float64Array(T * n);
+  for (let j = 0; j < n; j++) {
+    const f = featureOf(j);
+    for (let t = 0; t < T; t++) {
+      out[t * n + j] = f % 2 === 0 ? 1 + 0.08 * Math.sin((2 * Math.PI * t) / 26) + 0.03 * rng.normal() : 0.5 + 0.5 * rng.uniform();
+    }
+  }
+  return out;
+}
+
+/** Each of the n series of a [T][n] array divided by its mean over the first `rows` periods. */
+function byOwnMean(a: Float64Array, n: number, rows: number): Float64Array {
+  const out = new Float64Array(a.length);
+  const T = a.length / n;
+  for (let j = 0; j < n; j++) {
+    let m = 0;
+    for (let t = 0; t < rows; t++) m += a[t * n + j];
+    m /= rows;
+    for (let t = 0; t < T; t++) out[t * n + j] = a[t * n + j] / m;
+  }
+  return out;
+}
+
+/**
+ * The simulated model: costs (each channel's spend over the first T periods
+ * of every geo), the structure whose media prior they set, and its layout.
+ */
+function simulatedModel(
+  spend: Float64Array,
+  dims: { T: number; C: number; G: number; F: number },
+  model: ModelName,
+  degreesSeasonality = 2,
+  geoExtra?: boolean,
+): { costs: number[]; structure: ModelStructure; layout: ParameterLayout } {
+  const { T, C, G, F } = dims;
+  const costs = Array.from({ length: C }, (_, c) => {
+    let s = 0;
+    for (let t = 0; t < T; t++) for (let g = 0; g < G; g++) s += spend[(t * C + c) * G + g];
+    return s;
+  });
+  const geo = geoExtra !== undefined ? { nGeos: G, geoExtra } : {};
+  const structure = makeStructure({ model, nChannels: C, nExtra: F, degreesSeasonality, mediaPrior: mediaPriorFromCosts(costs, 0.15), ...geo });
+  return { costs, structure, layout: new ParameterLayout(structure) };
+}
+
+/** The first n of the names given, then prefix_k. */
+function namesOf(names: readonly string[], n: number, prefix: string): string[] {
+  return names.slice(0, n).concat(Array.from({ length: Math.max(0, n - names.length) }, (_, i) => `${prefix}_${i + names.length}`));
+}
+
 function isoWeek(t: number): string {
   const start = Date.UTC(2022, 0, 3); // a Monday
   return new Date(start + t * 7 * 86400000).toISOString().slice(0, 10);
@@ -308,72 +381,22 @@ export interface GeoSimulation {
  * constant shift of a geo's target is a shift of its intercept).
  */
 export function simulateGeoDataset(o: GeoSimulationOptions): GeoSimulation {
-  const rng = new PhiloxRng(o.seed, 1);
-  const T = o.T ?? 104;
-  const C = o.channels ?? 3;
+  const { rng, T, C, F, model, noise, u } = simulationSetup(o, { stream: 1, T: 104, channels: 3, extras: 1 });
   const G = o.geos ?? 4;
-  const F = o.extras ?? 1;
   const geoExtra = o.geoExtra ?? false;
-  const model = o.model ?? "hill_adstock";
-  const noise = o.noise ?? 0.05;
-  const u = () => rng.uniform();
   const pick = (lo: number, hi: number) => lo + (hi - lo) * u();
 
   // Spend per (channel, geo): the channel's flighting pattern, shared by the
   // geos (national campaigns), times a geo size and geo-level noise.
   const geoSize = Array.from({ length: G }, () => pick(0.3, 3));
-  const spend = new Float64Array(T * C * G);
-  for (let c = 0; c < C; c++) {
-    const level = 2000 + 18000 * u();
-    const alwaysOn = c % 2 === 1;
-    let on = true;
-    for (let t = 0; t < T; t++) {
-      if (!alwaysOn && u() < (on ? 0.12 : 0.3)) on = !on;
-      const season = 1 + 0.3 * Math.sin((2 * Math.PI * (t + 13 * c)) / 52);
-      for (let g = 0; g < G; g++) {
-        const v = on ? level * geoSize[g] * season * Math.exp(0.3 * rng.normal()) : 0;
-        spend[(t * C + c) * G + g] = Math.round(v * 100) / 100;
-      }
-    }
-    // Every series spends at least once (a series of zeros cannot be scaled).
-    for (let g = 0; g < G; g++) if (spend[c * G + g] === 0) spend[c * G + g] = level * geoSize[g];
-  }
+  const { spend, levels } = flightedSpend(rng, { T, C, sizes: geoSize, noiseSd: 0.3, switchOff: 0.12, switchOn: 0.3, alwaysOn: (c) => c % 2 === 1 });
+  // Every series spends at least once (a series of zeros cannot be scaled).
+  for (let c = 0; c < C; c++) for (let g = 0; g < G; g++) if (spend[c * G + g] === 0) spend[c * G + g] = levels[c] * geoSize[g];
   const nExtraSeries = geoExtra ? F * G : F;
-  const extraRaw = new Float64Array(T * nExtraSeries);
-  for (let j = 0; j < nExtraSeries; j++) {
-    const f = geoExtra ? Math.floor(j / G) : j;
-    for (let t = 0; t < T; t++) {
-      extraRaw[t * nExtraSeries + j] =
-        f % 2 === 0 ? 1 + 0.08 * Math.sin((2 * Math.PI * t) / 26) + 0.03 * rng.normal() : 0.5 + 0.5 * u();
-    }
-  }
-  const byOwnMean = (a: Float64Array, n: number): Float64Array => {
-    const out = new Float64Array(a.length);
-    for (let j = 0; j < n; j++) {
-      let m = 0;
-      for (let t = 0; t < T; t++) m += a[t * n + j];
-      m /= T;
-      for (let t = 0; t < T; t++) out[t * n + j] = a[t * n + j] / m;
-    }
-    return out;
-  };
-  const media = byOwnMean(spend, C * G);
-  const extra = byOwnMean(extraRaw, nExtraSeries);
-  const costs = Array.from({ length: C }, (_, c) => {
-    let s = 0;
-    for (let t = 0; t < T; t++) for (let g = 0; g < G; g++) s += spend[(t * C + c) * G + g];
-    return s;
-  });
-  const structure = makeStructure({
-    model,
-    nChannels: C,
-    nExtra: F,
-    degreesSeasonality: o.degreesSeasonality ?? 2,
-    mediaPrior: mediaPriorFromCosts(costs, 0.15),
-    nGeos: G,
-    geoExtra,
-  });
-  const layout = new ParameterLayout(structure);
+  const extraRaw = extraSeries(rng, T, nExtraSeries, (j) => (geoExtra ? Math.floor(j / G) : j));
+  const media = byOwnMean(spend, C * G, T);
+  const extra = byOwnMean(extraRaw, nExtraSeries, T);
+  const { costs, structure, layout } = simulatedModel(spend, { T, C, G, F }, model, o.degreesSeasonality, geoExtra);
 
   const vec = (n: number, lo: number, hi: number) => Array.from({ length: n }, () => pick(lo, hi));
   const signedPick = (lo: number, hi: number) => (u() < 0.5 ? -1 : 1) * pick(lo, hi);
@@ -416,7 +439,7 @@ export function simulateGeoDataset(o: GeoSimulationOptions): GeoSimulation {
   return {
     data: scaled,
     raw: { media: spend, target, extra: extraRaw },
-    channelNames: CHANNEL_NAMES.slice(0, C).concat(Array.from({ length: Math.max(0, C - CHANNEL_NAMES.length) }, (_, i) => `channel_${i + CHANNEL_NAMES.length}`)),
+    channelNames: namesOf(CHANNEL_NAMES, C, "channel"),
     geoNames: Array.from({ length: G }, (_, g) => `geo_${String(g + 1).padStart(String(G).length, "0")}`),
     costs,
     structure,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { checkDataQuality, rSquared, solveSemiDefinite } from "../../src/analysis/dataQuality.js";
 import { formatDataQualityReport } from "../../src/report/dataQualityText.js";
-import { datasetFromColumns, type MediaDataset } from "../../src/model/dataset.js";
+import { type MediaDataset } from "../../src/model/dataset.js";
+import { datasetFromColumns } from "../../src/io/datasetTable.js";
 import { mulberry32 } from "../helpers/random.js";
 
 const DAY = 86_400_000;

@@ -4,7 +4,7 @@ import { fitMMM } from "../../src/api/fitMMM.js";
 import { fitGeoMMM } from "../../src/api/fitGeoMMM.js";
 import { buildReportHtml } from "../../src/report/report.js";
 import { parseCsv } from "../../src/io/csv.js";
-import { datasetFromTable } from "../../src/model/dataset.js";
+import { datasetFromTable } from "../../src/io/datasetTable.js";
 import { EXAMPLE_COLUMNS } from "../../src/model/example.js";
 import { ADSTOCK_NAMES, SATURATION_NAMES, composedName } from "../../src/model/modelChoice.js";
 import { makeGeoTestData } from "../helpers/geoSimulated.js";

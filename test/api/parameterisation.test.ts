@@ -9,7 +9,7 @@ import { InputError } from "../../src/errors.js";
 import { MmmDensity } from "../../src/density/mmmDensity.js";
 import { ReparameterisedDensity } from "../../src/density/reparameterisedDensity.js";
 import { SamplingCoordinates } from "../../src/model/samplingCoordinates.js";
-import { scaleGeoRows } from "../../src/model/geoScaling.js";
+import { scaleGeoRows } from "../../src/model/scaling.js";
 
 // Short fits: what is checked is where the draws are stored and that a seed
 // fixes them, not the posterior (parameterisation.stat.test.ts does that).

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDemoServer, DIST, type DemoServer } from "../../scripts/demoServer.mjs";
 import { fitMMM } from "../../src/api/fitMMM.js";
 import { parseCsv } from "../../src/io/csv.js";
-import { datasetFromTable } from "../../src/model/dataset.js";
+import { datasetFromTable } from "../../src/io/datasetTable.js";
 import { EXAMPLE_COLUMNS } from "../../src/model/example.js";
 
 // MMM_CHROMIUM points elsewhere (to check the missing-browser path, or another build).

@@ -3,7 +3,8 @@
 // marketing data; the geo recovery test uses simulateGeoDataset instead.
 
 import { simulateDataset } from "../../src/simulate/simulate.js";
-import { geoDatasetFromColumns, type GeoMediaDataset } from "../../src/model/geoDataset.js";
+import { type GeoMediaDataset } from "../../src/model/dataset.js";
+import { geoDatasetFromColumns } from "../../src/io/datasetTable.js";
 
 export interface GeoTestData {
   dataset: GeoMediaDataset;

@@ -14,7 +14,7 @@ import { fitMMM } from "../../src/api/fitMMM.js";
 import type { FittedMMM } from "../../src/api/fittedMMM.js";
 import { parseCsv } from "../../src/io/csv.js";
 import { exportInferenceData } from "../../src/io/export/index.js";
-import { datasetFromTable } from "../../src/model/dataset.js";
+import { datasetFromTable } from "../../src/io/datasetTable.js";
 import { EXAMPLE_CSV, EXAMPLE_DATA } from "../serve/client.js";
 import { findPython } from "../serve/python.js";
 

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { fitMMM } from "../../src/api/fitMMM.js";
 import { FittedMMM } from "../../src/api/fittedMMM.js";
 import { parseCsv } from "../../src/io/csv.js";
-import { datasetFromTable } from "../../src/model/dataset.js";
+import { datasetFromTable } from "../../src/io/datasetTable.js";
 import { ParameterLayout, type ParameterValues } from "../../src/model/layout.js";
 
 const EXAMPLE = join(process.cwd(), "examples", "markets_weekly.csv");

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { errorOf } from "../helpers/errors.js";
 import { parseCsv } from "../../src/io/csv.js";
-import { MIN_ROWS, datasetFromColumns, datasetFromRows, datasetFromTable, sliceDataset, splitRows, totalSpend, type ColumnSelection } from "../../src/model/dataset.js";
+import { MIN_ROWS, sliceDataset, splitRows, totalSpend, type ColumnSelection } from "../../src/model/dataset.js";
+import { datasetFromColumns, datasetFromRows, datasetFromTable } from "../../src/io/datasetTable.js";
 import { parseIsoDate } from "../../src/model/dates.js";
 
 

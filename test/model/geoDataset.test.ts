@@ -3,10 +3,11 @@ import { describe, expect, it } from "vitest";
 import { errorOf } from "../helpers/errors.js";
 import { parseCsv } from "../../src/io/csv.js";
 import { geoCosts, geoMediaPrior, geoAsNational, geoSpendRatios, nationalRollup, totalGeoSpend } from "../../src/model/geoViews.js";
-import { geoDatasetFromColumns, geoDatasetFromRows, geoDatasetFromTable, sliceGeoDataset, splitGeoRows, type GeoColumnSelection, type GeoDatasetOptions } from "../../src/model/geoDataset.js";
+import { sliceGeoDataset, splitGeoRows, type GeoColumnSelection, type GeoDatasetOptions } from "../../src/model/dataset.js";
+import { geoDatasetFromColumns, geoDatasetFromRows, geoDatasetFromTable } from "../../src/io/datasetTable.js";
 import { checkGeoDataQuality } from "../../src/analysis/geoDataQuality.js";
 import { formatGeoDataQualityReport } from "../../src/report/dataQualityText.js";
-import { fitGeoScalers, scaleGeoMedia, scaleGeoRows, sumOverGeos, unscaleGeoTarget } from "../../src/model/geoScaling.js";
+import { fitGeoScalers, scaleGeoMedia, scaleGeoRows, sumOverGeos, unscaleGeoTarget } from "../../src/model/scaling.js";
 
 // Long format, geo by geo (each geo's 16 weeks in date order): weeks from
 // 2023-01-02, geos north, south, west; price differs by geo, holiday does not.

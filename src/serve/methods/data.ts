@@ -3,8 +3,8 @@
 
 import { readFileSync } from "node:fs";
 import { parseCsv, tableFromColumns, type Table } from "../../io/csv.js";
-import { datasetFromTable } from "../../model/dataset.js";
-import { geoDatasetFromTable, type ExtraScope } from "../../model/geoDataset.js";
+import { datasetFromTable, geoDatasetFromTable } from "../../io/datasetTable.js";
+import { type ExtraScope } from "../../model/dataset.js";
 import type { ParamReader } from "../params.js";
 import { ServeError } from "../protocol.js";
 import type { HeldDataset } from "../session.js";

@@ -8,12 +8,9 @@ import { structureFor, trainingRows } from "../../api/fitMMM.js";
 import { MmmDensity } from "../../density/mmmDensity.js";
 import { InputError } from "../../errors.js";
 import { MATH_MODE, resolveConfig, type MathSetting } from "../../fit/config.js";
-import { totalSpend, validateCosts } from "../../model/dataset.js";
-import { geoCosts } from "../../model/geoViews.js";
-import { validateGeoTrainingRows } from "../../model/geoDataset.js";
-import { fitGeoScalers, scaleGeoRows } from "../../model/geoScaling.js";
+import { datasetCosts, validateGeoTrainingRows } from "../../model/dataset.js";
+import { fitGeoScalers, fitScalers, scaleGeoRows, scaleRows } from "../../model/scaling.js";
 import { ParameterLayout } from "../../model/layout.js";
-import { fitScalers, scaleRows } from "../../model/scaling.js";
 import type { ParamReader } from "../params.js";
 import { decodeFloat64, encodeFloat64, isEncodedArray, ServeError } from "../protocol.js";
 import type { HeldDensity, HeldModel, Session } from "../session.js";
@@ -41,7 +38,7 @@ export const createDensity: Method = (p, { session }) => {
   if (held.kind === "geo") {
     const g = held.dataset;
     validateGeoTrainingRows(g, trainRows);
-    const structure = structureFor(config, geoCosts(g, trainRows, config.costs), {
+    const structure = structureFor(config, datasetCosts(g, trainRows, config.costs), {
       nChannels: g.channelNames.length,
       nExtra: g.extraNames.length,
       nGeos: g.G,
@@ -52,7 +49,7 @@ export const createDensity: Method = (p, { session }) => {
     density = { layout, density: new MmmDensity(layout, data, { mathMode: MATH_MODE[math] }) };
   } else {
     const n = held.dataset;
-    const costs = validateCosts(config.costs ?? totalSpend(n, trainRows), n.channelNames);
+    const costs = datasetCosts(n, trainRows, config.costs);
     const structure = structureFor(config, costs, { nChannels: n.channelNames.length, nExtra: n.extraNames.length });
     const layout = new ParameterLayout(structure);
     const data = scaleRows(n, fitScalers(n, trainRows, config.scalers), 0, trainRows);

@@ -191,6 +191,21 @@ const CASES: Case[] = [
     code: 0,
     message: /warning: --geo region: the data hold one geo \("north"\); a geo model of one geo is the national model/,
   },
+  { kind: "geo", what: "--geo without --date", args: () => ["fit", join(process.cwd(), "test", "fixtures", "geo_weekly.csv"), "--geo", "region", "--target", "sales", "--media", "tv,search", ...QUICK, "--out", p("o-geo-nodate")], code: 2, message: /--geo needs --date <column>: the dates line up the geos' rows/ },
+  {
+    kind: "geo",
+    what: "a geo row whose spend is not a number",
+    args: () => {
+      const rows = readFileSync(join(process.cwd(), "test", "fixtures", "geo_weekly.csv"), "utf8").split("\n");
+      const cells = rows[5].split(",");
+      cells[rows[0].split(",").indexOf("search")] = "n/a";
+      rows[5] = cells.join(",");
+      writeFileSync(p("geo-bad-cell.csv"), rows.join("\n"));
+      return ["fit", p("geo-bad-cell.csv"), "--geo", "region", "--date", "week", "--target", "sales", "--media", "tv,search", ...QUICK, "--out", p("o-geo-bad")];
+    },
+    code: 2,
+    message: /geo-bad-cell\.csv: media column "search", row 6 \(geo "[^"]+"\): "n\/a" is not a number/,
+  },
   // Long runs say what they are doing at once.
   { kind: "progress", what: "a run announces itself before the first draw", args: () => ["fit", p("good.csv"), ...COLUMNS, ...QUICK, "--out", p("o-announce")], code: 0, message: /^fitting: 1 chain x \(30 warm-up \+ 20 draws\), seed 2; Ctrl-C stops$/m },
   // Lockstep: 20 draws of 4 chains cannot agree, so the CLI says so (exit 3)
