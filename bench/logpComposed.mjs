@@ -1,18 +1,20 @@
 // Microseconds per log-density-and-gradient of the generated kernels for
 // every adstock x saturation pair (T=160, C=5, F=2, as bench/logp.mjs's
 // headline), in the three math modes, with the hill_adstock preset as the
-// yardstick; and the lift-test kernels' cost (5 tests, each saturation). Fastest cycle of each,
-// as bench/logp.mjs. Writes bench/results/logp-composed.json and .md.
+// yardstick. Each figure is the median of many short batches (bench/batches.mjs),
+// which a loaded machine disturbs far less than one long cycle. What lift tests add:
+// bench/liftTerm.mjs. Writes bench/results/logp-composed.json and .md.
 // usage: node bench/logpComposed.mjs [--quick]
 import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { ADSTOCK_NAMES, MmmDensity, SATURATION_NAMES, composedName } from "../dist/index.js";
-import { problem, timeNs } from "./logp.mjs";
+import { medianBatchNs } from "./batches.mjs";
+import { problem } from "./logp.mjs";
 import { machineInfo } from "./machine.mjs";
 import { machineLine } from "./report.mjs";
 
 const quick = process.argv.includes("--quick");
-const maxTime = quick ? 0.1 : 0.4;
+const batches = quick ? 100 : 400;
 const [T, C, F] = [160, 5, 2];
 const loadBefore = loadavg()[0];
 const rows = [];
@@ -22,46 +24,23 @@ for (const model of ["hill_adstock", ...ADSTOCK_NAMES.flatMap((a) => SATURATION_
   const row = { model, dim: layout.dim };
   for (const [key, mathMode] of [["accurate", 0], ["exact", 1], ["fast", 2]]) {
     const d = new MmmDensity(layout, data, { mathMode });
-    row[key] = (await timeNs(() => d.logpGrad(u, g), maxTime)) / 1000;
+    row[key] = medianBatchNs(() => d.logpGrad(u, g), batches) / 1000;
   }
   rows.push(row);
   console.log(JSON.stringify(row));
 }
-// The lift-test kernels (generated per model): five tests, each saturation with the geometric adstock.
-const lift = Array.from({ length: 5 }, (_, i) => ({ channel: i % C, geo: 0, x: 1, deltaX: 0.5, deltaY: 0.02, sigma: 0.005 }));
-const liftRows = [];
-for (const saturation of SATURATION_NAMES) {
-  const model = composedName("geometric", saturation);
-  const { layout, data, u } = problem(T, C, F, model);
-  const g = new Float64Array(layout.dim);
-  const without = new MmmDensity(layout, data);
-  const withLift = new MmmDensity(layout, { ...data, liftTests: lift });
-  // Timed in alternation, fastest cycle of each over the rounds: the two see about the same load.
-  let best = [Infinity, Infinity];
-  for (let k = 0; k < (quick ? 2 : 5); k++) {
-    best = [Math.min(best[0], await timeNs(() => without.logpGrad(u, g), maxTime)), Math.min(best[1], await timeNs(() => withLift.logpGrad(u, g), maxTime))];
-  }
-  liftRows.push({ model, without: best[0] / 1000, with5: best[1] / 1000 });
-}
-const liftRow = liftRows.find((r) => r.model === "geometric+logistic");
 const load = [loadBefore, loadavg()[0]];
-const result = { machine: machineInfo(), quick, T, C, F, load_average_1min: load, rows, liftTerm: liftRow, liftTerms: liftRows };
+const result = { machine: machineInfo(), quick, T, C, F, load_average_1min: load, rows };
 mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
 writeFileSync(new URL("./results/logp-composed.json", import.meta.url), JSON.stringify(result, null, 2) + "\n");
 const us = (v) => v.toFixed(2);
 const base = rows[0];
 const md = [
-  `Log-density and gradient of the generated kernels, microseconds per evaluation (one core, fastest cycle), T=${T}, C=${C}, F=${F}; ${machineLine(result.machine)}${quick ? " (quick run)" : ""}. The last column is accurate mode against the hill_adstock preset. Load average (1 min) ${load.map((v) => v.toFixed(1)).join(" -> ")} on ${result.machine.cores ?? 2} cores: neighbours' work inflates and scatters these figures; compare rows within one run.`,
+  `Log-density and gradient of the generated kernels, microseconds per evaluation (one core, median of ${batches} batches of ~0.25 ms), T=${T}, C=${C}, F=${F}; ${machineLine(result.machine)}${quick ? " (quick run)" : ""}. The last column is accurate mode against the hill_adstock preset. Load average (1 min) ${load.map((v) => v.toFixed(1)).join(" -> ")} on ${result.machine.cores ?? 2} cores: neighbours' work inflates and scatters these figures; compare rows within one run.`,
   "",
   "| model | dim | accurate | exact | fast | accurate / hill_adstock |",
   "| --- | --- | --- | --- | --- | --- |",
   ...rows.map((r) => `| ${r.model} | ${r.dim} | ${us(r.accurate)} | ${us(r.exact)} | ${us(r.fast)} | ${(r.accurate / base.accurate).toFixed(2)} |`),
-  "",
-  `Lift-test term (five tests, in the core; accurate mode), µs per evaluation, the two timed in alternation (fastest cycle of ${quick ? 2 : 5} rounds each):`,
-  "",
-  "| model | without | with five tests | difference |",
-  "| --- | --- | --- | --- |",
-  ...liftRows.map((r) => `| ${r.model} | ${us(r.without)} | ${us(r.with5)} | ${us(r.with5 - r.without)} |`),
 ].join("\n");
 writeFileSync(new URL("./results/logp-composed.md", import.meta.url), md + "\n");
 console.log(md);

@@ -24,3 +24,4 @@ await (await import("./serve.mjs")).benchServe({ quick });
 await (await import("./many.mjs")).benchMany({ quick });
 await benchStan({ quick });
 await (await import("./convergence.mjs")).benchConvergence({ quick });
+await (await import("./liftTerm.mjs")).benchLiftTerm({ quick });

@@ -222,6 +222,6 @@ export async function geoReportParts(fit: FittedGeoMMM, o: GeoSectionOptions = {
   sections.push(
     `<section id="parameters"><h2>Posterior summary</h2><p>Every model parameter on the model's internal scale (each geo's ${escapeHtml(fit.record.dataset.targetName)} and media divided by their means): mean, standard deviation, 94% highest-density interval, Monte Carlo error, effective sample sizes and R-hat.</p>${parameterTable(fit)}</section>`,
   );
-  const meta = `${fit.geoNames.length} geos, ${fit.channelNames.length} channels, ${fit.record.trainRows} training dates; generated ${when} UTC`;
+  const meta = `${fit.geoNames.length} geos, ${fit.channelNames.length} channels, ${fit.record.trainRows} training dates, ${escapeHtml(fit.record.structure.model)} model${fit.record.config.roiPrior ? " with ROI priors" : ""}; generated ${when} UTC`;
   return { title, kpi: fit.record.dataset.targetName, meta, body: sections.join("\n") };
 }

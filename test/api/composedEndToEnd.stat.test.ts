@@ -1,18 +1,17 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { fitMMM } from "../../src/api/fitMMM.js";
-import { fitGeoMMM } from "../../src/api/fitGeoMMM.js";
 import { buildReportHtml } from "../../src/report/report.js";
 import { parseCsv } from "../../src/io/csv.js";
 import { datasetFromTable } from "../../src/io/datasetTable.js";
 import { EXAMPLE_COLUMNS } from "../../src/model/example.js";
 import { ADSTOCK_NAMES, SATURATION_NAMES, composedName } from "../../src/model/modelChoice.js";
-import { makeGeoTestData } from "../helpers/geoSimulated.js";
 
 // Every adstock x saturation pair fits the bundled example and goes through
 // what a user does next: ROI, response curves, the budget optimizer and the
 // HTML report. Short chains: this checks the path, not the posterior
-// (composedRecovery.stat.test.ts does that). MODELS=a+b,... runs a subset.
+// (composedRecovery.stat.test.ts does that); geo models: composedGeo.stat.test.ts.
+// MODELS=a+b,... runs a subset.
 const only = process.env.MODELS?.split(",");
 const models = ADSTOCK_NAMES.flatMap((a) => SATURATION_NAMES.map((s) => composedName(a, s))).filter(
   (m) => !only || only.includes(m),
@@ -39,17 +38,4 @@ describe("every adstock x saturation pair on the bundled example", () => {
       console.log(`end-to-end ${model}: max R-hat ${d.max_r_hat.toFixed(3)}, divergences ${d.divergences}, report ${(html.length / 1024).toFixed(0)} KiB`);
     });
   }
-
-  it("geo models: two composed models fit, with their response curves and optimizer", async () => {
-    const { dataset } = makeGeoTestData({ G: 3, T: 52, C: 2, extras: 1, seed: 2 });
-    for (const model of ["weibull_cdf+logistic", "delayed+michaelis_menten"] as const) {
-      const fit = await fitGeoMMM(dataset, { model, sampler: { chains: 2, warmup: 120, samples: 60, seed: 5 } });
-      expect(fit.summary().map((r) => r.name)).toContain("coef_media[1, 2]");
-      const curves = fit.responseCurves({ multipliers: [0, 1, 2], maxDraws: 20 });
-      expect(curves.length).toBeGreaterThan(0);
-      const perPeriod = dataset.media.reduce((a, b) => a + b, 0) / dataset.T;
-      const plan = await fit.optimizeBudget({ budget: 13 * perPeriod, periods: 13, draws: 20 });
-      expect(Number.isFinite(plan.budget)).toBe(true);
-    }
-  });
 });
