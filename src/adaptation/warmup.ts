@@ -46,6 +46,15 @@ function probeFor(kernel: NutsKernel, state: NutsState, metric: Metric, rng: Rng
   return (eps) => kernel.energyChange(state, eps, metric, rng);
 }
 
+/** Dual averaging towards the target acceptance (default 0.8), with any of its constants the options set. */
+function dualAveragingFor(options: Omit<DualAveragingOptions, "delta"> & { targetAccept?: number }): DualAveraging {
+  const daOptions: DualAveragingOptions = { delta: options.targetAccept ?? 0.8 };
+  if (options.gamma !== undefined) daOptions.gamma = options.gamma;
+  if (options.t0 !== undefined) daOptions.t0 = options.t0;
+  if (options.kappa !== undefined) daOptions.kappa = options.kappa;
+  return new DualAveraging(daOptions);
+}
+
 /**
  * Stan's warm-up (adapt_diag_e_nuts / adapt_dense_e_nuts): the step-size
  * heuristic at the start; after every transition dual averaging learns from
@@ -80,11 +89,7 @@ export class StanWarmup implements WarmupScheme {
     this.adapter = dense
       ? new StanDenseMetricAdapter(dim, numWarmup, windows)
       : new StanDiagMetricAdapter(dim, numWarmup, windows);
-    const daOptions: DualAveragingOptions = { delta: options.targetAccept ?? 0.8 };
-    if (options.gamma !== undefined) daOptions.gamma = options.gamma;
-    if (options.t0 !== undefined) daOptions.t0 = options.t0;
-    if (options.kappa !== undefined) daOptions.kappa = options.kappa;
-    this.da = new DualAveraging(daOptions);
+    this.da = dualAveragingFor(options);
     this.initialStepSize = options.initialStepSize ?? 1;
     this.initialInverseMetric = options.initialInverseMetric;
   }
@@ -169,11 +174,7 @@ export class NutpieWarmup implements WarmupScheme {
 
   constructor(dim: number, numWarmup: number, options: NutpieWarmupOptions = {}, source?: GradientMetricSource) {
     this.source = source ?? diagonalSource(new NutpieDiagMetricAdapter(dim, numWarmup, options));
-    const daOptions: DualAveragingOptions = { delta: options.targetAccept ?? 0.8 };
-    if (options.gamma !== undefined) daOptions.gamma = options.gamma;
-    if (options.t0 !== undefined) daOptions.t0 = options.t0;
-    if (options.kappa !== undefined) daOptions.kappa = options.kappa;
-    this.da = new DualAveraging(daOptions);
+    this.da = dualAveragingFor(options);
     this.initialStepSize = options.initialStepSize ?? 1;
   }
 

@@ -3,7 +3,6 @@ import { fitAnyMMM } from "../api/fitMMM.js";
 import type { FitDiagnostics, SummaryEntry } from "../fit/posteriorFit.js";
 import { checkGeoDataQuality } from "../analysis/geoDataQuality.js";
 import { isGeoDataset, splitRows, type MediaDataset, type SplitOptions } from "../model/dataset.js";
-import { writeGeoReport } from "../report/geoReport.js";
 import { join } from "node:path";
 import { checkDataQuality } from "../analysis/dataQuality.js";
 import { InputError } from "../errors.js";
@@ -77,7 +76,7 @@ export function registerFit(program: Command): void {
       const fitted = await fitShowingProgress(out, sampler.chains, (callbacks) => fitAnyMMM(dataset, { ...model, sampler }, { trainRows, ...callbacks }));
       const files = await writeOutputFolder(out, async (dir) => {
         const written = writeFitOutputs(fitted, dir);
-        if (o.report !== false) await tryReport(() => (fitted.kind === "geo" ? writeGeoReport(fitted, join(dir, "report.html")) : writeReport(fitted, dir)), written);
+        if (o.report !== false) await tryReport(() => writeReport(fitted, dir), written);
         written.push(writeRunRecord(dir, runRecord(fitted, { command: "fit", source: data })));
         return written;
       });

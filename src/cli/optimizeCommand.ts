@@ -203,8 +203,8 @@ export function registerOptimize(program: Command): void {
       const options = optimizeOptionsFromCli(o);
       if (o.out) checkOutputFile(o.out);
       const fit = loadAnyMMM(join(dir, MODEL_FILE));
-      if (fit.kind !== "geo" && o.perGeo) throw new InputError("--per-geo is for geo models (fitted with --geo)");
-      const result = fit.kind === "geo" ? await fit.optimizeBudget({ ...options, perGeo: o.perGeo ?? false }) : await fit.optimizeBudget(options);
+      if (fit.geoNames.length === 0 && o.perGeo) throw new InputError("--per-geo is for geo models (fitted with --geo)");
+      const result: BudgetOptimization | GeoBudgetOptimization = await fit.optimizeBudget({ ...options, ...(o.perGeo ? { perGeo: true } : {}) });
       process.stdout.write(formatOptimization(result));
       if ("spend_after_by_geo" in result) process.stdout.write(formatGeoSplit(result as GeoBudgetOptimization));
       if (o.out) writeFileWhole(o.out, JSON.stringify(result, null, 2) + "\n");

@@ -7,8 +7,9 @@ import { csvText } from "../io/csvWrite.js";
 import { MODEL_FILE } from "../io/fitOutputs.js";
 import { loadAnyMMM } from "../io/modelFile.js";
 import type { FittedGeoMMM } from "../api/fittedGeoMMM.js";
+import type { FittedMMM } from "../api/fittedMMM.js";
 import { NATIONAL_GEO } from "../io/fitOutputs.js";
-import type { Rows as GeoRows } from "../analysis/posteriorEvaluator.js";
+import type { Rows } from "../analysis/posteriorEvaluator.js";
 import { columnIndex, numericColumn, type Table } from "../io/csv.js";
 import { type MediaDataset } from "../model/dataset.js";
 import { parseDateCell } from "../io/datasetTable.js";
@@ -29,38 +30,62 @@ export function registerPredict(program: Command): void {
     .option("--out <file>", "write the prediction as CSV (default: print it)")
     .action((dir: string, o: { data: string; gap?: string; date?: string; seed: string; out?: string }) => {
       if (o.out) checkOutputFile(o.out);
-      const any = loadAnyMMM(join(dir, MODEL_FILE));
-      if (any.kind === "geo") {
-        const text = geoPrediction(any, o);
-        if (o.out) writeFileWhole(o.out, text);
-        else process.stdout.write(text);
-        return;
-      }
-      const fit = any;
-      const { channelNames, extraNames } = fit.record.dataset;
-      const rows = (path: string, what: string) => {
-        const table = parseCsv(readTextFile(path, what), path);
-        const T = table.rows.length;
-        if (T === 0) throw new InputError(`${path}: no data rows`);
-        const C = channelNames.length;
-        const F = extraNames.length;
-        const media = new Float64Array(T * C);
-        channelNames.forEach((name, c) => numericColumn(table, name, { role: "media", nonNegative: true }).forEach((v, t) => (media[t * C + c] = v)));
-        const extra = new Float64Array(T * F);
-        extraNames.forEach((name, f) => numericColumn(table, name, { role: "extra" }).forEach((v, t) => (extra[t * F + f] = v)));
-        return { T, media, extra, table };
-      };
-      const data = rows(o.data, "data file");
-      const gap = o.gap ? rows(o.gap, "--gap file") : undefined;
-      const dates = predictionDates(fit.record.dataset, data.table, o, gap?.T ?? 0);
-      const pred = fit.predict(data, { mediaGap: gap, seed: parseInteger(o.seed, "--seed", 0) });
-      const text = csvText(
-        ["period", "date", "mean", "hdi_3%", "hdi_97%"],
-        pred.periods.map((p, i) => [i, dates?.[i] ?? "", p.mean, p["hdi_3%"], p["hdi_97%"]]),
-      );
+      const fit = loadAnyMMM(join(dir, MODEL_FILE));
+      const data = newRowsFromCsv(fit, o.data, "data file");
+      const gap = o.gap ? newRowsFromCsv(fit, o.gap, "--gap file") : undefined;
+      const dates = data.dates?.(o, gap?.rows.T ?? 0);
+      const pred = fit.predictByGeo(data.rows, { mediaGap: gap?.rows, seed: parseInteger(o.seed, "--seed", 0) });
+      // With several geos: the whole model's periods as "(all)", then each geo's; else the periods with their dates.
+      const text =
+        pred.perGeo.length > 0
+          ? csvText(["geo", "period", "mean", "hdi_3%", "hdi_97%"], [
+              ...pred.national.periods.map((p, i) => [NATIONAL_GEO, i, p.mean, p["hdi_3%"], p["hdi_97%"]]),
+              ...pred.perGeo.flatMap((g) => g.periods.map((p, i) => [g.geo, i, p.mean, p["hdi_3%"], p["hdi_97%"]])),
+            ])
+          : csvText(
+              ["period", "date", "mean", "hdi_3%", "hdi_97%"],
+              pred.national.periods.map((p, i) => [i, dates?.[i] ?? "", p.mean, p["hdi_3%"], p["hdi_97%"]]),
+            );
       if (o.out) writeFileWhole(o.out, text);
       else process.stdout.write(text);
     });
+}
+
+/**
+ * New periods from a CSV, by the fitted column names: one row per period, or
+ * for a model fitted with a geo column one row per period and geo (rows in
+ * file order within each geo are the periods in order). With one row per
+ * period, also how to find the periods' dates (predictionDates).
+ */
+function newRowsFromCsv(
+  fit: FittedMMM | FittedGeoMMM,
+  path: string,
+  what: string,
+): { rows: Rows; dates?: (o: { data: string; date?: string; gap?: string }, gapRows: number) => string[] | undefined } {
+  const d = fit.record.dataset;
+  const table = parseCsv(readTextFile(path, what), path);
+  if (table.rows.length === 0) throw new InputError(`${path}: no data rows`);
+  const media = Object.fromEntries(d.channelNames.map((n) => [n, numericColumn(table, n, { role: "media", nonNegative: true })]));
+  const extra = Object.fromEntries(d.extraNames.map((n) => [n, numericColumn(table, n, { role: "extra" })]));
+  if (fit.kind === "geo") {
+    const geoColumn = fit.record.dataset.geoColumn;
+    const gj = table.columns.indexOf(geoColumn);
+    if (gj < 0) throw new InputError(`${path}: no geo column "${geoColumn}" (the column the model was fitted with)`);
+    const long = table.rows.map((r, i) => ({
+      geo: (r[gj] ?? "").trim(),
+      media: Object.fromEntries(d.channelNames.map((n) => [n, media[n][i]])),
+      extra: Object.fromEntries(d.extraNames.map((n) => [n, extra[n][i]])),
+    }));
+    return { rows: geoRowsFromLong(fit.record, long, path) };
+  }
+  const T = table.rows.length;
+  const C = d.channelNames.length;
+  const F = d.extraNames.length;
+  const rows = { T, media: new Float64Array(T * C), extra: new Float64Array(T * F) };
+  d.channelNames.forEach((name, c) => media[name].forEach((v, t) => (rows.media[t * C + c] = v)));
+  d.extraNames.forEach((name, f) => extra[name].forEach((v, t) => (rows.extra[t * F + f] = v)));
+  const dataset = fit.record.dataset;
+  return { rows, dates: (o, gapRows) => predictionDates(dataset, table, o, gapRows) };
 }
 
 /**
@@ -95,32 +120,4 @@ function predictionDates(d: MediaDataset, table: Table, o: { data: string; date?
     }
   }
   return dates;
-}
-
-/** Long-format new rows (one per period and geo, the fitted geo column naming the geo) as [T][C][G] rows. */
-function geoRowsFromCsv(fit: FittedGeoMMM, path: string): GeoRows {
-  const d = fit.record.dataset;
-  const table = parseCsv(readTextFile(path, "data file"), path);
-  if (table.rows.length === 0) throw new InputError(`${path}: no data rows`);
-  const gj = table.columns.indexOf(d.geoColumn);
-  if (gj < 0) throw new InputError(`${path}: no geo column "${d.geoColumn}" (the column the model was fitted with)`);
-  const media = Object.fromEntries(d.channelNames.map((n) => [n, numericColumn(table, n, { role: "media", nonNegative: true })]));
-  const extra = Object.fromEntries(d.extraNames.map((n) => [n, numericColumn(table, n, { role: "extra" })]));
-  // Rows in file order within each geo are the new periods in order.
-  return geoRowsFromLong(
-    fit.record,
-    table.rows.map((r, i) => ({
-      geo: (r[gj] ?? "").trim(),
-      media: Object.fromEntries(d.channelNames.map((n) => [n, media[n][i]])),
-      extra: Object.fromEntries(d.extraNames.map((n) => [n, extra[n][i]])),
-    })),
-    path,
-  );
-}
-
-function geoPrediction(fit: FittedGeoMMM, o: { data: string; gap?: string; seed: string }): string {
-  const pred = fit.predict(geoRowsFromCsv(fit, o.data), { mediaGap: o.gap ? geoRowsFromCsv(fit, o.gap) : undefined, seed: parseInteger(o.seed, "--seed", 0) });
-  const rows: (string | number)[][] = pred.national.periods.map((p, i) => [NATIONAL_GEO, i, p.mean, p["hdi_3%"], p["hdi_97%"]]);
-  for (const g of pred.perGeo) g.periods.forEach((p, i) => rows.push([g.geo, i, p.mean, p["hdi_3%"], p["hdi_97%"]]));
-  return csvText(["geo", "period", "mean", "hdi_3%", "hdi_97%"], rows);
 }

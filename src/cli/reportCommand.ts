@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { checkOutputFile } from "../io/outputFolder.js";
 import { MODEL_FILE } from "../io/fitOutputs.js";
 import { loadAnyMMM } from "../io/modelFile.js";
-import { writeGeoReport } from "../report/geoReport.js";
 import { writeReport } from "../report/report.js";
 import { InputError } from "../errors.js";
 import { parseInteger, parseNumber, readTextFile } from "./options.js";
@@ -52,12 +51,7 @@ export function registerReport(program: Command): void {
       if (o.out !== undefined && !o.out.toLowerCase().endsWith(".html") && existsSync(o.out) && statSync(o.out).isDirectory()) checkOutputFile(join(o.out, "report.html"));
       else checkOutputFile(o.out ?? join(dir, "report.html"));
       const liftTests = o.liftTests ? liftTestsFromTable(parseCsv(readTextFile(o.liftTests, "lift-test file"), o.liftTests)) : undefined;
-      if (fit.kind === "geo") {
-        if (budget !== undefined) throw new InputError("--budget in the report is for national models; for a geo model run `mmm optimize DIR --budget ...`");
-        const w = await writeGeoReport(fit, o.out ?? join(dir, "report.html"), { title: o.title, ...(liftTests ? { liftTests } : {}) });
-        process.stdout.write(`wrote ${w.path}\n`);
-        return;
-      }
+      if (budget !== undefined && fit.geoNames.length > 0) throw new InputError("--budget in the report is for national models; for a geo model run `mmm optimize DIR --budget ...`");
       const written = await writeReport(fit, o.out ?? join(dir, "report.html"), { budget, optimizer, title: o.title, maxDraws, liftTests });
       const opt = written.optimizer;
       if (opt && opt.status !== "ok") process.stderr.write(`warning: ${opt.status === "unavailable" ? opt.message : `the optimizer failed: ${opt.message}`} The report says so in its budget section.\n`);

@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { INIT_STRATEGIES, type InitStrategy, type MathSetting } from "../fit/config.js";
 import { ADAPTATION_KINDS, type AdaptationKind } from "../sampler/chain.js";
 import { parseChoice, parseInteger, parseIntegerIn, parseNumber } from "./options.js";
-import { PARAMETERISATIONS, type Parameterisation } from "../model/samplingCoordinates.js";
+import { checkParameterisation } from "../model/samplingCoordinates.js";
 
 /** `scope` words the help for per-slice commands ("of every slice", "per slice"). */
 export function addSamplerOptions(cmd: Command, scope: { rows: string; chains: string; seed: string }): Command {
@@ -32,7 +32,7 @@ export function addSamplerOptions(cmd: Command, scope: { rows: string; chains: s
     )
     .option(
       "--parameterisation <kind>",
-      "coordinates the sampler moves in (the posterior and outputs are the same): trend (the trend's value at the last period in place of coef_trend; the default for national models), trend+hill (also the media effect at mean spend in place of coef_media), model (the model's own, as Stan's program; the default for geo models), or for geo models media, season, noncentred and their combinations (docs/convergence.md)",
+      "coordinates the sampler moves in (the posterior and outputs are the same): trend (the trend's value at the last period in place of coef_trend; the default for national models), trend+hill (also the media effect at mean spend in place of coef_media), model (the model's own, as Stan's program; the default for geo models), or pieces joined by "+" in any order: trend, hill, media (Hill at the mean adstocked level; not with hill), and for geo models noncentred and season (docs/convergence.md)",
     );
 }
 
@@ -68,6 +68,6 @@ export function readSamplerOptions(o: SamplerCliOptions) {
     adaptation: parseChoice(o.adaptation, "--adaptation", ADAPTATION_KINDS) as AdaptationKind,
     math: parseChoice(o.math, "--math", ["accurate", "exact", "fast"] as const) as MathSetting,
     // Left out when not given: the default depends on the model (national or geo).
-    ...(o.parameterisation !== undefined ? { parameterisation: parseChoice(o.parameterisation, "--parameterisation", PARAMETERISATIONS) as Parameterisation } : {}),
+    ...(o.parameterisation !== undefined ? { parameterisation: checkParameterisation(o.parameterisation, "--parameterisation") } : {}),
   };
 }

@@ -212,7 +212,7 @@ export function resolveConfig(input: FitConfigInput = {}): FitConfig {
     throw new InputError(`init jitter must be a non-negative number, got ${s.initJitter}`);
   }
   if (s.threads !== undefined) intOption(s.threads, "threads", 0);
-  checkParameterisation(s.parameterisation);
+  s.parameterisation = checkParameterisation(s.parameterisation);
   if (!["auto", "cpu", "webgpu"].includes(s.backend)) {
     throw new InputError(`backend must be one of auto, cpu, webgpu, got "${s.backend}"`);
   }

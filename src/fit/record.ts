@@ -1,29 +1,22 @@
 // The fit record: what a fit produced (configuration, structure, scalers, data,
 // stored chains, timing, how the chains were run), national or geo: the two
 // differ only in their dataset and scalers. Analysis, the optimizer, io and
-// the façade read it; it imports nothing above the model.
+// the façade read it; it imports nothing above services (the chains' shape).
 
 import type { FitConfig } from "./config.js";
 import type { GeoMediaDataset, MediaDataset } from "../model/dataset.js";
 import type { FittedGeoScalers, FittedScalers } from "../model/scaling.js";
 import type { ModelStructure } from "../model/structure.js";
-import type { DrawStats } from "../sampler/index.js";
+import type { LockstepChain } from "../services/runLockstep.js";
 
-export interface StoredChain {
-  /** Row-major [numDraws][dim], in the model's unconstrained coordinates (layout.ts), whatever the sampler moved in. */
-  draws: Float64Array;
-  stats: DrawStats;
-  /** Where the chain started (the model's unconstrained coordinates). */
-  initialPosition: Float64Array;
-  /** Step size and metric in the coordinates the sampler moved in (config.sampler.parameterisation). */
-  stepSize: number;
-  inverseMetric: Float64Array;
+/**
+ * One stored chain, NUTS or lockstep alike. Its draws and initial position are
+ * in the model's unconstrained coordinates (layout.ts), whatever the sampler
+ * moved in; its step size and metric in the coordinates the sampler moved in
+ * (config.sampler.parameterisation).
+ */
+export interface StoredChain extends LockstepChain {
   metricKind: "diag" | "dense";
-  gradientEvaluations: { warmup: number; sampling: number };
-  divergences: { warmup: number; sampling: number };
-  numWarmup: number;
-  numDraws: number;
-  interrupted: boolean;
 }
 
 export interface FitTiming {

@@ -92,7 +92,7 @@ export function writeFitOutputs(fit: FittedMMM | FittedGeoMMM, dir: string): str
   const { put, written } = startFitOutputs(fit, dir);
   const c = fit.contributions();
   put("contributions.csv", csvText(contributionsHeader(c.channels), c.periods.map(contributionsRow)));
-  put("roi.json", json(roiFile(fit)));
+  put("roi.json", json(roiOutput(fit)));
   return written;
 }
 
@@ -112,6 +112,11 @@ export function roiFile(fit: FittedMMM): { channels: Record<string, unknown>[] }
       marginal_roi: { mean: mroi[i].mean, "hdi_3%": mroi[i]["hdi_3%"], "hdi_97%": mroi[i]["hdi_97%"] },
     })),
   };
+}
+
+/** roi.json's content for either kind of model (a geo model's adds each geo's). */
+export function roiOutput(fit: FittedMMM | FittedGeoMMM): ReturnType<typeof roiFile> | ReturnType<typeof geoRoiFile> {
+  return fit.kind === "geo" ? geoRoiFile(fit) : roiFile(fit);
 }
 
 /** The geo label of national roll-up rows. */

@@ -57,27 +57,42 @@ import { logistic, softplus } from "../math/special.js";
 import * as portable from "../math/portable.js";
 import { InputError } from "../errors.js";
 
-/** The sampler's coordinates: the default first; "model" is the model's own (as Stan's program samples). */
-export const PARAMETERISATIONS = [
-  "trend",
-  "trend+hill",
-  "model",
-  "noncentred",
-  "trend+noncentred",
-  "season",
-  "trend+noncentred+season",
-  "media",
-  "media+season",
-  "trend+media+season",
-  "noncentred+media+season",
-] as const;
-export type Parameterisation = (typeof PARAMETERISATIONS)[number];
+/**
+ * The pieces of the sampler's coordinates, in their canonical order. A
+ * parameterisation is a "+"-joined set of them ("trend+season"), or "model"
+ * (none: the model's own coordinates, as Stan's program samples). Each piece
+ * applies where the model has what it moves and is left out elsewhere.
+ */
+export const COORDINATE_PIECES = ["trend", "noncentred", "hill", "media", "season"] as const;
+export type CoordinatePiece = (typeof COORDINATE_PIECES)[number];
 
+/** A canonical parameterisation: "model", or pieces of COORDINATE_PIECES joined by "+" in that order. */
+export type Parameterisation = string;
+
+/** Pieces that cannot be combined, and why. */
+const INCOMPATIBLE: readonly [CoordinatePiece, CoordinatePiece, string][] = [
+  ["hill", "media", "both shift coef_media by the Hill saturation (at mean media 1 and at the mean adstocked level)"],
+];
+
+/**
+ * Parses a parameterisation: "model", or a "+"-separated set of pieces in any
+ * order. Returns it in canonical order ("season+trend" -> "trend+season");
+ * an unknown, repeated or incompatible piece is an InputError naming `option`.
+ */
 export function checkParameterisation(value: string, option = "parameterisation"): Parameterisation {
-  if (!(PARAMETERISATIONS as readonly string[]).includes(value)) {
-    throw new InputError(`${option} must be one of ${PARAMETERISATIONS.join(", ")}, got "${value}"`);
+  const choices = `"model" or pieces of ${COORDINATE_PIECES.join(", ")} joined by "+"`;
+  if (typeof value !== "string" || value.trim() === "") throw new InputError(`${option}: expected ${choices}, got "${String(value)}"`);
+  if (value.trim() === "model") return "model";
+  const pieces = value.split("+").map((p) => p.trim());
+  for (const [i, p] of pieces.entries()) {
+    if (p === "model") throw new InputError(`${option}: "model" (the model's own coordinates) combines with no piece, got "${value}"`);
+    if (!(COORDINATE_PIECES as readonly string[]).includes(p)) throw new InputError(`${option}: unknown piece "${p}" in "${value}"; expected ${choices}`);
+    if (pieces.indexOf(p) !== i) throw new InputError(`${option}: piece "${p}" given twice in "${value}"`);
   }
-  return value as Parameterisation;
+  for (const [a, b, why] of INCOMPATIBLE) {
+    if (pieces.includes(a) && pieces.includes(b)) throw new InputError(`${option}: "${a}" and "${b}" cannot be combined: ${why}; choose one`);
+  }
+  return COORDINATE_PIECES.filter((p) => pieces.includes(p)).join("+");
 }
 
 /** The geo media block: each coef_media[c, g] element's offset and that of its channel scale. */
@@ -134,7 +149,7 @@ export class SamplingCoordinates {
   /** `T`: the training rows (the trend's reference time is the last, T - 1). */
   constructor(layout: ParameterLayout, T: number, readonly kind: Parameterisation) {
     this.dim = layout.dim;
-    const parts = kind.split("+");
+    const parts = checkParameterisation(kind).split("+");
     this.trend = parts.includes("trend") ? trendPart(layout, T) : undefined;
     this.noncentred = parts.includes("noncentred") ? noncentredPart(layout) : undefined;
     // Under "noncentred" the per-geo coefficients follow their channel's: the shear moves the channel's alone.

@@ -3,6 +3,7 @@
 // long as the model itself (a WeakMap).
 
 import type { FittedMMM } from "../api/fittedMMM.js";
+import type { FittedGeoMMM } from "../api/fittedGeoMMM.js";
 import type { Contributions } from "../analysis/contributions.js";
 import type { TrainTestMetrics } from "../analysis/fitMetrics.js";
 import { datasetRows } from "../analysis/panel.js";
@@ -12,9 +13,12 @@ import type { ChannelRoi } from "../analysis/roi.js";
 
 export const DEFAULT_MAX_DRAWS = 500;
 
-const caches = new WeakMap<FittedMMM, Map<string, unknown>>();
+/** A fitted model of either kind; what the report reads of it is the whole model's (summed over geos). */
+export type ReportFit = FittedMMM | FittedGeoMMM;
 
-function memo<T>(fit: FittedMMM, key: string, compute: () => T): T {
+const caches = new WeakMap<ReportFit, Map<string, unknown>>();
+
+function memo<T>(fit: ReportFit, key: string, compute: () => T): T {
   let cache = caches.get(fit);
   if (!cache) {
     cache = new Map();
@@ -24,40 +28,40 @@ function memo<T>(fit: FittedMMM, key: string, compute: () => T): T {
   return cache.get(key) as T;
 }
 
-export function metricsOf(fit: FittedMMM): TrainTestMetrics {
-  return memo(fit, "metrics", () => fit.metrics());
+export function metricsOf(fit: ReportFit): TrainTestMetrics {
+  return memo(fit, "metrics", () => fit.metricsByGeo().national);
 }
 
-export function contributionsOf(fit: FittedMMM): Contributions {
-  return memo(fit, "contributions", () => fit.contributions());
+export function contributionsOf(fit: ReportFit): Contributions {
+  return memo(fit, "contributions", () => fit.contributionsByGeo().national);
 }
 
-export function roiOf(fit: FittedMMM): ChannelRoi[] {
-  return memo(fit, "roi", () => fit.roi());
+export function roiOf(fit: ReportFit): ChannelRoi[] {
+  return memo(fit, "roi", () => fit.roiByGeo().national);
 }
 
-export function marginalRoiOf(fit: FittedMMM): ChannelRoi[] {
+export function marginalRoiOf(fit: ReportFit): ChannelRoi[] {
   return memo(fit, "mroi", () => fit.marginalRoi());
 }
 
-export function responseCurvesOf(fit: FittedMMM, maxDraws: number): ResponseCurve[] {
+export function responseCurvesOf(fit: ReportFit, maxDraws: number): ResponseCurve[] {
   return memo(fit, `curves:${maxDraws}`, () => fit.responseCurves({ maxDraws }));
 }
 
 /** Posterior predictive (with observation noise) for every stored row, training and test. */
-export function fittedValuesOf(fit: FittedMMM, maxDraws: number): Prediction {
+export function fittedValuesOf(fit: ReportFit, maxDraws: number): Prediction {
   return memo(fit, `fitted:${maxDraws}`, () =>
     predictRows(fit.record, datasetRows(fit.record), 0, { maxDraws, includeNoise: true, seed: fit.record.config.sampler.seed }).national,
   );
 }
 
 /** Constrained draws per chain, row-major [draws][dim]. */
-export function chainDrawsOf(fit: FittedMMM): Float64Array[] {
+export function chainDrawsOf(fit: ReportFit): Float64Array[] {
   return memo(fit, "constrained", () => fit.constrainedDraws());
 }
 
 /** All chains' constrained draws concatenated, row-major [draws][dim]. */
-export function pooledDrawsOf(fit: FittedMMM): { draws: Float64Array; count: number } {
+export function pooledDrawsOf(fit: ReportFit): { draws: Float64Array; count: number } {
   return memo(fit, "pooled", () => {
     const chains = chainDrawsOf(fit);
     const total = chains.reduce((a, c) => a + c.length, 0);
@@ -72,7 +76,7 @@ export function pooledDrawsOf(fit: FittedMMM): { draws: Float64Array; count: num
 }
 
 /** Words for the data's period: "week"/"weeks" for weekly data, "period"/"periods" when unknown. */
-export function periodWords(fit: FittedMMM): { one: string; many: string; adjective: string } {
+export function periodWords(fit: ReportFit): { one: string; many: string; adjective: string } {
   switch (fit.record.dataset.frequency) {
     case "daily":
       return { one: "day", many: "days", adjective: "Daily" };
@@ -90,7 +94,7 @@ export function periodWords(fit: FittedMMM): { one: string; many: string; adject
 }
 
 /** The KPI's name as the user called it (the target column), e.g. "sales". */
-export function kpiName(fit: FittedMMM): string {
+export function kpiName(fit: ReportFit): string {
   return fit.record.dataset.targetName || "KPI";
 }
 

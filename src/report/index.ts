@@ -19,7 +19,8 @@ export {
   type BudgetAllocation,
   type KpiInterval,
 } from "./plots.js";
-export { reportPlots, renderReportPlots, buildReport, buildReportHtml, inlineSvg, type ReportPlot, type PlotId, type ReportOptions } from "./report.js";
+export { reportPlots, renderReportPlots, buildReport, buildReportHtml, type ReportPlot, type PlotId, type ReportOptions } from "./report.js";
+export { inlineSvg } from "./document.js";
 export { optimizeForReport, toBudgetAllocation, type OptimizerOutcome, type ReportOptimizerOptions } from "./budget.js";
 export { narrative, type Narrative } from "./narrative.js";
 export { type VegaLiteSpec, VEGA_LITE_SCHEMA } from "./theme.js";

@@ -2,10 +2,9 @@
 // channels pay back, where the next unit of spend works hardest, and what the
 // sampler's checks mean for trusting the numbers. Returns text, not HTML.
 
-import type { FittedMMM } from "../api/fittedMMM.js";
 import { hasRoi } from "../analysis/roi.js";
-import { capitalise, contributionsOf, kpiName, marginalRoiOf, metricsOf, periodWords, roiOf } from "./data.js";
-import { formatPercent, formatRatio, formatShare, listWords } from "./format.js";
+import { capitalise, contributionsOf, kpiName, marginalRoiOf, metricsOf, periodWords, roiOf, type ReportFit } from "./data.js";
+import { escapeHtml, formatPercent, formatRatio, formatShare, listWords } from "./format.js";
 
 export interface Narrative {
   /** Findings, most important first. */
@@ -16,7 +15,7 @@ export interface Narrative {
   technical: string[];
 }
 
-export function narrative(fit: FittedMMM): Narrative {
+export function narrative(fit: ReportFit): Narrative {
   const kpi = kpiName(fit);
   const words = periodWords(fit);
   const m = metricsOf(fit);
@@ -105,4 +104,23 @@ export function narrative(fit: FittedMMM): Narrative {
   if (d.max_tree_depth_hits > 0) warnings.push(`The algorithm hit its step limit ${d.max_tree_depth_hits} times (maximum tree depth): results stand, but fitting was slow and may be less reliable.`);
   if (d.interrupted) warnings.push("The fit was interrupted: the numbers rest on fewer draws than asked for.");
   return { findings, warnings, technical: d.warnings };
+}
+
+/** The report's "At a glance" section: the findings, then what to read with care (or that the checks passed) and the sampler's own notes. */
+export function summarySection(fit: ReportFit): string {
+  const story = narrative(fit);
+  const warnings = story.warnings.length
+    ? `<div class="callout warn" id="warnings"><p><strong>Read with care:</strong></p><ul>${story.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join("")}</ul></div>`
+    : `<div class="callout ok" id="warnings"><p><strong>The fitting checks passed:</strong> the independent runs agree and no numerical problems were found, so the numbers below are reliable within the model's assumptions.</p></div>`;
+  const technical = story.technical.length
+    ? `<details><summary>Technical warnings from the sampler</summary><ul>${story.technical.map((w) => `<li>${escapeHtml(w)}</li>`).join("")}</ul></details>`
+    : "";
+  return `<section id="summary">
+<h2>At a glance</h2>
+<ul class="findings">
+${story.findings.map((f) => `<li>${escapeHtml(f)}</li>`).join("\n")}
+</ul>
+${warnings}
+${technical}
+</section>`;
 }

@@ -1,23 +1,27 @@
-// The HTML report: one self-contained file (inline SVG, inline CSS, no
-// scripts, fonts or network requests) with a summary in plain words, the
-// plots, the channel and parameter tables, and the optimizer's suggestion
-// when one was asked for.
+// The HTML report: one self-contained file (document.ts) with a summary in
+// plain words, the plots, the channel and parameter tables, and the
+// optimizer's suggestion when one was asked for; a model of several geos gets
+// the whole model's and the per-geo sections of geoSections.ts instead.
 
 import type { LiftTest } from "../model/liftTests.js";
 import { liftTestSection } from "./liftTests.js";
 import type { FittedMMM } from "../api/fittedMMM.js";
+import type { FittedGeoMMM } from "../api/fittedGeoMMM.js";
+import { InputError } from "../errors.js";
+import { inlineSvg, reportDocument, writeReportHtml } from "./document.js";
+import { geoReportParts } from "./geoSections.js";
 import type { ChannelRoi } from "../analysis/roi.js";
 import { currentSpendingBudget, DEFAULT_PLAN_PERIODS, optimizeForReport, type OptimizerOutcome, type ReportOptimizerOptions } from "./budget.js";
 import { capitalise, contributionsOf, kpiName, marginalRoiOf, periodWords, roiOf } from "./data.js";
-import { escapeHtml, formatAmount, formatChange, formatInteger, formatParameter, formatRatio, formatShare } from "./format.js";
-import { narrative } from "./narrative.js";
+import { escapeHtml, formatAmount, formatChange, formatInteger, formatRatio, formatShare } from "./format.js";
+import { summarySection } from "./narrative.js";
+import { parameterTable } from "./parameterTable.js";
 import {
   adstockDecaySpec,
   budgetAllocationSpec,
   contributionTotalsSpec,
   contributionsOverTimeSpec,
   kpiBand,
-  labelWithChannel,
   modelFitSpec,
   priorPosteriorSpec,
   responseCurvesSpec,
@@ -68,6 +72,8 @@ export interface ReportOptions extends PlotOptions {
   generatedAt?: Date;
   /** Lift tests to compare with the model (default: those the fit was calibrated on). */
   liftTests?: LiftTest[];
+  /** Geo models: small multiples per row (default 4). */
+  columns?: number;
 }
 
 /** Every plot of the report, as Vega-Lite specs with their headings and captions. */
@@ -154,58 +160,6 @@ export async function renderReportPlots(
   return out;
 }
 
-/**
- * Makes the ids inside one SVG unique in a page that inlines several (vega
- * numbers its clip paths from 1 in every SVG), and labels it for screen readers.
- */
-export function inlineSvg(svg: string, prefix: string, label: string): string {
-  const body = svg
-    .replace(/\bid="([^"]+)"/g, (_m, id) => `id="${prefix}-${id}"`)
-    .replace(/url\(#([^)]+)\)/g, (_m, id) => `url(#${prefix}-${id})`)
-    .replace(/href="#([^"]+)"/g, (_m, id) => `href="#${prefix}-${id}"`);
-  return body.replace(/^<svg /, `<svg role="img" aria-label="${escapeHtml(label)}" `);
-}
-
-export const CSS = `
-:root { --ink: #222; --muted: #666; --line: #e3e3e3; --accent: #4c78a8; --warn: #b3261e; --warn-bg: #fdf1ef; --ok-bg: #eef6ee; }
-* { box-sizing: border-box; }
-body { margin: 0; background: #f6f7f9; color: var(--ink); font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Liberation Sans", "DejaVu Sans", sans-serif; }
-main { max-width: 1040px; margin: 0 auto; padding: 32px 24px 64px; }
-header h1 { margin: 0 0 4px; font-size: 28px; }
-header .meta { margin: 0; color: var(--muted); }
-section { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 20px 24px; margin: 20px 0; }
-h2 { margin: 0 0 12px; font-size: 20px; }
-h3 { margin: 24px 0 6px; font-size: 16px; }
-.findings { margin: 0; padding-left: 20px; }
-.findings li { margin: 6px 0; }
-.callout { border-radius: 8px; padding: 12px 16px; margin-top: 14px; }
-.callout.warn { background: var(--warn-bg); border-left: 4px solid var(--warn); }
-.callout.ok { background: var(--ok-bg); border-left: 4px solid #3b7d3b; }
-.callout ul { margin: 6px 0 0; padding-left: 20px; }
-.callout p { margin: 0; }
-figure.plot { margin: 18px 0 8px; }
-figure.plot .svg { overflow-x: auto; }
-figure.plot svg { display: block; max-width: 100%; height: auto; }
-figure.plot figcaption { color: var(--muted); font-size: 14px; margin-top: 6px; }
-.plot-title { margin: 0 0 2px; font-size: 16px; font-weight: 600; }
-.plot-subtitle { margin: 0 0 4px; color: var(--muted); font-size: 13px; }
-table { border-collapse: collapse; width: 100%; font-size: 14px; font-variant-numeric: tabular-nums; }
-th, td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
-th:first-child, td:first-child { text-align: left; white-space: normal; }
-#parameter-table { font-size: 13px; }
-#parameter-table th, #parameter-table td { padding: 5px 8px; }
-th { color: var(--muted); font-weight: 600; }
-td.bad { color: var(--warn); font-weight: 600; }
-.range { color: var(--muted); }
-.note { color: var(--muted); font-size: 13px; }
-.swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; vertical-align: baseline; }
-details summary { cursor: pointer; color: var(--muted); margin-top: 10px; }
-.table-wrap { overflow-x: auto; }
-code { background: #f0f0f0; padding: 1px 4px; border-radius: 4px; }
-footer { color: var(--muted); font-size: 13px; margin-top: 24px; }
-@media print { body { background: #fff; } section { border: none; padding: 0; } figure.plot { break-inside: avoid; } }
-`;
-
 function figure(p: ReportPlot & { svg: string; heading?: PlotHeading }): string {
   return (
     `<figure class="plot" id="plot-${p.id}">\n${plotHeadingHtml(p.heading)}<div class="svg">${inlineSvg(p.svg, p.id, p.title)}</div>\n` +
@@ -233,30 +187,6 @@ function channelTable(fit: FittedMMM): string {
   return (
     `<div class="table-wrap"><table id="channel-table"><thead><tr><th>Channel</th><th>Spend</th><th>${escapeHtml(capitalise(kpi))} contributed</th><th>Share of ${escapeHtml(kpi)}</th>` +
     `<th>ROI (94% interval)</th><th>Marginal ROI (94% interval)</th></tr></thead><tbody>\n${rows}\n</tbody></table></div>`
-  );
-}
-
-function channelOf(fit: FittedMMM, name: string): string {
-  const label = labelWithChannel(fit, name);
-  return label === name ? "" : ` <span class="range">${escapeHtml(label.slice(name.length + 3))}</span>`;
-}
-
-function parameterTable(fit: FittedMMM): string {
-  const rows = fit
-    .summary()
-    .map((r) => {
-      const bad = r.r_hat > 1.01;
-      return (
-        `<tr><td>${escapeHtml(r.name)}${channelOf(fit, r.name)}</td>` +
-        [r.mean, r.sd, r["hdi_3%"], r["hdi_97%"], r.mcse_mean].map((v) => `<td>${formatParameter(v)}</td>`).join("") +
-        `<td>${Number.isFinite(r.ess_bulk) ? Math.round(r.ess_bulk) : "–"}</td><td>${Number.isFinite(r.ess_tail) ? Math.round(r.ess_tail) : "–"}</td>` +
-        `<td${bad ? ' class="bad"' : ""}>${Number.isFinite(r.r_hat) ? r.r_hat.toFixed(3) : "–"}</td></tr>`
-      );
-    })
-    .join("\n");
-  return (
-    `<div class="table-wrap"><table id="parameter-table"><thead><tr><th>Parameter</th><th>Mean</th><th>SD</th><th>HDI 3%</th><th>HDI 97%</th><th>MCSE</th><th>ESS bulk</th><th>ESS tail</th><th>R-hat</th></tr></thead>` +
-    `<tbody>\n${rows}\n</tbody></table></div>`
   );
 }
 
@@ -302,12 +232,20 @@ function budgetSection(fit: FittedMMM, outcome: OptimizerOutcome | undefined, al
 }
 
 /** The whole report as one HTML document. */
-export async function buildReportHtml(fit: FittedMMM, o: ReportOptions = {}): Promise<string> {
+export async function buildReportHtml(fit: FittedMMM | FittedGeoMMM, o: ReportOptions = {}): Promise<string> {
   return (await buildReport(fit, o)).html;
 }
 
 /** The report as one HTML document, with what the optimizer answered when a budget was given. */
-export async function buildReport(fit: FittedMMM, o: ReportOptions = {}): Promise<{ html: string; optimizer?: OptimizerOutcome }> {
+export async function buildReport(fit: FittedMMM | FittedGeoMMM, o: ReportOptions = {}): Promise<{ html: string; optimizer?: OptimizerOutcome }> {
+  if (fit.kind === "national") return nationalReport(fit, o);
+  if (typeof o.budget === "number" || o.allocation) {
+    throw new InputError("the report's budget section is for national models; for a geo model run `mmm optimize DIR --budget ...` (fit.optimizeBudget)");
+  }
+  return { html: reportDocument(await geoReportParts(fit, o)) };
+}
+
+async function nationalReport(fit: FittedMMM, o: ReportOptions): Promise<{ html: string; optimizer?: OptimizerOutcome }> {
   let outcome: OptimizerOutcome | undefined;
   let allocation = o.allocation;
   const budget = o.budget ?? currentSpendingBudget(fit, (o.optimizer?.periods as number | undefined) ?? DEFAULT_PLAN_PERIODS);
@@ -321,7 +259,6 @@ export async function buildReport(fit: FittedMMM, o: ReportOptions = {}): Promis
     const p = byId.get(id);
     return p ? figure(p) : "";
   };
-  const story = narrative(fit);
   const kpi = kpiName(fit);
   const words = periodWords(fit);
   const rec = fit.record;
@@ -334,34 +271,7 @@ export async function buildReport(fit: FittedMMM, o: ReportOptions = {}): Promis
     `${capitalise(kpi)} · ${fit.channelNames.length} channels (${escapeHtml(fit.channelNames.join(", "))}) · ${rec.dataset.T} ${words.many} (${span})` +
     (rec.trainRows < rec.dataset.T ? `, the last ${rec.dataset.T - rec.trainRows} held out` : "") +
     ` · ${rec.structure.model} model${rec.config.roiPrior ? " with ROI priors" : ""} · generated ${generated} UTC`;
-  const warnings = story.warnings.length
-    ? `<div class="callout warn" id="warnings"><p><strong>Read with care:</strong></p><ul>${story.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join("")}</ul></div>`
-    : `<div class="callout ok" id="warnings"><p><strong>The fitting checks passed:</strong> the independent runs agree and no numerical problems were found, so the numbers below are reliable within the model's assumptions.</p></div>`;
-  const technical = story.technical.length
-    ? `<details><summary>Technical warnings from the sampler</summary><ul>${story.technical.map((w) => `<li>${escapeHtml(w)}</li>`).join("")}</ul></details>`
-    : "";
-  const html = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}: ${escapeHtml(kpi)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-<main>
-<header>
-<h1>${escapeHtml(title)}</h1>
-<p class="meta">${meta}</p>
-</header>
-<section id="summary">
-<h2>At a glance</h2>
-<ul class="findings">
-${story.findings.map((f) => `<li>${escapeHtml(f)}</li>`).join("\n")}
-</ul>
-${warnings}
-${technical}
-</section>
+  const body = `${summarySection(fit)}
 <section id="fit">
 <h2>${escapeHtml(byId.get("model-fit")!.title)}</h2>
 ${fig("model-fit")}
@@ -394,39 +304,15 @@ ${fig("diagnostics")}
 <h3>Posterior summary</h3>
 <p>Every model parameter on the model's internal scale (${escapeHtml(kpi)} and media divided by their means): mean, standard deviation, 94% highest-density interval, Monte Carlo error, effective sample sizes and R-hat.</p>
 ${parameterTable(fit)}
-</section>
-<footer>Made with mmm-wasm. Intervals are 94% highest-density intervals of the posterior. This file is self-contained: it needs no network access.</footer>
-</main>
-</body>
-</html>
-`;
-  return { html, optimizer: outcome };
-}
-
-/**
- * Writes a report's HTML whole to `path` (a file ending in .html, or a folder
- * that gets report.html) and returns the file. Node only: fs is imported on
- * demand so that the browser bundle stays free of it.
- */
-export async function writeReportHtml(path: string, html: string): Promise<string> {
-  const [{ statSync }, { join }, { writeFileWhole }] = await Promise.all([import("node:fs"), import("node:path"), import("../io/outputFolder.js")]);
-  let file = path;
-  let isDir = !path.toLowerCase().endsWith(".html");
-  try {
-    isDir = statSync(path).isDirectory();
-  } catch {
-    // Not there yet: decided by the name.
-  }
-  if (isDir) file = join(path, "report.html");
-  writeFileWhole(file, html);
-  return file;
+</section>`;
+  return { html: reportDocument({ title, kpi, meta, body }), optimizer: outcome };
 }
 
 /**
  * Writes the report to `path` (a file ending in .html, or a folder that gets
  * report.html); returns the file written and the optimizer's outcome.
  */
-export async function writeReport(fit: FittedMMM, path: string, o: ReportOptions = {}): Promise<{ path: string; optimizer?: OptimizerOutcome }> {
+export async function writeReport(fit: FittedMMM | FittedGeoMMM, path: string, o: ReportOptions = {}): Promise<{ path: string; optimizer?: OptimizerOutcome }> {
   const report = await buildReport(fit, o);
   const file = await writeReportHtml(path, report.html);
   return { path: file, optimizer: report.optimizer };

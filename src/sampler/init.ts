@@ -19,6 +19,26 @@ export interface InitOptions {
   maxTries?: number;
 }
 
+/** The radius of the uniform draws around the centre (0: the point itself). */
+export function initRadius(spec: InitSpec): number {
+  return spec.kind === "uniform" ? (spec.radius ?? 2) : spec.kind === "jitter" ? spec.radius : 0;
+}
+
+/** Writes one candidate starting point into out[offset .. offset + dim): the centre (0 for uniform) plus radius * uniform(-1, 1) per coordinate. */
+export function drawInitCandidate(spec: InitSpec, radius: number, rng: Rng, out: Float64Array, offset: number, dim: number): void {
+  const center = spec.kind === "uniform" ? null : spec.position;
+  for (let i = 0; i < dim; i++) {
+    const c = center === null ? 0 : center[i]!;
+    out[offset + i] = radius > 0 ? c + radius * (2 * rng.uniform() - 1) : c;
+  }
+}
+
+/** What the candidates were, for an error when none was usable. */
+export function describeInit(spec: InitSpec, radius: number): string {
+  if (spec.kind === "point") return "the given initial point";
+  return spec.kind === "jitter" ? `points within ${radius} of the given initial point` : `points drawn uniformly from (-${radius}, ${radius})`;
+}
+
 function firstNonFinite(x: Float64Array): number {
   for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i]!)) return i;
   return -1;
@@ -33,17 +53,13 @@ export function findInitialState(density: LogDensity, spec: InitSpec, rng: Rng, 
   const dim = density.dim;
   const maxTries = spec.kind === "point" ? 1 : (options.maxTries ?? 100);
   if (!Number.isInteger(maxTries) || maxTries < 1) throw new Error(`maxTries must be a positive integer, got ${maxTries}`);
-  let center: Float64Array | null = null;
-  let radius = 0;
   if (spec.kind === "point" || spec.kind === "jitter") {
     if (spec.position.length !== dim) {
       throw new Error(`initial position has length ${spec.position.length}, expected ${dim}`);
     }
-    center = spec.position;
-    if (firstNonFinite(center) >= 0) throw new Error("initial position contains non-finite values");
+    if (firstNonFinite(spec.position) >= 0) throw new Error("initial position contains non-finite values");
   }
-  if (spec.kind === "jitter") radius = spec.radius;
-  if (spec.kind === "uniform") radius = spec.radius ?? 2;
+  const radius = initRadius(spec);
   if (!(radius >= 0) || !Number.isFinite(radius)) throw new Error(`init radius must be finite and >= 0, got ${radius}`);
 
   let badLogp = 0;
@@ -51,10 +67,7 @@ export function findInitialState(density: LogDensity, spec: InitSpec, rng: Rng, 
   let lastReason = "";
   for (let attempt = 0; attempt < maxTries; attempt++) {
     const q = new Float64Array(dim);
-    for (let i = 0; i < dim; i++) {
-      const c = center === null ? 0 : center[i]!;
-      q[i] = radius > 0 ? c + radius * (2 * rng.uniform() - 1) : c;
-    }
+    drawInitCandidate(spec, radius, rng, q, 0, dim);
     const g = new Float64Array(dim);
     const lp = density.logpGrad(q, g);
     if (!Number.isFinite(lp)) {
@@ -70,14 +83,8 @@ export function findInitialState(density: LogDensity, spec: InitSpec, rng: Rng, 
     }
     return { position: q, logp: lp, gradient: g };
   }
-  const what =
-    spec.kind === "point"
-      ? "the given initial point"
-      : spec.kind === "jitter"
-        ? `points within ${radius} of the given initial point`
-        : `points drawn uniformly from (-${radius}, ${radius})`;
   throw new Error(
-    `Initialization failed: ${maxTries} of ${maxTries} attempts (${what}) were rejected: ` +
+    `Initialization failed: ${maxTries} of ${maxTries} attempts (${describeInit(spec, radius)}) were rejected: ` +
       `${badLogp} with a non-finite log density, ${badGrad} with a non-finite gradient (last: ${lastReason}).`,
   );
 }

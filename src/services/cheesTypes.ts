@@ -105,13 +105,24 @@ export interface LockstepIterationTrace {
   inverseMetric: Float64Array;
 }
 
-export interface CheesResult {
+/**
+ * What a run of chains did, per chain (N = number) or for all of them (N =
+ * one entry per chain): iterations completed (fewer than asked only if
+ * interrupted), divergences and gradient evaluations by phase.
+ */
+export interface RunCounts<N> {
+  numWarmup: number;
+  numDraws: number;
+  /** Gradient evaluations (lockstep: chains x steps, plus initialisation and step-size probes in warm-up). */
+  gradientEvaluations: { warmup: number; sampling: number };
+  divergences: { warmup: N; sampling: N };
+  interrupted: boolean;
+}
+
+export interface CheesResult extends RunCounts<Int32Array> {
   dim: number;
   chains: number;
   seed: number;
-  /** Completed warm-up iterations and draws (less than requested only if interrupted). */
-  numWarmup: number;
-  numDraws: number;
   /** Per chain, row-major [numDraws][dim] (the layout summarizeTrace reads). */
   draws: Float64Array[];
   /** Per chain, per draw: acceptance probability, divergence flag, log-density of the state kept. */
@@ -130,9 +141,4 @@ export interface CheesResult {
   stepSizes: Float64Array;
   trajectoryLength: number;
   inverseMetric: Float64Array;
-  /** Divergent transitions per chain. */
-  divergences: { warmup: Int32Array; sampling: Int32Array };
-  /** Gradient evaluations over all chains (lockstep cost: chains x steps, plus initialisation and step-size probes in warm-up). */
-  gradientEvaluations: { warmup: number; sampling: number };
-  interrupted: boolean;
 }

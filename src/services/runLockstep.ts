@@ -12,6 +12,7 @@ import type { ChainProgress } from "./runChains.js";
 import { cpuLockstepIntegrator } from "../sampler/lockstep/cpuIntegrator.js";
 import type { LockstepIntegrator } from "../sampler/lockstep/integrator.js";
 import { sampleChees, type CheesOptions, type CheesResult } from "./lockstepChains.js";
+import type { RunCounts } from "./cheesTypes.js";
 import type { DrawStats } from "../sampler/chain.js";
 
 export type LockstepBackend = "cpu" | "webgpu";
@@ -47,18 +48,16 @@ export interface RunLockstepOptions {
   signal?: AbortSignal;
 }
 
-/** One chain's share of a lockstep run, in the shape NUTS chains are stored in. */
-export interface LockstepChain {
+/** One chain's share of a lockstep run, in the shape chains are stored in (fit/record.ts's StoredChain adds the metric's kind). */
+export interface LockstepChain extends RunCounts<number> {
+  /** Row-major [numDraws][dim]. */
   draws: Float64Array;
   stats: DrawStats;
+  /** Where the chain started. */
   initialPosition: Float64Array;
+  /** Frozen step size and inverse metric of sampling. */
   stepSize: number;
   inverseMetric: Float64Array;
-  gradientEvaluations: { warmup: number; sampling: number };
-  divergences: { warmup: number; sampling: number };
-  numWarmup: number;
-  numDraws: number;
-  interrupted: boolean;
 }
 
 export interface RunLockstepResult {

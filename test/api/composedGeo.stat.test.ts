@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fitGeoMMM } from "../../src/api/fitGeoMMM.js";
-import { buildGeoReportHtml } from "../../src/report/geoReport.js";
+import { buildReportHtml } from "../../src/report/report.js";
 import { ADSTOCK_NAMES, SATURATION_NAMES, composedName } from "../../src/model/modelChoice.js";
 import { makeGeoTestData } from "../helpers/geoSimulated.js";
 
@@ -37,7 +37,7 @@ describe("every adstock x saturation pair as a geo model", () => {
       const check = fit.liftTestCheck(liftTests);
       expect(check).toHaveLength(1);
       expect(Number.isFinite(check[0].model.mean)).toBe(true);
-      const html = await buildGeoReportHtml(fit, { generatedAt: new Date("2025-01-01T00:00:00Z") });
+      const html = await buildReportHtml(fit, { generatedAt: new Date("2025-01-01T00:00:00Z") });
       expect(html).toContain(model);
       expect(html).toContain('id="lift-table"');
     });

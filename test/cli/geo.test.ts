@@ -42,6 +42,10 @@ describe("mmm fit --geo and the commands on a geo fit", () => {
     const html = readFileSync(join(out, "report.html"), "utf8");
     expect(html).toContain('id="geo-fit"');
     expect(html).toContain('id="national-fit"');
+    // The national report's whole-model plots and posterior summary, on one page with the per-geo sections.
+    for (const id of ["summary", "roi-distribution", "response-curves", "parameter-table"]) expect(html).toContain(`id="${id}"`);
+    expect(html).toMatch(/The model tracks sales/);
+    expect(html).toMatch(/<footer>/);
   });
 
   it("writes a run record of the geo fit: its geos, the national roll-up per channel", () => {

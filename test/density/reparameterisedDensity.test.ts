@@ -55,7 +55,7 @@ function numericJacobian(map: SamplingCoordinates, v: Float64Array): Float64Arra
   return J;
 }
 
-const KINDS: Parameterisation[] = ["trend", "trend+hill", "noncentred", "trend+noncentred", "season", "trend+noncentred+season", "media", "trend+media+season", "noncentred+media+season"];
+const KINDS: Parameterisation[] = ["trend", "trend+hill", "noncentred", "trend+noncentred", "season", "trend+noncentred+season", "media", "trend+media+season", "noncentred+media+season", "trend+noncentred+hill+season"];
 
 /**
  * For a fixture: the wrapped wasm density equals the float64 reference at
@@ -156,6 +156,11 @@ describe("sampling coordinates: ROI priors (the trend alone moves)", () => {
   }
 });
 
+/** Channel c's K, S and coef_media at the constrained point x. */
+function hillOf(layout: ParameterLayout, x: Float64Array, c: number): { K: number; S: number; coef: number } {
+  return { K: x[layout.offsetOf("half_max_effective_concentration") + c], S: x[layout.offsetOf("slope") + c], coef: x[layout.offsetOf("coef_media") + c] };
+}
+
 describe("sampling coordinates: what changes", () => {
   it("trend: only coef_trend moves, by t_ref^-expo_trend with t_ref = T - 1", () => {
     const { layout, data } = makeFixture({ model: "hill_adstock", T: 52, C: 2, F: 1, degrees: 2, seed: 5 });
@@ -179,9 +184,7 @@ describe("sampling coordinates: what changes", () => {
     map.toModel(v, u);
     const x = layout.constrainFlat(u);
     for (let c = 0; c < 3; c++) {
-      const K = x[layout.offsetOf("half_max_effective_concentration") + c];
-      const S = x[layout.offsetOf("slope") + c];
-      const coef = x[layout.offsetOf("coef_media") + c];
+      const { K, S, coef } = hillOf(layout, x, c);
       expect(relErr(Math.log(coef / (1 + K ** S)), v[layout.offsetOf("coef_media") + c])).toBeLessThan(1e-12);
     }
   });
@@ -198,9 +201,7 @@ describe("sampling coordinates: what changes", () => {
       map.toModel(v, u);
       const x = layout.constrainFlat(u);
       for (let c = 0; c < 3; c++) {
-        const K = x[layout.offsetOf("half_max_effective_concentration") + c];
-        const S = x[layout.offsetOf("slope") + c];
-        const coef = x[layout.offsetOf("coef_media") + c];
+        const { K, S, coef } = hillOf(layout, x, c);
         const a = geometricAdstock(new Array(52).fill(1), x[lag + c], normalise);
         const m = a.reduce((p, q) => p + q, 0) / 52;
         expect(relErr(Math.log(coef / (1 + (K / m) ** S)), v[layout.offsetOf("coef_media") + c])).toBeLessThan(1e-9);

@@ -5,16 +5,8 @@
 // (PyMC-Marketing rescales PDF weights to [0, 1] by their minimum and
 // maximum; here they sum to one, as every other convolution adstock:
 // docs/transforms.md says why.)
+import { convolutionAdstock, normaliseLogs } from "./convolution.js";
 import type { ConvolutionAdstock } from "./types.js";
-
-/** Normalised weights from their logs, shifted by the largest (none underflows alone). */
-function normaliseLogs(out: Float64Array, L: number): void {
-  let top = -Infinity;
-  for (let l = 0; l < L; l++) top = Math.max(top, out[l]);
-  let total = 0;
-  for (let l = 0; l < L; l++) total += (out[l] = Math.exp(out[l] - top));
-  for (let l = 0; l < L; l++) out[l] /= total;
-}
 
 function cdfWeights(values: ArrayLike<number>, L: number, out: Float64Array): void {
   const [scale, shape] = [values[0], values[1]];
@@ -48,24 +40,8 @@ function weibullKernel(kind: number): ConvolutionAdstock["kernel"] {
   };
 }
 
-export const weibullCdf: ConvolutionAdstock = {
-  name: "weibull_cdf",
-  kind: "convolution",
-  params: ["weibull_scale", "weibull_shape"],
-  weights: cdfWeights,
-  steadyGain: () => 1,
-  lagShares: cdfWeights,
-  shape: "Weibull (CDF) decay",
-  kernel: weibullKernel(1),
-};
+const params = ["weibull_scale", "weibull_shape"];
 
-export const weibullPdf: ConvolutionAdstock = {
-  name: "weibull_pdf",
-  kind: "convolution",
-  params: ["weibull_scale", "weibull_shape"],
-  weights: pdfWeights,
-  steadyGain: () => 1,
-  lagShares: pdfWeights,
-  shape: "Weibull (PDF) carry-over",
-  kernel: weibullKernel(2),
-};
+export const weibullCdf = convolutionAdstock({ name: "weibull_cdf", params, weights: cdfWeights, shape: "Weibull (CDF) decay", kernel: weibullKernel(1) });
+
+export const weibullPdf = convolutionAdstock({ name: "weibull_pdf", params, weights: pdfWeights, shape: "Weibull (PDF) carry-over", kernel: weibullKernel(2) });

@@ -1,7 +1,6 @@
 // What every plot builder shares: options, inline data, the channel colours and the time axis.
 
-import type { FittedMMM } from "../../api/fittedMMM.js";
-import { capitalise, periodWords } from "../data.js";
+import { capitalise, periodWords, type ReportFit } from "../data.js";
 import { formatPercent } from "../format.js";
 import { channelColors } from "../theme.js";
 
@@ -20,12 +19,12 @@ export function inline(rows: Row[]): { values: Row[] } {
   return { values: rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, round(v)]))) };
 }
 
-export function channelScale(fit: FittedMMM) {
+export function channelScale(fit: ReportFit) {
   return { domain: fit.channelNames, range: channelColors(fit.channelNames) };
 }
 
 /** Per-row time values and the matching x encoding: dates when the data have them, else the period number. */
-export function timeAxis(fit: FittedMMM): { value: (t: number) => Row; x: Row } {
+export function timeAxis(fit: ReportFit): { value: (t: number) => Row; x: Row } {
   const dates = fit.record.dataset.dates;
   const words = periodWords(fit);
   if (dates && dates.length === fit.record.dataset.T) {

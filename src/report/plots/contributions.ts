@@ -1,14 +1,13 @@
 // Contribution plots: over time and in total per channel.
 
-import type { FittedMMM } from "../../api/fittedMMM.js";
-import { contributionsOf, kpiName, periodWords } from "../data.js";
+import { contributionsOf, kpiName, periodWords, type ReportFit } from "../data.js";
 import { formatAmount, formatShare } from "../format.js";
 import { band } from "../stats.js";
 import { AMOUNT_LABELS, BASELINE_COLOR, INK, baseSpec, channelColors, type VegaLiteSpec } from "../theme.js";
 import { type PlotOptions, type Row, inline, timeAxis } from "./common.js";
 
 /** Baseline and each channel's contribution per period, stacked (posterior means over the training rows). */
-export function contributionsOverTimeSpec(fit: FittedMMM, o: PlotOptions = {}): VegaLiteSpec {
+export function contributionsOverTimeSpec(fit: ReportFit, o: PlotOptions = {}): VegaLiteSpec {
   const c = contributionsOf(fit);
   const time = timeAxis(fit);
   const words = periodWords(fit);
@@ -46,7 +45,7 @@ export function contributionsOverTimeSpec(fit: FittedMMM, o: PlotOptions = {}): 
 }
 
 /** Total contribution over the training rows: baseline and each channel with its 94% interval and share. */
-export function contributionTotalsSpec(fit: FittedMMM, o: PlotOptions = {}): VegaLiteSpec {
+export function contributionTotalsSpec(fit: ReportFit, o: PlotOptions = {}): VegaLiteSpec {
   const c = contributionsOf(fit);
   const words = periodWords(fit);
   const kpi = kpiName(fit);

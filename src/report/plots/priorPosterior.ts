@@ -1,10 +1,9 @@
 // Prior against posterior per parameter.
 
-import type { FittedMMM } from "../../api/fittedMMM.js";
 import { gammaP, invertCdf, normalCdf } from "../../math/special.js";
 import { priorLogDensity, supportOf, type Prior } from "../../model/priors.js";
 import { TRANSFORM_PARAMETERS } from "../../model/structure.js";
-import { pooledDrawsOf } from "../data.js";
+import { pooledDrawsOf, type ReportFit } from "../data.js";
 import { densityHistogram, quantileOf } from "../stats.js";
 import { ACCENT, WARN, baseSpec, type VegaLiteSpec } from "../theme.js";
 import { type PlotOptions, type Row, inline } from "./common.js";
@@ -46,7 +45,7 @@ export function priorInterval(prior: Prior, mass = 0.98): [number, number] {
 }
 
 /** Prior density (from its log-density) and posterior histogram of every transform parameter, per channel. */
-export function priorPosteriorSpec(fit: FittedMMM, _o: PlotOptions = {}): VegaLiteSpec {
+export function priorPosteriorSpec(fit: ReportFit, _o: PlotOptions = {}): VegaLiteSpec {
   const names = TRANSFORM_PARAMETERS[fit.record.structure.model];
   const { draws, count } = pooledDrawsOf(fit);
   const dim = fit.layout.dim;

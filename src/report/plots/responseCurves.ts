@@ -1,13 +1,12 @@
 // Response curves: KPI against spend per channel.
 
-import type { FittedMMM } from "../../api/fittedMMM.js";
-import { DEFAULT_MAX_DRAWS, kpiName, periodWords, responseCurvesOf } from "../data.js";
+import { DEFAULT_MAX_DRAWS, kpiName, periodWords, responseCurvesOf, type ReportFit } from "../data.js";
 import { band } from "../stats.js";
 import { AMOUNT_LABELS, INK, MUTED, baseSpec, type VegaLiteSpec } from "../theme.js";
 import { type PlotOptions, type Row, inline, channelScale } from "./common.js";
 
 /** Extra KPI from each channel as its spend over the training rows is scaled from 0 to 2x, with the 94% band; current spend marked. */
-export function responseCurvesSpec(fit: FittedMMM, o: PlotOptions = {}): VegaLiteSpec {
+export function responseCurvesSpec(fit: ReportFit, o: PlotOptions = {}): VegaLiteSpec {
   const curves = responseCurvesOf(fit, o.maxDraws ?? DEFAULT_MAX_DRAWS);
   const words = periodWords(fit);
   const kpi = kpiName(fit);

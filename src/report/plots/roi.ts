@@ -1,7 +1,6 @@
 // ROI distributions per channel.
 
-import type { FittedMMM } from "../../api/fittedMMM.js";
-import { capitalise, kpiName, marginalRoiOf, roiOf } from "../data.js";
+import { capitalise, kpiName, marginalRoiOf, roiOf, type ReportFit } from "../data.js";
 import { formatRatio } from "../format.js";
 import { hasRoi } from "../../analysis/roi.js";
 import { kde, quantileOf } from "../stats.js";
@@ -9,7 +8,7 @@ import { CONFIG, INK, MUTED, baseSpec, type VegaLiteSpec } from "../theme.js";
 import { type PlotOptions, type Row, inline, channelScale } from "./common.js";
 
 /** Posterior distributions of ROI and marginal ROI per channel (densities with mean and 94% interval). */
-export function roiDistributionSpec(fit: FittedMMM, o: PlotOptions = {}): VegaLiteSpec {
+export function roiDistributionSpec(fit: ReportFit, o: PlotOptions = {}): VegaLiteSpec {
   const roi = roiOf(fit);
   const mroi = marginalRoiOf(fit);
   const kpi = kpiName(fit);

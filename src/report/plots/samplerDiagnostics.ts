@@ -1,15 +1,14 @@
 // Sampler diagnostics: rank plots of the worst-mixing parameters and divergences.
 
-import type { FittedMMM } from "../../api/fittedMMM.js";
 import { TRANSFORM_PARAMETERS } from "../../model/structure.js";
-import { chainDrawsOf } from "../data.js";
+import { chainDrawsOf, type ReportFit } from "../data.js";
 import { formatAmount } from "../format.js";
 import { pooledRanksPerChain, thinIndices } from "../stats.js";
 import { AMOUNT_LABELS, MUTED, WARN, baseSpec, type VegaLiteSpec } from "../theme.js";
 import { type PlotOptions, type Row, inline } from "./common.js";
 
 /** The parameters that mixed worst: highest R-hat and lowest bulk ESS (up to `count`, no repeats). */
-export function worstMixingParameters(fit: FittedMMM, count = 4): string[] {
+export function worstMixingParameters(fit: ReportFit, count = 4): string[] {
   const s = fit.summary().filter((r) => Number.isFinite(r.r_hat) && Number.isFinite(r.ess_bulk));
   const byRhat = [...s].sort((a, b) => b.r_hat - a.r_hat);
   const byEss = [...s].sort((a, b) => a.ess_bulk - b.ess_bulk);
@@ -21,7 +20,7 @@ export function worstMixingParameters(fit: FittedMMM, count = 4): string[] {
 }
 
 /** A parameter label with its channel: coef_media[1] -> "coef_media[1] · search". */
-export function labelWithChannel(fit: FittedMMM, label: string): string {
+export function labelWithChannel(fit: ReportFit, label: string): string {
   const m = /^(\w+)\[(\d+)\]$/.exec(label);
   if (!m) return label;
   const channelBlocks = ["coef_media", ...TRANSFORM_PARAMETERS[fit.record.structure.model]];
@@ -34,7 +33,7 @@ export function labelWithChannel(fit: FittedMMM, label: string): string {
 const MAX_DIVERGENCE_MARKS = 300;
 
 /** Rank plots of the worst-mixing parameters (one line per chain), divergent transitions marked. */
-export function samplerDiagnosticsSpec(fit: FittedMMM, o: PlotOptions & { parameters?: number } = {}): VegaLiteSpec {
+export function samplerDiagnosticsSpec(fit: ReportFit, o: PlotOptions & { parameters?: number } = {}): VegaLiteSpec {
   const names = worstMixingParameters(fit, o.parameters ?? 4);
   const labels = fit.layout.labels();
   const summary = new Map(fit.summary().map((r) => [r.name, r]));

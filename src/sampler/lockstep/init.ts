@@ -1,19 +1,14 @@
 import type { PhiloxRng } from "../../rng/random.js";
+import { describeInit, drawInitCandidate, initRadius, type InitSpec } from "../init.js";
 import type { LockstepIntegrator } from "./integrator.js";
 
 /**
- * Where the chains start (unconstrained scale):
- *  - uniform: uniform(-radius, radius) per coordinate (Stan's default, radius 2);
- *  - jitter: position + uniform(-radius, radius);
- *  - point: every chain exactly at position (one attempt).
- * With superchains K, the M = chains / K chains of superchain k (chains
- * kM .. kM + M - 1) share one starting point, as nested R-hat assumes; the
- * point is drawn from the stream of the superchain's first chain.
+ * Where the chains start: as a NUTS chain's (sampler/init.ts; a point gets one
+ * attempt). With superchains K, the M = chains / K chains of superchain k
+ * (chains kM .. kM + M - 1) share one starting point, as nested R-hat
+ * assumes; the point is drawn from the stream of the superchain's first chain.
  */
-export type LockstepInit =
-  | { kind: "uniform"; radius?: number }
-  | { kind: "jitter"; position: Float64Array; radius: number }
-  | { kind: "point"; position: Float64Array };
+export type LockstepInit = InitSpec;
 
 export interface LockstepStart {
   positions: Float64Array;
@@ -41,8 +36,7 @@ export async function findLockstepStart(
   const positions = new Float64Array(chains * dim);
   const gradients = new Float64Array(chains * dim);
   const logps = new Float64Array(chains);
-  const center = init.kind === "uniform" ? null : init.position;
-  const radius = init.kind === "uniform" ? (init.radius ?? 2) : init.kind === "jitter" ? init.radius : 0;
+  const radius = initRadius(init);
   const tries = init.kind === "point" ? 1 : maxTries;
   const pending = new Uint8Array(superchains).fill(1);
   let evaluations = 0;
@@ -51,10 +45,7 @@ export async function findLockstepStart(
       if (!pending[k]) continue;
       const rng = rngs[k * perSuper]!;
       const leader = k * perSuper * dim;
-      for (let i = 0; i < dim; i++) {
-        const c0 = center === null ? 0 : center[i]!;
-        positions[leader + i] = radius > 0 ? c0 + radius * (2 * rng.uniform() - 1) : c0;
-      }
+      drawInitCandidate(init, radius, rng, positions, leader, dim);
       for (let m = 1; m < perSuper; m++) positions.copyWithin(leader + m * dim, leader, leader + dim);
     }
     await integrator.evaluate(positions, gradients, logps);
@@ -70,13 +61,7 @@ export async function findLockstepStart(
     if (left === 0) return { positions, gradients, logps, evaluations };
   }
   const failed = pending.reduce((a, b) => a + b, 0);
-  const what =
-    init.kind === "point"
-      ? "the given initial point"
-      : init.kind === "jitter"
-        ? `points within ${radius} of the given initial point`
-        : `points drawn uniformly from (-${radius}, ${radius})`;
   throw new Error(
-    `Initialization failed: for ${failed} of ${superchains} starting points, ${tries} attempts (${what}) all gave a non-finite log density or gradient.`,
+    `Initialization failed: for ${failed} of ${superchains} starting points, ${tries} attempts (${describeInit(init, radius)}) all gave a non-finite log density or gradient.`,
   );
 }

@@ -24,29 +24,19 @@ function withoutDraws(value: unknown, keep: boolean): unknown {
   return out;
 }
 
-export const summary: Method = (p, ctx) => {
-  const m = model(p, ctx);
-  p.done();
-  return { rows: m.summary() };
-};
+/** A method that takes only the model and answers with what `answer` reads of it. */
+const modelOnly =
+  (answer: (m: ReturnType<typeof model>) => unknown): Method =>
+  (p, ctx) => {
+    const m = model(p, ctx);
+    p.done();
+    return answer(m);
+  };
 
-export const diagnostics: Method = (p, ctx) => {
-  const m = model(p, ctx);
-  p.done();
-  return m.diagnostics();
-};
-
-export const metrics: Method = (p, ctx) => {
-  const m = model(p, ctx);
-  p.done();
-  return m.metrics();
-};
-
-export const contributions: Method = (p, ctx) => {
-  const m = model(p, ctx);
-  p.done();
-  return m.contributions();
-};
+export const summary = modelOnly((m) => ({ rows: m.summary() }));
+export const diagnostics = modelOnly((m) => m.diagnostics());
+export const metrics = modelOnly((m) => m.metrics());
+export const contributions = modelOnly((m) => m.contributions());
 
 export const roi: Method = (p, ctx) => {
   const m = model(p, ctx);

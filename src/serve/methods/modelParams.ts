@@ -9,7 +9,7 @@ import type { AdaptationKind } from "../../sampler/index.js";
 import type { BackendSetting, MethodSetting } from "../../services/backend.js";
 import type { ParamReader } from "../params.js";
 import { ServeError } from "../protocol.js";
-import { PARAMETERISATIONS, type Parameterisation } from "../../model/samplingCoordinates.js";
+import { checkParameterisation } from "../../model/samplingCoordinates.js";
 
 function scalerKind(v: unknown, where: string): ScalerKind {
   if (v === "mean" || v === "max" || v === "none") return v;
@@ -67,7 +67,8 @@ export function readSamplerConfig(p: ParamReader): Partial<SamplerConfig> {
   set("initJitter", p.number("init_jitter", (v) => v >= 0, "a non-negative number"));
   set("adaptation", p.oneOf<AdaptationKind>("adaptation", ["stan-diag", "nutpie-diag", "dense", "lowrank", "fisher-dense"]));
   set("math", p.oneOf<MathSetting>("math", ["accurate", "fast", "exact"]));
-  set("parameterisation", p.oneOf<Parameterisation>("parameterisation", PARAMETERISATIONS));
+  const parameterisation = p.string("parameterisation", true);
+  if (parameterisation !== undefined) s.parameterisation = checkParameterisation(parameterisation, "parameterisation");
   // Chains in the server's own thread would block it (no cancel, no other requests): at least one worker.
   set("threads", p.integer("threads", 1, 256));
   set("backend", p.oneOf<BackendSetting>("backend", ["auto", "cpu", "webgpu"]));

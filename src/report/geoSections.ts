@@ -1,21 +1,29 @@
-// The HTML report of a geo fit: one self-contained file with the national
-// roll-up (fit over time, contributions over time, totals and ROI by channel)
-// and per-geo small multiples (fit over time, contributions over time), then
-// the per-geo ROI table and the sampler's diagnostics. The numbers come from
-// the streamed geo analyses, so large G stays within bounded memory.
+// The report's sections for a model of several geos: the whole model
+// (fit over time, contributions over time, ROI by channel, the ROI and
+// marginal ROI distributions and response curves the national report
+// draws), then per geo (small multiples of fit and contributions over time,
+// the ROI table), the lift tests, the sampler's diagnostics and the posterior
+// summary. The numbers come from the streamed panel analyses, so large G
+// stays within bounded memory.
 
 import type { FittedGeoMMM } from "../api/fittedGeoMMM.js";
 import type { LiftTest } from "../model/liftTests.js";
 import { escapeHtml, formatAmount, formatRatio } from "./format.js";
 import { liftTestSection } from "./liftTests.js";
 import { plotHeadingHtml, renderPlot } from "./render.js";
-import { CSS, inlineSvg, writeReportHtml } from "./report.js";
+import { inlineSvg } from "./document.js";
+import { summarySection } from "./narrative.js";
+import { parameterTable } from "./parameterTable.js";
+import { responseCurvesSpec } from "./plots/responseCurves.js";
+import { roiDistributionSpec } from "./plots/roi.js";
 import { ACCENT, AMOUNT_LABELS, BASELINE_COLOR, baseSpec, channelColors, INK, type VegaLiteSpec } from "./theme.js";
 
-export interface GeoReportOptions {
+export interface GeoSectionOptions {
   title?: string;
+  /** Posterior draws behind the response curves (evenly thinned; default 500). */
+  maxDraws?: number;
   generatedAt?: Date;
-  /** Small multiples per row. */
+  /** Small multiples per row (default 4). */
   columns?: number;
   /** Lift tests to compare with the model (default: those it was calibrated on). */
   liftTests?: LiftTest[];
@@ -29,7 +37,7 @@ interface GeoPlot {
 }
 
 /** What the geo report's plots share: the fit's contributions, ROI and metrics, colours and encodings. */
-function plotContext(fit: FittedGeoMMM, o: GeoReportOptions) {
+function plotContext(fit: FittedGeoMMM, o: GeoSectionOptions) {
   const c = fit.contributions();
   const roi = fit.roi();
   const m = fit.metrics();
@@ -112,66 +120,72 @@ function nationalPlots({ c, roi, m, kpi, channels, colors, sourceScale, national
   ];
 }
 
+/** One panel per geo (own y scales), `columns` to a row: a mark over the dates with the given encodings. */
+function smallMultiples(title: string, values: unknown[], { c, columns, x }: PlotContext, mark: object, encoding: object): VegaLiteSpec {
+  return {
+    ...baseSpec(title, undefined),
+    data: { values },
+    facet: { field: "geo", type: "nominal", title: null, sort: c.geos },
+    columns,
+    resolve: { scale: { y: "independent" } },
+    spec: { width: 150, height: 90, mark, encoding: { x: { ...x, axis: { format: "%b %y", labelAngle: 0, tickCount: 3 } }, ...encoding } },
+  };
+}
+
 /** One panel per geo: fit and contributions. */
-function perGeoPlots({ c, kpi, columns, sourceScale, stacked, x, amount }: PlotContext): GeoPlot[] {
+function perGeoPlots(context: PlotContext): GeoPlot[] {
+  const { c, kpi, sourceScale, stacked, amount } = context;
+  const fitValues = c.perGeo.flatMap((g) =>
+    g.periods.flatMap((p) => [
+      { geo: g.geo, date: p.date, series: "actual", value: p.actual },
+      { geo: g.geo, date: p.date, series: "predicted", value: p.prediction },
+    ]),
+  );
   return [
     {
       id: "geo-fit",
       title: `How well the model fits each geo`,
       caption: `One panel per geo: black is actual ${kpi}, blue the posterior-mean prediction. Panels have their own scales.`,
-      spec: {
-        ...baseSpec(`Actual vs predicted ${kpi} by geo`, undefined),
-        data: {
-          values: c.perGeo.flatMap((g) => g.periods.flatMap((p) => [
-            { geo: g.geo, date: p.date, series: "actual", value: p.actual },
-            { geo: g.geo, date: p.date, series: "predicted", value: p.prediction },
-          ])),
-        },
-        facet: { field: "geo", type: "nominal", title: null, sort: c.geos },
-        columns,
-        resolve: { scale: { y: "independent" } },
-        spec: {
-          width: 150,
-          height: 90,
-          mark: { type: "line", strokeWidth: 1.2 },
-          encoding: {
-            x: { ...x, axis: { format: "%b %y", labelAngle: 0, tickCount: 3 } },
-            y: { field: "value", type: "quantitative", title: null, scale: { zero: false }, ...amount },
-            color: { field: "series", type: "nominal", scale: { domain: ["actual", "predicted"], range: [INK, ACCENT] }, legend: { orient: "top", title: null } },
-          },
-        },
-      },
+      spec: smallMultiples(`Actual vs predicted ${kpi} by geo`, fitValues, context, { type: "line", strokeWidth: 1.2 }, {
+        y: { field: "value", type: "quantitative", title: null, scale: { zero: false }, ...amount },
+        color: { field: "series", type: "nominal", scale: { domain: ["actual", "predicted"], range: [INK, ACCENT] }, legend: { orient: "top", title: null } },
+      }),
     },
     {
       id: "geo-contributions",
       title: `What drove ${kpi} in each geo`,
       caption: "One panel per geo: baseline and each channel's contribution over time (posterior means), stacked.",
-      spec: {
-        ...baseSpec(`Contributions over time by geo`, undefined),
-        data: { values: c.perGeo.flatMap((g) => stacked(g.periods.map((p) => ({ ...p, geo: g.geo })))) },
-        facet: { field: "geo", type: "nominal", title: null, sort: c.geos },
-        columns,
-        resolve: { scale: { y: "independent" } },
-        spec: {
-          width: 150,
-          height: 90,
-          mark: { type: "area" },
-          encoding: {
-            x: { ...x, axis: { format: "%b %y", labelAngle: 0, tickCount: 3 } },
-            y: { field: "value", type: "quantitative", stack: "zero", title: null, ...amount },
-            color: { field: "source", type: "nominal", scale: sourceScale, legend: { orient: "top", title: null } },
-            order: { field: "order", type: "quantitative" },
-          },
-        },
-      },
+      spec: smallMultiples(`Contributions over time by geo`, c.perGeo.flatMap((g) => stacked(g.periods.map((p) => ({ ...p, geo: g.geo })))), context, { type: "area" }, {
+        y: { field: "value", type: "quantitative", stack: "zero", title: null, ...amount },
+        color: { field: "source", type: "nominal", scale: sourceScale, legend: { orient: "top", title: null } },
+        order: { field: "order", type: "quantitative" },
+      }),
+    },
+  ];
+}
+
+/** The national report's ROI distributions and response curves, of the whole model (spend scaled in every geo alike). */
+function wholeModelPlots(fit: FittedGeoMMM, o: GeoSectionOptions, kpi: string): GeoPlot[] {
+  return [
+    {
+      id: "roi-distribution",
+      title: "Return on investment and marginal return, all geos",
+      caption: `ROI is ${kpi} per unit of spend over all geos; marginal ROI what the next unit of spend (in every geo alike) would bring. Wide curves mean the data cannot pin the return down.`,
+      spec: roiDistributionSpec(fit, o),
+    },
+    {
+      id: "response-curves",
+      title: "Response curves, all geos",
+      caption: `How much extra ${kpi} each channel brings over all geos as its spend in every geo is scaled from 0 to twice its historical level. Where a curve flattens, more spend adds little.`,
+      spec: responseCurvesSpec(fit, o),
     },
   ];
 }
 
 /** Every plot of the geo report, as Vega-Lite specs. */
-export function geoReportPlots(fit: FittedGeoMMM, o: GeoReportOptions = {}): GeoPlot[] {
+export function geoReportPlots(fit: FittedGeoMMM, o: GeoSectionOptions = {}): GeoPlot[] {
   const context = plotContext(fit, o);
-  return [...nationalPlots(context), ...perGeoPlots(context)];
+  return [...nationalPlots(context), ...wholeModelPlots(fit, o, context.kpi), ...perGeoPlots(context)];
 }
 
 function table(header: string[], rows: string[][]): string {
@@ -180,14 +194,15 @@ function table(header: string[], rows: string[][]): string {
     .join("")}</tbody></table>`;
 }
 
-export async function buildGeoReportHtml(fit: FittedGeoMMM, o: GeoReportOptions = {}): Promise<string> {
+/** The page's parts for a geo fit: its title, KPI, the line of what was fitted, and the sections. */
+export async function geoReportParts(fit: FittedGeoMMM, o: GeoSectionOptions = {}): Promise<{ title: string; kpi: string; meta: string; body: string }> {
   const plots = geoReportPlots(fit, o);
   const m = fit.metrics();
   const roi = fit.roi();
   const d = fit.diagnostics();
   const title = o.title ?? "Marketing mix report (geo model)";
   const when = (o.generatedAt ?? new Date()).toISOString().slice(0, 16).replace("T", " ");
-  const sections: string[] = [];
+  const sections: string[] = [summarySection(fit)];
   for (const [i, p] of plots.entries()) {
     const plot = await renderPlot(p.spec);
     const svg = inlineSvg(plot.svg, `p${i}`, p.title);
@@ -204,11 +219,9 @@ export async function buildGeoReportHtml(fit: FittedGeoMMM, o: GeoReportOptions 
       (d.warnings.length ? `<div class="callout warn">${d.warnings.map((w) => `<p>${escapeHtml(w)}</p>`).join("")}</div>` : "") +
       `</section>`,
   );
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><style>${CSS}</style></head><body><main><header><h1>${escapeHtml(title)}</h1><p class="meta">${fit.geoNames.length} geos, ${fit.channelNames.length} channels, ${fit.record.trainRows} training dates, ${escapeHtml(fit.record.structure.model)} model${fit.record.config.roiPrior ? " with ROI priors" : ""}; generated ${when} UTC</p></header>${sections.join("\n")}</main></body></html>\n`;
-}
-
-/** Writes the geo report to `path` (a file, or a folder to hold report.html). */
-export async function writeGeoReport(fit: FittedGeoMMM, path: string, o: GeoReportOptions = {}): Promise<{ path: string }> {
-  const file = await writeReportHtml(path, await buildGeoReportHtml(fit, o));
-  return { path: file };
+  sections.push(
+    `<section id="parameters"><h2>Posterior summary</h2><p>Every model parameter on the model's internal scale (each geo's ${escapeHtml(fit.record.dataset.targetName)} and media divided by their means): mean, standard deviation, 94% highest-density interval, Monte Carlo error, effective sample sizes and R-hat.</p>${parameterTable(fit)}</section>`,
+  );
+  const meta = `${fit.geoNames.length} geos, ${fit.channelNames.length} channels, ${fit.record.trainRows} training dates, ${escapeHtml(fit.record.structure.model)} model${fit.record.config.roiPrior ? " with ROI priors" : ""}; generated ${when} UTC`;
+  return { title, kpi: fit.record.dataset.targetName, meta, body: sections.join("\n") };
 }
