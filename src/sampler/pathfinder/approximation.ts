@@ -197,6 +197,27 @@ function denseApproximation(mean: Float64Array, covariance: () => Float64Array):
   if (!cholesky(L, n)) return null;
   let logDet = 0;
   for (let i = 0; i < n; i++) logDet += 2 * log(L[i * n + i]!);
+  return fromStandardNormal(mean, logDet, covariance, (u, out) => {
+    for (let i = 0; i < n; i++) {
+      let v = mean[i]!;
+      for (let k = 0; k <= i; k++) v += L[i * n + k]! * u[k]!;
+      out[i] = v;
+    }
+  });
+}
+
+/**
+ * The approximation whose draws are `toDraw(u)` for a standard normal u, an
+ * affine map with the given log-determinant: log q of a draw is then that of
+ * u less half the log-determinant.
+ */
+function fromStandardNormal(
+  mean: Float64Array,
+  logDet: number,
+  covariance: () => Float64Array,
+  toDraw: (u: Float64Array, out: Float64Array) => void,
+): NormalApproximation {
+  const n = mean.length;
   const u = new Float64Array(n);
   return {
     dim: n,
@@ -205,11 +226,7 @@ function denseApproximation(mean: Float64Array, covariance: () => Float64Array):
     covariance,
     draw(rng, out) {
       rng.fillNormal(u);
-      for (let i = 0; i < n; i++) {
-        let v = mean[i]!;
-        for (let k = 0; k <= i; k++) v += L[i * n + k]! * u[k]!;
-        out[i] = v;
-      }
+      toDraw(u, out);
       return -0.5 * (logDet + dot(u, u) + n * LOG_2PI);
     },
   };
@@ -263,31 +280,22 @@ function lowRankApproximation(
   let logDet = 0;
   for (let i = 0; i < n; i++) logDet += log(alpha[i]!);
   for (let j = 0; j < w; j++) logDet += 2 * log(L[j * w + j]!);
-  const u = new Float64Array(n);
   const ur = new Float64Array(w);
   const lur = new Float64Array(w);
-  return {
-    dim: n,
-    mean,
-    logDet,
-    covariance,
-    draw(rng, out) {
-      rng.fillNormal(u);
-      for (let j = 0; j < w; j++) ur[j] = dot(Q[j]!, u);
-      for (let a = 0; a < w; a++) {
-        let v = 0;
-        for (let k = 0; k <= a; k++) v += L[a * w + k]! * ur[k]!;
-        lur[a] = v - ur[a]!;
-      }
-      // x = mean + sqrt(alpha) (Q (L - I) Q'u + u).
-      for (let i = 0; i < n; i++) out[i] = u[i]!;
-      for (let j = 0; j < w; j++) {
-        const c = lur[j]!;
-        const q = Q[j]!;
-        for (let i = 0; i < n; i++) out[i] = out[i]! + c * q[i]!;
-      }
-      for (let i = 0; i < n; i++) out[i] = mean[i]! + sqrtAlpha[i]! * out[i]!;
-      return -0.5 * (logDet + dot(u, u) + n * LOG_2PI);
-    },
-  };
+  return fromStandardNormal(mean, logDet, covariance, (u, out) => {
+    for (let j = 0; j < w; j++) ur[j] = dot(Q[j]!, u);
+    for (let a = 0; a < w; a++) {
+      let v = 0;
+      for (let k = 0; k <= a; k++) v += L[a * w + k]! * ur[k]!;
+      lur[a] = v - ur[a]!;
+    }
+    // x = mean + sqrt(alpha) (Q (L - I) Q'u + u).
+    for (let i = 0; i < n; i++) out[i] = u[i]!;
+    for (let j = 0; j < w; j++) {
+      const c = lur[j]!;
+      const q = Q[j]!;
+      for (let i = 0; i < n; i++) out[i] = out[i]! + c * q[i]!;
+    }
+    for (let i = 0; i < n; i++) out[i] = mean[i]! + sqrtAlpha[i]! * out[i]!;
+  });
 }
