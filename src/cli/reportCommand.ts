@@ -19,6 +19,7 @@ interface ReportCliOptions {
   boundsLowerPct?: string;
   boundsUpperPct?: string;
   liftTests?: string;
+  liftBefore?: string;
 }
 
 export function registerReport(program: Command): void {
@@ -34,6 +35,7 @@ export function registerReport(program: Command): void {
     .option("--title <text>", "title at the top of the report", "Marketing mix report")
     .option("--max-draws <n>", "posterior draws behind each curve and band (evenly thinned)", "500")
     .option("--lift-tests <file>", "CSV of lift tests to compare with the model (default: those it was calibrated on)")
+    .option("--lift-before <dir>", "output folder of the same model fitted without the lift tests: the report shows each test's lift before and after calibration")
     .action(async (dir: string, o: ReportCliOptions) => {
       const budget = o.budget === undefined ? undefined : parseNumber(o.budget, "--budget", (v) => v > 0, "a positive amount");
       const maxDraws = parseInteger(o.maxDraws ?? "500", "--max-draws", 10);
@@ -52,7 +54,13 @@ export function registerReport(program: Command): void {
       else checkOutputFile(o.out ?? join(dir, "report.html"));
       const liftTests = o.liftTests ? liftTestsFromTable(parseCsv(readTextFile(o.liftTests, "lift-test file"), o.liftTests)) : undefined;
       if (budget !== undefined && fit.geoNames.length > 0) throw new InputError("--budget in the report is for national models; for a geo model run `mmm optimize DIR --budget ...`");
-      const written = await writeReport(fit, o.out ?? join(dir, "report.html"), { budget, optimizer, title: o.title, maxDraws, liftTests });
+      const liftBefore = o.liftBefore === undefined ? undefined : loadAnyMMM(join(o.liftBefore, MODEL_FILE));
+      if (liftBefore) {
+        if (!(liftTests ?? fit.record.config.liftTests)?.length) throw new InputError("--lift-before: the model in DIR was not calibrated on lift tests; give them with --lift-tests");
+        const same = liftBefore.geoNames.join() === fit.geoNames.join() && liftBefore.channelNames.join() === fit.channelNames.join();
+        if (!same) throw new InputError(`--lift-before ${o.liftBefore}: its model has other channels or geos than the one in ${dir}; give the same model fitted without the lift tests`);
+      }
+      const written = await writeReport(fit, o.out ?? join(dir, "report.html"), { budget, optimizer, title: o.title, maxDraws, liftTests, ...(liftBefore ? { liftBefore } : {}) });
       const opt = written.optimizer;
       if (opt && opt.status !== "ok") process.stderr.write(`warning: ${opt.status === "unavailable" ? opt.message : `the optimizer failed: ${opt.message}`} The report says so in its budget section.\n`);
       process.stdout.write(`wrote ${written.path}\n`);

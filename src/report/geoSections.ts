@@ -9,7 +9,7 @@
 import type { FittedGeoMMM } from "../api/fittedGeoMMM.js";
 import type { LiftTest } from "../model/liftTests.js";
 import { escapeHtml, formatAmount, formatRatio } from "./format.js";
-import { liftTestSection } from "./liftTests.js";
+import { liftTestSection, type LiftCheckedFit } from "./liftTests.js";
 import { plotHeadingHtml, renderPlot } from "./render.js";
 import { inlineSvg } from "./document.js";
 import { summarySection } from "./narrative.js";
@@ -27,6 +27,8 @@ export interface GeoSectionOptions {
   columns?: number;
   /** Lift tests to compare with the model (default: those it was calibrated on). */
   liftTests?: LiftTest[];
+  /** The same model fitted without the lift tests: its lifts appear beside the calibrated ones. */
+  liftBefore?: LiftCheckedFit;
 }
 
 interface GeoPlot {
@@ -212,7 +214,7 @@ export async function geoReportParts(fit: FittedGeoMMM, o: GeoSectionOptions = {
     g.channels.map((r) => [g.geo, r.channel, formatAmount(r.spend), formatRatio(r.mean), r.mean === null ? "no spend" : `${formatRatio(r["hdi_3%"])} to ${formatRatio(r["hdi_97%"])}`, formatRatio(m.perGeo[gi].train.r2)]),
   );
   sections.push(`<section id="geo-roi"><h2>ROI by geo</h2>${table(["geo", "channel", "spend", "ROI", "94% interval", "geo R²"], roiRows)}</section>`);
-  const lift = liftTestSection(fit, o.liftTests);
+  const lift = liftTestSection(fit, o.liftTests, o.liftBefore);
   if (lift) sections.push(`<section id="geo-lift-tests">${lift}</section>`);
   sections.push(
     `<section id="diagnostics"><h2>Sampler diagnostics</h2><p>${d.chains} chains × ${d.draws} draws; min bulk-ESS ${d.min_ess_bulk.toFixed(0)}, max R-hat ${d.max_r_hat.toFixed(3)}, ${d.divergences} divergences.</p>` +

@@ -4,7 +4,7 @@
 // the whole model's and the per-geo sections of geoSections.ts instead.
 
 import type { LiftTest } from "../model/liftTests.js";
-import { liftTestSection } from "./liftTests.js";
+import { liftTestSection, type LiftCheckedFit } from "./liftTests.js";
 import type { FittedMMM } from "../api/fittedMMM.js";
 import type { FittedGeoMMM } from "../api/fittedGeoMMM.js";
 import { InputError } from "../errors.js";
@@ -72,6 +72,8 @@ export interface ReportOptions extends PlotOptions {
   generatedAt?: Date;
   /** Lift tests to compare with the model (default: those the fit was calibrated on). */
   liftTests?: LiftTest[];
+  /** The same model fitted without the lift tests: its lifts appear beside the calibrated ones. */
+  liftBefore?: LiftCheckedFit;
   /** Geo models: small multiples per row (default 4). */
   columns?: number;
 }
@@ -286,7 +288,7 @@ ${fig("contribution-totals")}
 ${fig("roi")}
 ${channelTable(fit)}
 ${fig("response-curves")}
-${liftTestSection(fit, o.liftTests)}
+${liftTestSection(fit, o.liftTests, o.liftBefore)}
 </section>
 ${budgetSection(fit, outcome, allocation, byId.has("budget") ? fig("budget") : undefined)}
 <section id="media-effects">

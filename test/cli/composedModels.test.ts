@@ -38,6 +38,32 @@ describe("mmm fit --adstock --saturation --lift-tests", () => {
     expect(html).toContain('id="lift-table"');
   });
 
+  it("mmm report --lift-before shows each test's lift before and after calibration", () => {
+    const after = join(dir, "fit");
+    const before = join(dir, "uncalibrated");
+    expect(run(["fit", data, ...base, "--adstock", "weibull_cdf", "--saturation", "tanh", ...short, "--no-report", "--out", before]).status).toBe(0);
+    const page = join(dir, "both.html");
+    const r = run(["report", after, "--lift-before", before, "--out", page]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const html = readFileSync(page, "utf8");
+    expect(html).toContain("Model's lift before calibration (94% interval)");
+    expect(html).toContain("Model's lift after calibration (94% interval)");
+    // One row per test, with both model columns filled.
+    const row = html.slice(html.indexOf('<table id="lift-table">')).split("<tbody>")[1]!.split("</tbody>")[0]!.trim();
+    expect(row.split("<tr>").length - 1).toBe(1);
+    expect(row.match(/class="range"/g)?.length).toBe(2);
+    // The uncalibrated fit has no tests of its own to compare against, so it cannot be the calibrated side.
+    const wrongWay = run(["report", before, "--lift-before", after, "--out", join(dir, "wrong.html")]);
+    expect(wrongWay.status).toBe(2);
+    expect(wrongWay.stderr).toMatch(/--lift-before: the model in DIR was not calibrated on lift tests/);
+    const other = join(dir, "other");
+    expect(run(["fit", data, "--target", "sales", "--media", "tv", "--date", "week", ...short, "--no-report", "--out", other]).status).toBe(0);
+    const mismatch = run(["report", after, "--lift-before", other, "--out", join(dir, "mismatch.html")]);
+    expect(mismatch.status).toBe(2);
+    expect(mismatch.stderr).toMatch(/other channels or geos/);
+  });
+
   it("bad names and bad lift-test files exit with code 2 and say what is wrong", () => {
     const bad = run(["fit", data, ...base, "--adstock", "binomial", ...short, "--out", join(dir, "x")]);
     expect(bad.status).toBe(2);
