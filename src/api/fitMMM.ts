@@ -245,7 +245,7 @@ export async function sampleModel(
   const sampleStart = new Array<number>(s.chains).fill(NaN);
   const started = performance.now();
   // Pathfinder's starts are in the sampler's coordinates already (it ran on the density the chains move on).
-  const chosen = pathfinder ? await pathfinderChainStarts(density, s.chains, s.seed) : undefined;
+  const chosen = pathfinder ? await pathfinderChainStarts(density, s.chains, s.seed, callbacks.signal) : undefined;
   const startInfo: StartInfo = chosen ? chosen.info : { method: s.initValues !== undefined ? "values" : (s.init as "jitter" | "median" | "random") };
   const run = await runChains({
     density,

@@ -4,7 +4,8 @@
 
 import type { LogDensity } from "../density/types.js";
 import { createDensity, type DensitySpec } from "./densitySpec.js";
-import { pathfinderStarts } from "../sampler/pathfinder/pathfinder.js";
+import { pathfinderStarts, pathfinderSteps } from "../sampler/pathfinder/pathfinder.js";
+import { FitStopped } from "../errors.js";
 import { compileCore } from "../density/wasmCore.js";
 
 /** How the chains were started, as the fit's sampling info records it. */
@@ -22,12 +23,28 @@ export interface PathfinderStartInfo {
   seconds: number;
 }
 
-/** One start per chain, in the sampler's coordinates of `spec`. */
-export async function pathfinderChainStarts(spec: DensitySpec, chains: number, seed: number): Promise<{ starts: Float64Array[]; info: PathfinderStartInfo }> {
+/**
+ * One start per chain, in the sampler's coordinates of `spec`. Between paths
+ * it yields to the event loop, so a Stop (the signal) is heard within one
+ * path: it then rejects with FitStopped.
+ */
+export async function pathfinderChainStarts(
+  spec: DensitySpec,
+  chains: number,
+  seed: number,
+  signal?: AbortSignal,
+): Promise<{ starts: Float64Array[]; info: PathfinderStartInfo }> {
   const began = performance.now();
   // Compiled asynchronously: a browser's main thread refuses to compile the core synchronously.
   const density = createDensity(spec, await compileCore());
-  const r = pathfinderStarts(density, chains, { seed });
+  const run = pathfinderSteps(density, chains, { seed });
+  let step;
+  do {
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    if (signal?.aborted) throw new FitStopped("warmup", "stopped while Pathfinder was choosing the chains' starting points, before warm-up: no draws");
+    step = run.next();
+  } while (!step.done);
+  const r = step.value;
   return {
     starts: r.starts,
     info: {

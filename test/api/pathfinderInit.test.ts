@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { fitMMM } from "../../src/api/fitMMM.js";
 import { simulateDataset } from "../../src/simulate/simulate.js";
 import { resolveConfig } from "../../src/fit/config.js";
-import { InputError } from "../../src/errors.js";
+import { FitStopped, InputError } from "../../src/errors.js";
 
 describe("init: pathfinder", () => {
   const sim = simulateDataset({ seed: 7, T: 60, channels: 2, extras: 1 });
@@ -27,6 +27,14 @@ describe("init: pathfinder", () => {
     expect(g.initialisation).toBe(start.gradientEvaluations);
     expect(g.initialisation).toBeGreaterThan(0);
     expect(g.total).toBe(g.initialisation + g.warmup + g.sampling);
+  });
+
+  it("hears a Stop while Pathfinder runs (between paths) and rejects with FitStopped, before warm-up", async () => {
+    const stop = new AbortController();
+    stop.abort();
+    const fit = fitMMM(sim.dataset, { sampler: { ...short, threads: 0 } }, { signal: stop.signal });
+    await expect(fit).rejects.toThrow(FitStopped);
+    await expect(fit).rejects.toThrow(/while Pathfinder was choosing the chains' starting points/);
   });
 
   it("records the other starts too, with nothing spent", async () => {

@@ -128,6 +128,19 @@ export function singlePath(density: LogDensity, rng: Rng, path: number, o: Pathf
  * Throws an Error naming each path's failure when none gave draws.
  */
 export function pathfinderStarts(density: LogDensity, count: number, o: PathfinderOptions): PathfinderResult {
+  const run = pathfinderSteps(density, count, o);
+  for (;;) {
+    const step = run.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * Pathfinder one path at a time: yields the index of each path it finishes,
+ * returns what pathfinderStarts returns. A caller that must stay responsive
+ * (a Stop button, Ctrl-C) yields to its event loop between paths.
+ */
+export function* pathfinderSteps(density: LogDensity, count: number, o: PathfinderOptions): Generator<number, PathfinderResult, void> {
   const counting = new CountingDensity(density);
   const nPaths = o.paths ?? 4;
   const perPath = o.drawsPerPath ?? 250;
@@ -138,13 +151,13 @@ export function pathfinderStarts(density: LogDensity, count: number, o: Pathfind
     const rng = createRng(o.seed, PATH_STREAM + p);
     const r = singlePath(counting, rng, p, o);
     paths.push(r);
-    if (!r.approximation) continue;
-    for (let i = 0; i < perPath; i++) {
+    for (let i = 0; r.approximation && i < perPath; i++) {
       const x = new Float64Array(density.dim);
       const lq = r.approximation.draw(rng, x);
       draws.push(x);
       logWeights.push(finiteLogp(counting, x) - lq);
     }
+    yield p;
   }
   const ok = paths.filter((p) => !p.failure).length;
   if (ok === 0) {
