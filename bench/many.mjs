@@ -3,7 +3,8 @@
 // in series, each slice's chains spread over the cores) and 2 workers (one
 // slice per core, its chains in series), and through the job queue
 // (`mmm queue submit` + 2 `mmm queue work` processes on a local Redis); and
-// the cost per slice against a single `mmm fit` of one market.
+// the cost per slice against a single `mmm fit` of one market, timed just
+// before each row (the load of a shared machine changes over a long run).
 // Fitting all 50 markets three times would take hours on 2 cores, so each
 // row fits the first N of the 50 (--slices N, default 6; --quick: 4 with
 // short chains) and says so, slices per hour extrapolating from them;
@@ -128,24 +129,27 @@ export async function benchMany({ quick = false, slices, allMarkets = [] } = {})
   const dataFor = (row) => (allMarkets.includes(row) ? { file: all, count: MARKETS } : { file: firstN, count: n });
 
   const rows = [];
-  let singleSeconds;
   const result = { machine: machineInfo(), quick, sampler, markets: MARKETS, T, C, rows };
+  const singleFit = async () => (await cli(["fit", one, ...columns, ...samplerArgs, "--no-report", "--out", join(dir, `single-${rows.length}`)])).seconds;
+  // Each row's cost is against a single fit timed just before it, so that a
+  // shared machine's load, which changes over a long run, weighs on both alike.
   const measured = async (how, count, run) => {
+    const singleSeconds = rows.length === 0 ? undefined : await singleFit();
     const stop = loadSampler();
     const seconds = await run();
     const load = stop();
     const r = { how, slices: count, seconds, load };
-    singleSeconds ??= seconds;
     r.secondsPerSlice = seconds / count;
+    r.singleFitSeconds = singleSeconds ?? r.secondsPerSlice;
     r.slicesPerHour = 3600 / r.secondsPerSlice;
-    r.costVsSingleFit = r.secondsPerSlice / singleSeconds;
+    r.costVsSingleFit = r.secondsPerSlice / r.singleFitSeconds;
     r.hoursFor50 = (MARKETS * r.secondsPerSlice) / 3600;
     rows.push(r);
     console.log(JSON.stringify(r));
     report(result, n);
   };
 
-  await measured("`mmm fit`, one market (chains over 2 threads)", 1, async () => (await cli(["fit", one, ...columns, ...samplerArgs, "--no-report", "--out", join(dir, "single")])).seconds);
+  await measured("`mmm fit`, one market (chains over 2 threads)", 1, singleFit);
   // All-markets rows first: the longest runs, the ones a stopped run should not lose.
   const order = ["workers2", "workers1", "queue"].sort((a, b) => Number(allMarkets.includes(b)) - Number(allMarkets.includes(a)));
   for (const row of order) {
@@ -187,7 +191,7 @@ function report(result, n) {
   const md = [
     `Many markets: one hill_adstock model per market, ${T} weeks x ${C} channels, ${sampler.chains} chains x (${sampler.warmup} warm-up + ${sampler.samples} draws), wall time through the CLI (process start, slicing, fitting, every slice's outputs, combined table and report). The data hold ${MARKETS} markets.${fitted} On ${machineLine(result.machine)}; the load column is the machine's 1-minute load average during the row, mean (max) of samples every 15 s${busy ? ": a shared machine, whose other work inflates the absolute figures and, as it varies between rows, the ratios too" : ""}${result.quick ? "; quick run" : ""}.${result.queueNote ?? ""}`,
     "",
-    "| how | slices | wall s | s per slice | slices per hour | per slice vs one `mmm fit` | all 50 markets, hours | load |",
+    "| how | slices | wall s | s per slice | slices per hour | per slice vs one `mmm fit` timed just before the row | all 50 markets, hours | load |",
     "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ...rows.map(
       (r) =>
