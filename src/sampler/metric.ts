@@ -57,13 +57,22 @@ export class DiagonalMetric implements Metric {
  * definite.
  */
 export function choleskyLower(a: Float64Array, n: number, out: Float64Array = new Float64Array(n * n)): Float64Array {
+  const pivot = tryCholeskyLower(a, n, out);
+  if (pivot >= 0) throw new Error(`choleskyLower: matrix is not positive definite (pivot ${pivot})`);
+  return out;
+}
+
+/**
+ * As choleskyLower, for callers that handle a matrix that is not positive
+ * definite themselves: returns -1 when `out` holds the factor, else the
+ * first pivot that was not positive (or not finite).
+ */
+export function tryCholeskyLower(a: Float64Array, n: number, out: Float64Array): number {
   out.fill(0);
   for (let j = 0; j < n; j++) {
     let d = a[j * n + j]!;
     for (let k = 0; k < j; k++) d -= out[j * n + k]! * out[j * n + k]!;
-    if (!(d > 0) || !Number.isFinite(d)) {
-      throw new Error(`choleskyLower: matrix is not positive definite (pivot ${j} = ${d})`);
-    }
+    if (!(d > 0) || !Number.isFinite(d)) return j;
     const ljj = Math.sqrt(d);
     out[j * n + j] = ljj;
     for (let i = j + 1; i < n; i++) {
@@ -72,7 +81,7 @@ export function choleskyLower(a: Float64Array, n: number, out: Float64Array = ne
       out[i * n + j] = s / ljj;
     }
   }
-  return out;
+  return -1;
 }
 
 /**

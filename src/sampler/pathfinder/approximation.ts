@@ -7,6 +7,7 @@
 // diag(alpha)^-1/2 B (O(n J^2)), or a dense Cholesky when 2J >= n.
 
 import { log } from "../../math/portable.js";
+import { tryCholeskyLower } from "../metric.js";
 import type { Rng } from "../../rng/random.js";
 
 const LOG_2PI = 1.8378770664093453;
@@ -83,24 +84,6 @@ function updatedDiagonal(alpha: Float64Array, s: Float64Array, y: Float64Array, 
     next[i] = v;
   }
   return next;
-}
-
-/** In-place lower Cholesky of a row-major m x m matrix; false if not positive definite. */
-function cholesky(a: Float64Array, m: number): boolean {
-  for (let j = 0; j < m; j++) {
-    let d = a[j * m + j]!;
-    for (let k = 0; k < j; k++) d -= a[j * m + k]! * a[j * m + k]!;
-    if (!(d > 0) || !Number.isFinite(d)) return false;
-    const ljj = Math.sqrt(d);
-    a[j * m + j] = ljj;
-    for (let i = j + 1; i < m; i++) {
-      let v = a[i * m + j]!;
-      for (let k = 0; k < j; k++) v -= a[i * m + k]! * a[j * m + k]!;
-      a[i * m + j] = v / ljj;
-    }
-    for (let k = j + 1; k < m; k++) a[j * m + k] = 0;
-  }
-  return true;
 }
 
 /** The 2m x 2m middle matrix G of the compact form, row-major; null if R is singular. */
@@ -191,10 +174,11 @@ export function normalApproximation(x: Float64Array, g: Float64Array, h: Iterate
 
 function denseApproximation(mean: Float64Array, covariance: () => Float64Array): NormalApproximation | null {
   const n = mean.length;
-  const L = covariance();
+  const S = covariance();
   // Symmetrise what rounding left unsymmetric before factorising.
-  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) L[i * n + j] = L[j * n + i] = 0.5 * (L[i * n + j]! + L[j * n + i]!);
-  if (!cholesky(L, n)) return null;
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) S[i * n + j] = S[j * n + i] = 0.5 * (S[i * n + j]! + S[j * n + i]!);
+  const L = new Float64Array(n * n);
+  if (tryCholeskyLower(S, n, L) >= 0) return null;
   let logDet = 0;
   for (let i = 0; i < n; i++) logDet += 2 * log(L[i * n + i]!);
   return fromStandardNormal(mean, logDet, covariance, (u, out) => {
@@ -270,13 +254,14 @@ function lowRankApproximation(
     for (let k = 0; k < w; k++) v += R[i * w + k]! * G[k * w + j]!;
     RG[i * w + j] = v;
   }
-  const L = new Float64Array(w * w);
+  const M = new Float64Array(w * w);
   for (let i = 0; i < w; i++) for (let j = 0; j <= i; j++) {
     let v = 0;
     for (let k = 0; k < w; k++) v += RG[i * w + k]! * R[j * w + k]!;
-    L[i * w + j] = L[j * w + i] = v + (i === j ? 1 : 0);
+    M[i * w + j] = M[j * w + i] = v + (i === j ? 1 : 0);
   }
-  if (!cholesky(L, w)) return null;
+  const L = new Float64Array(w * w);
+  if (tryCholeskyLower(M, w, L) >= 0) return null;
   let logDet = 0;
   for (let i = 0; i < n; i++) logDet += log(alpha[i]!);
   for (let j = 0; j < w; j++) logDet += 2 * log(L[j * w + j]!);
