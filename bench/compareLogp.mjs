@@ -5,6 +5,8 @@
 // neighbouring batches (both see about the same load). Usage:
 //   node bench/compareLogp.mjs OTHER_DIST_INDEX_JS [--rounds N] [--label NAME]
 // Writes bench/results/logp-compare.json and .md (this build = "after").
+//   node bench/compareLogp.mjs --stan [--rounds N] [--datasets t156,example,geo]
+// times rstan's gradient and ours alternately instead (bench/compareLogpStan.mjs).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -15,6 +17,11 @@ const args = process.argv.slice(2);
 const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
 const rounds = Number(opt("--rounds", 300));
 const label = opt("--label", "before");
+if (args.includes("--stan")) {
+  const { compareWithStan } = await import("./compareLogpStan.mjs");
+  await compareWithStan({ rounds: Number(opt("--rounds", 60)), datasets: opt("--datasets", "t156,example,geo").split(",") });
+  process.exit(0);
+}
 const after = await import(new URL("../dist/index.js", import.meta.url));
 const before = await import(pathToFileURL(resolve(args[0])).href);
 

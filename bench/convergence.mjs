@@ -13,63 +13,31 @@
 // --quick: the T=156 data, seeds 1-2, 300 + 300. Writes bench/results/convergence.json
 // (after every fit, so a partial run keeps what it measured) and publishes "convergence".
 import { readdirSync, readFileSync, renameSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import {
-  fitGeoMMM,
-  fitMMM,
-  fitScalers,
-  geoDatasetFromTable,
-  datasetFromTable,
-  parseCsv,
-  scaleRows,
-  simulateDataset,
-} from "../dist/index.js";
+import { fitGeoMMM, fitMMM, fitScalers, scaleRows, simulateDataset } from "../dist/index.js";
+import { DATASETS as BASE_DATASETS } from "./convergenceDatasets.mjs";
 import { machineInfo } from "./machine.mjs";
 import { machineLine, publish, replaceBetween } from "./report.mjs";
 import { rstanAvailable } from "./stan.mjs";
-import { stanData, stanFit } from "./stanChains.mjs";
+import { stanData, stanFit, stanInputFromFit } from "./stanChains.mjs";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 // --part NAME writes results/convergence-NAME.json instead, so that runs can be split (e.g. one per
 // dataset, run side by side); --table merges results/convergence*.json into the table without fitting.
 const PART = process.argv.includes("--part") ? process.argv[process.argv.indexOf("--part") + 1] : null;
 const RESULTS = new URL(`./results/convergence${PART ? `-${PART}` : ""}.json`, import.meta.url);
 const DOC = new URL("../docs/convergence.md", import.meta.url);
 
-// The bundled example's columns, as src/model/example.ts maps them for `mmm fit --example`.
-const EXAMPLE_COLUMNS = {
-  file: "examples/weekly_sales.csv",
-  target: "sales",
-  media: ["tv", "search", "social", "radio", "display"],
-  extra: ["price_index", "competitor_promo"],
-  date: "week",
-};
-
-function readCsv(rel) {
-  return parseCsv(readFileSync(ROOT + rel, "utf8"), rel);
-}
-
-const DATASETS = {
-  example: {
-    name: "bundled example (T=156, C=5)",
-    national: true,
-    load: () => datasetFromTable(readCsv(EXAMPLE_COLUMNS.file), EXAMPLE_COLUMNS),
-  },
+// The datasets (bench/convergenceDatasets.mjs); the T=156 data's Stan input as bench/stan.mjs and
+// bench/stanChains.mjs make it, so their cached Stan fits are found; the geo example's from a short fit.
+export const DATASETS = {
+  ...BASE_DATASETS,
   t156: {
-    name: "benchmark data (T=156, C=4)",
-    national: true,
-    load: () => simulateDataset({ seed: 1, T: 156, channels: 4, extras: 2 }).dataset,
-    // As bench/stan.mjs and bench/stanChains.mjs make it, so their cached Stan fits are found.
+    ...BASE_DATASETS.t156,
     stanInput: () => {
       const sim = simulateDataset({ seed: 1, T: 156, channels: 4, extras: 2 });
       return stanData(sim.structure, scaleRows(sim.dataset, fitScalers(sim.dataset, 156)), 156);
     },
   },
-  geo: {
-    name: "bundled geo example (G=8, T=104, C=3)",
-    national: false,
-    load: () => geoDatasetFromTable(readCsv("examples/geo_weekly.csv"), { target: "sales", media: ["tv", "search", "social"], extra: ["price_index"], geo: "geo", date: "date" }),
-  },
+  geo: { ...BASE_DATASETS.geo, stanInput: () => stanInputFromFit(BASE_DATASETS.geo.load(), true) },
 };
 
 function arg(name, fallback) {
@@ -125,10 +93,19 @@ function chainMeans(fit, name) {
   });
 }
 
+/** Stan's 1-based parameter name in our 0-based labels: coef_media[2,3] -> coef_media[1, 2]. */
+function zeroBased(name) {
+  return name.replace(/\[([\d,\s]+)\]/, (_, idx) => `[${idx.split(",").map((i) => Number(i) - 1).join(", ")}]`);
+}
+
 function stanRow(out, seed) {
   const finite = (v) => typeof v === "number" && Number.isFinite(v);
+  const worst = out.parameters.filter((p) => finite(p.rhat)).reduce((a, b) => (b.rhat > a.rhat ? b : a), { rhat: -Infinity });
+  // Stan counts from 1 (the search channel's lag_weight is Stan's lag_weight[2]); our labels from 0.
+  const lagWeight1 = out.chains?.map((c) => c.chainMeans?.["lag_weight[2]"]);
   return {
     seed,
+    ...(worst.name ? { worstParameter: zeroBased(worst.name) } : {}),
     maxRhat: Math.max(...out.parameters.map((p) => p.rhat).filter(finite)),
     minEss: Math.min(...out.parameters.map((p) => p.ess_bulk).filter(finite)),
     leapfrogPerDraw: out.leapfrog_per_draw,
@@ -136,6 +113,8 @@ function stanRow(out, seed) {
     seconds: out.wall_seconds,
     divergences: out.divergences,
     stepSizes: out.chains?.map((c) => c.stepSize),
+    // Each chain's regime on the geo example, as our fits keep it.
+    ...(lagWeight1?.every(finite) ? { lagWeight1: lagWeight1.map((v) => +v.toPrecision(3)) } : {}),
   };
 }
 
@@ -197,7 +176,7 @@ export async function benchConvergence({
     const ds = DATASETS[key];
     if (!ds) throw new Error(`unknown dataset ${key} (example, t156, geo)`);
     const dataset = ds.load();
-    let stanInput = ds.stanInput?.() ?? null;
+    let stanInput = (await ds.stanInput?.()) ?? null;
     // Seeds outside, options inside: a run cut short still compares the options on the same seeds.
     // Without --parameterisations, each option at the default coordinates (rows named by the option alone).
     const axes = options.flatMap((adaptation) =>
@@ -230,7 +209,7 @@ export async function benchConvergence({
         }
       }
     }
-    if (ds.national && stanInput && (rstan || runStan)) {
+    if (stanInput && (rstan || runStan)) {
       const row = stanFits(ds.name, stanInput, seeds, sampler, { cachedOnly: !runStan, rstan });
       if (row.fits.length) result.rows.push(row);
       saveJson(result);
@@ -244,7 +223,7 @@ export async function benchConvergence({
 }
 
 /** The table from every results/convergence*.json (rows of the same dataset and option merged by seed). */
-export function publishSaved() {
+export async function publishSaved() {
   const dir = new URL("./results/", import.meta.url);
   const files = readdirSync(dir).filter((f) => /^convergence(-[\w-]+)?\.json$/.test(f)).sort();
   const all = files.map((f) => JSON.parse(readFileSync(new URL(f, dir), "utf8")));
@@ -263,7 +242,7 @@ export function publishSaved() {
   const seeds = [...new Set([...rows.values()].flatMap((r) => r.fits.map((f) => f.seed)))].sort((a, b) => a - b);
   const rstan = rstanAvailable();
   const stanInputs = Object.assign({}, ...parts.map((p) => p.stanInputs ?? {}));
-  for (const ds of Object.values(DATASETS)) if (ds.stanInput) stanInputs[ds.name] = ds.stanInput();
+  for (const ds of Object.values(DATASETS)) if (ds.stanInput) stanInputs[ds.name] = await ds.stanInput();
   for (const [dataset, input] of Object.entries(stanInputs)) {
     if (rows.has(`${dataset}\u0000Stan (diag)`)) continue;
     const row = stanFits(dataset, input, [1, 2, 3, 4, 5, 6, 7, 8], parts[0].sampler, { cachedOnly: true, rstan });
@@ -298,6 +277,6 @@ export function publishSaved() {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  if (process.argv.includes("--table")) publishSaved();
+  if (process.argv.includes("--table")) await publishSaved();
   else await benchConvergence();
 }

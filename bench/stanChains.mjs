@@ -3,6 +3,8 @@
 // of the data, the model, the script, the arguments, rstan's version and the
 // CPU. Used by bench/convergence.mjs; run alone it fills the cache:
 //   nice -n 10 node bench/stanChains.mjs 1 2 3 ...   (seeds; T=156, C=4 data)
+//   DATASET=example|geo nice -n 10 node bench/stanChains.mjs 1 3   (the bundled examples)
+// The geo example runs bench/stan/hill_adstock_geo.stan.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -32,6 +34,33 @@ export function stanData(structure, scaled, T) {
   };
 }
 
+/** The geo Stan model's data (bench/stan/hill_adstock_geo.stan) from the engine's scaled geo data. */
+export function stanGeoData(structure, scaled, T) {
+  const C = structure.nChannels;
+  const F = structure.nExtra;
+  const G = structure.nGeos;
+  const geoExtra = !!structure.geoExtra;
+  const extraAt = (t, f, g) => (geoExtra ? scaled.extra[(t * F + f) * G + g] : scaled.extra[t * F + f]);
+  return {
+    T,
+    C,
+    G,
+    F,
+    geo_extra: geoExtra ? 1 : 0,
+    D: structure.degreesSeasonality,
+    frequency: structure.seasonalityFrequency,
+    media: Array.from({ length: G }, (_, g) => Array.from({ length: T }, (_, t) => Array.from({ length: C }, (_, c) => scaled.media[(t * C + c) * G + g]))),
+    extra: Array.from({ length: G }, (_, g) => Array.from({ length: T }, (_, t) => Array.from({ length: F }, (_, f) => extraAt(t, f, g)))),
+    y: Array.from({ length: T }, (_, t) => Array.from({ length: G }, (_, g) => scaled.target[t * G + g])),
+    media_prior: structure.mediaPrior,
+  };
+}
+
+/** The Stan model file for a data object (geo data carry G). */
+export function stanModelFile(data) {
+  return data.G === undefined ? "hill_adstock.stan" : "hill_adstock_geo.stan";
+}
+
 /**
  * One Stan fit (4 chains unless told), from the cache when there; null when
  * rstan is missing or `cachedOnly` and nothing is cached.
@@ -42,11 +71,12 @@ export function stanFit(data, { chains = 4, warmup = 1000, draws = 1000, seed = 
   const dataPath = join(work, "data.json");
   const outPath = join(work, "out.json");
   writeFileSync(dataPath, JSON.stringify(data));
-  const args = [String(chains), String(warmup), String(draws), String(seed), String(targetAccept)];
+  const model = stanModelFile(data);
+  const args = [String(chains), String(warmup), String(draws), String(seed), String(targetAccept), model];
   const script = join(HERE, "stan", "run_stan_chains.R");
   const key = createHash("sha256")
     .update(readFileSync(dataPath))
-    .update(readFileSync(join(HERE, "stan", "hill_adstock.stan")))
+    .update(readFileSync(join(HERE, "stan", model)))
     .update(readFileSync(script))
     .update(JSON.stringify([rstan, args, machineInfo().cpu]))
     .digest("hex")
@@ -62,16 +92,43 @@ export function stanFit(data, { chains = 4, warmup = 1000, draws = 1000, seed = 
   return out;
 }
 
+/**
+ * A short fit's record of one of bench/convergence.mjs's datasets: its structure, the data
+ * scaled exactly as a default fit scales them, and Stan's data made from them.
+ */
+export async function shortFitInput(dataset, geo) {
+  const { fitGeoMMM, fitMMM, scaleGeoRows, scaleRows } = await import("../dist/index.js");
+  const options = { sampler: { chains: 1, warmup: 10, samples: 10, seed: 1 } };
+  const fit = geo ? await fitGeoMMM(dataset, options) : await fitMMM(dataset, options);
+  const r = fit.record;
+  const scaled = geo ? scaleGeoRows(r.dataset, r.scalers, 0, r.trainRows) : scaleRows(r.dataset, r.scalers, 0, r.trainRows);
+  const stan = geo ? stanGeoData(r.structure, scaled, r.trainRows) : stanData(r.structure, scaled, r.trainRows);
+  return { fit, structure: r.structure, scaled, stan };
+}
+
+/** Stan's data for one of bench/convergence.mjs's datasets, scaled as a default fit scales it. */
+export async function stanInputFromFit(dataset, geo) {
+  return (await shortFitInput(dataset, geo)).stan;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { fitScalers, scaleRows, simulateDataset } = await import("../dist/index.js");
-  const T = Number(process.env.T ?? 156);
-  const sim = simulateDataset({ seed: 1, T, channels: 4, extras: 2 });
-  const data = stanData(sim.structure, scaleRows(sim.dataset, fitScalers(sim.dataset, T)), T);
+  const which = process.env.DATASET ?? "t156";
+  let data;
+  if (which === "t156") {
+    const T = Number(process.env.T ?? 156);
+    const sim = simulateDataset({ seed: 1, T, channels: 4, extras: 2 });
+    data = stanData(sim.structure, scaleRows(sim.dataset, fitScalers(sim.dataset, T)), T);
+  } else {
+    const { DATASETS } = await import("./convergenceDatasets.mjs");
+    if (!DATASETS[which]) throw new Error(`DATASET=${which}: expected t156, example or geo`);
+    data = await stanInputFromFit(DATASETS[which].load(), !DATASETS[which].national);
+  }
   for (const seed of process.argv.slice(2).map(Number)) {
     const began = Date.now();
     const out = stanFit(data, { seed });
     const rhat = Math.max(...out.parameters.map((p) => p.rhat).filter(Number.isFinite));
     const ess = Math.min(...out.parameters.map((p) => p.ess_bulk).filter(Number.isFinite));
-    console.log(JSON.stringify({ seed, cached: !!out.cached, seconds: (Date.now() - began) / 1000, maxRhat: rhat, minEss: ess, divergences: out.divergences, leapfrog: out.leapfrog_per_draw, chains: out.chains.map((c) => ({ eps: c.stepSize, divW: c.divWarmup, divS: c.divSampling, lp: c.lpSampling })) }));
+    console.log(JSON.stringify({ seed, cached: !!out.cached, seconds: (Date.now() - began) / 1000, maxRhat: rhat, minEss: ess, divergences: out.divergences, leapfrog: out.leapfrog_per_draw, chains: out.chains.map((c) => ({ eps: c.stepSize, divW: c.divWarmup, divS: c.divSampling, lp: c.lpSampling, ...(data.G ? { lagWeight1: c.chainMeans?.["lag_weight[1]"] } : {}) })) }));
   }
 }

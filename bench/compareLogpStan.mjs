@@ -1,0 +1,117 @@
+// Log-density gradient time of this engine against rstan's on the same data,
+// measured side by side: the two alternate in short batches (ours ~2 ms in
+// this process, Stan's ~30 ms in one R process, bench/stan/grad_timer.R,
+// asked batch by batch), so both see about the same load. Per dataset the
+// fastest batch of each, and the median over the pairs of the ratio of
+// neighbouring batches. Ours: the float64 core (MmmDensity, math "accurate",
+// the sampler's default) in the model's own coordinates, as Stan's program;
+// Stan's: grad_log_prob at the same point, which includes R's call into
+// the model (a few µs, so Stan's figure is an upper bound).
+// Run by `node bench/compareLogp.mjs --stan [--rounds N] [--datasets t156,example,geo]`;
+// writes bench/results/logp-compare-stan.json and .md.
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { MmmDensity, ParameterLayout } from "../dist/index.js";
+import { DATASETS } from "./convergenceDatasets.mjs";
+import { machineInfo } from "./machine.mjs";
+import { machineLine } from "./report.mjs";
+import { shortFitInput, stanModelFile } from "./stanChains.mjs";
+
+const STAN_DIR = fileURLToPath(new URL("./stan/", import.meta.url));
+
+/** Our named values in the Stan programs' shapes. */
+function stanValues(values, structure) {
+  const out = { ...values, gamma_seasonality: values.gamma_seasonality.flat() };
+  if (structure.nGeos === undefined || structure.nGeos === 0) {
+    for (const k of ["intercept", "sigma", "coef_trend"]) out[k] = values[k][0];
+  } else if (!structure.geoExtra) {
+    out.coef_extra_features = values.coef_extra_features.map((v) => [v]);
+  }
+  return out;
+}
+
+/** An R process answering "n" with Stan's ns per gradient over n gradients. */
+async function stanTimer(model, data, point) {
+  const work = mkdtempSync(join(tmpdir(), "mmm-stan-grad-"));
+  writeFileSync(join(work, "data.json"), JSON.stringify(data));
+  writeFileSync(join(work, "point.json"), JSON.stringify(point));
+  const r = spawn("Rscript", [join(STAN_DIR, "grad_timer.R"), model, join(work, "data.json"), join(work, "point.json")], { stdio: ["pipe", "pipe", "pipe"] });
+  let stderr = "";
+  r.stderr.on("data", (d) => (stderr += d));
+  const lines = createInterface({ input: r.stdout })[Symbol.asyncIterator]();
+  const next = async () => {
+    const { value, done } = await lines.next();
+    if (done) throw new Error(`grad_timer.R stopped:\n${stderr.slice(-2000)}`);
+    return value.trim();
+  };
+  let first = await next();
+  while (!first.startsWith("ready")) first = await next();
+  const [, dim, lp] = first.split(/\s+/);
+  return {
+    dim: Number(dim),
+    lp: Number(lp),
+    batch: async (n) => {
+      r.stdin.write(`${n}\n`);
+      return Number(await next());
+    },
+    close: () => r.stdin.end(),
+  };
+}
+
+const median = (v) => {
+  const s = [...v].sort((x, y) => x - y);
+  return s[Math.floor(s.length / 2)];
+};
+
+async function compareOne(key, rounds) {
+  const ds = DATASETS[key];
+  const input = await shortFitInput(ds.load(), !ds.national);
+  const layout = new ParameterLayout(input.structure);
+  const density = new MmmDensity(layout, input.scaled, { mathMode: 0 });
+  const draws = input.fit.constrainedDraws()[0];
+  const u = layout.unconstrainFlat(draws.subarray(draws.length - layout.dim));
+  const grad = new Float64Array(layout.dim);
+  const ours = () => density.logpGrad(u, grad);
+  const stan = await stanTimer(stanModelFile(input.stan), input.stan, stanValues(layout.constrain(u), input.structure));
+  if (stan.dim !== layout.dim) throw new Error(`${key}: Stan has ${stan.dim} parameters, we have ${layout.dim}`);
+  for (let i = 0; i < 2000; i++) ours();
+  let n = 1;
+  for (let t0 = performance.now(); performance.now() - t0 < 2; n *= 2) for (let i = 0; i < n; i++) ours();
+  const probe = await stan.batch(20);
+  const m = Math.max(5, Math.round(30e6 / probe));
+  const a = [];
+  const b = [];
+  for (let k = 0; k < rounds; k++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) ours();
+    a.push(Number(process.hrtime.bigint() - t0) / n);
+    b.push(await stan.batch(m));
+  }
+  stan.close();
+  return { dataset: ds.name, key, dim: layout.dim, oursNs: Math.min(...a), stanNs: Math.min(...b), oursMedianNs: median(a), stanMedianNs: median(b), pairedRatio: median(b.map((x, i) => x / a[i])), oursBatch: n, stanBatch: m };
+}
+
+export async function compareWithStan({ rounds = 60, datasets = ["t156", "example", "geo"] } = {}) {
+  const rows = [];
+  for (const key of datasets) {
+    rows.push(await compareOne(key, rounds));
+    process.stderr.write(`${JSON.stringify(rows.at(-1))}\n`);
+  }
+  const us = (ns) => (ns / 1000).toFixed(1);
+  const md = [
+    `Log-density gradient, µs per evaluation on one core, this engine (float64 core, "accurate" math, model's coordinates) and rstan (grad_log_prob, Stan's program in bench/stan/) at the same point of the same scaled data, alternating in ${rounds} pairs of batches (ours ~2 ms, Stan's ~30 ms); fastest batch of each, and the median ratio of neighbouring batches; ${machineLine(machineInfo())}.`,
+    "",
+    "| dataset | parameters | ours (fastest) | Stan (fastest) | ours (median) | Stan (median) | Stan / ours (median pair) |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+    ...rows.map((r) => `| ${r.dataset} | ${r.dim} | ${us(r.oursNs)} | ${us(r.stanNs)} | ${us(r.oursMedianNs)} | ${us(r.stanMedianNs)} | ${r.pairedRatio.toFixed(1)} |`),
+  ].join("\n");
+  mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
+  writeFileSync(new URL("./results/logp-compare-stan.json", import.meta.url), JSON.stringify({ machine: machineInfo(), rounds, ran_at: new Date().toISOString(), rows }, null, 2) + "\n");
+  writeFileSync(new URL("./results/logp-compare-stan.md", import.meta.url), md + "\n");
+  console.log(md);
+  return rows;
+}

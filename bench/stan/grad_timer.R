@@ -1,0 +1,42 @@
+# Times rstan's log-density gradient (grad_log_prob, unconstrained scale, with
+# the Jacobian) in batches on request, so that bench/compareLogp.mjs --stan can
+# alternate them with the engine's: reads a count n per line on stdin, runs n
+# gradients at the point and answers one line, the nanoseconds per gradient.
+# usage: Rscript grad_timer.R model.stan data.json point.json
+suppressMessages({
+  library(rstan)
+  library(jsonlite)
+})
+args <- commandArgs(trailingOnly = TRUE)
+here <- dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE)))
+model <- stan_model(file.path(here, args[1]), auto_write = TRUE)
+data <- fromJSON(args[2])
+if (is.null(data$G)) {
+  as_rows <- function(x, ncol) {
+    if (ncol == 0) return(matrix(0, nrow = data$T, ncol = 0))
+    if (is.matrix(x)) return(x)
+    matrix(unlist(x), nrow = data$T, ncol = ncol, byrow = TRUE)
+  }
+  data$media <- as_rows(data$media, data$C)
+  data$extra <- as_rows(data$extra, data$F)
+} else {
+  data$media <- array(data$media, dim = c(data$G, data$T, data$C))
+  data$extra <- array(if (data$F > 0) data$extra else 0, dim = c(data$G, data$T, data$F))
+  data$y <- matrix(data$y, nrow = data$T, ncol = data$G)
+}
+point <- fromJSON(args[3], simplifyVector = TRUE, simplifyDataFrame = FALSE)
+fit <- sampling(model, data = data, chains = 1, iter = 1, algorithm = "Fixed_param",
+                init = list(point), refresh = 0)
+u <- unconstrain_pars(fit, point)
+g <- grad_log_prob(fit, u, adjust_transform = TRUE)
+cat("ready", length(u), attr(g, "log_prob"), "\n")
+flush(stdout())
+con <- file("stdin")
+open(con)
+while (length(line <- readLines(con, n = 1)) > 0) {
+  n <- as.integer(line)
+  t0 <- proc.time()[["elapsed"]]
+  for (i in seq_len(n)) grad_log_prob(fit, u, adjust_transform = TRUE)
+  cat(1e9 * (proc.time()[["elapsed"]] - t0) / n, "\n")
+  flush(stdout())
+}
