@@ -1,12 +1,12 @@
 // Log-density gradient time of this engine against rstan's on the same data,
 // measured side by side: the two alternate in short batches (ours ~2 ms in
-// this process, Stan's ~30 ms in one R process, bench/stan/grad_timer.R,
+// this process, Stan's ~10 ms in one R process, bench/stan/grad_timer.R,
 // asked batch by batch), so both see about the same load. Per dataset the
 // fastest batch of each, and the median over the pairs of the ratio of
 // neighbouring batches. Ours: the float64 core (MmmDensity, math "accurate",
 // the sampler's default) in the model's own coordinates, as Stan's program;
-// Stan's: grad_log_prob at the same point, which includes R's call into
-// the model (a few µs, so Stan's figure is an upper bound).
+// Stan's: its sampler's gradients from the same point (static HMC with a tiny
+// step, timed by Stan's own clock; see bench/stan/grad_timer.R).
 // Run by `node bench/compareLogp.mjs --stan [--rounds N] [--datasets t156,example,geo]`;
 // writes bench/results/logp-compare-stan.json and .md.
 import { spawn } from "node:child_process";
@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { MmmDensity, ParameterLayout } from "../dist/index.js";
+import { collectSaved, summarise } from "./convergence.mjs";
 import { DATASETS } from "./convergenceDatasets.mjs";
 import { machineInfo } from "./machine.mjs";
 import { machineLine } from "./report.mjs";
@@ -81,8 +82,8 @@ async function compareOne(key, rounds) {
   for (let i = 0; i < 2000; i++) ours();
   let n = 1;
   for (let t0 = performance.now(); performance.now() - t0 < 2; n *= 2) for (let i = 0; i < n; i++) ours();
-  const probe = await stan.batch(20);
-  const m = Math.max(5, Math.round(30e6 / probe));
+  const probe = await stan.batch(200);
+  const m = Math.max(10, Math.round(10e6 / probe));
   const a = [];
   const b = [];
   for (let k = 0; k < rounds; k++) {
@@ -95,6 +96,40 @@ async function compareOne(key, rounds) {
   return { dataset: ds.name, key, dim: layout.dim, oursNs: Math.min(...a), stanNs: Math.min(...b), oursMedianNs: median(a), stanMedianNs: median(b), pairedRatio: median(b.map((x, i) => x / a[i])), oursBatch: n, stanBatch: m };
 }
 
+/**
+ * Load-independent ESS per second: each convergence row's median min bulk-ESS per 1000
+ * gradients (bench/results/convergence*.json, Stan's from its cache) times the gradients
+ * per second of its engine timed above (fastest batch; ours in the model's coordinates).
+ */
+async function essPerGradientSecond(timed) {
+  let saved;
+  try {
+    saved = await collectSaved();
+  } catch {
+    return null;
+  }
+  const lines = [
+    "Min bulk-ESS per second of gradient time (load-independent): median min bulk-ESS per 1000 gradients from bench/results/convergence*.json, times 1000 / (µs per gradient, fastest batch above) of the row's engine; the ratio to Stan's row of the same dataset.",
+    "",
+    "| dataset | warm-up | fits | min ESS per 1000 grads | µs per gradient | min ESS per gradient-second | / Stan |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const t of timed) {
+    // Stan, our default (trend coordinates for national data) and the rows in the model's own coordinates.
+    const shown = (o) => o.startsWith("Stan") || o === "stan-diag, trend" || o.startsWith("stan-diag, model");
+    const rows = saved.rows.filter((r) => r.dataset === t.dataset && r.fits.length && shown(r.option));
+    const stanRow = rows.find((r) => r.option.startsWith("Stan"));
+    const stanRate = stanRow ? (summarise(stanRow.fits).essPer1000Gradients * 1e6) / t.stanNs : NaN;
+    for (const r of rows) {
+      const s = summarise(r.fits);
+      const ns = r.option.startsWith("Stan") ? t.stanNs : t.oursNs;
+      const rate = (s.essPer1000Gradients * 1e6) / ns;
+      lines.push(`| ${t.dataset} | ${r.option} | ${s.fits} | ${s.essPer1000Gradients.toFixed(2)} | ${(ns / 1000).toFixed(1)} | ${rate.toFixed(0)} | ${Number.isFinite(stanRate) ? (rate / stanRate).toFixed(1) : "-"} |`);
+    }
+  }
+  return lines.join("\n");
+}
+
 export async function compareWithStan({ rounds = 60, datasets = ["t156", "example", "geo"] } = {}) {
   const rows = [];
   for (const key of datasets) {
@@ -102,13 +137,15 @@ export async function compareWithStan({ rounds = 60, datasets = ["t156", "exampl
     process.stderr.write(`${JSON.stringify(rows.at(-1))}\n`);
   }
   const us = (ns) => (ns / 1000).toFixed(1);
-  const md = [
-    `Log-density gradient, µs per evaluation on one core, this engine (float64 core, "accurate" math, model's coordinates) and rstan (grad_log_prob, Stan's program in bench/stan/) at the same point of the same scaled data, alternating in ${rounds} pairs of batches (ours ~2 ms, Stan's ~30 ms); fastest batch of each, and the median ratio of neighbouring batches; ${machineLine(machineInfo())}.`,
+  let md = [
+    `Log-density gradient, µs per evaluation on one core, this engine (float64 core, "accurate" math, model's coordinates) and rstan (static HMC from the point with a tiny step, timed by Stan's clock; Stan's program in bench/stan/) at the same point of the same scaled data, alternating in ${rounds} pairs of batches (ours ~2 ms, Stan's ~10 ms); fastest batch of each, and the median ratio of neighbouring batches; ${machineLine(machineInfo())}.`,
     "",
     "| dataset | parameters | ours (fastest) | Stan (fastest) | ours (median) | Stan (median) | Stan / ours (median pair) |",
     "| --- | --- | --- | --- | --- | --- | --- |",
     ...rows.map((r) => `| ${r.dataset} | ${r.dim} | ${us(r.oursNs)} | ${us(r.stanNs)} | ${us(r.oursMedianNs)} | ${us(r.stanMedianNs)} | ${r.pairedRatio.toFixed(1)} |`),
   ].join("\n");
+  const perSecond = await essPerGradientSecond(rows);
+  if (perSecond) md += `\n\n${perSecond}`;
   mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
   writeFileSync(new URL("./results/logp-compare-stan.json", import.meta.url), JSON.stringify({ machine: machineInfo(), rounds, ran_at: new Date().toISOString(), rows }, null, 2) + "\n");
   writeFileSync(new URL("./results/logp-compare-stan.md", import.meta.url), md + "\n");

@@ -222,8 +222,8 @@ export async function benchConvergence({
   return result;
 }
 
-/** The table from every results/convergence*.json (rows of the same dataset and option merged by seed). */
-export async function publishSaved() {
+/** Every results/convergence*.json merged (rows of the same dataset and option merged by seed), with Stan's cached fits. */
+export async function collectSaved() {
   const dir = new URL("./results/", import.meta.url);
   const files = readdirSync(dir).filter((f) => /^convergence(-[\w-]+)?\.json$/.test(f)).sort();
   const all = files.map((f) => JSON.parse(readFileSync(new URL(f, dir), "utf8")));
@@ -268,7 +268,12 @@ export async function publishSaved() {
   const dsOrder = (name) => Object.values(DATASETS).findIndex((d) => d.name === name);
   const stanLast = (r) => (r.option.startsWith("Stan") ? 1 : 0);
   const ordered = [...rows.values()].sort((a, b) => dsOrder(a.dataset) - dsOrder(b.dataset) || stanLast(a) - stanLast(b));
-  const result = { ...parts[0], rstan, seeds, rows: ordered };
+  return { ...parts[0], rstan, seeds, rows: ordered };
+}
+
+/** The table from every results/convergence*.json. */
+export async function publishSaved() {
+  const result = await collectSaved();
   const md = table(result);
   publish("convergence", md);
   if (existsSync(DOC)) writeFileSync(DOC, replaceBetween(readFileSync(DOC, "utf8"), "convergence", md));

@@ -1,7 +1,11 @@
-# Times rstan's log-density gradient (grad_log_prob, unconstrained scale, with
-# the Jacobian) in batches on request, so that bench/compareLogp.mjs --stan can
-# alternate them with the engine's: reads a count n per line on stdin, runs n
-# gradients at the point and answers one line, the nanoseconds per gradient.
+# Times Stan's log-density gradient as its sampler calls it, in batches on
+# request, so that bench/compareLogp.mjs --stan can alternate them with the
+# engine's: reads a count n per line on stdin and answers one line, the
+# nanoseconds per gradient. A batch is static HMC from the point with a tiny
+# step size (the trajectory stays there), L = 10 leapfrog steps per
+# iteration and no adaptation, n gradients in all; the time is Stan's own
+# clock around its sampling loop (get_elapsed_time), so R's call overhead is
+# left out (rstan's grad_log_prob spends milliseconds per call in R).
 # usage: Rscript grad_timer.R model.stan data.json point.json
 suppressMessages({
   library(rstan)
@@ -33,10 +37,14 @@ cat("ready", length(u), attr(g, "log_prob"), "\n")
 flush(stdout())
 con <- file("stdin")
 open(con)
+L <- 10
+eps <- 1e-6
 while (length(line <- readLines(con, n = 1)) > 0) {
   n <- as.integer(line)
-  t0 <- proc.time()[["elapsed"]]
-  for (i in seq_len(n)) grad_log_prob(fit, u, adjust_transform = TRUE)
-  cat(1e9 * (proc.time()[["elapsed"]] - t0) / n, "\n")
+  iter <- max(1, round(n / L))
+  s <- sampling(model, data = data, chains = 1, iter = iter, warmup = 0, algorithm = "HMC",
+                init = list(point), seed = 1, refresh = 0,
+                control = list(stepsize = eps, int_time = L * eps, stepsize_jitter = 0, adapt_engaged = FALSE))
+  cat(1e9 * get_elapsed_time(s)[1, "sample"] / (iter * L), "\n")
   flush(stdout())
 }
