@@ -5,7 +5,7 @@
 # Per chain also each parameter's mean over the draws (chainMeans: which
 # regime a chain sat in). The model file (default hill_adstock.stan) may be
 # hill_adstock_geo.stan, whose data come as media[G][T][C], extra[G][T][F], y[T][G].
-# usage: Rscript run_stan_chains.R data.json out.json chains warmup draws seed adapt_delta [model.stan]
+# usage: [STAN_CORES=n] Rscript run_stan_chains.R data.json out.json chains warmup draws seed adapt_delta [model.stan]
 suppressMessages({
   library(rstan)
   library(jsonlite)
@@ -31,9 +31,11 @@ if (is.null(data$G)) {
   data$extra <- array(if (data$F > 0) data$extra else 0, dim = c(data$G, data$T, data$F))
   data$y <- matrix(data$y, nrow = data$T, ncol = data$G)
 }
+# STAN_CORES: chains run at once (default one per core); the draws do not depend on it.
+cores <- as.integer(Sys.getenv("STAN_CORES", min(chains, parallel::detectCores())))
 start <- Sys.time()
 fit <- sampling(model, data = data, chains = chains, iter = warmup + draws, warmup = warmup,
-                seed = seed, cores = min(chains, parallel::detectCores()),
+                seed = seed, cores = cores,
                 control = list(adapt_delta = adapt_delta), refresh = 0)
 wall <- as.numeric(difftime(Sys.time(), start, units = "secs"))
 post <- extract(fit, permuted = FALSE, inc_warmup = FALSE)
@@ -62,6 +64,7 @@ per_chain <- lapply(seq_len(chains), function(k) {
 out <- list(
   engine = paste("rstan", packageVersion("rstan")),
   wall_seconds = wall,
+  cores = cores,
   divergences = sum(sapply(sp, function(x) sum(x[, "divergent__"]))),
   leapfrog_per_draw = mean(sapply(sp, function(x) mean(x[, "n_leapfrog__"]))),
   gradient_evaluations = sum(sapply(spw, function(x) sum(x[, "n_leapfrog__"]))),
