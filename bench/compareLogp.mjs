@@ -5,7 +5,7 @@
 // neighbouring batches (both see about the same load). Usage:
 //   node bench/compareLogp.mjs OTHER_DIST_INDEX_JS [--rounds N] [--label NAME]
 // Writes bench/results/logp-compare.json and .md (this build = "after").
-//   node bench/compareLogp.mjs --stan [--rounds N] [--datasets t156,example,geo]
+//   node bench/compareLogp.mjs --stan [--rounds N] [--datasets t156,example,geo] [--from-saved]
 // times rstan's gradient and ours alternately instead (bench/compareLogpStan.mjs).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -19,7 +19,7 @@ const rounds = Number(opt("--rounds", 300));
 const label = opt("--label", "before");
 if (args.includes("--stan")) {
   const { compareWithStan } = await import("./compareLogpStan.mjs");
-  await compareWithStan({ rounds: Number(opt("--rounds", 60)), datasets: opt("--datasets", "t156,example,geo").split(",") });
+  await compareWithStan({ rounds: Number(opt("--rounds", 60)), datasets: opt("--datasets", "t156,example,geo").split(","), fromSaved: args.includes("--from-saved") });
   process.exit(0);
 }
 const after = await import(new URL("../dist/index.js", import.meta.url));

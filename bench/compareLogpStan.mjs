@@ -7,10 +7,10 @@
 // the sampler's default) in the model's own coordinates, as Stan's program;
 // Stan's: its sampler's gradients from the same point (static HMC with a tiny
 // step, timed by Stan's own clock; see bench/stan/grad_timer.R).
-// Run by `node bench/compareLogp.mjs --stan [--rounds N] [--datasets t156,example,geo]`;
+// Run by `node bench/compareLogp.mjs --stan [--rounds N] [--datasets t156,example,geo] [--from-saved]`;
 // writes bench/results/logp-compare-stan.json and .md.
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -130,15 +130,21 @@ async function essPerGradientSecond(timed) {
   return lines.join("\n");
 }
 
-export async function compareWithStan({ rounds = 60, datasets = ["t156", "example", "geo"] } = {}) {
-  const rows = [];
-  for (const key of datasets) {
+// fromSaved: the timings of the last run (results/logp-compare-stan.json), the ESS table redone
+// from the convergence results as they are now.
+export async function compareWithStan({ rounds = 60, datasets = ["t156", "example", "geo"], fromSaved = false } = {}) {
+  const saved = new URL("./results/logp-compare-stan.json", import.meta.url);
+  const before = fromSaved ? JSON.parse(readFileSync(saved, "utf8")) : null;
+  const rows = before ? before.rows : [];
+  if (before) rounds = before.rounds;
+  const machine = before ? before.machine : machineInfo();
+  for (const key of fromSaved ? [] : datasets) {
     rows.push(await compareOne(key, rounds));
     process.stderr.write(`${JSON.stringify(rows.at(-1))}\n`);
   }
   const us = (ns) => (ns / 1000).toFixed(1);
   let md = [
-    `Log-density gradient, µs per evaluation on one core, this engine (float64 core, "accurate" math, model's coordinates) and rstan (static HMC from the point with a tiny step, timed by Stan's clock; Stan's program in bench/stan/) at the same point of the same scaled data, alternating in ${rounds} pairs of batches (ours ~2 ms, Stan's ~10 ms); fastest batch of each, and the median ratio of neighbouring batches; ${machineLine(machineInfo())}.`,
+    `Log-density gradient, µs per evaluation on one core, this engine (float64 core, "accurate" math, model's coordinates) and rstan (static HMC from the point with a tiny step, timed by Stan's clock; Stan's program in bench/stan/) at the same point of the same scaled data, alternating in ${rounds} pairs of batches (ours ~2 ms, Stan's ~10 ms); fastest batch of each, and the median ratio of neighbouring batches; ${machineLine(machine)}.`,
     "",
     "| dataset | parameters | ours (fastest) | Stan (fastest) | ours (median) | Stan (median) | Stan / ours (median pair) |",
     "| --- | --- | --- | --- | --- | --- | --- |",
@@ -147,7 +153,7 @@ export async function compareWithStan({ rounds = 60, datasets = ["t156", "exampl
   const perSecond = await essPerGradientSecond(rows);
   if (perSecond) md += `\n\n${perSecond}`;
   mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
-  writeFileSync(new URL("./results/logp-compare-stan.json", import.meta.url), JSON.stringify({ machine: machineInfo(), rounds, ran_at: new Date().toISOString(), rows }, null, 2) + "\n");
+  if (!fromSaved) writeFileSync(saved, JSON.stringify({ machine, rounds, ran_at: new Date().toISOString(), rows }, null, 2) + "\n");
   writeFileSync(new URL("./results/logp-compare-stan.md", import.meta.url), md + "\n");
   console.log(md);
   return rows;

@@ -5,8 +5,9 @@
 // Stan's `~` drops cancel). Points: draws of a short fit and points scattered
 // around them on the unconstrained scale.
 //   node bench/probes/stanLogProb.mjs   (needs rstan; a minute or two)
+// Writes bench/results/stan-geo-logprob.json.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -57,12 +58,16 @@ const run = spawnSync("Rscript", [join(STAN_DIR, "log_prob.R"), "hill_adstock_ge
 if (run.status !== 0) throw new Error(`log_prob.R failed:\n${run.stderr.slice(-2000)}`);
 const stan = JSON.parse(readFileSync(join(work, "out.json"), "utf8")).lp;
 let worst = 0;
+const rows = [];
 for (let k = 1; k < us.length; k++) {
   const a = ours[k] - ours[0];
   const b = stan[k] - stan[0];
   const rel = Math.abs(a - b) / Math.max(1, Math.abs(a));
   worst = Math.max(worst, rel);
+  rows.push({ point: k, ours: ours[k], stan: stan[k], oursDiff: a, stanDiff: b, relative: rel });
   console.log(JSON.stringify({ point: k, ours: ours[k], stan: stan[k], oursDiff: a, stanDiff: b, relative: rel }));
 }
 console.log(`constant offset (ours - Stan) at point 0: ${ours[0] - stan[0]}; worst relative difference of differences: ${worst.toExponential(2)} (${worst < 1e-8 ? "agrees" : "DISAGREES"} to 1e-8)`);
+mkdirSync(new URL("../results/", import.meta.url), { recursive: true });
+writeFileSync(new URL("../results/stan-geo-logprob.json", import.meta.url), JSON.stringify({ ran_at: new Date().toISOString(), offsetAtPoint0: ours[0] - stan[0], worstRelative: worst, rows }, null, 2) + "\n");
 process.exit(worst < 1e-8 ? 0 : 1);
