@@ -18,7 +18,7 @@ import { DATASETS as BASE_DATASETS } from "./convergenceDatasets.mjs";
 import { machineInfo } from "./machine.mjs";
 import { machineLine, publish, replaceBetween } from "./report.mjs";
 import { rstanAvailable } from "./stan.mjs";
-import { stanData, stanFit, stanInputFromFit } from "./stanChains.mjs";
+import { stanData, stanFit, stanInputFromFit, stanRow } from "./stanChains.mjs";
 
 // --part NAME writes results/convergence-NAME.json instead, so that runs can be split (e.g. one per
 // dataset, run side by side); --table merges results/convergence*.json into the table without fitting.
@@ -91,31 +91,6 @@ function chainMeans(fit, name) {
     for (let k = 0; k < rows.length / dim; k++) s += rows[k * dim + i];
     return +(s / (rows.length / dim)).toPrecision(3);
   });
-}
-
-/** Stan's 1-based parameter name in our 0-based labels: coef_media[2,3] -> coef_media[1, 2]. */
-function zeroBased(name) {
-  return name.replace(/\[([\d,\s]+)\]/, (_, idx) => `[${idx.split(",").map((i) => Number(i) - 1).join(", ")}]`);
-}
-
-function stanRow(out, seed) {
-  const finite = (v) => typeof v === "number" && Number.isFinite(v);
-  const worst = out.parameters.filter((p) => finite(p.rhat)).reduce((a, b) => (b.rhat > a.rhat ? b : a), { rhat: -Infinity });
-  // Stan counts from 1 (the search channel's lag_weight is Stan's lag_weight[2]); our labels from 0.
-  const lagWeight1 = out.chains?.map((c) => c.chainMeans?.["lag_weight[2]"]);
-  return {
-    seed,
-    ...(worst.name ? { worstParameter: zeroBased(worst.name) } : {}),
-    maxRhat: Math.max(...out.parameters.map((p) => p.rhat).filter(finite)),
-    minEss: Math.min(...out.parameters.map((p) => p.ess_bulk).filter(finite)),
-    leapfrogPerDraw: out.leapfrog_per_draw,
-    gradients: out.gradient_evaluations,
-    seconds: out.wall_seconds,
-    divergences: out.divergences,
-    stepSizes: out.chains?.map((c) => c.stepSize),
-    // Each chain's regime on the geo example, as our fits keep it.
-    ...(lagWeight1?.every(finite) ? { lagWeight1: lagWeight1.map((v) => +v.toPrecision(3)) } : {}),
-  };
 }
 
 function stanFits(dataset, input, seeds, sampler, { cachedOnly, rstan }) {

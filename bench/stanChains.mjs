@@ -7,7 +7,7 @@
 // The geo example runs bench/stan/hill_adstock_geo.stan.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -92,6 +92,52 @@ export function stanFit(data, { chains = 4, warmup = 1000, draws = 1000, seed = 
   return out;
 }
 
+/** Stan's 1-based parameter name in our 0-based labels: coef_media[2,3] -> coef_media[1, 2]. */
+function zeroBased(name) {
+  return name.replace(/\[([\d,\s]+)\]/, (_, idx) => `[${idx.split(",").map((i) => Number(i) - 1).join(", ")}]`);
+}
+
+/** A Stan fit as a row of bench/convergence.mjs's results. */
+export function stanRow(out, seed) {
+  const finite = (v) => typeof v === "number" && Number.isFinite(v);
+  const worst = out.parameters.filter((p) => finite(p.rhat)).reduce((a, b) => (b.rhat > a.rhat ? b : a), { rhat: -Infinity });
+  // Stan counts from 1 (the search channel's lag_weight is Stan's lag_weight[2]); our labels from 0.
+  const lagWeight1 = out.chains?.map((c) => c.chainMeans?.["lag_weight[2]"]);
+  return {
+    seed,
+    ...(worst.name ? { worstParameter: zeroBased(worst.name) } : {}),
+    maxRhat: Math.max(...out.parameters.map((p) => p.rhat).filter(finite)),
+    minEss: Math.min(...out.parameters.map((p) => p.ess_bulk).filter(finite)),
+    leapfrogPerDraw: out.leapfrog_per_draw,
+    gradients: out.gradient_evaluations,
+    seconds: out.wall_seconds,
+    divergences: out.divergences,
+    stepSizes: out.chains?.map((c) => c.stepSize),
+    // Each chain's regime on the geo example, as our fits keep it.
+    ...(lagWeight1?.every(finite) ? { lagWeight1: lagWeight1.map((v) => +v.toPrecision(3)) } : {}),
+  };
+}
+
+/**
+ * Keeps a Stan fit in bench/results/convergence-stan.json (a part that `bench/convergence.mjs
+ * --table` merges), so that fits made here reach the table without the cache, which is not
+ * kept in git. Written whole (temporary file, then rename).
+ */
+export function recordStanFit(datasetName, seed, out, sampler) {
+  const dir = join(HERE, "results");
+  const path = join(dir, "convergence-stan.json");
+  const saved = existsSync(path)
+    ? JSON.parse(readFileSync(path, "utf8"))
+    : { machine: machineInfo(), quick: false, rstan: out.engine, sampler, seeds: [], rows: [] };
+  let row = saved.rows.find((r) => r.dataset === datasetName);
+  if (!row) saved.rows.push((row = { dataset: datasetName, option: "Stan (diag)", fits: [] }));
+  row.fits = row.fits.filter((f) => f.seed !== seed).concat([{ ...stanRow(out, seed), ranAt: out.ran_at, cores: out.cores }]).sort((a, b) => a.seed - b.seed);
+  saved.seeds = [...new Set([...saved.seeds, seed])].sort((a, b) => a - b);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${path}.tmp`, JSON.stringify(saved, null, 2) + "\n");
+  renameSync(`${path}.tmp`, path);
+}
+
 /**
  * A short fit's record of one of bench/convergence.mjs's datasets: its structure, the data
  * scaled exactly as a default fit scales them, and Stan's data made from them.
@@ -114,19 +160,23 @@ export async function stanInputFromFit(dataset, geo) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { fitScalers, scaleRows, simulateDataset } = await import("../dist/index.js");
   const which = process.env.DATASET ?? "t156";
+  const { DATASETS } = await import("./convergenceDatasets.mjs");
+  if (!DATASETS[which]) throw new Error(`DATASET=${which}: expected t156, example or geo`);
   let data;
   if (which === "t156") {
     const T = Number(process.env.T ?? 156);
     const sim = simulateDataset({ seed: 1, T, channels: 4, extras: 2 });
     data = stanData(sim.structure, scaleRows(sim.dataset, fitScalers(sim.dataset, T)), T);
   } else {
-    const { DATASETS } = await import("./convergenceDatasets.mjs");
-    if (!DATASETS[which]) throw new Error(`DATASET=${which}: expected t156, example or geo`);
     data = await stanInputFromFit(DATASETS[which].load(), !DATASETS[which].national);
   }
   for (const seed of process.argv.slice(2).map(Number)) {
     const began = Date.now();
     const out = stanFit(data, { seed });
+    // Other lengths of the simulated data (T=...) are not a dataset of the table.
+    if (which !== "t156" || Number(process.env.T ?? 156) === 156) {
+      recordStanFit(DATASETS[which].name, seed, out, { chains: 4, warmup: 1000, samples: 1000, targetAccept: 0.85 });
+    }
     const rhat = Math.max(...out.parameters.map((p) => p.rhat).filter(Number.isFinite));
     const ess = Math.min(...out.parameters.map((p) => p.ess_bulk).filter(Number.isFinite));
     console.log(JSON.stringify({ seed, cached: !!out.cached, seconds: (Date.now() - began) / 1000, maxRhat: rhat, minEss: ess, divergences: out.divergences, leapfrog: out.leapfrog_per_draw, chains: out.chains.map((c) => ({ eps: c.stepSize, divW: c.divWarmup, divS: c.divSampling, lp: c.lpSampling, ...(data.G ? { lagWeight1: c.chainMeans?.["lag_weight[1]"] } : {}) })) }));
