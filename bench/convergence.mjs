@@ -97,7 +97,7 @@ function stanFits(dataset, input, seeds, sampler, { cachedOnly, rstan }) {
   const row = { dataset, option: "Stan (diag)", fits: [] };
   for (const seed of seeds) {
     const out = stanFit(input, { seed, chains: 4, warmup: sampler.warmup, draws: sampler.samples, targetAccept: sampler.targetAccept, cachedOnly, rstan });
-    if (out) row.fits.push(stanRow(out, seed));
+    if (out) row.fits.push(stanRow(out, seed, input.G !== undefined));
   }
   return row;
 }
@@ -223,20 +223,20 @@ export async function collectSaved() {
     const row = stanFits(dataset, input, [1, 2, 3, 4, 5, 6, 7, 8], parts[0].sampler, { cachedOnly: true, rstan });
     if (row.fits.length) rows.set(`${dataset}\u0000Stan (diag)`, row);
   }
-  // Without per-chain Stan runs, the side-by-side benchmark's Stan fit (bench/stan.mjs, seed 1) of the same data.
+  // The side-by-side benchmark's Stan fit (bench/stan.mjs, seed 1) of the same data.
   const t156 = DATASETS.t156.name;
   const stanJson = new URL("./stan.json", dir);
-  if (!rows.has(`${t156}\u0000Stan (diag)`) && existsSync(stanJson)) {
+  // Its seed joins the per-chain runs' row when that row lacks it (same data, settings and rstan).
+  const t156Stan = rows.get(`${t156}\u0000Stan (diag)`);
+  if (existsSync(stanJson)) {
     const sj = JSON.parse(readFileSync(stanJson, "utf8"));
     const same = sj.sampler && sj.sampler.chains === 4 && sj.sampler.warmup === parts[0].sampler.warmup && sj.sampler.samples === parts[0].sampler.samples && sj.sampler.targetAccept === parts[0].sampler.targetAccept;
     const r = sj.rows?.find((x) => x.dataset === "T=156, C=4, F=2" && x.stan);
-    if (same && r) {
+    if (same && r && !t156Stan?.fits.some((f) => f.seed === sj.sampler.seed)) {
       const st = r.stan;
-      rows.set(`${t156}\u0000Stan (diag)`, {
-        dataset: t156,
-        option: `Stan (diag; bench/stan.mjs, run ${st.ran_at.slice(0, 10)})`,
-        fits: [{ seed: sj.sampler.seed, maxRhat: st.max_rhat, minEss: st.min_ess_bulk, leapfrogPerDraw: st.leapfrog_per_draw, gradients: st.gradient_evaluations, seconds: st.wall_seconds, divergences: st.divergences }],
-      });
+      const fit = { seed: sj.sampler.seed, maxRhat: st.max_rhat, minEss: st.min_ess_bulk, leapfrogPerDraw: st.leapfrog_per_draw, gradients: st.gradient_evaluations, seconds: st.wall_seconds, divergences: st.divergences, from: `bench/stan.mjs, run ${st.ran_at.slice(0, 10)}` };
+      if (t156Stan) t156Stan.fits = [...t156Stan.fits, fit].sort((a, b) => a.seed - b.seed);
+      else rows.set(`${t156}\u0000Stan (diag)`, { dataset: t156, option: `Stan (diag; bench/stan.mjs, run ${st.ran_at.slice(0, 10)})`, fits: [fit] });
     }
   }
   // Datasets in DATASETS' order (example, T=156, geo), Stan last within each; options in the order first seen.

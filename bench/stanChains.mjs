@@ -98,11 +98,11 @@ function zeroBased(name) {
 }
 
 /** A Stan fit as a row of bench/convergence.mjs's results. */
-export function stanRow(out, seed) {
+export function stanRow(out, seed, geo = false) {
   const finite = (v) => typeof v === "number" && Number.isFinite(v);
   const worst = out.parameters.filter((p) => finite(p.rhat)).reduce((a, b) => (b.rhat > a.rhat ? b : a), { rhat: -Infinity });
   // Stan counts from 1 (the search channel's lag_weight is Stan's lag_weight[2]); our labels from 0.
-  const lagWeight1 = out.chains?.map((c) => c.chainMeans?.["lag_weight[2]"]);
+  const lagWeight1 = geo ? out.chains?.map((c) => c.chainMeans?.["lag_weight[2]"]) : undefined;
   return {
     seed,
     ...(worst.name ? { worstParameter: zeroBased(worst.name) } : {}),
@@ -123,7 +123,7 @@ export function stanRow(out, seed) {
  * --table` merges), so that fits made here reach the table without the cache, which is not
  * kept in git. Written whole (temporary file, then rename).
  */
-export function recordStanFit(datasetName, seed, out, sampler) {
+export function recordStanFit(datasetName, seed, out, sampler, geo = false) {
   const dir = join(HERE, "results");
   const path = join(dir, "convergence-stan.json");
   const saved = existsSync(path)
@@ -131,7 +131,7 @@ export function recordStanFit(datasetName, seed, out, sampler) {
     : { machine: machineInfo(), quick: false, rstan: out.engine, sampler, seeds: [], rows: [] };
   let row = saved.rows.find((r) => r.dataset === datasetName);
   if (!row) saved.rows.push((row = { dataset: datasetName, option: "Stan (diag)", fits: [] }));
-  row.fits = row.fits.filter((f) => f.seed !== seed).concat([{ ...stanRow(out, seed), ranAt: out.ran_at, cores: out.cores }]).sort((a, b) => a.seed - b.seed);
+  row.fits = row.fits.filter((f) => f.seed !== seed).concat([{ ...stanRow(out, seed, geo), ranAt: out.ran_at, cores: out.cores }]).sort((a, b) => a.seed - b.seed);
   saved.seeds = [...new Set([...saved.seeds, seed])].sort((a, b) => a - b);
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${path}.tmp`, JSON.stringify(saved, null, 2) + "\n");
@@ -175,7 +175,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const out = stanFit(data, { seed });
     // Other lengths of the simulated data (T=...) are not a dataset of the table.
     if (which !== "t156" || Number(process.env.T ?? 156) === 156) {
-      recordStanFit(DATASETS[which].name, seed, out, { chains: 4, warmup: 1000, samples: 1000, targetAccept: 0.85 });
+      recordStanFit(DATASETS[which].name, seed, out, { chains: 4, warmup: 1000, samples: 1000, targetAccept: 0.85 }, data.G !== undefined);
     }
     const rhat = Math.max(...out.parameters.map((p) => p.rhat).filter(Number.isFinite));
     const ess = Math.min(...out.parameters.map((p) => p.ess_bulk).filter(Number.isFinite));
