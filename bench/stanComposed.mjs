@@ -6,7 +6,9 @@
 // Writes bench/results/stan-composed.json and .md (one run per sampler
 // setting, the quick and the default side by side). Stan runs take minutes:
 // results are cached under bench/stan/cache as bench/stan.mjs does.
-// usage: node bench/stanComposed.mjs [--quick] [--fresh-stan]
+// usage: node bench/stanComposed.mjs [--quick] [--fresh-stan] [--stan-adapt-delta X --case I]
+// (--stan-adapt-delta reruns Stan alone at a higher target acceptance, ours
+// unchanged, on case I (0, 1 or 2): a check of Stan's side where it diverges.)
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -21,6 +23,9 @@ import { rstanAvailable } from "./stan.mjs";
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 const CACHE = join(HERE, "stan", "cache");
 const quick = process.argv.includes("--quick");
+const argValue = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const stanAdaptDelta = argValue("--stan-adapt-delta") === undefined ? undefined : Number(argValue("--stan-adapt-delta"));
+const onlyCase = argValue("--case") === undefined ? undefined : Number(argValue("--case"));
 const freshStan = process.argv.includes("--fresh-stan");
 const sampler = { chains: 4, warmup: quick ? 300 : 1000, samples: quick ? 300 : 1000, seed: 1, targetAccept: 0.85 };
 const CASES = [
@@ -58,7 +63,7 @@ function trueLiftTests(sim, scalers) {
 }
 
 function runStan(dataPath, outPath, stanFile, rstan) {
-  const args = [String(sampler.chains), String(sampler.warmup), String(sampler.samples), String(sampler.seed), String(sampler.targetAccept), stanFile];
+  const args = [String(sampler.chains), String(sampler.warmup), String(sampler.samples), String(sampler.seed), String(stanAdaptDelta ?? sampler.targetAccept), stanFile];
   const key = createHash("sha256")
     .update(readFileSync(dataPath))
     .update(readFileSync(join(HERE, "stan", stanFile)))
@@ -85,7 +90,7 @@ const work = mkdtempSync(join(tmpdir(), "mmm-stan-composed-"));
 const rows = [];
 // Cheapest Stan fit first, so an interrupted run still leaves the most cases in the cache.
 const RUN_ORDER = [2, 0, 1];
-for (const k of RUN_ORDER.map((i) => CASES[i])) {
+for (const k of RUN_ORDER.filter((i) => onlyCase === undefined || i === onlyCase).map((i) => CASES[i])) {
   const sim = simulateDataset({ seed: k.seed, T, channels: C, extras: F, model: k.model });
   const scalers = fitScalers(sim.dataset, T);
   const scaled = scaleRows(sim.dataset, scalers);
@@ -148,24 +153,25 @@ rows.sort((a, b) => a.order - b.order);
 for (const r of rows) delete r.order;
 // One run per sampler setting: the quick one (--quick) and the default one
 // (the settings users get) both stay in the results, keyed by their settings.
-const settingsKey = (sp) => `${sp.chains} chains x (${sp.warmup} + ${sp.samples})`;
+const settingsKey = (sp, stanDelta) => `${sp.chains} chains x (${sp.warmup} + ${sp.samples})${stanDelta === undefined ? "" : `, Stan's adapt_delta ${stanDelta}`}`;
 const resultsJson = join(HERE, "results", "stan-composed.json");
 const previous = existsSync(resultsJson) ? JSON.parse(readFileSync(resultsJson, "utf8")) : {};
 // Results written before runs were keyed held one run at the top level.
 const runs = previous.runs ?? (previous.sampler ? { [settingsKey(previous.sampler)]: previous } : {});
-runs[settingsKey(sampler)] = { machine: machineInfo(), quick, rstan, sampler, T, C, F, rows };
+runs[settingsKey(sampler, stanAdaptDelta)] = { machine: machineInfo(), quick, rstan, sampler, ...(stanAdaptDelta !== undefined ? { stan_adapt_delta: stanAdaptDelta } : {}), T, C, F, rows };
 mkdirSync(join(HERE, "results"), { recursive: true });
 writeFileSync(resultsJson, JSON.stringify({ runs }, null, 2) + "\n");
 const f = (v, n = 1) => (v === undefined || v === null || !Number.isFinite(v) ? "-" : v.toFixed(n));
 const table = (run) => [
-  `${run.quick ? "Quick run" : "Default settings"}: simulated data (T=${run.T}, C=${run.C}, F=${run.F}), ${settingsKey(run.sampler)}, target accept ${run.sampler.targetAccept}, ${machineLine(run.machine)}; rstan ${run.rstan}.`,
+  `${run.quick ? "Quick run" : run.stan_adapt_delta !== undefined ? `Stan rerun at adapt_delta ${run.stan_adapt_delta} (ours as in the default run)` : "Default settings"}: simulated data (T=${run.T}, C=${run.C}, F=${run.F}), ${settingsKey(run.sampler)}, target accept ${run.sampler.targetAccept}${run.stan_adapt_delta !== undefined ? ` (Stan ${run.stan_adapt_delta})` : ""}, ${machineLine(run.machine)}; rstan ${run.rstan}.`,
   "",
   "| case | parameters | max \\|mean difference\\| / Stan sd | agree (all <= 0.25) | Monte Carlo sd of the difference / Stan sd (largest) | largest difference in those Monte Carlo sds | ours: wall s, min bulk-ESS, max R-hat, divergences | Stan: wall s, min bulk-ESS, max R-hat, divergences |",
   "| --- | --- | --- | --- | --- | --- | --- | --- |",
   ...run.rows.map((r) => `| ${r.case} | ${r.parameters_compared} | ${f(r.max_z, 3)} | ${r.disagreements.length ? `NO (${r.disagreements.map((x) => x.parameter).join(", ")})` : "yes"} | ${f(r.max_mc_sd, 3)} | ${f(r.max_z_in_mc_sd, 2)} | ${f(r.ours.wall_seconds)}, ${f(r.ours.min_ess_bulk, 0)}, ${f(r.ours.max_rhat, 3)}, ${r.ours.divergences} | ${f(r.stan.wall_seconds)}, ${f(r.stan.min_ess_bulk, 0)}, ${f(r.stan.max_rhat, 3)}, ${r.stan.divergences} |`),
 ];
 // The default settings first: they are what users get.
-const ordered = Object.values(runs).sort((a, b) => Number(a.quick) - Number(b.quick));
+const rank = (run) => (run.quick ? 2 : run.stan_adapt_delta !== undefined ? 1 : 0);
+const ordered = Object.values(runs).sort((a, b) => rank(a) - rank(b));
 const md = [
   "Composed models against Stan (`node bench/stanComposed.mjs`, `--quick` for the short run): each parameter's posterior mean against Stan's, in Stan's posterior sd; the Monte Carlo columns say how far apart the means would be from Monte Carlo error alone (sqrt of the two squared MCSEs, MCSE = sd / sqrt(bulk-ESS)).",
   ...ordered.flatMap((run) => ["", ...table(run)]),
