@@ -1,7 +1,6 @@
 import type { Command } from "commander";
 import { fitAnyMMM } from "../api/fitMMM.js";
 import type { FitDiagnostics, SummaryEntry } from "../fit/posteriorFit.js";
-import { checkGeoDataQuality } from "../analysis/geoDataQuality.js";
 import { isGeoDataset, splitRows, type MediaDataset, type SplitOptions } from "../model/dataset.js";
 import { join } from "node:path";
 import { checkDataQuality } from "../analysis/dataQuality.js";
@@ -104,10 +103,11 @@ async function readFit(data: string, o: FitCliOptions, splitOptions: SplitOption
   return { dataset, model, trainRows };
 }
 
-/** The data checks' lines: national data's, or each geo's naming the geo. */
+/** The data checks' lines: the whole data's (geo data: naming its national totals), then each geo's naming the geo. */
 function dataChecks(dataset: MediaDataset, trainRows: number): string[] {
-  if (!isGeoDataset(dataset)) return checkDataQuality(dataset, trainRows).warnings.map((w) => `data check: ${w.message}\n`);
-  return checkGeoDataQuality(dataset, trainRows).geos.flatMap((q) => q.warnings.map((w) => `data check (${q.source}): ${w.message}\n`));
+  const report = checkDataQuality(dataset, trainRows);
+  const lines = (q: typeof report, where: string) => q.warnings.map((w) => `data check${where}: ${w.message}\n`);
+  return [...lines(report, report.perGeo ? ` (${report.source})` : ""), ...(report.perGeo ?? []).flatMap((q) => lines(q, ` (${q.source})`))];
 }
 
 function readSampler(o: FitCliOptions) {
