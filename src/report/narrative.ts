@@ -4,7 +4,7 @@
 
 import { hasRoi } from "../analysis/roi.js";
 import { capitalise, contributionsOf, kpiName, marginalRoiOf, metricsOf, periodWords, roiOf, type ReportFit } from "./data.js";
-import { escapeHtml, formatPercent, formatRatio, formatShare, listWords } from "./format.js";
+import { escapeHtml, formatInteger, formatPercent, formatRatio, formatShare, listWords } from "./format.js";
 
 export interface Narrative {
   /** Findings, most important first. */
@@ -123,4 +123,13 @@ ${story.findings.map((f) => `<li>${escapeHtml(f)}</li>`).join("\n")}
 ${warnings}
 ${technical}
 </section>`;
+}
+
+/** The sampler's run in one paragraph: chains, draws, warm-up, seed, time, divergences, R-hat and ESS. */
+export function samplerSentence(fit: ReportFit): string {
+  const d = fit.diagnostics();
+  return (
+    `<p>${d.chains} chains × ${formatInteger(d.draws)} draws after ${formatInteger(d.warmup)} warm-up iterations (seed ${d.seed}), ${d.wall_seconds.toFixed(1)} s; ` +
+    `${d.divergences} divergent transitions; largest R-hat ${Number.isFinite(d.max_r_hat) ? d.max_r_hat.toFixed(3) : "–"}; smallest bulk ESS ${Number.isFinite(d.min_ess_bulk) ? Math.round(d.min_ess_bulk) : "–"}.</p>`
+  );
 }
