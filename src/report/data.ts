@@ -7,7 +7,7 @@ import type { FittedGeoMMM } from "../api/fittedGeoMMM.js";
 import type { Contributions } from "../analysis/contributions.js";
 import type { TrainTestMetrics } from "../analysis/fitMetrics.js";
 import { datasetRows } from "../analysis/panel.js";
-import { predictRows, type Prediction } from "../analysis/predict.js";
+import { predictRows, type PanelPrediction, type Prediction } from "../analysis/predict.js";
 import type { ResponseCurve } from "../analysis/responseCurves.js";
 import type { ChannelRoi } from "../analysis/roi.js";
 
@@ -48,11 +48,14 @@ export function responseCurvesOf(fit: ReportFit, maxDraws: number): ResponseCurv
   return memo(fit, `curves:${maxDraws}`, () => fit.responseCurves({ maxDraws }));
 }
 
-/** Posterior predictive (with observation noise) for every stored row, training and test. */
+/** Posterior predictive (with observation noise) for every stored row, training and test: the whole model and per geo. */
+export function fittedPanelOf(fit: ReportFit, maxDraws: number): PanelPrediction {
+  return memo(fit, `fitted:${maxDraws}`, () => predictRows(fit.record, datasetRows(fit.record), 0, { maxDraws, includeNoise: true, seed: fit.record.config.sampler.seed }));
+}
+
+/** fittedPanelOf's whole-model part (summed over the geos). */
 export function fittedValuesOf(fit: ReportFit, maxDraws: number): Prediction {
-  return memo(fit, `fitted:${maxDraws}`, () =>
-    predictRows(fit.record, datasetRows(fit.record), 0, { maxDraws, includeNoise: true, seed: fit.record.config.sampler.seed }).national,
-  );
+  return fittedPanelOf(fit, maxDraws).national;
 }
 
 /** Constrained draws per chain, row-major [draws][dim]. */

@@ -13,8 +13,8 @@ import type { LiftTest } from "../model/liftTests.js";
 import type { OptimizerOutcome } from "./budget.js";
 import { budgetSection } from "./budgetSection.js";
 import { channelTable } from "./channelTable.js";
-import { periodWords } from "./data.js";
-import { escapeHtml, formatRatio } from "./format.js";
+import { DEFAULT_MAX_DRAWS, fittedPanelOf, periodWords } from "./data.js";
+import { escapeHtml } from "./format.js";
 import { geoBudgetSplit, geoResponseTable, geoRoiTable } from "./geoTables.js";
 import { liftTestSection, type LiftCheckedFit } from "./liftTests.js";
 import { plotHeadingHtml, renderPlot } from "./render.js";
@@ -23,6 +23,7 @@ import { samplerSentence, summarySection } from "./narrative.js";
 import { parameterTable } from "./parameterTable.js";
 import { budgetAllocationSpec, type BudgetAllocation } from "./plots/budget.js";
 import { contributionTotalsSpec } from "./plots/contributions.js";
+import { modelFitSpec } from "./plots/modelFit.js";
 import { priorPosteriorSpec } from "./plots/priorPosterior.js";
 import { responseCurvesSpec } from "./plots/responseCurves.js";
 import { roiDistributionSpec } from "./plots/roi.js";
@@ -58,19 +59,11 @@ interface GeoPlot {
 function plotContext(fit: FittedGeoMMM, o: GeoSectionOptions) {
   const c = fit.contributions();
   const roi = fit.roi();
-  const m = fit.metrics();
   const kpi = fit.record.dataset.targetName;
   const channels = c.channels;
   const colors = channelColors(channels);
   const columns = o.columns ?? 4;
   const sourceScale = { domain: ["baseline", ...channels], range: [BASELINE_COLOR, ...colors] };
-  const nationalFit = c.national.periods.map((p) => ({
-    date: p.date,
-    actual: p.actual,
-    predicted: p.prediction.mean,
-    low: p.prediction["hdi_3%"],
-    high: p.prediction["hdi_97%"],
-  }));
   const stacked = (rows: { date?: string; baseline: number; media: number[]; geo?: string }[]) =>
     rows.flatMap((p) => [
       { date: p.date, geo: p.geo, source: "baseline", value: p.baseline, order: 0 },
@@ -78,30 +71,14 @@ function plotContext(fit: FittedGeoMMM, o: GeoSectionOptions) {
     ]);
   const x = { field: "date", type: "temporal", title: null };
   const amount = { axis: { ...AMOUNT_LABELS } };
-  return { c, roi, m, kpi, channels, colors, columns, sourceScale, nationalFit, stacked, x, amount };
+  return { c, roi, kpi, channels, colors, columns, sourceScale, stacked, x, amount };
 }
 
 type PlotContext = ReturnType<typeof plotContext>;
 
 /** The national plots: fit, contributions and ROI summed over the geos. */
-function nationalPlots({ c, roi, m, kpi, channels, colors, sourceScale, nationalFit, stacked, x, amount }: PlotContext): GeoPlot[] {
+function nationalPlots({ c, roi, kpi, channels, colors, sourceScale, stacked, x, amount }: PlotContext): GeoPlot[] {
   return [
-    {
-      id: "national-fit",
-      title: `How well the model fits: national ${kpi} (all ${c.geos.length} geos)`,
-      caption: `Black: actual ${kpi} summed over the geos; blue: the model's prediction summed over the geos, with its 94% interval. R² ${formatRatio(m.national.train.r2)} on the training dates.`,
-      spec: {
-        ...baseSpec(`Actual vs predicted ${kpi}, all geos`, undefined),
-        width: 680,
-        height: 260,
-        data: { values: nationalFit },
-        layer: [
-          { mark: { type: "area", opacity: 0.35, color: ACCENT }, encoding: { x, y: { field: "low", type: "quantitative", title: kpi, ...amount, scale: { zero: false } }, y2: { field: "high" } } },
-          { mark: { type: "line", color: ACCENT, strokeWidth: 2 }, encoding: { x, y: { field: "predicted", type: "quantitative" } } },
-          { mark: { type: "line", color: INK, strokeWidth: 1.2 }, encoding: { x, y: { field: "actual", type: "quantitative" } } },
-        ],
-      },
-    },
     {
       id: "national-contributions",
       title: `What drove national ${kpi}`,
@@ -150,24 +127,40 @@ function smallMultiples(title: string, values: unknown[], { c, columns, x }: Plo
   };
 }
 
-/** One panel per geo: fit and contributions. */
-function perGeoPlots(context: PlotContext): GeoPlot[] {
-  const { c, kpi, sourceScale, stacked, amount } = context;
-  const fitValues = c.perGeo.flatMap((g) =>
-    g.periods.flatMap((p) => [
-      { geo: g.geo, date: p.date, series: "actual", value: p.actual },
-      { geo: g.geo, date: p.date, series: "predicted", value: p.prediction },
-    ]),
+/** One panel per geo: fit (every date, with the posterior predictive's 94% band) and contributions. */
+function perGeoPlots(fit: FittedGeoMMM, o: GeoSectionOptions, context: PlotContext): GeoPlot[] {
+  const { c, kpi, sourceScale, stacked, amount, x, columns } = context;
+  const { dataset, trainRows } = fit.record;
+  const G = dataset.G;
+  const fitted = fittedPanelOf(fit, o.maxDraws ?? DEFAULT_MAX_DRAWS);
+  const fitValues = fitted.perGeo.flatMap((g, gi) =>
+    g.periods.map((p, t) => ({ geo: g.geo, date: dataset.dates[t], actual: dataset.target[t * G + gi], predicted: p.mean, low: p["hdi_3%"], high: p["hdi_97%"] })),
   );
+  const heldOut = trainRows < dataset.T ? ` The last ${dataset.T - trainRows} dates were held out of the fit.` : "";
+  const y = { type: "quantitative", title: null, scale: { zero: false }, ...amount };
+  const series = (datum: string) => ({ datum, type: "nominal", scale: { domain: ["actual", "predicted", "94% interval"], range: [INK, ACCENT, "#a9c6e8"] }, legend: { orient: "top", title: null } });
+  const time = { ...x, axis: { format: "%b %y", labelAngle: 0, tickCount: 3 } };
   return [
     {
       id: "geo-fit",
       title: `How well the model fits each geo`,
-      caption: `One panel per geo: black is actual ${kpi}, blue the posterior-mean prediction. Panels have their own scales.`,
-      spec: smallMultiples(`Actual vs predicted ${kpi} by geo`, fitValues, context, { type: "line", strokeWidth: 1.2 }, {
-        y: { field: "value", type: "quantitative", title: null, scale: { zero: false }, ...amount },
-        color: { field: "series", type: "nominal", scale: { domain: ["actual", "predicted"], range: [INK, ACCENT] }, legend: { orient: "top", title: null } },
-      }),
+      caption: `One panel per geo: black is actual ${kpi}, blue the model's prediction with its 94% interval. Panels have their own scales.${heldOut}`,
+      spec: {
+        ...baseSpec(`Actual vs predicted ${kpi} by geo`, undefined),
+        data: { values: fitValues },
+        facet: { field: "geo", type: "nominal", title: null, sort: c.geos },
+        columns,
+        resolve: { scale: { y: "independent" } },
+        spec: {
+          width: 150,
+          height: 90,
+          layer: [
+            { mark: { type: "area", opacity: 0.55 }, encoding: { x: time, y: { field: "low", ...y }, y2: { field: "high" }, color: series("94% interval") } },
+            { mark: { type: "line", strokeWidth: 1.2 }, encoding: { x: time, y: { field: "predicted", ...y }, color: series("predicted") } },
+            { mark: { type: "line", strokeWidth: 1.2 }, encoding: { x: time, y: { field: "actual", ...y }, color: series("actual") } },
+          ],
+        },
+      },
     },
     {
       id: "geo-contributions",
@@ -186,6 +179,12 @@ function perGeoPlots(context: PlotContext): GeoPlot[] {
 function wholeModelPlots(fit: FittedGeoMMM, o: GeoSectionOptions, kpi: string): GeoPlot[] {
   const words = periodWords(fit);
   const plots: GeoPlot[] = [
+    {
+      id: "national-fit",
+      title: `How well the model fits: national ${kpi} (all ${fit.geoNames.length} geos)`,
+      caption: `The black line is actual ${kpi} summed over the geos; the blue line is the model's prediction summed over the geos, and the band is the range it considers plausible. The closer they agree, the more the channel estimates can be trusted.`,
+      spec: modelFitSpec(fit, o),
+    },
     {
       id: "contribution-totals",
       title: `Total ${kpi} by source, all geos`,
@@ -243,7 +242,7 @@ function wholeModelPlots(fit: FittedGeoMMM, o: GeoSectionOptions, kpi: string): 
 /** Every plot of the geo report, as Vega-Lite specs. */
 export function geoReportPlots(fit: FittedGeoMMM, o: GeoSectionOptions = {}): GeoPlot[] {
   const context = plotContext(fit, o);
-  return [...nationalPlots(context), ...wholeModelPlots(fit, o, context.kpi), ...perGeoPlots(context)];
+  return [...nationalPlots(context), ...wholeModelPlots(fit, o, context.kpi), ...perGeoPlots(fit, o, context)];
 }
 
 /** Each plot as the HTML of its figure, keyed by id. */
