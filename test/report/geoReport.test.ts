@@ -74,6 +74,17 @@ describe("the geo report", () => {
     expect(currentSpendingBudget(fit, 4)).toBeCloseTo((spend / 27) * 4, 6);
   });
 
+  it("says in the summary how the fit and the return differ across the geos", () => {
+    const perGeo = [...fit.metrics().perGeo].sort((a, b) => a.train.r2 - b.train.r2);
+    const [worst, best] = [perGeo[0], perGeo[perGeo.length - 1]];
+    const summary = /<section id="summary">([\s\S]*?)<\/section>/.exec(html)![1];
+    expect(summary).toContain(`Across the 3 geos the fit ranges from R² ${worst.train.r2.toFixed(2)} in ${worst.geo} to ${best.train.r2.toFixed(2)} in ${best.geo}`);
+    const roi = fit.roi().perGeo;
+    const channel = fit.channelNames[0];
+    const ranked = roi.map((g) => ({ geo: g.geo, mean: g.channels[0].mean! })).sort((a, b) => b.mean - a.mean);
+    expect(summary).toContain(`${channel} ${formatRatio(ranked[0].mean)} in ${ranked[0].geo} to ${formatRatio(ranked[2].mean)} in ${ranked[2].geo}`);
+  });
+
   it("has the whole model's channel table: ROI and marginal ROI from the fit's analyses", () => {
     const rows = tableRows(html, "channel-table");
     const roi = fit.roi().national;
