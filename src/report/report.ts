@@ -1,7 +1,8 @@
 // The HTML report: one self-contained file (document.ts) with a summary in
 // plain words, the plots, the channel and parameter tables, and the
-// optimizer's suggestion when one was asked for; a model of several geos gets
-// the whole model's and the per-geo sections of geoSections.ts instead.
+// optimizer's suggestion (by default for today's spending rate); a model of
+// several geos gets the same sections of the whole model beside its per-geo
+// ones (geoSections.ts), the optimizer's split per geo among them.
 
 import type { LiftTest } from "../model/liftTests.js";
 import { liftTestSection, type LiftCheckedFit } from "./liftTests.js";
