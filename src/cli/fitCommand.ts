@@ -107,7 +107,7 @@ async function readFit(data: string, o: FitCliOptions, splitOptions: SplitOption
   for (const line of dataChecks(dataset, trainRows)) process.stderr.write(line);
   // Notes on scalers chosen for the user (a centred extra column) cover national data, as before; geo fits print none.
   if (!isGeoDataset(dataset)) for (const w of scalerNotes(dataset, trainRows, model.scalers)) warn(w);
-  for (const w of await samplerWarnings(sampler)) warn(w);
+  for (const w of samplerWarnings(sampler)) warn(w);
   for (const w of seasonalityWarnings(model, trainRows)) warn(w);
   return { dataset, model, trainRows };
 }
@@ -138,7 +138,7 @@ function seasonalityWarnings(m: { degreesSeasonality: number; seasonalityFrequen
 }
 
 /** Settings accepted as given that do not do what they seem to. */
-async function samplerWarnings(s: ReturnType<typeof readSampler>): Promise<string[]> {
+function samplerWarnings(s: ReturnType<typeof readSampler>): string[] {
   const out: string[] = [];
   if (s.threads !== undefined && s.threads > 0) {
     const cores = availableParallelism();
