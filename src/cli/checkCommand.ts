@@ -1,6 +1,5 @@
 import type { Command } from "commander";
-import { checkDataQuality } from "../analysis/dataQuality.js";
-import { formatDataQualityReport } from "../report/dataQualityText.js";
+import { checkDataQuality, formatDataQualityReport } from "../index.js";
 import { addDataOptions, readDataset, type RawModelOptions } from "./modelOptions.js";
 
 export function registerCheck(program: Command): void {

@@ -1,15 +1,8 @@
 import type { Command } from "commander";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { checkOutputFile } from "../io/outputFolder.js";
-import { MODEL_FILE } from "../io/fitOutputs.js";
-import { loadAnyMMM } from "../io/modelFile.js";
-import { writeReport } from "../report/report.js";
-import { liftTestsToCompare } from "../report/liftTests.js";
-import { InputError } from "../errors.js";
+import { checkOutputFile, InputError, liftTestsFromTable, liftTestsToCompare, loadFitFolder, parseCsv, writeReport } from "../index.js";
 import { parseInteger, parseNumber, readTextFile } from "./options.js";
-import { parseCsv } from "../io/csv.js";
-import { liftTestsFromTable } from "../io/liftTestCsv.js";
 
 interface ReportCliOptions {
   budget?: string;
@@ -50,11 +43,11 @@ export function registerReport(program: Command): void {
       if (budget === undefined && Object.values(optimizer).some((v) => v !== undefined)) {
         throw new InputError("--periods and --bounds-*-pct set up the optimizer: give --budget too");
       }
-      const fit = loadAnyMMM(join(dir, MODEL_FILE));
+      const fit = loadFitFolder(dir);
       if (o.out !== undefined && !o.out.toLowerCase().endsWith(".html") && existsSync(o.out) && statSync(o.out).isDirectory()) checkOutputFile(join(o.out, "report.html"));
       else checkOutputFile(o.out ?? join(dir, "report.html"));
       const liftTests = o.liftTests ? liftTestsFromTable(parseCsv(readTextFile(o.liftTests, "lift-test file"), o.liftTests)) : undefined;
-      const liftBefore = o.liftBefore === undefined ? undefined : loadAnyMMM(join(o.liftBefore, MODEL_FILE));
+      const liftBefore = o.liftBefore === undefined ? undefined : loadFitFolder(o.liftBefore);
       if (liftBefore) {
         if (!liftTestsToCompare(fit, liftTests)?.length) throw new InputError("--lift-before: the model in DIR was not calibrated on lift tests; give them with --lift-tests");
         const same = liftBefore.geoNames.join() === fit.geoNames.join() && liftBefore.channelNames.join() === fit.channelNames.join();
