@@ -43,6 +43,7 @@ export interface FitOptions {
 /** Fits a national dataset, or a geo dataset (then the geo model: per-geo answers and a national roll-up). */
 export function fitMMM(dataset: GeoMediaDataset, configInput?: FitConfigInput, callbacks?: FitCallbacks & FitOptions): Promise<FittedGeoMMM>;
 export function fitMMM(dataset: MediaDataset, configInput?: FitConfigInput, callbacks?: FitCallbacks & FitOptions): Promise<FittedMMM>;
+export function fitMMM(dataset: MediaDataset | GeoMediaDataset, configInput?: FitConfigInput, callbacks?: FitCallbacks & FitOptions): Promise<FittedMMM | FittedGeoMMM>;
 export function fitMMM(dataset: MediaDataset | GeoMediaDataset, configInput: FitConfigInput = {}, callbacks: FitCallbacks & FitOptions = {}): Promise<FittedMMM | FittedGeoMMM> {
   return fitAnyMMM(dataset, configInput, callbacks);
 }
