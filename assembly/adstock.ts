@@ -265,6 +265,14 @@ function convolutionWeights(kind: i32, c: i32): f64 {
   return logSum;
 }
 
+// Fast mode: weights (the largest is 1) below this are dropped from the f32
+// copy. A peaked carryover's tail, rate^((l - delay)^2), falls into f32's
+// subnormal range (< 1.2e-38), where x86 takes ~100 times as long per
+// multiply and add (WebAssembly keeps IEEE subnormals: no flush to zero), so
+// the fast mode was slower than the accurate one; a term this small is below
+// the floor the fast mode clamps the signal to (FAST_MIN, kernelKit.ts).
+const FAST_WEIGHT_MIN: f64 = 1e-30;
+
 /**
  * Series s's convolution, its channel's weights first (at its first geo);
  * returns log sum(w). Fast mode: in f32 (from the f32 media copy), straight
@@ -286,7 +294,12 @@ export function convolutionSignal<M>(kind: i32, s: i32, c: i32, g: i32, base: us
   if (isFast<M>()) {
     const x32 = pMedia32 + (base >> 1);
     const w32 = pChannelScratch + (<usize>(nC + L + 4) << 3); // L f32 weights
-    if (g == 0) for (let l = 0; l < L; l++) store<f32>(w32 + (<usize>l << 2), <f32>load<f64>(wp + (<usize>l << 3)));
+    if (g == 0) {
+      for (let l = 0; l < L; l++) {
+        const w = load<f64>(wp + (<usize>l << 3));
+        store<f32>(w32 + (<usize>l << 2), w < FAST_WEIGHT_MIN ? 0 : <f32>w);
+      }
+    }
     for (let t = 0; t < nTp; t += 8) {
       const off4 = <usize>t << 2;
       // Even and odd taps in separate sums: four independent add chains.

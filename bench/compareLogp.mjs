@@ -4,7 +4,8 @@
 // Per build the fastest batch; and the median over the pairs of the ratio of
 // neighbouring batches (both see about the same load). Usage:
 //   node bench/compareLogp.mjs OTHER_DIST_INDEX_JS [--rounds N] [--label NAME]
-// Writes bench/results/logp-compare.json and .md (this build = "after").
+//     [--models a,b,... (each in the three math modes)] [--out NAME]
+// Writes bench/results/logp-compare.json and .md, or NAME.json and .md (this build = "after").
 //   node bench/compareLogp.mjs --stan [--rounds N] [--datasets t156,example,geo] [--from-saved]
 // times rstan's gradient and ours alternately instead (bench/compareLogpStan.mjs).
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -22,6 +23,8 @@ if (args.includes("--stan")) {
   await compareWithStan({ rounds: Number(opt("--rounds", 60)), datasets: opt("--datasets", "t156,example,geo").split(","), fromSaved: args.includes("--from-saved") });
   process.exit(0);
 }
+const models = opt("--models", "hill_adstock,adstock,carryover").split(",");
+const outName = opt("--out", "logp-compare");
 const after = await import(new URL("../dist/index.js", import.meta.url));
 const before = await import(pathToFileURL(resolve(args[0])).href);
 
@@ -45,8 +48,8 @@ function density(lib, T, C, F, model, mathMode) {
 
 const MODES = ["accurate", "exact", "fast"];
 const cases = [];
-for (const model of ["hill_adstock", "adstock", "carryover"]) for (const mode of [0, 1, 2]) cases.push({ model, T: 160, C: 5, F: 2, mode });
-for (const [T, C] of [[52, 3], [520, 10], [156, 20]]) cases.push({ model: "hill_adstock", T, C, F: 2, mode: 0 });
+for (const model of models) for (const mode of [0, 1, 2]) cases.push({ model, T: 160, C: 5, F: 2, mode });
+if (!args.includes("--models")) for (const [T, C] of [[52, 3], [520, 10], [156, 20]]) cases.push({ model: "hill_adstock", T, C, F: 2, mode: 0 });
 
 /** ns per call of each batch, the two functions alternating (which goes first alternates too). */
 function alternate(fa, fb, pairs) {
@@ -90,6 +93,8 @@ for (const c of cases) {
     ...c,
     beforeNs: Math.min(...b),
     afterNs: Math.min(...a),
+    beforeMedianNs: median(b),
+    afterMedianNs: median(a),
     pairedRatio: median(a.map((x, i) => x / b[i])),
   });
   process.stderr.write(".");
@@ -97,16 +102,16 @@ for (const c of cases) {
 
 const us = (ns) => (ns / 1000).toFixed(2);
 const md = [
-  `Log-density and gradient, µs per evaluation on one core, ${label} vs this build: ${rounds} pairs of ~2 ms batches alternating in one process; fastest batch of each, and the median ratio of neighbouring batches; ${machineLine(machineInfo())}.`,
+  `Log-density and gradient, µs per evaluation on one core, ${label} vs this build: ${rounds} pairs of ~2 ms batches alternating in one process; fastest batch of each, the median batch of each, and the median ratio of neighbouring batches; ${machineLine(machineInfo())}.`,
   "",
-  `| model | math | T | C | F | ${label} | after | after / ${label} (fastest) | after / ${label} (median pair) |`,
-  "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+  `| model | math | T | C | F | ${label} | after | after / ${label} (fastest) | ${label}, median | after, median | after / ${label} (median pair) |`,
+  "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   ...rows.map(
     (r) =>
-      `| ${r.model} | ${MODES[r.mode]} | ${r.T} | ${r.C} | ${r.F} | ${us(r.beforeNs)} | ${us(r.afterNs)} | ${(r.afterNs / r.beforeNs).toFixed(3)} | ${r.pairedRatio.toFixed(3)} |`,
+      `| ${r.model} | ${MODES[r.mode]} | ${r.T} | ${r.C} | ${r.F} | ${us(r.beforeNs)} | ${us(r.afterNs)} | ${(r.afterNs / r.beforeNs).toFixed(3)} | ${us(r.beforeMedianNs)} | ${us(r.afterMedianNs)} | ${r.pairedRatio.toFixed(3)} |`,
   ),
 ].join("\n");
 mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
-writeFileSync(new URL("./results/logp-compare.json", import.meta.url), JSON.stringify({ machine: machineInfo(), label, rounds, rows }, null, 2) + "\n");
-writeFileSync(new URL("./results/logp-compare.md", import.meta.url), md + "\n");
+writeFileSync(new URL(`./results/${outName}.json`, import.meta.url), JSON.stringify({ machine: machineInfo(), label, rounds, rows }, null, 2) + "\n");
+writeFileSync(new URL(`./results/${outName}.md`, import.meta.url), md + "\n");
 console.log(md);

@@ -14,7 +14,7 @@
 // after every row, so a run stopped early still leaves what it measured.
 // Writes bench/results/many.json, publishes "many".
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createConnection } from "node:net";
 import os, { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -57,6 +57,33 @@ function cli(args) {
       else resolve({ seconds: (performance.now() - began) / 1000, stdout, stderr });
     });
   });
+}
+
+/**
+ * CPU seconds (user + system) of this process's finished children, from
+ * /proc/self/stat's cutime and cstime: a child's worker threads count, and
+ * a child is counted once it has exited and been reaped (the CLI runs and
+ * queue workers have, by the time their promise settles). Unlike wall time
+ * it hardly depends on the machine's other load. Undefined off Linux.
+ */
+function childrenCpuSeconds() {
+  try {
+    const stat = readFileSync("/proc/self/stat", "utf8");
+    // Fields after the command name (which may hold spaces), from field 3 on.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[13]) + Number(fields[14]); // cutime, cstime (fields 16, 17)
+    return ticks / 100; // USER_HZ, 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs `run` and returns its result with the CPU seconds its children used. */
+async function withChildrenCpu(run) {
+  const before = childrenCpuSeconds();
+  const value = await run();
+  const after = childrenCpuSeconds();
+  return { value, cpuSeconds: before === undefined || after === undefined ? undefined : after - before };
 }
 
 /** Samples the 1-minute load average every 15 s until stopped: mean and max. */
@@ -131,16 +158,20 @@ export async function benchMany({ quick = false, slices, allMarkets = [] } = {})
   const rows = [];
   const result = { machine: machineInfo(), quick, sampler, markets: MARKETS, T, C, rows };
   const singleFit = async () => (await cli(["fit", one, ...columns, ...samplerArgs, "--no-report", "--out", join(dir, `single-${rows.length}`)])).seconds;
-  // Each row's cost is against a single fit timed just before it, so that a
-  // shared machine's load, which changes over a long run, weighs on both alike.
+  // Each row's cost is against a single fit run just before it: in wall time
+  // (which a shared machine's changing load distorts) and in CPU time (which
+  // it hardly does: the figure to compare rows by on a busy machine).
   const measured = async (how, count, run) => {
-    const singleSeconds = rows.length === 0 ? undefined : await singleFit();
+    const single = rows.length === 0 ? undefined : await withChildrenCpu(singleFit);
     const stop = loadSampler();
-    const seconds = await run();
+    const { value: seconds, cpuSeconds } = await withChildrenCpu(run);
     const load = stop();
     const r = { how, slices: count, seconds, load };
     r.secondsPerSlice = seconds / count;
-    r.singleFitSeconds = singleSeconds ?? r.secondsPerSlice;
+    r.singleFitSeconds = single?.value ?? r.secondsPerSlice;
+    r.cpuSecondsPerSlice = cpuSeconds === undefined ? undefined : cpuSeconds / count;
+    r.singleFitCpuSeconds = single === undefined ? r.cpuSecondsPerSlice : single.cpuSeconds;
+    r.cpuVsSingleFit = r.cpuSecondsPerSlice === undefined || r.singleFitCpuSeconds === undefined ? undefined : r.cpuSecondsPerSlice / r.singleFitCpuSeconds;
     r.slicesPerHour = 3600 / r.secondsPerSlice;
     r.costVsSingleFit = r.secondsPerSlice / r.singleFitSeconds;
     r.hoursFor50 = (MARKETS * r.secondsPerSlice) / 3600;
@@ -189,13 +220,13 @@ function report(result, n) {
   const fitted = counts.length === 0 ? "" : counts.includes(MARKETS) && counts.length === 1 ? ` Every row fitted all ${MARKETS}.` : counts.includes(MARKETS) ? ` Rows with ${MARKETS} slices fitted them all; the others fitted the first ${n}, their rates extrapolating from them.` : ` The rows fitted the first ${n} and the rates extrapolate from them.`;
   const busy = rows.some((r) => r.load.mean > 2.5);
   const md = [
-    `Many markets: one hill_adstock model per market, ${T} weeks x ${C} channels, ${sampler.chains} chains x (${sampler.warmup} warm-up + ${sampler.samples} draws), wall time through the CLI (process start, slicing, fitting, every slice's outputs, combined table and report). The data hold ${MARKETS} markets.${fitted} On ${machineLine(result.machine)}; the load column is the machine's 1-minute load average during the row, mean (max) of samples every 15 s${busy ? ": a shared machine, whose other work inflates the absolute figures and, as it varies between rows, the ratios too" : ""}${result.quick ? "; quick run" : ""}.${result.queueNote ?? ""}`,
+    `Many markets: one hill_adstock model per market, ${T} weeks x ${C} channels, ${sampler.chains} chains x (${sampler.warmup} warm-up + ${sampler.samples} draws), wall time through the CLI (process start, slicing, fitting, every slice's outputs, combined table and report). The data hold ${MARKETS} markets.${fitted} On ${machineLine(result.machine)}; the load column is the machine's 1-minute load average during the row, mean (max) of samples every 15 s${busy ? ": a shared machine, whose other work inflates the wall-clock figures and, as it varies within and between rows, their ratios too" : ""}. CPU seconds are those of the CLI processes (their worker threads included), which the load hardly changes: per slice against a single fit's, they say what running many slices costs beyond the fits themselves${result.quick ? "; quick run" : ""}.${result.queueNote ?? ""}`,
     "",
-    "| how | slices | wall s | s per slice | slices per hour | per slice vs one `mmm fit` timed just before the row | all 50 markets, hours | load |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| how | slices | wall s | s per slice | slices per hour | wall per slice vs one `mmm fit` run just before the row | CPU s per slice | CPU per slice vs that fit's | all 50 markets, hours | load |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ...rows.map(
       (r) =>
-        `| ${r.how} | ${r.slices} | ${r.seconds.toFixed(1)} | ${r.secondsPerSlice.toFixed(1)} | ${r.slicesPerHour.toFixed(0)} | ${r.costVsSingleFit.toFixed(2)}x | ${r.hoursFor50.toFixed(2)} | ${r.load.mean.toFixed(1)} (${r.load.max.toFixed(1)}) |`,
+        `| ${r.how} | ${r.slices} | ${r.seconds.toFixed(1)} | ${r.secondsPerSlice.toFixed(1)} | ${r.slicesPerHour.toFixed(0)} | ${r.costVsSingleFit.toFixed(2)}x | ${r.cpuSecondsPerSlice?.toFixed(1) ?? "-"} | ${r.cpuVsSingleFit === undefined ? "-" : `${r.cpuVsSingleFit.toFixed(2)}x`} | ${r.hoursFor50.toFixed(2)} | ${r.load.mean.toFixed(1)} (${r.load.max.toFixed(1)}) |`,
     ),
   ].join("\n");
   publish("many", md);

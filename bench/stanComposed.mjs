@@ -3,9 +3,12 @@
 // geometric+logistic; weibull_pdf+michaelis_menten; geometric+logistic with
 // two lift tests (correct ones, computed from the simulation's truth). Each
 // parameter's posterior mean must lie within 0.25 of Stan's sd of Stan's.
-// Writes bench/results/stan-composed.json and .md. Stan runs take minutes:
+// Writes bench/results/stan-composed.json and .md (one run per sampler
+// setting, the quick and the default side by side). Stan runs take minutes:
 // results are cached under bench/stan/cache as bench/stan.mjs does.
-// usage: node bench/stanComposed.mjs [--quick] [--fresh-stan]
+// usage: node bench/stanComposed.mjs [--quick] [--fresh-stan] [--stan-adapt-delta X --case I]
+// (--stan-adapt-delta reruns Stan alone at a higher target acceptance, ours
+// unchanged, on case I (0, 1 or 2): a check of Stan's side where it diverges.)
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -20,6 +23,9 @@ import { rstanAvailable } from "./stan.mjs";
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 const CACHE = join(HERE, "stan", "cache");
 const quick = process.argv.includes("--quick");
+const argValue = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const stanAdaptDelta = argValue("--stan-adapt-delta") === undefined ? undefined : Number(argValue("--stan-adapt-delta"));
+const onlyCase = argValue("--case") === undefined ? undefined : Number(argValue("--case"));
 const freshStan = process.argv.includes("--fresh-stan");
 const sampler = { chains: 4, warmup: quick ? 300 : 1000, samples: quick ? 300 : 1000, seed: 1, targetAccept: 0.85 };
 const CASES = [
@@ -57,7 +63,7 @@ function trueLiftTests(sim, scalers) {
 }
 
 function runStan(dataPath, outPath, stanFile, rstan) {
-  const args = [String(sampler.chains), String(sampler.warmup), String(sampler.samples), String(sampler.seed), String(sampler.targetAccept), stanFile];
+  const args = [String(sampler.chains), String(sampler.warmup), String(sampler.samples), String(sampler.seed), String(stanAdaptDelta ?? sampler.targetAccept), stanFile];
   const key = createHash("sha256")
     .update(readFileSync(dataPath))
     .update(readFileSync(join(HERE, "stan", stanFile)))
@@ -82,7 +88,9 @@ if (!rstan) {
 }
 const work = mkdtempSync(join(tmpdir(), "mmm-stan-composed-"));
 const rows = [];
-for (const k of CASES) {
+// Cheapest Stan fit first, so an interrupted run still leaves the most cases in the cache.
+const RUN_ORDER = [2, 0, 1];
+for (const k of RUN_ORDER.filter((i) => onlyCase === undefined || i === onlyCase).map((i) => CASES[i])) {
   const sim = simulateDataset({ seed: k.seed, T, channels: C, extras: F, model: k.model });
   const scalers = fitScalers(sim.dataset, T);
   const scaled = scaleRows(sim.dataset, scalers);
@@ -110,17 +118,22 @@ for (const k of CASES) {
     lift_dy: lift.map((t) => t.deltaY),
     lift_sigma: lift.map((t) => t.sigma),
   });
-  const dataPath = join(work, `data-${rows.length}.json`);
+  const dataPath = join(work, `data-${CASES.indexOf(k)}.json`);
   writeFileSync(dataPath, JSON.stringify(data));
-  const stan = runStan(dataPath, join(work, `stan-${rows.length}.json`), k.stan, rstan);
+  const stan = runStan(dataPath, join(work, `stan-${CASES.indexOf(k)}.json`), k.stan, rstan);
   const summary = new Map(fit.summary().map((s) => [s.name, s]));
   const compared = [];
   for (const p of stan.parameters) {
     const mine = summary.get(ourLabel(p.name));
     if (!mine) continue;
-    compared.push({ parameter: ourLabel(p.name), ours: mine.mean, stan: p.mean, stan_sd: p.sd, z: Math.abs(mine.mean - p.mean) / p.sd });
+    // Monte Carlo error alone makes the means differ by about
+    // sqrt(MCSE_ours^2 + MCSE_Stan^2), MCSE = sd / sqrt(bulk-ESS); in Stan sd units:
+    const mc = Math.sqrt(mine.sd ** 2 / mine.ess_bulk + p.sd ** 2 / p.ess_bulk) / p.sd;
+    const z = Math.abs(mine.mean - p.mean) / p.sd;
+    compared.push({ parameter: ourLabel(p.name), ours: mine.mean, stan: p.mean, stan_sd: p.sd, z, mc_sd: mc, z_in_mc_sd: z / mc });
   }
   const row = {
+    order: CASES.indexOf(k),
     case: k.name,
     ours: { wall_seconds: d.wall_seconds, min_ess_bulk: d.min_ess_bulk, max_rhat: d.max_r_hat, divergences: d.divergences },
     stan: { engine: stan.engine, wall_seconds: stan.wall_seconds, divergences: stan.divergences, ran_at: stan.ran_at, cached: !!stan.cached,
@@ -128,21 +141,40 @@ for (const k of CASES) {
       max_rhat: Math.max(...stan.parameters.map((p) => p.rhat).filter(Number.isFinite)) },
     parameters_compared: compared.length,
     max_z: Math.max(...compared.map((x) => x.z)),
+    max_mc_sd: Math.max(...compared.map((x) => x.mc_sd)),
+    max_z_in_mc_sd: Math.max(...compared.map((x) => x.z_in_mc_sd)),
+    compared,
     disagreements: compared.filter((x) => !(x.z <= 0.25)),
   };
   rows.push(row);
   console.log(JSON.stringify(row));
 }
-const result = { machine: machineInfo(), quick, rstan, sampler, T, C, F, rows };
+rows.sort((a, b) => a.order - b.order);
+for (const r of rows) delete r.order;
+// One run per sampler setting: the quick one (--quick) and the default one
+// (the settings users get) both stay in the results, keyed by their settings.
+const settingsKey = (sp, stanDelta) => `${sp.chains} chains x (${sp.warmup} + ${sp.samples})${stanDelta === undefined ? "" : `, Stan's adapt_delta ${stanDelta}`}`;
+const resultsJson = join(HERE, "results", "stan-composed.json");
+const previous = existsSync(resultsJson) ? JSON.parse(readFileSync(resultsJson, "utf8")) : {};
+// Results written before runs were keyed held one run at the top level.
+const runs = previous.runs ?? (previous.sampler ? { [settingsKey(previous.sampler)]: previous } : {});
+runs[settingsKey(sampler, stanAdaptDelta)] = { machine: machineInfo(), quick, rstan, sampler, ...(stanAdaptDelta !== undefined ? { stan_adapt_delta: stanAdaptDelta } : {}), T, C, F, rows };
 mkdirSync(join(HERE, "results"), { recursive: true });
-writeFileSync(join(HERE, "results", "stan-composed.json"), JSON.stringify(result, null, 2) + "\n");
+writeFileSync(resultsJson, JSON.stringify({ runs }, null, 2) + "\n");
 const f = (v, n = 1) => (v === undefined || v === null || !Number.isFinite(v) ? "-" : v.toFixed(n));
-const md = [
-  `Composed models against Stan: simulated data (T=${T}, C=${C}, F=${F}), ${sampler.chains} chains x (${sampler.warmup} + ${sampler.samples}), target accept ${sampler.targetAccept}, ${machineLine(result.machine)}; rstan ${rstan}${quick ? " (quick run)" : ""}.`,
+const table = (run) => [
+  `${run.quick ? "Quick run" : run.stan_adapt_delta !== undefined ? `Stan rerun at adapt_delta ${run.stan_adapt_delta} (ours as in the default run)` : "Default settings"}: simulated data (T=${run.T}, C=${run.C}, F=${run.F}), ${settingsKey(run.sampler)}, target accept ${run.sampler.targetAccept}${run.stan_adapt_delta !== undefined ? ` (Stan ${run.stan_adapt_delta})` : ""}, ${machineLine(run.machine)}; rstan ${run.rstan}.`,
   "",
-  "| case | parameters | max \\|mean difference\\| / Stan sd | agree (all <= 0.25) | ours: wall s, min bulk-ESS, max R-hat, divergences | Stan: wall s, min bulk-ESS, max R-hat, divergences |",
-  "| --- | --- | --- | --- | --- | --- |",
-  ...rows.map((r) => `| ${r.case} | ${r.parameters_compared} | ${f(r.max_z, 3)} | ${r.disagreements.length ? `NO (${r.disagreements.map((x) => x.parameter).join(", ")})` : "yes"} | ${f(r.ours.wall_seconds)}, ${f(r.ours.min_ess_bulk, 0)}, ${f(r.ours.max_rhat, 3)}, ${r.ours.divergences} | ${f(r.stan.wall_seconds)}, ${f(r.stan.min_ess_bulk, 0)}, ${f(r.stan.max_rhat, 3)}, ${r.stan.divergences} |`),
+  "| case | parameters | max \\|mean difference\\| / Stan sd | agree (all <= 0.25) | Monte Carlo sd of the difference / Stan sd (largest) | largest difference in those Monte Carlo sds | ours: wall s, min bulk-ESS, max R-hat, divergences | Stan: wall s, min bulk-ESS, max R-hat, divergences |",
+  "| --- | --- | --- | --- | --- | --- | --- | --- |",
+  ...run.rows.map((r) => `| ${r.case} | ${r.parameters_compared} | ${f(r.max_z, 3)} | ${r.disagreements.length ? `NO (${r.disagreements.map((x) => x.parameter).join(", ")})` : "yes"} | ${f(r.max_mc_sd, 3)} | ${f(r.max_z_in_mc_sd, 2)} | ${f(r.ours.wall_seconds)}, ${f(r.ours.min_ess_bulk, 0)}, ${f(r.ours.max_rhat, 3)}, ${r.ours.divergences} | ${f(r.stan.wall_seconds)}, ${f(r.stan.min_ess_bulk, 0)}, ${f(r.stan.max_rhat, 3)}, ${r.stan.divergences} |`),
+];
+// The default settings first: they are what users get.
+const rank = (run) => (run.quick ? 2 : run.stan_adapt_delta !== undefined ? 1 : 0);
+const ordered = Object.values(runs).sort((a, b) => rank(a) - rank(b));
+const md = [
+  "Composed models against Stan (`node bench/stanComposed.mjs`, `--quick` for the short run): each parameter's posterior mean against Stan's, in Stan's posterior sd; the Monte Carlo columns say how far apart the means would be from Monte Carlo error alone (sqrt of the two squared MCSEs, MCSE = sd / sqrt(bulk-ESS)).",
+  ...ordered.flatMap((run) => ["", ...table(run)]),
 ].join("\n");
 writeFileSync(join(HERE, "results", "stan-composed.md"), md + "\n");
 console.log(md);

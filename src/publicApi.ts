@@ -18,6 +18,8 @@ export {
   type StructureOptions,
 } from "./model/structure.js";
 export { parsePrior, priorMedian, type Prior } from "./model/priors.js";
+export { parsePriorFile } from "./model/priorFile.js";
+export { checkParameterisation, type Parameterisation } from "./model/samplingCoordinates.js";
 export type { ScaledData } from "./model/scaledData.js";
 export { runChains, ChainFailure, type RunChainsOptions, type RunChainsResult, type ChainProgress } from "./services/runChains.js";
 export type { DensitySpec } from "./services/densitySpec.js";
@@ -45,6 +47,7 @@ export {
 } from "./model/modelChoice.js";
 export { scaleLiftTests, type LiftTest, type ScaledLiftTest } from "./model/liftTests.js";
 export { liftTestsFromTable } from "./io/liftTestCsv.js";
+export { liftTestsToCompare } from "./report/liftTests.js";
 export {
   splitRows,
   sliceDataset,
@@ -54,9 +57,13 @@ export {
   MIN_ROWS,
   type MediaDataset,
   type ColumnSelection,
+  type SplitOptions,
+  type Frequency,
 } from "./model/dataset.js";
 export { validateGeoTrainingRows, splitGeoRows, sliceGeoDataset, isGeoDataset, type GeoMediaDataset, type GeoColumnSelection, type GeoDatasetOptions, type ExtraScope } from "./model/dataset.js";
-export { datasetFromTable, datasetFromRows, datasetFromColumns, geoDatasetFromTable, geoDatasetFromRows, geoDatasetFromColumns } from "./io/datasetTable.js";
+export { datasetFromTable, datasetFromRows, datasetFromColumns, geoDatasetFromTable, geoDatasetFromRows, geoDatasetFromColumns, dateColumn } from "./io/datasetTable.js";
+export { predictionRowsFromTable } from "./io/predictionRows.js";
+export { addPeriods, periodsBetween } from "./model/periodDates.js";
 export { totalGeoSpend, geoSpendRatios, geoCosts, geoMediaPrior, geoAsNational, nationalRollup } from "./model/geoViews.js";
 export {
   fitScalers,
@@ -69,6 +76,7 @@ export {
   scaleGeoTarget,
   unscaleGeoTarget,
   sumOverGeos,
+  scalerNotes,
   type FittedScalers,
   type FittedGeoScalers,
   type ScalerKind,
@@ -78,14 +86,27 @@ export { checkGeoDataQuality, type GeoDataQualityReport } from "./analysis/geoDa
 export { formatGeoDataQualityReport } from "./report/dataQualityText.js";
 export { checkDataQuality, type DataQualityReport } from "./analysis/dataQuality.js";
 export { formatDataQualityReport } from "./report/dataQualityText.js";
-export { parseCsv, tableFromColumns, tableFromRows, type Table } from "./io/csv.js";
+export { parseCsv, tableFromColumns, tableFromRows, columnIndex, numericColumn, type Table, type NumericColumnOptions } from "./io/csv.js";
+export { csvText } from "./io/csvWrite.js";
 export { InputError, FitStopped, NotConvergedError } from "./errors.js";
 export { logProb, type LogProbRequest, type LogProbResult } from "./api/logProb.js";
 export { fitMMM, type FitCallbacks, type FitOptions } from "./api/fitMMM.js";
 export { FittedMMM } from "./api/fittedMMM.js";
 export type { FitRecord } from "./fit/record.js";
 export type { FitDiagnostics, SummaryEntry } from "./fit/posteriorFit.js";
-export { resolveConfig, DEFAULT_SAMPLER, type FitConfig, type FitConfigInput, type SamplerConfig, type InitStrategy } from "./fit/config.js";
+export {
+  resolveConfig,
+  DEFAULT_SAMPLER,
+  INIT_STRATEGIES,
+  type FitConfig,
+  type FitConfigInput,
+  type ModelConfig,
+  type RoiPriorConfig,
+  type SamplerConfig,
+  type InitStrategy,
+  type MathSetting,
+} from "./fit/config.js";
+export type { BackendSetting, MethodSetting } from "./services/backend.js";
 export type { Rows } from "./analysis/posteriorEvaluator.js";
 export type { Interval } from "./analysis/intervals.js";
 export type { Prediction, PredictOptions, PanelPrediction, PredictOptions as GeoPredictOptions, PanelPrediction as GeoPrediction } from "./analysis/predict.js";

@@ -7,6 +7,7 @@ import {
   buildReportHtml,
   budgetAllocationSpec,
   checkDataQuality,
+  csvText,
   DEFAULT_PERIODS,
   EXAMPLE_COLUMNS,
   fitMMM,
@@ -26,8 +27,7 @@ import {
   type ModelName,
   type Table,
 } from "../../src/browser.js";
-import { parseInteger, parseNumber, parseNumberList } from "../../src/cli/parse.js";
-import { csvText } from "../../src/io/csvWrite.js";
+import { parseInteger, parseNumber, parseNumberList } from "./fields.js";
 
 /** What the page exposes for tests and the benchmark (never needed by a user). */
 interface DemoHooks {

@@ -2,10 +2,18 @@
 // between channels, controls and the target; variance inflation factors;
 // each channel's share of spend; constant, sparse and outlying columns.
 // Everything is computed on the training rows (the first trainRows rows).
+// Geo data of several geos is checked as the analyses answer: the whole data
+// (the national totals over the geos) with a breakdown per geo, each geo's
+// own series checked alike, so that a channel that never spends in one geo,
+// or a geo's outlying week, is reported with the geo's name and rows.
 // Nothing here throws on awkward data: problems become warnings.
 
 import { InputError } from "../errors.js";
-import { requireOneGeo, type MediaDataset } from "../model/dataset.js";
+import { isGeoDataset, type MediaDataset } from "../model/dataset.js";
+import { geoAsNational, nationalRollup } from "../model/geoViews.js";
+import { mean, median, pearson, rSquared } from "./columnStats.js";
+
+export { pearson, rSquared, solveSemiDefinite } from "./columnStats.js";
 
 export type ColumnRole = "target" | "media" | "extra";
 export type DataQualityWarningKind = "correlation" | "vif" | "sparse" | "outlier" | "constant" | "spend-share";
@@ -22,8 +30,8 @@ export interface DataQualityWarning {
 export interface Outlier {
   /** 0-based dataset row. */
   index: number;
-  /** Spreadsheet row in the source (header = row 1). */
-  row: number;
+  /** Spreadsheet row in the source (header = row 1); absent in the whole-data checks of geo data, where each value sums a date's rows. */
+  row?: number;
   date?: string;
   value: number;
   /** (value - median) / robust sd. */
@@ -87,8 +95,16 @@ export interface DataQualityReport {
   vif: VifEntry[];
   spendShares: SpendShare[];
   warnings: DataQualityWarning[];
-  /** The dataset's own warnings (rows sorted, missing periods). */
+  /** The dataset's own warnings (rows sorted, missing periods); in the whole-data report only. */
   datasetWarnings: string[];
+  /** The geo a per-geo report is about. */
+  geo?: string;
+  /**
+   * Geo data of more than one geo: the same checks on each geo's own series,
+   * in the dataset's geo order (this report is then of the national totals:
+   * target and media summed over the geos, extra features averaged).
+   */
+  perGeo?: DataQualityReport[];
 }
 
 /** |r| above which two media or extra columns are reported. */
@@ -106,127 +122,6 @@ export const MAX_OUTLIERS_LISTED = 5;
 /** 1 - R² below this is taken as exact collinearity (rounding is far smaller with standardized columns). */
 const COLLINEAR_TOL = 1e-10;
 
-// ---------------------------------------------------------------------------
-// Small numerics
-
-function mean(x: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i];
-  return s / x.length;
-}
-
-function median(sorted: number[]): number {
-  const n = sorted.length;
-  const h = n >> 1;
-  return n % 2 ? sorted[h] : (sorted[h - 1] + sorted[h]) / 2;
-}
-
-/** Pearson correlation (two-pass); NaN when either series is constant. */
-export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  const n = x.length;
-  const mx = mean(x);
-  const my = mean(y);
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = x[i] - mx;
-    const dy = y[i] - my;
-    sxy += dx * dy;
-    sxx += dx * dx;
-    syy += dy * dy;
-  }
-  if (sxx === 0 || syy === 0) return NaN;
-  const r = sxy / Math.sqrt(sxx * syy);
-  return Math.max(-1, Math.min(1, r));
-}
-
-/**
- * Solves A x = b for a symmetric positive semi-definite A (row-major p x p)
- * by a Cholesky factorisation that drops a column whose pivot falls to
- * rounding level relative to its diagonal, i.e. a column that is a linear
- * combination of the ones before it; its coefficient is 0, which leaves the
- * fitted values of a least-squares problem unchanged.
- */
-export function solveSemiDefinite(A: Float64Array, b: Float64Array, p: number, tol = 1e-10): { x: Float64Array; dropped: number[] } {
-  const L = new Float64Array(p * p);
-  const dropped: number[] = [];
-  const keep = new Array<boolean>(p).fill(true);
-  for (let j = 0; j < p; j++) {
-    let d = A[j * p + j];
-    for (let k = 0; k < j; k++) d -= L[j * p + k] * L[j * p + k];
-    if (!(d > tol * A[j * p + j]) || A[j * p + j] <= 0) {
-      keep[j] = false;
-      dropped.push(j);
-      continue;
-    }
-    const ljj = Math.sqrt(d);
-    L[j * p + j] = ljj;
-    for (let i = j + 1; i < p; i++) {
-      let s = A[i * p + j];
-      for (let k = 0; k < j; k++) s -= L[i * p + k] * L[j * p + k];
-      L[i * p + j] = s / ljj;
-    }
-  }
-  const z = new Float64Array(p);
-  for (let i = 0; i < p; i++) {
-    if (!keep[i]) continue;
-    let s = b[i];
-    for (let k = 0; k < i; k++) s -= L[i * p + k] * z[k];
-    z[i] = s / L[i * p + i];
-  }
-  const x = new Float64Array(p);
-  for (let i = p - 1; i >= 0; i--) {
-    if (!keep[i]) continue;
-    let s = z[i];
-    for (let k = i + 1; k < p; k++) s -= L[k * p + i] * x[k];
-    x[i] = s / L[i * p + i];
-  }
-  return { x, dropped };
-}
-
-/**
- * R² of y regressed on the given columns plus an intercept, by the normal
- * equations. Columns and y are standardised first (which changes neither the
- * fit nor R²) so the normal equations are well conditioned.
- */
-export function rSquared(y: ArrayLike<number>, columns: ArrayLike<number>[]): number {
-  const n = y.length;
-  const std = (v: ArrayLike<number>) => {
-    const m = mean(v);
-    let ss = 0;
-    for (let i = 0; i < n; i++) ss += (v[i] - m) ** 2;
-    const s = Math.sqrt(ss / Math.max(1, n - 1));
-    return Float64Array.from({ length: n }, (_, i) => (s > 0 ? (v[i] - m) / s : 0));
-  };
-  const ys = std(y);
-  let sst = 0;
-  for (let i = 0; i < n; i++) sst += ys[i] * ys[i];
-  if (sst === 0) return 1; // a constant y is explained by the intercept alone
-  const X = [new Float64Array(n).fill(1), ...columns.map(std)];
-  const p = X.length;
-  const A = new Float64Array(p * p);
-  const b = new Float64Array(p);
-  for (let a = 0; a < p; a++) {
-    for (let c = a; c < p; c++) {
-      let s = 0;
-      for (let i = 0; i < n; i++) s += X[a][i] * X[c][i];
-      A[a * p + c] = s;
-      A[c * p + a] = s;
-    }
-    let s = 0;
-    for (let i = 0; i < n; i++) s += X[a][i] * ys[i];
-    b[a] = s;
-  }
-  const { x } = solveSemiDefinite(A, b, p);
-  let sse = 0;
-  for (let i = 0; i < n; i++) {
-    let fit = 0;
-    for (let a = 0; a < p; a++) fit += x[a] * X[a][i];
-    sse += (ys[i] - fit) ** 2;
-  }
-  return Math.min(1, Math.max(0, 1 - sse / sst));
-}
 
 /** VIF from R², with exact collinearity (to rounding) as Infinity. */
 function vifFromR2(r2: number): number {
@@ -277,7 +172,7 @@ interface OutlierScan {
  * median, times 1.2533, stands in; a two-valued column (an indicator) is not
  * scanned.
  */
-function scanOutliers(x: Float64Array, role: ColumnRole, d: MediaDataset): OutlierScan {
+function scanOutliers(x: Float64Array, role: ColumnRole, d: MediaDataset, rowsKnown: boolean): OutlierScan {
   const idx: number[] = [];
   for (let t = 0; t < x.length; t++) if (!(role === "media" && x[t] === 0)) idx.push(t);
   const vals = idx.map((t) => x[t]);
@@ -293,7 +188,8 @@ function scanOutliers(x: Float64Array, role: ColumnRole, d: MediaDataset): Outli
   for (const t of idx) {
     const z = (x[t] - med) / rsd;
     if (Math.abs(z) > OUTLIER_ROBUST_SDS) {
-      const o: Outlier = { index: t, row: d.sourceRows?.[t] ?? t + 2, value: x[t], robustZ: z };
+      const row = rowsKnown ? d.sourceRows?.[t] ?? t + 2 : undefined;
+      const o: Outlier = row === undefined ? { index: t, value: x[t], robustZ: z } : { index: t, row, value: x[t], robustZ: z };
       if (d.dates) o.date = d.dates[t];
       all.push(o);
     }
@@ -310,7 +206,7 @@ interface Series {
 type Warn = (kind: DataQualityWarningKind, columns: string[], message: string) => void;
 
 /** One column's statistics over the first n rows. */
-function describeColumn({ name, role, x }: Series, n: number, d: MediaDataset): ColumnQuality {
+function describeColumn({ name, role, x }: Series, n: number, d: MediaDataset, rowsKnown: boolean): ColumnQuality {
   const m = mean(x);
   let ss = 0;
   let min = Infinity;
@@ -327,7 +223,7 @@ function describeColumn({ name, role, x }: Series, n: number, d: MediaDataset): 
   const zeroShare = zeros / n;
   // Indicator extras (two values) are sparse by design.
   const sparse = !constant && zeroShare > SPARSE_SHARE && !(role === "extra" && twoValued);
-  const scan = constant ? { median: min, robustSd: 0, all: [] } : scanOutliers(x, role, d);
+  const scan = constant ? { median: min, robustSd: 0, all: [] } : scanOutliers(x, role, d, rowsKnown);
   const listed = [...scan.all]
     .sort((a, b) => Math.abs(b.robustZ) - Math.abs(a.robustZ))
     .slice(0, MAX_OUTLIERS_LISTED)
@@ -364,7 +260,7 @@ function columnWarnings(q: ColumnQuality, n: number, warn: Warn): void {
   }
   if (q.outlierCount > 0) {
     const where = q.outliers
-      .map((o) => `row ${o.row}${o.date ? ` (${o.date})` : ""} = ${plainNumber(o.value)}`)
+      .map((o) => `${o.row === undefined ? (o.date ?? `period ${o.index + 1}`) : `row ${o.row}${o.date ? ` (${o.date})` : ""}`} = ${plainNumber(o.value)}`)
       .join(", ");
     const more = q.outlierCount > q.outliers.length ? `, and ${q.outlierCount - q.outliers.length} more` : "";
     warn(
@@ -426,13 +322,27 @@ function spendSharesOf(d: MediaDataset, n: number, warn: Warn): SpendShare[] {
   return spendShares;
 }
 
+/**
+ * The data checks on the first trainRows periods. Geo data of several geos:
+ * the checks of the national totals, with `perGeo` the same checks on each
+ * geo's own series (named by `geo`; the dataset's own warnings are given once,
+ * in the whole-data report).
+ */
 export function checkDataQuality(dataset: MediaDataset, trainRows: number = dataset.T): DataQualityReport {
-  requireOneGeo(dataset, "checkDataQuality (geo data: checkGeoDataQuality)");
-  const d = dataset;
   const n = trainRows;
-  if (!Number.isInteger(n) || n < 2 || n > d.T) {
-    throw new InputError(`data quality check: trainRows must be a whole number from 2 to ${d.T}, got ${n}`);
+  if (!Number.isInteger(n) || n < 2 || n > dataset.T) {
+    throw new InputError(`data quality check: trainRows must be a whole number from 2 to ${dataset.T}, got ${n}`);
   }
+  if ((dataset.G ?? 1) === 1) return checkSeries(dataset, n, true);
+  if (!isGeoDataset(dataset)) throw new InputError(`data quality check: the dataset has ${dataset.G} geos but no geo names`);
+  // A date's total sums G rows: the whole-data outliers name their dates, not rows.
+  const whole = checkSeries(nationalRollup(dataset), n, false);
+  whole.perGeo = dataset.geoNames.map((geo, g) => ({ ...checkSeries(geoAsNational(dataset, g), n, true), datasetWarnings: [], geo }));
+  return whole;
+}
+
+/** The checks of one series of target, media and extras ([T], [T][C], [T][F]); rowsKnown: outliers name their source rows. */
+function checkSeries(d: MediaDataset, n: number, rowsKnown: boolean): DataQualityReport {
   const C = d.channelNames.length;
   const F = d.extraNames.length;
   const warnings: DataQualityWarning[] = [];
@@ -445,7 +355,7 @@ export function checkDataQuality(dataset: MediaDataset, trainRows: number = data
     ...d.extraNames.map((name, f) => ({ name, role: "extra" as const, x: columnOf(d.extra, F, f, n) })),
   ];
 
-  const columns: ColumnQuality[] = series.map((s) => describeColumn(s, n, d));
+  const columns: ColumnQuality[] = series.map((s) => describeColumn(s, n, d, rowsKnown));
   for (const q of columns) columnWarnings(q, n, warn);
 
   // Correlations: media, extras, target.

@@ -1,10 +1,9 @@
-// Data checks for geo data: the national checks (dataQuality.ts) run on each
-// geo's own series, so that a channel that never spends in one geo, or a
-// geo's outlying week, is reported with the geo's name and rows.
+// The per-geo data checks under their earlier name: checkDataQuality
+// (dataQuality.ts) checks geo data as a whole and per geo; this is its
+// per-geo part, in the shape checkGeoDataQuality always returned.
 
 import { checkDataQuality, type DataQualityReport } from "./dataQuality.js";
-import { geoAsNational } from "../model/geoViews.js";
-import { type GeoMediaDataset } from "../model/dataset.js";
+import type { GeoMediaDataset } from "../model/dataset.js";
 
 export interface GeoDataQualityReport {
   /** Geo labels, in the dataset's order. */
@@ -13,10 +12,8 @@ export interface GeoDataQualityReport {
   geos: DataQualityReport[];
 }
 
-/** The national data checks for each geo, on the first trainRows dates. */
+/** checkDataQuality's per-geo reports (for geo data of one geo: the whole data's, named by the geo). */
 export function checkGeoDataQuality(d: GeoMediaDataset, trainRows: number = d.T): GeoDataQualityReport {
-  return {
-    geoNames: [...d.geoNames],
-    geos: d.geoNames.map((_, g) => checkDataQuality(geoAsNational(d, g), trainRows)),
-  };
+  const report = checkDataQuality(d, trainRows);
+  return { geoNames: [...d.geoNames], geos: report.perGeo ?? [{ ...report, geo: d.geoNames[0] }] };
 }

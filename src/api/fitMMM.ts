@@ -43,6 +43,7 @@ export interface FitOptions {
 /** Fits a national dataset, or a geo dataset (then the geo model: per-geo answers and a national roll-up). */
 export function fitMMM(dataset: GeoMediaDataset, configInput?: FitConfigInput, callbacks?: FitCallbacks & FitOptions): Promise<FittedGeoMMM>;
 export function fitMMM(dataset: MediaDataset, configInput?: FitConfigInput, callbacks?: FitCallbacks & FitOptions): Promise<FittedMMM>;
+export function fitMMM(dataset: MediaDataset | GeoMediaDataset, configInput?: FitConfigInput, callbacks?: FitCallbacks & FitOptions): Promise<FittedMMM | FittedGeoMMM>;
 export function fitMMM(dataset: MediaDataset | GeoMediaDataset, configInput: FitConfigInput = {}, callbacks: FitCallbacks & FitOptions = {}): Promise<FittedMMM | FittedGeoMMM> {
   return fitAnyMMM(dataset, configInput, callbacks);
 }
@@ -153,15 +154,19 @@ export function structureFor(
   });
 }
 
-/** The WGSL kernels cover every adstock x saturation and national ROI priors, not lift tests; otherwise a probe that says why they run on the CPU. */
-function gpuProbeFor(structure: ModelStructure, data: ScaledData) {
-  const geoRoi = structure.roiPrior && isGeoModel(structure);
-  return !data.liftTests && !geoRoi
-    ? undefined
-    : async () => ({
-        available: false,
-        reason: data.liftTests ? "the WebGPU kernels have no lift-test term" : "the WebGPU kernels have no geo ROI priors",
-      });
+/**
+ * The WGSL kernels cover every national adstock x saturation with its ROI
+ * priors; what they lack (geo models, lift tests) runs the same ChEES sampler
+ * on the CPU, decided here before any GPU probe so that the outcome (and the
+ * reason written in the fit's record and warnings) is the same on every
+ * machine, with or without a GPU (docs/gpu.md).
+ */
+export function gpuProbeFor(structure: ModelStructure, data: Pick<ScaledData, "liftTests">) {
+  const reasons = [
+    ...(isGeoModel(structure) ? ["the WebGPU kernels evaluate national models only"] : []),
+    ...(data.liftTests ? ["the WebGPU kernels have no lift-test term"] : []),
+  ];
+  return reasons.length === 0 ? undefined : async () => ({ available: false, reason: reasons.join("; ") });
 }
 
 /**

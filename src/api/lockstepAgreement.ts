@@ -17,7 +17,7 @@ export const LOCKSTEP_RHAT_THRESHOLD = 1.01;
 export const LOCKSTEP_CLASSIC_RHAT_THRESHOLD = 1.05;
 
 /** Returns the fit unchanged when it is NUTS or its lockstep chains agree; throws NotConvergedError otherwise. */
-export function requireLockstepAgreement<F extends { diagnostics(): FitDiagnostics }>(fit: F): F {
+export function requireLockstepAgreement<F extends { diagnostics(): FitDiagnostics; record?: { sampling?: { fallback?: string } } }>(fit: F): F {
   const d = fit.diagnostics();
   if (d.method !== "chees" || d.interrupted) return fit;
   const nested = d.nested_r_hat;
@@ -33,7 +33,9 @@ export function requireLockstepAgreement<F extends { diagnostics(): FitDiagnosti
   throw new NotConvergedError(
     `NOT CONVERGED: the ${d.chains} lockstep chains (${d.backend === "webgpu" ? "WebGPU" : "CPU"}) did not reach agreement ` +
       `(${figures}; nested R-hat must be below ${LOCKSTEP_RHAT_THRESHOLD} and R-hat below ${nested !== undefined ? LOCKSTEP_CLASSIC_RHAT_THRESHOLD : LOCKSTEP_RHAT_THRESHOLD}), so their draws are not a posterior and no summary is given. ` +
-      `Run NUTS instead (--method nuts, the default with --backend auto), or more warm-up (--warmup).`,
+      `Run NUTS instead (--method nuts, the default with --backend auto), or more warm-up (--warmup).` +
+      // The fit's warnings are not printed when it stops here: a WebGPU request's fallback is said here instead.
+      (fit.record?.sampling?.fallback ? ` (${fit.record.sampling.fallback})` : ""),
     fit,
     nested,
     d.max_r_hat,

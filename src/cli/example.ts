@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { InputError } from "../errors.js";
 
-export { EXAMPLE_COLUMNS as EXAMPLE } from "../model/example.js";
+export { EXAMPLE_COLUMNS as EXAMPLE } from "../index.js";
 
 export function examplePath(): string {
   // dist/cli.js sits one level below the package root, src/cli/example.ts two.

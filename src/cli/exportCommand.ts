@@ -2,9 +2,7 @@ import type { Command } from "commander";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
-import { EXPORT_FORMATS, exportInferenceData, type ExportFormat } from "../io/export/index.js";
-import { MODEL_FILE } from "../io/fitOutputs.js";
-import { loadAnyMMM } from "../io/modelFile.js";
+import { EXPORT_FORMATS, exportInferenceData, loadAnyMMM, loadFitFolder, type ExportFormat } from "../index.js";
 
 const EXTENSION: Record<ExportFormat, string> = { netcdf: "posterior.nc", zarr: "posterior.zarr", csv: "posterior_csv" };
 
@@ -21,7 +19,7 @@ export function registerExport(program: Command): void {
       }
       const format = o.format as ExportFormat;
       const isDir = existsSync(fitPath) && statSync(fitPath).isDirectory();
-      const fit = loadAnyMMM(isDir ? join(fitPath, MODEL_FILE) : fitPath);
+      const fit = isDir ? loadFitFolder(fitPath) : loadAnyMMM(fitPath);
       const out = o.out ?? join(isDir ? fitPath : ".", EXTENSION[format]);
       const result = await exportInferenceData(fit, out, format);
       process.stdout.write(`wrote ${out} (${format}: ${result.groups.join(", ")})\n`);

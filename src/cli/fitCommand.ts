@@ -1,25 +1,32 @@
 import type { Command } from "commander";
-import { fitAnyMMM } from "../api/fitMMM.js";
-import type { FitDiagnostics, SummaryEntry } from "../fit/posteriorFit.js";
-import { checkGeoDataQuality } from "../analysis/geoDataQuality.js";
-import { isGeoDataset, splitRows, type MediaDataset, type SplitOptions } from "../model/dataset.js";
-import { join } from "node:path";
-import { checkDataQuality } from "../analysis/dataQuality.js";
-import { InputError } from "../errors.js";
-import { writeFitOutputs } from "../io/fitOutputs.js";
-import { scalerNotes } from "../model/scaling.js";
-import { availableCores } from "../services/workerHost.js";
-import { checkOutputFolder, writeOutputFolder } from "../io/outputFolder.js";
-import { writeReport } from "../report/report.js";
+import { availableParallelism } from "node:os";
+import {
+  checkDataQuality,
+  checkOutputFolder,
+  fitMMM,
+  InputError,
+  isGeoDataset,
+  runRecord,
+  scalerNotes,
+  splitRows,
+  writeFitOutputs,
+  writeOutputFolder,
+  writeReport,
+  writeRunRecord,
+  type BackendSetting,
+  type ChainProgress,
+  type FitDiagnostics,
+  type MediaDataset,
+  type MethodSetting,
+  type SplitOptions,
+  type SummaryEntry,
+} from "../index.js";
 import { EXAMPLE, examplePath } from "./example.js";
 import { addDataOptions, addModelOptions, readDataset, readModelOptions, type GeoDataOptions, type RawModelOptions } from "./modelOptions.js";
 import { parseChoice, parseInteger, readJsonFile } from "./options.js";
 import { progressDisplay } from "./progress.js";
-import type { ChainProgress } from "../services/runChains.js";
-import type { BackendSetting, MethodSetting } from "../services/backend.js";
 import { formatSummaryTable } from "./tables.js";
 import { addSamplerOptions, readSamplerOptions, type SamplerCliOptions } from "./samplerOptions.js";
-import { runRecord, writeRunRecord } from "../runs/runRecord.js";
 import { fitUntilStopped } from "./stopSignals.js";
 
 interface FitCliOptions extends RawModelOptions, GeoDataOptions, SamplerCliOptions {
@@ -73,7 +80,7 @@ export function registerFit(program: Command): void {
       const { dataset, model, trainRows } = await readFit(data, o, splitOptions, sampler);
       announce(sampler);
       const out = o.out;
-      const fitted = await fitShowingProgress(out, sampler.chains, (callbacks) => fitAnyMMM(dataset, { ...model, sampler }, { trainRows, ...callbacks }));
+      const fitted = await fitShowingProgress(out, sampler.chains, (callbacks) => fitMMM(dataset, { ...model, sampler }, { trainRows, ...callbacks }));
       const files = await writeOutputFolder(out, async (dir) => {
         const written = writeFitOutputs(fitted, dir);
         if (o.report !== false) await tryReport(() => writeReport(fitted, dir), written);
@@ -99,15 +106,16 @@ async function readFit(data: string, o: FitCliOptions, splitOptions: SplitOption
   for (const line of dataChecks(dataset, trainRows)) process.stderr.write(line);
   // Notes on scalers chosen for the user (a centred extra column) cover national data, as before; geo fits print none.
   if (!isGeoDataset(dataset)) for (const w of scalerNotes(dataset, trainRows, model.scalers)) warn(w);
-  for (const w of await samplerWarnings(sampler)) warn(w);
+  for (const w of samplerWarnings(sampler)) warn(w);
   for (const w of seasonalityWarnings(model, trainRows)) warn(w);
   return { dataset, model, trainRows };
 }
 
-/** The data checks' lines: national data's, or each geo's naming the geo. */
+/** The data checks' lines: the whole data's (geo data: naming its national totals), then each geo's naming the geo. */
 function dataChecks(dataset: MediaDataset, trainRows: number): string[] {
-  if (!isGeoDataset(dataset)) return checkDataQuality(dataset, trainRows).warnings.map((w) => `data check: ${w.message}\n`);
-  return checkGeoDataQuality(dataset, trainRows).geos.flatMap((q) => q.warnings.map((w) => `data check (${q.source}): ${w.message}\n`));
+  const report = checkDataQuality(dataset, trainRows);
+  const lines = (q: typeof report, where: string) => q.warnings.map((w) => `data check${where}: ${w.message}\n`);
+  return [...lines(report, report.perGeo ? ` (${report.source})` : ""), ...(report.perGeo ?? []).flatMap((q) => lines(q, ` (${q.source})`))];
 }
 
 function readSampler(o: FitCliOptions) {
@@ -130,10 +138,10 @@ function seasonalityWarnings(m: { degreesSeasonality: number; seasonalityFrequen
 }
 
 /** Settings accepted as given that do not do what they seem to. */
-async function samplerWarnings(s: ReturnType<typeof readSampler>): Promise<string[]> {
+function samplerWarnings(s: ReturnType<typeof readSampler>): string[] {
   const out: string[] = [];
   if (s.threads !== undefined && s.threads > 0) {
-    const cores = await availableCores();
+    const cores = availableParallelism();
     if (s.threads > s.chains) out.push(`--threads ${s.threads} is more than the ${s.chains} chain${s.chains === 1 ? "" : "s"}: ${s.chains} worker${s.chains === 1 ? "" : "s"} will run (one chain each)`);
     if (Math.min(s.threads, s.chains) > cores) out.push(`--threads ${s.threads}: this machine has ${cores} cores, so the workers share them; the run is no faster than with ${cores}`);
   }

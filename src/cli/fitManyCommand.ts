@@ -2,7 +2,7 @@
 
 import type { Command } from "commander";
 import { InputError } from "../errors.js";
-import { fitMany, type ManyEvent } from "../many/fitMany.js";
+import { fitMany, type ManyEvent } from "../index.js";
 import { parseInteger } from "./options.js";
 import { stopOnSignals, StoppedBySignal } from "./stopSignals.js";
 import { addSliceOptions, formatDuration, readSlices, type SliceCliOptions } from "./sliceOptions.js";

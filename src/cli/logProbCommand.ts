@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { logProb } from "../api/logProb.js";
+import { logProb } from "../index.js";
 import { addDataOptions, addModelOptions, readDataset, readModelOptions, type RawModelOptions } from "./modelOptions.js";
 import { readJsonFile } from "./options.js";
 

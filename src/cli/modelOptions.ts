@@ -1,25 +1,28 @@
 // Options shared by the commands that build a model from a CSV file.
 
 import type { Command } from "commander";
-import { InputError } from "../errors.js";
-import { parseCsv } from "../io/csv.js";
-import { liftTestsFromTable } from "../io/liftTestCsv.js";
-import { type ExtraScope, type GeoMediaDataset, type MediaDataset } from "../model/dataset.js";
-import { datasetFromTable } from "../io/datasetTable.js";
-import { parsePriorFile } from "../model/priorFile.js";
-import type { Prior } from "../model/priors.js";
-import type { ModelConfig, RoiPriorConfig } from "../fit/config.js";
-import type { ScalerKind } from "../model/scaling.js";
-import { MODEL_NAMES, type ModelName } from "../model/structure.js";
 import {
   ADSTOCK_NAMES,
+  ALL_MODEL_NAMES,
   composedName,
-  parseModelName,
+  datasetFromTable,
+  InputError,
+  liftTestsFromTable,
+  MODEL_NAMES,
+  parseCsv,
+  parsePriorFile,
   SATURATION_NAMES,
   type AdstockName,
-  type PresetName,
+  type ExtraScope,
+  type GeoMediaDataset,
+  type MediaDataset,
+  type ModelConfig,
+  type ModelName,
+  type Prior,
+  type RoiPriorConfig,
   type SaturationName,
-} from "../model/modelChoice.js";
+  type ScalerKind,
+} from "../index.js";
 import { parseInteger, parseIntegerIn, parseList, parseNumber, parseNumberList, readJsonFile, readTextFile } from "./options.js";
 
 /**
@@ -146,7 +149,7 @@ function readCosts(o: RawModelOptions, channels: string[]): number[] | undefined
 function readModelName(o: RawModelOptions): ModelName {
   if (o.adstock === undefined && o.saturation === undefined) {
     const model = o.model ?? "hill_adstock";
-    if (!MODEL_NAMES.includes(model as PresetName) && !parseModelName(model)) {
+    if (!ALL_MODEL_NAMES.includes(model)) {
       throw new InputError(
         `--model: unknown model "${model}"; use one of ${MODEL_NAMES.join(", ")}, or --adstock and --saturation`,
       );

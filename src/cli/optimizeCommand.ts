@@ -1,11 +1,14 @@
 import type { Command } from "commander";
-import { join } from "node:path";
-import { InputError } from "../errors.js";
-import { checkOutputFile, writeFileWhole } from "../io/outputFolder.js";
-import { MODEL_FILE } from "../io/fitOutputs.js";
-import { loadAnyMMM } from "../io/modelFile.js";
-import type { GeoBudgetOptimization } from "../optimize/optimizeGeoBudget.js";
-import type { BudgetOptimization, ChannelBoundInput, OptimizeBudgetOptions } from "../optimize/types.js";
+import {
+  checkOutputFile,
+  InputError,
+  loadFitFolder,
+  writeFileWhole,
+  type BudgetOptimization,
+  type ChannelBoundInput,
+  type GeoBudgetOptimization,
+  type OptimizeBudgetOptions,
+} from "../index.js";
 import { parseInteger, parseNumber, parseNumberList } from "./options.js";
 import { formatTable } from "./tables.js";
 
@@ -202,7 +205,7 @@ export function registerOptimize(program: Command): void {
     .action(async (dir: string, o: OptimizeCliOptions) => {
       const options = optimizeOptionsFromCli(o);
       if (o.out) checkOutputFile(o.out);
-      const fit = loadAnyMMM(join(dir, MODEL_FILE));
+      const fit = loadFitFolder(dir);
       if (fit.geoNames.length === 0 && o.perGeo) throw new InputError("--per-geo is for geo models (fitted with --geo)");
       const result: BudgetOptimization | GeoBudgetOptimization = await fit.optimizeBudget({ ...options, ...(o.perGeo ? { perGeo: true } : {}) });
       process.stdout.write(formatOptimization(result));

@@ -1,6 +1,5 @@
 // Option values read from text, each failing with an InputError that names
-// the option. No file system here, so the browser demo words its errors the
-// same way as the CLI.
+// the option (no file system here: options.ts adds the file readers).
 
 import { InputError } from "../errors.js";
 

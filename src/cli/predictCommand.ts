@@ -1,22 +1,23 @@
 import type { Command } from "commander";
-import { join } from "node:path";
-import { InputError } from "../errors.js";
-import { checkOutputFile, writeFileWhole } from "../io/outputFolder.js";
-import { parseCsv } from "../io/csv.js";
-import { csvText } from "../io/csvWrite.js";
-import { MODEL_FILE } from "../io/fitOutputs.js";
-import { loadAnyMMM } from "../io/modelFile.js";
-import type { FittedGeoMMM } from "../api/fittedGeoMMM.js";
-import type { FittedMMM } from "../api/fittedMMM.js";
-import { NATIONAL_GEO } from "../io/fitOutputs.js";
-import type { Rows } from "../analysis/posteriorEvaluator.js";
-import { columnIndex, numericColumn, type Table } from "../io/csv.js";
-import { type MediaDataset } from "../model/dataset.js";
-import { parseDateCell } from "../io/datasetTable.js";
-import { addPeriods, periodsBetween } from "../model/periodDates.js";
-import { geoRowsFromLong } from "../analysis/panel.js";
-import { parseInteger } from "./options.js";
-import { readTextFile } from "./options.js";
+import {
+  addPeriods,
+  checkOutputFile,
+  csvText,
+  dateColumn,
+  InputError,
+  loadFitFolder,
+  NATIONAL_GEO,
+  parseCsv,
+  periodsBetween,
+  predictionRowsFromTable,
+  writeFileWhole,
+  type FittedGeoMMM,
+  type FittedMMM,
+  type MediaDataset,
+  type Rows,
+  type Table,
+} from "../index.js";
+import { parseInteger, readTextFile } from "./options.js";
 
 export function registerPredict(program: Command): void {
   program
@@ -30,7 +31,7 @@ export function registerPredict(program: Command): void {
     .option("--out <file>", "write the prediction as CSV (default: print it)")
     .action((dir: string, o: { data: string; gap?: string; date?: string; seed: string; out?: string }) => {
       if (o.out) checkOutputFile(o.out);
-      const fit = loadAnyMMM(join(dir, MODEL_FILE));
+      const fit = loadFitFolder(dir);
       const data = newRowsFromCsv(fit, o.data, "data file");
       const gap = o.gap ? newRowsFromCsv(fit, o.gap, "--gap file") : undefined;
       const dates = data.dates?.(o, gap?.rows.T ?? 0);
@@ -52,38 +53,18 @@ export function registerPredict(program: Command): void {
 }
 
 /**
- * New periods from a CSV, by the fitted column names: one row per period, or
- * for a model fitted with a geo column one row per period and geo (rows in
- * file order within each geo are the periods in order). With one row per
- * period, also how to find the periods' dates (predictionDates).
+ * New periods from a CSV, by the fitted column names (predictionRowsFromTable:
+ * one row per period, or one per period and geo). With one row per period,
+ * also how to find the periods' dates (predictionDates).
  */
 function newRowsFromCsv(
   fit: FittedMMM | FittedGeoMMM,
   path: string,
   what: string,
 ): { rows: Rows; dates?: (o: { data: string; date?: string; gap?: string }, gapRows: number) => string[] | undefined } {
-  const d = fit.record.dataset;
   const table = parseCsv(readTextFile(path, what), path);
-  if (table.rows.length === 0) throw new InputError(`${path}: no data rows`);
-  const media = Object.fromEntries(d.channelNames.map((n) => [n, numericColumn(table, n, { role: "media", nonNegative: true })]));
-  const extra = Object.fromEntries(d.extraNames.map((n) => [n, numericColumn(table, n, { role: "extra" })]));
-  if (fit.kind === "geo") {
-    const geoColumn = fit.record.dataset.geoColumn;
-    const gj = table.columns.indexOf(geoColumn);
-    if (gj < 0) throw new InputError(`${path}: no geo column "${geoColumn}" (the column the model was fitted with)`);
-    const long = table.rows.map((r, i) => ({
-      geo: (r[gj] ?? "").trim(),
-      media: Object.fromEntries(d.channelNames.map((n) => [n, media[n][i]])),
-      extra: Object.fromEntries(d.extraNames.map((n) => [n, extra[n][i]])),
-    }));
-    return { rows: geoRowsFromLong(fit.record, long, path) };
-  }
-  const T = table.rows.length;
-  const C = d.channelNames.length;
-  const F = d.extraNames.length;
-  const rows = { T, media: new Float64Array(T * C), extra: new Float64Array(T * F) };
-  d.channelNames.forEach((name, c) => media[name].forEach((v, t) => (rows.media[t * C + c] = v)));
-  d.extraNames.forEach((name, f) => extra[name].forEach((v, t) => (rows.extra[t * F + f] = v)));
+  const rows = predictionRowsFromTable(fit.record, table);
+  if (fit.kind === "geo") return { rows };
   const dataset = fit.record.dataset;
   return { rows, dates: (o, gapRows) => predictionDates(dataset, table, o, gapRows) };
 }
@@ -100,8 +81,7 @@ function predictionDates(d: MediaDataset, table: Table, o: { data: string; date?
     if (!last || !d.frequency) return undefined;
     return table.rows.map((_, i) => addPeriods(last, gapRows + 1 + i, d.frequency!));
   }
-  const j = columnIndex(table, o.date);
-  const dates = table.rows.map((_, i) => parseDateCell(table, j, i, `--date column "${o.date}"`));
+  const dates = dateColumn(table, o.date, `--date column "${o.date}"`);
   for (let i = 1; i < dates.length; i++) {
     if (dates[i] <= dates[i - 1]) {
       throw new InputError(`${o.data}: --date column "${o.date}", row ${i + 2}: ${dates[i]} does not follow ${dates[i - 1]} (row ${i + 1}); the new periods must be in date order, one row each`);

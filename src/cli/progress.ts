@@ -5,7 +5,7 @@
 // least every 10 s, so a long run is never silent.
 
 import cliProgress from "cli-progress";
-import type { ChainProgress } from "../services/runChains.js";
+import type { ChainProgress } from "../index.js";
 
 export interface ProgressDisplay {
   update(p: ChainProgress): void;

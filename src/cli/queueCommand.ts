@@ -2,8 +2,7 @@
 // Redis, fitted by workers on any number of machines.
 
 import type { Command } from "commander";
-import { InputError } from "../errors.js";
-import { DEFAULT_QUEUE } from "../queue/jobs.js";
+import { DEFAULT_QUEUE, InputError, queueStatus, runWorker, submitSlices } from "../index.js";
 import { parseInteger } from "./options.js";
 import { addSliceOptions, readSlices, type SliceCliOptions } from "./sliceOptions.js";
 
@@ -28,7 +27,6 @@ function registerSubmit(queue: Command): void {
     .option("--backoff <ms>", "first retry delay in milliseconds, doubling with each retry", "10000")
     .action(async (data: string, o: SliceCliOptions & { redis?: string; queue: string; attempts: string; backoff: string }) => {
       const { slices, spec, by } = readSlices(data, o);
-      const { submitSlices } = await import("../queue/submit.js");
       const r = await submitSlices(slices, spec, {
         redis: redisUrl(o),
         queue: o.queue,
@@ -67,7 +65,6 @@ function registerWork(queue: Command): void {
     .option("--max-stalled <n>", "times a job may stall (its worker died) before it is failed", "2")
     .option("--exit-when-empty", "exit once no job is waiting, delayed or running")
     .action(async (o: WorkCliOptions) => {
-      const { runWorker } = await import("../queue/work.js");
       const abort = new AbortController();
       const onSignal = () => {
         process.stderr.write("stopping: finishing the running job(s)\n");
@@ -116,7 +113,6 @@ function registerStatus(queue: Command): void {
     .option("--no-combine", "only show the counts")
     .option("--json", "print the status as JSON")
     .action(async (o: { redis?: string; queue: string; out?: string; combine: boolean; json?: boolean }) => {
-      const { queueStatus } = await import("../queue/status.js");
       const s = await queueStatus({ redis: redisUrl(o), queue: o.queue, ...(o.out !== undefined ? { out: o.out } : {}), combine: o.combine });
       if (o.json) {
         process.stdout.write(JSON.stringify(s, null, 2) + "\n");

@@ -1,14 +1,8 @@
 import type { Command } from "commander";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { checkOutputFile } from "../io/outputFolder.js";
-import { MODEL_FILE } from "../io/fitOutputs.js";
-import { loadAnyMMM } from "../io/modelFile.js";
-import { writeReport } from "../report/report.js";
-import { InputError } from "../errors.js";
+import { checkOutputFile, InputError, liftTestsFromTable, liftTestsToCompare, loadFitFolder, parseCsv, writeReport } from "../index.js";
 import { parseInteger, parseNumber, readTextFile } from "./options.js";
-import { parseCsv } from "../io/csv.js";
-import { liftTestsFromTable } from "../io/liftTestCsv.js";
 
 interface ReportCliOptions {
   budget?: string;
@@ -49,14 +43,13 @@ export function registerReport(program: Command): void {
       if (budget === undefined && Object.values(optimizer).some((v) => v !== undefined)) {
         throw new InputError("--periods and --bounds-*-pct set up the optimizer: give --budget too");
       }
-      const fit = loadAnyMMM(join(dir, MODEL_FILE));
+      const fit = loadFitFolder(dir);
       if (o.out !== undefined && !o.out.toLowerCase().endsWith(".html") && existsSync(o.out) && statSync(o.out).isDirectory()) checkOutputFile(join(o.out, "report.html"));
       else checkOutputFile(o.out ?? join(dir, "report.html"));
       const liftTests = o.liftTests ? liftTestsFromTable(parseCsv(readTextFile(o.liftTests, "lift-test file"), o.liftTests)) : undefined;
-      if (budget !== undefined && fit.geoNames.length > 0) throw new InputError("--budget in the report is for national models; for a geo model run `mmm optimize DIR --budget ...`");
-      const liftBefore = o.liftBefore === undefined ? undefined : loadAnyMMM(join(o.liftBefore, MODEL_FILE));
+      const liftBefore = o.liftBefore === undefined ? undefined : loadFitFolder(o.liftBefore);
       if (liftBefore) {
-        if (!(liftTests ?? fit.record.config.liftTests)?.length) throw new InputError("--lift-before: the model in DIR was not calibrated on lift tests; give them with --lift-tests");
+        if (!liftTestsToCompare(fit, liftTests)?.length) throw new InputError("--lift-before: the model in DIR was not calibrated on lift tests; give them with --lift-tests");
         const same = liftBefore.geoNames.join() === fit.geoNames.join() && liftBefore.channelNames.join() === fit.channelNames.join();
         if (!same) throw new InputError(`--lift-before ${o.liftBefore}: its model has other channels or geos than the one in ${dir}; give the same model fitted without the lift tests`);
       }

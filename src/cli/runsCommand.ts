@@ -1,8 +1,7 @@
 // `mmm runs DIR`: list the run records under a folder, or compare two.
 
 import type { Command } from "commander";
-import { findRuns, formatRunComparison, formatRunList, pickRun } from "../runs/listRuns.js";
-import { InputError } from "../errors.js";
+import { findRuns, formatRunComparison, formatRunList, InputError, pickRun } from "../index.js";
 
 export function registerRuns(program: Command): void {
   program

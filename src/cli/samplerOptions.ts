@@ -3,10 +3,8 @@
 // cannot drift apart.
 
 import type { Command } from "commander";
-import { INIT_STRATEGIES, type InitStrategy, type MathSetting } from "../fit/config.js";
-import { ADAPTATION_KINDS, type AdaptationKind } from "../sampler/chain.js";
+import { checkParameterisation, INIT_STRATEGIES, sampler, type InitStrategy, type MathSetting } from "../index.js";
 import { parseChoice, parseInteger, parseIntegerIn, parseNumber } from "./options.js";
-import { checkParameterisation } from "../model/samplingCoordinates.js";
 
 /** `scope` words the help for per-slice commands ("of every slice", "per slice"). */
 export function addSamplerOptions(cmd: Command, scope: { rows: string; chains: string; seed: string }): Command {
@@ -65,7 +63,7 @@ export function readSamplerOptions(o: SamplerCliOptions) {
     targetAccept: parseNumber(o.targetAccept, "--target-accept", (v) => v > 0 && v < 1, "a number strictly between 0 and 1"),
     maxTreeDepth: parseIntegerIn(o.maxTreeDepth, "--max-tree-depth", 1, 30, "2^depth leapfrog steps per draw at most"),
     init: parseChoice(o.init, "--init", INIT_STRATEGIES) as InitStrategy,
-    adaptation: parseChoice(o.adaptation, "--adaptation", ADAPTATION_KINDS) as AdaptationKind,
+    adaptation: parseChoice(o.adaptation, "--adaptation", sampler.ADAPTATION_KINDS) as sampler.AdaptationKind,
     math: parseChoice(o.math, "--math", ["accurate", "exact", "fast"] as const) as MathSetting,
     // Left out when not given: the default depends on the model (national or geo).
     ...(o.parameterisation !== undefined ? { parameterisation: checkParameterisation(o.parameterisation, "--parameterisation") } : {}),

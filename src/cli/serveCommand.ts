@@ -1,7 +1,5 @@
 import type { Command } from "commander";
-import { serveHttp } from "../serve/httpServer.js";
-import { DEFAULT_LIMITS, type ServeLimits } from "../serve/session.js";
-import { serveStdio } from "../serve/stdioServer.js";
+import { DEFAULT_SERVE_LIMITS as DEFAULT_LIMITS, serveHttp, serveStdio, type ServeLimits } from "../index.js";
 import { parseInteger, parseNumber } from "./options.js";
 
 interface ServeCliOptions {

@@ -3,10 +3,7 @@
 // shares (as `mmm fit` takes them).
 
 import type { Command } from "commander";
-import { InputError } from "../errors.js";
-import { columnIndex, parseCsv } from "../io/csv.js";
-import { sliceData, sliceTable, type SliceData } from "../many/slices.js";
-import type { SliceSpec } from "../many/sliceSpec.js";
+import { columnIndex, InputError, parseCsv, sliceData, sliceTable, type SliceData, type SliceSpec } from "../index.js";
 import { addDataOptions, addModelOptions, readModelOptions, type RawModelOptions } from "./modelOptions.js";
 import { parseInteger, parseList, readTextFile } from "./options.js";
 import { addSamplerOptions, readSamplerOptions, type SamplerCliOptions } from "./samplerOptions.js";

@@ -1,8 +1,5 @@
 import type { Command } from "commander";
-import { join } from "node:path";
-import { loadAnyMMM } from "../io/modelFile.js";
-import { json, MODEL_FILE, NATIONAL_GEO, roiOutput, summaryObject } from "../io/fitOutputs.js";
-import type { ChannelRoi } from "../analysis/roi.js";
+import { loadFitFolder, NATIONAL_GEO, summaryJson, type ChannelRoi } from "../index.js";
 import { formatSummaryTable, formatTable } from "./tables.js";
 
 export function registerSummary(program: Command): void {
@@ -12,9 +9,9 @@ export function registerSummary(program: Command): void {
     .argument("<dir>", "output folder of `mmm fit`")
     .option("--json", "print one JSON object (summary, diagnostics, metrics, roi) instead of tables")
     .action((dir: string, o: { json?: boolean }) => {
-      const fit = loadAnyMMM(join(dir, MODEL_FILE));
+      const fit = loadFitFolder(dir);
       if (o.json) {
-        process.stdout.write(json({ summary: summaryObject(fit), diagnostics: fit.diagnostics(), metrics: fit.metrics(), roi: roiOutput(fit) }));
+        process.stdout.write(summaryJson(fit));
         return;
       }
       const out = process.stdout;

@@ -1,6 +1,6 @@
 // Plain-text tables for the terminal.
 
-import type { SummaryEntry } from "../fit/posteriorFit.js";
+import type { SummaryEntry } from "../index.js";
 
 export function formatTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));

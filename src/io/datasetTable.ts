@@ -50,6 +50,12 @@ export function parseDateCell(table: Table, j: number, i: number, what: string):
   return iso;
 }
 
+/** A date column's cells as ISO dates (yyyy-mm-dd), each checked; errors name `what` (default: the column) and the row. */
+export function dateColumn(table: Table, name: string, what = `${table.source}: date column "${name}"`): string[] {
+  const j = columnIndex(table, name);
+  return table.rows.map((_, i) => parseDateCell(table, j, i, what));
+}
+
 function resolveOptions(options: number | DatasetOptions | undefined): DatasetOptions & { minRows: number } {
   if (typeof options === "number") return { minRows: options };
   return { ...options, minRows: options?.minRows ?? MIN_ROWS };

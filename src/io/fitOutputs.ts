@@ -119,6 +119,15 @@ export function roiOutput(fit: FittedMMM | FittedGeoMMM): ReturnType<typeof roiF
   return fit.kind === "geo" ? geoRoiFile(fit) : roiFile(fit);
 }
 
+/**
+ * A fit's summary, diagnostics, fit metrics and ROI as one JSON text (what
+ * `mmm summary --json` prints): the summary and ROI as in summary.json and
+ * roi.json; numbers that cannot be computed are null.
+ */
+export function summaryJson(fit: FittedMMM | FittedGeoMMM): string {
+  return json({ summary: summaryObject(fit), diagnostics: fit.diagnostics(), metrics: fit.metrics(), roi: roiOutput(fit) });
+}
+
 /** The geo label of national roll-up rows. */
 export const NATIONAL_GEO = "(all)";
 

@@ -2,11 +2,12 @@
 // FittedMMM.toBytes / fromBytes directly.
 
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { FittedMMM } from "../api/fittedMMM.js";
 import { FittedGeoMMM } from "../api/fittedGeoMMM.js";
 import { InputError } from "../errors.js";
 import { deserializeFit } from "../fit/savedModel.js";
-import { writeFileWhole } from "./outputFolder.js";
+import { MODEL_FILE, writeFileWhole } from "./outputFolder.js";
 
 export function saveMMM(fit: FittedMMM | FittedGeoMMM, path: string): void {
   // Whole or not at all: a temporary file beside it, renamed over it.
@@ -30,4 +31,9 @@ export function loadMMM(path: string): FittedMMM {
 export function loadAnyMMM(path: string): FittedMMM | FittedGeoMMM {
   const record = deserializeFit(readModelBytes(path), `model file "${path}"`);
   return record.kind === "geo" ? new FittedGeoMMM(record) : new FittedMMM(record);
+}
+
+/** The model an output folder of `mmm fit` (or `writeFitOutputs`) holds: DIR/model.mmm, of either kind. */
+export function loadFitFolder(dir: string): FittedMMM | FittedGeoMMM {
+  return loadAnyMMM(join(dir, MODEL_FILE));
 }

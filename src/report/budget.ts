@@ -4,7 +4,8 @@
 // Its answer is read leniently into a BudgetAllocation: spend before and after
 // per channel, KPI before and after (numbers or intervals).
 
-import type { FittedMMM } from "../api/fittedMMM.js";
+import { panelOf } from "../analysis/panel.js";
+import type { ReportFit } from "./data.js";
 import type { BudgetAllocation, KpiInterval } from "./plots.js";
 
 export type OptimizerOutcome =
@@ -108,19 +109,18 @@ export const DEFAULT_PLAN_PERIODS = 13;
 
 /**
  * Today's spending rate over the plan: mean spend per period over the
- * training rows, summed over channels, times the periods. The report's
- * default question is "the same money, split better".
+ * training rows, summed over channels (and geos), times the periods. The
+ * report's default question is "the same money, split better".
  */
-export function currentSpendingBudget(fit: FittedMMM, periods = DEFAULT_PLAN_PERIODS): number {
-  const { dataset, trainRows } = fit.record;
-  const C = dataset.channelNames.length;
+export function currentSpendingBudget(fit: ReportFit, periods = DEFAULT_PLAN_PERIODS): number {
+  const { C, G, media, trainRows } = panelOf(fit.record);
   let total = 0;
-  for (let t = 0; t < trainRows; t++) for (let c = 0; c < C; c++) total += dataset.media[t * C + c];
+  for (let t = 0; t < trainRows; t++) for (let j = 0; j < C * G; j++) total += media[t * C * G + j];
   return (total / trainRows) * periods;
 }
 
 /** Calls fit.optimizeBudget({budget, ...options}) when this version has the optimizer; never throws. */
-export async function optimizeForReport(fit: FittedMMM, budget: number, options: ReportOptimizerOptions = {}): Promise<OptimizerOutcome> {
+export async function optimizeForReport(fit: ReportFit, budget: number, options: ReportOptimizerOptions = {}): Promise<OptimizerOutcome> {
   const optimize = (fit as unknown as { optimizeBudget?: (options: object) => unknown }).optimizeBudget;
   if (typeof optimize !== "function") {
     return { status: "unavailable", budget, message: "The budget optimizer is not available in this version of mmm-wasm." };
@@ -132,4 +132,16 @@ export async function optimizeForReport(fit: FittedMMM, budget: number, options:
   } catch (e) {
     return { status: "failed", budget, message: (e as Error)?.message ?? String(e) };
   }
+}
+
+/** The report's budget: an allocation given as it is, else the optimizer's answer for the budget (default: today's spending rate), or none. */
+export async function reportBudget(
+  fit: ReportFit,
+  o: { budget?: number | false; optimizer?: ReportOptimizerOptions; allocation?: BudgetAllocation },
+): Promise<{ outcome?: OptimizerOutcome; allocation?: BudgetAllocation }> {
+  if (o.allocation) return { allocation: o.allocation };
+  const budget = o.budget ?? currentSpendingBudget(fit, (o.optimizer?.periods as number | undefined) ?? DEFAULT_PLAN_PERIODS);
+  if (budget === false) return {};
+  const outcome = await optimizeForReport(fit, budget, o.optimizer);
+  return { outcome, ...(outcome.status === "ok" ? { allocation: outcome.allocation } : {}) };
 }

@@ -5,11 +5,11 @@
 import type { FittedMMM } from "../api/fittedMMM.js";
 import type { FittedGeoMMM } from "../api/fittedGeoMMM.js";
 import type { Contributions } from "../analysis/contributions.js";
-import type { TrainTestMetrics } from "../analysis/fitMetrics.js";
+import type { PanelFitMetrics, TrainTestMetrics } from "../analysis/fitMetrics.js";
 import { datasetRows } from "../analysis/panel.js";
-import { predictRows, type Prediction } from "../analysis/predict.js";
+import { predictRows, type PanelPrediction, type Prediction } from "../analysis/predict.js";
 import type { ResponseCurve } from "../analysis/responseCurves.js";
-import type { ChannelRoi } from "../analysis/roi.js";
+import type { ChannelRoi, PanelRoi } from "../analysis/roi.js";
 
 export const DEFAULT_MAX_DRAWS = 500;
 
@@ -28,16 +28,26 @@ function memo<T>(fit: ReportFit, key: string, compute: () => T): T {
   return cache.get(key) as T;
 }
 
+/** Fit metrics of the whole model and per geo. */
+export function panelMetricsOf(fit: ReportFit): PanelFitMetrics {
+  return memo(fit, "metrics", () => fit.metricsByGeo());
+}
+
 export function metricsOf(fit: ReportFit): TrainTestMetrics {
-  return memo(fit, "metrics", () => fit.metricsByGeo().national);
+  return panelMetricsOf(fit).national;
 }
 
 export function contributionsOf(fit: ReportFit): Contributions {
   return memo(fit, "contributions", () => fit.contributionsByGeo().national);
 }
 
+/** ROI of the whole model and per geo. */
+export function panelRoiOf(fit: ReportFit): PanelRoi {
+  return memo(fit, "roi", () => fit.roiByGeo());
+}
+
 export function roiOf(fit: ReportFit): ChannelRoi[] {
-  return memo(fit, "roi", () => fit.roiByGeo().national);
+  return panelRoiOf(fit).national;
 }
 
 export function marginalRoiOf(fit: ReportFit): ChannelRoi[] {
@@ -48,11 +58,14 @@ export function responseCurvesOf(fit: ReportFit, maxDraws: number): ResponseCurv
   return memo(fit, `curves:${maxDraws}`, () => fit.responseCurves({ maxDraws }));
 }
 
-/** Posterior predictive (with observation noise) for every stored row, training and test. */
+/** Posterior predictive (with observation noise) for every stored row, training and test: the whole model and per geo. */
+export function fittedPanelOf(fit: ReportFit, maxDraws: number): PanelPrediction {
+  return memo(fit, `fitted:${maxDraws}`, () => predictRows(fit.record, datasetRows(fit.record), 0, { maxDraws, includeNoise: true, seed: fit.record.config.sampler.seed }));
+}
+
+/** fittedPanelOf's whole-model part (summed over the geos). */
 export function fittedValuesOf(fit: ReportFit, maxDraws: number): Prediction {
-  return memo(fit, `fitted:${maxDraws}`, () =>
-    predictRows(fit.record, datasetRows(fit.record), 0, { maxDraws, includeNoise: true, seed: fit.record.config.sampler.seed }).national,
-  );
+  return fittedPanelOf(fit, maxDraws).national;
 }
 
 /** Constrained draws per chain, row-major [draws][dim]. */

@@ -1,6 +1,7 @@
 // The data-quality report as plain text (mmm check, and the fit command's
 // warnings): aligned tables of the column statistics, spend shares,
-// correlations, VIFs and outliers, then the warnings.
+// correlations, VIFs and outliers, then the warnings; for geo data, the
+// whole data's report followed by each geo's with warnings.
 
 import { MAX_OUTLIERS_LISTED, OUTLIER_ROBUST_SDS, plainNumber, plainPercent, type DataQualityReport } from "../analysis/dataQuality.js";
 import type { GeoDataQualityReport } from "../analysis/geoDataQuality.js";
@@ -16,7 +17,13 @@ function table(header: string[], rows: string[][], align: ("l" | "r")[]): string
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)];
 }
 
+/** The report as text; geo data: the whole data's checks, then each geo's that warn, the geos without warnings in one line. */
 export function formatDataQualityReport(report: DataQualityReport): string {
+  if (!report.perGeo?.length) return formatOneReport(report);
+  return `${formatOneReport(report)}\nPer geo: the same checks on each geo's own series\n\n${perGeoText(report.perGeo, report.perGeo.map((q) => q.geo ?? ""))}`;
+}
+
+function formatOneReport(report: DataQualityReport): string {
   const out: string[] = [];
   const rowsNote = report.rows === report.totalRows ? `${report.rows} rows` : `${report.rows} training rows of ${report.totalRows}`;
   out.push(`Data quality${report.source ? ` of ${report.source}` : ""}: ${rowsNote}, target "${report.targetName}"`);
@@ -81,7 +88,7 @@ export function formatDataQualityReport(report: DataQualityReport): string {
       ...table(
         ["column", "row", ...(hasDates ? ["date"] : []), "value", "robust z"],
         outlierCols.flatMap((q) =>
-          q.outliers.map((o) => [q.column, String(o.row), ...(hasDates ? [o.date ?? ""] : []), plainNumber(o.value), o.robustZ.toFixed(1)]),
+          q.outliers.map((o) => [q.column, o.row === undefined ? "–" : String(o.row), ...(hasDates ? [o.date ?? ""] : []), plainNumber(o.value), o.robustZ.toFixed(1)]),
         ),
         ["l", "r", ...(hasDates ? ["l" as const] : []), "r", "r"],
       ),
@@ -100,10 +107,15 @@ export function formatDataQualityReport(report: DataQualityReport): string {
   return out.join("\n") + "\n";
 }
 
-/** Text form: each geo's report in turn, geos without warnings summed up in one line. */
+/** Text form of checkGeoDataQuality's per-geo reports (formatDataQualityReport's per-geo part). */
 export function formatGeoDataQualityReport(r: GeoDataQualityReport): string {
-  const clean = r.geoNames.filter((_, g) => r.geos[g].warnings.length === 0);
-  const parts = r.geos.filter((q) => q.warnings.length > 0).map(formatDataQualityReport);
-  if (clean.length > 0) parts.push(`No warnings in ${clean.length === r.geoNames.length ? "any geo" : `geo${clean.length > 1 ? "s" : ""} ${clean.join(", ")}`}.`);
+  return perGeoText(r.geos, r.geoNames);
+}
+
+/** Each geo's report that has warnings, in turn; the geos without warnings summed up in one line. */
+function perGeoText(reports: DataQualityReport[], geoNames: string[]): string {
+  const clean = geoNames.filter((_, g) => reports[g].warnings.length === 0);
+  const parts = reports.filter((q) => q.warnings.length > 0).map(formatOneReport);
+  if (clean.length > 0) parts.push(`No warnings in ${clean.length === geoNames.length ? "any geo" : `geo${clean.length > 1 ? "s" : ""} ${clean.join(", ")}`}.`);
   return parts.join("\n\n");
 }

@@ -18,13 +18,18 @@ function liftCell(m: LiftTestCheck["model"]): string {
   return `<td>${formatAmount(m.mean)} <span class="range">(${formatAmount(m["hdi_3%"])}–${formatAmount(m["hdi_97%"])})</span></td>`;
 }
 
+/** The lift tests the report compares with the model: those given, else those the fit was calibrated on. */
+export function liftTestsToCompare(fit: LiftCheckedFit, tests: readonly LiftTest[] | undefined): readonly LiftTest[] | undefined {
+  return tests ?? fit.record.config.liftTests;
+}
+
 /**
  * The section, or "" when there is nothing to compare; a geo fit's table has a
  * geo column. `before`: the same model fitted without the experiments, whose
  * lifts fill a "before calibration" column.
  */
 export function liftTestSection(fit: LiftCheckedFit, tests: readonly LiftTest[] | undefined, before?: LiftCheckedFit): string {
-  const chosen = tests ?? fit.record.config.liftTests;
+  const chosen = liftTestsToCompare(fit, tests);
   if (!chosen?.length) return "";
   const checks = fit.liftTestCheck(chosen);
   const beforeChecks = before?.liftTestCheck(chosen);

@@ -3,8 +3,8 @@
 // sampler's checks mean for trusting the numbers. Returns text, not HTML.
 
 import { hasRoi } from "../analysis/roi.js";
-import { capitalise, contributionsOf, kpiName, marginalRoiOf, metricsOf, periodWords, roiOf, type ReportFit } from "./data.js";
-import { escapeHtml, formatPercent, formatRatio, formatShare, listWords } from "./format.js";
+import { capitalise, contributionsOf, kpiName, marginalRoiOf, metricsOf, panelMetricsOf, panelRoiOf, periodWords, roiOf, type ReportFit } from "./data.js";
+import { escapeHtml, formatInteger, formatPercent, formatRatio, formatShare, listWords } from "./format.js";
 
 export interface Narrative {
   /** Findings, most important first. */
@@ -42,6 +42,7 @@ export function narrative(fit: ReportFit): Narrative {
     fitText += ` On the ${m.test.periods} later ${words.many} held out of the fit, it is off by ${formatPercent(m.test.mape)} in a typical ${words.one}.`;
   }
   findings.push(fitText);
+  findings.push(...geoFindings(fit));
   if (r2 < 0.5) warnings.push(`The model explains less than half of the ups and downs in ${kpi}: something that drives ${kpi} may be missing from the data (a promotion, a price change, distribution). Treat the channel estimates with caution.`);
   if (m.test && m.test.mape > Math.max(2 * m.train.mape, m.train.mape + 5)) {
     warnings.push(`Predictions for the held-out ${words.many} are much less accurate than for the fitted ones (MAPE ${formatPercent(m.test.mape)} vs ${formatPercent(m.train.mape)}): the model may not forecast well.`);
@@ -106,6 +107,31 @@ export function narrative(fit: ReportFit): Narrative {
   return { findings, warnings, technical: d.warnings };
 }
 
+/**
+ * A geo model's findings per geo: the range of the fit over the geos, and for
+ * each channel the geos where it returns most and least (none for national models).
+ */
+function geoFindings(fit: ReportFit): string[] {
+  const perGeo = panelMetricsOf(fit).perGeo;
+  if (perGeo.length < 2) return [];
+  const kpi = kpiName(fit);
+  const byR2 = [...perGeo].sort((a, b) => a.train.r2 - b.train.r2);
+  const worst = byR2[0];
+  const best = byR2[byR2.length - 1];
+  const poor = perGeo.filter((g) => g.train.r2 < 0.5).map((g) => g.geo);
+  const out = [
+    `Across the ${perGeo.length} geos the fit ranges from R² ${worst.train.r2.toFixed(2)} in ${worst.geo} to ${best.train.r2.toFixed(2)} in ${best.geo}` +
+      (poor.length ? `; in ${listWords(poor)} the model explains less than half of the ups and downs in ${kpi}.` : "."),
+  ];
+  const roi = panelRoiOf(fit).perGeo;
+  const spreads = fit.channelNames.flatMap((channel, c) => {
+    const ranked = roi.flatMap((g) => (hasRoi(g.channels[c]) ? [{ geo: g.geo, mean: g.channels[c].mean }] : [])).sort((a, b) => b.mean - a.mean);
+    return ranked.length > 1 ? [`${channel} ${formatRatio(ranked[0].mean)} in ${ranked[0].geo} to ${formatRatio(ranked[ranked.length - 1].mean)} in ${ranked[ranked.length - 1].geo}`] : [];
+  });
+  if (spreads.length) out.push(`Return on spend differs by geo (highest to lowest): ${listWords(spreads)}. The table "ROI by geo" has every geo.`);
+  return out;
+}
+
 /** The report's "At a glance" section: the findings, then what to read with care (or that the checks passed) and the sampler's own notes. */
 export function summarySection(fit: ReportFit): string {
   const story = narrative(fit);
@@ -123,4 +149,13 @@ ${story.findings.map((f) => `<li>${escapeHtml(f)}</li>`).join("\n")}
 ${warnings}
 ${technical}
 </section>`;
+}
+
+/** The sampler's run in one paragraph: chains, draws, warm-up, seed, time, divergences, R-hat and ESS. */
+export function samplerSentence(fit: ReportFit): string {
+  const d = fit.diagnostics();
+  return (
+    `<p>${d.chains} chains × ${formatInteger(d.draws)} draws after ${formatInteger(d.warmup)} warm-up iterations (seed ${d.seed}), ${d.wall_seconds.toFixed(1)} s; ` +
+    `${d.divergences} divergent transitions; largest R-hat ${Number.isFinite(d.max_r_hat) ? d.max_r_hat.toFixed(3) : "–"}; smallest bulk ESS ${Number.isFinite(d.min_ess_bulk) ? Math.round(d.min_ess_bulk) : "–"}.</p>`
+  );
 }

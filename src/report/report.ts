@@ -1,27 +1,27 @@
 // The HTML report: one self-contained file (document.ts) with a summary in
 // plain words, the plots, the channel and parameter tables, and the
-// optimizer's suggestion when one was asked for; a model of several geos gets
-// the whole model's and the per-geo sections of geoSections.ts instead.
+// optimizer's suggestion (by default for today's spending rate); a model of
+// several geos gets the same sections of the whole model beside its per-geo
+// ones (geoSections.ts), the optimizer's split per geo among them.
 
 import type { LiftTest } from "../model/liftTests.js";
 import { liftTestSection, type LiftCheckedFit } from "./liftTests.js";
 import type { FittedMMM } from "../api/fittedMMM.js";
 import type { FittedGeoMMM } from "../api/fittedGeoMMM.js";
-import { InputError } from "../errors.js";
 import { inlineSvg, reportDocument, writeReportHtml } from "./document.js";
 import { geoReportParts } from "./geoSections.js";
-import type { ChannelRoi } from "../analysis/roi.js";
-import { currentSpendingBudget, DEFAULT_PLAN_PERIODS, optimizeForReport, type OptimizerOutcome, type ReportOptimizerOptions } from "./budget.js";
-import { capitalise, contributionsOf, kpiName, marginalRoiOf, periodWords, roiOf } from "./data.js";
-import { escapeHtml, formatAmount, formatChange, formatInteger, formatRatio, formatShare } from "./format.js";
-import { summarySection } from "./narrative.js";
+import { reportBudget, type OptimizerOutcome, type ReportOptimizerOptions } from "./budget.js";
+import { budgetSection } from "./budgetSection.js";
+import { channelTable } from "./channelTable.js";
+import { capitalise, kpiName, periodWords } from "./data.js";
+import { escapeHtml } from "./format.js";
+import { samplerSentence, summarySection } from "./narrative.js";
 import { parameterTable } from "./parameterTable.js";
 import {
   adstockDecaySpec,
   budgetAllocationSpec,
   contributionTotalsSpec,
   contributionsOverTimeSpec,
-  kpiBand,
   modelFitSpec,
   priorPosteriorSpec,
   responseCurvesSpec,
@@ -32,7 +32,7 @@ import {
   type PlotOptions,
 } from "./plots.js";
 import { plotHeadingHtml, renderPlot } from "./render.js";
-import { channelColors, type PlotHeading, type VegaLiteSpec } from "./theme.js";
+import type { PlotHeading, VegaLiteSpec } from "./theme.js";
 
 export type PlotId =
   | "model-fit"
@@ -169,70 +169,6 @@ function figure(p: ReportPlot & { svg: string; heading?: PlotHeading }): string 
   );
 }
 
-function channelTable(fit: FittedMMM): string {
-  const roi = roiOf(fit);
-  const mroi = marginalRoiOf(fit);
-  const c = contributionsOf(fit);
-  const colors = channelColors(fit.channelNames);
-  const iv = (x: ChannelRoi) => (x.mean === null ? `– <span class="range">(no spend)</span>` : `${formatRatio(x.mean)} <span class="range">(${formatRatio(x["hdi_3%"])}–${formatRatio(x["hdi_97%"])})</span>`);
-  const rows = roi
-    .map((r, i) => {
-      const m = c.totals.media[i];
-      return (
-        `<tr><td><span class="swatch" style="background:${colors[i]}"></span>${escapeHtml(r.channel)}</td>` +
-        `<td>${formatInteger(r.spend)}</td><td>${formatInteger(m.mean)}</td><td>${formatShare(m.share)}</td>` +
-        `<td>${iv(r)}</td><td>${iv(mroi[i])}</td></tr>`
-      );
-    })
-    .join("\n");
-  const kpi = kpiName(fit);
-  return (
-    `<div class="table-wrap"><table id="channel-table"><thead><tr><th>Channel</th><th>Spend</th><th>${escapeHtml(capitalise(kpi))} contributed</th><th>Share of ${escapeHtml(kpi)}</th>` +
-    `<th>ROI (94% interval)</th><th>Marginal ROI (94% interval)</th></tr></thead><tbody>\n${rows}\n</tbody></table></div>`
-  );
-}
-
-function budgetSection(fit: FittedMMM, outcome: OptimizerOutcome | undefined, allocation: BudgetAllocation | undefined, plot: string | undefined): string {
-  const kpi = kpiName(fit);
-  if (!outcome && !allocation) {
-    return `<section id="budget"><h2>Budget</h2><p>The budget section was left out. Run <code>mmm report &lt;folder&gt; --budget &lt;total&gt;</code> to add the optimizer's suggested split of a budget.</p></section>`;
-  }
-  if (outcome && outcome.status !== "ok" && !allocation) {
-    const why = outcome.status === "unavailable" ? outcome.message : `The optimizer could not find an allocation: ${outcome.message}`;
-    return `<section id="budget"><h2>Budget</h2><div class="callout warn" id="optimizer-unavailable"><p>${escapeHtml(why)} The requested budget was ${escapeHtml(formatInteger(outcome.budget))}.</p></div></section>`;
-  }
-  const a = allocation!;
-  const words = periodWords(fit);
-  const before = kpiBand(a.kpiBefore);
-  const after = kpiBand(a.kpiAfter);
-  const up = a.uplift !== undefined ? kpiBand(a.uplift) : { mean: after.mean - before.mean };
-  const over = a.periods !== undefined ? ` over the next ${a.periods} ${a.periods === 1 ? words.one : words.many}` : "";
-  const total = a.spendAfter.reduce((x, y) => x + y, 0);
-  const rows = a.channels
-    .map((ch, i) => {
-      const b = a.spendBefore[i];
-      const s = a.spendAfter[i];
-      return `<tr><td>${escapeHtml(ch)}</td><td>${formatInteger(b)}</td><td>${formatInteger(s)}</td><td>${b > 0 ? formatChange(s / b - 1) : "new"}</td></tr>`;
-    })
-    .join("\n");
-  const band = (x: { mean: number; low?: number; high?: number }) =>
-    x.low !== undefined && x.high !== undefined ? `${formatAmount(x.mean)} (94% interval ${formatAmount(x.low)} to ${formatAmount(x.high)})` : formatAmount(x.mean);
-  const sign = (v: number) => (v >= 0 ? "+" : "");
-  const upText =
-    `${sign(up.mean)}${formatAmount(up.mean)}` +
-    (before.mean ? ` (${formatChange(up.mean / before.mean)})` : "") +
-    (up.low !== undefined && up.high !== undefined ? `, likely between ${sign(up.low)}${formatAmount(up.low)} and ${sign(up.high)}${formatAmount(up.high)}` : "");
-  return (
-    `<section id="budget"><h2>Suggested budget</h2>` +
-    `<p>Spending ${formatInteger(total)}${over} as suggested below instead of in today's mix changes expected ${escapeHtml(kpi)} from ${band(before)} to ${band(after)}: ` +
-    `<strong>${escapeHtml(upText)}</strong>.</p>` +
-    (plot ?? "") +
-    `<div class="table-wrap"><table id="budget-table"><thead><tr><th>Channel</th><th>Spend in today's mix</th><th>Suggested spend</th><th>Change</th></tr></thead><tbody>\n${rows}\n</tbody></table></div>` +
-    (a.message ? `<p class="note">Optimizer: ${escapeHtml(a.message)}</p>` : "") +
-    `</section>`
-  );
-}
-
 /** The whole report as one HTML document. */
 export async function buildReportHtml(fit: FittedMMM | FittedGeoMMM, o: ReportOptions = {}): Promise<string> {
   return (await buildReport(fit, o)).html;
@@ -241,20 +177,12 @@ export async function buildReportHtml(fit: FittedMMM | FittedGeoMMM, o: ReportOp
 /** The report as one HTML document, with what the optimizer answered when a budget was given. */
 export async function buildReport(fit: FittedMMM | FittedGeoMMM, o: ReportOptions = {}): Promise<{ html: string; optimizer?: OptimizerOutcome }> {
   if (fit.kind === "national") return nationalReport(fit, o);
-  if (typeof o.budget === "number" || o.allocation) {
-    throw new InputError("the report's budget section is for national models; for a geo model run `mmm optimize DIR --budget ...` (fit.optimizeBudget)");
-  }
-  return { html: reportDocument(await geoReportParts(fit, o)) };
+  const { outcome, allocation } = await reportBudget(fit, o);
+  return { html: reportDocument(await geoReportParts(fit, { ...o, outcome, allocation })), optimizer: outcome };
 }
 
 async function nationalReport(fit: FittedMMM, o: ReportOptions): Promise<{ html: string; optimizer?: OptimizerOutcome }> {
-  let outcome: OptimizerOutcome | undefined;
-  let allocation = o.allocation;
-  const budget = o.budget ?? currentSpendingBudget(fit, (o.optimizer?.periods as number | undefined) ?? DEFAULT_PLAN_PERIODS);
-  if (!allocation && budget !== false) {
-    outcome = await optimizeForReport(fit, budget, o.optimizer);
-    if (outcome.status === "ok") allocation = outcome.allocation;
-  }
+  const { outcome, allocation } = await reportBudget(fit, o);
   const plots = await renderReportPlots(fit, { ...o, allocation });
   const byId = new Map(plots.map((p) => [p.id, p]));
   const fig = (id: PlotId) => {
@@ -264,7 +192,6 @@ async function nationalReport(fit: FittedMMM, o: ReportOptions): Promise<{ html:
   const kpi = kpiName(fit);
   const words = periodWords(fit);
   const rec = fit.record;
-  const d = fit.diagnostics();
   const dates = rec.dataset.dates;
   const span = dates?.length ? `${dates[0]} to ${dates[dates.length - 1]}` : `${rec.dataset.T} ${words.many}`;
   const generated = (o.generatedAt ?? new Date()).toISOString().slice(0, 16).replace("T", " ");
@@ -301,8 +228,7 @@ ${fig("adstock")}
 ${fig("prior-posterior")}
 ${fig("diagnostics")}
 <h3>Sampler</h3>
-<p>${d.chains} chains × ${formatInteger(d.draws)} draws after ${formatInteger(d.warmup)} warm-up iterations (seed ${d.seed}), ${d.wall_seconds.toFixed(1)} s; ` +
-    `${d.divergences} divergent transitions; largest R-hat ${Number.isFinite(d.max_r_hat) ? d.max_r_hat.toFixed(3) : "–"}; smallest bulk ESS ${Number.isFinite(d.min_ess_bulk) ? Math.round(d.min_ess_bulk) : "–"}.</p>
+${samplerSentence(fit)}
 <h3>Posterior summary</h3>
 <p>Every model parameter on the model's internal scale (${escapeHtml(kpi)} and media divided by their means): mean, standard deviation, 94% highest-density interval, Monte Carlo error, effective sample sizes and R-hat.</p>
 ${parameterTable(fit)}

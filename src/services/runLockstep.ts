@@ -3,7 +3,6 @@
 // Like runChains it takes a DensitySpec and returns per-chain results; the
 // sampler itself (src/sampler/lockstep) knows nothing of backends.
 
-import { InputError } from "../errors.js";
 import { ParameterLayout } from "../model/layout.js";
 import { createDensity, type DensitySpec } from "./densitySpec.js";
 import { lockstepNutsStart } from "./lockstepNutsStart.js";
@@ -89,9 +88,8 @@ export async function lockstepIntegrator(
 ): Promise<{ integrator: LockstepIntegrator; adapter?: string }> {
   if (backend === "cpu") return { integrator: cpuLockstepIntegrator(createDensity(spec), chains) };
   if (spec.kind !== "mmm") throw new Error(`the WebGPU backend has no kernel for density kind "${spec.kind as string}"`);
-  if (spec.data.G !== undefined) {
-    throw new InputError("the WebGPU backend evaluates national models only; fit geo models with the CPU backend");
-  }
+  // Fits route geo models to the CPU before this point, saying so (api/fitMMM.ts gpuProbeFor).
+  if (spec.data.G !== undefined) throw new Error("the WebGPU backend evaluates national models only");
   // Loaded on demand: CPU-only users never load the GPU code.
   const { sharedGpuDevice } = await import("../gpu/device.js");
   const { WebGpuLockstepIntegrator } = await import("../gpu/webGpuLockstepIntegrator.js");

@@ -5,7 +5,6 @@ import { FittedMMM } from "../../src/api/fittedMMM.js";
 import { simulateDataset } from "../../src/simulate/simulate.js";
 import { makeGeoTestData } from "../helpers/geoSimulated.js";
 import { buildReport } from "../../src/report/report.js";
-import { InputError } from "../../src/errors.js";
 
 // One class answers for both kinds: the panel form (...ByGeo) has the whole
 // model's numbers and, with geos, each geo's; the familiar form is the whole
@@ -38,12 +37,13 @@ describe("the fitted model of either kind", () => {
     expect(roi.perGeo.map((g) => g.geo)).toEqual(["geo0", "geo1"]);
     expect(fit.roi().national.map((r) => r.mean)).toEqual(roi.national.map((r) => r.mean));
     expect(fit.metrics().perGeo.map((g) => g.geo)).toEqual(["geo0", "geo1"]);
-    // One report for either kind: the whole model's sections, then each geo's; no budget section for geos.
+    // One report for either kind: the whole model's sections (the suggested budget among them), then each geo's.
     const { html } = await buildReport(fit, { generatedAt: new Date("2025-01-01T00:00:00Z"), maxDraws: 20 });
     const ids = [...html.matchAll(/<section id="([^"]+)"/g)].map((m) => m[1]);
     expect(ids.indexOf("summary")).toBe(0);
     expect(ids.indexOf("national-fit")).toBeLessThan(ids.indexOf("geo-fit"));
     expect(html).toContain("generated 2025-01-01 00:00 UTC");
-    await expect(buildReport(fit, { budget: 1000 })).rejects.toThrow(InputError);
+    expect(ids.indexOf("budget")).toBeGreaterThan(0);
+    expect(ids.indexOf("budget")).toBeLessThan(ids.indexOf("geo-fit"));
   });
 });

@@ -1,13 +1,21 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fitMMM } from "../../src/api/fitMMM.js";
 import { fitGeoMMM } from "../../src/api/fitGeoMMM.js";
+import { gpuProbeFor } from "../../src/api/fitMMM.js";
+import { makeStructure } from "../../src/model/structure.js";
+import { planSampling } from "../../src/services/backend.js";
 import { NotConvergedError } from "../../src/errors.js";
 import { simulateDataset } from "../../src/simulate/simulate.js";
 import { makeGeoTestData } from "../helpers/geoSimulated.js";
 
-// What the WebGPU kernels lack (a lift-test term; geo ROI priors) runs on the
-// CPU with the same ChEES sampler, and the fit says why (docs/transforms.md).
-// Whether or not this machine has a GPU: the reason is decided before any probe.
+// What the WebGPU kernels lack (a lift-test term; geo models, with or without
+// ROI priors) runs on the CPU with the same ChEES sampler, and the fit says why
+// (docs/gpu.md). Whether or not this machine has a GPU: the reason is decided
+// before any probe, so the reason text (not "no adapter") shows which path ran.
 const sampler = { backend: "webgpu" as const, chains: 4, warmup: 40, samples: 20, seed: 3 };
 
 /** The fit, converged or not: chains this short need not agree, and only where they ran is checked. */
@@ -34,7 +42,55 @@ describe("WebGPU requests the kernels cannot serve fall back to the CPU with a r
     const { dataset } = makeGeoTestData({ G: 2, T: 40, C: 2, seed: 6 });
     const fit = await anyway(fitGeoMMM(dataset, { model: "weibull_cdf+hill", roiPrior: true, sampler }));
     expect(fit.record.sampling).toMatchObject({ method: "chees", backend: "cpu" });
-    expect(fit.record.sampling?.fallback).toMatch(/no geo ROI priors/);
-    expect(fit.diagnostics().warnings.join(" ")).toMatch(/no geo ROI priors/);
+    expect(fit.record.sampling?.fallback).toMatch(/national models only/);
+    expect(fit.diagnostics().warnings.join(" ")).toMatch(/national models only/);
   });
+
+  it("a plain geo fit, as the ROI-prior and lift-test ones", async () => {
+    const { dataset } = makeGeoTestData({ G: 2, T: 40, C: 2, seed: 6 });
+    const fit = await anyway(fitGeoMMM(dataset, { model: "geometric+logistic", sampler }));
+    expect(fit.record.sampling).toMatchObject({ method: "chees", backend: "cpu" });
+    expect(fit.record.sampling?.fallback).toMatch(/^WebGPU is not available \(the WebGPU kernels evaluate national models only\): ran the same ChEES-HMC sampler on the CPU instead\.$/);
+    expect(fit.diagnostics().warnings.join(" ")).toMatch(/national models only/);
+  });
+});
+
+describe("the WebGPU plan is decided before any probe for what the kernels lack", () => {
+  const national = makeStructure({ model: "geometric+logistic", nChannels: 2, nExtra: 0, mediaPrior: [1, 1] });
+  const geo = makeStructure({ model: "geometric+logistic", nChannels: 2, nExtra: 0, nGeos: 3, mediaPrior: [1, 1] });
+  const lift = { liftTests: [{ channel: 0, geo: 1, x: 1, deltaX: 0.5, deltaY: 0.1, sigma: 0.05 }] };
+
+  it("a plain national model keeps the machine's own probe", () => {
+    expect(gpuProbeFor(national, {})).toBeUndefined();
+  });
+
+  it("a geo model plans the CPU even where the machine's probe would find a GPU", async () => {
+    const probe = gpuProbeFor(geo, {});
+    expect(probe).toBeDefined();
+    const plan = await planSampling("webgpu", undefined, 4, probe);
+    expect(plan).toMatchObject({ method: "chees", backend: "cpu" });
+    expect(plan.fallback).toMatch(/national models only/);
+    // Where a GPU is found the default probe would say so; the model's probe overrides it.
+    const withGpu = await planSampling("webgpu", undefined, 4, async () => ({ available: true, adapter: "test GPU" }));
+    expect(withGpu.backend).toBe("webgpu");
+  });
+
+  it("a geo model with lift tests names both reasons", async () => {
+    const plan = await planSampling("webgpu", "chees", 4, gpuProbeFor(geo, lift));
+    expect(plan.backend).toBe("cpu");
+    expect(plan.fallback).toMatch(/national models only; the WebGPU kernels have no lift-test term/);
+  });
+});
+
+describe("mmm fit --geo --backend webgpu", () => {
+  it("runs on the CPU and says why, whether or not the short chains converge", () => {
+    const out = join(mkdtempSync(join(tmpdir(), "mmm-geo-webgpu-")), "fit");
+    const args = ["fit", join("test", "fixtures", "geo_weekly.csv"), "--geo", "region", "--date", "week", "--target", "sales", "--media", "tv,search", "--extra", "price"];
+    const sampling = ["--degrees-seasonality", "0", "--chains", "4", "--warmup", "60", "--samples", "30", "--seed", "3", "--backend", "webgpu", "--no-report", "--out", out];
+    const r = spawnSync(process.execPath, [join("bin", "mmm.js"), ...args, ...sampling], { encoding: "utf8" });
+    // Not a refusal (2) nor a crash (1): a fit (0) or chains too short to agree (3), either way naming the reason.
+    expect([0, 3]).toContain(r.status);
+    expect(r.stderr).toMatch(/CPU, lockstep/);
+    expect(r.stderr).toMatch(/WebGPU is not available \(the WebGPU kernels evaluate national models only\)/);
+  }, 60_000);
 });

@@ -104,6 +104,25 @@ describe("mmm fit --geo and the commands on a geo fit", () => {
     expect(html).toMatch(/before calibration/);
   }, 120_000);
 
+  it("report --budget on a geo fit: the optimizer's whole-model split and its split per geo", () => {
+    const r = run(["report", out, "--budget", "1900", "--periods", "4", "--out", join(dir, "rb.html")]);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.status).toBe(0);
+    const html = readFileSync(join(dir, "rb.html"), "utf8");
+    for (const id of ["budget-table", "budget-geo-table", "channel-table", "geo-response-table"]) expect(html).toContain(`id="${id}"`);
+    expect(html).toMatch(/Spending 1,900 over the next 4 weeks/);
+  }, 120_000);
+
+  it("check --geo: the whole data's checks, then each geo's", () => {
+    const c = run(["check", FIXTURE, "--geo", "region", "--date", "week", "--target", "sales", "--media", "tv,search", "--extra", "price"]);
+    expect(c.stderr).toBe("");
+    expect(c.status).toBe(0);
+    expect(c.stdout).toMatch(/^Data quality of .*geo_weekly\.csv, all 3 geos: 16 rows, target "sales"/);
+    expect(c.stdout).toContain("Per geo: the same checks on each geo's own series");
+    const j = JSON.parse(run(["check", FIXTURE, "--geo", "region", "--date", "week", "--target", "sales", "--media", "tv,search", "--json"]).stdout);
+    expect(j.perGeo.map((q: { geo: string }) => q.geo)).toEqual(["north", "south", "west"]);
+  });
+
   it("a geo missing weeks, or a duplicate row, exits 2 naming geo and dates", () => {
     const lines = readFileSync(FIXTURE, "utf8").trim().split("\n");
     const missing = join(dir, "missing.csv");

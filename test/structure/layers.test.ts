@@ -2,9 +2,10 @@
 // runs down the list (or stays in one layer), except the upward imports the
 // map names; no file imports itself round a circle.
 
-import { readFileSync, readdirSync, statSync } from "node:fs";
-import { dirname, join, normalize, relative } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { importGraph } from "./importGraph.js";
 
 const src = join(import.meta.dirname, "../../src");
 const readme = readFileSync(join(src, "README.md"), "utf8");
@@ -24,29 +25,10 @@ function layers(): Map<string, number> {
   return out;
 }
 
-function tsFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    if (statSync(p).isDirectory()) return tsFiles(p);
-    return p.endsWith(".ts") && !p.endsWith(".d.ts") ? [p] : [];
-  });
-}
-
-const IMPORT = /(?:import|export)\s[^'"]*?from\s*['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g;
-
 /** src-relative file -> the src-relative files it imports. */
-function importGraph(): Map<string, string[]> {
-  const files = new Set(tsFiles(src).map((f) => relative(src, f)));
-  const graph = new Map<string, string[]>();
-  for (const f of files) {
-    const targets: string[] = [];
-    for (const m of readFileSync(join(src, f), "utf8").matchAll(IMPORT)) {
-      const t = normalize(join(dirname(f), m[1] ?? m[2]));
-      const hit = [t.replace(/\.js$/, ".ts"), `${t}.ts`, join(t, "index.ts")].find((c) => files.has(c));
-      if (hit) targets.push(hit);
-    }
-    graph.set(f, targets);
-  }
+function srcImportGraph(): Map<string, string[]> {
+  const graph = importGraph(src);
+  for (const [f, targets] of graph) graph.set(f, targets.filter((t) => graph.has(t)));
   return graph;
 }
 
@@ -57,7 +39,7 @@ function roomOf(file: string): string {
 
 describe("src/README.md's map of rooms", () => {
   const rank = layers();
-  const graph = importGraph();
+  const graph = srcImportGraph();
 
   it("names every room", () => {
     const missing = [...new Set([...graph.keys()].map(roomOf))].filter((r) => !rank.has(r));

@@ -1,13 +1,13 @@
 // The model-fit plot: observed against fitted KPI, with its band.
 
-import type { FittedMMM } from "../../api/fittedMMM.js";
-import { DEFAULT_MAX_DRAWS, fittedValuesOf, kpiName, metricsOf, periodWords } from "../data.js";
+import { panelOf } from "../../analysis/panel.js";
+import { DEFAULT_MAX_DRAWS, fittedValuesOf, kpiName, metricsOf, periodWords, type ReportFit } from "../data.js";
 import { band } from "../stats.js";
 import { ACCENT, AMOUNT_LABELS, INK, MUTED, baseSpec, type VegaLiteSpec } from "../theme.js";
 import { type PlotOptions, type Row, inline, timeAxis, metricText } from "./common.js";
 
-/** Actual vs predicted KPI over time with the 94% band of the posterior predictive; training and test rows marked. */
-export function modelFitSpec(fit: FittedMMM, o: PlotOptions = {}): VegaLiteSpec {
+/** Actual vs predicted KPI over time (a geo model: summed over the geos) with the 94% band of the posterior predictive; training and test rows marked. */
+export function modelFitSpec(fit: ReportFit, o: PlotOptions = {}): VegaLiteSpec {
   const maxDraws = o.maxDraws ?? DEFAULT_MAX_DRAWS;
   const pred = fittedValuesOf(fit, maxDraws);
   const d = fit.record.dataset;
@@ -16,10 +16,11 @@ export function modelFitSpec(fit: FittedMMM, o: PlotOptions = {}): VegaLiteSpec 
   const words = periodWords(fit);
   const kpi = kpiName(fit);
   const time = timeAxis(fit);
+  const actual = actualTotals(fit);
   // Mean line from the draws' means (no observation noise): the band alone carries the noise.
   const rows = pred.periods.map((p, t) => ({
     ...time.value(t),
-    actual: d.target[t],
+    actual: actual[t],
     predicted: meanOfColumn(pred.draws, pred.drawCount, d.T, t),
     low: p["hdi_3%"],
     high: p["hdi_97%"],
@@ -80,4 +81,13 @@ function meanOfColumn(draws: Float64Array, n: number, T: number, t: number): num
   let s = 0;
   for (let k = 0; k < n; k++) s += draws[k * T + t];
   return s / n;
+}
+
+/** The KPI per period, summed over the geos (national: as it is). */
+function actualTotals(fit: ReportFit): Float64Array {
+  const { T, G, target } = panelOf(fit.record);
+  if (G === 1) return target;
+  const out = new Float64Array(T);
+  for (let t = 0; t < T; t++) for (let g = 0; g < G; g++) out[t] += target[t * G + g];
+  return out;
 }

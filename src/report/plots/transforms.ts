@@ -1,9 +1,14 @@
-// Transform plots: adstock decay and saturation curves from the posterior draws.
+// Transform plots: adstock decay and saturation curves from the posterior
+// draws. The transforms' parameters are per channel, shared by the geos of a
+// geo model, while coef_media is per channel and geo: a geo model's
+// saturation curve is the whole model's (the channel's spend split across the
+// geos by their historical shares, the geos' responses summed), and
+// steadySpendResponses gives each geo's response at its own average spend.
 
-import type { FittedMMM } from "../../api/fittedMMM.js";
+import { panelOf } from "../../analysis/panel.js";
 import type { ModelName } from "../../model/structure.js";
 import { transformsOf } from "../../model/transforms/index.js";
-import { DEFAULT_MAX_DRAWS, capitalise, kpiName, periodWords, pooledDrawsOf } from "../data.js";
+import { DEFAULT_MAX_DRAWS, capitalise, kpiName, periodWords, pooledDrawsOf, type ReportFit } from "../data.js";
 import { band, thinIndices } from "../stats.js";
 import { AMOUNT_LABELS, INK, MUTED, baseSpec, type VegaLiteSpec } from "../theme.js";
 import { type PlotOptions, type Row, inline, channelScale } from "./common.js";
@@ -12,17 +17,18 @@ interface TransformDraws {
   model: ModelName;
   /** Thinned draw indices into the pooled constrained draws. */
   draws: number[];
-  value(name: string, c: number, k: number): number;
+  /** Element i of parameter block `name` in thinned draw k (coef_media of a geo model: i = c * G + g). */
+  value(name: string, i: number, k: number): number;
 }
 
-function transformDraws(fit: FittedMMM, maxDraws: number): TransformDraws {
+function transformDraws(fit: ReportFit, maxDraws: number): TransformDraws {
   const { draws, count } = pooledDrawsOf(fit);
   const dim = fit.layout.dim;
   const idx = thinIndices(count, maxDraws);
   return {
     model: fit.record.structure.model,
     draws: idx,
-    value: (name, c, k) => draws[idx[k] * dim + fit.layout.block(name).offset + c],
+    value: (name, i, k) => draws[idx[k] * dim + fit.layout.block(name).offset + i],
   };
 }
 
@@ -40,7 +46,7 @@ function lagWeights(td: TransformDraws, c: number, k: number, L: number): Float6
 }
 
 /** Adstock (carry-over) weights over lags per channel: how a period's media effect spreads over the following periods. */
-export function adstockDecaySpec(fit: FittedMMM, o: PlotOptions = {}): VegaLiteSpec {
+export function adstockDecaySpec(fit: ReportFit, o: PlotOptions = {}): VegaLiteSpec {
   const td = transformDraws(fit, o.maxDraws ?? DEFAULT_MAX_DRAWS);
   const words = periodWords(fit);
   const L = fit.record.structure.carryoverLags;
@@ -88,40 +94,100 @@ export function adstockDecaySpec(fit: FittedMMM, o: PlotOptions = {}): VegaLiteS
   };
 }
 
-/** Saturation per channel: extra KPI per period at a steady spend per period over the observed spend range, with 94% bands. */
-export function saturationCurvesSpec(fit: FittedMMM, o: PlotOptions = {}): VegaLiteSpec {
+/** A channel's spend per period over the training rows: the whole model's average and largest, and each geo's average. */
+interface ChannelSpend {
+  average: number;
+  max: number;
+  /** Average spend per period in each geo ([G]; national: the average). */
+  perGeo: Float64Array;
+}
+
+function channelSpend(fit: ReportFit, c: number): ChannelSpend {
+  const p = panelOf(fit.record);
+  const { C, G, trainRows } = p;
+  const perGeo = new Float64Array(G);
+  let sum = 0;
+  let max = 0;
+  for (let t = 0; t < trainRows; t++) {
+    let total = 0;
+    for (let g = 0; g < G; g++) {
+      const v = p.media[(t * C + c) * G + g];
+      total += v;
+      perGeo[g] += v;
+    }
+    sum += total;
+    max = Math.max(max, total);
+  }
+  for (let g = 0; g < G; g++) perGeo[g] /= trainRows;
+  return { average: sum / trainRows, max, perGeo };
+}
+
+/**
+ * Steady-state response of channel c in one draw: extra KPI per period (summed
+ * over the geos) when geo g spends spendPerGeo(g) every period, after carry-over settles.
+ */
+function steadyResponse(fit: ReportFit, td: TransformDraws, c: number, k: number, spends: ArrayLike<number>[], out: Float64Array[]): void {
+  const p = panelOf(fit.record);
+  const { G } = p;
+  const { adstock, saturation } = transformsOf(td.model);
+  const coefficients = new Float64Array(saturation.coefficients);
+  // A spend held steady: the adstock settles at its steady gain (1 when normalised).
+  const gain = adstock.steadyGain(paramValues(td, adstock.params, c, k), fit.record.structure.normaliseAdstock);
+  saturation.prepare(paramValues(td, saturation.params, c, k), coefficients, 0);
+  for (let j = 0; j < spends.length; j++) {
+    let total = 0;
+    for (let g = 0; g < G; g++) {
+      const x = spends[j][g] / p.scalers.media[c][g];
+      total += td.value("coef_media", c * G + g, k) * saturation.value(x * gain, coefficients, 0) * p.scalers.target[g];
+    }
+    out[j][k] = total;
+  }
+}
+
+/**
+ * Each geo's steady-state response per channel at the geo's own average spend
+ * per period (training rows), over the thinned draws: [channel][geo] draws.
+ * Their sum over the geos is the saturation curve at the channel's average.
+ */
+export function steadySpendResponses(fit: ReportFit, maxDraws = DEFAULT_MAX_DRAWS): { channel: string; spendPerGeo: number[]; draws: Float64Array[] }[] {
+  const td = transformDraws(fit, maxDraws);
+  const G = panelOf(fit.record).G;
+  return fit.channelNames.map((channel, c) => {
+    const { perGeo } = channelSpend(fit, c);
+    const draws = Array.from({ length: G }, () => new Float64Array(td.draws.length));
+    const spends = Array.from({ length: G }, (_, g) => Float64Array.from({ length: G }, (_, h) => (h === g ? perGeo[g] : 0)));
+    for (let k = 0; k < td.draws.length; k++) steadyResponse(fit, td, c, k, spends, draws);
+    return { channel, spendPerGeo: Array.from(perGeo), draws };
+  });
+}
+
+/**
+ * Saturation per channel: extra KPI per period at a steady spend per period
+ * over the observed spend range, with 94% bands. A geo model's curve is the
+ * whole model's: the spend split across the geos by their average shares.
+ */
+export function saturationCurvesSpec(fit: ReportFit, o: PlotOptions = {}): VegaLiteSpec {
   const td = transformDraws(fit, o.maxDraws ?? DEFAULT_MAX_DRAWS);
   const words = periodWords(fit);
   const kpi = kpiName(fit);
-  const rec = fit.record;
-  const { model, normaliseAdstock } = rec.structure;
-  const { adstock, saturation } = transformsOf(model);
-  const coefficients = new Float64Array(saturation.coefficients);
+  const { saturation } = transformsOf(fit.record.structure.model);
   const C = fit.channelNames.length;
+  const G = panelOf(fit.record).G;
   const points = 41;
   const rows: Row[] = [];
   fit.channelNames.forEach((channel, c) => {
-    const scale = rec.scalers.media[c];
-    let maxSpend = 0;
-    for (let t = 0; t < rec.trainRows; t++) maxSpend = Math.max(maxSpend, rec.dataset.media[t * C + c]);
-    const average = spendMean(fit, c);
-    const top = Math.max(maxSpend, 2 * average) * 1.05;
+    const spend = channelSpend(fit, c);
+    // Each geo's share of the channel's spend (national: 1).
+    const shares = spend.perGeo.map((v) => (spend.average > 0 ? v / spend.average : 1 / G));
+    const top = Math.max(spend.max, 2 * spend.average) * 1.05;
+    const spends = Array.from({ length: points }, (_, j) => shares.map((r) => ((top * j) / (points - 1)) * r));
     const values = Array.from({ length: points }, () => new Float64Array(td.draws.length));
-    for (let k = 0; k < td.draws.length; k++) {
-      const coef = td.value("coef_media", c, k);
-      // A spend held steady: the adstock settles at its steady gain (1 when normalised).
-      const gain = adstock.steadyGain(paramValues(td, adstock.params, c, k), normaliseAdstock);
-      saturation.prepare(paramValues(td, saturation.params, c, k), coefficients, 0);
-      for (let j = 0; j < points; j++) {
-        const x = (top * j) / (points - 1) / scale;
-        values[j][k] = coef * saturation.value(x * gain, coefficients, 0) * rec.scalers.target;
-      }
-    }
+    for (let k = 0; k < td.draws.length; k++) steadyResponse(fit, td, c, k, spends, values);
     values.forEach((v, j) => {
       const b = band(v);
       rows.push({ kind: "curve", channel, spend: (top * j) / (points - 1), mean: b.mean, low: b.low, high: b.high });
     });
-    rows.push({ kind: "average", channel, spend: average });
+    rows.push({ kind: "average", channel, spend: spend.average });
   });
   const x = { field: "spend", type: "quantitative", title: `Spend per ${words.one}`, axis: { ...AMOUNT_LABELS, tickCount: 5 } };
   const y = { type: "quantitative", title: `Extra ${kpi} per ${words.one}`, axis: { ...AMOUNT_LABELS } };
@@ -130,7 +196,9 @@ export function saturationCurvesSpec(fit: FittedMMM, o: PlotOptions = {}): VegaL
   return {
     ...baseSpec(
       "Diminishing returns (saturation)",
-      `Extra ${kpi} per ${words.one} when the spend per ${words.one} is held steady, after carry-over settles (${shape}). Dashed line: the channel's average spend per ${words.one}; band: 94% interval.`,
+      `Extra ${kpi} per ${words.one} when the spend per ${words.one} is held steady, after carry-over settles (${shape}).` +
+        (G > 1 ? ` All ${G} geos together, the spend split across them by their average shares.` : "") +
+        ` Dashed line: the channel's average spend per ${words.one}; band: 94% interval.`,
     ),
     data: inline(rows),
     columns: Math.min(3, C),
@@ -146,12 +214,4 @@ export function saturationCurvesSpec(fit: FittedMMM, o: PlotOptions = {}): VegaL
     },
     resolve: { scale: { x: "independent", y: "independent" } },
   };
-}
-
-function spendMean(fit: FittedMMM, c: number): number {
-  const rec = fit.record;
-  const C = fit.channelNames.length;
-  let s = 0;
-  for (let t = 0; t < rec.trainRows; t++) s += rec.dataset.media[t * C + c];
-  return s / rec.trainRows;
 }
