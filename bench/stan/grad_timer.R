@@ -14,20 +14,8 @@ suppressMessages({
 args <- commandArgs(trailingOnly = TRUE)
 here <- dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE)))
 model <- stan_model(file.path(here, args[1]), auto_write = TRUE)
-data <- fromJSON(args[2])
-if (is.null(data$G)) {
-  as_rows <- function(x, ncol) {
-    if (ncol == 0) return(matrix(0, nrow = data$T, ncol = 0))
-    if (is.matrix(x)) return(x)
-    matrix(unlist(x), nrow = data$T, ncol = ncol, byrow = TRUE)
-  }
-  data$media <- as_rows(data$media, data$C)
-  data$extra <- as_rows(data$extra, data$F)
-} else {
-  data$media <- array(data$media, dim = c(data$G, data$T, data$C))
-  data$extra <- array(if (data$F > 0) data$extra else 0, dim = c(data$G, data$T, data$F))
-  data$y <- matrix(data$y, nrow = data$T, ncol = data$G)
-}
+source(file.path(here, "stan_data.R"))
+data <- read_stan_data(args[2])
 point <- fromJSON(args[3], simplifyVector = TRUE, simplifyDataFrame = FALSE)
 fit <- sampling(model, data = data, chains = 1, iter = 1, algorithm = "Fixed_param",
                 init = list(point), refresh = 0)

@@ -10,12 +10,8 @@ suppressMessages({
 args <- commandArgs(trailingOnly = TRUE)
 here <- dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE)))
 model <- stan_model(file.path(here, args[1]), auto_write = TRUE)
-data <- fromJSON(args[2])
-if (!is.null(data$G)) {
-  data$media <- array(data$media, dim = c(data$G, data$T, data$C))
-  data$extra <- array(if (data$F > 0) data$extra else 0, dim = c(data$G, data$T, data$F))
-  data$y <- matrix(data$y, nrow = data$T, ncol = data$G)
-}
+source(file.path(here, "stan_data.R"))
+data <- read_stan_data(args[2])
 points <- fromJSON(args[3], simplifyVector = TRUE, simplifyDataFrame = FALSE)
 fit <- sampling(model, data = data, chains = 1, iter = 1, algorithm = "Fixed_param",
                 init = list(points[[1]]), refresh = 0)
