@@ -11,23 +11,11 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { fitGeoMMM, referenceLogDensity, scaleGeoRows, ParameterLayout } from "../../dist/index.js";
+import { fitGeoMMM, referenceLogDensity, scaleGeoRows, ParameterLayout, sampler } from "../../dist/index.js";
 import { DATASETS } from "../convergenceDatasets.mjs";
 import { stanGeoData } from "../stanChains.mjs";
 
 const STAN_DIR = fileURLToPath(new URL("../stan/", import.meta.url));
-
-// A deterministic generator (mulberry32) for the scattered points.
-function uniforms(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Our named values in the Stan program's shapes (gamma_seasonality flat, coef_extra_features [F, 1 or G]). */
 function stanValues(values, structure) {
@@ -44,7 +32,9 @@ const r = fit.record;
 const layout = new ParameterLayout(r.structure);
 const scaled = scaleGeoRows(r.dataset, r.scalers, 0, r.trainRows);
 const draws = fit.constrainedDraws()[0];
-const rand = uniforms(7);
+// The scattered points from the engine's own seeded generator.
+const rng = sampler.createRng(7);
+const rand = () => rng.uniform();
 const us = [];
 for (let k = 0; k < 3; k++) us.push(layout.unconstrainFlat(draws.subarray(k * layout.dim, (k + 1) * layout.dim)));
 for (let k = 0; k < 4; k++) us.push(us[k % 3].map((v) => v + (rand() - 0.5) * (k < 2 ? 0.2 : 1)));
