@@ -159,7 +159,15 @@ const agrees = (r) => r.nestedRhat !== null && r.nestedRhat < 1.01 && r.maxRhat 
 function publishTable(store, reference) {
   const f = (v, n = 1) => (v === null || v === undefined || !Number.isFinite(v) ? "-" : v.toFixed(n));
   const order = Object.keys(DATASETS);
-  const rows = [...store.rows].sort((a, b) => order.indexOf(a.dataset) - order.indexOf(b.dataset) || a.backend.localeCompare(b.backend) || a.chains - b.chains);
+  // Distances against the reference as it is now (rows keep their posterior moments for this).
+  const rows = [...store.rows]
+    .map((r) => {
+      const ref = reference[r.dataset]?.moments;
+      if (!r.moments || !ref) return r;
+      const worst = maxDistance(r.moments, ref);
+      return { ...r, maxDistance: worst.distance, worstParameter: worst.name };
+    })
+    .sort((a, b) => order.indexOf(a.dataset) - order.indexOf(b.dataset) || a.backend.localeCompare(b.backend) || a.chains - b.chains);
   const hardware = [...new Set(rows.filter((r) => r.backend === "webgpu" && !isSoftwareAdapter(r.adapter)).map((r) => `${r.adapter} (host: ${r.machine ?? "?"})`))];
   const md = [
     `Lockstep sampling against NUTS (reference settings under the table) on ${machineLine(machineInfo())} unless a row names another machine. ` +
