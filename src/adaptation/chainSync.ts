@@ -46,12 +46,20 @@ export interface WindowReport {
   divergences: number;
   /** The chain's current position (a draw from the end of the window). */
   position: Float64Array;
+  /** The log-density at that position (of the density the chain samples). */
+  logp: number;
 }
 
 /** What a chain is told at a window end: the shared metric, and a new position if it restarts. */
 export interface WindowDirective {
   inverseMetric?: Float64Array;
   position?: Float64Array;
+  /**
+   * Move to this state and go on with the same step size and metric (a
+   * parallel-tempering swap): at any iteration, warm-up or sampling, and
+   * nothing of the adaptation restarts, unlike `position`.
+   */
+  move?: Float64Array;
 }
 
 export interface ChainSyncOptions {

@@ -272,6 +272,7 @@ export async function sampleModel(
     },
     signal: callbacks.signal,
     workerFactory: callbacks.workerFactory,
+    ...((s.tempering ?? 1) > 1 ? { tempering: { replicas: s.tempering!, ...(s.temperingMinBeta !== undefined ? { minBeta: s.temperingMinBeta } : {}) } } : {}),
   });
   const finished: StoredChain[] = run.chains.map((c) => inModelCoordinates({
     draws: c.draws,
@@ -294,7 +295,7 @@ export async function sampleModel(
   return {
     chains,
     timing: { wallSeconds: wall, warmupSeconds, samplingSeconds: Math.max(0, wall - warmupSeconds), chainSeconds: run.chainSeconds, threads: run.threads },
-    sampling: { method: "nuts", backend: "cpu", start: startInfo },
+    sampling: { method: "nuts", backend: "cpu", start: startInfo, ...(run.tempering ? { tempering: run.tempering } : {}) },
   };
 }
 

@@ -31,7 +31,12 @@ export function addSamplerOptions(cmd: Command, scope: { rows: string; chains: s
     .option(
       "--parameterisation <kind>",
       "coordinates the sampler moves in (the posterior and outputs are the same): trend (the trend's value at the last period in place of coef_trend; the default for national models), trend+hill (also the media effect at mean spend in place of coef_media), model (the model's own, as Stan's program; the default for geo models), or pieces joined by "+" in any order: trend, hill, media (Hill at the mean adstocked level; not with hill), and for geo models noncentred and season (docs/convergence.md)",
-    );
+    )
+    .option(
+      "--tempering <replicas>",
+      "parallel tempering: each chain a ladder of this many NUTS replicas (the chain's own included) sampling the posterior raised to powers from 1 down to --tempering-min-beta, swapping states after every iteration; for posteriors whose chains split between regions they rarely cross; costs that many times the gradients (1: off)",
+    )
+    .option("--tempering-min-beta <beta>", "the hottest replica's power, strictly between 0 and 1 (default 0.5)");
 }
 
 /** The option values `addSamplerOptions` declares, as commander hands them over. */
@@ -48,6 +53,8 @@ export interface SamplerCliOptions {
   adaptation: string;
   math: string;
   parameterisation?: string;
+  tempering?: string;
+  temperingMinBeta?: string;
 }
 
 /** Fewest warm-up iterations accepted: warm-up tunes the step size and metric, and without it NUTS's first steps diverge. */
@@ -67,5 +74,10 @@ export function readSamplerOptions(o: SamplerCliOptions) {
     math: parseChoice(o.math, "--math", ["accurate", "exact", "fast"] as const) as MathSetting,
     // Left out when not given: the default depends on the model (national or geo).
     ...(o.parameterisation !== undefined ? { parameterisation: checkParameterisation(o.parameterisation, "--parameterisation") } : {}),
+    // Left out when not given: the default depends on the model (national or geo).
+    ...(o.tempering !== undefined ? { tempering: parseIntegerIn(o.tempering, "--tempering", 1, 64, "replicas per chain") } : {}),
+    ...(o.temperingMinBeta !== undefined
+      ? { temperingMinBeta: parseNumber(o.temperingMinBeta, "--tempering-min-beta", (v) => v > 0 && v < 1, "a number strictly between 0 and 1") }
+      : {}),
   };
 }

@@ -66,6 +66,18 @@ export interface SamplerConfig {
    * posterior and every output are the same; the draws of a seed differ.
    */
   parameterisation: Parameterisation;
+  /**
+   * Parallel tempering (NUTS only): replicas per chain, the chain's own
+   * included; 1 or absent turns it off. Each chain becomes a ladder of
+   * replicas sampling the posterior raised to powers from 1 down to
+   * temperingMinBeta, which swap states after every iteration; the chain's
+   * draws are its power-1 replica's. For posteriors whose chains split
+   * between regions they rarely cross (docs/convergence.md); it costs
+   * `tempering` times the gradients.
+   */
+  tempering?: number;
+  /** The hottest replica's power, in (0, 1) (default 0.5). */
+  temperingMinBeta?: number;
 }
 
 export interface ModelConfig {
@@ -162,6 +174,24 @@ export const DEFAULT_SAMPLER: SamplerConfig = {
  */
 export const DEFAULT_PARAMETERISATION = { national: DEFAULT_SAMPLER.parameterisation, geo: "model" } as const satisfies Record<string, Parameterisation>;
 
+/** Tempering's options, checked against the rest of the sampler's. */
+function checkTempering(s: SamplerConfig): void {
+  if (s.tempering === undefined && s.temperingMinBeta === undefined) return;
+  const replicas = s.tempering ?? 1;
+  intOption(replicas, "tempering (replicas per chain)", 1);
+  if (replicas > 64) throw new InputError(`tempering must be at most 64 replicas per chain, got ${replicas}`);
+  if (s.temperingMinBeta !== undefined && !(s.temperingMinBeta > 0 && s.temperingMinBeta < 1)) {
+    throw new InputError(`tempering min beta must lie strictly between 0 and 1, got ${s.temperingMinBeta}`);
+  }
+  if (replicas === 1) return;
+  if (s.method === "chees" || s.backend === "webgpu") {
+    throw new InputError("tempering runs NUTS chains on the CPU: leave out --method chees and --backend webgpu, or tempering");
+  }
+  if (s.adaptation === "pooled-diag" || s.adaptation === "pooled-dense") {
+    throw new InputError(`tempering does not combine with adaptation ${s.adaptation} (its chains meet at window ends): use stan-diag, dense, nutpie-diag, lowrank or fisher-dense`);
+  }
+}
+
 function intOption(v: number, name: string, min: number): number {
   if (!Number.isInteger(v) || v < min) throw new InputError(`${name} must be an integer >= ${min}, got ${v}`);
   return v;
@@ -219,6 +249,7 @@ export function resolveConfig(input: FitConfigInput = {}): FitConfig {
   if (s.method !== undefined && !["nuts", "chees"].includes(s.method)) {
     throw new InputError(`method must be nuts or chees, got "${s.method}"`);
   }
+  checkTempering(s);
   const degrees = intOption(input.degreesSeasonality ?? 2, "degrees of seasonality", 0);
   const frequency = input.seasonalityFrequency ?? (weekday ? 365 : 52);
   if (!(frequency > 0 && Number.isFinite(frequency))) {

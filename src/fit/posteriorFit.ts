@@ -37,6 +37,8 @@ export interface FitDiagnostics {
   /** ChEES runs: nested R-hat (Margossian et al.) over superchains, the convergence check for many short chains. */
   nested_r_hat?: number;
   superchains?: number;
+  /** Parallel tempering: replicas per chain, their powers, and the swap rate between neighbours (mean over chains). */
+  tempering?: { replicas: number; betas: number[]; swap_rates: number[] };
   chains: number;
   warmup: number;
   draws: number;
@@ -61,6 +63,13 @@ export interface FitDiagnostics {
   leapfrog_per_draw: number;
   interrupted: boolean;
   warnings: string[];
+}
+
+/** The ladder and, per pair of neighbours, the swap rate averaged over the chains. */
+function temperingDiagnostics(t: { replicas: number; betas: number[]; swapRates: number[][] }): NonNullable<FitDiagnostics["tempering"]> {
+  const pairs = Math.max(0, t.replicas - 1);
+  const swap_rates = Array.from({ length: pairs }, (_, k) => t.swapRates.reduce((a, r) => a + (r[k] ?? 0), 0) / Math.max(1, t.swapRates.length));
+  return { replicas: t.replicas, betas: t.betas, swap_rates };
 }
 
 function median(values: readonly number[]): number {
@@ -202,6 +211,7 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
       method: sampling.method,
       backend: sampling.backend,
       ...(nested !== undefined ? { nested_r_hat: nested, superchains: sampling.superchains } : {}),
+      ...(sampling.tempering ? { tempering: temperingDiagnostics(sampling.tempering) } : {}),
       chains: chains.length,
       warmup: s.warmup,
       draws: interrupted ? chains[0].numDraws : s.samples,

@@ -69,6 +69,8 @@ export interface SamplingInfo {
   fallback?: string;
   /** How the chains started (absent in records from before it was recorded). */
   start?: StartInfo;
+  /** Parallel tempering (services/temperedChains.ts): the replicas' powers and, per chain, the swap rates between neighbours. */
+  tempering?: { replicas: number; betas: number[]; swapRates: number[][] };
 }
 
 /** The chains' start: the configured strategy, and for Pathfinder what it did and spent. */

@@ -229,6 +229,7 @@ export class ChainRunner {
       logStepSizeMean: n > 0 ? logEps / n : 0,
       divergences,
       position: Float64Array.from(this.state.position),
+      logp: this.state.logp,
     };
   }
 
@@ -239,6 +240,7 @@ export class ChainRunner {
    * Only between warm-up windows of a Stan-style scheme.
    */
   adopt(directive: WindowDirective): void {
+    if (directive.move) this.moveTo(directive.move);
     if ((!directive.position && !directive.inverseMetric) || this.interrupted) return;
     if (!this.scheme?.adopt || this.completed >= this.numWarmup) {
       throw new Error("adopt: only a Stan-style warm-up can take a shared metric or position, between windows");
@@ -249,6 +251,17 @@ export class ChainRunner {
       this.state = next;
     }
     this.tuning = this.scheme.adopt(this.state, this.kernel, this.rng, directive.inverseMetric);
+  }
+
+  /**
+   * Continues from `position` with the step size, metric and adaptation state
+   * as they are (a parallel-tempering swap; one gradient evaluation, counted).
+   */
+  moveTo(position: Float64Array): void {
+    if (this.interrupted) return;
+    const next = this.kernel.init(position);
+    if (!Number.isFinite(next.logp)) throw new Error("move: the new position has a non-finite log density");
+    this.state = next;
   }
 
   result(): ChainResult {

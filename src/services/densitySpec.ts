@@ -9,6 +9,7 @@ import type { ModelStructure } from "../model/structure.js";
 import type { ScaledData } from "../model/scaledData.js";
 import { SamplingCoordinates, type Parameterisation } from "../model/samplingCoordinates.js";
 import { ReparameterisedDensity } from "../density/reparameterisedDensity.js";
+import { TemperedDensity } from "../density/temperedDensity.js";
 
 export type DensitySpec = {
   kind: "mmm";
@@ -18,6 +19,8 @@ export type DensitySpec = {
   mathMode?: MathMode;
   /** The coordinates the sampler moves in (model/samplingCoordinates.ts); the model's own when absent. */
   parameterisation?: Parameterisation;
+  /** Inverse temperature: the density raised to this power (a parallel-tempering replica); 1 when absent. */
+  inverseTemperature?: number;
 };
 
 /** Builds the density a spec describes; `module` is the compiled core, when the host sent one. */
@@ -27,7 +30,8 @@ export function createDensity(spec: DensitySpec, module?: WebAssembly.Module): L
       const layout = new ParameterLayout(spec.structure);
       const density = new MmmDensity(layout, spec.data, { module, mathMode: spec.mathMode });
       const coordinates = samplingCoordinates(spec);
-      return coordinates ? new ReparameterisedDensity(density, coordinates) : density;
+      const sampled = coordinates ? new ReparameterisedDensity(density, coordinates) : density;
+      return spec.inverseTemperature !== undefined && spec.inverseTemperature !== 1 ? new TemperedDensity(sampled, spec.inverseTemperature) : sampled;
     }
     default:
       throw new Error(`unknown density kind "${(spec as { kind: string }).kind}"`);

@@ -8,6 +8,7 @@ import type { DensitySpec } from "./densitySpec.js";
 import type { ChainJob, FromWorker, ToWorker } from "./protocol.js";
 import { runChainJob, StagedChainHost } from "./runChainJob.js";
 import { isStaged, runStaged, type StagedChain } from "./stagedChains.js";
+import { coldChains, DEFAULT_MIN_BETA, isTempered, replicaJobs, runLadders, temperatureLadder, type TemperingOptions, type TemperingSummary } from "./temperedChains.js";
 import { availableCores, defaultWorkerFactory, type WorkerFactory, type WorkerHandle } from "./workerHost.js";
 
 export type PerChainOptions = Omit<ChainOptions, "seed" | "chainId" | "initialPosition">;
@@ -37,6 +38,8 @@ export interface RunChainsOptions {
   signal?: AbortSignal;
   /** How to start a worker (browsers pass webWorkerFactory(url)); Node's default needs no help. */
   workerFactory?: WorkerFactory;
+  /** Parallel tempering: each chain a ladder of replicas swapping states (services/temperedChains.ts); off when absent or 1 replica. */
+  tempering?: TemperingOptions;
 }
 
 export interface RunChainsResult {
@@ -46,6 +49,8 @@ export interface RunChainsResult {
   chainSeconds: number[];
   wallSeconds: number;
   threads: number;
+  /** With tempering: the ladder and each chain's swap rates. */
+  tempering?: TemperingSummary;
 }
 
 /** A chain or its worker failed; names the chain and the cause. */
@@ -108,8 +113,24 @@ export async function runChains(o: RunChainsOptions): Promise<RunChainsResult> {
   // Compiled asynchronously: browsers refuse to compile a module this size synchronously on the main thread.
   const module = await compileCore();
   const run: ChainRun = { o, jobs, module, threads: Math.min(threads, o.chains), onMessage, results, seconds };
-  if (isStaged(o.chainOptions ?? {}, o.chains)) {
-    await runStagedChains(run);
+  let tempering: TemperingSummary | undefined;
+  if (isTempered(o.tempering)) {
+    const betas = temperatureLadder(o.tempering.replicas, o.tempering.minBeta ?? DEFAULT_MIN_BETA);
+    const replicas = replicaJobs(jobs, betas);
+    // Only the chains' own (beta = 1) replicas report progress.
+    const ownProgress = { ...run, onMessage: (m: FromWorker) => (m.type !== "progress" || m.chainId < o.chains) && onMessage(m) };
+    const out = await runStagedJobs(ownProgress, replicas, async (staged) => {
+      const ladders = await runLadders(staged, betas, total, o.seed);
+      tempering = ladders.summary;
+      return ladders.results;
+    });
+    coldChains(out.results, betas.length).forEach((r, c) => (results[c] = r));
+    // A chain's seconds are its ladder's: what it cost in its threads.
+    for (let c = 0; c < o.chains; c++) seconds[c] = out.seconds.slice(c * betas.length, (c + 1) * betas.length).reduce((a, b) => a + b, 0);
+  } else if (isStaged(o.chainOptions ?? {}, o.chains)) {
+    const out = await runStagedJobs(run, jobs, (staged) => runStaged(staged, o.chainOptions?.numWarmup ?? 1000, o.seed));
+    out.results.forEach((r, c) => (results[c] = r));
+    out.seconds.forEach((t, c) => (seconds[c] = t));
   } else if (threads === 0) {
     for (const job of jobs) {
       let failure: ChainFailure | undefined;
@@ -135,6 +156,7 @@ export async function runChains(o: RunChainsOptions): Promise<RunChainsResult> {
     chainSeconds: seconds,
     wallSeconds: (performance.now() - started) / 1000,
     threads,
+    ...(tempering ? { tempering } : {}),
   };
 }
 
@@ -227,11 +249,19 @@ async function runInWorkers({ o, jobs, module, threads, onMessage, results, seco
 }
 
 /**
- * Chains that meet at warm-up window ends: chain c lives in thread c mod
- * threads (the calling thread when threads = 0) for the whole run, and
- * stagedChains.runStaged drives them; the draws do not depend on the threads.
+ * Chains that meet while they run (at warm-up window ends, or every
+ * iteration for tempering's replicas): job i lives in thread i mod threads
+ * (the calling thread when threads = 0) for the whole run, and `drive` moves
+ * them; the draws do not depend on the threads. Returns each job's result
+ * and seconds, in `jobs`' order.
  */
-async function runStagedChains({ o, jobs, module, threads, onMessage, results, seconds }: ChainRun): Promise<void> {
+async function runStagedJobs(
+  { o, module, threads, onMessage }: ChainRun,
+  jobs: ChainJob[],
+  drive: (staged: StagedChain[]) => Promise<ChainResult[]>,
+): Promise<{ results: ChainResult[]; seconds: number[] }> {
+  const slot = new Map(jobs.map((job, i) => [job.chainId, i]));
+  const seconds = new Array<number>(jobs.length).fill(0);
   const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   const settle = (m: FromWorker) => {
     onMessage(m);
@@ -241,8 +271,7 @@ async function runStagedChains({ o, jobs, module, threads, onMessage, results, s
     if (m.type === "error") w.reject(new ChainFailure(m.chainId, m.message));
     else if (m.type === "report") w.resolve(m.report);
     else {
-      results[m.chainId] = m.result;
-      seconds[m.chainId] = m.seconds;
+      seconds[slot.get(m.chainId)!] = m.seconds;
       w.resolve(m.result);
     }
   };
@@ -274,16 +303,17 @@ async function runStagedChains({ o, jobs, module, threads, onMessage, results, s
       };
     });
     failed.catch(() => {});
+    const postTo = (chainId: number, m: ToWorker) => posts[slot.get(chainId)! % posts.length]!(m);
     const request = <T>(chainId: number, m: ToWorker) =>
       Promise.race([
         new Promise<T>((resolve, reject) => {
           waiting.set(chainId, { resolve: resolve as (v: unknown) => void, reject });
-          posts[chainId % posts.length]!(m);
+          postTo(chainId, m);
         }),
         failed,
       ]);
     const staged: StagedChain[] = jobs.map((job) => {
-      posts[job.chainId % posts.length]!({ type: "open", job });
+      postTo(job.chainId, { type: "open", job });
       return {
         advance: (until, collectFrom, directive) =>
           request(job.chainId, { type: "advance", chainId: job.chainId, until, collectFrom, ...(directive ? { directive } : {}) }),
@@ -291,7 +321,7 @@ async function runStagedChains({ o, jobs, module, threads, onMessage, results, s
       };
     });
     if (o.signal?.aborted) onAbort();
-    await runStaged(staged, o.chainOptions?.numWarmup ?? 1000, o.seed);
+    return { results: await drive(staged), seconds };
   } finally {
     release();
     await Promise.all(workers.map((w) => w.terminate()));

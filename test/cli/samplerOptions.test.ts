@@ -35,6 +35,15 @@ describe("readSamplerOptions", () => {
     }
   });
 
+  it("reads --tempering and --tempering-min-beta, and leaves them out when not given", () => {
+    expect("tempering" in readSamplerOptions(defaults)).toBe(false);
+    const o = readSamplerOptions({ ...defaults, tempering: "4", temperingMinBeta: "0.4" });
+    expect([o.tempering, o.temperingMinBeta]).toEqual([4, 0.4]);
+    expect(() => readSamplerOptions({ ...defaults, tempering: "0" })).toThrow(/--tempering/);
+    expect(() => readSamplerOptions({ ...defaults, tempering: "65" })).toThrow(/--tempering/);
+    expect(() => readSamplerOptions({ ...defaults, temperingMinBeta: "1" })).toThrow(/--tempering-min-beta/);
+  });
+
   it("names the option at fault", () => {
     expect(() => readSamplerOptions({ ...defaults, adaptation: "stan" })).toThrow(InputError);
     expect(() => readSamplerOptions({ ...defaults, adaptation: "stan" })).toThrow(/--adaptation/);

@@ -16,3 +16,25 @@ describe("sampler configuration: warm-up", () => {
     expect(bad).toThrow(/adaptation must be one of stan-diag, pooled-diag, pooled-dense, nutpie-diag, dense, lowrank, fisher-dense, got "pooled"/);
   });
 });
+
+describe("sampler configuration: tempering", () => {
+  it("is off unless asked for, and takes replicas and the hottest power", () => {
+    expect(resolveConfig().sampler.tempering).toBeUndefined();
+    const s = resolveConfig({ sampler: { tempering: 4, temperingMinBeta: 0.3 } }).sampler;
+    expect([s.tempering, s.temperingMinBeta]).toEqual([4, 0.3]);
+    expect(resolveConfig({ sampler: { tempering: 1, method: "chees" } }).sampler.tempering).toBe(1);
+  });
+  it("names what is wrong", () => {
+    const bad = (sampler: object, message: RegExp) => {
+      expect(() => resolveConfig({ sampler })).toThrow(InputError);
+      expect(() => resolveConfig({ sampler })).toThrow(message);
+    };
+    bad({ tempering: 0 }, /tempering \(replicas per chain\) must be an integer >= 1, got 0/);
+    bad({ tempering: 2.5 }, /tempering \(replicas per chain\)/);
+    bad({ tempering: 65 }, /at most 64/);
+    bad({ tempering: 4, temperingMinBeta: 1 }, /tempering min beta must lie strictly between 0 and 1, got 1/);
+    bad({ tempering: 4, method: "chees" }, /tempering runs NUTS chains on the CPU/);
+    bad({ tempering: 4, backend: "webgpu" }, /tempering runs NUTS chains on the CPU/);
+    bad({ tempering: 4, adaptation: "pooled-diag" }, /does not combine with adaptation pooled-diag/);
+  });
+});

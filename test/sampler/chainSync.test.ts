@@ -10,7 +10,7 @@ function report(chainId: number, draws: number[][], logp: number[]): WindowRepor
   for (const d of draws) w.add(Float64Array.from(d));
   const m = logp.reduce((a, b) => a + b, 0) / logp.length;
   const v = logp.reduce((a, b) => a + (b - m) ** 2, 0) / (logp.length - 1);
-  return { chainId, iteration: 100, count: w.count, mean: w.sampleMean(), m2: w.sumSquares(), logpMean: m, logpVar: v, logStepSizeMean: 0, divergences: 0, position: Float64Array.from(draws.at(-1)!) };
+  return { chainId, iteration: 100, count: w.count, mean: w.sampleMean(), m2: w.sumSquares(), logpMean: m, logpVar: v, logStepSizeMean: 0, divergences: 0, position: Float64Array.from(draws.at(-1)!), logp: logp.at(-1)! };
 }
 
 describe("chains meeting at window ends", () => {

@@ -69,6 +69,70 @@ describe("runChains", () => {
     expect(Array.from(alone.chains[1].metric.inverseMetric)).not.toEqual(Array.from(alone.chains[0].metric.inverseMetric));
   });
 
+  it("tempering (ladders of replicas swapping every iteration) gives bit-identical draws with 0, 1, 2 and 4 threads, progress for the chains alone", async () => {
+    const { density, init } = spec();
+    const runs = [];
+    const events: ChainProgress[] = [];
+    for (const threads of [0, 1, 2, 4]) {
+      runs.push(
+        await runChains({
+          density,
+          chains: 2,
+          seed: 42,
+          threads,
+          initialPosition: () => init,
+          chainOptions: short,
+          tempering: { replicas: 3 },
+          ...(threads === 2 ? { onProgress: (p: ChainProgress) => events.push(p) } : {}),
+        }),
+      );
+    }
+    for (const run of runs.slice(1)) {
+      expect(run.tempering).toEqual(runs[0].tempering);
+      for (let c = 0; c < 2; c++) {
+        expect(run.chains[c].chainId).toBe(c);
+        expect(Buffer.from(run.chains[c].draws.buffer).equals(Buffer.from(runs[0].chains[c].draws.buffer))).toBe(true);
+      }
+    }
+    expect(runs[0].tempering!.betas).toEqual([1, Math.SQRT1_2, 0.5]);
+    expect(runs[0].tempering!.swapRates.length).toBe(2);
+    expect(runs[0].tempering!.swapRates.flat().some((r) => r > 0)).toBe(true);
+    expect(new Set(events.map((e) => e.chainId))).toEqual(new Set([0, 1]));
+    // Swaps change the chain: the same seed without tempering gives other draws; its gradients count the ladder's.
+    const plain = await runChains({ density, chains: 2, seed: 42, threads: 0, initialPosition: () => init, chainOptions: short });
+    expect(Array.from(plain.chains[0].draws)).not.toEqual(Array.from(runs[0].chains[0].draws));
+    const grads = (r: typeof plain) => r.chains[0].gradientEvaluations.warmup + r.chains[0].gradientEvaluations.sampling;
+    expect(grads(runs[0])).toBeGreaterThan(2 * grads(plain));
+    // One replica is no tempering at all: the plain run's draws.
+    const one = await runChains({ density, chains: 2, seed: 42, threads: 0, initialPosition: () => init, chainOptions: short, tempering: { replicas: 1 } });
+    expect(Array.from(one.chains[1].draws)).toEqual(Array.from(plain.chains[1].draws));
+    expect(one.tempering).toBeUndefined();
+  });
+
+  it("tempering: stops every replica when aborted, returning the chains' partial draws", async () => {
+    const { density, init } = spec();
+    for (const threads of [2, 0]) {
+      const controller = new AbortController();
+      const run = await runChains({
+        density,
+        chains: 2,
+        seed: 5,
+        threads,
+        initialPosition: () => init,
+        chainOptions: { numWarmup: 2000, numDraws: 100 },
+        tempering: { replicas: 2 },
+        onProgress: (p) => {
+          if (p.iteration > 120) controller.abort();
+        },
+        signal: controller.signal,
+      });
+      for (const c of run.chains) {
+        expect(c.interrupted).toBe(true);
+        expect(c.numWarmup).toBeLessThan(2000);
+      }
+    }
+  });
+
   it("reports progress for every chain in both phases", async () => {
     const { density, init } = spec();
     const events: ChainProgress[] = [];
