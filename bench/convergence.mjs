@@ -8,7 +8,7 @@
 // gradients and per second, divergences.
 // --parameterisations model,trend adds the sampler's coordinates as an axis (rows "warm-up, coordinates").
 // --init pathfinder starts the chains there (rows "warm-up, init pathfinder"); the default start otherwise.
-// --tempering K runs each chain as a ladder of K tempered replicas (rows "warm-up, tempering K").
+// --tempering K [--tempering-min-beta B] runs each chain as a ladder of K tempered replicas (rows "warm-up, tempering K [down to B]").
 // Geo fits also record each chain's mean lag_weight[1] (the search channel's; the block whose regimes split chains).
 //   node bench/convergence.mjs [--quick] [--options a,b] [--parameterisations a,b] [--init how] [--seeds 1-8] [--datasets example,t156,geo] [--run-stan]
 // --quick: the T=156 data, seeds 1-2, 300 + 300. Writes bench/results/convergence.json
@@ -145,6 +145,7 @@ export async function benchConvergence({
   parameterisations = arg("--parameterisations", "")?.split(",").filter(Boolean) ?? [],
   init = arg("--init", undefined),
   tempering = arg("--tempering", undefined),
+  temperingMinBeta = arg("--tempering-min-beta", undefined),
 } = {}) {
   const rstan = rstanAvailable();
   const sampler = { chains: 4, warmup: quick ? 300 : 1000, samples: quick ? 300 : 1000, targetAccept: 0.85 };
@@ -162,14 +163,14 @@ export async function benchConvergence({
         : [{ adaptation, option: adaptation }],
     )
       .map((a) => (init ? { ...a, option: `${a.option}, init ${init}` } : a))
-      .map((a) => (tempering ? { ...a, option: `${a.option}, tempering ${tempering}` } : a));
+      .map((a) => (tempering ? { ...a, option: `${a.option}, tempering ${tempering}${temperingMinBeta ? ` down to ${temperingMinBeta}` : ""}` } : a));
     const rows = axes.map(({ option }) => ({ dataset: ds.name, option, fits: [] }));
     result.rows.push(...rows);
     for (const seed of seeds) {
       for (const [k, row] of rows.entries()) {
         const began = performance.now();
         const { adaptation, parameterisation } = axes[k];
-        const fitOptions = { sampler: { ...sampler, seed, adaptation, ...(parameterisation ? { parameterisation } : {}), ...(init ? { init } : {}), ...(tempering ? { tempering: Number(tempering) } : {}) } };
+        const fitOptions = { sampler: { ...sampler, seed, adaptation, ...(parameterisation ? { parameterisation } : {}), ...(init ? { init } : {}), ...(tempering ? { tempering: Number(tempering) } : {}), ...(temperingMinBeta ? { temperingMinBeta: Number(temperingMinBeta) } : {}) } };
         const fit = ds.national ? await fitMMM(dataset, fitOptions) : await fitGeoMMM(dataset, fitOptions);
         const d = fit.diagnostics();
         row.fits.push({
