@@ -196,6 +196,11 @@ export async function benchConvergence({
       saveJson(result);
     }
   }
+  // A part is one file among several: the published table merges them all.
+  if (PART) {
+    await publishSaved();
+    return result;
+  }
   const md = table(result);
   publish("convergence", md);
   if (existsSync(DOC)) writeFileSync(DOC, replaceBetween(readFileSync(DOC, "utf8"), "convergence", md));
