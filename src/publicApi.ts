@@ -98,6 +98,7 @@ export {
   resolveConfig,
   DEFAULT_SAMPLER,
   INIT_STRATEGIES,
+  MAX_TEMPERING_REPLICAS,
   type FitConfig,
   type FitConfigInput,
   type ModelConfig,

@@ -272,7 +272,7 @@ export async function sampleModel(
     },
     signal: callbacks.signal,
     workerFactory: callbacks.workerFactory,
-    ...((s.tempering ?? 1) > 1 ? { tempering: { replicas: s.tempering!, ...(s.temperingMinBeta !== undefined ? { minBeta: s.temperingMinBeta } : {}) } } : {}),
+    ...(s.tempering !== undefined ? { tempering: { replicas: s.tempering, minBeta: s.temperingMinBeta } } : {}),
   });
   const finished: StoredChain[] = run.chains.map((c) => inModelCoordinates({
     draws: c.draws,

@@ -3,7 +3,7 @@
 // cannot drift apart.
 
 import type { Command } from "commander";
-import { checkParameterisation, INIT_STRATEGIES, sampler, type InitStrategy, type MathSetting } from "../index.js";
+import { checkParameterisation, INIT_STRATEGIES, MAX_TEMPERING_REPLICAS, sampler, type InitStrategy, type MathSetting } from "../index.js";
 import { parseChoice, parseInteger, parseIntegerIn, parseNumber } from "./options.js";
 
 /** `scope` words the help for per-slice commands ("of every slice", "per slice"). */
@@ -74,8 +74,7 @@ export function readSamplerOptions(o: SamplerCliOptions) {
     math: parseChoice(o.math, "--math", ["accurate", "exact", "fast"] as const) as MathSetting,
     // Left out when not given: the default depends on the model (national or geo).
     ...(o.parameterisation !== undefined ? { parameterisation: checkParameterisation(o.parameterisation, "--parameterisation") } : {}),
-    // Left out when not given: the default depends on the model (national or geo).
-    ...(o.tempering !== undefined ? { tempering: parseIntegerIn(o.tempering, "--tempering", 1, 64, "replicas per chain") } : {}),
+    ...(o.tempering !== undefined ? { tempering: parseIntegerIn(o.tempering, "--tempering", 1, MAX_TEMPERING_REPLICAS, "replicas per chain") } : {}),
     ...(o.temperingMinBeta !== undefined
       ? { temperingMinBeta: parseNumber(o.temperingMinBeta, "--tempering-min-beta", (v) => v > 0 && v < 1, "a number strictly between 0 and 1") }
       : {}),

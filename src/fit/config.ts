@@ -174,12 +174,15 @@ export const DEFAULT_SAMPLER: SamplerConfig = {
  */
 export const DEFAULT_PARAMETERISATION = { national: DEFAULT_SAMPLER.parameterisation, geo: "model" } as const satisfies Record<string, Parameterisation>;
 
+/** Most replicas per chain that tempering takes. */
+export const MAX_TEMPERING_REPLICAS = 64;
+
 /** Tempering's options, checked against the rest of the sampler's. */
 function checkTempering(s: SamplerConfig): void {
   if (s.tempering === undefined && s.temperingMinBeta === undefined) return;
   const replicas = s.tempering ?? 1;
   intOption(replicas, "tempering (replicas per chain)", 1);
-  if (replicas > 64) throw new InputError(`tempering must be at most 64 replicas per chain, got ${replicas}`);
+  if (replicas > MAX_TEMPERING_REPLICAS) throw new InputError(`tempering must be at most ${MAX_TEMPERING_REPLICAS} replicas per chain, got ${replicas}`);
   if (s.temperingMinBeta !== undefined && !(s.temperingMinBeta > 0 && s.temperingMinBeta < 1)) {
     throw new InputError(`tempering min beta must lie strictly between 0 and 1, got ${s.temperingMinBeta}`);
   }
@@ -187,7 +190,7 @@ function checkTempering(s: SamplerConfig): void {
   if (s.method === "chees" || s.backend === "webgpu") {
     throw new InputError("tempering runs NUTS chains on the CPU: leave out --method chees and --backend webgpu, or tempering");
   }
-  if (s.adaptation === "pooled-diag" || s.adaptation === "pooled-dense") {
+  if (s.adaptation.startsWith("pooled")) {
     throw new InputError(`tempering does not combine with adaptation ${s.adaptation} (its chains meet at window ends): use stan-diag, dense, nutpie-diag, lowrank or fisher-dense`);
   }
 }

@@ -237,7 +237,8 @@ export class ChainRunner {
    * Takes what the chains agreed at a window end: a new position (the chain
    * restarts there) and/or a shared inverse metric; the step size is then
    * found again and dual averaging restarts, as after Stan's own window end.
-   * Only between warm-up windows of a Stan-style scheme.
+   * Only between warm-up windows of a Stan-style scheme; a `move` (moveTo)
+   * is taken at any iteration.
    */
   adopt(directive: WindowDirective): void {
     if (directive.move) this.moveTo(directive.move);

@@ -8,7 +8,8 @@ import type { DensitySpec } from "./densitySpec.js";
 import type { ChainJob, FromWorker, ToWorker } from "./protocol.js";
 import { runChainJob, StagedChainHost } from "./runChainJob.js";
 import { isStaged, runStaged, type StagedChain } from "./stagedChains.js";
-import { coldChains, DEFAULT_MIN_BETA, isTempered, replicaJobs, runLadders, temperatureLadder, type TemperingOptions, type TemperingSummary } from "./temperedChains.js";
+import { coldChains, DEFAULT_MIN_BETA, isTempered, replicaJobs, runLadders, type TemperingOptions, type TemperingSummary } from "./temperedChains.js";
+import { temperatureLadder } from "../sampler/tempering.js";
 import { availableCores, defaultWorkerFactory, type WorkerFactory, type WorkerHandle } from "./workerHost.js";
 
 export type PerChainOptions = Omit<ChainOptions, "seed" | "chainId" | "initialPosition">;
@@ -118,15 +119,20 @@ export async function runChains(o: RunChainsOptions): Promise<RunChainsResult> {
     const betas = temperatureLadder(o.tempering.replicas, o.tempering.minBeta ?? DEFAULT_MIN_BETA);
     const replicas = replicaJobs(jobs, betas);
     // Only the chains' own (beta = 1) replicas report progress.
-    const ownProgress = { ...run, onMessage: (m: FromWorker) => (m.type !== "progress" || m.chainId < o.chains) && onMessage(m) };
+    const ownProgress = {
+      ...run,
+      onMessage: (m: FromWorker) => {
+        if (m.type !== "progress" || m.chainId < o.chains) onMessage(m);
+      },
+    };
     const out = await runStagedJobs(ownProgress, replicas, async (staged) => {
       const ladders = await runLadders(staged, betas, total, o.seed);
       tempering = ladders.summary;
       return ladders.results;
     });
-    coldChains(out.results, betas.length).forEach((r, c) => (results[c] = r));
-    // A chain's seconds are its ladder's: what it cost in its threads.
-    for (let c = 0; c < o.chains; c++) seconds[c] = out.seconds.slice(c * betas.length, (c + 1) * betas.length).reduce((a, b) => a + b, 0);
+    const cold = coldChains(out.results, betas.length, out.seconds);
+    cold.chains.forEach((r, c) => (results[c] = r));
+    cold.seconds.forEach((t, c) => (seconds[c] = t));
   } else if (isStaged(o.chainOptions ?? {}, o.chains)) {
     const out = await runStagedJobs(run, jobs, (staged) => runStaged(staged, o.chainOptions?.numWarmup ?? 1000, o.seed));
     out.results.forEach((r, c) => (results[c] = r));

@@ -9,7 +9,7 @@
 // ladder, so where a replica runs does not change a draw.
 
 import { PhiloxRng } from "../rng/random.js";
-import { planSwaps, temperatureLadder } from "../sampler/tempering.js";
+import { planSwaps } from "../sampler/tempering.js";
 import type { ChainResult } from "../sampler/index.js";
 import type { WindowDirective } from "./chainRunner.js";
 import type { ChainJob } from "./protocol.js";
@@ -97,21 +97,23 @@ export async function runLadders(
   return { results, summary: { replicas: K, betas, swapRates } };
 }
 
-/** Each chain's result: its beta = 1 replica's draws, with the gradients of its whole ladder counted (what the chain cost). */
-export function coldChains(results: ChainResult[], K: number): ChainResult[] {
-  const out: ChainResult[] = [];
+/**
+ * Each chain's result: its beta = 1 replica's draws, with what its whole
+ * ladder cost (the replicas' gradients and, given per replica, seconds).
+ */
+export function coldChains(results: ChainResult[], K: number, seconds: number[] = []): { chains: ChainResult[]; seconds: number[] } {
+  const chains: ChainResult[] = [];
+  const ladderSeconds: number[] = [];
   for (let c = 0; c * K < results.length; c++) {
     const ladder = results.slice(c * K, (c + 1) * K);
-    const cold = ladder[0]!;
-    out.push({
-      ...cold,
+    chains.push({
+      ...ladder[0]!,
       gradientEvaluations: {
         warmup: ladder.reduce((a, r) => a + r.gradientEvaluations.warmup, 0),
         sampling: ladder.reduce((a, r) => a + r.gradientEvaluations.sampling, 0),
       },
     });
+    ladderSeconds.push(seconds.slice(c * K, (c + 1) * K).reduce((a, b) => a + b, 0));
   }
-  return out;
+  return { chains, seconds: ladderSeconds };
 }
-
-export { temperatureLadder };

@@ -107,11 +107,11 @@ async function ladders(replicas: number, seed: number) {
 describe("parallel tempering over NUTS chains", () => {
   it("moves the chain between modes NUTS alone never leaves, in the right proportions", async () => {
     const minorShare = (draws: Float64Array) => draws.reduce((a, x) => a + (x > 0 ? 1 : 0), 0) / draws.length;
-    const alone = coldChains((await ladders(1, 7)).results, 1);
+    const alone = coldChains((await ladders(1, 7)).results, 1).chains;
     // Started in the major mode, no chain ever visits the minor one.
     for (const c of alone) expect(minorShare(c.draws)).toBe(0);
     const run = await ladders(8, 7);
-    const chains = coldChains(run.results, 8);
+    const chains = coldChains(run.results, 8).chains;
     // Each chain's share of draws in the minor mode (true share 0.3); a chain that never crossed would give 0.
     for (const c of chains) {
       const share = minorShare(c.draws);

@@ -109,30 +109,6 @@ describe("runChains", () => {
     expect(one.tempering).toBeUndefined();
   });
 
-  it("tempering: stops every replica when aborted, returning the chains' partial draws", async () => {
-    const { density, init } = spec();
-    for (const threads of [2, 0]) {
-      const controller = new AbortController();
-      const run = await runChains({
-        density,
-        chains: 2,
-        seed: 5,
-        threads,
-        initialPosition: () => init,
-        chainOptions: { numWarmup: 2000, numDraws: 100 },
-        tempering: { replicas: 2 },
-        onProgress: (p) => {
-          if (p.iteration > 120) controller.abort();
-        },
-        signal: controller.signal,
-      });
-      for (const c of run.chains) {
-        expect(c.interrupted).toBe(true);
-        expect(c.numWarmup).toBeLessThan(2000);
-      }
-    }
-  });
-
   it("reports progress for every chain in both phases", async () => {
     const { density, init } = spec();
     const events: ChainProgress[] = [];
@@ -198,29 +174,36 @@ describe("runChains", () => {
     }
   });
 
-  it("pooled-diag: stops every chain when aborted during warm-up, in workers and in-thread, returning the partial chains", async () => {
-    const { density, init } = spec();
-    for (const threads of [2, 0]) {
-      const controller = new AbortController();
-      const run = await runChains({
-        density,
-        chains: 3,
-        seed: 5,
-        threads,
-        initialPosition: () => init,
-        chainOptions: { numWarmup: 2000, numDraws: 100, adaptation: "pooled-diag" },
-        onProgress: (p) => {
-          if (p.iteration > 150) controller.abort();
-        },
-        signal: controller.signal,
-      });
-      for (const c of run.chains) {
-        expect(c.interrupted).toBe(true);
-        expect(c.numWarmup).toBeLessThan(2000);
-        expect(c.numDraws).toBe(0);
+  // Chains that meet while they run: at window ends (pooled-diag), or every iteration (tempering's replicas).
+  for (const [name, staged] of [
+    ["pooled-diag", { chains: 3, adaptation: "pooled-diag" as const }],
+    ["tempering", { chains: 2, tempering: { replicas: 2 } }],
+  ] as const) {
+    it(`${name}: stops every chain when aborted during warm-up, in workers and in-thread, returning the partial chains`, async () => {
+      const { density, init } = spec();
+      for (const threads of [2, 0]) {
+        const controller = new AbortController();
+        const run = await runChains({
+          density,
+          chains: staged.chains,
+          seed: 5,
+          threads,
+          initialPosition: () => init,
+          chainOptions: { numWarmup: 2000, numDraws: 100, ...("adaptation" in staged ? { adaptation: staged.adaptation } : {}) },
+          ...("tempering" in staged ? { tempering: staged.tempering } : {}),
+          onProgress: (p) => {
+            if (p.iteration > 150) controller.abort();
+          },
+          signal: controller.signal,
+        });
+        for (const c of run.chains) {
+          expect(c.interrupted).toBe(true);
+          expect(c.numWarmup).toBeLessThan(2000);
+          expect(c.numDraws).toBe(0);
+        }
       }
-    }
-  });
+    });
+  }
 
   it("pooled-diag: reports a chain that cannot start, with its number and cause", async () => {
     const { density, init } = spec();
