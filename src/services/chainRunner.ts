@@ -34,21 +34,28 @@ export type { WindowDirective, WindowReport } from "../adaptation/chainSync.js";
  */
 export class ChainRunner {
   readonly dim: number;
-  readonly total: number;
+  /** Iterations this chain runs, warm-up and sampling together (grows with extend). */
+  total: number;
   private readonly options: ChainOptions;
   private readonly callbacks: ChainCallbacks;
   private readonly rng: PhiloxRng;
   private readonly kernel: NutsKernel;
   private readonly numWarmup: number;
-  private readonly numDraws: number;
-  private readonly progressEvery: number;
+  /** Draws asked for so far (grows with extend). */
+  private numDraws: number;
+  private progressEvery: number;
   private readonly initialPosition: Float64Array;
   private readonly scheme: WarmupScheme | null;
   private readonly warmupTrace: DrawStats;
   private readonly warmupDraws: Float64Array | null;
   private readonly windowDraws: WelfordVariance | WelfordCovariance;
-  private readonly stats: DrawStats;
-  private readonly draws: Float64Array;
+  /** The current block of draws (all of them until the first extend) and its statistics. */
+  private stats: DrawStats;
+  private draws: Float64Array;
+  /** Draws before the current block, and the gradients and divergences counted by then. */
+  private blockStart = 0;
+  private blockGradStart = 0;
+  private blockDivStart = 0;
   private gradEvals = 0;
   private warmupGradEvals = 0;
   private state: NutsState;
@@ -168,7 +175,7 @@ export class ChainRunner {
       }
       const it = this.completed;
       if (it < this.numWarmup) this.warmupStep(it);
-      else this.samplingStep(it - this.numWarmup);
+      else this.samplingStep(it - this.numWarmup - this.blockStart);
       this.completed = it + 1;
       if (onProgress && (this.completed % this.progressEvery === 0 || this.completed === this.total)) {
         const sampling = this.completed > this.numWarmup;
@@ -197,6 +204,28 @@ export class ChainRunner {
     if (info.divergent) this.divergences++;
     recordStats(this.stats, i, info);
     this.draws.set(state.position, i * this.dim);
+  }
+
+  /**
+   * Asks for `extra` more draws after those asked for so far, continuing the
+   * chain where it is: the same state, step size, metric and random stream,
+   * so the draws are those a chain asked for all of them at once would have
+   * made. The next result() holds this block alone (draws, statistics,
+   * sampling gradients and divergences from here on); the caller joins the
+   * blocks (appendBlock). Only after every draw asked for so far is done.
+   */
+  extend(extra: number): void {
+    checkCount("extra draws", extra);
+    if (this.interrupted || this.completed < this.total) throw new Error("extend: the chain has not finished the draws asked for so far");
+    if (this.completed < this.numWarmup || extra === 0) return;
+    this.blockStart = this.numDraws;
+    this.blockGradStart = this.gradEvals;
+    this.blockDivStart = this.divergences;
+    this.numDraws += extra;
+    this.total += extra;
+    this.progressEvery = Math.max(1, Math.ceil(extra / 100));
+    this.stats = allocStats(extra);
+    this.draws = new Float64Array(extra * this.dim);
   }
 
   /** Summary of the warm-up draws collected since `advance(_, collectFrom)`. */
@@ -265,12 +294,14 @@ export class ChainRunner {
     this.state = next;
   }
 
+  /** The chain so far; after extend, the current block's draws alone (see extend). */
   result(): ChainResult {
     const warmupDone = Math.min(this.completed, this.numWarmup);
-    const drawsDone = Math.max(0, this.completed - this.numWarmup);
+    const first = this.blockStart === 0;
+    const drawsDone = Math.max(0, this.completed - this.numWarmup - this.blockStart);
     const dim = this.dim;
-    const numDraws = this.numDraws;
-    const warmupGrad = warmupDone === this.numWarmup ? this.warmupGradEvals : this.gradEvals;
+    const blockDraws = this.numDraws - this.blockStart;
+    const warmupGrad = !first ? 0 : warmupDone === this.numWarmup ? this.warmupGradEvals : this.gradEvals;
     const metric = this.tuning.metric;
     const result: ChainResult = {
       dim,
@@ -279,16 +310,17 @@ export class ChainRunner {
       adaptation: this.options.adaptation ?? "stan-diag",
       numWarmup: warmupDone,
       numDraws: drawsDone,
-      draws: drawsDone === numDraws ? this.draws : this.draws.slice(0, drawsDone * dim),
-      stats: drawsDone === numDraws ? this.stats : truncateStats(this.stats, drawsDone),
-      initialPosition: this.initialPosition,
+      draws: drawsDone === blockDraws ? this.draws : this.draws.slice(0, drawsDone * dim),
+      stats: drawsDone === blockDraws ? this.stats : truncateStats(this.stats, drawsDone),
+      // A copy: a worker hands a result's arrays over (they leave its memory), and the chain may go on (extend).
+      initialPosition: Float64Array.from(this.initialPosition),
       stepSize: this.tuning.stepSize,
       metric: { kind: metric.kind, inverseMetric: metric.inverseMetric() },
-      gradientEvaluations: { warmup: warmupGrad, sampling: this.gradEvals - warmupGrad },
-      divergences: { warmup: this.warmupDivergences, sampling: this.divergences },
+      gradientEvaluations: { warmup: warmupGrad, sampling: this.gradEvals - (first ? warmupGrad : this.blockGradStart) },
+      divergences: { warmup: first ? this.warmupDivergences : 0, sampling: this.divergences - this.blockDivStart },
       interrupted: this.interrupted,
     };
-    if (this.warmupDraws) {
+    if (this.warmupDraws && first) {
       const full = warmupDone === this.numWarmup;
       result.warmupStats = full ? this.warmupTrace : truncateStats(this.warmupTrace, warmupDone);
       result.warmupDraws = full ? this.warmupDraws : this.warmupDraws.slice(0, warmupDone * dim);

@@ -13,14 +13,21 @@ export interface ChainJob {
 
 export type ToWorker =
   | { type: "init"; module?: WebAssembly.Module; stopFlag?: SharedArrayBuffer }
-  | { type: "run"; job: ChainJob }
+  /** Runs a chain to its end; with `keep`, the thread holds it afterwards for "extend". */
+  | { type: "run"; job: ChainJob; keep?: boolean }
   /** Staged chains (chains meeting at warm-up window ends): open one, then advance it stage by stage. */
   | { type: "open"; job: ChainJob }
   | { type: "advance"; chainId: number; until: number; collectFrom: number; directive?: WindowDirective }
-  | { type: "finish"; chainId: number; directive?: WindowDirective };
+  | { type: "finish"; chainId: number; directive?: WindowDirective; keep?: boolean }
+  /** More draws from a finished chain the thread holds: answered by "done" with those draws alone (ChainRunner.extend). */
+  | { type: "extend"; chainId: number; draws: number };
+
+/** The messages about one chain, which a ChainHost handles. */
+export type ChainMessage = Exclude<ToWorker, { type: "init" }>;
 
 export type FromWorker =
   | { type: "progress"; chainId: number; iteration: number; phase: "warmup" | "sampling"; divergences: number }
+  /** `seconds`: the chain's time in its thread so far, every block included. */
   | { type: "done"; chainId: number; result: ChainResult; seconds: number }
   | { type: "report"; chainId: number; report: WindowReport }
   | { type: "error"; chainId: number; message: string; stack?: string };

@@ -5,8 +5,8 @@
 import type { ChainOptions, ChainResult } from "../sampler/index.js";
 import { compileCore } from "../density/wasmCore.js";
 import type { DensitySpec } from "./densitySpec.js";
-import type { ChainJob, FromWorker, ToWorker } from "./protocol.js";
-import { runChainJob, StagedChainHost } from "./runChainJob.js";
+import type { ChainJob, ChainMessage, FromWorker, ToWorker } from "./protocol.js";
+import { ChainHost } from "./chainHost.js";
 import { isStaged, runStaged, type StagedChain } from "./stagedChains.js";
 import { coldChains, DEFAULT_MIN_BETA, isTempered, replicaJobs, runLadders, type TemperingOptions, type TemperingSummary } from "./temperedChains.js";
 import { temperatureLadder } from "../sampler/tempering.js";
@@ -41,6 +41,13 @@ export interface RunChainsOptions {
   workerFactory?: WorkerFactory;
   /** Parallel tempering: each chain a ladder of replicas swapping states (services/temperedChains.ts); off when absent or 1 replica. */
   tempering?: TemperingOptions;
+  /**
+   * Asked when every chain has its draws, with the chains so far: how many
+   * draws each chain should add (0: none). The chains then go on where they
+   * are (the same draws as if those had been asked for at the start), and it
+   * is asked again. Not with tempering; not after a stop.
+   */
+  moreDraws?(chains: ChainResult[]): number | Promise<number>;
 }
 
 export interface RunChainsResult {
@@ -103,7 +110,7 @@ export async function runChains(o: RunChainsOptions): Promise<RunChainsResult> {
   const threads = Math.min(o.threads ?? Math.min(o.chains, cores), o.chains);
   const started = performance.now();
   const jobs = makeJobs(o);
-  const total = totalIterations(o);
+  let total = totalIterations(o);
   const results = new Array<ChainResult | undefined>(o.chains);
   const seconds = new Array<number>(o.chains).fill(0);
   const onMessage = (m: FromWorker) => {
@@ -114,6 +121,9 @@ export async function runChains(o: RunChainsOptions): Promise<RunChainsResult> {
   // Compiled asynchronously: browsers refuse to compile a module this size synchronously on the main thread.
   const module = await compileCore();
   const run: ChainRun = { o, jobs, module, threads: Math.min(threads, o.chains), onMessage, results, seconds };
+  // Chains asked for more draws continue where they are (ChainRunner.extend); the progress total grows with them.
+  const extend = async (first: ChainResult[], more: (chainId: number, draws: number) => Promise<ChainResult>) =>
+    extendChains(first, o.moreDraws, (draws) => (total += draws), more);
   let tempering: TemperingSummary | undefined;
   if (isTempered(o.tempering)) {
     const betas = temperatureLadder(o.tempering.replicas, o.tempering.minBeta ?? DEFAULT_MIN_BETA);
@@ -125,7 +135,7 @@ export async function runChains(o: RunChainsOptions): Promise<RunChainsResult> {
         if (m.type !== "progress" || m.chainId < o.chains) onMessage(m);
       },
     };
-    const out = await runStagedJobs(ownProgress, replicas, async (staged) => {
+    const out = await runStagedJobs(ownProgress, replicas, false, async (staged) => {
       const ladders = await runLadders(staged, betas, total, o.seed);
       tempering = ladders.summary;
       return ladders.results;
@@ -134,28 +144,13 @@ export async function runChains(o: RunChainsOptions): Promise<RunChainsResult> {
     cold.chains.forEach((r, c) => (results[c] = r));
     cold.seconds.forEach((t, c) => (seconds[c] = t));
   } else if (isStaged(o.chainOptions ?? {}, o.chains)) {
-    const out = await runStagedJobs(run, jobs, (staged) => runStaged(staged, o.chainOptions?.numWarmup ?? 1000, o.seed));
+    const out = await runStagedJobs(run, jobs, o.moreDraws !== undefined, async (staged) =>
+      extend(await runStaged(staged, o.chainOptions?.numWarmup ?? 1000, o.seed), (c, n) => staged[c]!.extend(n)),
+    );
     out.results.forEach((r, c) => (results[c] = r));
     out.seconds.forEach((t, c) => (seconds[c] = t));
-  } else if (threads === 0) {
-    for (const job of jobs) {
-      let failure: ChainFailure | undefined;
-      runChainJob(
-        job,
-        (m) => {
-          onMessage(m);
-          if (m.type === "done") {
-            results[m.chainId] = m.result;
-            seconds[m.chainId] = m.seconds;
-          } else if (m.type === "error") failure = new ChainFailure(m.chainId, m.message);
-        },
-        module,
-        () => o.signal?.aborted ?? false,
-      );
-      if (failure) throw failure;
-    }
   } else {
-    await runInWorkers(run);
+    await runQueued(run, extend);
   }
   return {
     chains: results as ChainResult[],
@@ -163,6 +158,58 @@ export async function runChains(o: RunChainsOptions): Promise<RunChainsResult> {
     wallSeconds: (performance.now() - started) / 1000,
     threads,
     ...(tempering ? { tempering } : {}),
+  };
+}
+
+/**
+ * Asks `moreDraws` (if given) how many draws each chain should add, runs
+ * them with `more` and joins them to the chains, until it says 0 or a chain
+ * was stopped. `grow` learns each addition first (for the progress total).
+ */
+async function extendChains(
+  chains: ChainResult[],
+  moreDraws: RunChainsOptions["moreDraws"],
+  grow: (draws: number) => void,
+  more: (chainId: number, draws: number) => Promise<ChainResult>,
+): Promise<ChainResult[]> {
+  if (!moreDraws) return chains;
+  for (;;) {
+    if (chains.some((c) => c.interrupted)) return chains;
+    const draws = await moreDraws(chains);
+    if (!Number.isInteger(draws) || draws < 0) throw new Error(`moreDraws must return a non-negative integer, got ${draws}`);
+    if (draws === 0) return chains;
+    grow(draws);
+    const blocks = await Promise.all(chains.map((c, k) => more(k, draws)));
+    chains = chains.map((c, k) => appendBlock(c, blocks[k]!));
+  }
+}
+
+/** A chain joined with the block of draws it added after (ChainRunner.extend). */
+export function appendBlock(chain: ChainResult, block: ChainResult): ChainResult {
+  const dim = chain.dim;
+  const n = chain.numDraws + block.numDraws;
+  const draws = new Float64Array(n * dim);
+  draws.set(chain.draws);
+  draws.set(block.draws, chain.numDraws * dim);
+  const stats = { ...chain.stats };
+  for (const key of Object.keys(stats) as (keyof typeof stats)[]) {
+    const a = chain.stats[key];
+    const b = block.stats[key];
+    const joined = new (a.constructor as { new (n: number): typeof a })(n);
+    joined.set(a as never);
+    joined.set(b as never, chain.numDraws);
+    (stats as Record<string, unknown>)[key] = joined;
+  }
+  return {
+    ...chain,
+    numDraws: n,
+    draws,
+    stats,
+    stepSize: block.stepSize,
+    metric: block.metric,
+    gradientEvaluations: { warmup: chain.gradientEvaluations.warmup, sampling: chain.gradientEvaluations.sampling + block.gradientEvaluations.sampling },
+    divergences: { warmup: chain.divergences.warmup, sampling: chain.divergences.sampling + block.divergences.sampling },
+    interrupted: block.interrupted,
   };
 }
 
@@ -192,83 +239,29 @@ function stopOnAbort(signal: AbortSignal | undefined, workers: boolean, withoutF
   return { stopBuffer, onAbort, release: () => signal?.removeEventListener("abort", onAbort) };
 }
 
-async function runInWorkers({ o, jobs, module, threads, onMessage, results, seconds }: ChainRun): Promise<void> {
-  const factory = o.workerFactory ?? (await defaultWorkerFactory());
-  // A shared flag stops running chains between iterations. Pages that are not
-  // cross-origin isolated have no SharedArrayBuffer: there, aborting ends the
-  // workers instead and the run rejects with an AbortError (no partial chains).
-  const workers: WorkerHandle[] = [];
-  const queue = [...jobs];
-  let abortWithoutFlag: (() => void) | undefined;
-  const { stopBuffer, onAbort, release } = stopOnAbort(o.signal, true, () => abortWithoutFlag?.());
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let remaining = jobs.length;
-      let settled = false;
-      const fail = (err: Error) => {
-        if (settled) return;
-        settled = true;
-        reject(err);
-      };
-      abortWithoutFlag = () => fail(abortedWithoutResults());
-      if (o.signal?.aborted) onAbort();
-      const startWorker = async () => {
-        let current: number | undefined;
-        let w: WorkerHandle;
-        try {
-          w = await factory();
-        } catch (e) {
-          fail(new Error(`could not start a worker: ${(e as Error).message}`));
-          return;
-        }
-        workers.push(w);
-        const next = () => {
-          const job = queue.shift();
-          if (!job) return;
-          current = job.chainId;
-          w.post({ type: "run", job });
-        };
-        w.onFailure((cause) => fail(new ChainFailure(current ?? -1, cause)));
-        w.onMessage((m) => {
-          onMessage(m);
-          if (m.type === "error") fail(new ChainFailure(m.chainId, m.message));
-          else if (m.type === "done") {
-            results[m.chainId] = m.result;
-            seconds[m.chainId] = m.seconds;
-            current = undefined;
-            remaining -= 1;
-            if (remaining === 0) {
-              settled = true;
-              resolve();
-            } else next();
-          }
-        });
-        w.post({ type: "init", module, stopFlag: stopBuffer });
-        next();
-      };
-      for (let i = 0; i < threads; i++) void startWorker();
-    });
-  } finally {
-    release();
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
+/** The threads chains run in: workers, or this thread alone (threads = 0). */
+interface ChainThreads {
+  /** How many (1 for this thread). */
+  count: number;
+  /** Sends `m` about `chainId` to thread `t`, expecting no answer ("open"). */
+  post(t: number, m: ToWorker): void;
+  /** Sends `m` about `chainId` to thread `t` and resolves with the chain's report or result; rejects with a ChainFailure. */
+  request<T>(t: number, chainId: number, m: ToWorker): Promise<T>;
+  /** Each chain's seconds in its thread so far (every block included). */
+  seconds: Map<number, number>;
 }
 
 /**
- * Chains that meet while they run (at warm-up window ends, or every
- * iteration for tempering's replicas): job i lives in thread i mod threads
- * (the calling thread when threads = 0) for the whole run, and `drive` moves
- * them; the draws do not depend on the threads. Returns each job's result
- * and seconds, in `jobs`' order.
+ * Starts the threads (`run.threads` workers, or this thread alone), gives
+ * them to `use`, and ends them when it settles. A failing chain or worker
+ * rejects every request waiting; an abort stops the chains (or, without a
+ * SharedArrayBuffer, ends the workers with an AbortError).
  */
-async function runStagedJobs(
-  { o, module, threads, onMessage }: ChainRun,
-  jobs: ChainJob[],
-  drive: (staged: StagedChain[]) => Promise<ChainResult[]>,
-): Promise<{ results: ChainResult[]; seconds: number[] }> {
-  const slot = new Map(jobs.map((job, i) => [job.chainId, i]));
-  const seconds = new Array<number>(jobs.length).fill(0);
+async function withChainThreads<T>({ o, module, threads, onMessage }: ChainRun, use: (t: ChainThreads) => Promise<T>): Promise<T> {
+  const seconds = new Map<number, number>();
   const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  // Per thread, the chain it is running (the one a dead worker takes down).
+  const busy: (number | undefined)[] = [];
   const settle = (m: FromWorker) => {
     onMessage(m);
     const w = waiting.get(m.chainId);
@@ -277,7 +270,7 @@ async function runStagedJobs(
     if (m.type === "error") w.reject(new ChainFailure(m.chainId, m.message));
     else if (m.type === "report") w.resolve(m.report);
     else {
-      seconds[slot.get(m.chainId)!] = m.seconds;
+      seconds.set(m.chainId, m.seconds);
       w.resolve(m.result);
     }
   };
@@ -287,20 +280,6 @@ async function runStagedJobs(
   // The chains in this thread (threads = 0) poll the signal themselves.
   const { stopBuffer, onAbort, release } = stopOnAbort(o.signal, threads > 0, () => failAll?.(abortedWithoutResults()));
   try {
-    if (threads === 0) {
-      const host = new StagedChainHost(settle, module, () => o.signal?.aborted ?? false);
-      posts = [(m) => host.handle(m as Extract<ToWorker, { type: "open" | "advance" | "finish" }>)];
-    } else {
-      const factory = o.workerFactory ?? (await defaultWorkerFactory());
-      for (let i = 0; i < threads; i++) {
-        const w = await factory();
-        workers.push(w);
-        w.onMessage(settle);
-        w.onFailure((cause) => failAll?.(new ChainFailure(-1, cause)));
-        w.post({ type: "init", module, stopFlag: stopBuffer });
-      }
-      posts = workers.map((w) => (m: ToWorker) => w.post(m));
-    }
     const failed = new Promise<never>((_, reject) => {
       failAll = (e) => {
         for (const w of waiting.values()) w.reject(e);
@@ -309,27 +288,99 @@ async function runStagedJobs(
       };
     });
     failed.catch(() => {});
-    const postTo = (chainId: number, m: ToWorker) => posts[slot.get(chainId)! % posts.length]!(m);
-    const request = <T>(chainId: number, m: ToWorker) =>
+    if (threads === 0) {
+      const host = new ChainHost(settle, module, () => o.signal?.aborted ?? false);
+      posts = [(m) => host.handle(m as ChainMessage)];
+    } else {
+      const factory = o.workerFactory ?? (await defaultWorkerFactory());
+      for (let i = 0; i < threads; i++) {
+        let w: WorkerHandle;
+        try {
+          w = await factory();
+        } catch (e) {
+          throw new Error(`could not start a worker: ${(e as Error).message}`);
+        }
+        workers.push(w);
+        w.onMessage(settle);
+        w.onFailure((cause) => failAll?.(new ChainFailure(busy[i] ?? -1, cause)));
+        w.post({ type: "init", module, stopFlag: stopBuffer });
+      }
+      posts = workers.map((w) => (m: ToWorker) => w.post(m));
+    }
+    const request = <R>(t: number, chainId: number, m: ToWorker) =>
       Promise.race([
-        new Promise<T>((resolve, reject) => {
+        new Promise<R>((resolve, reject) => {
           waiting.set(chainId, { resolve: resolve as (v: unknown) => void, reject });
-          postTo(chainId, m);
+          busy[t] = chainId;
+          posts[t]!(m);
         }),
         failed,
       ]);
-    const staged: StagedChain[] = jobs.map((job) => {
-      postTo(job.chainId, { type: "open", job });
-      return {
-        advance: (until, collectFrom, directive) =>
-          request(job.chainId, { type: "advance", chainId: job.chainId, until, collectFrom, ...(directive ? { directive } : {}) }),
-        finish: (directive) => request(job.chainId, { type: "finish", chainId: job.chainId, ...(directive ? { directive } : {}) }),
-      };
-    });
     if (o.signal?.aborted) onAbort();
-    return { results: await drive(staged), seconds };
+    return await Promise.race([use({ count: posts.length, post: (t, m) => posts[t]!(m), request, seconds }), failed]);
   } finally {
     release();
     await Promise.all(workers.map((w) => w.terminate()));
   }
+}
+
+/**
+ * Chains run each to its end, queued for the first free thread; then, with
+ * moreDraws, extended by the thread holding each (`extend`).
+ */
+async function runQueued(
+  run: ChainRun,
+  extend: (first: ChainResult[], more: (chainId: number, draws: number) => Promise<ChainResult>) => Promise<ChainResult[]>,
+): Promise<void> {
+  const { o, jobs, results, seconds } = run;
+  const keep = o.moreDraws !== undefined;
+  await withChainThreads(run, async (threads) => {
+    const queue = [...jobs];
+    const holder = new Map<number, number>();
+    const first = new Array<ChainResult>(jobs.length);
+    await Promise.all(
+      Array.from({ length: threads.count }, async (_, t) => {
+        for (let job = queue.shift(); job; job = queue.shift()) {
+          holder.set(job.chainId, t);
+          first[job.chainId] = await threads.request<ChainResult>(t, job.chainId, { type: "run", job, ...(keep ? { keep } : {}) });
+        }
+      }),
+    );
+    const chains = await extend(first, (chainId, draws) => threads.request<ChainResult>(holder.get(chainId)!, chainId, { type: "extend", chainId, draws }));
+    chains.forEach((r, c) => {
+      results[c] = r;
+      seconds[c] = threads.seconds.get(c) ?? 0;
+    });
+  });
+}
+
+/**
+ * Chains that meet while they run (at warm-up window ends, or every
+ * iteration for tempering's replicas): job i lives in thread i mod threads
+ * (the calling thread when threads = 0) for the whole run, and `drive` moves
+ * them; the draws do not depend on the threads. With `keep`, finished chains
+ * stay in their threads for extend. Returns each job's result and seconds,
+ * in `jobs`' order.
+ */
+async function runStagedJobs(
+  run: ChainRun,
+  jobs: ChainJob[],
+  keep: boolean,
+  drive: (staged: StagedChain[]) => Promise<ChainResult[]>,
+): Promise<{ results: ChainResult[]; seconds: number[] }> {
+  return withChainThreads(run, async (threads) => {
+    const staged: StagedChain[] = jobs.map((job, i) => {
+      const t = i % threads.count;
+      const chainId = job.chainId;
+      threads.post(t, { type: "open", job });
+      return {
+        advance: (until, collectFrom, directive) =>
+          threads.request(t, chainId, { type: "advance", chainId, until, collectFrom, ...(directive ? { directive } : {}) }),
+        finish: (directive) => threads.request(t, chainId, { type: "finish", chainId, ...(directive ? { directive } : {}), ...(keep ? { keep } : {}) }),
+        extend: (draws) => threads.request(t, chainId, { type: "extend", chainId, draws }),
+      };
+    });
+    const results = await drive(staged);
+    return { results, seconds: jobs.map((job) => threads.seconds.get(job.chainId) ?? 0) };
+  });
 }

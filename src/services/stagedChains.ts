@@ -17,6 +17,8 @@ export interface StagedChain {
   advance(until: number, collectFrom: number, directive?: WindowDirective): Promise<WindowReport>;
   /** Takes `directive` (if any), runs to the end, and returns the chain. */
   finish(directive?: WindowDirective): Promise<ChainResult>;
+  /** After finish: `draws` more draws from where the chain is; returns those alone (ChainRunner.extend). */
+  extend(draws: number): Promise<ChainResult>;
 }
 
 /** Whether a run with these options has chains meeting at window ends. */
@@ -64,6 +66,15 @@ export function localStagedChain(density: LogDensity, options: ChainOptions, cal
     finish: (directive) => {
       try {
         if (directive) runner.adopt(directive);
+        runner.advance(runner.total);
+        return Promise.resolve(runner.result());
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    },
+    extend: (draws) => {
+      try {
+        runner.extend(draws);
         runner.advance(runner.total);
         return Promise.resolve(runner.result());
       } catch (e) {

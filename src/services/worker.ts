@@ -2,7 +2,7 @@
 // worker_threads and in browser Web Workers: only the port differs.
 
 import { resultBuffers, type FromWorker, type ToWorker } from "./protocol.js";
-import { runChainJob, StagedChainHost } from "./runChainJob.js";
+import { ChainHost } from "./chainHost.js";
 
 interface Port {
   post(m: FromWorker, transfer?: ArrayBuffer[]): void;
@@ -32,7 +32,7 @@ async function openPort(): Promise<Port> {
 const port = await openPort();
 let module: WebAssembly.Module | undefined;
 let stopFlag: Int32Array | undefined;
-let staged: StagedChainHost | undefined;
+let host: ChainHost | undefined;
 const post = (m: FromWorker) => port.post(m, m.type === "done" ? resultBuffers(m.result) : undefined);
 
 port.listen((msg) => {
@@ -41,15 +41,6 @@ port.listen((msg) => {
     stopFlag = msg.stopFlag ? new Int32Array(msg.stopFlag) : undefined;
     return;
   }
-  if (msg.type !== "run") {
-    staged ??= new StagedChainHost(post, module, stopFlag ? () => Atomics.load(stopFlag!, 0) !== 0 : undefined);
-    staged.handle(msg);
-    return;
-  }
-  runChainJob(
-    msg.job,
-    post,
-    module,
-    stopFlag ? () => Atomics.load(stopFlag!, 0) !== 0 : undefined,
-  );
+  host ??= new ChainHost(post, module, stopFlag ? () => Atomics.load(stopFlag!, 0) !== 0 : undefined);
+  host.handle(msg);
 });

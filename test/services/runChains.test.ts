@@ -109,6 +109,68 @@ describe("runChains", () => {
     expect(one.tempering).toBeUndefined();
   });
 
+  it("moreDraws: chains extended after their draws are the chains that asked for all of them at the start, in workers, in-thread and pooled", async () => {
+    const { density, init } = spec();
+    for (const [threads, adaptation] of [[0, "stan-diag"], [2, "stan-diag"], [3, "lowrank"], [2, "pooled-diag"], [0, "pooled-diag"]] as const) {
+      const options = { ...short, adaptation };
+      const whole = await runChains({ density, chains: 3, seed: 7, threads, initialPosition: () => init, chainOptions: { ...options, numDraws: 40 + 25 + 10 } });
+      const asked: number[] = [];
+      const events: ChainProgress[] = [];
+      const extended = await runChains({
+        density,
+        chains: 3,
+        seed: 7,
+        threads,
+        initialPosition: () => init,
+        chainOptions: options,
+        onProgress: (p) => events.push(p),
+        moreDraws: (chains) => {
+          asked.push(chains[0]!.numDraws);
+          return [25, 10, 0][asked.length - 1]!;
+        },
+      });
+      expect(asked).toEqual([40, 65, 75]);
+      for (let c = 0; c < 3; c++) {
+        const [a, b] = [extended.chains[c]!, whole.chains[c]!];
+        expect(a.numDraws).toBe(75);
+        expect(Buffer.from(a.draws.buffer).equals(Buffer.from(b.draws.buffer))).toBe(true);
+        for (const key of Object.keys(b.stats) as (keyof typeof b.stats)[]) expect(Array.from(a.stats[key]), key).toEqual(Array.from(b.stats[key]));
+        expect(a.gradientEvaluations).toEqual(b.gradientEvaluations);
+        expect(a.divergences).toEqual(b.divergences);
+        expect(a.stepSize).toBe(b.stepSize);
+        expect(Array.from(a.initialPosition)).toEqual(Array.from(b.initialPosition));
+        expect(events.filter((e) => e.chainId === c).at(-1)).toMatchObject({ phase: "sampling", iteration: 60 + 75, total: 60 + 75 });
+      }
+      expect(extended.chainSeconds.every((t) => t > 0)).toBe(true);
+    }
+  });
+
+  it("moreDraws: a chain stopped during an extension comes back interrupted with its draws so far, and no more are asked", async () => {
+    const { density, init } = spec();
+    const controller = new AbortController();
+    let asked = 0;
+    const run = await runChains({
+      density,
+      chains: 2,
+      seed: 5,
+      threads: 2,
+      initialPosition: () => init,
+      chainOptions: { numWarmup: 50, numDraws: 50 },
+      onProgress: (p) => {
+        if (p.iteration > 300) controller.abort();
+      },
+      signal: controller.signal,
+      moreDraws: () => (asked++, 100000),
+    });
+    expect(asked).toBe(1);
+    for (const c of run.chains) {
+      expect(c.interrupted).toBe(true);
+      expect(c.numDraws).toBeGreaterThan(50);
+      expect(c.numDraws).toBeLessThan(100050);
+      expect(c.draws.length).toBe(c.numDraws * c.dim);
+    }
+  });
+
   it("reports progress for every chain in both phases", async () => {
     const { density, init } = spec();
     const events: ChainProgress[] = [];
