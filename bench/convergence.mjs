@@ -146,6 +146,8 @@ export async function benchConvergence({
   init = arg("--init", undefined),
   tempering = arg("--tempering", undefined),
   temperingMinBeta = arg("--tempering-min-beta", undefined),
+  // The product's default draws: 1000, going on while the chains disagree (up to 10 x); else exactly 1000, as Stan's.
+  untilAgreement = process.argv.includes("--draws-until-agreement"),
 } = {}) {
   const rstan = rstanAvailable();
   const sampler = { chains: 4, warmup: quick ? 300 : 1000, samples: quick ? 300 : 1000, targetAccept: 0.85 };
@@ -163,20 +165,23 @@ export async function benchConvergence({
         : [{ adaptation, option: adaptation }],
     )
       .map((a) => (init ? { ...a, option: `${a.option}, init ${init}` } : a))
-      .map((a) => (tempering ? { ...a, option: `${a.option}, tempering ${tempering}${temperingMinBeta ? ` down to ${temperingMinBeta}` : ""}` } : a));
+      .map((a) => (tempering ? { ...a, option: `${a.option}, tempering ${tempering}${temperingMinBeta ? ` down to ${temperingMinBeta}` : ""}` } : a))
+      .map((a) => (untilAgreement ? { ...a, option: `${a.option}, draws until agreement` } : a));
     const rows = axes.map(({ option }) => ({ dataset: ds.name, option, fits: [] }));
     result.rows.push(...rows);
     for (const seed of seeds) {
       for (const [k, row] of rows.entries()) {
         const began = performance.now();
         const { adaptation, parameterisation } = axes[k];
-        const fitOptions = { sampler: { ...sampler, seed, adaptation, ...(parameterisation ? { parameterisation } : {}), ...(init ? { init } : {}), ...(tempering ? { tempering: Number(tempering) } : {}), ...(temperingMinBeta ? { temperingMinBeta: Number(temperingMinBeta) } : {}) } };
+        const { samples: _samples, ...defaultDraws } = sampler;
+        const fitOptions = { sampler: { ...(untilAgreement ? defaultDraws : sampler), seed, adaptation, ...(parameterisation ? { parameterisation } : {}), ...(init ? { init } : {}), ...(tempering ? { tempering: Number(tempering) } : {}), ...(temperingMinBeta ? { temperingMinBeta: Number(temperingMinBeta) } : {}) } };
         const fit = ds.national ? await fitMMM(dataset, fitOptions) : await fitGeoMMM(dataset, fitOptions);
         const d = fit.diagnostics();
         row.fits.push({
           ...ourFit(d, seed, d.wall_seconds ?? (performance.now() - began) / 1000, fit.summary()),
           ...(d.gradient_evaluations.initialisation ? { initGradients: d.gradient_evaluations.initialisation } : {}),
           ...(d.tempering ? { swapRates: d.tempering.swap_rates.map((r) => +r.toFixed(3)) } : {}),
+          ...(d.extension ? { draws: d.draws, rhatChecks: d.extension.r_hat.map((r) => +r.toFixed(4)) } : {}),
           ...(ds.national ? {} : { lagWeight1: chainMeans(fit, "lag_weight[1]") }),
         });
         console.log(JSON.stringify({ dataset: key, option: row.option, ...row.fits.at(-1) }));

@@ -99,6 +99,8 @@ export {
   DEFAULT_SAMPLER,
   INIT_STRATEGIES,
   MAX_TEMPERING_REPLICAS,
+  MAX_SAMPLES_FACTOR,
+  resolveDraws,
   type FitConfig,
   type FitConfigInput,
   type ModelConfig,

@@ -19,6 +19,7 @@ import { pathfinderChainStarts } from "../services/pathfinderStart.js";
 import { requireLockstepAgreement } from "./lockstepAgreement.js";
 import type { WorkerFactory } from "../services/workerHost.js";
 import { keepChains } from "./interruptedChains.js";
+import { drawsUntilAgreement } from "./drawsUntilAgreement.js";
 import { samplingCoordinates } from "../services/densitySpec.js";
 import type { SamplingCoordinates } from "../model/samplingCoordinates.js";
 import { FittedMMM } from "./fittedMMM.js";
@@ -252,6 +253,9 @@ export async function sampleModel(
   // Pathfinder's starts are in the sampler's coordinates already (it ran on the density the chains move on).
   const chosen = pathfinder ? await pathfinderChainStarts(density, s.chains, s.seed, callbacks.signal) : undefined;
   const startInfo: StartInfo = chosen ? chosen.info : { method: s.initValues !== undefined ? "values" : (s.init as "jitter" | "median" | "random") };
+  // Chains that still disagree after their draws go on (api/drawsUntilAgreement.ts); not tempering's ladders.
+  const most = s.tempering !== undefined && s.tempering > 1 ? s.samples : (s.maxSamples ?? s.samples);
+  const rhatChecks: number[] = [];
   const run = await runChains({
     density,
     chains: s.chains,
@@ -273,6 +277,7 @@ export async function sampleModel(
     signal: callbacks.signal,
     workerFactory: callbacks.workerFactory,
     ...(s.tempering !== undefined ? { tempering: { replicas: s.tempering, minBeta: s.temperingMinBeta } } : {}),
+    ...(most > s.samples ? { moreDraws: drawsUntilAgreement(layout, coordinates, s.samples, most, rhatChecks) } : {}),
   });
   const finished: StoredChain[] = run.chains.map((c) => inModelCoordinates({
     draws: c.draws,
@@ -295,7 +300,13 @@ export async function sampleModel(
   return {
     chains,
     timing: { wallSeconds: wall, warmupSeconds, samplingSeconds: Math.max(0, wall - warmupSeconds), chainSeconds: run.chainSeconds, threads: run.threads },
-    sampling: { method: "nuts", backend: "cpu", start: startInfo, ...(run.tempering ? { tempering: run.tempering } : {}) },
+    sampling: {
+      method: "nuts",
+      backend: "cpu",
+      start: startInfo,
+      ...(run.tempering ? { tempering: run.tempering } : {}),
+      ...(rhatChecks.length > 0 ? { extension: { asked: s.samples, most, rHat: rhatChecks } } : {}),
+    },
   };
 }
 

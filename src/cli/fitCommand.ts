@@ -6,6 +6,7 @@ import {
   fitMMM,
   InputError,
   isGeoDataset,
+  resolveDraws,
   runRecord,
   scalerNotes,
   splitRows,
@@ -174,7 +175,9 @@ async function tryReport(write: () => Promise<unknown>, written: string[]): Prom
 
 /** Says what is about to run before the first progress report arrives. */
 function announce(s: ReturnType<typeof readSampler>): void {
-  process.stderr.write(`fitting: ${s.chains} chain${s.chains === 1 ? "" : "s"} x (${s.warmup} warm-up + ${s.samples} draws), seed ${s.seed}; Ctrl-C stops\n`);
+  const { samples, maxSamples } = resolveDraws(s);
+  const more = maxSamples > samples && s.method !== "chees" && !(s.tempering !== undefined && s.tempering > 1) ? `, more while the chains disagree, up to ${maxSamples}` : "";
+  process.stderr.write(`fitting: ${s.chains} chain${s.chains === 1 ? "" : "s"} x (${s.warmup} warm-up + ${samples} draws${more}), seed ${s.seed}; Ctrl-C stops\n`);
 }
 
 function printFitEnd(fit: { summary(): SummaryEntry[]; diagnostics(): FitDiagnostics }, out: string, files: string[]): void {
@@ -187,6 +190,11 @@ function printFitEnd(fit: { summary(): SummaryEntry[]; diagnostics(): FitDiagnos
       `${d.gradient_evaluations.total} gradient evaluations, min bulk-ESS ${n(d.min_ess_bulk, 0)} ` +
       `(${n(d.min_ess_bulk_per_second, 1)}/s), max R-hat ${n(d.max_r_hat, 3)}, divergences ${d.divergences}\n`,
   );
+  const ext = d.extension;
+  if (ext && ext.r_hat.length > 1) {
+    const at = ext.r_hat.map((r, i) => `${n(r, 3)} at ${Math.min(ext.asked * (i + 1), d.draws)}`);
+    process.stdout.write(`the chains disagreed after ${ext.asked} draws and went on (max R-hat ${at.join(", ")} draws per chain; at most ${ext.most})\n`);
+  }
   for (const w of d.warnings) process.stderr.write(`warning: ${w}\n`);
   process.stdout.write(`wrote ${files.map((f) => `${out}/${f}`).join(", ")}\n`);
 }

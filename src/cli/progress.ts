@@ -93,6 +93,11 @@ function ttyDisplay(stream: NodeJS.WriteStream, done: Map<number, number>, total
         clockBar = multi.create(1, 0, {}, { format: "{time}" });
       }
       done.set(p.chainId, p.iteration);
+      // Chains that go on while they disagree (more draws) grow their totals.
+      if (totals.has(p.chainId) && totals.get(p.chainId) !== p.total) {
+        totals.set(p.chainId, p.total);
+        bars.get(p.chainId)?.setTotal(p.total);
+      }
       bars.get(p.chainId)?.update(p.iteration, { chain: name(p.chainId, p).padEnd(8), phase: p.phase, divergences: p.divergences });
       clockBar?.update(0, { time: overall() });
     },
@@ -109,7 +114,7 @@ function lineDisplay(
   name: Name,
   clock: RunClock,
 ): ProgressDisplay {
-  const last = new Map<number, { decile: number; phase: string; at: number }>();
+  const last = new Map<number, { decile: number; phase: string; at: number; total: number }>();
   return {
     update(p) {
       if (totals.size === 0) {
@@ -118,11 +123,13 @@ function lineDisplay(
         if (ids.length > 1) stream.write(`${ids.length} chains of ${p.total} iterations each (warm-up and sampling)\n`);
       }
       done.set(p.chainId, p.iteration);
+      if (totals.has(p.chainId)) totals.set(p.chainId, p.total);
       const decile = Math.floor((10 * p.iteration) / p.total);
       const prev = last.get(p.chainId);
       const at = clock.elapsed();
-      if (prev && prev.decile >= decile && prev.phase === p.phase && at - prev.at < 10) return;
-      last.set(p.chainId, { decile, phase: p.phase, at });
+      // A grown total (chains going on while they disagree) is said at once.
+      if (prev && prev.decile >= decile && prev.phase === p.phase && prev.total === p.total && at - prev.at < 10) return;
+      last.set(p.chainId, { decile, phase: p.phase, at, total: p.total });
       stream.write(`${name(p.chainId, p)}: ${p.iteration}/${p.total} (${p.phase}), divergences ${p.divergences}; ${overall()}\n`);
     },
     stop() {},

@@ -13,7 +13,8 @@ export function addSamplerOptions(cmd: Command, scope: { rows: string; chains: s
     .option("--test-from <date>", `hold out the rows${scope.rows} from this date on as a test set`)
     .option("--chains <n>", scope.chains, "4")
     .option("--warmup <n>", "warm-up iterations per chain", "1000")
-    .option("--samples <n>", "draws per chain after warm-up", "1000")
+    .option("--samples <n>", "draws per chain after warm-up (default 1000, and more while the chains disagree, up to --max-samples; given, exactly this many unless --max-samples is given too)")
+    .option("--max-samples <n>", "most draws per chain: while the chains disagree (max R-hat > 1.01) after their draws, each goes on by --samples more, up to this many (default 10000 when --samples is left out, else --samples: off)")
     .option("--seed <n>", scope.seed, "1")
     .option("--target-accept <p>", "target acceptance statistic of step-size adaptation", "0.85")
     .option("--max-tree-depth <n>", "maximum NUTS tree depth", "10")
@@ -45,7 +46,8 @@ export interface SamplerCliOptions {
   testFrom?: string;
   chains: string;
   warmup: string;
-  samples: string;
+  samples?: string;
+  maxSamples?: string;
   seed: string;
   targetAccept: string;
   maxTreeDepth: string;
@@ -65,7 +67,9 @@ export function readSamplerOptions(o: SamplerCliOptions) {
   return {
     chains: parseInteger(o.chains, "--chains", 1),
     warmup: parseNumber(o.warmup, "--warmup", (v) => Number.isInteger(v) && v >= MIN_WARMUP, `an integer >= ${MIN_WARMUP} (warm-up tunes the step size and metric; without it the draws diverge)`),
-    samples: parseInteger(o.samples, "--samples", 1),
+    // Left out when not given: the default draws go on while the chains disagree (fit/config.ts).
+    ...(o.samples !== undefined ? { samples: parseInteger(o.samples, "--samples", 1) } : {}),
+    ...(o.maxSamples !== undefined ? { maxSamples: parseInteger(o.maxSamples, "--max-samples", 1) } : {}),
     seed: parseNumber(o.seed, "--seed", (v) => Number.isSafeInteger(v) && v >= 0, "an integer from 0 to 2^53 - 1"),
     targetAccept: parseNumber(o.targetAccept, "--target-accept", (v) => v > 0 && v < 1, "a number strictly between 0 and 1"),
     maxTreeDepth: parseIntegerIn(o.maxTreeDepth, "--max-tree-depth", 1, 30, "2^depth leapfrog steps per draw at most"),

@@ -78,6 +78,15 @@ export interface SamplerConfig {
   tempering?: number;
   /** The hottest replica's power, in (0, 1) (default 0.5). */
   temperingMinBeta?: number;
+  /**
+   * Most draws per chain (NUTS without tempering). While the chains disagree
+   * after their draws (max R-hat > 1.01), each goes on where it is by
+   * `samples` more, up to this many (api/drawsUntilAgreement.ts). Resolved:
+   * MAX_SAMPLES_FACTOR x samples when neither samples nor maxSamples was
+   * given, else samples (exactly the draws asked for) unless given.
+   * Absent in records from before it existed (no extension).
+   */
+  maxSamples?: number;
 }
 
 export interface ModelConfig {
@@ -174,6 +183,22 @@ export const DEFAULT_SAMPLER: SamplerConfig = {
  */
 export const DEFAULT_PARAMETERISATION = { national: DEFAULT_SAMPLER.parameterisation, geo: "model" } as const satisfies Record<string, Parameterisation>;
 
+/** With the default draws, chains that still disagree go on to at most this many times them (SamplerConfig.maxSamples). */
+export const MAX_SAMPLES_FACTOR = 10;
+
+/**
+ * Draws per chain and the most they may grow to while the chains disagree:
+ * the default draws go on (MAX_SAMPLES_FACTOR x them); draws asked for are
+ * exactly those unless maxSamples is given too.
+ */
+export function resolveDraws(s: { samples?: number; maxSamples?: number }): { samples: number; maxSamples: number } {
+  const samples = s.samples ?? DEFAULT_SAMPLER.samples;
+  if (s.maxSamples === undefined) return { samples, maxSamples: s.samples === undefined ? MAX_SAMPLES_FACTOR * samples : samples };
+  intOption(s.maxSamples, "max samples", 1);
+  if (s.maxSamples < samples) throw new InputError(`max samples (${s.maxSamples}) must be at least samples (${samples}), the draws every chain makes`);
+  return { samples, maxSamples: s.maxSamples };
+}
+
 /** Most replicas per chain that tempering takes. */
 export const MAX_TEMPERING_REPLICAS = 64;
 
@@ -253,6 +278,7 @@ export function resolveConfig(input: FitConfigInput = {}): FitConfig {
     throw new InputError(`method must be nuts or chees, got "${s.method}"`);
   }
   checkTempering(s);
+  s.maxSamples = resolveDraws(input.sampler ?? {}).maxSamples;
   const degrees = intOption(input.degreesSeasonality ?? 2, "degrees of seasonality", 0);
   const frequency = input.seasonalityFrequency ?? (weekday ? 365 : 52);
   if (!(frequency > 0 && Number.isFinite(frequency))) {

@@ -13,6 +13,7 @@ import {
 } from "../diagnostics/index.js";
 import { ParameterLayout } from "../model/layout.js";
 import { parameterSubjects } from "./parameterSubjects.js";
+import { MAX_SAMPLES_FACTOR } from "./config.js";
 import type { PosteriorRecord } from "./record.js";
 
 export interface SummaryEntry {
@@ -39,7 +40,14 @@ export interface FitDiagnostics {
   superchains?: number;
   /** Parallel tempering: replicas per chain, their powers, and the swap rate between neighbours (mean over chains). */
   tempering?: { replicas: number; betas: number[]; swap_rates: number[] };
+  /**
+   * Draws until the chains agree: the draws asked per chain, the most
+   * allowed (max samples), and the max R-hat after the draws asked for and
+   * after each block the chains went on by (api/drawsUntilAgreement.ts).
+   */
+  extension?: { asked: number; most: number; r_hat: number[] };
   chains: number;
+  /** Draws per chain: those asked for, more where the chains went on while they disagreed, fewer after a stop. */
   warmup: number;
   draws: number;
   seed: number;
@@ -163,10 +171,19 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
       // from 1.27 to 1.03, though 5 of 8 stayed above 1.01 (docs/convergence.md).
       const geoLagStep =
         "in a geo model, one channel's lag_weight, slope and coef_media lagging with the geos' intercepts and trends mean that channel's adstock drifts towards lag_weight 1, where its effect grows like a trend and trades off with theirs, and the chains split between the two regimes: a prior keeping lag_weight away from 1 thins that regime (e.g. --priors with {\"lag_weight\": {\"dist\": \"Beta\", \"concentration1\": 2, \"concentration0\": 2}} instead of LightweightMMM's Beta(2, 1); a modelling choice: say so where you report the results)";
+      const ext = this.record.sampling?.extension;
+      const perChain = chains[0]!.numDraws;
+      // Longer chains are the first remedy for chains that cross between regions rarely (api/drawsUntilAgreement.ts).
+      const moreDraws =
+        ext && ext.most > ext.asked
+          ? `let the chains go on further (--max-samples ${2 * ext.most}; they went on to ${perChain} draws each and stopped at the limit of ${ext.most})`
+          : `let the chains go on while they disagree (--max-samples ${MAX_SAMPLES_FACTOR * s.samples}: up to that many draws each)`;
+      const extendable = !chains.some((c) => c.interrupted) && this.record.sampling?.method !== "chees" && !(s.tempering !== undefined && s.tempering > 1);
       const steps = [
-        geo && summary.some((r) => r.name.startsWith("lag_weight")) ? geoLagStep : "",
         // Geo fits: the trend coordinates converged less often than the model's own (docs/convergence.md).
         modelCoordinates && !geo ? "refit with --parameterisation trend (the default: the sampler moves along the trend's level, which removes the curved trend ridge where chains get stuck)" : "",
+        extendable ? moreDraws : "",
+        geo && summary.some((r) => r.name.startsWith("lag_weight")) ? geoLagStep : "",
         `refit with more warm-up (--warmup ${Math.max(2000, 2 * s.warmup)})`,
         pooled || geo ? "" : "refit with --adaptation pooled-diag (the chains share what they learn during warm-up)",
         `look at the parameters with the largest R-hat in the summary (here ${worst.name}): two that trade off (coef_trend with expo_trend, a channel's coef_media with its saturation) need a stronger prior on one of them or a simpler model`,
@@ -192,7 +209,7 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
     const interrupted = chains.some((c) => c.interrupted);
     if (interrupted) {
       warnings.push(
-        `the run was stopped during sampling: kept ${chains.length} chain${chains.length === 1 ? "" : "s"} x ${chains[0].numDraws} draws (of ${s.chains} x ${s.samples} asked for); estimates and diagnostics rest on these draws alone.`,
+        `the run was stopped during sampling: kept ${chains.length} chain${chains.length === 1 ? "" : "s"} x ${chains[0].numDraws} draws (of ${s.chains} x ${s.samples} asked for${(this.record.sampling?.extension?.rHat.length ?? 0) > 1 ? ", going on while they disagreed" : ""}); estimates and diagnostics rest on these draws alone.`,
       );
     }
     const sampling = this.record.sampling ?? { method: "nuts" as const, backend: "cpu" as const };
@@ -212,9 +229,10 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
       backend: sampling.backend,
       ...(nested !== undefined ? { nested_r_hat: nested, superchains: sampling.superchains } : {}),
       ...(sampling.tempering ? { tempering: temperingDiagnostics(sampling.tempering) } : {}),
+      ...(sampling.extension ? { extension: { asked: sampling.extension.asked, most: sampling.extension.most, r_hat: sampling.extension.rHat } } : {}),
       chains: chains.length,
       warmup: s.warmup,
-      draws: interrupted ? chains[0].numDraws : s.samples,
+      draws: chains[0].numDraws,
       seed: s.seed,
       wall_seconds: timing.wallSeconds,
       warmup_seconds: timing.warmupSeconds,

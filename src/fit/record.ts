@@ -71,6 +71,12 @@ export interface SamplingInfo {
   start?: StartInfo;
   /** Parallel tempering (services/temperedChains.ts): the replicas' powers and, per chain, the swap rates between neighbours. */
   tempering?: { replicas: number; betas: number[]; swapRates: number[][] };
+  /**
+   * Draws until the chains agree (api/drawsUntilAgreement.ts): the draws asked
+   * per chain, the most allowed, and the max R-hat after each block (the
+   * first after the draws asked for); absent when it was off.
+   */
+  extension?: { asked: number; most: number; rHat: number[] };
 }
 
 /** The chains' start: the configured strategy, and for Pathfinder what it did and spent. */

@@ -154,8 +154,14 @@ ${technical}
 /** The sampler's run in one paragraph: chains, draws, warm-up, seed, time, divergences, R-hat and ESS. */
 export function samplerSentence(fit: ReportFit): string {
   const d = fit.diagnostics();
+  const ext = d.extension;
+  // Chains that went on while they disagreed: say from how many draws, and what R-hat was then.
+  const wentOn =
+    ext && ext.r_hat.length > 1
+      ? ` The chains disagreed after ${formatInteger(ext.asked)} draws (R-hat ${ext.r_hat[0]!.toFixed(3)}), so each went on where it was, ${formatInteger(ext.asked)} draws at a time, until they agreed or reached ${formatInteger(ext.most)}.`
+      : "";
   return (
     `<p>${d.chains} chains × ${formatInteger(d.draws)} draws after ${formatInteger(d.warmup)} warm-up iterations (seed ${d.seed}), ${d.wall_seconds.toFixed(1)} s; ` +
-    `${d.divergences} divergent transitions; largest R-hat ${Number.isFinite(d.max_r_hat) ? d.max_r_hat.toFixed(3) : "–"}; smallest bulk ESS ${Number.isFinite(d.min_ess_bulk) ? Math.round(d.min_ess_bulk) : "–"}.</p>`
+    `${d.divergences} divergent transitions; largest R-hat ${Number.isFinite(d.max_r_hat) ? d.max_r_hat.toFixed(3) : "–"}; smallest bulk ESS ${Number.isFinite(d.min_ess_bulk) ? Math.round(d.min_ess_bulk) : "–"}.${wentOn}</p>`
   );
 }

@@ -41,6 +41,10 @@ describe("a fitted model", () => {
     expect(w).toMatch(/--adaptation pooled-diag/);
     expect(w).toMatch(/--warmup 2000/);
     expect(w).toContain(`here ${fit.layout.labels()[0]}`);
+    // 100 draws asked for exactly: longer chains are offered (10 x the draws).
+    expect(w).toMatch(/\(1\) let the chains go on while they disagree \(--max-samples 1000/);
+    const capped = new FittedMMM({ ...rec, chains: disagree.record.chains, sampling: { method: "nuts", backend: "cpu", extension: { asked: 100, most: 100 * 4, rHat: [1.2, 1.1, 1.05, 1.03] } } });
+    expect(capped.diagnostics().warnings.find((x) => x.startsWith("R-hat up to"))).toMatch(/--max-samples 800; they went on to 100 draws each and stopped at the limit of 400/);
     const pooled = new FittedMMM({ ...rec, config: { ...rec.config, sampler: { ...rec.config.sampler, adaptation: "pooled-diag" } }, chains: disagree.record.chains });
     expect(pooled.diagnostics().warnings.find((x) => x.startsWith("R-hat up to"))).not.toMatch(/--adaptation pooled-diag/);
     // The default coordinates are not suggested to a fit that used them; a fit in the model's coordinates is told of them first.

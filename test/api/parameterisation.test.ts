@@ -95,8 +95,10 @@ describe("what a geo fit whose chains disagree is told", () => {
     expect(rec.config.sampler.parameterisation).toBe("model");
     expect(w).not.toMatch(/--parameterisation trend/);
     expect(w).toMatch(/lag_weight 1/);
-    // More warm-up did not help the geo example's split chains, a lag_weight prior away from 1 did: it comes first.
-    expect(w).toMatch(/\(1\) in a geo model, .*"concentration0": 2/);
+    // More warm-up did not help the geo example's split chains; longer chains (they cross between the regimes
+    // every few thousand draws) come first, then a lag_weight prior away from 1, a modelling choice.
+    expect(w).toMatch(/\(1\) let the chains go on while they disagree \(--max-samples 100:/);
+    expect(w).toMatch(/\(2\) in a geo model, .*"concentration0": 2/);
   });
 });
 

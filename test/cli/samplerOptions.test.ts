@@ -44,6 +44,14 @@ describe("readSamplerOptions", () => {
     expect(() => readSamplerOptions({ ...defaults, temperingMinBeta: "1" })).toThrow(/--tempering-min-beta/);
   });
 
+  it("leaves --samples out when not given (the default draws go on while the chains disagree), and reads --max-samples", () => {
+    const { samples: _, ...none } = defaults;
+    const o = readSamplerOptions(none);
+    expect("samples" in o || "maxSamples" in o).toBe(false);
+    expect(readSamplerOptions({ ...defaults, maxSamples: "5000" })).toMatchObject({ samples: 1000, maxSamples: 5000 });
+    expect(() => readSamplerOptions({ ...defaults, maxSamples: "0" })).toThrow(/--max-samples/);
+  });
+
   it("names the option at fault", () => {
     expect(() => readSamplerOptions({ ...defaults, adaptation: "stan" })).toThrow(InputError);
     expect(() => readSamplerOptions({ ...defaults, adaptation: "stan" })).toThrow(/--adaptation/);

@@ -38,3 +38,20 @@ describe("sampler configuration: tempering", () => {
     bad({ tempering: 4, adaptation: "pooled-diag" }, /does not combine with adaptation pooled-diag/);
   });
 });
+
+describe("sampler configuration: draws until the chains agree", () => {
+  it("lets the default draws go on to 10 x them, and takes draws asked for as exactly those unless max samples is given", () => {
+    expect(resolveConfig().sampler).toMatchObject({ samples: 1000, maxSamples: 10000 });
+    expect(resolveConfig({ sampler: { samples: 500 } }).sampler).toMatchObject({ samples: 500, maxSamples: 500 });
+    expect(resolveConfig({ sampler: { samples: 500, maxSamples: 2000 } }).sampler).toMatchObject({ samples: 500, maxSamples: 2000 });
+    expect(resolveConfig({ sampler: { maxSamples: 1000 } }).sampler).toMatchObject({ samples: 1000, maxSamples: 1000 });
+    // A resolved configuration resolves to itself (saved fits are read back through it).
+    const resolved = resolveConfig({ sampler: { samples: 300, maxSamples: 900 } });
+    expect(resolveConfig(resolved).sampler).toMatchObject({ samples: 300, maxSamples: 900 });
+  });
+  it("names what is wrong", () => {
+    expect(() => resolveConfig({ sampler: { samples: 500, maxSamples: 400 } })).toThrow(InputError);
+    expect(() => resolveConfig({ sampler: { samples: 500, maxSamples: 400 } })).toThrow(/max samples \(400\) must be at least samples \(500\)/);
+    expect(() => resolveConfig({ sampler: { maxSamples: 2.5 } })).toThrow(/max samples must be an integer >= 1, got 2.5/);
+  });
+});
