@@ -181,7 +181,7 @@ export async function benchConvergence({
           ...ourFit(d, seed, d.wall_seconds ?? (performance.now() - began) / 1000, fit.summary()),
           ...(d.gradient_evaluations.initialisation ? { initGradients: d.gradient_evaluations.initialisation } : {}),
           ...(d.tempering ? { swapRates: d.tempering.swap_rates.map((r) => +r.toFixed(3)) } : {}),
-          ...(d.extension ? { draws: d.draws, rhatChecks: d.extension.r_hat.map((r) => +r.toFixed(4)) } : {}),
+          ...(d.extension ? { draws: d.draws, rhatChecks: d.extension.r_hat.map((r) => +r.toFixed(4)), essChecks: d.extension.min_ess.map((e) => Math.round(e)) } : {}),
           ...(ds.national ? {} : { lagWeight1: chainMeans(fit, "lag_weight[1]") }),
         });
         console.log(JSON.stringify({ dataset: key, option: row.option, ...row.fits.at(-1) }));

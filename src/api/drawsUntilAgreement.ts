@@ -1,24 +1,27 @@
 // Draws until the chains agree. A posterior whose chains move between
 // regions only every few thousand draws (the bundled geo example: the search
 // channel's long-carryover regime, docs/convergence.md) cannot be summarised
-// from 1000 draws a chain, whatever the warm-up; the remedy is longer chains
-// (Vehtari et al. 2021: run longer while R-hat > 1.01). So after its draws a
-// fit whose chains disagree goes on, each chain from where it is, in blocks
-// of the draws asked for, until they agree or the draws reach the cap. The
-// decision reads the same R-hat as the fit's summary, on the model's
-// parameters; it depends on the draws alone, so a seed still gives the same
-// draws at any thread count.
+// from 1000 draws a chain, whatever the warm-up; the remedy is longer chains.
+// So after its draws a fit goes on, each chain from where it is, in blocks of
+// the draws asked for, until the chains agree (diagnostics/agreement.ts:
+// R-hat at most 1.01, bulk- and tail-ESS at least 100 per chain) or reach the
+// cap. The ESS condition matters: on the geo example, fits whose R-hat
+// passed at 1000 draws with ESS under 400 had no chain in the second regime
+// yet. The decision reads the summary's own diagnostics, on
+// the model's parameters, and the draws alone, so a seed still gives the
+// same draws at any thread count.
 
-import { rhatPerParameter } from "../diagnostics/index.js";
+import { chainsAgree, essBulkPerParameter, essTailPerParameter, rhatPerParameter } from "../diagnostics/index.js";
 import type { ParameterLayout } from "../model/layout.js";
 import type { SamplingCoordinates } from "../model/samplingCoordinates.js";
 import type { ChainResult } from "../sampler/index.js";
 
-/** The R-hat above which chains disagree: the fit's warning (fit/posteriorFit.ts) and the rule here. */
-export const RHAT_LIMIT = 1.01;
-
-/** The largest R-hat over the model's parameters (constrained, as the summary reads them); NaN-free. */
-export function maxRhatOfChains(chains: readonly ChainResult[], layout: ParameterLayout, coordinates: SamplingCoordinates | undefined): number {
+/** The largest R-hat and the smallest bulk- or tail-ESS over the model's parameters (constrained, as the summary reads them). */
+export function convergenceOfChains(
+  chains: readonly ChainResult[],
+  layout: ParameterLayout,
+  coordinates: SamplingCoordinates | undefined,
+): { maxRhat: number; minEss: number } {
   const dim = layout.dim;
   const u = new Float64Array(dim);
   const constrained = chains.map((c) => {
@@ -30,27 +33,32 @@ export function maxRhatOfChains(chains: readonly ChainResult[], layout: Paramete
     }
     return out;
   });
-  let worst = Number.NEGATIVE_INFINITY;
-  for (const r of rhatPerParameter(constrained, dim)) if (Number.isFinite(r) && r > worst) worst = r;
-  return worst;
+  let maxRhat = Number.NEGATIVE_INFINITY;
+  for (const r of rhatPerParameter(constrained, dim)) if (Number.isFinite(r) && r > maxRhat) maxRhat = r;
+  let minEss = Number.POSITIVE_INFINITY;
+  for (const ess of [essBulkPerParameter(constrained, dim), essTailPerParameter(constrained, dim)]) {
+    for (const e of ess) if (Number.isFinite(e) && e < minEss) minEss = e;
+  }
+  return { maxRhat, minEss };
 }
 
 /**
- * runChains' moreDraws for a fit: `block` more draws per chain while the max
- * R-hat exceeds RHAT_LIMIT and the chains have fewer than `most`; 0 once they
- * agree or reach it. Each check's R-hat is appended to `history`.
+ * runChains' moreDraws for a fit: `block` more draws per chain while the
+ * chains do not agree and have fewer than `most`; 0 once they agree or reach
+ * it. Each check's max R-hat and min ESS are appended to `history`.
  */
 export function drawsUntilAgreement(
   layout: ParameterLayout,
   coordinates: SamplingCoordinates | undefined,
   block: number,
   most: number,
-  history: number[],
+  history: { rHat: number[]; ess: number[] },
 ): (chains: ChainResult[]) => number {
   return (chains) => {
     const have = chains[0]!.numDraws;
-    const rhat = maxRhatOfChains(chains, layout, coordinates);
-    history.push(rhat);
-    return rhat > RHAT_LIMIT && have < most ? Math.min(block, most - have) : 0;
+    const { maxRhat, minEss } = convergenceOfChains(chains, layout, coordinates);
+    history.rHat.push(maxRhat);
+    history.ess.push(minEss);
+    return chainsAgree(maxRhat, minEss, chains.length) || have >= most ? 0 : Math.min(block, most - have);
   };
 }

@@ -255,7 +255,7 @@ export async function sampleModel(
   const startInfo: StartInfo = chosen ? chosen.info : { method: s.initValues !== undefined ? "values" : (s.init as "jitter" | "median" | "random") };
   // Chains that still disagree after their draws go on (api/drawsUntilAgreement.ts); not tempering's ladders.
   const most = s.tempering !== undefined && s.tempering > 1 ? s.samples : (s.maxSamples ?? s.samples);
-  const rhatChecks: number[] = [];
+  const checks = { rHat: [] as number[], ess: [] as number[] };
   const run = await runChains({
     density,
     chains: s.chains,
@@ -277,7 +277,7 @@ export async function sampleModel(
     signal: callbacks.signal,
     workerFactory: callbacks.workerFactory,
     ...(s.tempering !== undefined ? { tempering: { replicas: s.tempering, minBeta: s.temperingMinBeta } } : {}),
-    ...(most > s.samples ? { moreDraws: drawsUntilAgreement(layout, coordinates, s.samples, most, rhatChecks) } : {}),
+    ...(most > s.samples ? { moreDraws: drawsUntilAgreement(layout, coordinates, s.samples, most, checks) } : {}),
   });
   const finished: StoredChain[] = run.chains.map((c) => inModelCoordinates({
     draws: c.draws,
@@ -305,7 +305,7 @@ export async function sampleModel(
       backend: "cpu",
       start: startInfo,
       ...(run.tempering ? { tempering: run.tempering } : {}),
-      ...(rhatChecks.length > 0 ? { extension: { asked: s.samples, most, rHat: rhatChecks } } : {}),
+      ...(checks.rHat.length > 0 ? { extension: { asked: s.samples, most, ...checks } } : {}),
     },
   };
 }

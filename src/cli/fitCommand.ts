@@ -176,7 +176,7 @@ async function tryReport(write: () => Promise<unknown>, written: string[]): Prom
 /** Says what is about to run before the first progress report arrives. */
 function announce(s: ReturnType<typeof readSampler>): void {
   const { samples, maxSamples } = resolveDraws(s);
-  const more = maxSamples > samples && s.method !== "chees" && !(s.tempering !== undefined && s.tempering > 1) ? `, more while the chains disagree, up to ${maxSamples}` : "";
+  const more = maxSamples > samples && s.method !== "chees" && s.backend !== "webgpu" && !(s.tempering !== undefined && s.tempering > 1) ? `, more while the chains disagree, up to ${maxSamples}` : "";
   process.stderr.write(`fitting: ${s.chains} chain${s.chains === 1 ? "" : "s"} x (${s.warmup} warm-up + ${samples} draws${more}), seed ${s.seed}; Ctrl-C stops\n`);
 }
 
@@ -192,8 +192,10 @@ function printFitEnd(fit: { summary(): SummaryEntry[]; diagnostics(): FitDiagnos
   );
   const ext = d.extension;
   if (ext && ext.r_hat.length > 1) {
-    const at = ext.r_hat.map((r, i) => `${n(r, 3)} at ${Math.min(ext.asked * (i + 1), d.draws)}`);
-    process.stdout.write(`the chains disagreed after ${ext.asked} draws and went on (max R-hat ${at.join(", ")} draws per chain; at most ${ext.most})\n`);
+    const at = ext.r_hat.map((r, i) => `${n(r, 3)} and ${n(ext.min_ess[i] ?? NaN, 0)} at ${Math.min(ext.asked * (i + 1), d.draws)}`);
+    process.stdout.write(
+      `the chains did not agree after ${ext.asked} draws (R-hat <= 1.01 and ESS >= 100 per chain) and went on: max R-hat and min ESS ${at.join(", ")} draws per chain (at most ${ext.most})\n`,
+    );
   }
   for (const w of d.warnings) process.stderr.write(`warning: ${w}\n`);
   process.stdout.write(`wrote ${files.map((f) => `${out}/${f}`).join(", ")}\n`);

@@ -4,6 +4,8 @@
 // values are derived on demand.
 
 import {
+  ESS_PER_CHAIN,
+  RHAT_LIMIT,
   countDivergences,
   countMaxTreedepth,
   ebfmi,
@@ -42,10 +44,11 @@ export interface FitDiagnostics {
   tempering?: { replicas: number; betas: number[]; swap_rates: number[] };
   /**
    * Draws until the chains agree: the draws asked per chain, the most
-   * allowed (max samples), and the max R-hat after the draws asked for and
-   * after each block the chains went on by (api/drawsUntilAgreement.ts).
+   * allowed (max samples), and the max R-hat and min bulk/tail ESS after the
+   * draws asked for and after each block the chains went on by
+   * (api/drawsUntilAgreement.ts).
    */
-  extension?: { asked: number; most: number; r_hat: number[] };
+  extension?: { asked: number; most: number; r_hat: number[]; min_ess: number[] };
   chains: number;
   /** Draws per chain: those asked for, more where the chains went on while they disagreed, fewer after a stop. */
   warmup: number;
@@ -159,7 +162,16 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
     const draws = chains.reduce((a, c) => a + c.numDraws, 0);
     const leapfrog = chains.reduce((a, c) => a + c.stats.nLeapfrog.reduce((x, y) => x + y, 0), 0);
     const warnings: string[] = [];
-    if (maxRhat > 1.01) {
+    const ext = this.record.sampling?.extension;
+    const perChain = chains[0]!.numDraws;
+    // Longer chains are the first remedy for chains that cross between regions rarely (api/drawsUntilAgreement.ts).
+    const moreDraws =
+      ext && ext.most > ext.asked
+        ? `let the chains go on further (--max-samples ${2 * ext.most}; they went on to ${perChain} draws each and stopped at the limit of ${ext.most})`
+        : `let the chains go on until they agree (--max-samples ${MAX_SAMPLES_FACTOR * s.samples}: up to that many draws each)`;
+    const nuts = this.record.sampling?.method !== "chees";
+    const extendable = !chains.some((c) => c.interrupted) && nuts && !(s.tempering !== undefined && s.tempering > 1);
+    if (maxRhat > RHAT_LIMIT) {
       const outlier = divergenceOutlier(div.perChain);
       const worst = summary.reduce((a, r) => (r.r_hat > a.r_hat ? r : a), summary[0]!);
       const pooled = s.adaptation.startsWith("pooled");
@@ -171,14 +183,6 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
       // from 1.27 to 1.03, though 5 of 8 stayed above 1.01 (docs/convergence.md).
       const geoLagStep =
         "in a geo model, one channel's lag_weight, slope and coef_media lagging with the geos' intercepts and trends mean that channel's adstock drifts towards lag_weight 1, where its effect grows like a trend and trades off with theirs, and the chains split between the two regimes: a prior keeping lag_weight away from 1 thins that regime (e.g. --priors with {\"lag_weight\": {\"dist\": \"Beta\", \"concentration1\": 2, \"concentration0\": 2}} instead of LightweightMMM's Beta(2, 1); a modelling choice: say so where you report the results)";
-      const ext = this.record.sampling?.extension;
-      const perChain = chains[0]!.numDraws;
-      // Longer chains are the first remedy for chains that cross between regions rarely (api/drawsUntilAgreement.ts).
-      const moreDraws =
-        ext && ext.most > ext.asked
-          ? `let the chains go on further (--max-samples ${2 * ext.most}; they went on to ${perChain} draws each and stopped at the limit of ${ext.most})`
-          : `let the chains go on while they disagree (--max-samples ${MAX_SAMPLES_FACTOR * s.samples}: up to that many draws each)`;
-      const extendable = !chains.some((c) => c.interrupted) && this.record.sampling?.method !== "chees" && !(s.tempering !== undefined && s.tempering > 1);
       const steps = [
         // Geo fits: the trend coordinates converged less often than the model's own (docs/convergence.md).
         modelCoordinates && !geo ? "refit with --parameterisation trend (the default: the sampler moves along the trend's level, which removes the curved trend ridge where chains get stuck)" : "",
@@ -193,6 +197,15 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
           ? `R-hat up to ${maxRhat.toFixed(3)} (> 1.01): the chains disagree, so the estimates are not reliable yet.`
           : `R-hat up to ${maxRhat.toFixed(3)} (> 1.01): the chains disagree, so the estimates are not reliable yet; chain ${outlier} diverged far more often than the others (${div.perChain[outlier]} against a median of ${median(div.perChain)}): its step size was too large for a narrow region it reached, where it got stuck (raising --target-accept to 0.95 makes every chain's step size smaller).`) +
           ` What to do, in order: ${steps.map((x, i) => `(${i + 1}) ${x}`).join("; ")}.`,
+      );
+    }
+    // NUTS chains: below 100 effective draws per chain R-hat itself is unreliable (lockstep's many short chains answer to nested R-hat).
+    const minEssBulkTail = Math.min(minEss, ...summary.map((r) => r.ess_tail).filter(finite));
+    if (nuts && minEssBulkTail < ESS_PER_CHAIN * chains.length) {
+      const low = summary.reduce((a, r) => (Math.min(r.ess_bulk, r.ess_tail) < Math.min(a.ess_bulk, a.ess_tail) ? r : a), summary[0]!);
+      warnings.push(
+        `effective draws down to ${Math.round(minEssBulkTail)} (${low.name}; bulk or tail ESS under ${ESS_PER_CHAIN * chains.length}, ${ESS_PER_CHAIN} per chain): too few for R-hat to be trusted or for the 94% intervals' ends to be precise.` +
+          (extendable ? ` ${moreDraws[0]!.toUpperCase()}${moreDraws.slice(1)}.` : ""),
       );
     }
     if (div.total > 0) {
@@ -229,7 +242,9 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
       backend: sampling.backend,
       ...(nested !== undefined ? { nested_r_hat: nested, superchains: sampling.superchains } : {}),
       ...(sampling.tempering ? { tempering: temperingDiagnostics(sampling.tempering) } : {}),
-      ...(sampling.extension ? { extension: { asked: sampling.extension.asked, most: sampling.extension.most, r_hat: sampling.extension.rHat } } : {}),
+      ...(sampling.extension
+        ? { extension: { asked: sampling.extension.asked, most: sampling.extension.most, r_hat: sampling.extension.rHat, min_ess: sampling.extension.ess ?? [] } }
+        : {}),
       chains: chains.length,
       warmup: s.warmup,
       draws: chains[0].numDraws,

@@ -73,10 +73,10 @@ export interface SamplingInfo {
   tempering?: { replicas: number; betas: number[]; swapRates: number[][] };
   /**
    * Draws until the chains agree (api/drawsUntilAgreement.ts): the draws asked
-   * per chain, the most allowed, and the max R-hat after each block (the
-   * first after the draws asked for); absent when it was off.
+   * per chain, the most allowed, and the max R-hat and min bulk/tail ESS
+   * after each block (the first after the draws asked for); absent when it was off.
    */
-  extension?: { asked: number; most: number; rHat: number[] };
+  extension?: { asked: number; most: number; rHat: number[]; ess: number[] };
 }
 
 /** The chains' start: the configured strategy, and for Pathfinder what it did and spent. */

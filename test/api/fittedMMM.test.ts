@@ -42,8 +42,8 @@ describe("a fitted model", () => {
     expect(w).toMatch(/--warmup 2000/);
     expect(w).toContain(`here ${fit.layout.labels()[0]}`);
     // 100 draws asked for exactly: longer chains are offered (10 x the draws).
-    expect(w).toMatch(/\(1\) let the chains go on while they disagree \(--max-samples 1000/);
-    const capped = new FittedMMM({ ...rec, chains: disagree.record.chains, sampling: { method: "nuts", backend: "cpu", extension: { asked: 100, most: 100 * 4, rHat: [1.2, 1.1, 1.05, 1.03] } } });
+    expect(w).toMatch(/\(1\) let the chains go on until they agree \(--max-samples 1000/);
+    const capped = new FittedMMM({ ...rec, chains: disagree.record.chains, sampling: { method: "nuts", backend: "cpu", extension: { asked: 100, most: 100 * 4, rHat: [1.2, 1.1, 1.05, 1.03], ess: [50, 60, 70, 80] } } });
     expect(capped.diagnostics().warnings.find((x) => x.startsWith("R-hat up to"))).toMatch(/--max-samples 800; they went on to 100 draws each and stopped at the limit of 400/);
     const pooled = new FittedMMM({ ...rec, config: { ...rec.config, sampler: { ...rec.config.sampler, adaptation: "pooled-diag" } }, chains: disagree.record.chains });
     expect(pooled.diagnostics().warnings.find((x) => x.startsWith("R-hat up to"))).not.toMatch(/--adaptation pooled-diag/);
@@ -51,6 +51,32 @@ describe("a fitted model", () => {
     expect(w).not.toMatch(/--parameterisation trend/);
     const inModel = new FittedMMM({ ...rec, config: { ...rec.config, sampler: { ...rec.config.sampler, parameterisation: "model" } }, chains: disagree.record.chains });
     expect(inModel.diagnostics().warnings.find((x) => x.startsWith("R-hat up to"))).toMatch(/\(1\) refit with --parameterisation trend/);
+  });
+
+  it("warns when the effective draws are under 100 per chain, naming the parameter, and offers longer chains", () => {
+    const rec = fit.record;
+    const dim = fit.layout.dim;
+    // Each draw repeated 20 times: the same posterior, a twentieth of the effective draws.
+    const repeat = <A extends Float64Array | Int32Array | Uint8Array>(a: A, width: number): A => {
+      const out = new (a.constructor as new (n: number) => A)(a.length * 20);
+      for (let i = 0; i < out.length / width; i++) out.set(a.subarray(Math.floor(i / 20) * width, (Math.floor(i / 20) + 1) * width), i * width);
+      return out;
+    };
+    const sticky = rec.chains.map((c) => ({
+      ...c,
+      numDraws: c.numDraws * 20,
+      draws: repeat(c.draws, dim),
+      stats: Object.fromEntries(Object.entries(c.stats).map(([k, v]) => [k, repeat(v, 1)])) as typeof c.stats,
+    }));
+    const slow = new FittedMMM({ ...rec, chains: sticky });
+    const low = Math.min(...slow.summary().map((r) => Math.min(r.ess_bulk, r.ess_tail)));
+    expect(low).toBeLessThan(200);
+    const w = slow.diagnostics().warnings.find((x) => x.startsWith("effective draws down to"));
+    expect(w).toMatch(new RegExp(`^effective draws down to ${Math.round(low)} \\(.+; bulk or tail ESS under 200, 100 per chain\\)`));
+    expect(w).toMatch(/Let the chains go on until they agree \(--max-samples 1000/);
+    // The fit itself, with enough effective draws or not, is told so alike.
+    const own = Math.min(...fit.summary().map((r) => Math.min(r.ess_bulk, r.ess_tail)));
+    expect(fit.diagnostics().warnings.some((x) => x.startsWith("effective draws down to"))).toBe(own < 200);
   });
 
   it("contributions plus baseline add up to the prediction, period by period", () => {

@@ -97,7 +97,7 @@ describe("what a geo fit whose chains disagree is told", () => {
     expect(w).toMatch(/lag_weight 1/);
     // More warm-up did not help the geo example's split chains; longer chains (they cross between the regimes
     // every few thousand draws) come first, then a lag_weight prior away from 1, a modelling choice.
-    expect(w).toMatch(/\(1\) let the chains go on while they disagree \(--max-samples 100:/);
+    expect(w).toMatch(/\(1\) let the chains go on until they agree \(--max-samples 100:/);
     expect(w).toMatch(/\(2\) in a geo model, .*"concentration0": 2/);
   });
 });

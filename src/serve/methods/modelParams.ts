@@ -60,6 +60,8 @@ export function readSamplerConfig(p: ParamReader): Partial<SamplerConfig> {
   set("chains", p.integer("chains", 1, 4096));
   set("warmup", p.integer("warmup", 0, 1_000_000));
   set("samples", p.integer("samples", 1, 1_000_000));
+  // Left out with samples: the default draws go on while the chains disagree, up to 10x (fit/config.ts).
+  set("maxSamples", p.integer("max_samples", 1, 10_000_000));
   set("seed", p.integer("seed", 0));
   set("targetAccept", p.number("target_accept", (v) => v > 0 && v < 1, "a number strictly between 0 and 1"));
   set("maxTreeDepth", p.integer("max_tree_depth", 1, 20));
