@@ -9,6 +9,8 @@
 // --parameterisations model,trend adds the sampler's coordinates as an axis (rows "warm-up, coordinates").
 // --init pathfinder starts the chains there (rows "warm-up, init pathfinder"); the default start otherwise.
 // --tempering K [--tempering-min-beta B] runs each chain as a ladder of K tempered replicas (rows "warm-up, tempering K [down to B]").
+// --draws-until-agreement [--max-samples N] leaves the draws at the product's default: 1000, going on while the
+// chains disagree, up to 10 x (or N) (rows "warm-up, draws until agreement [(at most N)]"); else exactly 1000, as Stan's.
 // Geo fits also record each chain's mean lag_weight[1] (the search channel's; the block whose regimes split chains).
 //   node bench/convergence.mjs [--quick] [--options a,b] [--parameterisations a,b] [--init how] [--seeds 1-8] [--datasets example,t156,geo] [--run-stan]
 // --quick: the T=156 data, seeds 1-2, 300 + 300. Writes bench/results/convergence.json
@@ -148,6 +150,8 @@ export async function benchConvergence({
   temperingMinBeta = arg("--tempering-min-beta", undefined),
   // The product's default draws: 1000, going on while the chains disagree (up to 10 x); else exactly 1000, as Stan's.
   untilAgreement = process.argv.includes("--draws-until-agreement"),
+  // With --draws-until-agreement: another cap than the product's default (10 x the draws).
+  maxSamples = arg("--max-samples", undefined),
 } = {}) {
   const rstan = rstanAvailable();
   const sampler = { chains: 4, warmup: quick ? 300 : 1000, samples: quick ? 300 : 1000, targetAccept: 0.85 };
@@ -166,7 +170,7 @@ export async function benchConvergence({
     )
       .map((a) => (init ? { ...a, option: `${a.option}, init ${init}` } : a))
       .map((a) => (tempering ? { ...a, option: `${a.option}, tempering ${tempering}${temperingMinBeta ? ` down to ${temperingMinBeta}` : ""}` } : a))
-      .map((a) => (untilAgreement ? { ...a, option: `${a.option}, draws until agreement` } : a));
+      .map((a) => (untilAgreement ? { ...a, option: `${a.option}, draws until agreement${maxSamples ? ` (at most ${maxSamples})` : ""}` } : a));
     const rows = axes.map(({ option }) => ({ dataset: ds.name, option, fits: [] }));
     result.rows.push(...rows);
     for (const seed of seeds) {
@@ -174,7 +178,8 @@ export async function benchConvergence({
         const began = performance.now();
         const { adaptation, parameterisation } = axes[k];
         const { samples: _samples, ...defaultDraws } = sampler;
-        const fitOptions = { sampler: { ...(untilAgreement ? defaultDraws : sampler), seed, adaptation, ...(parameterisation ? { parameterisation } : {}), ...(init ? { init } : {}), ...(tempering ? { tempering: Number(tempering) } : {}), ...(temperingMinBeta ? { temperingMinBeta: Number(temperingMinBeta) } : {}) } };
+        const draws = untilAgreement ? { ...defaultDraws, ...(maxSamples ? { maxSamples: Number(maxSamples) } : {}) } : sampler;
+        const fitOptions = { sampler: { ...draws, seed, adaptation, ...(parameterisation ? { parameterisation } : {}), ...(init ? { init } : {}), ...(tempering ? { tempering: Number(tempering) } : {}), ...(temperingMinBeta ? { temperingMinBeta: Number(temperingMinBeta) } : {}) } };
         const fit = ds.national ? await fitMMM(dataset, fitOptions) : await fitGeoMMM(dataset, fitOptions);
         const d = fit.diagnostics();
         row.fits.push({
