@@ -35,7 +35,7 @@ export type { WindowDirective, WindowReport } from "../adaptation/chainSync.js";
 export class ChainRunner {
   readonly dim: number;
   /** Iterations this chain runs, warm-up and sampling together (grows with extend). */
-  total: number;
+  private totalIterations: number;
   private readonly options: ChainOptions;
   private readonly callbacks: ChainCallbacks;
   private readonly rng: PhiloxRng;
@@ -97,7 +97,7 @@ export class ChainRunner {
     }
     this.numWarmup = numWarmup;
     this.numDraws = numDraws;
-    this.total = numWarmup + numDraws;
+    this.totalIterations = numWarmup + numDraws;
     this.progressEvery = Math.max(1, Math.ceil(this.total / 100));
     this.rng = new PhiloxRng(options.seed, options.chainId ?? 0);
 
@@ -145,6 +145,11 @@ export class ChainRunner {
     this.windowDraws = dense ? new WelfordCovariance(dim) : new WelfordVariance(dim);
     this.stats = allocStats(numDraws);
     this.draws = new Float64Array(numDraws * dim);
+  }
+
+  /** Iterations this chain runs, warm-up and sampling together (grows with extend). */
+  get total(): number {
+    return this.totalIterations;
   }
 
   /** Iterations completed so far, warm-up and sampling together. */
@@ -217,12 +222,11 @@ export class ChainRunner {
   extend(extra: number): void {
     checkCount("extra draws", extra);
     if (this.interrupted || this.completed < this.total) throw new Error("extend: the chain has not finished the draws asked for so far");
-    if (this.completed < this.numWarmup || extra === 0) return;
     this.blockStart = this.numDraws;
     this.blockGradStart = this.gradEvals;
     this.blockDivStart = this.divergences;
     this.numDraws += extra;
-    this.total += extra;
+    this.totalIterations += extra;
     this.progressEvery = Math.max(1, Math.ceil(extra / 100));
     this.stats = allocStats(extra);
     this.draws = new Float64Array(extra * this.dim);

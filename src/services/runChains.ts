@@ -179,13 +179,13 @@ async function extendChains(
     if (!Number.isInteger(draws) || draws < 0) throw new Error(`moreDraws must return a non-negative integer, got ${draws}`);
     if (draws === 0) return chains;
     grow(draws);
-    const blocks = await Promise.all(chains.map((c, k) => more(k, draws)));
+    const blocks = await Promise.all(chains.map((_, k) => more(k, draws)));
     chains = chains.map((c, k) => appendBlock(c, blocks[k]!));
   }
 }
 
 /** A chain joined with the block of draws it added after (ChainRunner.extend). */
-export function appendBlock(chain: ChainResult, block: ChainResult): ChainResult {
+function appendBlock(chain: ChainResult, block: ChainResult): ChainResult {
   const dim = chain.dim;
   const n = chain.numDraws + block.numDraws;
   const draws = new Float64Array(n * dim);
