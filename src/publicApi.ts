@@ -101,6 +101,7 @@ export {
   MAX_TEMPERING_REPLICAS,
   MAX_SAMPLES_FACTOR,
   resolveDraws,
+  drawsCanGoOn,
   type FitConfig,
   type FitConfigInput,
   type ModelConfig,

@@ -6,7 +6,7 @@
 
 import { InputError } from "../errors.js";
 import { scaleLiftTests } from "../model/liftTests.js";
-import { DEFAULT_PARAMETERISATION, MATH_MODE, resolveConfig, type FitConfig, type FitConfigInput } from "../fit/config.js";
+import { DEFAULT_PARAMETERISATION, drawsCanGoOn, MATH_MODE, resolveConfig, type FitConfig, type FitConfigInput } from "../fit/config.js";
 import { datasetCosts, isGeoDataset, validateGeoTrainingRows, type GeoMediaDataset, type MediaDataset } from "../model/dataset.js";
 import { ParameterLayout } from "../model/layout.js";
 import { asGeoScalers, fitGeoScalers, fitScalers, geoLiftScales, scaleGeoRows, scaleRows, type FittedGeoScalers } from "../model/scaling.js";
@@ -254,7 +254,7 @@ export async function sampleModel(
   const chosen = pathfinder ? await pathfinderChainStarts(density, s.chains, s.seed, callbacks.signal) : undefined;
   const startInfo: StartInfo = chosen ? chosen.info : { method: s.initValues !== undefined ? "values" : (s.init as "jitter" | "median" | "random") };
   // Chains that still disagree after their draws go on (api/drawsUntilAgreement.ts); not tempering's ladders.
-  const most = s.tempering !== undefined && s.tempering > 1 ? s.samples : (s.maxSamples ?? s.samples);
+  const most = drawsCanGoOn(s, plan.method) ? (s.maxSamples ?? s.samples) : s.samples;
   const checks = { rHat: [] as number[], ess: [] as number[] };
   const run = await runChains({
     density,

@@ -7,6 +7,7 @@ import {
   InputError,
   isGeoDataset,
   resolveDraws,
+  drawsCanGoOn,
   runRecord,
   scalerNotes,
   splitRows,
@@ -176,7 +177,8 @@ async function tryReport(write: () => Promise<unknown>, written: string[]): Prom
 /** Says what is about to run before the first progress report arrives. */
 function announce(s: ReturnType<typeof readSampler>): void {
   const { samples, maxSamples } = resolveDraws(s);
-  const more = maxSamples > samples && s.method !== "chees" && s.backend !== "webgpu" && !(s.tempering !== undefined && s.tempering > 1) ? `, more while the chains disagree, up to ${maxSamples}` : "";
+  // A WebGPU request runs lockstep chains (or says why it fell back).
+  const more = maxSamples > samples && drawsCanGoOn(s, s.backend === "webgpu" ? "chees" : s.method) ? `, more while the chains disagree, up to ${maxSamples}` : "";
   process.stderr.write(`fitting: ${s.chains} chain${s.chains === 1 ? "" : "s"} x (${s.warmup} warm-up + ${samples} draws${more}), seed ${s.seed}; Ctrl-C stops\n`);
 }
 

@@ -199,6 +199,11 @@ export function resolveDraws(s: { samples?: number; maxSamples?: number }): { sa
   return { samples, maxSamples: s.maxSamples };
 }
 
+/** Whether a fit's chains can go on while they disagree: NUTS chains, not lockstep ones or tempering's ladders. */
+export function drawsCanGoOn(s: Pick<SamplerConfig, "tempering">, method: "nuts" | "chees" | undefined): boolean {
+  return method !== "chees" && !(s.tempering !== undefined && s.tempering > 1);
+}
+
 /** Most replicas per chain that tempering takes. */
 export const MAX_TEMPERING_REPLICAS = 64;
 

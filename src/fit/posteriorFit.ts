@@ -15,7 +15,7 @@ import {
 } from "../diagnostics/index.js";
 import { ParameterLayout } from "../model/layout.js";
 import { parameterSubjects } from "./parameterSubjects.js";
-import { MAX_SAMPLES_FACTOR } from "./config.js";
+import { drawsCanGoOn, MAX_SAMPLES_FACTOR } from "./config.js";
 import type { PosteriorRecord } from "./record.js";
 
 export interface SummaryEntry {
@@ -170,7 +170,7 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
         ? `let the chains go on further (--max-samples ${2 * ext.most}; they went on to ${perChain} draws each and stopped at the limit of ${ext.most})`
         : `let the chains go on until they agree (--max-samples ${MAX_SAMPLES_FACTOR * s.samples}: up to that many draws each)`;
     const nuts = this.record.sampling?.method !== "chees";
-    const extendable = !chains.some((c) => c.interrupted) && nuts && !(s.tempering !== undefined && s.tempering > 1);
+    const extendable = !chains.some((c) => c.interrupted) && drawsCanGoOn(s, this.record.sampling?.method);
     if (maxRhat > RHAT_LIMIT) {
       const outlier = divergenceOutlier(div.perChain);
       const worst = summary.reduce((a, r) => (r.r_hat > a.r_hat ? r : a), summary[0]!);

@@ -1,9 +1,11 @@
 // The chains a thread holds, and the messages that drive them: the same code
 // in a worker and in the calling thread, so both give identical draws.
 
+import { warmupSchemeFor } from "../adaptation/warmupSchemes.js";
+import { ChainRunner } from "./chainRunner.js";
 import { createDensity } from "./densitySpec.js";
 import type { ChainJob, ChainMessage, FromWorker } from "./protocol.js";
-import { localStagedChain } from "./stagedChains.js";
+import { stageSteps } from "./stagedChains.js";
 
 /**
  * The chains a thread holds: a chain run to its end in one go ("run"), or
@@ -12,7 +14,7 @@ import { localStagedChain } from "./stagedChains.js";
  * in order; a failure is reported as that chain's error.
  */
 export class ChainHost {
-  private readonly chains = new Map<number, { chain: ReturnType<typeof localStagedChain>; seconds: number }>();
+  private readonly chains = new Map<number, { runner: ChainRunner; seconds: number }>();
   /** Why a chain could not be opened, told at its first request. */
   private readonly openFailures = new Map<number, string>();
 
@@ -26,15 +28,17 @@ export class ChainHost {
     const chainId = job.chainId;
     const started = performance.now();
     const density = createDensity(job.density, this.module);
-    const chain = localStagedChain(
+    const options = { ...job.options, chainId };
+    const runner = new ChainRunner(
       density,
-      { ...job.options, chainId },
+      options,
       {
         onProgress: (iteration, phase, divergences) => this.post({ type: "progress", chainId, iteration, phase, divergences }),
         ...(this.shouldStop ? { shouldStop: this.shouldStop } : {}),
       },
+      warmupSchemeFor(options, density.dim),
     );
-    this.chains.set(chainId, { chain, seconds: (performance.now() - started) / 1000 });
+    this.chains.set(chainId, { runner, seconds: (performance.now() - started) / 1000 });
   }
 
   handle(msg: ChainMessage): void {
@@ -47,20 +51,17 @@ export class ChainHost {
       const entry = this.chains.get(chainId);
       if (!entry) throw new Error(this.openFailures.get(chainId) ?? `no open chain ${chainId}`);
       const began = performance.now();
-      const { runner } = entry.chain;
+      const { runner } = entry;
       if (msg.type === "advance") {
-        if (msg.directive) runner.adopt(msg.directive);
-        runner.advance(msg.until, msg.collectFrom);
+        const report = stageSteps.advance(runner, msg.until, msg.collectFrom, msg.directive);
         entry.seconds += (performance.now() - began) / 1000;
-        this.post({ type: "report", chainId, report: runner.windowReport() });
+        this.post({ type: "report", chainId, report });
         return;
       }
-      if (msg.type === "finish" && msg.directive) runner.adopt(msg.directive);
-      if (msg.type === "extend") runner.extend(msg.draws);
-      runner.advance(runner.total);
+      const result = msg.type === "extend" ? stageSteps.extend(runner, msg.draws) : stageSteps.finish(runner, msg.type === "finish" ? msg.directive : undefined);
       entry.seconds += (performance.now() - began) / 1000;
       if (msg.type !== "extend" && !msg.keep) this.chains.delete(chainId);
-      this.post({ type: "done", chainId, result: runner.result(), seconds: entry.seconds });
+      this.post({ type: "done", chainId, result, seconds: entry.seconds });
     } catch (e) {
       const err = e as Error;
       this.chains.delete(chainId);

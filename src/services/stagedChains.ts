@@ -49,38 +49,47 @@ export async function runStaged(
   return Promise.all(chains.map((c, k) => c.finish(pending[k])));
 }
 
+/**
+ * The stages on a chain held in this thread, run at once: what a ChainHost
+ * (services/chainHost.ts) does for a message and localStagedChain for a call.
+ */
+export const stageSteps = {
+  /** Takes `directive` (if any), runs to `until` completed iterations, and reports on the draws from `collectFrom` on. */
+  advance(runner: ChainRunner, until: number, collectFrom: number, directive?: WindowDirective): WindowReport {
+    if (directive) runner.adopt(directive);
+    runner.advance(until, collectFrom);
+    return runner.windowReport();
+  },
+  /** Takes `directive` (if any), runs to the end, and returns the chain. */
+  finish(runner: ChainRunner, directive?: WindowDirective): ChainResult {
+    if (directive) runner.adopt(directive);
+    runner.advance(runner.total);
+    return runner.result();
+  },
+  /** `draws` more draws from where the chain is; returns those alone. */
+  extend(runner: ChainRunner, draws: number): ChainResult {
+    runner.extend(draws);
+    runner.advance(runner.total);
+    return runner.result();
+  },
+};
+
+/** `step`'s value, or its error, as a settled promise. */
+function settled<T>(step: () => T): Promise<T> {
+  try {
+    return Promise.resolve(step());
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
 /** A staged chain in this thread. */
-export function localStagedChain(density: LogDensity, options: ChainOptions, callbacks: ChainCallbacks = {}): StagedChain & { runner: ChainRunner } {
+export function localStagedChain(density: LogDensity, options: ChainOptions, callbacks: ChainCallbacks = {}): StagedChain {
   const runner = new ChainRunner(density, options, callbacks, warmupSchemeFor(options, density.dim));
   return {
-    runner,
-    advance: (until, collectFrom, directive) => {
-      try {
-        if (directive) runner.adopt(directive);
-        runner.advance(until, collectFrom);
-        return Promise.resolve(runner.windowReport());
-      } catch (e) {
-        return Promise.reject(e);
-      }
-    },
-    finish: (directive) => {
-      try {
-        if (directive) runner.adopt(directive);
-        runner.advance(runner.total);
-        return Promise.resolve(runner.result());
-      } catch (e) {
-        return Promise.reject(e);
-      }
-    },
-    extend: (draws) => {
-      try {
-        runner.extend(draws);
-        runner.advance(runner.total);
-        return Promise.resolve(runner.result());
-      } catch (e) {
-        return Promise.reject(e);
-      }
-    },
+    advance: (until, collectFrom, directive) => settled(() => stageSteps.advance(runner, until, collectFrom, directive)),
+    finish: (directive) => settled(() => stageSteps.finish(runner, directive)),
+    extend: (draws) => settled(() => stageSteps.extend(runner, draws)),
   };
 }
 

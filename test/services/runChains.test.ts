@@ -182,23 +182,22 @@ describe("runChains", () => {
     }
   });
 
-  it("reports a failing chain with its number and cause, in workers and in-thread", async () => {
-    const { density, init } = spec();
-    const bad = Float64Array.from(init);
-    bad[1] = -800; // sigma underflows: the density is zero there
-    for (const threads of [0, 2]) {
-      const run = runChains({
-        density,
-        chains: 3,
-        seed: 1,
-        threads,
-        initialPosition: (c) => (c === 2 ? bad : init),
-        chainOptions: { ...short, initRadius: 0 },
-      });
-      await expect(run).rejects.toBeInstanceOf(ChainFailure);
-      await expect(run).rejects.toThrow(/chain 2 failed: .*(finite|log-density)/i);
-    }
-  });
+  // Chains run each alone (queued) or meeting at window ends (pooled-diag, staged).
+  for (const [name, options] of [
+    ["queued", { ...short, initRadius: 0 }],
+    ["pooled-diag", { numWarmup: 200, numDraws: 10, initRadius: 0, adaptation: "pooled-diag" as const }],
+  ] as const) {
+    it(`${name}: reports a chain that cannot start, with its number and cause, in workers and in-thread`, async () => {
+      const { density, init } = spec();
+      const bad = Float64Array.from(init);
+      bad[1] = -800; // sigma underflows: the density is zero there
+      for (const threads of [0, 2]) {
+        const run = runChains({ density, chains: 3, seed: 1, threads, initialPosition: (c) => (c === 2 ? bad : init), chainOptions: options });
+        await expect(run).rejects.toBeInstanceOf(ChainFailure);
+        await expect(run).rejects.toThrow(/chain 2 failed: .*(finite|log-density)/i);
+      }
+    });
+  }
 
   it("reports a worker that dies instead of hanging", async () => {
     const { density, init } = spec();
@@ -266,23 +265,6 @@ describe("runChains", () => {
       }
     });
   }
-
-  it("pooled-diag: reports a chain that cannot start, with its number and cause", async () => {
-    const { density, init } = spec();
-    const bad = Float64Array.from(init);
-    bad[1] = -800;
-    for (const threads of [0, 2]) {
-      const run = runChains({
-        density,
-        chains: 3,
-        seed: 1,
-        threads,
-        initialPosition: (c) => (c === 2 ? bad : init),
-        chainOptions: { numWarmup: 200, numDraws: 10, initRadius: 0, adaptation: "pooled-diag" },
-      });
-      await expect(run).rejects.toThrow(/chain 2 failed: .*(finite|log-density)/i);
-    }
-  });
 
   describe("without SharedArrayBuffer (a page that is not cross-origin isolated)", () => {
     afterEach(() => vi.unstubAllGlobals());
