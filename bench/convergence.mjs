@@ -9,14 +9,16 @@
 // --parameterisations model,trend adds the sampler's coordinates as an axis (rows "warm-up, coordinates").
 // --init pathfinder starts the chains there (rows "warm-up, init pathfinder"); the default start otherwise.
 // --tempering K [--tempering-min-beta B] runs each chain as a ladder of K tempered replicas (rows "warm-up, tempering K [down to B]").
+// --target-accept X fits at another target acceptance (rows "..., target accept X");
+// --initial-metric unit|gradient starts the Stan-style warm-ups there (rows "..., initial metric X").
 // --draws-until-agreement [--max-samples N] leaves the draws at the product's default: 1000, going on while the
 // chains disagree, up to 10 x (or N) (rows "warm-up, draws until agreement [(at most N)]"); else exactly 1000, as Stan's.
 // Geo fits also record each chain's mean lag_weight[1] (the search channel's; the block whose regimes split chains).
-//   node bench/convergence.mjs [--quick] [--options a,b] [--parameterisations a,b] [--init how] [--seeds 1-8] [--datasets example,t156,geo] [--run-stan]
+//   node bench/convergence.mjs [--quick] [--options a,b] [--parameterisations a,b] [--init how] [--target-accept X] [--seeds 1-8] [--datasets example,t156,geo] [--run-stan]
 // --quick: the T=156 data, seeds 1-2, 300 + 300. Writes bench/results/convergence.json
 // (after every fit, so a partial run keeps what it measured) and publishes "convergence".
 import { readdirSync, readFileSync, renameSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
-import { fitGeoMMM, fitMMM, fitScalers, scaleRows, simulateDataset } from "../dist/index.js";
+import { DEFAULT_SAMPLER, fitGeoMMM, fitMMM, fitScalers, scaleRows, simulateDataset } from "../dist/index.js";
 import { DATASETS as BASE_DATASETS } from "./convergenceDatasets.mjs";
 import { machineInfo } from "./machine.mjs";
 import { machineLine, publish, replaceBetween } from "./report.mjs";
@@ -152,9 +154,13 @@ export async function benchConvergence({
   untilAgreement = process.argv.includes("--draws-until-agreement"),
   // With --draws-until-agreement: another cap than the product's default (10 x the draws).
   maxSamples = arg("--max-samples", undefined),
+  // Another target acceptance than the default's (rows "..., target accept X"; Stan's cached fits are at the default).
+  targetAccept = arg("--target-accept", undefined),
+  // The Stan-style warm-ups' starting metric: unit (Stan's) or gradient (rows "..., initial metric X").
+  initialMetric = arg("--initial-metric", undefined),
 } = {}) {
   const rstan = rstanAvailable();
-  const sampler = { chains: 4, warmup: quick ? 300 : 1000, samples: quick ? 300 : 1000, targetAccept: 0.85 };
+  const sampler = { chains: 4, warmup: quick ? 300 : 1000, samples: quick ? 300 : 1000, targetAccept: targetAccept ? Number(targetAccept) : DEFAULT_SAMPLER.targetAccept };
   const result = { machine: machineInfo(), quick, rstan, sampler, seeds, rows: [] };
   for (const key of datasets) {
     const ds = DATASETS[key];
@@ -170,7 +176,9 @@ export async function benchConvergence({
     )
       .map((a) => (init ? { ...a, option: `${a.option}, init ${init}` } : a))
       .map((a) => (tempering ? { ...a, option: `${a.option}, tempering ${tempering}${temperingMinBeta ? ` down to ${temperingMinBeta}` : ""}` } : a))
-      .map((a) => (untilAgreement ? { ...a, option: `${a.option}, draws until agreement${maxSamples ? ` (at most ${maxSamples})` : ""}` } : a));
+      .map((a) => (untilAgreement ? { ...a, option: `${a.option}, draws until agreement${maxSamples ? ` (at most ${maxSamples})` : ""}` } : a))
+      .map((a) => (targetAccept ? { ...a, option: `${a.option}, target accept ${targetAccept}` } : a))
+      .map((a) => (initialMetric ? { ...a, option: `${a.option}, initial metric ${initialMetric}` } : a));
     const rows = axes.map(({ option }) => ({ dataset: ds.name, option, fits: [] }));
     result.rows.push(...rows);
     for (const seed of seeds) {
@@ -179,7 +187,7 @@ export async function benchConvergence({
         const { adaptation, parameterisation } = axes[k];
         const { samples: _samples, ...defaultDraws } = sampler;
         const draws = untilAgreement ? { ...defaultDraws, ...(maxSamples ? { maxSamples: Number(maxSamples) } : {}) } : sampler;
-        const fitOptions = { sampler: { ...draws, seed, adaptation, ...(parameterisation ? { parameterisation } : {}), ...(init ? { init } : {}), ...(tempering ? { tempering: Number(tempering) } : {}), ...(temperingMinBeta ? { temperingMinBeta: Number(temperingMinBeta) } : {}) } };
+        const fitOptions = { sampler: { ...draws, seed, adaptation, ...(parameterisation ? { parameterisation } : {}), ...(init ? { init } : {}), ...(initialMetric ? { initialMetric } : {}), ...(tempering ? { tempering: Number(tempering) } : {}), ...(temperingMinBeta ? { temperingMinBeta: Number(temperingMinBeta) } : {}) } };
         const fit = ds.national ? await fitMMM(dataset, fitOptions) : await fitGeoMMM(dataset, fitOptions);
         const d = fit.diagnostics();
         row.fits.push({

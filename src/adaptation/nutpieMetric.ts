@@ -51,6 +51,20 @@ export interface NutpieOptions {
 const LOWER = 1e-20;
 const UPPER = 1e20;
 
+/**
+ * nutpie's first guess at a diagonal inverse metric: 1 / |grad_i| at one point (clamped to
+ * [1e-20, 1e20]; an entry with zero or non-finite gradient gets 1). For N(0, s^2) at a typical
+ * point |grad| ~ 1/s, so the guess is about s: between the identity and the variance s^2.
+ */
+export function inverseMetricFromGradient(gradient: Float64Array): Float64Array {
+  const out = new Float64Array(gradient.length);
+  for (let i = 0; i < gradient.length; i++) {
+    const a = Math.abs(gradient[i]!);
+    out[i] = a > 0 && Number.isFinite(a) ? clamp(1 / a) : 1;
+  }
+  return out;
+}
+
 function clamp(v: number): number {
   return v < LOWER ? LOWER : v > UPPER ? UPPER : v;
 }
@@ -113,12 +127,7 @@ export class NutpieDiagMetricAdapter {
   /** Initial inverse metric 1 / |grad| at the initial point. */
   init(position: Float64Array, gradient: Float64Array): Float64Array {
     this.addSample(position, gradient);
-    const out = new Float64Array(this.dim);
-    for (let i = 0; i < this.dim; i++) {
-      const a = Math.abs(gradient[i]!);
-      out[i] = a > 0 && Number.isFinite(a) ? clamp(1 / a) : 1;
-    }
-    return out;
+    return inverseMetricFromGradient(gradient);
   }
 
   /** Whether warm-up iteration `iteration` still adapts the metric. */

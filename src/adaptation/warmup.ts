@@ -3,9 +3,10 @@ import type { NutsKernel } from "../sampler/kernel.js";
 import { LowRankMetric } from "../sampler/lowRankMetric.js";
 import { DenseMetric, DiagonalMetric } from "../sampler/metric.js";
 import type { Metric, NutsInfo, NutsState } from "../sampler/types.js";
+import type { InitialMetric } from "../sampler/chain.js";
 import { DualAveraging, type DualAveragingOptions } from "./dualAveraging.js";
 import { LowRankMetricAdapter, type LowRankAdapterOptions } from "./lowRankAdapter.js";
-import { NutpieDiagMetricAdapter, type NutpieOptions } from "./nutpieMetric.js";
+import { inverseMetricFromGradient, NutpieDiagMetricAdapter, type NutpieOptions } from "./nutpieMetric.js";
 import { StanDenseMetricAdapter, StanDiagMetricAdapter } from "./stanMetric.js";
 import { initStepSize } from "./stepSizeInit.js";
 import type { WindowOptions } from "./windows.js";
@@ -40,6 +41,20 @@ export interface StanWarmupOptions extends WindowOptions, Omit<DualAveragingOpti
   initialStepSize?: number;
   /** Initial inverse metric (diag: dim entries; dense: dim*dim row-major). Default identity. */
   initialInverseMetric?: Float64Array;
+  /**
+   * Without initialInverseMetric: "unit" (Stan's identity, the default) or "gradient" (the diagonal
+   * 1 / |grad| at the chain's start, nutpie's first guess). The first window then runs with coordinates
+   * already on roughly their own scales, where the identity makes its trajectories run to the tree-depth cap.
+   */
+  initialMetric?: InitialMetric;
+}
+
+/** The dim x dim row-major matrix with `diag` on its diagonal. */
+function diagonalMatrix(diag: Float64Array): Float64Array {
+  const n = diag.length;
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) out[i * n + i] = diag[i]!;
+  return out;
 }
 
 function probeFor(kernel: NutsKernel, state: NutsState, metric: Metric, rng: Rng): (eps: number) => number {
@@ -74,6 +89,7 @@ export class StanWarmup implements WarmupScheme {
   private readonly da: DualAveraging;
   private readonly initialStepSize: number;
   private readonly initialInverseMetric: Float64Array | undefined;
+  private readonly initialMetric: InitialMetric;
   private stepSize = 1;
   private metric!: Metric;
   /** Number of metric updates so far. */
@@ -92,6 +108,7 @@ export class StanWarmup implements WarmupScheme {
     this.da = dualAveragingFor(options);
     this.initialStepSize = options.initialStepSize ?? 1;
     this.initialInverseMetric = options.initialInverseMetric;
+    this.initialMetric = options.initialMetric ?? "unit";
   }
 
   private makeMetric(inv: Float64Array): Metric {
@@ -100,7 +117,10 @@ export class StanWarmup implements WarmupScheme {
 
   init(state: NutsState, kernel: NutsKernel, rng: Rng): Tuning {
     if (this.initialInverseMetric) this.metric = this.makeMetric(this.initialInverseMetric);
-    else this.metric = this.dense ? DenseMetric.identity(this.dim) : DiagonalMetric.unit(this.dim);
+    else if (this.initialMetric === "gradient") {
+      const diag = inverseMetricFromGradient(state.gradient);
+      this.metric = this.dense ? new DenseMetric(diagonalMatrix(diag), this.dim) : new DiagonalMetric(diag);
+    } else this.metric = this.dense ? DenseMetric.identity(this.dim) : DiagonalMetric.unit(this.dim);
     this.da.init(this.initialStepSize);
     this.stepSize = initStepSize(probeFor(kernel, state, this.metric, rng), this.initialStepSize);
     return { stepSize: this.stepSize, metric: this.metric };

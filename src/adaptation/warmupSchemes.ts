@@ -1,7 +1,7 @@
 // The warm-up scheme a kind names ("stan-diag", "dense", "nutpie-diag", ...):
 // where a fit configuration's string becomes a scheme, so that the chain
 // runner (services/chainRunner.ts) is handed a scheme and knows no names.
-import { isDenseAdaptation, type AdaptationKind, type ChainOptions } from "../sampler/chain.js";
+import { isDenseAdaptation, type AdaptationKind, type ChainOptions, type InitialMetric } from "../sampler/chain.js";
 import { lowRankWarmup, NutpieWarmup, StanWarmup, type WarmupScheme } from "./warmup.js";
 
 export interface WarmupSchemeOptions {
@@ -11,6 +11,8 @@ export interface WarmupSchemeOptions {
   initialStepSize?: number;
   /** Initial inverse metric of the Stan-style schemes (diag: dim entries; dense: dim*dim row-major); the gradient-based ones start from the gradient. */
   initialInverseMetric?: Float64Array;
+  /** Without initialInverseMetric: the Stan-style schemes' metric before the first window (default "unit"). */
+  initialMetric?: InitialMetric;
 }
 
 /** A fresh warm-up scheme of the kind named, for one chain of `dim` coordinates and `numWarmup` warm-up iterations. */
@@ -31,6 +33,7 @@ export function createWarmupScheme(kind: AdaptationKind, dim: number, numWarmup:
         targetAccept,
         initialStepSize,
         ...(options.initialInverseMetric ? { initialInverseMetric: options.initialInverseMetric } : {}),
+        ...(options.initialMetric ? { initialMetric: options.initialMetric } : {}),
       });
   }
 }

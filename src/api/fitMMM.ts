@@ -6,7 +6,7 @@
 
 import { InputError } from "../errors.js";
 import { scaleLiftTests } from "../model/liftTests.js";
-import { DEFAULT_PARAMETERISATION, drawsCanGoOn, MATH_MODE, resolveConfig, type FitConfig, type FitConfigInput } from "../fit/config.js";
+import { DEFAULT_INITIAL_METRIC, DEFAULT_PARAMETERISATION, drawsCanGoOn, MATH_MODE, resolveConfig, type FitConfig, type FitConfigInput } from "../fit/config.js";
 import { datasetCosts, isGeoDataset, validateGeoTrainingRows, type GeoMediaDataset, type MediaDataset } from "../model/dataset.js";
 import { ParameterLayout } from "../model/layout.js";
 import { asGeoScalers, fitGeoScalers, fitScalers, geoLiftScales, scaleGeoRows, scaleRows, type FittedGeoScalers } from "../model/scaling.js";
@@ -71,7 +71,11 @@ async function fitNational(dataset: MediaDataset, configInput: FitConfigInput, c
 }
 
 async function fitGeo(dataset: GeoMediaDataset, configInput: FitConfigInput, callbacks: FitCallbacks & FitOptions): Promise<FittedGeoMMM> {
-  const sampler = { ...configInput.sampler, parameterisation: configInput.sampler?.parameterisation ?? DEFAULT_PARAMETERISATION.geo };
+  const sampler = {
+    ...configInput.sampler,
+    parameterisation: configInput.sampler?.parameterisation ?? DEFAULT_PARAMETERISATION.geo,
+    initialMetric: configInput.sampler?.initialMetric ?? DEFAULT_INITIAL_METRIC.geo,
+  };
   const config: FitConfig = resolveConfig({ ...configInput, sampler });
   const trainRows = trainingRows(callbacks.trainRows, dataset.T, "dates");
   validateGeoTrainingRows(dataset, trainRows);
@@ -268,6 +272,7 @@ export async function sampleModel(
       targetAccept: s.targetAccept,
       maxTreeDepth: s.maxTreeDepth,
       adaptation: s.adaptation,
+      ...(s.initialMetric ? { initialMetric: s.initialMetric } : {}),
       initRadius: chosen ? 0 : initRadius,
     },
     onProgress: (p) => {

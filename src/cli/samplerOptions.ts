@@ -25,13 +25,17 @@ export function addSamplerOptions(cmd: Command, scope: { rows: string; chains: s
       "stan-diag",
     )
     .option(
+      "--initial-metric <how>",
+      "the metric the Stan-style warm-ups (stan-diag, dense, pooled-*) start from before their first window: gradient (1 / |gradient| per coordinate at each chain's start, nutpie's first guess; the default for national models) or unit (Stan's identity; the default for geo models, and for like-for-like comparisons with Stan)",
+    )
+    .option(
       "--math <mode>",
       "exp/log in the density core: accurate (default), exact, or fast (f32, ~3e-7 relative, about 2x faster per gradient; opt-in while being validated)",
       "accurate",
     )
     .option(
       "--parameterisation <kind>",
-      "coordinates the sampler moves in (the posterior and outputs are the same): trend (the trend's value at the last period in place of coef_trend; the default for national models), trend+hill (also the media effect at mean spend in place of coef_media), model (the model's own, as Stan's program; the default for geo models), or pieces joined by "+" in any order: trend, hill, media (Hill at the mean adstocked level; not with hill), and for geo models noncentred and season (docs/convergence.md)",
+      "coordinates the sampler moves in (the posterior and outputs are the same): trend+baseline (the default for national models: the trend's value at the last period in place of coef_trend, and the extra features' coefficients sheared along the intercept), trend, model (the model's own, as Stan's program; the default for geo models), or pieces joined by "+" in any order: trend, baseline, hill (the media effect at mean spend in place of coef_media), media (Hill at the mean adstocked level; not with hill), and for geo models noncentred and season (docs/convergence.md)",
     )
     .option(
       "--tempering <replicas>",
@@ -53,6 +57,7 @@ export interface SamplerCliOptions {
   maxTreeDepth: string;
   init: string;
   adaptation: string;
+  initialMetric?: string;
   math: string;
   parameterisation?: string;
   tempering?: string;
@@ -75,6 +80,7 @@ export function readSamplerOptions(o: SamplerCliOptions) {
     maxTreeDepth: parseIntegerIn(o.maxTreeDepth, "--max-tree-depth", 1, 30, "2^depth leapfrog steps per draw at most"),
     init: parseChoice(o.init, "--init", INIT_STRATEGIES) as InitStrategy,
     adaptation: parseChoice(o.adaptation, "--adaptation", sampler.ADAPTATION_KINDS) as sampler.AdaptationKind,
+    ...(o.initialMetric !== undefined ? { initialMetric: parseChoice(o.initialMetric, "--initial-metric", sampler.INITIAL_METRICS) as sampler.InitialMetric } : {}),
     math: parseChoice(o.math, "--math", ["accurate", "exact", "fast"] as const) as MathSetting,
     // Left out when not given: the default depends on the model (national or geo).
     ...(o.parameterisation !== undefined ? { parameterisation: checkParameterisation(o.parameterisation, "--parameterisation") } : {}),

@@ -6,7 +6,7 @@ import type { Prior } from "../model/priors.js";
 import type { LiftTest } from "../model/liftTests.js";
 import type { ScalerOptions } from "../model/scaling.js";
 import { MODEL_NAMES, type ModelName } from "../model/structure.js";
-import { ADAPTATION_KINDS, type AdaptationKind } from "../sampler/chain.js";
+import { ADAPTATION_KINDS, INITIAL_METRICS, type AdaptationKind, type InitialMetric } from "../sampler/chain.js";
 import {
   ADSTOCK_NAMES,
   composedName,
@@ -38,6 +38,13 @@ export interface SamplerConfig {
   targetAccept: number;
   maxTreeDepth: number;
   adaptation: AdaptationKind;
+  /**
+   * The metric the Stan-style warm-ups (stan-diag, dense, pooled-*) start from
+   * before their first window: "unit" (Stan's) or "gradient" (1 / |grad| per
+   * coordinate at each chain's start, nutpie's first guess). Absent in fits
+   * saved before it existed: "unit".
+   */
+  initialMetric?: InitialMetric;
   /** jitter: prior medians plus uniform(-initJitter, initJitter) on the unconstrained scale (default). */
   init: InitStrategy;
   initJitter: number;
@@ -61,9 +68,10 @@ export interface SamplerConfig {
   /**
    * The coordinates the sampler moves in (model/samplingCoordinates.ts): "trend"
    * samples the trend's value at the last period in place of coef_trend;
-   * "trend+hill" also the media effect at the mean spend in place of
-   * coef_media; "model" the model's own coordinates, as Stan's program. The
-   * posterior and every output are the same; the draws of a seed differ.
+   * "baseline" shears the extra features' coefficients along the intercept;
+   * "trend+hill" the media effect at the mean spend in place of coef_media;
+   * "model" the model's own coordinates, as Stan's program. The posterior and
+   * every output are the same; the draws of a seed differ.
    */
   parameterisation: Parameterisation;
   /**
@@ -167,21 +175,32 @@ export const DEFAULT_SAMPLER: SamplerConfig = {
   targetAccept: 0.85,
   maxTreeDepth: 10,
   adaptation: "stan-diag",
+  initialMetric: "gradient",
   init: "jitter",
   initJitter: 0.5,
   math: "accurate",
   backend: "auto",
-  parameterisation: "trend",
+  parameterisation: "trend+baseline",
 };
 
 /**
- * The sampling coordinates when none are asked for, per model kind: trend for
- * national models; the model's own for geo models, where the trend coordinates
+ * The sampling coordinates when none are asked for, per model kind: trend and
+ * baseline for national models (the curved trend ridge and the intercept's
+ * ridge with near-constant extra features straightened); the model's own for
+ * geo models, where the trend coordinates
  * converged less often on the bundled geo example (docs/convergence.md: 8 of 8
  * fits with R-hat >= 1.01 against 5 of 8), as the per-geo trends and the media
  * block, not the shared exponent's ridge, hold those chains back.
  */
 export const DEFAULT_PARAMETERISATION = { national: DEFAULT_SAMPLER.parameterisation, geo: "model" } as const satisfies Record<string, Parameterisation>;
+
+/**
+ * The Stan-style warm-ups' starting metric when none is asked for, per model
+ * kind: from the gradient for national models (on the bundled example and the
+ * T=156 data it halves the first window's gradients, docs/convergence.md);
+ * Stan's identity for geo models, where it has not been measured.
+ */
+export const DEFAULT_INITIAL_METRIC = { national: "gradient", geo: "unit" } as const satisfies Record<string, InitialMetric>;
 
 /** With the default draws, chains that still disagree go on to at most this many times them (SamplerConfig.maxSamples). */
 export const MAX_SAMPLES_FACTOR = 10;
@@ -267,6 +286,9 @@ export function resolveConfig(input: FitConfigInput = {}): FitConfig {
   }
   if (!ADAPTATION_KINDS.includes(s.adaptation)) {
     throw new InputError(`adaptation must be one of ${ADAPTATION_KINDS.join(", ")}, got "${s.adaptation}"`);
+  }
+  if (s.initialMetric !== undefined && !INITIAL_METRICS.includes(s.initialMetric)) {
+    throw new InputError(`initial metric must be one of ${INITIAL_METRICS.join(", ")}, got "${s.initialMetric}"`);
   }
   if (!(s.math in MATH_MODE)) {
     throw new InputError(`math must be one of accurate, fast, exact, got "${s.math}"`);

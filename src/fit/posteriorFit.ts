@@ -185,7 +185,7 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
         "in a geo model, one channel's lag_weight, slope and coef_media lagging with the geos' intercepts and trends mean that channel's adstock drifts towards lag_weight 1, where its effect grows like a trend and trades off with theirs, and the chains split between the two regimes: a prior keeping lag_weight away from 1 thins that regime (e.g. --priors with {\"lag_weight\": {\"dist\": \"Beta\", \"concentration1\": 2, \"concentration0\": 2}} instead of LightweightMMM's Beta(2, 1); a modelling choice: say so where you report the results)";
       const steps = [
         // Geo fits: the trend coordinates converged less often than the model's own (docs/convergence.md).
-        modelCoordinates && !geo ? "refit with --parameterisation trend (the default: the sampler moves along the trend's level, which removes the curved trend ridge where chains get stuck)" : "",
+        modelCoordinates && !geo ? "refit with --parameterisation trend+baseline (the default: the sampler moves along the trend's level and the extra features' coefficients along the intercept, which removes the curved ridges where chains get stuck)" : "",
         extendable ? moreDraws : "",
         geo && summary.some((r) => r.name.startsWith("lag_weight")) ? geoLagStep : "",
         `refit with more warm-up (--warmup ${Math.max(2000, 2 * s.warmup)})`,

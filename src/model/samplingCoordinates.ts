@@ -56,6 +56,7 @@ import { transformsOfModel } from "./modelChoice.js";
 import { logistic, softplus } from "../math/special.js";
 import * as portable from "../math/portable.js";
 import { InputError } from "../errors.js";
+import { baselineFromModel, baselineGroups, baselinePullBack, baselineToModel, type BaselineGroup, type ExtraColumns } from "./baselineShear.js";
 
 /**
  * The pieces of the sampler's coordinates, in their canonical order. A
@@ -63,7 +64,7 @@ import { InputError } from "../errors.js";
  * (none: the model's own coordinates, as Stan's program samples). Each piece
  * applies where the model has what it moves and is left out elsewhere.
  */
-export const COORDINATE_PIECES = ["trend", "noncentred", "hill", "media", "season"] as const;
+export const COORDINATE_PIECES = ["trend", "noncentred", "hill", "media", "season", "baseline"] as const;
 export type CoordinatePiece = (typeof COORDINATE_PIECES)[number];
 
 /** A canonical parameterisation: "model", or pieces of COORDINATE_PIECES joined by "+" in that order. */
@@ -140,14 +141,18 @@ export class SamplingCoordinates {
   private readonly hill: HillPart[];
   private readonly noncentred: NoncentredPart | undefined;
   private readonly season: SeasonPart | undefined;
+  private readonly baseline: BaselineGroup[];
   /** Scratch for constrainWithSlope's dx/du and meanAdstock's dm/dv (no allocation per gradient). */
   private readonly slope = [0];
   /** The trend map's exp(-expo_trend log t_ref) and d(expo_trend log t_ref)/dv at the last toModel's v. */
   private trendScale = 1;
   private trendShiftSlope = 0;
 
-  /** `T`: the training rows (the trend's reference time is the last, T - 1). */
-  constructor(layout: ParameterLayout, T: number, readonly kind: Parameterisation) {
+  /**
+   * `T`: the training rows (the trend's reference time is the last, T - 1);
+   * `extras`: the scaled extra features, which "baseline" needs (without them it moves nothing).
+   */
+  constructor(layout: ParameterLayout, T: number, readonly kind: Parameterisation, extras?: ExtraColumns) {
     this.dim = layout.dim;
     const parts = checkParameterisation(kind).split("+");
     this.trend = parts.includes("trend") ? trendPart(layout, T) : undefined;
@@ -156,11 +161,12 @@ export class SamplingCoordinates {
     const channelOnly = this.noncentred !== undefined;
     this.hill = parts.includes("hill") ? hillParts(layout, T, false, channelOnly) : parts.includes("media") ? hillParts(layout, T, true, channelOnly) : [];
     this.season = parts.includes("season") ? seasonPart(layout) : undefined;
+    this.baseline = parts.includes("baseline") ? baselineGroups(layout, extras) : [];
   }
 
   /** Whether the sampler's coordinates differ from the model's at all. */
   get changesAnything(): boolean {
-    return this.trend !== undefined || this.hill.length > 0 || this.noncentred !== undefined || this.season !== undefined;
+    return this.trend !== undefined || this.hill.length > 0 || this.noncentred !== undefined || this.season !== undefined || this.baseline.length > 0;
   }
 
   toModel(v: ArrayLike<number>, u: Float64Array): number {
@@ -204,6 +210,8 @@ export class SamplingCoordinates {
       for (const i of se.gamma) u[i] = v[i] * scale;
       logJacobian += se.logG - se.gamma.length * s;
     }
+    // A shear of the coefficients along the intercept, which no other piece moves: log |det| = 0.
+    baselineToModel(this.baseline, v, u);
     return logJacobian;
   }
 
@@ -236,6 +244,7 @@ export class SamplingCoordinates {
       const shift = hillShift(h, u, this.slope);
       for (const i of h.shifted) v[i] = u[i] - shift;
     }
+    baselineFromModel(this.baseline, u, v);
   }
 
   pullBack(v: ArrayLike<number>, u: ArrayLike<number>, gradU: ArrayLike<number>, gradV: Float64Array): void {
@@ -295,6 +304,7 @@ export class SamplingCoordinates {
       gradV[h.s] += g * sigma * logRatio * dS;
       if (h.lag >= 0) gradV[h.lag] -= g * sigma * S * dLogM;
     }
+    baselinePullBack(this.baseline, v, gradU, gradV, this.slope);
   }
 }
 

@@ -11,6 +11,15 @@ import type { NutsInfo } from "./types.js";
  */
 export type AdaptationKind = "stan-diag" | "pooled-diag" | "pooled-dense" | "nutpie-diag" | "dense" | "lowrank" | "fisher-dense";
 
+/**
+ * Where the Stan-style warm-ups ('stan-diag', 'dense', 'pooled-*') start their
+ * metric before the first window: "unit" (Stan's identity) or "gradient"
+ * (1 / |grad| per coordinate at the chain's start, as nutpie starts).
+ */
+export type InitialMetric = "unit" | "gradient";
+
+export const INITIAL_METRICS: readonly InitialMetric[] = ["unit", "gradient"];
+
 export const ADAPTATION_KINDS: readonly AdaptationKind[] = [
   "stan-diag",
   "pooled-diag",
@@ -62,6 +71,8 @@ export interface ChainOptions {
    * gradient ('lowrank' with numWarmup = 0 takes a diagonal one).
    */
   initialInverseMetric?: Float64Array;
+  /** Without initialInverseMetric: the Stan-style warm-ups' metric before the first window (default "unit"). */
+  initialMetric?: InitialMetric;
   /** Also return warm-up draws and statistics (default false). */
   keepWarmup?: boolean;
 }

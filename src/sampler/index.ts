@@ -1,4 +1,4 @@
-export type { AdaptationKind, ChainCallbacks, ChainOptions, ChainResult, DrawStats } from "./chain.js";
+export type { AdaptationKind, ChainCallbacks, ChainOptions, ChainResult, DrawStats, InitialMetric } from "./chain.js";
 export { createNutsKernel } from "./kernel.js";
 export type { NutsKernel, NutsKernelOptions } from "./kernel.js";
 export { NutsTrajectoryBuilder, logSumExp } from "./tree.js";
@@ -10,4 +10,4 @@ export type { InitSpec, InitOptions } from "./init.js";
 export { createPhasePoint, copyPhasePoint } from "./types.js";
 export type { HamiltonianSystem, Metric, NutsInfo, NutsState, PhasePoint } from "./types.js";
 export * from "../rng/index.js";
-export { ADAPTATION_KINDS } from "./chain.js";
+export { ADAPTATION_KINDS, INITIAL_METRICS } from "./chain.js";

@@ -41,6 +41,6 @@ export function createDensity(spec: DensitySpec, module?: WebAssembly.Module): L
 /** The map from the sampler's coordinates to the model's, or undefined when they are the same. */
 export function samplingCoordinates(spec: DensitySpec): SamplingCoordinates | undefined {
   if (!spec.parameterisation || spec.parameterisation === "model") return undefined;
-  const map = new SamplingCoordinates(new ParameterLayout(spec.structure), spec.data.T, spec.parameterisation);
+  const map = new SamplingCoordinates(new ParameterLayout(spec.structure), spec.data.T, spec.parameterisation, spec.data);
   return map.changesAnything ? map : undefined;
 }

@@ -34,7 +34,7 @@ describe("posterior unchanged by the sampling coordinates", () => {
     expect(base.diagnostics().max_r_hat).toBeLessThan(1.01);
   });
 
-  for (const kind of ["trend", "trend+hill"] as const) {
+  for (const kind of ["trend", "trend+hill", "trend+baseline"] as const) {
     it(`${kind} against the model's coordinates`, async () => {
       const other = await fit(kind);
       const d = other.diagnostics();

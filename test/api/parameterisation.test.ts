@@ -17,8 +17,8 @@ describe("fits in the sampler's coordinates", () => {
   const sim = simulateDataset({ seed: 7, T: 60, channels: 2, extras: 1 });
   const short = { chains: 2, warmup: 30, samples: 20, seed: 3 };
 
-  it("store starts and draws in the model's coordinates", async () => {
-    const fit = await fitMMM(sim.dataset, { sampler: { ...short, init: "median", parameterisation: "trend+hill" } });
+  it.each(["trend+hill", "trend+baseline"] as const)("store starts and draws in the model's coordinates (%s)", async (parameterisation) => {
+    const fit = await fitMMM(sim.dataset, { sampler: { ...short, init: "median", parameterisation } });
     const median = fit.layout.medianPoint();
     for (const c of fit.record.chains) {
       for (let i = 0; i < median.length; i++) expect(c.initialPosition[i]).toBeCloseTo(median[i], 12);
@@ -36,8 +36,11 @@ describe("fits in the sampler's coordinates", () => {
   });
 
   it("give the same draws for a seed at 1 and 2 threads, and other draws than the model's coordinates", async () => {
-    const one = await fitMMM(sim.dataset, { sampler: { ...short, threads: 0, parameterisation: "trend" } });
-    const two = await fitMMM(sim.dataset, { sampler: { ...short, threads: 2, parameterisation: "trend" } });
+    // The defaults: trend+baseline coordinates, warm-up from the gradient's metric.
+    const one = await fitMMM(sim.dataset, { sampler: { ...short, threads: 0 } });
+    const two = await fitMMM(sim.dataset, { sampler: { ...short, threads: 2 } });
+    expect(one.record.config.sampler.parameterisation).toBe("trend+baseline");
+    expect(one.record.config.sampler.initialMetric).toBe("gradient");
     const model = await fitMMM(sim.dataset, { sampler: { ...short, threads: 2, parameterisation: "model" } });
     for (let k = 0; k < 2; k++) {
       expect(Array.from(two.record.chains[k].draws)).toEqual(Array.from(one.record.chains[k].draws));
@@ -102,13 +105,16 @@ describe("what a geo fit whose chains disagree is told", () => {
   });
 });
 
-describe("the default coordinates per model kind", () => {
-  it("national fits default to trend, geo fits to the model's own (where trend converged less often); either can be asked for", async () => {
+describe("the default coordinates and starting metric per model kind", () => {
+  it("national fits default to trend+baseline from the gradient's metric, geo fits to the model's own from the identity (where those were measured); either can be asked for", async () => {
     const { dataset } = makeGeoTestData({ G: 2, T: 30, C: 1, extras: 0, seed: 4 });
     const short = { chains: 1, warmup: 20, samples: 10, seed: 2, threads: 0 };
-    expect(resolveConfig({ sampler: short }).sampler.parameterisation).toBe("trend");
-    expect((await fitGeoMMM(dataset, { sampler: short })).record.config.sampler.parameterisation).toBe("model");
+    expect(resolveConfig({ sampler: short }).sampler.parameterisation).toBe("trend+baseline");
+    expect(resolveConfig({ sampler: short }).sampler.initialMetric).toBe("gradient");
+    const geo = (await fitGeoMMM(dataset, { sampler: short })).record.config.sampler;
+    expect([geo.parameterisation, geo.initialMetric]).toEqual(["model", "unit"]);
     expect((await fitGeoMMM(dataset, { sampler: { ...short, parameterisation: undefined } })).record.config.sampler.parameterisation).toBe("model");
-    expect((await fitGeoMMM(dataset, { sampler: { ...short, parameterisation: "trend" } })).record.config.sampler.parameterisation).toBe("trend");
+    const asked = (await fitGeoMMM(dataset, { sampler: { ...short, parameterisation: "trend", initialMetric: "gradient" } })).record.config.sampler;
+    expect([asked.parameterisation, asked.initialMetric]).toEqual(["trend", "gradient"]);
   });
 });

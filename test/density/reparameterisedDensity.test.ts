@@ -55,7 +55,7 @@ function numericJacobian(map: SamplingCoordinates, v: Float64Array): Float64Arra
   return J;
 }
 
-const KINDS: Parameterisation[] = ["trend", "trend+hill", "noncentred", "trend+noncentred", "season", "trend+noncentred+season", "media", "trend+media+season", "noncentred+media+season", "trend+noncentred+hill+season"];
+const KINDS: Parameterisation[] = ["trend", "trend+hill", "noncentred", "trend+noncentred", "season", "trend+noncentred+season", "media", "trend+media+season", "noncentred+media+season", "trend+noncentred+hill+season", "baseline", "trend+baseline", "trend+noncentred+season+baseline"];
 
 /**
  * For a fixture: the wrapped wasm density equals the float64 reference at
@@ -66,7 +66,7 @@ const KINDS: Parameterisation[] = ["trend", "trend+hill", "noncentred", "trend+n
 function checkFixture(layout: ParameterLayout, data: ScaledData, seed: number, fdBudget: number): void {
   const rand = mulberry32(seed);
   for (const kind of KINDS) {
-    const map = new SamplingCoordinates(layout, data.T, kind);
+    const map = new SamplingCoordinates(layout, data.T, kind, data);
     const reference = (v: Float64Array) => {
       const u = new Float64Array(layout.dim);
       const jac = map.toModel(v, u);

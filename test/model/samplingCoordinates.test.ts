@@ -18,7 +18,8 @@ describe("checkParameterisation", () => {
     expect(checkParameterisation("season+trend")).toBe("trend+season");
     expect(checkParameterisation("season + media+noncentred")).toBe("noncentred+media+season");
     expect(checkParameterisation("hill+noncentred+trend")).toBe("trend+noncentred+hill");
-    expect(checkParameterisation(COORDINATE_PIECES.filter((p) => p !== "hill").reverse().join("+"))).toBe("trend+noncentred+media+season");
+    expect(checkParameterisation(COORDINATE_PIECES.filter((p) => p !== "hill").reverse().join("+"))).toBe("trend+noncentred+media+season+baseline");
+    expect(checkParameterisation("baseline+trend")).toBe("trend+baseline");
   });
 
   it("refuses unknown, repeated and incompatible pieces, naming the option and the pieces", () => {

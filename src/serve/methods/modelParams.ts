@@ -5,7 +5,7 @@ import { parsePriorFile } from "../../model/priorFile.js";
 import { INIT_STRATEGIES, type FitConfigInput, type InitStrategy, type MathSetting, type SamplerConfig } from "../../fit/config.js";
 import type { ScalerKind, ScalerOptions } from "../../model/scaling.js";
 import { MODEL_NAMES, type ModelName } from "../../model/structure.js";
-import type { AdaptationKind } from "../../sampler/index.js";
+import { INITIAL_METRICS, type AdaptationKind, type InitialMetric } from "../../sampler/index.js";
 import type { BackendSetting, MethodSetting } from "../../services/backend.js";
 import type { ParamReader } from "../params.js";
 import { ServeError } from "../protocol.js";
@@ -68,6 +68,7 @@ export function readSamplerConfig(p: ParamReader): Partial<SamplerConfig> {
   set("init", p.oneOf<InitStrategy>("init", [...INIT_STRATEGIES]));
   set("initJitter", p.number("init_jitter", (v) => v >= 0, "a non-negative number"));
   set("adaptation", p.oneOf<AdaptationKind>("adaptation", ["stan-diag", "nutpie-diag", "dense", "lowrank", "fisher-dense"]));
+  set("initialMetric", p.oneOf<InitialMetric>("initial_metric", [...INITIAL_METRICS]));
   set("math", p.oneOf<MathSetting>("math", ["accurate", "fast", "exact"]));
   const parameterisation = p.string("parameterisation", true);
   if (parameterisation !== undefined) s.parameterisation = checkParameterisation(parameterisation, "parameterisation");

@@ -1,0 +1,123 @@
+// The "baseline" piece of the sampling coordinates (samplingCoordinates.ts):
+// the extra features' coefficients sheared along the intercept.
+//
+// Extra features are scaled by their mean, so a feature that varies little
+// (a price index) is almost a second intercept: the data pin the baseline
+// intercept + sum_f coef_extra_features[f] x_f(t) and leave the split between
+// the two loose. With the intercept positive (sampled as its log), the ridge
+// is curved: coef_extra = level - intercept, and its width in coef_extra is
+// fixed while log intercept stretches it as the intercept nears 0. A diagonal
+// metric then takes the ridge's narrow width as its step.
+//
+// The sampler moves e'[f] = coef_extra_features[f] + w[f] * intercept in
+// place of coef_extra_features[f] (per geo where each geo has its own
+// coefficients), w the regression of the coefficients on the intercept in the
+// linear part of the likelihood: with M = (1/T) sum_t x(t) x(t)' the extras'
+// uncentred second moments and m their means, w = M^-1 m (for one feature of
+// mean m and coefficient of variation c, w = 1 / (m (1 + c^2)): about 1/m for
+// a near-constant feature, about 0 for one that varies a lot). Then e' is
+// what the data pin whatever the intercept. Exact for any w: the map is a
+// shear (the intercept is not moved, each coefficient moves by a function of
+// it), so its Jacobian is triangular with a unit diagonal, log |det| = 0.
+
+import type { ParameterLayout } from "./layout.js";
+import { constrain, constrainWithSlope } from "./layout.js";
+import type { Transform } from "./priors.js";
+import { symmetricEigen, symmetricFunction } from "../math/symmetricEigen.js";
+
+/** Per intercept (one per geo): the coefficients moved with it and by how much per unit of intercept. */
+export interface BaselineGroup {
+  intercept: number;
+  transform: Transform;
+  coef: number[];
+  weight: number[];
+}
+
+/** The scaled extra features, as ScaledData holds them: [T][F], or [T][F][G] for per-geo extras. */
+export interface ExtraColumns {
+  T: number;
+  extra: Float64Array;
+}
+
+/**
+ * The baseline groups of a model, or [] where the piece moves nothing: no
+ * extra features, coefficients not on the real line (a custom prior confining
+ * them), or geo extras shared by every geo (one coefficient against G
+ * intercepts).
+ */
+export function baselineGroups(layout: ParameterLayout, data: ExtraColumns | undefined): BaselineGroup[] {
+  const s = layout.structure;
+  const F = s.nExtra;
+  if (!data || F === 0 || !layout.has("intercept") || !layout.has("coef_extra_features")) return [];
+  const intercept = layout.block("intercept");
+  const coef = layout.block("coef_extra_features");
+  if (coef.transforms.some((t) => t.kind !== "identity")) return [];
+  const G = intercept.size;
+  if (coef.size !== F * G) return [];
+  const T = data.T;
+  if (data.extra.length !== T * F * G) throw new Error(`extra features: ${data.extra.length} values for ${T} rows x ${F} features x ${G} geos`);
+  const groups: BaselineGroup[] = [];
+  for (let g = 0; g < G; g++) {
+    const weight = regressionOnIntercept(data.extra, T, F, G, g);
+    if (!weight) continue;
+    groups.push({
+      intercept: intercept.offset + g,
+      transform: intercept.transforms[g],
+      coef: Array.from({ length: F }, (_, f) => coef.offset + f * G + g),
+      weight,
+    });
+  }
+  return groups;
+}
+
+/** w = M^-1 m for geo g's columns (a pseudo-inverse: a direction M gives no weight, such as a zero column, gets w = 0); null if every w is 0. */
+function regressionOnIntercept(extra: Float64Array, T: number, F: number, G: number, g: number): number[] | null {
+  const M = new Float64Array(F * F);
+  const m = new Float64Array(F);
+  for (let t = 0; t < T; t++) {
+    for (let a = 0; a < F; a++) {
+      const xa = extra[(t * F + a) * G + g];
+      m[a] += xa / T;
+      for (let b = 0; b <= a; b++) M[a * F + b] += (xa * extra[(t * F + b) * G + g]) / T;
+    }
+  }
+  for (let a = 0; a < F; a++) for (let b = 0; b < a; b++) M[b * F + a] = M[a * F + b];
+  if (!M.every(Number.isFinite)) return null;
+  const eig = symmetricEigen(M, F);
+  const largest = Math.max(0, ...eig.values);
+  if (!(largest > 0)) return null;
+  // Eigenvalues below 1e-10 of the largest are the data's exact collinearities: no direction to shear along.
+  const inverse = symmetricFunction(eig, F, (lambda) => (lambda > 1e-10 * largest ? 1 / lambda : 0));
+  const w = Array.from({ length: F }, (_, a) => {
+    let s = 0;
+    for (let b = 0; b < F; b++) s += inverse[a * F + b] * m[b];
+    return s;
+  });
+  return w.every((x) => x === 0) ? null : w;
+}
+
+/** u = v with each group's coefficients moved back: coef = e' - w intercept. */
+export function baselineToModel(groups: readonly BaselineGroup[], v: ArrayLike<number>, u: Float64Array): void {
+  for (const grp of groups) {
+    const x = constrain(grp.transform, v[grp.intercept]);
+    for (let f = 0; f < grp.coef.length; f++) u[grp.coef[f]] = v[grp.coef[f]] - grp.weight[f] * x;
+  }
+}
+
+/** v = u with each group's coefficients sheared: e' = coef + w intercept. */
+export function baselineFromModel(groups: readonly BaselineGroup[], u: ArrayLike<number>, v: Float64Array): void {
+  for (const grp of groups) {
+    const x = constrain(grp.transform, u[grp.intercept]);
+    for (let f = 0; f < grp.coef.length; f++) v[grp.coef[f]] = u[grp.coef[f]] + grp.weight[f] * x;
+  }
+}
+
+/** Adds to gradV[intercept] what the coefficients' gradients owe it: d coef / d v_intercept = -w dx/dv. */
+export function baselinePullBack(groups: readonly BaselineGroup[], v: ArrayLike<number>, gradU: ArrayLike<number>, gradV: Float64Array, scratch: number[]): void {
+  for (const grp of groups) {
+    constrainWithSlope(grp.transform, v[grp.intercept], scratch);
+    let g = 0;
+    for (let f = 0; f < grp.coef.length; f++) g += grp.weight[f] * gradU[grp.coef[f]];
+    gradV[grp.intercept] -= g * scratch[0];
+  }
+}
