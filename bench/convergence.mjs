@@ -10,7 +10,8 @@
 // --init pathfinder starts the chains there (rows "warm-up, init pathfinder"); the default start otherwise.
 // --tempering K [--tempering-min-beta B] runs each chain as a ladder of K tempered replicas (rows "warm-up, tempering K [down to B]").
 // --target-accept X fits at another target acceptance (rows "..., target accept X");
-// --initial-metric unit|gradient starts the Stan-style warm-ups there (rows "..., initial metric X").
+// --initial-metric unit|gradient starts the Stan-style warm-ups there (rows "..., initial metric X");
+// --warmup N another warm-up length (rows "..., warm-up N").
 // --draws-until-agreement [--max-samples N] leaves the draws at the product's default: 1000, going on while the
 // chains disagree, up to 10 x (or N) (rows "warm-up, draws until agreement [(at most N)]"); else exactly 1000, as Stan's.
 // Geo fits also record each chain's mean lag_weight[1] (the search channel's; the block whose regimes split chains).
@@ -158,9 +159,11 @@ export async function benchConvergence({
   targetAccept = arg("--target-accept", undefined),
   // The Stan-style warm-ups' starting metric: unit (Stan's) or gradient (rows "..., initial metric X").
   initialMetric = arg("--initial-metric", undefined),
+  // Another warm-up length than the default's 1000 (rows "..., warm-up N"; Stan's cached fits are at 1000).
+  warmup = arg("--warmup", undefined),
 } = {}) {
   const rstan = rstanAvailable();
-  const sampler = { chains: 4, warmup: quick ? 300 : 1000, samples: quick ? 300 : 1000, targetAccept: targetAccept ? Number(targetAccept) : DEFAULT_SAMPLER.targetAccept };
+  const sampler = { chains: 4, warmup: warmup ? Number(warmup) : quick ? 300 : 1000, samples: quick ? 300 : 1000, targetAccept: targetAccept ? Number(targetAccept) : DEFAULT_SAMPLER.targetAccept };
   const result = { machine: machineInfo(), quick, rstan, sampler, seeds, rows: [] };
   for (const key of datasets) {
     const ds = DATASETS[key];
@@ -178,7 +181,8 @@ export async function benchConvergence({
       .map((a) => (tempering ? { ...a, option: `${a.option}, tempering ${tempering}${temperingMinBeta ? ` down to ${temperingMinBeta}` : ""}` } : a))
       .map((a) => (untilAgreement ? { ...a, option: `${a.option}, draws until agreement${maxSamples ? ` (at most ${maxSamples})` : ""}` } : a))
       .map((a) => (targetAccept ? { ...a, option: `${a.option}, target accept ${targetAccept}` } : a))
-      .map((a) => (initialMetric ? { ...a, option: `${a.option}, initial metric ${initialMetric}` } : a));
+      .map((a) => (initialMetric ? { ...a, option: `${a.option}, initial metric ${initialMetric}` } : a))
+      .map((a) => (warmup ? { ...a, option: `${a.option}, warm-up ${warmup}` } : a));
     const rows = axes.map(({ option }) => ({ dataset: ds.name, option, fits: [] }));
     result.rows.push(...rows);
     for (const seed of seeds) {
