@@ -187,6 +187,11 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
         // Geo fits: the trend coordinates converged less often than the model's own (docs/convergence.md).
         modelCoordinates && !geo ? "refit with --parameterisation trend+baseline (the default: the sampler moves along the trend's level and the extra features' coefficients along the intercept, which removes the curved ridges where chains get stuck)" : "",
         extendable ? moreDraws : "",
+        // The baseline coordinates' larger steps sometimes reach a narrow region that trend's smaller ones
+        // rarely do: about 1 fit in 12 at 1000 draws on the national benchmarks (docs/convergence.md).
+        !geo && (s.parameterisation ?? "").split("+").includes("baseline")
+          ? "refit with --parameterisation trend (the previous default: smaller steps and about 1.6x the gradients, which rarely reach the narrow region where one channel, with long carryover and early saturation, stands in for the baseline)"
+          : "",
         geo && summary.some((r) => r.name.startsWith("lag_weight")) ? geoLagStep : "",
         `refit with more warm-up (--warmup ${Math.max(2000, 2 * s.warmup)})`,
         pooled || geo ? "" : "refit with --adaptation pooled-diag (the chains share what they learn during warm-up)",

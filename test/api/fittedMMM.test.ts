@@ -47,8 +47,11 @@ describe("a fitted model", () => {
     expect(capped.diagnostics().warnings.find((x) => x.startsWith("R-hat up to"))).toMatch(/--max-samples 800; they went on to 100 draws each and stopped at the limit of 400/);
     const pooled = new FittedMMM({ ...rec, config: { ...rec.config, sampler: { ...rec.config.sampler, adaptation: "pooled-diag" } }, chains: disagree.record.chains });
     expect(pooled.diagnostics().warnings.find((x) => x.startsWith("R-hat up to"))).not.toMatch(/--adaptation pooled-diag/);
-    // The default coordinates are not suggested to a fit that used them; a fit in the model's coordinates is told of them first.
-    expect(w).not.toMatch(/--parameterisation trend/);
+    // The default coordinates are not suggested to a fit that used them; a fit in them is offered the smaller steps
+    // of trend after longer chains; a fit in the model's coordinates is told of the default first.
+    expect(rec.config.sampler.parameterisation).toBe("trend+baseline");
+    expect(w).not.toMatch(/--parameterisation trend\+baseline/);
+    expect(w).toMatch(/\(2\) refit with --parameterisation trend \(the previous default: smaller steps/);
     const inModel = new FittedMMM({ ...rec, config: { ...rec.config, sampler: { ...rec.config.sampler, parameterisation: "model" } }, chains: disagree.record.chains });
     expect(inModel.diagnostics().warnings.find((x) => x.startsWith("R-hat up to"))).toMatch(/\(1\) refit with --parameterisation trend/);
   });
