@@ -172,17 +172,20 @@ export async function benchConvergence({
     let stanInput = (await ds.stanInput?.()) ?? null;
     // Seeds outside, options inside: a run cut short still compares the options on the same seeds.
     // Without --parameterisations, each option at the default coordinates (rows named by the option alone).
-    const axes = options.flatMap((adaptation) =>
-      parameterisations.length
-        ? parameterisations.map((parameterisation) => ({ adaptation, parameterisation, option: `${adaptation}, ${parameterisation}` }))
-        : [{ adaptation, option: adaptation }],
-    )
-      .map((a) => (init ? { ...a, option: `${a.option}, init ${init}` } : a))
-      .map((a) => (tempering ? { ...a, option: `${a.option}, tempering ${tempering}${temperingMinBeta ? ` down to ${temperingMinBeta}` : ""}` } : a))
-      .map((a) => (untilAgreement ? { ...a, option: `${a.option}, draws until agreement${maxSamples ? ` (at most ${maxSamples})` : ""}` } : a))
-      .map((a) => (targetAccept ? { ...a, option: `${a.option}, target accept ${targetAccept}` } : a))
-      .map((a) => (initialMetric ? { ...a, option: `${a.option}, initial metric ${initialMetric}` } : a))
-      .map((a) => (warmup ? { ...a, option: `${a.option}, warm-up ${warmup}` } : a));
+    // Settings other than the defaults name the rows too, in this order.
+    const named = [
+      init && `init ${init}`,
+      tempering && `tempering ${tempering}${temperingMinBeta ? ` down to ${temperingMinBeta}` : ""}`,
+      untilAgreement && `draws until agreement${maxSamples ? ` (at most ${maxSamples})` : ""}`,
+      targetAccept && `target accept ${targetAccept}`,
+      initialMetric && `initial metric ${initialMetric}`,
+      warmup && `warm-up ${warmup}`,
+    ].filter(Boolean);
+    const axes = options
+      .flatMap((adaptation) =>
+        parameterisations.length ? parameterisations.map((parameterisation) => ({ adaptation, parameterisation, name: `${adaptation}, ${parameterisation}` })) : [{ adaptation, name: adaptation }],
+      )
+      .map(({ name, ...a }) => ({ ...a, option: [name, ...named].join(", ") }));
     const rows = axes.map(({ option }) => ({ dataset: ds.name, option, fits: [] }));
     result.rows.push(...rows);
     for (const seed of seeds) {

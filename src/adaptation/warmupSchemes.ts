@@ -1,7 +1,7 @@
 // The warm-up scheme a kind names ("stan-diag", "dense", "nutpie-diag", ...):
 // where a fit configuration's string becomes a scheme, so that the chain
 // runner (services/chainRunner.ts) is handed a scheme and knows no names.
-import { isDenseAdaptation, type AdaptationKind, type ChainOptions, type InitialMetric } from "../sampler/chain.js";
+import { isDenseAdaptation, type AdaptationKind, type InitialMetric } from "../sampler/chain.js";
 import { lowRankWarmup, NutpieWarmup, StanWarmup, type WarmupScheme } from "./warmup.js";
 
 export interface WarmupSchemeOptions {
@@ -36,10 +36,4 @@ export function createWarmupScheme(kind: AdaptationKind, dim: number, numWarmup:
         ...(options.initialMetric ? { initialMetric: options.initialMetric } : {}),
       });
   }
-}
-
-/** The scheme a chain's options name (default "stan-diag"), or undefined without warm-up. */
-export function warmupSchemeFor(options: ChainOptions, dim: number): WarmupScheme | undefined {
-  const numWarmup = options.numWarmup ?? 1000;
-  return numWarmup > 0 ? createWarmupScheme(options.adaptation ?? "stan-diag", dim, numWarmup, options) : undefined;
 }

@@ -16,23 +16,26 @@ import type { ParameterLayout } from "../model/layout.js";
 import type { SamplingCoordinates } from "../model/samplingCoordinates.js";
 import type { ChainResult } from "../sampler/index.js";
 
-/** The largest R-hat and the smallest bulk- or tail-ESS over the model's parameters (constrained, as the summary reads them). */
-export function convergenceOfChains(
-  chains: readonly ChainResult[],
-  layout: ParameterLayout,
-  coordinates: SamplingCoordinates | undefined,
-): { maxRhat: number; minEss: number } {
+/**
+ * `chain`'s draws in the model's parameters (constrained, as the summary reads them), row-major;
+ * the rows of `done` (an earlier call's answer for the same chain, now grown) are kept, not mapped again.
+ */
+function constrainedRows(chain: ChainResult, layout: ParameterLayout, coordinates: SamplingCoordinates | undefined, done?: Float64Array): Float64Array {
   const dim = layout.dim;
+  const out = new Float64Array(chain.numDraws * dim);
+  const from = done ? done.length / dim : 0;
+  if (done) out.set(done);
   const u = new Float64Array(dim);
-  const constrained = chains.map((c) => {
-    const out = new Float64Array(c.numDraws * dim);
-    for (let i = 0; i < c.numDraws; i++) {
-      const row = c.draws.subarray(i * dim, (i + 1) * dim);
-      if (coordinates) coordinates.toModel(row, u);
-      layout.constrainFlat(coordinates ? u : row, out.subarray(i * dim, (i + 1) * dim));
-    }
-    return out;
-  });
+  for (let i = from; i < chain.numDraws; i++) {
+    const row = chain.draws.subarray(i * dim, (i + 1) * dim);
+    if (coordinates) coordinates.toModel(row, u);
+    layout.constrainFlat(coordinates ? u : row, out.subarray(i * dim, (i + 1) * dim));
+  }
+  return out;
+}
+
+/** The largest R-hat and the smallest bulk- or tail-ESS over the parameters of constrained chains. */
+function convergenceOf(constrained: Float64Array[], dim: number): { maxRhat: number; minEss: number } {
   let maxRhat = Number.NEGATIVE_INFINITY;
   for (const r of rhatPerParameter(constrained, dim)) if (Number.isFinite(r) && r > maxRhat) maxRhat = r;
   let minEss = Number.POSITIVE_INFINITY;
@@ -54,9 +57,12 @@ export function drawsUntilAgreement(
   most: number,
   history: { rHat: number[]; ess: number[] },
 ): (chains: ChainResult[]) => number {
+  // Each check maps only the draws added since the last one (the chains grow at their end).
+  let mapped: Float64Array[] = [];
   return (chains) => {
     const have = chains[0]!.numDraws;
-    const { maxRhat, minEss } = convergenceOfChains(chains, layout, coordinates);
+    mapped = chains.map((c, k) => constrainedRows(c, layout, coordinates, mapped[k]));
+    const { maxRhat, minEss } = convergenceOf(mapped, layout.dim);
     history.rHat.push(maxRhat);
     history.ess.push(minEss);
     return chainsAgree(maxRhat, minEss, chains.length) || have >= most ? 0 : Math.min(block, most - have);

@@ -6,7 +6,7 @@
 
 import { InputError } from "../errors.js";
 import { scaleLiftTests } from "../model/liftTests.js";
-import { DEFAULT_INITIAL_METRIC, DEFAULT_PARAMETERISATION, drawsCanGoOn, MATH_MODE, resolveConfig, type FitConfig, type FitConfigInput } from "../fit/config.js";
+import { drawsCanGoOn, withGeoDefaults, MATH_MODE, resolveConfig, type FitConfig, type FitConfigInput } from "../fit/config.js";
 import { datasetCosts, isGeoDataset, validateGeoTrainingRows, type GeoMediaDataset, type MediaDataset } from "../model/dataset.js";
 import { ParameterLayout } from "../model/layout.js";
 import { asGeoScalers, fitGeoScalers, fitScalers, geoLiftScales, scaleGeoRows, scaleRows, type FittedGeoScalers } from "../model/scaling.js";
@@ -71,12 +71,7 @@ async function fitNational(dataset: MediaDataset, configInput: FitConfigInput, c
 }
 
 async function fitGeo(dataset: GeoMediaDataset, configInput: FitConfigInput, callbacks: FitCallbacks & FitOptions): Promise<FittedGeoMMM> {
-  const sampler = {
-    ...configInput.sampler,
-    parameterisation: configInput.sampler?.parameterisation ?? DEFAULT_PARAMETERISATION.geo,
-    initialMetric: configInput.sampler?.initialMetric ?? DEFAULT_INITIAL_METRIC.geo,
-  };
-  const config: FitConfig = resolveConfig({ ...configInput, sampler });
+  const config: FitConfig = resolveConfig({ ...configInput, sampler: withGeoDefaults(configInput.sampler) });
   const trainRows = trainingRows(callbacks.trainRows, dataset.T, "dates");
   validateGeoTrainingRows(dataset, trainRows);
   const costs = datasetCosts(dataset, trainRows, config.costs);

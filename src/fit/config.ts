@@ -184,24 +184,26 @@ export const DEFAULT_SAMPLER: SamplerConfig = {
 };
 
 /**
- * The sampling coordinates when none are asked for, per model kind: trend and
- * baseline for national models (the curved trend ridge and the intercept's
- * ridge with near-constant extra features straightened); the model's own for
- * geo models, where the trend coordinates
- * converged less often on the bundled geo example (docs/convergence.md: 8 of 8
- * fits with R-hat >= 1.01 against 5 of 8), as the per-geo trends and the media
- * block, not the shared exponent's ridge, hold those chains back.
+ * Where geo fits' defaults differ from DEFAULT_SAMPLER's (national models'
+ * trend+baseline coordinates, which straighten the curved trend ridge and the
+ * intercept's ridge with near-constant extra features, and the warm-up from
+ * the gradient's metric, which halves the first window's gradients there;
+ * docs/convergence.md). On the bundled geo example both did worse: the trend
+ * coordinates left 8 of 8 fits with R-hat >= 1.01 against 5 of 8 in the
+ * model's own (the per-geo trends and the media block, not the shared
+ * exponent's ridge, hold those chains back), and the gradient's metric 8 of 8
+ * at 1000 draws against 5 of 8 with Stan's identity.
  */
-export const DEFAULT_PARAMETERISATION = { national: DEFAULT_SAMPLER.parameterisation, geo: "model" } as const satisfies Record<string, Parameterisation>;
+export const GEO_SAMPLER_DEFAULTS = { parameterisation: "model", initialMetric: "unit" } as const satisfies Partial<SamplerConfig>;
 
-/**
- * The Stan-style warm-ups' starting metric when none is asked for, per model
- * kind: from the gradient for national models (on the bundled example and the
- * T=156 data it halves the first window's gradients, docs/convergence.md);
- * Stan's identity for geo models, where the gradient's left 8 of 8 fits of the
- * bundled geo example with R-hat >= 1.01 at 1000 draws (the identity: 5 of 8).
- */
-export const DEFAULT_INITIAL_METRIC = { national: "gradient", geo: "unit" } as const satisfies Record<string, InitialMetric>;
+/** A geo fit's sampler settings: those given, GEO_SAMPLER_DEFAULTS where they leave one out (absent or undefined). */
+export function withGeoDefaults(sampler: Partial<SamplerConfig> = {}): Partial<SamplerConfig> {
+  return {
+    ...sampler,
+    parameterisation: sampler.parameterisation ?? GEO_SAMPLER_DEFAULTS.parameterisation,
+    initialMetric: sampler.initialMetric ?? GEO_SAMPLER_DEFAULTS.initialMetric,
+  };
+}
 
 /** With the default draws, chains that still disagree go on to at most this many times them (SamplerConfig.maxSamples). */
 export const MAX_SAMPLES_FACTOR = 10;

@@ -14,6 +14,8 @@ import {
   type NamedSummaryRow,
 } from "../diagnostics/index.js";
 import { ParameterLayout } from "../model/layout.js";
+import { baselineApplies } from "../model/baselineShear.js";
+import { parameterisationPieces } from "../model/samplingCoordinates.js";
 import { parameterSubjects } from "./parameterSubjects.js";
 import { drawsCanGoOn, MAX_SAMPLES_FACTOR } from "./config.js";
 import type { PosteriorRecord } from "./record.js";
@@ -189,7 +191,7 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
         extendable ? moreDraws : "",
         // The baseline coordinates' larger steps sometimes reach a narrow region that trend's smaller ones
         // rarely do: about 1 fit in 12 at 1000 draws on the national benchmarks (docs/convergence.md).
-        !geo && (s.parameterisation ?? "").split("+").includes("baseline")
+        !geo && parameterisationPieces(s.parameterisation ?? "model").includes("baseline") && baselineApplies(this.layout)
           ? "refit with --parameterisation trend (the previous default: smaller steps and about 1.6x the gradients, which rarely reach the narrow region where one channel, with long carryover and early saturation, stands in for the baseline)"
           : "",
         geo && summary.some((r) => r.name.startsWith("lag_weight")) ? geoLagStep : "",

@@ -40,20 +40,25 @@ export interface ExtraColumns {
 }
 
 /**
- * The baseline groups of a model, or [] where the piece moves nothing: no
- * extra features, coefficients not on the real line (a custom prior confining
- * them), or geo extras shared by every geo (one coefficient against G
- * intercepts).
+ * Whether the piece can move anything in this model: not without extra
+ * features, with coefficients not on the real line (a custom prior confining
+ * them), or with geo extras shared by every geo (one coefficient against G
+ * intercepts). (Data whose every column is zero leave it nothing to move too.)
  */
+export function baselineApplies(layout: ParameterLayout): boolean {
+  const F = layout.structure.nExtra;
+  if (F === 0 || !layout.has("intercept") || !layout.has("coef_extra_features")) return false;
+  const coef = layout.block("coef_extra_features");
+  return coef.transforms.every((t) => t.kind === "identity") && coef.size === F * layout.block("intercept").size;
+}
+
+/** The baseline groups of a model, or [] where the piece moves nothing (baselineApplies, or no data). */
 export function baselineGroups(layout: ParameterLayout, data: ExtraColumns | undefined): BaselineGroup[] {
-  const s = layout.structure;
-  const F = s.nExtra;
-  if (!data || F === 0 || !layout.has("intercept") || !layout.has("coef_extra_features")) return [];
+  if (!data || !baselineApplies(layout)) return [];
+  const F = layout.structure.nExtra;
   const intercept = layout.block("intercept");
   const coef = layout.block("coef_extra_features");
-  if (coef.transforms.some((t) => t.kind !== "identity")) return [];
   const G = intercept.size;
-  if (coef.size !== F * G) return [];
   const T = data.T;
   if (data.extra.length !== T * F * G) throw new Error(`extra features: ${data.extra.length} values for ${T} rows x ${F} features x ${G} geos`);
   const groups: BaselineGroup[] = [];
@@ -96,10 +101,15 @@ function regressionOnIntercept(extra: Float64Array, T: number, F: number, G: num
   return w.every((x) => x === 0) ? null : w;
 }
 
-/** u = v with each group's coefficients moved back: coef = e' - w intercept. */
-export function baselineToModel(groups: readonly BaselineGroup[], v: ArrayLike<number>, u: Float64Array): void {
-  for (const grp of groups) {
-    const x = constrain(grp.transform, v[grp.intercept]);
+/**
+ * u = v with each group's coefficients moved back: coef = e' - w intercept; each group's
+ * d intercept / d v_intercept at this v into slopes[k], for baselinePullBack at the same v.
+ */
+export function baselineToModel(groups: readonly BaselineGroup[], v: ArrayLike<number>, u: Float64Array, slopes: Float64Array, scratch: number[]): void {
+  for (let k = 0; k < groups.length; k++) {
+    const grp = groups[k];
+    const x = constrainWithSlope(grp.transform, v[grp.intercept], scratch);
+    slopes[k] = scratch[0];
     for (let f = 0; f < grp.coef.length; f++) u[grp.coef[f]] = v[grp.coef[f]] - grp.weight[f] * x;
   }
 }
@@ -112,12 +122,15 @@ export function baselineFromModel(groups: readonly BaselineGroup[], u: ArrayLike
   }
 }
 
-/** Adds to gradV[intercept] what the coefficients' gradients owe it: d coef / d v_intercept = -w dx/dv. */
-export function baselinePullBack(groups: readonly BaselineGroup[], v: ArrayLike<number>, gradU: ArrayLike<number>, gradV: Float64Array, scratch: number[]): void {
-  for (const grp of groups) {
-    constrainWithSlope(grp.transform, v[grp.intercept], scratch);
+/**
+ * Adds to gradV[intercept] what the coefficients' gradients owe it: d coef / d v_intercept = -w dx/dv,
+ * dx/dv as baselineToModel left it in `slopes` at the same v.
+ */
+export function baselinePullBack(groups: readonly BaselineGroup[], slopes: Float64Array, gradU: ArrayLike<number>, gradV: Float64Array): void {
+  for (let k = 0; k < groups.length; k++) {
+    const grp = groups[k];
     let g = 0;
     for (let f = 0; f < grp.coef.length; f++) g += grp.weight[f] * gradU[grp.coef[f]];
-    gradV[grp.intercept] -= g * scratch[0];
+    gradV[grp.intercept] -= g * slopes[k];
   }
 }

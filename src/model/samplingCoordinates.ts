@@ -96,6 +96,12 @@ export function checkParameterisation(value: string, option = "parameterisation"
   return COORDINATE_PIECES.filter((p) => pieces.includes(p)).join("+");
 }
 
+/** The pieces a parameterisation names (checked as checkParameterisation does); none for "model". */
+export function parameterisationPieces(value: Parameterisation): CoordinatePiece[] {
+  const canonical = checkParameterisation(value);
+  return canonical === "model" ? [] : (canonical.split("+") as CoordinatePiece[]);
+}
+
 /** The geo media block: each coef_media[c, g] element's offset and that of its channel scale. */
 interface NoncentredPart {
   child: number[];
@@ -142,6 +148,8 @@ export class SamplingCoordinates {
   private readonly noncentred: NoncentredPart | undefined;
   private readonly season: SeasonPart | undefined;
   private readonly baseline: BaselineGroup[];
+  /** Per baseline group, d intercept / d v at the last toModel's v (for pullBack). */
+  private readonly baselineSlopes: Float64Array;
   /** Scratch for constrainWithSlope's dx/du and meanAdstock's dm/dv (no allocation per gradient). */
   private readonly slope = [0];
   /** The trend map's exp(-expo_trend log t_ref) and d(expo_trend log t_ref)/dv at the last toModel's v. */
@@ -154,7 +162,7 @@ export class SamplingCoordinates {
    */
   constructor(layout: ParameterLayout, T: number, readonly kind: Parameterisation, extras?: ExtraColumns) {
     this.dim = layout.dim;
-    const parts = checkParameterisation(kind).split("+");
+    const parts = parameterisationPieces(kind);
     this.trend = parts.includes("trend") ? trendPart(layout, T) : undefined;
     this.noncentred = parts.includes("noncentred") ? noncentredPart(layout) : undefined;
     // Under "noncentred" the per-geo coefficients follow their channel's: the shear moves the channel's alone.
@@ -162,6 +170,7 @@ export class SamplingCoordinates {
     this.hill = parts.includes("hill") ? hillParts(layout, T, false, channelOnly) : parts.includes("media") ? hillParts(layout, T, true, channelOnly) : [];
     this.season = parts.includes("season") ? seasonPart(layout) : undefined;
     this.baseline = parts.includes("baseline") ? baselineGroups(layout, extras) : [];
+    this.baselineSlopes = new Float64Array(this.baseline.length);
   }
 
   /** Whether the sampler's coordinates differ from the model's at all. */
@@ -211,7 +220,7 @@ export class SamplingCoordinates {
       logJacobian += se.logG - se.gamma.length * s;
     }
     // A shear of the coefficients along the intercept, which no other piece moves: log |det| = 0.
-    baselineToModel(this.baseline, v, u);
+    baselineToModel(this.baseline, v, u, this.baselineSlopes, this.slope);
     return logJacobian;
   }
 
@@ -304,7 +313,7 @@ export class SamplingCoordinates {
       gradV[h.s] += g * sigma * logRatio * dS;
       if (h.lag >= 0) gradV[h.lag] -= g * sigma * S * dLogM;
     }
-    baselinePullBack(this.baseline, v, gradU, gradV, this.slope);
+    baselinePullBack(this.baseline, this.baselineSlopes, gradU, gradV);
   }
 }
 

@@ -1,7 +1,6 @@
 // The chains a thread holds, and the messages that drive them: the same code
 // in a worker and in the calling thread, so both give identical draws.
 
-import { warmupSchemeFor } from "../adaptation/warmupSchemes.js";
 import { ChainRunner } from "./chainRunner.js";
 import { createDensity } from "./densitySpec.js";
 import type { ChainJob, ChainMessage, FromWorker } from "./protocol.js";
@@ -28,16 +27,11 @@ export class ChainHost {
     const chainId = job.chainId;
     const started = performance.now();
     const density = createDensity(job.density, this.module);
-    const options = { ...job.options, chainId };
-    const runner = new ChainRunner(
-      density,
-      options,
-      {
-        onProgress: (iteration, phase, divergences) => this.post({ type: "progress", chainId, iteration, phase, divergences }),
-        ...(this.shouldStop ? { shouldStop: this.shouldStop } : {}),
-      },
-      warmupSchemeFor(options, density.dim),
-    );
+    // The runner builds the warm-up its options name.
+    const runner = new ChainRunner(density, { ...job.options, chainId }, {
+      onProgress: (iteration, phase, divergences) => this.post({ type: "progress", chainId, iteration, phase, divergences }),
+      ...(this.shouldStop ? { shouldStop: this.shouldStop } : {}),
+    });
     this.chains.set(chainId, { runner, seconds: (performance.now() - started) / 1000 });
   }
 

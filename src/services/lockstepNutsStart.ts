@@ -4,7 +4,6 @@
 // set with its own step size and metric; the superchain's chains then all
 // start where it ended (as nested R-hat assumes), under the element-wise
 // median of the leaders' inverse metrics and the median of their step sizes.
-import { warmupSchemeFor } from "../adaptation/warmupSchemes.js";
 import type { LogDensity } from "../density/types.js";
 import { median } from "../diagnostics/quantile.js";
 import type { ChainOptions } from "../sampler/chain.js";
@@ -55,7 +54,7 @@ export function lockstepNutsStart(density: LogDensity, o: LockstepNutsStartOptio
       initRadius: o.initRadius,
       keepWarmup: true,
     };
-    const runner = new ChainRunner(density, options, o.shouldStop ? { shouldStop: o.shouldStop } : {}, warmupSchemeFor(options, dim));
+    const runner = new ChainRunner(density, options, o.shouldStop ? { shouldStop: o.shouldStop } : {});
     runner.advance(runner.total);
     const result = runner.result();
     if (result.interrupted || result.numWarmup < o.warmup) throw new Error("lockstep NUTS start: stopped");

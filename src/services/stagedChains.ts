@@ -7,7 +7,6 @@
 import { planWindowEnd, type ChainSyncOptions } from "../adaptation/chainSync.js";
 import { StanWindowSchedule } from "../adaptation/windows.js";
 import type { LogDensity } from "../density/types.js";
-import { warmupSchemeFor } from "../adaptation/warmupSchemes.js";
 import { ChainRunner, type WindowDirective, type WindowReport } from "./chainRunner.js";
 import type { ChainCallbacks, ChainOptions, ChainResult } from "../sampler/chain.js";
 
@@ -85,7 +84,7 @@ function settled<T>(step: () => T): Promise<T> {
 
 /** A staged chain in this thread. */
 export function localStagedChain(density: LogDensity, options: ChainOptions, callbacks: ChainCallbacks = {}): StagedChain {
-  const runner = new ChainRunner(density, options, callbacks, warmupSchemeFor(options, density.dim));
+  const runner = new ChainRunner(density, options, callbacks);
   return {
     advance: (until, collectFrom, directive) => settled(() => stageSteps.advance(runner, until, collectFrom, directive)),
     finish: (directive) => settled(() => stageSteps.finish(runner, directive)),

@@ -52,6 +52,12 @@ describe("a fitted model", () => {
     expect(rec.config.sampler.parameterisation).toBe("trend+baseline");
     expect(w).not.toMatch(/--parameterisation trend\+baseline/);
     expect(w).toMatch(/\(2\) refit with --parameterisation trend \(the previous default: smaller steps/);
+    // Where the baseline piece moves nothing (here a prior confining the extras' coefficients), trend is the same fit: not offered.
+    const confinedStructure = { ...rec.structure, customPriors: { ...rec.structure.customPriors, coef_extra_features: { dist: "HalfNormal" as const, scale: 1 } } };
+    const confined = new FittedMMM({ ...rec, structure: confinedStructure, chains: disagree.record.chains });
+    const wc = confined.diagnostics().warnings.find((x) => x.startsWith("R-hat up to"));
+    expect(wc).toMatch(/not reliable yet/);
+    expect(wc).not.toMatch(/--parameterisation trend/);
     const inModel = new FittedMMM({ ...rec, config: { ...rec.config, sampler: { ...rec.config.sampler, parameterisation: "model" } }, chains: disagree.record.chains });
     expect(inModel.diagnostics().warnings.find((x) => x.startsWith("R-hat up to"))).toMatch(/\(1\) refit with --parameterisation trend/);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { baselineGroups } from "../../src/model/baselineShear.js";
+import { baselineApplies, baselineGroups } from "../../src/model/baselineShear.js";
 import { ParameterLayout } from "../../src/model/layout.js";
 import { makeStructure } from "../../src/model/structure.js";
 import { SamplingCoordinates } from "../../src/model/samplingCoordinates.js";
@@ -66,6 +66,7 @@ describe("baselineGroups: the weights", () => {
     expect(baselineGroups(national(1), undefined)).toEqual([]);
     const confined = national(1, { coef_extra_features: { dist: "HalfNormal", scale: 1 } });
     expect(baselineGroups(confined, { T: 3, extra: rows([1, 2, 3]) })).toEqual([]);
+    expect([baselineApplies(national(1)), baselineApplies(national(0)), baselineApplies(confined)]).toEqual([true, false, false]);
     expect(new SamplingCoordinates(national(1), 3, "baseline").changesAnything).toBe(false);
     expect(new SamplingCoordinates(national(1), 3, "baseline", { T: 3, extra: rows([1, 2, 3]) }).changesAnything).toBe(true);
   });
@@ -85,6 +86,7 @@ describe("baselineGroups: the weights", () => {
     }
     const shared = makeGeoFixture({ model: "hill_adstock", T: 20, C: 2, G: 3, F: 2, degrees: 0, geoExtra: false, seed: 5 });
     expect(baselineGroups(shared.layout, shared.data)).toEqual([]);
+    expect([baselineApplies(per.layout), baselineApplies(shared.layout)]).toEqual([true, false]);
   });
 
   it("refuses extras of the wrong length rather than reading past them", () => {
