@@ -12,6 +12,8 @@
 // --target-accept X fits at another target acceptance (rows "..., target accept X");
 // --initial-metric unit|gradient starts the Stan-style warm-ups there (rows "..., initial metric X");
 // --warmup N another warm-up length (rows "..., warm-up N").
+// --label TEXT ends every row name of this run with ", TEXT", Stan's included: fits run side by side on one
+// machine (e.g. --label "side by side") stay apart from rows of the same settings run elsewhere.
 // --draws-until-agreement [--max-samples N] leaves the draws at the product's default: 1000, going on while the
 // chains disagree, up to 10 x (or N) (rows "warm-up, draws until agreement [(at most N)]"); else exactly 1000, as Stan's.
 // Geo fits also record each chain's mean lag_weight[1] (the search channel's; the block whose regimes split chains).
@@ -99,8 +101,8 @@ function chainMeans(fit, name) {
   });
 }
 
-function stanFits(dataset, input, seeds, sampler, { cachedOnly, rstan }) {
-  const row = { dataset, option: "Stan (diag)", fits: [] };
+function stanFits(dataset, input, seeds, sampler, { cachedOnly, rstan, label }) {
+  const row = { dataset, option: ["Stan (diag)", label].filter(Boolean).join(", "), fits: [] };
   for (const seed of seeds) {
     const out = stanFit(input, { seed, chains: 4, warmup: sampler.warmup, draws: sampler.samples, targetAccept: sampler.targetAccept, cachedOnly, rstan });
     if (out) row.fits.push(stanRow(out, seed, input.G !== undefined));
@@ -161,13 +163,15 @@ export async function benchConvergence({
   initialMetric = arg("--initial-metric", undefined),
   // Another warm-up length than the default's 1000 (rows "..., warm-up N"; Stan's cached fits are at 1000).
   warmup = arg("--warmup", undefined),
+  // Ends every row name of this run, Stan's included (rows "..., LABEL").
+  label = arg("--label", undefined),
 } = {}) {
   const rstan = rstanAvailable();
   const sampler = { chains: 4, warmup: warmup ? Number(warmup) : quick ? 300 : 1000, samples: quick ? 300 : 1000, targetAccept: targetAccept ? Number(targetAccept) : DEFAULT_SAMPLER.targetAccept };
   const result = { machine: machineInfo(), quick, rstan, sampler, seeds, rows: [] };
   for (const key of datasets) {
     const ds = DATASETS[key];
-    if (!ds) throw new Error(`unknown dataset ${key} (example, t156, geo)`);
+    if (!ds) throw new Error(`unknown dataset ${key} (${Object.keys(DATASETS).join(", ")})`);
     const dataset = ds.load();
     let stanInput = (await ds.stanInput?.()) ?? null;
     // Seeds outside, options inside: a run cut short still compares the options on the same seeds.
@@ -180,6 +184,7 @@ export async function benchConvergence({
       targetAccept && `target accept ${targetAccept}`,
       initialMetric && `initial metric ${initialMetric}`,
       warmup && `warm-up ${warmup}`,
+      label,
     ].filter(Boolean);
     const axes = options
       .flatMap((adaptation) =>
@@ -216,7 +221,7 @@ export async function benchConvergence({
       }
     }
     if (stanInput && (rstan || runStan)) {
-      const row = stanFits(ds.name, stanInput, seeds, sampler, { cachedOnly: !runStan, rstan });
+      const row = stanFits(ds.name, stanInput, seeds, sampler, { cachedOnly: !runStan, rstan, label });
       if (row.fits.length) result.rows.push(row);
       saveJson(result);
     }
@@ -245,7 +250,7 @@ export async function collectSaved() {
   for (const p of parts) {
     for (const r of p.rows) {
       const key = `${r.dataset}\u0000${r.option}`;
-      const row = rows.get(key) ?? { dataset: r.dataset, option: r.option, fits: [] };
+      const row = rows.get(key) ?? { dataset: r.dataset, option: r.option, machine: p.machine, fits: [] };
       for (const f of r.fits) if (!row.fits.some((g) => g.seed === f.seed)) row.fits.push(f);
       rows.set(key, row);
     }
@@ -282,11 +287,54 @@ export async function collectSaved() {
   return { ...parts[0], rstan, seeds, rows: ordered };
 }
 
+// The README's summary: per dataset the product's default beside Stan's diagonal warm-up, from rows run side by
+// side on one machine (`--label "side by side"`) where there are such rows, so that seconds compare.
+const DEFAULT_ROWS = [
+  { dataset: "example", ours: "stan-diag, trend, draws until agreement, initial metric unit, side by side", stan: "Stan (diag), side by side" },
+  { dataset: "t156", ours: "stan-diag, trend, draws until agreement, initial metric unit, side by side", stan: "Stan (diag), side by side" },
+  { dataset: "geo", ours: "stan-diag, draws until agreement", stan: "Stan (diag)" },
+];
+
+/** The README's summary table (DEFAULT_ROWS) from the merged results; null when a default row is missing. */
+export function summaryTable(result) {
+  // Two decimals, or two significant digits under 0.1 (the geo example's ESS per 1000 gradients).
+  const f = (v, n) => (!Number.isFinite(v) ? "-" : n === 2 && Math.abs(v) < 0.1 && v !== 0 ? v.toPrecision(2) : v.toFixed(n));
+  const sideBySide = result.rows.find((r) => r.option === DEFAULT_ROWS[0].ours)?.machine;
+  const lines = [
+    `The defaults (4 chains x (1000 warm-up + 1000 draws, more while the chains disagree)) against rstan's diagonal warm-up (4 chains x (1000 + 1000), its own start) on the same data and target acceptance (0.85), seeds 1-8 (from \`node bench/convergence.mjs\`; every option and row in docs/convergence.md). National rows ran side by side on ${sideBySide ? machineLine(sideBySide) : "one machine"}: their seconds compare. The geo rows ran on other days (Stan at one seed; ours going on to 10,000 draws where the chains disagree): compare their ESS per gradient only.`,
+    "",
+    "| dataset | fits with R-hat >= 1.01 (ours, Stan) | leapfrog steps per draw | min ESS per 1000 gradients | min ESS per second | divergences per fit |",
+    "| --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const { dataset, ours, stan } of DEFAULT_ROWS) {
+    const name = DATASETS[dataset].name;
+    const pick = (option) => result.rows.find((r) => r.dataset === name && r.option === option);
+    const a = pick(ours);
+    const b = pick(stan);
+    if (!a) return null;
+    const sa = summarise(a.fits.filter((x) => x.seed <= 8));
+    const sb = b ? summarise(b.fits.filter((x) => x.seed <= 8)) : null;
+    // Ours, then Stan's and the ratio where Stan ran.
+    const pair = (key, n, ratio) => {
+      if (!sb) return f(sa[key], n);
+      const x = sa[key] / sb[key];
+      return `${f(sa[key], n)} against ${f(sb[key], n)}${ratio && Number.isFinite(x) ? ` (${x.toFixed(1)}x)` : ""}`;
+    };
+    const comparable = ours.endsWith("side by side");
+    lines.push(
+      `| ${name} | ${sa.notConverged} of ${sa.fits}, ${sb ? `${sb.notConverged} of ${sb.fits}` : "-"} | ${pair("leapfrogPerDraw", 0)} | ${pair("essPer1000Gradients", 2, true)} | ${comparable ? pair("essPerSecond", 1, true) : f(sa.essPerSecond, 1)} | ${pair("divergences", 0)} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
 /** The table from every results/convergence*.json. */
 export async function publishSaved() {
   const result = await collectSaved();
   const md = table(result);
   publish("convergence", md);
+  const summary = summaryTable(result);
+  if (summary) publish("convergence-summary", summary);
   if (existsSync(DOC)) writeFileSync(DOC, replaceBetween(readFileSync(DOC, "utf8"), "convergence", md));
   console.log(md);
   return result;

@@ -75,7 +75,7 @@ export async function benchFits({ quick = false } = {}) {
   writeFileSync(new URL("./results/fits.svg", import.meta.url), await renderSvg(spec));
   const f = (v, n = 1) => v.toFixed(n);
   const md = [
-    `End-to-end fits (\`fitMMM\` defaults: ${sampler.chains} chains x (${sampler.warmup} warm-up + ${sampler.samples} draws), worker threads), hill_adstock, simulated data with F=2, on ${machineLine(result.machine)}${quick ? " (quick run)" : ""}; plot: [bench/results/fits.svg](bench/results/fits.svg).`,
+    `End-to-end fits (\`fitMMM\` defaults: ${sampler.chains} chains x (${sampler.warmup} warm-up + ${sampler.samples} draws), worker threads), hill_adstock, simulated data with F=2, on ${machineLine(result.machine)}${quick ? " (quick run)" : ""}; plot: bench/results/fits.svg.`,
     "",
     "| T | C | wall s | gradients/s | min bulk-ESS | min ESS/s | ms per effective draw | gradients per effective draw | max R-hat | divergences |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",

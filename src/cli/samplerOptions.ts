@@ -26,7 +26,7 @@ export function addSamplerOptions(cmd: Command, scope: { rows: string; chains: s
     )
     .option(
       "--initial-metric <how>",
-      "the metric the Stan-style warm-ups (stan-diag, dense, pooled-*) start from before their first window: gradient (1 / |gradient| per coordinate at each chain's start, nutpie's first guess; the default for national models) or unit (Stan's identity; the default for geo models, and for like-for-like comparisons with Stan)",
+      "the metric the Stan-style warm-ups (stan-diag, dense, pooled-*) start from before their first window: unit (Stan's identity; the default) or gradient (1 / |gradient| per coordinate at each chain's start, nutpie's first guess: fewer gradients in the first window)",
     )
     .option(
       "--math <mode>",
@@ -35,7 +35,7 @@ export function addSamplerOptions(cmd: Command, scope: { rows: string; chains: s
     )
     .option(
       "--parameterisation <kind>",
-      "coordinates the sampler moves in (the posterior and outputs are the same): trend+baseline (the default for national models: the trend's value at the last period in place of coef_trend, and the extra features' coefficients sheared along the intercept), trend, model (the model's own, as Stan's program; the default for geo models), or pieces joined by "+" in any order: trend, baseline, hill (the media effect at mean spend in place of coef_media), media (Hill at the mean adstocked level; not with hill), and for geo models noncentred and season (docs/convergence.md)",
+      "coordinates the sampler moves in (the posterior and outputs are the same): trend (the default for national models: the trend's value at the last period in place of coef_trend), model (the model's own, as Stan's program; the default for geo models), or pieces joined by "+" in any order: trend, baseline (the extra features' coefficients sheared along the intercept: larger steps, less robust), hill (the media effect at mean spend in place of coef_media), media (Hill at the mean adstocked level; not with hill), and for geo models noncentred and season (docs/convergence.md)",
     )
     .option(
       "--tempering <replicas>",

@@ -175,34 +175,27 @@ export const DEFAULT_SAMPLER: SamplerConfig = {
   targetAccept: 0.85,
   maxTreeDepth: 10,
   adaptation: "stan-diag",
-  initialMetric: "gradient",
+  initialMetric: "unit",
   init: "jitter",
   initJitter: 0.5,
   math: "accurate",
   backend: "auto",
-  parameterisation: "trend+baseline",
+  parameterisation: "trend",
 };
 
 /**
- * Where geo fits' defaults differ from DEFAULT_SAMPLER's (national models'
- * trend+baseline coordinates, which straighten the curved trend ridge and the
- * intercept's ridge with near-constant extra features, and the warm-up from
- * the gradient's metric, which halves the first window's gradients there;
- * docs/convergence.md). On the bundled geo example both did worse: the trend
- * coordinates left 8 of 8 fits with R-hat >= 1.01 against 5 of 8 in the
- * model's own (the per-geo trends and the media block, not the shared
- * exponent's ridge, hold those chains back), and the gradient's metric 8 of 8
- * at 1000 draws against 5 of 8 with Stan's identity.
+ * Where geo fits' defaults differ from DEFAULT_SAMPLER's: national models
+ * sample in the trend coordinates, which straighten the curved trend ridge
+ * (docs/convergence.md). On the bundled geo example they did worse: 8 of 8
+ * fits with R-hat >= 1.01 against 5 of 8 in the model's own (the per-geo
+ * trends and the media block, not the shared exponent's ridge, hold those
+ * chains back).
  */
-export const GEO_SAMPLER_DEFAULTS = { parameterisation: "model", initialMetric: "unit" } as const satisfies Partial<SamplerConfig>;
+export const GEO_SAMPLER_DEFAULTS = { parameterisation: "model" } as const satisfies Partial<SamplerConfig>;
 
 /** A geo fit's sampler settings: those given, GEO_SAMPLER_DEFAULTS where they leave one out (absent or undefined). */
 export function withGeoDefaults(sampler: Partial<SamplerConfig> = {}): Partial<SamplerConfig> {
-  return {
-    ...sampler,
-    parameterisation: sampler.parameterisation ?? GEO_SAMPLER_DEFAULTS.parameterisation,
-    initialMetric: sampler.initialMetric ?? GEO_SAMPLER_DEFAULTS.initialMetric,
-  };
+  return { ...sampler, parameterisation: sampler.parameterisation ?? GEO_SAMPLER_DEFAULTS.parameterisation };
 }
 
 /** With the default draws, chains that still disagree go on to at most this many times them (SamplerConfig.maxSamples). */

@@ -187,12 +187,13 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
         "in a geo model, one channel's lag_weight, slope and coef_media lagging with the geos' intercepts and trends mean that channel's adstock drifts towards lag_weight 1, where its effect grows like a trend and trades off with theirs, and the chains split between the two regimes: a prior keeping lag_weight away from 1 thins that regime (e.g. --priors with {\"lag_weight\": {\"dist\": \"Beta\", \"concentration1\": 2, \"concentration0\": 2}} instead of LightweightMMM's Beta(2, 1); a modelling choice: say so where you report the results)";
       const steps = [
         // Geo fits: the trend coordinates converged less often than the model's own (docs/convergence.md).
-        modelCoordinates && !geo ? "refit with --parameterisation trend+baseline (the default: the sampler moves along the trend's level and the extra features' coefficients along the intercept, which removes the curved ridges where chains get stuck)" : "",
+        modelCoordinates && !geo ? "refit with --parameterisation trend (the default: the sampler moves along the trend's level in place of coef_trend, which removes the curved ridge where chains get stuck)" : "",
         extendable ? moreDraws : "",
-        // The baseline coordinates' larger steps sometimes reach a narrow region that trend's smaller ones
-        // rarely do: about 1 fit in 12 at 1000 draws on the national benchmarks (docs/convergence.md).
+        // The baseline coordinates' larger steps reach narrow regions (saturation with a small half-saturation
+        // point and slope) that trend's smaller ones rarely do: 4 of 20 fits of one year of weekly data
+        // unconverged at 1000 draws, one still after 10,000 (docs/convergence.md).
         !geo && parameterisationPieces(s.parameterisation ?? "model").includes("baseline") && baselineApplies(this.layout)
-          ? "refit with --parameterisation trend (the previous default: smaller steps and about 1.6x the gradients, which rarely reach the narrow region where one channel, with long carryover and early saturation, stands in for the baseline)"
+          ? "refit with --parameterisation trend (the default: smaller steps and about 1.6x the gradients, which rarely reach the narrow regions the baseline coordinates' larger steps walk into)"
           : "",
         geo && summary.some((r) => r.name.startsWith("lag_weight")) ? geoLagStep : "",
         `refit with more warm-up (--warmup ${Math.max(2000, 2 * s.warmup)})`,

@@ -64,11 +64,12 @@ export interface RunChainsResult {
 /** A chain or its worker failed; names the chain and the cause. */
 export class ChainFailure extends Error {
   override name = "ChainFailure";
+  /** `chainId` -1: a worker thread failed while none of its chains was running (between chains, or waiting for the others). */
   constructor(
     readonly chainId: number,
     readonly causeText: string,
   ) {
-    super(`chain ${chainId} failed: ${causeText}`);
+    super(chainId >= 0 ? `chain ${chainId} failed: ${causeText}` : `a worker thread failed while none of its chains was running: ${causeText}`);
   }
 }
 
@@ -260,13 +261,17 @@ interface ChainThreads {
 async function withChainThreads<T>({ o, module, threads, onMessage }: ChainRun, use: (t: ChainThreads) => Promise<T>): Promise<T> {
   const seconds = new Map<number, number>();
   const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
-  // Per thread, the chain it is running (the one a dead worker takes down).
-  const busy: (number | undefined)[] = [];
+  // Per thread, the chains with a request waiting on it (those a dead worker takes down) and every
+  // chain it has held; per chain, its thread.
+  const running: Set<number>[] = [];
+  const held: Set<number>[] = [];
+  const threadOf = new Map<number, number>();
   const settle = (m: FromWorker) => {
     onMessage(m);
     const w = waiting.get(m.chainId);
     if (m.type === "progress" || !w) return;
     waiting.delete(m.chainId);
+    running[threadOf.get(m.chainId)!]?.delete(m.chainId);
     if (m.type === "error") w.reject(new ChainFailure(m.chainId, m.message));
     else if (m.type === "report") w.resolve(m.report);
     else {
@@ -302,7 +307,7 @@ async function withChainThreads<T>({ o, module, threads, onMessage }: ChainRun, 
         }
         workers.push(w);
         w.onMessage(settle);
-        w.onFailure((cause) => failAll?.(new ChainFailure(busy[i] ?? -1, cause)));
+        w.onFailure((cause) => failAll?.(workerFailure(running[i], held[i], cause)));
         w.post({ type: "init", module, stopFlag: stopBuffer });
       }
       posts = workers.map((w) => (m: ToWorker) => w.post(m));
@@ -311,17 +316,35 @@ async function withChainThreads<T>({ o, module, threads, onMessage }: ChainRun, 
       Promise.race([
         new Promise<R>((resolve, reject) => {
           waiting.set(chainId, { resolve: resolve as (v: unknown) => void, reject });
-          busy[t] = chainId;
+          threadOf.set(chainId, t);
+          (running[t] ??= new Set()).add(chainId);
+          (held[t] ??= new Set()).add(chainId);
           posts[t]!(m);
         }),
         failed,
       ]);
     if (o.signal?.aborted) onAbort();
-    return await Promise.race([use({ count: posts.length, post: (t, m) => posts[t]!(m), request, seconds }), failed]);
+    const post = (t: number, m: ToWorker) => {
+      if ("job" in m) (held[t] ??= new Set()).add(m.job.chainId);
+      posts[t]!(m);
+    };
+    return await Promise.race([use({ count: posts.length, post, request, seconds }), failed]);
   } finally {
     release();
     await Promise.all(workers.map((w) => w.terminate()));
   }
+}
+
+/**
+ * A dead worker's failure: under the first chain that was running in it (naming the others), or,
+ * where none was (between chains, or waiting for the others), naming the chains it held.
+ */
+function workerFailure(running: Set<number> | undefined, held: Set<number> | undefined, cause: string): ChainFailure {
+  const list = (chains: Set<number> | undefined) => [...(chains ?? [])].sort((a, b) => a - b);
+  const lost = list(running);
+  if (lost.length) return new ChainFailure(lost[0]!, lost.length > 1 ? `${cause} (chains ${lost.join(", ")} were running in that worker)` : cause);
+  const had = list(held);
+  return new ChainFailure(-1, had.length ? `${cause} (it held chain${had.length > 1 ? "s" : ""} ${had.join(", ")})` : cause);
 }
 
 /**

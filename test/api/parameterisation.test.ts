@@ -36,11 +36,15 @@ describe("fits in the sampler's coordinates", () => {
   });
 
   it("give the same draws for a seed at 1 and 2 threads, and other draws than the model's coordinates", async () => {
-    // The defaults: trend+baseline coordinates, warm-up from the gradient's metric.
+    // The default trend coordinates and Stan's identity to start from; the baseline coordinates and the gradient's metric asked for.
     const one = await fitMMM(sim.dataset, { sampler: { ...short, threads: 0 } });
+    expect(one.record.config.sampler.parameterisation).toBe("trend");
+    expect(one.record.config.sampler.initialMetric).toBe("unit");
+    const sheared = { ...short, parameterisation: "trend+baseline" as const, initialMetric: "gradient" as const };
+    const shearedOne = await fitMMM(sim.dataset, { sampler: { ...sheared, threads: 0 } });
+    const shearedTwo = await fitMMM(sim.dataset, { sampler: { ...sheared, threads: 2 } });
+    for (let k = 0; k < 2; k++) expect(Array.from(shearedTwo.record.chains[k].draws)).toEqual(Array.from(shearedOne.record.chains[k].draws));
     const two = await fitMMM(sim.dataset, { sampler: { ...short, threads: 2 } });
-    expect(one.record.config.sampler.parameterisation).toBe("trend+baseline");
-    expect(one.record.config.sampler.initialMetric).toBe("gradient");
     const model = await fitMMM(sim.dataset, { sampler: { ...short, threads: 2, parameterisation: "model" } });
     for (let k = 0; k < 2; k++) {
       expect(Array.from(two.record.chains[k].draws)).toEqual(Array.from(one.record.chains[k].draws));
@@ -106,11 +110,11 @@ describe("what a geo fit whose chains disagree is told", () => {
 });
 
 describe("the default coordinates and starting metric per model kind", () => {
-  it("national fits default to trend+baseline from the gradient's metric, geo fits to the model's own from the identity (where those were measured); either can be asked for", async () => {
+  it("national fits default to trend, geo fits to the model's own, both from the identity (where those were measured); either can be asked for", async () => {
     const { dataset } = makeGeoTestData({ G: 2, T: 30, C: 1, extras: 0, seed: 4 });
     const short = { chains: 1, warmup: 20, samples: 10, seed: 2, threads: 0 };
-    expect(resolveConfig({ sampler: short }).sampler.parameterisation).toBe("trend+baseline");
-    expect(resolveConfig({ sampler: short }).sampler.initialMetric).toBe("gradient");
+    expect(resolveConfig({ sampler: short }).sampler.parameterisation).toBe("trend");
+    expect(resolveConfig({ sampler: short }).sampler.initialMetric).toBe("unit");
     const geo = (await fitGeoMMM(dataset, { sampler: short })).record.config.sampler;
     expect([geo.parameterisation, geo.initialMetric]).toEqual(["model", "unit"]);
     expect((await fitGeoMMM(dataset, { sampler: { ...short, parameterisation: undefined } })).record.config.sampler.parameterisation).toBe("model");
