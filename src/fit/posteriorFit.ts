@@ -188,13 +188,13 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
       const steps = [
         // Geo fits: the trend coordinates converged less often than the model's own (docs/convergence.md).
         modelCoordinates && !geo ? "refit with --parameterisation trend (the default: the sampler moves along the trend's level in place of coef_trend, which removes the curved ridge where chains get stuck)" : "",
-        extendable ? moreDraws : "",
         // The baseline coordinates' larger steps reach narrow regions (saturation with a small half-saturation
         // point and slope) that trend's smaller ones rarely do: 4 of 20 fits of one year of weekly data
-        // unconverged at 1000 draws, one still after 10,000 (docs/convergence.md).
+        // unconverged at 1000 draws, one still after 10,000 (docs/convergence.md); so before longer chains.
         !geo && parameterisationPieces(s.parameterisation ?? "model").includes("baseline") && baselineApplies(this.layout)
           ? "refit with --parameterisation trend (the default: smaller steps and about 1.6x the gradients, which rarely reach the narrow regions the baseline coordinates' larger steps walk into)"
           : "",
+        extendable ? moreDraws : "",
         geo && summary.some((r) => r.name.startsWith("lag_weight")) ? geoLagStep : "",
         `refit with more warm-up (--warmup ${Math.max(2000, 2 * s.warmup)})`,
         pooled || geo ? "" : "refit with --adaptation pooled-diag (the chains share what they learn during warm-up)",
