@@ -301,7 +301,7 @@ export function summaryTable(result) {
   const f = (v, n) => (!Number.isFinite(v) ? "-" : n === 2 && Math.abs(v) < 0.1 && v !== 0 ? v.toPrecision(2) : v.toFixed(n));
   const sideBySide = result.rows.find((r) => r.option === DEFAULT_ROWS[0].ours)?.machine;
   const lines = [
-    `The defaults (4 chains x (1000 warm-up + 1000 draws, more while the chains disagree)) against rstan's diagonal warm-up (4 chains x (1000 + 1000), its own start) on the same data and target acceptance (0.85), seeds 1-8 (from \`node bench/convergence.mjs\`; every option and row in docs/convergence.md). National rows ran side by side on ${sideBySide ? machineLine(sideBySide) : "one machine"}: their seconds compare. The geo rows ran on other days (Stan at one seed; ours going on to 10,000 draws where the chains disagree): compare their ESS per gradient only.`,
+    `The defaults (4 chains x (1000 warm-up + 1000 draws, more while the chains disagree)) against rstan's diagonal warm-up (4 chains x (1000 + 1000), its own start) on the same data and target acceptance (${result.sampler.targetAccept}), seeds 1-8 (from \`node bench/convergence.mjs\`; every option and row in docs/convergence.md). National rows ran side by side on ${sideBySide ? machineLine(sideBySide) : "one machine"}: their seconds compare. The geo rows ran on other days (Stan at one seed; ours going on to 10,000 draws where the chains disagree): compare their ESS per gradient only.`,
     "",
     "| dataset | fits with R-hat >= 1.01 (ours, Stan) | leapfrog steps per draw | min ESS per 1000 gradients | min ESS per second | divergences per fit |",
     "| --- | --- | --- | --- | --- | --- |",

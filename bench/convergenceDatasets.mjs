@@ -25,7 +25,7 @@ export const DATASETS = {
     load: () => simulateDataset({ seed: 1, T: 156, channels: 4, extras: 2 }).dataset,
   },
   // One year of weekly data: bench/fits.mjs's T=52 size (its data seed 100 + T + C), where the baseline
-  // coordinates left 4 of 20 fits unconverged at 1000 draws (docs/convergence.md). Not in the default run.
+  // coordinates left 4-5 of 20 fits unconverged at 1000 draws (docs/convergence.md). Not in the default run.
   t52: {
     name: "fits benchmark data (T=52, C=5)",
     national: true,

@@ -189,8 +189,8 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
         // Geo fits: the trend coordinates converged less often than the model's own (docs/convergence.md).
         modelCoordinates && !geo ? "refit with --parameterisation trend (the default: the sampler moves along the trend's level in place of coef_trend, which removes the curved ridge where chains get stuck)" : "",
         // The baseline coordinates' larger steps reach narrow regions (saturation with a small half-saturation
-        // point and slope) that trend's smaller ones rarely do: 4 of 20 fits of one year of weekly data
-        // unconverged at 1000 draws, one still after 10,000 (docs/convergence.md); so before longer chains.
+        // point and slope) that trend's smaller ones rarely do: 4-5 of 20 fits of one year of weekly data
+        // unconverged at 1000 draws, 1-2 still after 10,000 (docs/convergence.md); so before longer chains.
         !geo && parameterisationPieces(s.parameterisation ?? "model").includes("baseline") && baselineApplies(this.layout)
           ? "refit with --parameterisation trend (the default: smaller steps and about 1.6x the gradients, which rarely reach the narrow regions the baseline coordinates' larger steps walk into)"
           : "",

@@ -261,17 +261,13 @@ interface ChainThreads {
 async function withChainThreads<T>({ o, module, threads, onMessage }: ChainRun, use: (t: ChainThreads) => Promise<T>): Promise<T> {
   const seconds = new Map<number, number>();
   const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
-  // Per thread, the chains with a request waiting on it (those a dead worker takes down) and every
-  // chain it has held; per chain, its thread.
-  const running: Set<number>[] = [];
-  const held: Set<number>[] = [];
+  // Per chain, the thread holding it (a chain never moves): with `waiting`, what a dead worker takes down.
   const threadOf = new Map<number, number>();
   const settle = (m: FromWorker) => {
     onMessage(m);
     const w = waiting.get(m.chainId);
     if (m.type === "progress" || !w) return;
     waiting.delete(m.chainId);
-    running[threadOf.get(m.chainId)!]?.delete(m.chainId);
     if (m.type === "error") w.reject(new ChainFailure(m.chainId, m.message));
     else if (m.type === "report") w.resolve(m.report);
     else {
@@ -307,7 +303,10 @@ async function withChainThreads<T>({ o, module, threads, onMessage }: ChainRun, 
         }
         workers.push(w);
         w.onMessage(settle);
-        w.onFailure((cause) => failAll?.(workerFailure(running[i], held[i], cause)));
+        w.onFailure((cause) => {
+          const on = (ids: Iterable<number>) => [...ids].filter((c) => threadOf.get(c) === i).sort((a, b) => a - b);
+          failAll?.(workerFailure(on(waiting.keys()), on(threadOf.keys()), cause));
+        });
         w.post({ type: "init", module, stopFlag: stopBuffer });
       }
       posts = workers.map((w) => (m: ToWorker) => w.post(m));
@@ -317,15 +316,13 @@ async function withChainThreads<T>({ o, module, threads, onMessage }: ChainRun, 
         new Promise<R>((resolve, reject) => {
           waiting.set(chainId, { resolve: resolve as (v: unknown) => void, reject });
           threadOf.set(chainId, t);
-          (running[t] ??= new Set()).add(chainId);
-          (held[t] ??= new Set()).add(chainId);
           posts[t]!(m);
         }),
         failed,
       ]);
     if (o.signal?.aborted) onAbort();
     const post = (t: number, m: ToWorker) => {
-      if ("job" in m) (held[t] ??= new Set()).add(m.job.chainId);
+      if ("job" in m) threadOf.set(m.job.chainId, t);
       posts[t]!(m);
     };
     return await Promise.race([use({ count: posts.length, post, request, seconds }), failed]);
@@ -337,14 +334,11 @@ async function withChainThreads<T>({ o, module, threads, onMessage }: ChainRun, 
 
 /**
  * A dead worker's failure: under the first chain that was running in it (naming the others), or,
- * where none was (between chains, or waiting for the others), naming the chains it held.
+ * where none was (between chains, or waiting for the others), naming the chains it held. Both lists sorted.
  */
-function workerFailure(running: Set<number> | undefined, held: Set<number> | undefined, cause: string): ChainFailure {
-  const list = (chains: Set<number> | undefined) => [...(chains ?? [])].sort((a, b) => a - b);
-  const lost = list(running);
-  if (lost.length) return new ChainFailure(lost[0]!, lost.length > 1 ? `${cause} (chains ${lost.join(", ")} were running in that worker)` : cause);
-  const had = list(held);
-  return new ChainFailure(-1, had.length ? `${cause} (it held chain${had.length > 1 ? "s" : ""} ${had.join(", ")})` : cause);
+function workerFailure(running: number[], held: number[], cause: string): ChainFailure {
+  if (running.length) return new ChainFailure(running[0]!, running.length > 1 ? `${cause} (chains ${running.join(", ")} were running in that worker)` : cause);
+  return new ChainFailure(-1, held.length ? `${cause} (it held chain${held.length > 1 ? "s" : ""} ${held.join(", ")})` : cause);
 }
 
 /**
