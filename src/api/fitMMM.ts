@@ -21,7 +21,8 @@ import type { WorkerFactory } from "../services/workerHost.js";
 import { keepChains } from "./interruptedChains.js";
 import { drawsUntilAgreement } from "./drawsUntilAgreement.js";
 import { samplingCoordinates } from "../services/densitySpec.js";
-import type { SamplingCoordinates } from "../model/samplingCoordinates.js";
+import type { Parameterisation, SamplingCoordinates } from "../model/samplingCoordinates.js";
+import { gpuCoordinatesProblem } from "../gpu/coordinates.js";
 import { FittedMMM } from "./fittedMMM.js";
 import { FittedGeoMMM } from "./fittedGeoMMM.js";
 import type { FitTiming, SamplingInfo, StartInfo, StoredChain } from "../fit/record.js";
@@ -161,10 +162,12 @@ export function structureFor(
  * reason written in the fit's record and warnings) is the same on every
  * machine, with or without a GPU (docs/gpu.md).
  */
-export function gpuProbeFor(structure: ModelStructure, data: Pick<ScaledData, "liftTests">) {
+export function gpuProbeFor(structure: ModelStructure, data: Pick<ScaledData, "liftTests">, parameterisation?: Parameterisation) {
+  const coordinates = isGeoModel(structure) ? undefined : gpuCoordinatesProblem(parameterisation);
   const reasons = [
     ...(isGeoModel(structure) ? ["the WebGPU kernels evaluate national models only"] : []),
     ...(data.liftTests ? ["the WebGPU kernels have no lift-test term"] : []),
+    ...(coordinates ? [coordinates] : []),
   ];
   return reasons.length === 0 ? undefined : async () => ({ available: false, reason: reasons.join("; ") });
 }
@@ -191,10 +194,9 @@ export async function sampleModel(
       ? layout.medianPoint()
       : layout.unconstrainFlat(layout.readValues(s.initValues));
   const initRadius = s.init === "median" ? 0 : stanRandom ? 2 : s.initJitter;
-  const plan = await planSampling(s.backend, s.method, s.chains, gpuProbeFor(structure, data));
-  // The WGSL kernels integrate in the model's own coordinates.
-  const parameterisation = plan.backend === "webgpu" ? "model" : s.parameterisation;
-  const density = { kind: "mmm" as const, structure, data, mathMode: MATH_MODE[s.math], parameterisation };
+  // The WGSL kernels integrate in the model's own coordinates or the trend coordinates (gpu/wgsl/program.ts).
+  const plan = await planSampling(s.backend, s.method, s.chains, gpuProbeFor(structure, data, s.parameterisation));
+  const density = { kind: "mmm" as const, structure, data, mathMode: MATH_MODE[s.math], parameterisation: s.parameterisation };
   // Chains start and move in the sampler's coordinates; draws are stored in the model's.
   const coordinates = samplingCoordinates(density);
   // Stan's uniform(-2, 2) around zero is taken in the sampler's coordinates, as Stan takes it in its own.

@@ -29,8 +29,8 @@ export interface PackedDatasets {
   count: number;
   /** All records, back to back. */
   records: Float32Array<ArrayBuffer>;
-  /** Uniform values except B (set per dispatch). */
-  uniforms: Omit<UniformValues, "B">;
+  /** Uniform values except B (set per dispatch) and the coordinates (set per kernel). */
+  uniforms: Omit<UniformValues, "B" | "trendCoordinates">;
 }
 
 function structureSignature(layout: ParameterLayout, T: number): string {

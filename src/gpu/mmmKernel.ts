@@ -5,6 +5,8 @@
 // per call. Calls are serialised (they share the buffers).
 
 import { InputError } from "../errors.js";
+import type { Parameterisation } from "../model/samplingCoordinates.js";
+import { gpuCoordinatesProblem, gpuTrendFlag } from "./coordinates.js";
 import { bufferPoolOf, type GpuBufferPool } from "./bufferPool.js";
 import { packDatasets, type GpuModelData, type PackedDatasets } from "./datasetPack.js";
 import { mmmPipelines, type MmmPipelines } from "./pipelineCache.js";
@@ -18,6 +20,20 @@ export interface GpuMmmKernelOptions {
    * shared by all and n datasets with n positions pair up one to one.
    */
   datasetOf?: ArrayLike<number>;
+  /**
+   * The coordinates positions are given in (model/samplingCoordinates.ts):
+   * "model" (default) or "trend", the national default, whose map the
+   * kernels apply themselves; gradients and log-densities are those of the
+   * density in these coordinates, log-Jacobian included.
+   */
+  parameterisation?: Parameterisation;
+}
+
+/** The kernels' coordinates flag for a parameterisation; refuses those the WGSL does not implement. */
+function trendCoordinatesFlag(parameterisation: Parameterisation | undefined): 0 | 1 {
+  const problem = gpuCoordinatesProblem(parameterisation);
+  if (problem) throw new InputError(`parameterisation: ${problem}; use trend or model with the WebGPU backend`);
+  return gpuTrendFlag(parameterisation);
 }
 
 interface BatchBuffers {
@@ -54,6 +70,7 @@ export class GpuMmmKernel {
     readonly pipelines: MmmPipelines,
     private readonly packed: PackedDatasets,
     private readonly datasetOf: ArrayLike<number> | undefined,
+    private readonly trendCoordinates: 0 | 1,
   ) {
     this.dim = packed.dim;
     this.datasets = packed.count;
@@ -64,6 +81,7 @@ export class GpuMmmKernel {
   }
 
   static async create(device: GPUDevice, models: readonly GpuModelData[], options: GpuMmmKernelOptions = {}): Promise<GpuMmmKernel> {
+    const trendCoordinates = trendCoordinatesFlag(options.parameterisation);
     const packed = packDatasets(models);
     const limit = device.limits.maxStorageBufferBindingSize;
     if (packed.records.byteLength > limit) {
@@ -78,7 +96,7 @@ export class GpuMmmKernel {
       }
     }
     const pipelines = await mmmPipelines(device, packed.key);
-    return new GpuMmmKernel(device, pipelines, packed, options.datasetOf);
+    return new GpuMmmKernel(device, pipelines, packed, options.datasetOf, trendCoordinates);
   }
 
   /** Batch buffers for at least `count` positions (grown to the next power of two; old ones back to the pool). */
@@ -147,7 +165,7 @@ export class GpuMmmKernel {
       this.device.queue.writeBuffer(b.dataIndex, 0, idx);
       b.indexedFor = count;
     }
-    this.device.queue.writeBuffer(this.uniformBuffer, 0, packUniforms({ ...this.packed.uniforms, B: count }, stepSize, this.uniformBytes));
+    this.device.queue.writeBuffer(this.uniformBuffer, 0, packUniforms({ ...this.packed.uniforms, B: count, trendCoordinates: this.trendCoordinates }, stepSize, this.uniformBytes));
     return b;
   }
 

@@ -34,6 +34,8 @@ export const UNIFORM_U32_FIELDS = [
   "designOff",
   "maskOff", // ROI priors: the calibration period's mask [T] and omega [C] (wgsl/roi.ts); 0 otherwise
   "omegaOff",
+  // 1: positions hold the trend coordinates (level at the last period in coef_trend's place, wgsl/program.ts); 0: the model's.
+  "trendCoordinates",
 ] as const;
 
 export type UniformName = (typeof UNIFORM_U32_FIELDS)[number];

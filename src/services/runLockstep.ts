@@ -94,7 +94,11 @@ export async function lockstepIntegrator(
   const { sharedGpuDevice } = await import("../gpu/device.js");
   const { WebGpuLockstepIntegrator } = await import("../gpu/webGpuLockstepIntegrator.js");
   const { device, adapter } = await sharedGpuDevice();
-  const integrator = await WebGpuLockstepIntegrator.create({ layout: new ParameterLayout(spec.structure), data: spec.data }, chains, { device });
+  // The kernels apply the trend coordinates themselves (and refuse coordinates they do not implement).
+  const integrator = await WebGpuLockstepIntegrator.create({ layout: new ParameterLayout(spec.structure), data: spec.data }, chains, {
+    device,
+    ...(spec.parameterisation ? { parameterisation: spec.parameterisation } : {}),
+  });
   return { integrator, adapter };
 }
 

@@ -13,7 +13,7 @@ import { simulateDataset } from "../../src/simulate/simulate.js";
 import { makeGeoTestData } from "../helpers/geoSimulated.js";
 
 // What the WebGPU kernels lack (a lift-test term; geo models, with or without
-// ROI priors) runs on the CPU with the same ChEES sampler, and the fit says why
+// ROI priors; sampling coordinates other than the trend's or the model's) runs on the CPU with the same ChEES sampler, and the fit says why
 // (docs/gpu.md). Whether or not this machine has a GPU: the reason is decided
 // before any probe, so the reason text (not "no adapter") shows which path ran.
 const sampler = { backend: "webgpu" as const, chains: 4, warmup: 40, samples: 20, seed: 3 };
@@ -46,6 +46,13 @@ describe("WebGPU requests the kernels cannot serve fall back to the CPU with a r
     expect(fit.diagnostics().warnings.join(" ")).toMatch(/national models only/);
   });
 
+  it("a national fit in the baseline coordinates", async () => {
+    const d = simulateDataset({ seed: 4, T: 40, channels: 2, extras: 1 }).dataset;
+    const fit = await anyway(fitMMM(d, { sampler: { ...sampler, parameterisation: "trend+baseline" } }));
+    expect(fit.record.sampling).toMatchObject({ method: "chees", backend: "cpu" });
+    expect(fit.record.sampling?.fallback).toMatch(/not "trend\+baseline" \(baseline\)/);
+  });
+
   it("a plain geo fit, as the ROI-prior and lift-test ones", async () => {
     const { dataset } = makeGeoTestData({ G: 2, T: 40, C: 2, seed: 6 });
     const fit = await anyway(fitGeoMMM(dataset, { model: "geometric+logistic", sampler }));
@@ -73,6 +80,19 @@ describe("the WebGPU plan is decided before any probe for what the kernels lack"
     // Where a GPU is found the default probe would say so; the model's probe overrides it.
     const withGpu = await planSampling("webgpu", undefined, 4, async () => ({ available: true, adapter: "test GPU" }));
     expect(withGpu.backend).toBe("webgpu");
+  });
+
+  it("a national model in coordinates the kernels lack plans the CPU; trend and the model's own keep the probe", async () => {
+    expect(gpuProbeFor(national, {}, "trend")).toBeUndefined();
+    expect(gpuProbeFor(national, {}, "model")).toBeUndefined();
+    for (const parameterisation of ["trend+baseline", "hill"]) {
+      const plan = await planSampling("webgpu", undefined, 4, gpuProbeFor(national, {}, parameterisation));
+      expect(plan).toMatchObject({ method: "chees", backend: "cpu" });
+      expect(plan.fallback).toContain(`integrate in the model's coordinates or the trend coordinates, not "${parameterisation}"`);
+    }
+    // A geo model names its own reason only (its coordinates are never tried on the GPU).
+    const geoPlan = await planSampling("webgpu", undefined, 4, gpuProbeFor(geo, {}, "noncentred"));
+    expect(geoPlan.fallback).not.toMatch(/coordinates/);
   });
 
   it("a geo model with lift tests names both reasons", async () => {

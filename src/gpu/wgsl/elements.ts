@@ -134,7 +134,7 @@ function elementFunction(branches: readonly string[]): string {
 
 // Element i of this invocation's position under its dataset's prior.
 fn el(i: u32) -> El {
-  let u = pos[pb + i];
+  let u = modelU(i);
   let fam = u32(data[db + U.famOff + i]);
   let a = data[db + U.aOff + i];
   let b = data[db + U.bOff + i];

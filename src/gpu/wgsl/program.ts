@@ -11,6 +11,7 @@
 //             2T..2T+dim-1 the constrained values, then the carryover weights.
 //   invMetric [dim] then a step-size factor per chain [B] (leapfrog)
 
+import { FAMILY_CODE } from "../../model/priors.js";
 import type { ProgramKey } from "../programKey.js";
 import { uniformStructWgsl } from "../uniforms.js";
 import { elementsWgsl } from "./elements.js";
@@ -35,6 +36,7 @@ export function programWgsl(key: ProgramKey): string {
     "\n\n",
     baselineWgsl(key),
     likelihoodWgsl(key),
+    TREND_COORDINATES,
     EVAL_CHAIN,
     ENTRY_POINTS,
   ].join("");
@@ -203,12 +205,84 @@ ${
 `;
 }
 
+/**
+ * The trend coordinates (model/samplingCoordinates.ts, piece "trend"), when
+ * U.trendCoordinates is 1: the position holds the trend's level at the last
+ * period, level = coef_trend t_ref^expo_trend (t_ref = T - 1), in coef_trend's
+ * place; el() reads coef_trend's unconstrained value through modelU(). How
+ * coef_trend is unconstrained follows its prior's family, per dataset: a
+ * Normal prior (identity) is scaled, a positive one (log) shifted; any other
+ * is left in the model's coordinates, as on the CPU.
+ */
+const TREND_COORDINATES = /* wgsl */ `// 0: coef_trend as the model has it; 1: scaled (identity); 2: shifted (log).
+var<private> trendMode: u32;
+var<private> trendU: f32; // coef_trend's unconstrained value
+var<private> trendScale: f32; // exp(-shift)
+var<private> trendShift: f32; // expo_trend log t_ref
+var<private> trendDShift: f32; // d shift / d expo_trend's position
+
+// Element i's unconstrained value in the model's coordinates.
+fn modelU(i: u32) -> f32 {
+  if (trendMode != 0u && i == U.offTrend) {
+    return trendU;
+  }
+  return pos[pb + i];
+}
+
+// Maps the position's level to coef_trend (before any el() call).
+fn trendEnter() {
+  trendMode = 0u;
+  if (U.trendCoordinates == 0u || U.T < 3u) {
+    return;
+  }
+  let fam = u32(data[db + U.famOff + U.offTrend]);
+  if (fam == ${FAMILY_CODE.Normal}u) {
+    trendMode = 1u;
+  } else if (fam == ${FAMILY_CODE.HalfNormal}u || fam == ${FAMILY_CODE.Gamma}u || fam == ${FAMILY_CODE.LogNormal}u) {
+    trendMode = 2u;
+  } else {
+    return;
+  }
+  // expo_trend is not moved: el() reads its position as it is.
+  let ex = el(U.offExpo);
+  let logRef = log(f32(U.T - 1u));
+  trendShift = ex.x * logRef;
+  trendDShift = ex.dx * logRef;
+  let v = pos[pb + U.offTrend];
+  if (trendMode == 1u) {
+    trendScale = exp(-trendShift);
+    trendU = v * trendScale;
+  } else {
+    trendU = v - trendShift;
+  }
+}
+
+// The gradient in the model's coordinates pulled back to the position's;
+// returns the map's log-Jacobian (-shift when scaled, 0 when shifted).
+fn trendLeave() -> f32 {
+  if (trendMode == 0u) {
+    return 0.0;
+  }
+  let gU = grad[pb + U.offTrend];
+  if (trendMode == 1u) {
+    grad[pb + U.offTrend] = gU * trendScale;
+    // coef_trend = level exp(-shift): d/d expo's position is -coef_trend dShift; the Jacobian adds -dShift.
+    grad[pb + U.offExpo] -= (gU * trendU + 1.0) * trendDShift;
+    return -trendShift;
+  }
+  grad[pb + U.offExpo] -= gU * trendDShift;
+  return 0.0;
+}
+
+`;
+
 /** The whole log-density and gradient of this invocation's position. */
 const EVAL_CHAIN = /* wgsl */ `// Full log-density (priors + likelihood + log-Jacobian) of this invocation's
 // position; writes its gradient. Non-finite results give -Infinity and a zero
 // gradient.
 fn evalChain() -> f32 {
   var lp = Kahan(0.0, 0.0);
+  trendEnter();
   for (var i = 0u; i < U.dim; i++) {
     let e = el(i);
     kadd(&lp, e.lp);
@@ -224,6 +298,7 @@ fn evalChain() -> f32 {
   for (var c = 0u; c < U.C; c++) {
     channelReverse(c);
   }
+  kadd(&lp, trendLeave());
   let total = lp.s - lp.c;
   var finite = isFiniteF(total);
   for (var i = 0u; i < U.dim; i++) {
