@@ -219,6 +219,8 @@ export async function sampleModel(
       draws: s.samples,
       // The same cap on leapfrog steps per iteration as NUTS's tree depth.
       maxSteps: 2 ** s.maxTreeDepth - 1,
+      ...(s.threads !== undefined ? { threads: s.threads } : {}),
+      ...(callbacks.workerFactory ? { workerFactory: callbacks.workerFactory } : {}),
       onProgress: (p) => {
         if (p.phase === "sampling" && Number.isNaN(samplingBegan)) samplingBegan = performance.now();
         callbacks.onProgress?.(p);
@@ -237,7 +239,7 @@ export async function sampleModel(
         warmupSeconds,
         samplingSeconds: Math.max(0, run.wallSeconds - warmupSeconds),
         chainSeconds: [],
-        threads: 0,
+        threads: run.threads,
       },
       sampling: {
         method: "chees",

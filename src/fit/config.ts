@@ -48,7 +48,7 @@ export interface SamplerConfig {
   /** jitter: prior medians plus uniform(-initJitter, initJitter) on the unconstrained scale (default). */
   init: InitStrategy;
   initJitter: number;
-  /** Worker threads; 0 runs in the calling thread. Default: min(chains, cores). */
+  /** Worker threads for the chains (NUTS, and lockstep chains on the CPU); 0 runs in the calling thread. Default: min(chains, cores). */
   threads?: number;
   math: MathSetting;
   /**

@@ -3,7 +3,7 @@
 
 import { ChainRunner } from "./chainRunner.js";
 import { createDensity } from "./densitySpec.js";
-import type { ChainJob, ChainMessage, FromWorker } from "./protocol.js";
+import type { ChainJob, ChainMessage, ChainReply } from "./protocol.js";
 import { stageSteps } from "./stagedChains.js";
 
 /**
@@ -18,7 +18,7 @@ export class ChainHost {
   private readonly openFailures = new Map<number, string>();
 
   constructor(
-    private readonly post: (m: FromWorker) => void,
+    private readonly post: (m: ChainReply) => void,
     private readonly module?: WebAssembly.Module,
     private readonly shouldStop?: () => boolean,
   ) {}

@@ -5,7 +5,7 @@
 import type { ChainOptions, ChainResult } from "../sampler/index.js";
 import { compileCore } from "../density/wasmCore.js";
 import type { DensitySpec } from "./densitySpec.js";
-import type { ChainJob, ChainMessage, FromWorker, ToWorker } from "./protocol.js";
+import { isLockstepReply, type ChainJob, type ChainMessage, type ChainReply, type FromWorker, type ToWorker } from "./protocol.js";
 import { ChainHost } from "./chainHost.js";
 import { isStaged, runStaged, type StagedChain } from "./stagedChains.js";
 import { coldChains, DEFAULT_MIN_BETA, isTempered, replicaJobs, runLadders, type TemperingOptions, type TemperingSummary } from "./temperedChains.js";
@@ -99,7 +99,7 @@ interface ChainRun {
   jobs: ChainJob[];
   module: WebAssembly.Module;
   threads: number;
-  onMessage: (m: FromWorker) => void;
+  onMessage: (m: ChainReply) => void;
   results: (ChainResult | undefined)[];
   seconds: number[];
 }
@@ -114,7 +114,7 @@ export async function runChains(o: RunChainsOptions): Promise<RunChainsResult> {
   let total = totalIterations(o);
   const results = new Array<ChainResult | undefined>(o.chains);
   const seconds = new Array<number>(o.chains).fill(0);
-  const onMessage = (m: FromWorker) => {
+  const onMessage = (m: ChainReply) => {
     if (m.type === "progress") {
       o.onProgress?.({ chainId: m.chainId, iteration: m.iteration, total, phase: m.phase, divergences: m.divergences });
     }
@@ -132,7 +132,7 @@ export async function runChains(o: RunChainsOptions): Promise<RunChainsResult> {
     // Only the chains' own (beta = 1) replicas report progress.
     const ownProgress = {
       ...run,
-      onMessage: (m: FromWorker) => {
+      onMessage: (m: ChainReply) => {
         if (m.type !== "progress" || m.chainId < o.chains) onMessage(m);
       },
     };
@@ -264,6 +264,8 @@ async function withChainThreads<T>({ o, module, threads, onMessage }: ChainRun, 
   // Per chain, the thread holding it (a chain never moves): with `waiting`, what a dead worker takes down.
   const threadOf = new Map<number, number>();
   const settle = (m: FromWorker) => {
+    // Chain workers answer chain messages only: a lockstep reply here would be a protocol error, and is ignored.
+    if (isLockstepReply(m)) return;
     onMessage(m);
     const w = waiting.get(m.chainId);
     if (m.type === "progress" || !w) return;

@@ -9,6 +9,8 @@ import { lockstepNutsStart } from "./lockstepNutsStart.js";
 import { lockstepPathfinderStart } from "./pathfinderStart.js";
 import type { ChainProgress } from "./runChains.js";
 import { cpuLockstepIntegrator } from "../sampler/lockstep/cpuIntegrator.js";
+import { threadedLockstepIntegrator } from "./threadedLockstep.js";
+import { availableCores, type WorkerFactory } from "./workerHost.js";
 import type { LockstepIntegrator } from "../sampler/lockstep/integrator.js";
 import { sampleChees, type CheesOptions, type CheesResult } from "./lockstepChains.js";
 import type { RunCounts } from "./cheesTypes.js";
@@ -45,6 +47,10 @@ export interface RunLockstepOptions {
   pathfinderStart?: boolean;
   onProgress?(p: ChainProgress): void;
   signal?: AbortSignal;
+  /** CPU backend: worker threads the chains are shared among (0: this thread). Default: min(chains, cores). */
+  threads?: number;
+  /** Where those workers come from (default: dist/worker.js, or the browser bundle's worker). */
+  workerFactory?: WorkerFactory;
 }
 
 /** One chain's share of a lockstep run, in the shape chains are stored in (fit/record.ts's StoredChain adds the metric's kind). */
@@ -67,6 +73,8 @@ export interface RunLockstepResult {
   backend: LockstepBackend;
   /** The GPU adapter's description (webgpu backend). */
   adapter?: string;
+  /** CPU backend: the worker threads the chains were shared among (0: the calling thread). */
+  threads: number;
   raw: CheesResult;
 }
 
@@ -80,13 +88,22 @@ export function defaultSuperchains(chains: number): number {
   return 1;
 }
 
-/** Builds the integrator a backend provides for a density spec. */
+/**
+ * Builds the integrator a backend provides for a density spec: on the CPU,
+ * the chains shared among `threads` workers (0: this thread).
+ */
 export async function lockstepIntegrator(
   spec: DensitySpec,
   backend: LockstepBackend,
   chains: number,
+  threads = 0,
+  workerFactory?: WorkerFactory,
 ): Promise<{ integrator: LockstepIntegrator; adapter?: string }> {
-  if (backend === "cpu") return { integrator: cpuLockstepIntegrator(createDensity(spec), chains) };
+  if (backend === "cpu") {
+    if (threads === 0) return { integrator: cpuLockstepIntegrator(createDensity(spec), chains) };
+    const dim = new ParameterLayout(spec.structure).dim;
+    return { integrator: await threadedLockstepIntegrator(spec, dim, chains, threads, workerFactory) };
+  }
   if (spec.kind !== "mmm") throw new Error(`the WebGPU backend has no kernel for density kind "${spec.kind as string}"`);
   // Fits route geo models to the CPU before this point, saying so (api/fitMMM.ts gpuProbeFor).
   if (spec.data.G !== undefined) throw new Error("the WebGPU backend evaluates national models only");
@@ -104,7 +121,10 @@ export async function lockstepIntegrator(
 
 export async function runLockstep(o: RunLockstepOptions): Promise<RunLockstepResult> {
   const started = performance.now();
-  const { integrator, adapter } = await lockstepIntegrator(o.density, o.backend, o.chains);
+  if (o.threads !== undefined && (!Number.isInteger(o.threads) || o.threads < 0)) throw new Error(`threads must be a non-negative integer, got ${o.threads}`);
+  // As runChains: one worker per chain at most, as many as the cores by default; the GPU needs none.
+  const threads = o.backend === "cpu" ? Math.min(o.threads ?? (await availableCores()), o.chains) : 0;
+  const { integrator, adapter } = await lockstepIntegrator(o.density, o.backend, o.chains, threads, o.workerFactory);
   const superchains = o.superchains ?? defaultSuperchains(o.chains);
   const total = o.warmup + o.draws;
   const label = `${o.chains} chains (${o.backend === "webgpu" ? "WebGPU" : "CPU"}, lockstep)`;
@@ -172,5 +192,5 @@ export async function runLockstep(o: RunLockstepOptions): Promise<RunLockstepRes
     numDraws: n,
     interrupted: raw.interrupted,
   }));
-  return { chains, superchains, trajectoryLength: raw.trajectoryLength, wallSeconds, backend: o.backend, ...(adapter ? { adapter } : {}), raw };
+  return { chains, superchains, trajectoryLength: raw.trajectoryLength, wallSeconds, backend: o.backend, ...(adapter ? { adapter } : {}), threads, raw };
 }

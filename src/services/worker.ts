@@ -1,8 +1,9 @@
 // Worker entry point (bundled separately as dist/worker.js). Runs in Node's
 // worker_threads and in browser Web Workers: only the port differs.
 
-import { resultBuffers, type FromWorker, type ToWorker } from "./protocol.js";
+import { resultBuffers, type ChainMessage, type FromWorker, type LockstepMessage, type ToWorker } from "./protocol.js";
 import { ChainHost } from "./chainHost.js";
+import { LockstepShard } from "./lockstepShard.js";
 
 interface Port {
   post(m: FromWorker, transfer?: ArrayBuffer[]): void;
@@ -33,6 +34,7 @@ const port = await openPort();
 let module: WebAssembly.Module | undefined;
 let stopFlag: Int32Array | undefined;
 let host: ChainHost | undefined;
+let shard: LockstepShard | undefined;
 const post = (m: FromWorker) => port.post(m, m.type === "done" ? resultBuffers(m.result) : undefined);
 
 port.listen((msg) => {
@@ -41,6 +43,11 @@ port.listen((msg) => {
     stopFlag = msg.stopFlag ? new Int32Array(msg.stopFlag) : undefined;
     return;
   }
+  if (msg.type.startsWith("lockstep-")) {
+    shard ??= new LockstepShard((m, transfer) => port.post(m, transfer), module);
+    shard.handle(msg as LockstepMessage);
+    return;
+  }
   host ??= new ChainHost(post, module, stopFlag ? () => Atomics.load(stopFlag!, 0) !== 0 : undefined);
-  host.handle(msg);
+  host.handle(msg as ChainMessage);
 });
