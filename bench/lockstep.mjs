@@ -168,6 +168,9 @@ function publishTable(store, reference) {
       return { ...r, maxDistance: worst.distance, worstParameter: worst.name };
     })
     .sort((a, b) => order.indexOf(a.dataset) - order.indexOf(b.dataset) || a.backend.localeCompare(b.backend) || a.chains - b.chains);
+  const here = machineInfo();
+  // Rows and references run on another machine than this one's name it.
+  const elsewhere = (m) => (m && m !== `${here.cpu}, ${here.cores} cores` ? `, ${m}` : "");
   const hardware = [...new Set(rows.filter((r) => r.backend === "webgpu" && !isSoftwareAdapter(r.adapter)).map((r) => `${r.adapter} (host: ${r.machine ?? "?"})`))];
   const md = [
     `Lockstep sampling against NUTS (reference settings under the table) on ${machineLine(machineInfo())} unless a row names another machine. ` +
@@ -175,17 +178,17 @@ function publishTable(store, reference) {
       "WebGPU rows name their adapter; a software adapter (SwiftShader) runs the shaders on the CPU, so its speed says nothing of a GPU's. " +
       (hardware.length ? `GPU rows (marked **GPU**) ran on ${hardware.join("; ")}.` : "No real GPU was available for these runs."),
     "",
-    "| dataset | backend | chains | warm-up + draws | run (commit) | agreed (nested R-hat < 1.01, R-hat < 1.05) | nested R-hat | max R-hat | max distance (NUTS sd) | min bulk-ESS/s | gradients/s | wall s | divergences |",
+    "| dataset | backend | chains | warm-up + draws | run (commit, machine) | agreed (nested R-hat < 1.01, R-hat < 1.05) | nested R-hat | max R-hat | max distance (NUTS sd) | min bulk-ESS/s | gradients/s | wall s | divergences |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ...rows.map(
       (r) =>
-        `| ${r.dataset} | ${r.backend === "webgpu" ? `${isSoftwareAdapter(r.adapter) ? "" : "**GPU** "}WebGPU (${r.adapter ?? "?"})` : "CPU lockstep"} | ${r.chains} | ${r.warmup} + ${r.samples} | ${(r.date ?? store.date ?? "").slice(0, 10) || "-"} (${r.commit ?? "-"}) | ${agrees(r) ? "yes" : "**no**"} | ${f(r.nestedRhat, 3)} | ${f(r.maxRhat, 3)} | ${f(r.maxDistance, 2)} (${r.worstParameter}) | ${f(r.minEssPerSecond)} | ${Math.round(r.gradientsPerSecond)} | ${f(r.wallSeconds)} | ${r.divergences} |`,
+        `| ${r.dataset} | ${r.backend === "webgpu" ? `${isSoftwareAdapter(r.adapter) ? "" : "**GPU** "}WebGPU (${r.adapter ?? "?"})` : "CPU lockstep"} | ${r.chains} | ${r.warmup} + ${r.samples} | ${(r.date ?? store.date ?? "").slice(0, 10) || "-"} (${r.commit ?? "-"}${elsewhere(r.machine)}) | ${agrees(r) ? "yes" : "**no**"} | ${f(r.nestedRhat, 3)} | ${f(r.maxRhat, 3)} | ${f(r.maxDistance, 2)} (${r.worstParameter}) | ${f(r.minEssPerSecond)} | ${Math.round(r.gradientsPerSecond)} | ${f(r.wallSeconds)} | ${r.divergences} |`,
     ),
     "",
     "NUTS references (CPU workers, 1000 + 1000 unless named): " +
       Object.entries(reference)
         .filter(([k]) => rows.some((r) => r.dataset === k))
-        .map(([k, v]) => `${k}: ${v.chains ?? 4} chains${v.warmup ? ` x (${v.warmup} + ${v.samples})` : ""}, max R-hat ${f(v.maxRhat, 3)}, min bulk-ESS ${f(v.minEssBulk, 0)}, ${f(v.minEssBulk / v.wallSeconds)}/s, ${Math.round(v.gradients / v.wallSeconds)} gradients/s, ${v.divergences} divergences`)
+        .map(([k, v]) => `${k}: ${v.chains ?? 4} chains${v.warmup ? ` x (${v.warmup} + ${v.samples})` : ""}${v.machine ? ` on ${v.machine}` : ""}, max R-hat ${f(v.maxRhat, 3)}, min bulk-ESS ${f(v.minEssBulk, 0)}, ${f(v.minEssBulk / v.wallSeconds)}/s, ${Math.round(v.gradients / v.wallSeconds)} gradients/s, ${v.divergences} divergences`)
         .join("; ") +
       ".",
   ].join("\n");

@@ -9,6 +9,7 @@
 // Carlo error on the slowest parameter).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { DATASETS, moments } from "./datasets.mjs";
+import { machineInfo } from "../machine.mjs";
 
 const file = new URL("../results/lockstep-nuts.json", import.meta.url);
 const SETTINGS = { geo: { chains: 8, warmup: 1000, samples: 3000, seed: 12 } };
@@ -23,8 +24,10 @@ export async function nutsReference(names = Object.keys(DATASETS), { refresh = f
     const { fit, dataset } = DATASETS[name]();
     const f = await fit(dataset, { sampler: { ...settings, backend: "cpu", method: "nuts" } });
     const d = f.diagnostics();
+    const here = machineInfo();
     cache[name] = {
       ...settings,
+      machine: `${here.cpu}, ${here.cores} cores`,
       wallSeconds: d.wall_seconds,
       maxRhat: d.max_r_hat,
       minEssBulk: d.min_ess_bulk,
@@ -41,6 +44,8 @@ export async function nutsReference(names = Object.keys(DATASETS), { refresh = f
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await nutsReference(process.argv.slice(2).length ? process.argv.slice(2) : undefined, { refresh: false });
+  // node bench/lockstep/nutsReference.mjs [example t156c4 geo] [--refresh]: --refresh refits (e.g. to time them on this machine).
+  const names = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+  await nutsReference(names.length ? names : undefined, { refresh: process.argv.includes("--refresh") });
   process.exit(0);
 }
