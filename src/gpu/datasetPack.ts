@@ -1,7 +1,9 @@
 // Packs one or many (layout, scaled data) pairs into the f32 records the GPU
 // kernels read, one record per dataset:
 //   family[dim] (as f32), priorA[dim], priorB[dim], priorConst[dim],
-//   target[T], media[T][C], design[T][nLin] (seasonality sin/cos, extras).
+//   target[T], media[T][C], design[T][nLin] (seasonality sin/cos, extras),
+//   [ROI priors: mask[T], omega[C]], trend: how the trend coordinates move
+//   coef_trend (0 not at all, 1 scaled, 2 shifted: model/samplingCoordinates.ts trendShifts).
 // Prior constants (lgamma and friends) and the seasonal sines are computed in
 // float64 here and rounded once. All datasets share one structure: same
 // model, T, C, F, seasonality and weekday; prior parameters (e.g. a market's
@@ -11,6 +13,7 @@ import { InputError } from "../errors.js";
 import type { ParameterLayout } from "../model/layout.js";
 import { FAMILY_CODE, priorArgs, priorLogConstant } from "../model/priors.js";
 import type { ScaledData } from "../model/scaledData.js";
+import { trendShifts } from "../model/samplingCoordinates.js";
 import { buildDesign, TRANSFORM_PARAMETERS } from "../model/structure.js";
 import { MODEL_TRANSFORMS } from "../model/transforms/index.js";
 import { programKeyOf, type ProgramKey } from "./programKey.js";
@@ -71,7 +74,8 @@ export function packDatasets(models: readonly GpuModelData[]): PackedDatasets {
   const roi = s.roiPrior === true;
   const maskOff = roi ? designOff + T * nLin : 0;
   const omegaOff = roi ? maskOff + T : 0;
-  const stride = designOff + T * nLin + (roi ? T + C : 0);
+  const trendOff = designOff + T * nLin + (roi ? T + C : 0);
+  const stride = trendOff + 1;
   const records = new Float32Array(stride * models.length);
   models.forEach((m, i) => {
     const base = i * stride;
@@ -99,6 +103,9 @@ export function packDatasets(models: readonly GpuModelData[]): PackedDatasets {
       records.set(cal.mask, base + maskOff);
       records.set(cal.omega, base + omegaOff);
     }
+    // Per dataset: its coef_trend prior decides how the trend coordinates move it.
+    const shifts = trendShifts(m.layout, T);
+    records[base + trendOff] = shifts === undefined ? 0 : shifts[0] ? 2 : 1;
   });
   const tp = TRANSFORM_PARAMETERS[s.model];
   const off = (name: string) => Math.max(0, first.offsetOf(name));
@@ -137,6 +144,7 @@ export function packDatasets(models: readonly GpuModelData[]): PackedDatasets {
       designOff,
       maskOff,
       omegaOff,
+      trendOff,
     },
   };
 }

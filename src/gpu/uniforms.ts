@@ -34,6 +34,7 @@ export const UNIFORM_U32_FIELDS = [
   "designOff",
   "maskOff", // ROI priors: the calibration period's mask [T] and omega [C] (wgsl/roi.ts); 0 otherwise
   "omegaOff",
+  "trendOff", // how the trend coordinates move coef_trend (0, 1 scaled, 2 shifted; datasetPack.ts)
   // 1: positions hold the trend coordinates (level at the last period in coef_trend's place, wgsl/program.ts); 0: the model's.
   "trendCoordinates",
 ] as const;

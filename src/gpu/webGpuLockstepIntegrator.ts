@@ -4,7 +4,7 @@
 // readback.
 
 import { InputError } from "../errors.js";
-import type { LockstepIntegrator } from "../sampler/lockstep/integrator.js";
+import { checkLeapfrogArguments, checkLockstepState, type LockstepIntegrator } from "../sampler/lockstep/integrator.js";
 import { sharedGpuDevice } from "./device.js";
 import type { GpuModelData } from "./datasetPack.js";
 import { GpuMmmKernel, type GpuMmmKernelOptions } from "./mmmKernel.js";
@@ -31,26 +31,14 @@ export class WebGpuLockstepIntegrator implements LockstepIntegrator {
     return new WebGpuLockstepIntegrator(await GpuMmmKernel.create(device, list, options), chains);
   }
 
-  private checkShapes(positions: Float64Array, gradients: Float64Array, logps: Float64Array): void {
-    const n = this.chains * this.dim;
-    if (positions.length !== n || gradients.length !== n || logps.length !== this.chains) {
-      throw new RangeError(`WebGpuLockstepIntegrator: expected ${this.chains}x${this.dim} positions/gradients and ${this.chains} logps`);
-    }
-  }
-
   evaluate(positions: Float64Array, gradients: Float64Array, logps: Float64Array): Promise<void> {
-    this.checkShapes(positions, gradients, logps);
+    checkLockstepState("WebGpuLockstepIntegrator", this.chains, this.dim, positions, gradients, logps);
     return this.kernel.evaluate(positions, gradients, logps, this.chains);
   }
 
   leapfrog(positions: Float64Array, momenta: Float64Array, gradients: Float64Array, logps: Float64Array, stepSize: number | Float64Array, steps: number, invMetric: Float64Array): Promise<void> {
-    this.checkShapes(positions, gradients, logps);
-    if (momenta.length !== this.chains * this.dim || invMetric.length !== this.dim) {
-      throw new RangeError(`WebGpuLockstepIntegrator: expected ${this.chains}x${this.dim} momenta and ${this.dim} inverse-metric entries`);
-    }
-    if (typeof stepSize !== "number" && stepSize.length !== this.chains) {
-      throw new RangeError(`WebGpuLockstepIntegrator: expected one step size or ${this.chains} (one per chain)`);
-    }
+    checkLockstepState("WebGpuLockstepIntegrator", this.chains, this.dim, positions, gradients, logps);
+    checkLeapfrogArguments("WebGpuLockstepIntegrator", this.chains, this.dim, momenta, stepSize, steps, invMetric);
     return this.kernel.leapfrog(positions, momenta, gradients, logps, this.chains, stepSize, steps, invMetric);
   }
 

@@ -383,19 +383,31 @@ function seasonPart(layout: ParameterLayout): SeasonPart | undefined {
   };
 }
 
-function trendPart(layout: ParameterLayout, T: number): TrendPart | undefined {
+/**
+ * How the "trend" piece moves each coef_trend element over T training rows:
+ * false scales it (unconstrained as it is: a Normal prior), true shifts it
+ * (unconstrained by log: a positive prior); undefined where the piece moves
+ * nothing. The one rule for the CPU map and the WebGPU kernels (gpu/datasetPack.ts).
+ */
+export function trendShifts(layout: ParameterLayout, T: number): boolean[] | undefined {
   // With one or two rows t_ref would be 0 or 1: nothing to straighten.
   if (!layout.has("coef_trend") || !layout.has("expo_trend") || T < 3) return undefined;
-  const coefBlock = layout.block("coef_trend");
-  const expoBlock = layout.block("expo_trend");
-  const kinds = coefBlock.transforms.map((t) => t.kind);
+  const kinds = layout.block("coef_trend").transforms.map((t) => t.kind);
   // A custom prior confining coef_trend to an interval: keep the model's coordinates.
   if (kinds.some((k) => k !== "identity" && k !== "log")) return undefined;
+  return kinds.map((k) => k === "log");
+}
+
+function trendPart(layout: ParameterLayout, T: number): TrendPart | undefined {
+  const logScale = trendShifts(layout, T);
+  if (!logScale) return undefined;
+  const coefBlock = layout.block("coef_trend");
+  const expoBlock = layout.block("expo_trend");
   return {
     expo: expoBlock.offset,
     expoTransform: expoBlock.transforms[0],
     coef: Array.from({ length: coefBlock.size }, (_, i) => coefBlock.offset + i),
-    logScale: kinds.map((k) => k === "log"),
+    logScale,
     logRef: portable.log(T - 1),
   };
 }

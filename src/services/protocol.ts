@@ -60,6 +60,10 @@ export type LockstepReply =
 
 export type FromWorker = ChainReply | LockstepReply;
 
+export function isLockstepMessage(m: ToWorker): m is LockstepMessage {
+  return m.type === "lockstep-open" || m.type === "lockstep-evaluate" || m.type === "lockstep-leapfrog";
+}
+
 export function isLockstepReply(m: FromWorker): m is LockstepReply {
   return m.type === "lockstep-done" || m.type === "lockstep-error";
 }

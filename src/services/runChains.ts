@@ -10,7 +10,7 @@ import { ChainHost } from "./chainHost.js";
 import { isStaged, runStaged, type StagedChain } from "./stagedChains.js";
 import { coldChains, DEFAULT_MIN_BETA, isTempered, replicaJobs, runLadders, type TemperingOptions, type TemperingSummary } from "./temperedChains.js";
 import { temperatureLadder } from "../sampler/tempering.js";
-import { availableCores, defaultWorkerFactory, type WorkerFactory, type WorkerHandle } from "./workerHost.js";
+import { defaultWorkerFactory, threadsFor, type WorkerFactory, type WorkerHandle } from "./workerHost.js";
 
 export type PerChainOptions = Omit<ChainOptions, "seed" | "chainId" | "initialPosition">;
 
@@ -76,9 +76,6 @@ export class ChainFailure extends Error {
 function validate(o: RunChainsOptions): void {
   if (!Number.isInteger(o.chains) || o.chains < 1) throw new Error(`chains must be a positive integer, got ${o.chains}`);
   if (!Number.isSafeInteger(o.seed) || o.seed < 0) throw new Error(`seed must be a non-negative integer, got ${o.seed}`);
-  if (o.threads !== undefined && (!Number.isInteger(o.threads) || o.threads < 0)) {
-    throw new Error(`threads must be a non-negative integer, got ${o.threads}`);
-  }
 }
 
 function makeJobs(o: RunChainsOptions): ChainJob[] {
@@ -106,9 +103,8 @@ interface ChainRun {
 
 export async function runChains(o: RunChainsOptions): Promise<RunChainsResult> {
   validate(o);
-  const cores = await availableCores();
-  // More workers than chains would sit idle: the run uses (and records) at most one per chain.
-  const threads = Math.min(o.threads ?? Math.min(o.chains, cores), o.chains);
+  // The run uses (and records) at most one worker per chain.
+  const threads = await threadsFor(o.threads, o.chains);
   const started = performance.now();
   const jobs = makeJobs(o);
   let total = totalIterations(o);
@@ -121,7 +117,7 @@ export async function runChains(o: RunChainsOptions): Promise<RunChainsResult> {
   };
   // Compiled asynchronously: browsers refuse to compile a module this size synchronously on the main thread.
   const module = await compileCore();
-  const run: ChainRun = { o, jobs, module, threads: Math.min(threads, o.chains), onMessage, results, seconds };
+  const run: ChainRun = { o, jobs, module, threads, onMessage, results, seconds };
   // Chains asked for more draws continue where they are (ChainRunner.extend); the progress total grows with them.
   const extend = async (first: ChainResult[], more: (chainId: number, draws: number) => Promise<ChainResult>) =>
     extendChains(first, o.moreDraws, (draws) => (total += draws), more);

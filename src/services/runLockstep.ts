@@ -10,7 +10,7 @@ import { lockstepPathfinderStart } from "./pathfinderStart.js";
 import type { ChainProgress } from "./runChains.js";
 import { cpuLockstepIntegrator } from "../sampler/lockstep/cpuIntegrator.js";
 import { threadedLockstepIntegrator } from "./threadedLockstep.js";
-import { availableCores, type WorkerFactory } from "./workerHost.js";
+import { threadsFor, type WorkerFactory } from "./workerHost.js";
 import type { LockstepIntegrator } from "../sampler/lockstep/integrator.js";
 import { sampleChees, type CheesOptions, type CheesResult } from "./lockstepChains.js";
 import type { RunCounts } from "./cheesTypes.js";
@@ -100,9 +100,8 @@ export async function lockstepIntegrator(
   workerFactory?: WorkerFactory,
 ): Promise<{ integrator: LockstepIntegrator; adapter?: string }> {
   if (backend === "cpu") {
-    if (threads === 0) return { integrator: cpuLockstepIntegrator(createDensity(spec), chains) };
-    const dim = new ParameterLayout(spec.structure).dim;
-    return { integrator: await threadedLockstepIntegrator(spec, dim, chains, threads, workerFactory) };
+    const integrator = threads === 0 ? cpuLockstepIntegrator(createDensity(spec), chains) : await threadedLockstepIntegrator(spec, chains, threads, workerFactory);
+    return { integrator };
   }
   if (spec.kind !== "mmm") throw new Error(`the WebGPU backend has no kernel for density kind "${spec.kind as string}"`);
   // Fits route geo models to the CPU before this point, saying so (api/fitMMM.ts gpuProbeFor).
@@ -121,9 +120,8 @@ export async function lockstepIntegrator(
 
 export async function runLockstep(o: RunLockstepOptions): Promise<RunLockstepResult> {
   const started = performance.now();
-  if (o.threads !== undefined && (!Number.isInteger(o.threads) || o.threads < 0)) throw new Error(`threads must be a non-negative integer, got ${o.threads}`);
-  // As runChains: one worker per chain at most, as many as the cores by default; the GPU needs none.
-  const threads = o.backend === "cpu" ? Math.min(o.threads ?? (await availableCores()), o.chains) : 0;
+  // As runChains's; the GPU needs none.
+  const threads = o.backend === "cpu" ? await threadsFor(o.threads, o.chains) : 0;
   const { integrator, adapter } = await lockstepIntegrator(o.density, o.backend, o.chains, threads, o.workerFactory);
   const superchains = o.superchains ?? defaultSuperchains(o.chains);
   const total = o.warmup + o.draws;

@@ -6,7 +6,8 @@
 // so the draws are the same, bit for bit, at any thread count.
 
 import { compileCore } from "../density/wasmCore.js";
-import type { LockstepIntegrator } from "../sampler/lockstep/integrator.js";
+import { ParameterLayout } from "../model/layout.js";
+import { checkLeapfrogArguments, checkLockstepState, type LockstepIntegrator } from "../sampler/lockstep/integrator.js";
 import type { DensitySpec } from "./densitySpec.js";
 import type { LockstepMessage, LockstepReply } from "./protocol.js";
 import { defaultWorkerFactory, type WorkerFactory, type WorkerHandle } from "./workerHost.js";
@@ -38,7 +39,8 @@ export function shardsOf(chains: number, threads: number): { first: number; coun
  * chain). A worker that fails rejects the call waiting on it, and every later
  * call, naming the worker's chains.
  */
-export async function threadedLockstepIntegrator(density: DensitySpec, dim: number, chains: number, threads: number, factory?: WorkerFactory): Promise<LockstepIntegrator> {
+export async function threadedLockstepIntegrator(density: DensitySpec, chains: number, threads: number, factory?: WorkerFactory): Promise<LockstepIntegrator> {
+  const dim = new ParameterLayout(density.structure).dim;
   const module = await compileCore();
   const make = factory ?? (await defaultWorkerFactory());
   const shards: Shard[] = [];
@@ -85,21 +87,16 @@ export async function threadedLockstepIntegrator(density: DensitySpec, dim: numb
       s.worker.post(m);
     });
   const rows = (a: Float64Array, s: Shard, width: number) => a.slice(s.first * width, (s.first + s.count) * width);
-  const checkShapes = (positions: Float64Array, gradients: Float64Array, logps: Float64Array): void => {
-    if (positions.length !== chains * dim || gradients.length !== chains * dim || logps.length !== chains) {
-      throw new RangeError(`threadedLockstepIntegrator: expected ${chains}x${dim} positions/gradients and ${chains} logps`);
-    }
-  };
   let disposed = false;
-  const use = () => {
+  const checkShapes = (positions: Float64Array, gradients: Float64Array, logps: Float64Array): void => {
     if (disposed) throw new Error("threadedLockstepIntegrator: used after dispose()");
+    checkLockstepState("threadedLockstepIntegrator", chains, dim, positions, gradients, logps);
   };
 
   return {
     dim,
     chains,
     async evaluate(positions, gradients, logps) {
-      use();
       checkShapes(positions, gradients, logps);
       const answers = await Promise.all(shards.map((s) => ask(s, { type: "lockstep-evaluate", positions: rows(positions, s, dim) })));
       answers.forEach((a, k) => {
@@ -109,14 +106,8 @@ export async function threadedLockstepIntegrator(density: DensitySpec, dim: numb
       });
     },
     async leapfrog(positions, momenta, gradients, logps, stepSize, steps, invMetric) {
-      use();
       checkShapes(positions, gradients, logps);
-      if (momenta.length !== chains * dim || invMetric.length !== dim) {
-        throw new RangeError(`threadedLockstepIntegrator: expected ${chains}x${dim} momenta and ${dim} inverse-metric entries`);
-      }
-      if (typeof stepSize !== "number" && stepSize.length !== chains) {
-        throw new RangeError(`threadedLockstepIntegrator: expected one step size or ${chains} (one per chain)`);
-      }
+      checkLeapfrogArguments("threadedLockstepIntegrator", chains, dim, momenta, stepSize, steps, invMetric);
       const answers = await Promise.all(
         shards.map((s) =>
           ask(s, {

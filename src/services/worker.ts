@@ -1,7 +1,7 @@
 // Worker entry point (bundled separately as dist/worker.js). Runs in Node's
 // worker_threads and in browser Web Workers: only the port differs.
 
-import { resultBuffers, type ChainMessage, type FromWorker, type LockstepMessage, type ToWorker } from "./protocol.js";
+import { isLockstepMessage, resultBuffers, type FromWorker, type ToWorker } from "./protocol.js";
 import { ChainHost } from "./chainHost.js";
 import { LockstepShard } from "./lockstepShard.js";
 
@@ -43,11 +43,11 @@ port.listen((msg) => {
     stopFlag = msg.stopFlag ? new Int32Array(msg.stopFlag) : undefined;
     return;
   }
-  if (msg.type.startsWith("lockstep-")) {
+  if (isLockstepMessage(msg)) {
     shard ??= new LockstepShard((m, transfer) => port.post(m, transfer), module);
-    shard.handle(msg as LockstepMessage);
+    shard.handle(msg);
     return;
   }
   host ??= new ChainHost(post, module, stopFlag ? () => Atomics.load(stopFlag!, 0) !== 0 : undefined);
-  host.handle(msg as ChainMessage);
+  host.handle(msg);
 });

@@ -106,3 +106,12 @@ export async function availableCores(): Promise<number> {
   }
   return (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 2;
 }
+
+/**
+ * Worker threads for `chains` chains: the number asked (0: the calling
+ * thread), else one per core; never more than one per chain (more would sit idle).
+ */
+export async function threadsFor(asked: number | undefined, chains: number): Promise<number> {
+  if (asked !== undefined && (!Number.isInteger(asked) || asked < 0)) throw new Error(`threads must be a non-negative integer, got ${asked}`);
+  return Math.min(asked ?? (await availableCores()), chains);
+}

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ChainFailure, runChains, type ChainProgress } from "../../src/services/runChains.js";
-import { nodeWorkerFactory, type WorkerHandle } from "../../src/services/workerHost.js";
+import { nodeWorkerFactory } from "../../src/services/workerHost.js";
+import { factoryWithDyingWorker } from "../helpers/dyingWorker.js";
 import type { DensitySpec } from "../../src/services/densitySpec.js";
 import { makeFixture } from "../helpers/mmmFixtures.js";
 
@@ -216,24 +217,8 @@ describe("runChains", () => {
 
   it("names the chains a worker held when it dies while none of them runs", async () => {
     const { density, init } = spec();
-    const real = await nodeWorkerFactory();
-    let made = 0;
     // The first worker "dies" right after its first chain's result: before it is given the next.
-    const factory = async (): Promise<WorkerHandle> => {
-      const w = await real();
-      const first = made++ === 0;
-      const failures: Array<(cause: string) => void> = [];
-      return {
-        post: w.post,
-        terminate: w.terminate,
-        onFailure: (h: (cause: string) => void) => (failures.push(h), w.onFailure(h)),
-        onMessage: (h: Parameters<WorkerHandle["onMessage"]>[0]) =>
-          w.onMessage((m) => {
-            h(m);
-            if (first && m.type === "done") for (const f of failures) f("worker exited unexpectedly with code 1");
-          }),
-      };
-    };
+    const factory = await factoryWithDyingWorker(0, (m) => m.type === "done");
     const run = runChains({ density, chains: 3, seed: 1, threads: 2, initialPosition: () => init, chainOptions: short, workerFactory: factory });
     await expect(run).rejects.toBeInstanceOf(ChainFailure);
     await expect(run).rejects.toThrow(/^a worker thread failed while none of its chains was running: worker exited unexpectedly with code 1 \(it held chain 0\)$/);

@@ -9,7 +9,7 @@ import { simulateDataset } from "../../src/simulate/simulate.js";
 import { runLockstep } from "../../src/services/runLockstep.js";
 import { shardsOf } from "../../src/services/threadedLockstep.js";
 import type { DensitySpec } from "../../src/services/densitySpec.js";
-import { nodeWorkerFactory, type WorkerHandle } from "../../src/services/workerHost.js";
+import { factoryWithDyingWorker } from "../helpers/dyingWorker.js";
 
 function spec(): { density: DensitySpec; init: Float64Array } {
   const sim = simulateDataset({ seed: 12, T: 40, channels: 2, extras: 1 });
@@ -53,28 +53,9 @@ describe("lockstep chains in worker threads", () => {
 
   it("reports a worker that dies mid-run, naming its chains", async () => {
     const { density, init } = spec();
-    const real = await nodeWorkerFactory();
-    let made = 0;
     // The second worker "dies" after its fifth answer.
-    const factory = async (): Promise<WorkerHandle> => {
-      const w = await real();
-      const doomed = made++ === 1;
-      let answers = 0;
-      const failures: Array<(cause: string) => void> = [];
-      return {
-        post: w.post,
-        terminate: w.terminate,
-        onFailure: (h: (cause: string) => void) => (failures.push(h), w.onFailure(h)),
-        onMessage: (h: Parameters<WorkerHandle["onMessage"]>[0]) =>
-          w.onMessage((m) => {
-            if (doomed && m.type === "lockstep-done" && ++answers === 5) {
-              for (const f of failures) f("worker exited unexpectedly with code 1");
-              return;
-            }
-            h(m);
-          }),
-      };
-    };
+    let answers = 0;
+    const factory = await factoryWithDyingWorker(1, (m) => m.type === "lockstep-done" && ++answers === 5);
     const run = runLockstep({ ...settings, density, initialPosition: init, threads: 2, workerFactory: factory });
     await expect(run).rejects.toThrow(/^the lockstep worker of chains 4-6 failed: worker exited unexpectedly with code 1$/);
   });

@@ -11,7 +11,6 @@
 //             2T..2T+dim-1 the constrained values, then the carryover weights.
 //   invMetric [dim] then a step-size factor per chain [B] (leapfrog)
 
-import { FAMILY_CODE } from "../../model/priors.js";
 import type { ProgramKey } from "../programKey.js";
 import { uniformStructWgsl } from "../uniforms.js";
 import { elementsWgsl } from "./elements.js";
@@ -210,9 +209,8 @@ ${
  * U.trendCoordinates is 1: the position holds the trend's level at the last
  * period, level = coef_trend t_ref^expo_trend (t_ref = T - 1), in coef_trend's
  * place; el() reads coef_trend's unconstrained value through modelU(). How
- * coef_trend is unconstrained follows its prior's family, per dataset: a
- * Normal prior (identity) is scaled, a positive one (log) shifted; any other
- * is left in the model's coordinates, as on the CPU.
+ * coef_trend moves is its dataset's (datasetPack.ts, by the CPU map's rule):
+ * scaled, shifted, or not at all.
  */
 const TREND_COORDINATES = /* wgsl */ `// 0: coef_trend as the model has it; 1: scaled (identity); 2: shifted (log).
 var<private> trendMode: u32;
@@ -231,16 +229,8 @@ fn modelU(i: u32) -> f32 {
 
 // Maps the position's level to coef_trend (before any el() call).
 fn trendEnter() {
-  trendMode = 0u;
-  if (U.trendCoordinates == 0u || U.T < 3u) {
-    return;
-  }
-  let fam = u32(data[db + U.famOff + U.offTrend]);
-  if (fam == ${FAMILY_CODE.Normal}u) {
-    trendMode = 1u;
-  } else if (fam == ${FAMILY_CODE.HalfNormal}u || fam == ${FAMILY_CODE.Gamma}u || fam == ${FAMILY_CODE.LogNormal}u) {
-    trendMode = 2u;
-  } else {
+  trendMode = select(0u, u32(data[db + U.trendOff]), U.trendCoordinates != 0u);
+  if (trendMode == 0u) {
     return;
   }
   // expo_trend is not moved: el() reads its position as it is.

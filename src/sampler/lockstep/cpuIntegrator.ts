@@ -1,6 +1,6 @@
 import { InputError } from "../../errors.js";
 import { batchFromSingle, type BatchedLogDensity, type LogDensity } from "../../density/types.js";
-import type { LockstepIntegrator } from "./integrator.js";
+import { checkLeapfrogArguments, checkLockstepState, type LockstepIntegrator } from "./integrator.js";
 
 function isBatched(density: LogDensity | BatchedLogDensity): density is BatchedLogDensity {
   return typeof (density as BatchedLogDensity).logpGradBatch === "function";
@@ -30,9 +30,7 @@ export function cpuLockstepIntegrator(density: LogDensity | BatchedLogDensity, c
 
   const checkShapes = (positions: Float64Array, gradients: Float64Array, logps: Float64Array): void => {
     if (disposed) throw new Error("cpuLockstepIntegrator: used after dispose()");
-    if (positions.length !== chains * dim || gradients.length !== chains * dim || logps.length !== chains) {
-      throw new RangeError(`cpuLockstepIntegrator: expected ${chains}x${dim} positions/gradients and ${chains} logps`);
-    }
+    checkLockstepState("cpuLockstepIntegrator", chains, dim, positions, gradients, logps);
   };
 
   /** A NaN log-density or any non-finite gradient entry marks an invalid point: -Infinity. */
@@ -51,13 +49,7 @@ export function cpuLockstepIntegrator(density: LogDensity | BatchedLogDensity, c
     },
     async leapfrog(positions, momenta, gradients, logps, stepSize, steps, invMetric) {
       checkShapes(positions, gradients, logps);
-      if (momenta.length !== chains * dim || invMetric.length !== dim) {
-        throw new RangeError(`cpuLockstepIntegrator: expected ${chains}x${dim} momenta and ${dim} inverse-metric entries`);
-      }
-      if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`leapfrog: steps must be a non-negative integer, got ${steps}`);
-      if (typeof stepSize !== "number" && stepSize.length !== chains) {
-        throw new RangeError(`cpuLockstepIntegrator: expected one step size or ${chains} (one per chain)`);
-      }
+      checkLeapfrogArguments("cpuLockstepIntegrator", chains, dim, momenta, stepSize, steps, invMetric);
       const epsOf = (c: number): number => (typeof stepSize === "number" ? stepSize : stepSize[c]!);
       // Chains already at an invalid point do not move at all.
       let active = 0;

@@ -13,3 +13,21 @@ export interface LockstepIntegrator {
   /** Releases GPU or worker resources. */
   dispose(): void;
 }
+
+/** The state arrays every integrator call takes, checked against its chains and dimension ([chains][dim], [chains]). */
+export function checkLockstepState(who: string, chains: number, dim: number, positions: Float64Array, gradients: Float64Array, logps: Float64Array): void {
+  if (positions.length !== chains * dim || gradients.length !== chains * dim || logps.length !== chains) {
+    throw new RangeError(`${who}: expected ${chains}x${dim} positions/gradients and ${chains} logps`);
+  }
+}
+
+/** A leapfrog call's other arguments: momenta [chains][dim], one step size or one per chain, a whole number of steps, the inverse metric [dim]. */
+export function checkLeapfrogArguments(who: string, chains: number, dim: number, momenta: Float64Array, stepSize: number | Float64Array, steps: number, invMetric: Float64Array): void {
+  if (momenta.length !== chains * dim || invMetric.length !== dim) {
+    throw new RangeError(`${who}: expected ${chains}x${dim} momenta and ${dim} inverse-metric entries`);
+  }
+  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`leapfrog: steps must be a non-negative integer, got ${steps}`);
+  if (typeof stepSize !== "number" && stepSize.length !== chains) {
+    throw new RangeError(`${who}: expected one step size or ${chains} (one per chain)`);
+  }
+}
