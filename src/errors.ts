@@ -39,3 +39,15 @@ export class NotConvergedError extends Error {
     super(message);
   }
 }
+
+/**
+ * A chain, or the worker thread running chains, failed: the density threw
+ * inside it, or the worker could not start, crashed or ran out of memory.
+ * The message names the chains. Not a problem with the user's input, and
+ * its stack (the main thread's, where the failure was received) says
+ * nothing of where the chain failed: the CLI prints the message alone and
+ * exits 1.
+ */
+export class SamplerFailure extends Error {
+  override name = "SamplerFailure";
+}

@@ -88,7 +88,7 @@ export { checkDataQuality, type DataQualityReport } from "./analysis/dataQuality
 export { formatDataQualityReport } from "./report/dataQualityText.js";
 export { parseCsv, tableFromColumns, tableFromRows, columnIndex, numericColumn, type Table, type NumericColumnOptions } from "./io/csv.js";
 export { csvText } from "./io/csvWrite.js";
-export { InputError, FitStopped, NotConvergedError } from "./errors.js";
+export { InputError, FitStopped, NotConvergedError, SamplerFailure } from "./errors.js";
 export { logProb, type LogProbRequest, type LogProbResult } from "./api/logProb.js";
 export { fitMMM, type FitCallbacks, type FitOptions } from "./api/fitMMM.js";
 export { FittedMMM } from "./api/fittedMMM.js";

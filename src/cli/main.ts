@@ -2,8 +2,8 @@
 // errors to exit codes: 0 success, 2 bad input, 3 a lockstep fit that did
 // not converge, 1 internal failure.
 
-import { Command, CommanderError } from "commander";
-import { InputError, NotConvergedError } from "../errors.js";
+import { Command } from "commander";
+import { reportFailure } from "./failureReport.js";
 import { registerLogProb } from "./logProbCommand.js";
 import { registerFit } from "./fitCommand.js";
 import { registerCheck } from "./checkCommand.js";
@@ -12,7 +12,6 @@ import { registerPredict } from "./predictCommand.js";
 import { registerOptimize } from "./optimizeCommand.js";
 import { registerReport } from "./reportCommand.js";
 import { packageVersion } from "./version.js";
-import { StoppedBySignal } from "./stopSignals.js";
 import { registerServe } from "./serveCommand.js";
 import { registerExport } from "./exportCommand.js";
 import { registerFitMany } from "./fitManyCommand.js";
@@ -48,23 +47,6 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: "user" });
     return 0;
   } catch (e) {
-    if (e instanceof CommanderError) {
-      // Help and version exit 0; usage errors are bad input.
-      return e.exitCode === 0 ? 0 : 2;
-    }
-    if (e instanceof StoppedBySignal) {
-      process.stderr.write(`stopped: ${e.message}\n`);
-      return e.exitCode;
-    }
-    if (e instanceof InputError) {
-      process.stderr.write(`error: ${e.message}\n`);
-      return 2;
-    }
-    if (e instanceof NotConvergedError) {
-      process.stderr.write(`error: ${e.message}\n`);
-      return 3;
-    }
-    process.stderr.write(`internal error: ${(e as Error)?.stack ?? e}\n`);
-    return 1;
+    return reportFailure(e, (text) => process.stderr.write(text));
   }
 }

@@ -3,6 +3,7 @@
 // draws are identical whatever the thread count or scheduling order.
 
 import type { ChainOptions, ChainResult } from "../sampler/index.js";
+import { SamplerFailure } from "../errors.js";
 import { compileCore } from "../density/wasmCore.js";
 import type { DensitySpec } from "./densitySpec.js";
 import { isLockstepReply, type ChainJob, type ChainMessage, type ChainReply, type FromWorker, type ToWorker } from "./protocol.js";
@@ -62,7 +63,7 @@ export interface RunChainsResult {
 }
 
 /** A chain or its worker failed; names the chain and the cause. */
-export class ChainFailure extends Error {
+export class ChainFailure extends SamplerFailure {
   override name = "ChainFailure";
   /** `chainId` -1: a worker thread failed while none of its chains was running (between chains, or waiting for the others). */
   constructor(
@@ -297,7 +298,7 @@ async function withChainThreads<T>({ o, module, threads, onMessage }: ChainRun, 
         try {
           w = await factory();
         } catch (e) {
-          throw new Error(`could not start a worker: ${(e as Error).message}`);
+          throw new SamplerFailure(`could not start a worker: ${(e as Error).message}`);
         }
         workers.push(w);
         w.onMessage(settle);

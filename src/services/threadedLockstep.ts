@@ -6,6 +6,7 @@
 // so the draws are the same, bit for bit, at any thread count.
 
 import { compileCore } from "../density/wasmCore.js";
+import { SamplerFailure } from "../errors.js";
 import { ParameterLayout } from "../model/layout.js";
 import { checkLeapfrogArguments, checkLockstepState, type LockstepIntegrator } from "../sampler/lockstep/integrator.js";
 import type { DensitySpec } from "./densitySpec.js";
@@ -59,19 +60,19 @@ export async function threadedLockstepIntegrator(density: DensitySpec, chains: n
       try {
         worker = await make();
       } catch (e) {
-        throw new Error(`could not start a worker: ${(e as Error).message}`);
+        throw new SamplerFailure(`could not start a worker: ${(e as Error).message}`);
       }
       const shard: Shard = { worker, ...part, pending: undefined };
       shards.push(shard);
       worker.onMessage((m) => {
         // An error may answer a request or the opening (which has none): either way it ends the run.
-        if (m.type === "lockstep-error") return fail(new Error(`${named(shard)} failed: ${m.message}`));
+        if (m.type === "lockstep-error") return fail(new SamplerFailure(`${named(shard)} failed: ${m.message}`));
         const p = shard.pending;
         if (!p || m.type !== "lockstep-done") return;
         shard.pending = undefined;
         p.resolve(m);
       });
-      worker.onFailure((cause) => fail(new Error(`${named(shard)} failed: ${cause}`)));
+      worker.onFailure((cause) => fail(new SamplerFailure(`${named(shard)} failed: ${cause}`)));
       worker.post({ type: "init", module });
       worker.post({ type: "lockstep-open", density, chains: part.count });
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { LogDensity } from "../../src/density/types.js";
+import { SamplerFailure } from "../../src/errors.js";
 import { pathfinderStarts } from "../../src/sampler/pathfinder/pathfinder.js";
 import { paretoSmooth, fitGeneralisedPareto } from "../../src/sampler/pathfinder/psis.js";
 import { createRng } from "../../src/rng/random.js";
@@ -221,6 +222,7 @@ describe("Pathfinder where the density fails", () => {
 
   it("says why every path failed when none can start", () => {
     const nowhere: LogDensity = { dim: 2, logp: () => -Infinity, logpGrad: (_x, g) => (g.fill(0), -Infinity) };
+    expect(() => pathfinderStarts(nowhere, 4, { seed: 1 })).toThrow(SamplerFailure);
     expect(() => pathfinderStarts(nowhere, 4, { seed: 1 })).toThrow(/Pathfinder failed on all 4 paths: path 1: Initialization failed/);
   });
 });

@@ -7,6 +7,7 @@
 // alone; a path that fails is dropped with its reason.
 
 import type { LogDensity } from "../../density/types.js";
+import { SamplerFailure } from "../../errors.js";
 import { exp } from "../../math/portable.js";
 import { createRng } from "../../rng/random.js";
 import type { Rng } from "../../rng/random.js";
@@ -161,7 +162,7 @@ export function* pathfinderSteps(density: LogDensity, count: number, o: Pathfind
   }
   const ok = paths.filter((p) => !p.failure).length;
   if (ok === 0) {
-    throw new Error(`Pathfinder failed on all ${nPaths} paths: ${paths.map((p) => `path ${p.path + 1}: ${p.failure}`).join("; ")}`);
+    throw new SamplerFailure(`Pathfinder failed on all ${nPaths} paths: ${paths.map((p) => `path ${p.path + 1}: ${p.failure}`).join("; ")}`);
   }
   const smoothed = paretoSmooth(Float64Array.from(logWeights));
   const usable = Array.from(smoothed.logWeights).filter(Number.isFinite).length;

@@ -1,0 +1,35 @@
+import { CommanderError } from "commander";
+import { InputError, NotConvergedError, SamplerFailure } from "../errors.js";
+import { StoppedBySignal } from "./stopSignals.js";
+
+/**
+ * What the CLI says when a command throws, and its exit code: 0 for help
+ * and version, 2 for bad input (the message alone), 3 for a fit whose
+ * chains did not agree, 1 for a failed chain or worker (the message alone:
+ * it names the chains and the cause) and for anything else, which is a bug
+ * and keeps its stack for the report.
+ */
+export function reportFailure(e: unknown, write: (text: string) => void): number {
+  if (e instanceof CommanderError) {
+    // Commander has printed its own message; help and version exit 0, usage errors are bad input.
+    return e.exitCode === 0 ? 0 : 2;
+  }
+  if (e instanceof StoppedBySignal) {
+    write(`stopped: ${e.message}\n`);
+    return e.exitCode;
+  }
+  if (e instanceof InputError) {
+    write(`error: ${e.message}\n`);
+    return 2;
+  }
+  if (e instanceof NotConvergedError) {
+    write(`error: ${e.message}\n`);
+    return 3;
+  }
+  if (e instanceof SamplerFailure) {
+    write(`error: ${e.message}\n`);
+    return 1;
+  }
+  write(`internal error: ${(e as Error)?.stack ?? e}\n`);
+  return 1;
+}
