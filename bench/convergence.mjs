@@ -1,6 +1,7 @@
 // Does every fit converge on the first try, and at what cost? Default-setting
 // fits (4 chains x 1000 + 1000) of the bundled example, the T=156 C=4
-// benchmark data and the bundled geo example, 8 seeds each, for each warm-up
+// benchmark data, the flat-control data (bench/data) and the bundled geo
+// example, 8 seeds each, for each warm-up
 // option; Stan's diagonal warm-up beside them on the national datasets where
 // rstan is installed (cached as bench/stan.mjs caches; `--run-stan` runs the
 // missing ones, minutes each). Per dataset and option: fits with max R-hat >=
@@ -21,7 +22,7 @@
 // --quick: the T=156 data, seeds 1-2, 300 + 300. Writes bench/results/convergence.json
 // (after every fit, so a partial run keeps what it measured) and publishes "convergence".
 import { readdirSync, readFileSync, renameSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
-import { DEFAULT_SAMPLER, fitGeoMMM, fitMMM, fitScalers, scaleRows, simulateDataset } from "../dist/index.js";
+import { DEFAULT_SAMPLER, GEO_SAMPLER_DEFAULTS, fitGeoMMM, fitMMM, fitScalers, scaleRows, simulateDataset } from "../dist/index.js";
 import { DATASETS as BASE_DATASETS } from "./convergenceDatasets.mjs";
 import { machineInfo } from "./machine.mjs";
 import { machineLine, publish, replaceBetween } from "./report.mjs";
@@ -101,6 +102,14 @@ function chainMeans(fit, name) {
   });
 }
 
+/** Stan's adapt_delta where --stan-target-accept is not given: that of its cached runs (bench/stanChains.mjs). */
+const STAN_TARGET_ACCEPT = 0.85;
+
+/** A results file's Stan settings: kept since 2026-12-06; before, Stan ran at the file's own target acceptance. */
+function stanSamplerOf(part) {
+  return part.stanSampler ?? { ...part.sampler, targetAccept: part.sampler.targetAccept ?? STAN_TARGET_ACCEPT };
+}
+
 function stanFits(dataset, input, seeds, sampler, { cachedOnly, rstan, label }) {
   const row = { dataset, option: ["Stan (diag)", label].filter(Boolean).join(", "), fits: [] };
   for (const seed of seeds) {
@@ -128,7 +137,7 @@ export function summarise(fits) {
 function table(result) {
   const f = (v, n = 1) => (Number.isFinite(v) ? v.toFixed(n) : "-");
   const lines = [
-    `Default settings except the warm-up (${result.sampler.chains} chains x (${result.sampler.warmup} warm-up + ${result.sampler.samples} draws), target accept ${result.sampler.targetAccept}), seeds ${result.seeds.join(", ")}, ${machineLine(result.machine)}${result.quick ? " (quick run)" : ""}. Per dataset and warm-up: fits with max R-hat >= 1.01 out of those run, the worst max R-hat, then medians over the fits. Stan: rstan's diagonal warm-up (its own uniform(-2, 2) initialisation), runs kept in bench/results/convergence-stan.json or cached on this machine${result.rstan ? ` (${result.rstan})` : " (rstan not installed: only kept or cached runs)"}; a dataset without Stan rows had no Stan runs. Rows "init random" start as Stan does. Min ESS/s depends on how loaded the machine was during each fit: compare it only between fits run side by side; ESS per 1000 gradients does not.`,
+    `Default settings except the warm-up (${result.sampler.chains} chains x (${result.sampler.warmup} warm-up + ${result.sampler.samples} draws), target accept 0.85 unless a row names another; 0.95 is the national default since 2026-12-06), seeds ${result.seeds.join(", ")}, ${machineLine(result.machine)}${result.quick ? " (quick run)" : ""}. Per dataset and warm-up: fits with max R-hat >= 1.01 out of those run, the worst max R-hat, then medians over the fits. Stan: rstan's diagonal warm-up (its own uniform(-2, 2) initialisation), runs kept in bench/results/convergence-stan.json or cached on this machine${result.rstan ? ` (${result.rstan})` : " (rstan not installed: only kept or cached runs)"}; a dataset without Stan rows had no Stan runs. Rows "init random" start as Stan does. Min ESS/s depends on how loaded the machine was during each fit: compare it only between fits run side by side; ESS per 1000 gradients does not.`,
     "",
     "| dataset | warm-up | fits | R-hat >= 1.01 | worst R-hat | min bulk-ESS | leapfrog/draw | min ESS per 1000 grads | min ESS/s | divergences (median, total) |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
@@ -147,7 +156,7 @@ export async function benchConvergence({
   quick = process.argv.includes("--quick"),
   options = arg("--options", "stan-diag,pooled-diag").split(","),
   seeds = seedList(arg("--seeds", quick ? "1-2" : "1-8")),
-  datasets = arg("--datasets", quick ? "t156" : "example,t156,geo").split(","),
+  datasets = arg("--datasets", quick ? "t156" : "example,t156,flat,geo").split(","),
   runStan = process.argv.includes("--run-stan"),
   parameterisations = arg("--parameterisations", "")?.split(",").filter(Boolean) ?? [],
   init = arg("--init", undefined),
@@ -163,12 +172,18 @@ export async function benchConvergence({
   initialMetric = arg("--initial-metric", undefined),
   // Another warm-up length than the default's 1000 (rows "..., warm-up N"; Stan's cached fits are at 1000).
   warmup = arg("--warmup", undefined),
+  // Stan's adapt_delta (its cached runs are at 0.85).
+  stanTargetAccept = arg("--stan-target-accept", String(STAN_TARGET_ACCEPT)),
   // Ends every row name of this run, Stan's included (rows "..., LABEL").
   label = arg("--label", undefined),
 } = {}) {
   const rstan = rstanAvailable();
-  const sampler = { chains: 4, warmup: warmup ? Number(warmup) : quick ? 300 : 1000, samples: quick ? 300 : 1000, targetAccept: targetAccept ? Number(targetAccept) : DEFAULT_SAMPLER.targetAccept };
-  const result = { machine: machineInfo(), quick, rstan, sampler, seeds, rows: [] };
+  // Our fits at --target-accept when given, else the product's default for the dataset's kind (0.95 national, 0.85 geo);
+  // Stan's at --stan-target-accept, else 0.85: the adapt_delta of its cached runs (bench/stanChains.mjs).
+  const sampler = { chains: 4, warmup: warmup ? Number(warmup) : quick ? 300 : 1000, samples: quick ? 300 : 1000, ...(targetAccept ? { targetAccept: Number(targetAccept) } : {}) };
+  const stanSampler = { ...sampler, targetAccept: Number(stanTargetAccept) };
+  const effectiveTargetAccept = (ds) => (targetAccept ? Number(targetAccept) : ds.national ? DEFAULT_SAMPLER.targetAccept : GEO_SAMPLER_DEFAULTS.targetAccept);
+  const result = { machine: machineInfo(), quick, rstan, sampler, stanSampler, seeds, rows: [] };
   for (const key of datasets) {
     const ds = DATASETS[key];
     if (!ds) throw new Error(`unknown dataset ${key} (${Object.keys(DATASETS).join(", ")})`);
@@ -181,7 +196,8 @@ export async function benchConvergence({
       init && `init ${init}`,
       tempering && `tempering ${tempering}${temperingMinBeta ? ` down to ${temperingMinBeta}` : ""}`,
       untilAgreement && `draws until agreement${maxSamples ? ` (at most ${maxSamples})` : ""}`,
-      targetAccept && `target accept ${targetAccept}`,
+      // Rows name their target acceptance unless it is 0.85 (that of every row before 2026-12-06).
+      effectiveTargetAccept(ds) !== 0.85 && `target accept ${effectiveTargetAccept(ds)}`,
       initialMetric && `initial metric ${initialMetric}`,
       warmup && `warm-up ${warmup}`,
       label,
@@ -221,7 +237,7 @@ export async function benchConvergence({
       }
     }
     if (stanInput && (rstan || runStan)) {
-      const row = stanFits(ds.name, stanInput, seeds, sampler, { cachedOnly: !runStan, rstan, label });
+      const row = stanFits(ds.name, stanInput, seeds, stanSampler, { cachedOnly: !runStan, rstan, label });
       if (row.fits.length) result.rows.push(row);
       saveJson(result);
     }
@@ -261,7 +277,7 @@ export async function collectSaved() {
   for (const ds of Object.values(DATASETS)) if (ds.stanInput) stanInputs[ds.name] = await ds.stanInput();
   for (const [dataset, input] of Object.entries(stanInputs)) {
     if (rows.has(`${dataset}\u0000Stan (diag)`)) continue;
-    const row = stanFits(dataset, input, [1, 2, 3, 4, 5, 6, 7, 8], parts[0].sampler, { cachedOnly: true, rstan });
+    const row = stanFits(dataset, input, [1, 2, 3, 4, 5, 6, 7, 8], stanSamplerOf(parts[0]), { cachedOnly: true, rstan });
     if (row.fits.length) rows.set(`${dataset}\u0000Stan (diag)`, row);
   }
   // The side-by-side benchmark's Stan fit (bench/stan.mjs, seed 1) of the same data.
@@ -271,7 +287,8 @@ export async function collectSaved() {
   const t156Stan = rows.get(`${t156}\u0000Stan (diag)`);
   if (existsSync(stanJson)) {
     const sj = JSON.parse(readFileSync(stanJson, "utf8"));
-    const same = sj.sampler && sj.sampler.chains === 4 && sj.sampler.warmup === parts[0].sampler.warmup && sj.sampler.samples === parts[0].sampler.samples && sj.sampler.targetAccept === parts[0].sampler.targetAccept;
+    const stanSettings = stanSamplerOf(parts[0]);
+    const same = sj.sampler && sj.sampler.chains === 4 && sj.sampler.warmup === stanSettings.warmup && sj.sampler.samples === stanSettings.samples && sj.sampler.targetAccept === stanSettings.targetAccept;
     const r = sj.rows?.find((x) => x.dataset === "T=156, C=4, F=2" && x.stan);
     if (same && r && !t156Stan?.fits.some((f) => f.seed === sj.sampler.seed)) {
       const st = r.stan;
@@ -290,8 +307,9 @@ export async function collectSaved() {
 // The README's summary: per dataset the product's default beside Stan's diagonal warm-up, from rows run side by
 // side on one machine (`--label "side by side"`) where there are such rows, so that seconds compare.
 const DEFAULT_ROWS = [
-  { dataset: "example", ours: "stan-diag, trend, draws until agreement, initial metric unit, side by side", stan: "Stan (diag), side by side" },
-  { dataset: "t156", ours: "stan-diag, trend, draws until agreement, initial metric unit, side by side", stan: "Stan (diag), side by side" },
+  { dataset: "example", ours: "stan-diag, trend+baseline, draws until agreement, target accept 0.95, side by side", stan: "Stan (diag), side by side" },
+  { dataset: "t156", ours: "stan-diag, trend+baseline, draws until agreement, target accept 0.95, side by side", stan: "Stan (diag), side by side" },
+  { dataset: "flat", ours: "stan-diag, trend+baseline, draws until agreement, target accept 0.95, side by side", stan: "Stan (diag), side by side" },
   { dataset: "geo", ours: "stan-diag, draws until agreement", stan: "Stan (diag)" },
 ];
 
@@ -301,7 +319,7 @@ export function summaryTable(result) {
   const f = (v, n) => (!Number.isFinite(v) ? "-" : n === 2 && Math.abs(v) < 0.1 && v !== 0 ? v.toPrecision(2) : v.toFixed(n));
   const sideBySide = result.rows.find((r) => r.option === DEFAULT_ROWS[0].ours)?.machine;
   const lines = [
-    `The defaults (4 chains x (1000 warm-up + 1000 draws, more while the chains disagree)) against rstan's diagonal warm-up (4 chains x (1000 + 1000), its own start) on the same data and target acceptance (${result.sampler.targetAccept}), seeds 1-8 (from \`node bench/convergence.mjs\`; every option and row in docs/convergence.md). National rows ran side by side on ${sideBySide ? machineLine(sideBySide) : "one machine"}: their seconds compare. The geo rows ran on other days (Stan at one seed; ours going on to 10,000 draws where the chains disagree): compare their ESS per gradient only.`,
+    `The defaults (4 chains x (1000 warm-up + 1000 draws, more while the chains disagree)) against rstan's diagonal warm-up (4 chains x (1000 + 1000), its own start, adapt_delta ${stanSamplerOf(result).targetAccept}) on the same data, seeds 1-8 (from \`node bench/convergence.mjs\`; every option and row in docs/convergence.md). National rows ran side by side on ${sideBySide ? machineLine(sideBySide) : "one machine"}: their seconds compare. The geo rows ran on other days (Stan at one seed; ours going on to 10,000 draws where the chains disagree): compare their ESS per gradient only.`,
     "",
     "| dataset | fits with R-hat >= 1.01 (ours, Stan) | leapfrog steps per draw | min ESS per 1000 gradients | min ESS per second | divergences per fit |",
     "| --- | --- | --- | --- | --- | --- |",

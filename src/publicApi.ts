@@ -97,6 +97,8 @@ export type { FitDiagnostics, SummaryEntry } from "./fit/posteriorFit.js";
 export {
   resolveConfig,
   DEFAULT_SAMPLER,
+  GEO_SAMPLER_DEFAULTS,
+  LOCKSTEP_PARAMETERISATION,
   INIT_STRATEGIES,
   MAX_TEMPERING_REPLICAS,
   MAX_SAMPLES_FACTOR,
@@ -111,6 +113,7 @@ export {
   type MathSetting,
 } from "./fit/config.js";
 export type { BackendSetting, MethodSetting } from "./services/backend.js";
+export { lockstepRequested } from "./services/backend.js";
 export type { Rows } from "./analysis/posteriorEvaluator.js";
 export type { Interval } from "./analysis/intervals.js";
 export type { Prediction, PredictOptions, PanelPrediction, PredictOptions as GeoPredictOptions, PanelPrediction as GeoPrediction } from "./analysis/predict.js";

@@ -233,7 +233,8 @@ function readSettings(channels: number) {
       warmup: parseInteger(v("warmup"), "--warmup", 0),
       samples: parseInteger(v("samples"), "--samples", 1),
       seed: parseInteger(v("seed"), "--seed", 0),
-      targetAccept: parseNumber(v("target-accept"), "--target-accept", (x) => x > 0 && x < 1, "a number strictly between 0 and 1"),
+      // Left empty: the model kind's default (0.95 national, 0.85 geo), as the CLI.
+      ...(v("target-accept").trim() === "" ? {} : { targetAccept: parseNumber(v("target-accept"), "--target-accept", (x) => x > 0 && x < 1, "a number strictly between 0 and 1") }),
     },
   };
 }

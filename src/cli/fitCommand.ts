@@ -8,6 +8,7 @@ import {
   isGeoDataset,
   resolveDraws,
   drawsCanGoOn,
+  lockstepRequested,
   runRecord,
   scalerNotes,
   splitRows,
@@ -177,8 +178,7 @@ async function tryReport(write: () => Promise<unknown>, written: string[]): Prom
 /** Says what is about to run before the first progress report arrives. */
 function announce(s: ReturnType<typeof readSampler>): void {
   const { samples, maxSamples } = resolveDraws(s);
-  // A WebGPU request runs lockstep chains (or says why it fell back).
-  const more = maxSamples > samples && drawsCanGoOn(s, s.backend === "webgpu" ? "chees" : s.method) ? `, more while the chains disagree, up to ${maxSamples}` : "";
+  const more = maxSamples > samples && drawsCanGoOn(s, lockstepRequested(s.backend, s.method) ? "chees" : "nuts") ? `, more while the chains disagree, up to ${maxSamples}` : "";
   process.stderr.write(`fitting: ${s.chains} chain${s.chains === 1 ? "" : "s"} x (${s.warmup} warm-up + ${samples} draws${more}), seed ${s.seed}; Ctrl-C stops\n`);
 }
 

@@ -16,7 +16,7 @@ export function addSamplerOptions(cmd: Command, scope: { rows: string; chains: s
     .option("--samples <n>", "draws per chain after warm-up (default 1000, and more while the chains disagree, up to --max-samples; given, exactly this many unless --max-samples is given too)")
     .option("--max-samples <n>", "most draws per chain: while the chains disagree (max R-hat > 1.01) after their draws, each goes on by --samples more, up to this many (default 10000 when --samples is left out, else --samples: off)")
     .option("--seed <n>", scope.seed, "1")
-    .option("--target-accept <p>", "target acceptance statistic of step-size adaptation", "0.85")
+    .option("--target-accept <p>", "target acceptance statistic of NUTS's step-size adaptation (default 0.95 for national models, 0.85 for geo models)")
     .option("--max-tree-depth <n>", "maximum NUTS tree depth", "10")
     .option("--init <how>", "jitter (prior medians + small jitter), median, random (Stan's uniform(-2, 2)), or pathfinder (multi-path Pathfinder from uniform(-2, 2) starts; one start per chain resampled from its draws)", "jitter")
     .option(
@@ -35,7 +35,7 @@ export function addSamplerOptions(cmd: Command, scope: { rows: string; chains: s
     )
     .option(
       "--parameterisation <kind>",
-      "coordinates the sampler moves in (the posterior and outputs are the same): trend (the default for national models: the trend's value at the last period in place of coef_trend), model (the model's own, as Stan's program; the default for geo models), or pieces joined by "+" in any order: trend, baseline (the extra features' coefficients sheared along the intercept: larger steps, less robust), hill (the media effect at mean spend in place of coef_media), media (Hill at the mean adstocked level; not with hill), and for geo models noncentred and season (docs/convergence.md)",
+      "coordinates the sampler moves in (the posterior and outputs are the same): trend+baseline (the default for national models: the trend's value at the last period in place of coef_trend, and the extra features' coefficients sheared along the intercept), model (the model's own, as Stan's program; the default for geo models), or pieces joined by "+" in any order: trend (alone, the default of lockstep chains), baseline, hill (the media effect at mean spend in place of coef_media), media (Hill at the mean adstocked level; not with hill), and for geo models noncentred and season (docs/convergence.md)",
     )
     .option(
       "--tempering <replicas>",
@@ -53,7 +53,7 @@ export interface SamplerCliOptions {
   samples?: string;
   maxSamples?: string;
   seed: string;
-  targetAccept: string;
+  targetAccept?: string;
   maxTreeDepth: string;
   init: string;
   adaptation: string;
@@ -76,7 +76,8 @@ export function readSamplerOptions(o: SamplerCliOptions) {
     ...(o.samples !== undefined ? { samples: parseInteger(o.samples, "--samples", 1) } : {}),
     ...(o.maxSamples !== undefined ? { maxSamples: parseInteger(o.maxSamples, "--max-samples", 1) } : {}),
     seed: parseNumber(o.seed, "--seed", (v) => Number.isSafeInteger(v) && v >= 0, "an integer from 0 to 2^53 - 1"),
-    targetAccept: parseNumber(o.targetAccept, "--target-accept", (v) => v > 0 && v < 1, "a number strictly between 0 and 1"),
+    // Left out when not given: the default depends on the model (national or geo).
+    ...(o.targetAccept !== undefined ? { targetAccept: parseNumber(o.targetAccept, "--target-accept", (v) => v > 0 && v < 1, "a number strictly between 0 and 1") } : {}),
     maxTreeDepth: parseIntegerIn(o.maxTreeDepth, "--max-tree-depth", 1, 30, "2^depth leapfrog steps per draw at most"),
     init: parseChoice(o.init, "--init", INIT_STRATEGIES) as InitStrategy,
     adaptation: parseChoice(o.adaptation, "--adaptation", sampler.ADAPTATION_KINDS) as sampler.AdaptationKind,

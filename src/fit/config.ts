@@ -15,7 +15,7 @@ import {
   type AdstockName,
   type SaturationName,
 } from "../model/modelChoice.js";
-import type { BackendSetting, MethodSetting } from "../services/backend.js";
+import { lockstepRequested, type BackendSetting, type MethodSetting } from "../services/backend.js";
 import { checkParameterisation, type Parameterisation } from "../model/samplingCoordinates.js";
 
 /** How chains start; "pathfinder" runs multi-path Pathfinder (sampler/pathfinder) and resamples one start per chain. */
@@ -167,12 +167,21 @@ export function resolveModelName(input: FitConfigInput): ModelName {
   return composedName(adstock, saturation);
 }
 
+/**
+ * The defaults of a national NUTS fit. Its coordinates, "trend+baseline",
+ * straighten the trend ridge and shear the extra features' coefficients along
+ * the intercept (a near-constant control is almost a second intercept); their
+ * larger steps reach narrow regions of the saturation block, which the higher
+ * target acceptance keeps the step size small enough for (docs/convergence.md,
+ * 2026-12-06). Geo fits (GEO_SAMPLER_DEFAULTS) and lockstep chains
+ * (LOCKSTEP_PARAMETERISATION) default otherwise.
+ */
 export const DEFAULT_SAMPLER: SamplerConfig = {
   chains: 4,
   warmup: 1000,
   samples: 1000,
   seed: 1,
-  targetAccept: 0.85,
+  targetAccept: 0.95,
   maxTreeDepth: 10,
   adaptation: "stan-diag",
   initialMetric: "unit",
@@ -180,22 +189,38 @@ export const DEFAULT_SAMPLER: SamplerConfig = {
   initJitter: 0.5,
   math: "accurate",
   backend: "auto",
-  parameterisation: "trend",
+  parameterisation: "trend+baseline",
 };
 
 /**
- * Where geo fits' defaults differ from DEFAULT_SAMPLER's: national models
+ * Lockstep chains' coordinates when none are given: those the WGSL kernels
+ * apply (gpu/coordinates.ts) and in which the lockstep benchmark's rows agreed
+ * with NUTS (docs/lockstep.md). Their step size adapts to their own target.
+ */
+export const LOCKSTEP_PARAMETERISATION: Parameterisation = "trend";
+
+/**
+ * Where geo fits' defaults differ from DEFAULT_SAMPLER's. National models
  * sample in the trend coordinates, which straighten the curved trend ridge
- * (docs/convergence.md). On the bundled geo example they did worse: 8 of 8
+ * (docs/convergence.md); on the bundled geo example those did worse, 8 of 8
  * fits with R-hat >= 1.01 against 5 of 8 in the model's own (the per-geo
  * trends and the media block, not the shared exponent's ridge, hold those
- * chains back).
+ * chains back). Geo fits were measured at target acceptance 0.85, and keep it.
  */
-export const GEO_SAMPLER_DEFAULTS = { parameterisation: "model" } as const satisfies Partial<SamplerConfig>;
+export const GEO_SAMPLER_DEFAULTS = { parameterisation: "model", targetAccept: 0.85 } as const satisfies Partial<SamplerConfig>;
+
+/** The target acceptance to suggest to a fit that diverged or got stuck at `current`: the next of 0.95, 0.98, 0.99 above it. */
+export function higherTargetAccept(current: number): number {
+  return current < 0.95 ? 0.95 : current < 0.98 ? 0.98 : 0.99;
+}
 
 /** A geo fit's sampler settings: those given, GEO_SAMPLER_DEFAULTS where they leave one out (absent or undefined). */
 export function withGeoDefaults(sampler: Partial<SamplerConfig> = {}): Partial<SamplerConfig> {
-  return { ...sampler, parameterisation: sampler.parameterisation ?? GEO_SAMPLER_DEFAULTS.parameterisation };
+  return {
+    ...sampler,
+    parameterisation: sampler.parameterisation ?? GEO_SAMPLER_DEFAULTS.parameterisation,
+    targetAccept: sampler.targetAccept ?? GEO_SAMPLER_DEFAULTS.targetAccept,
+  };
 }
 
 /** With the default draws, chains that still disagree go on to at most this many times them (SamplerConfig.maxSamples). */
@@ -266,7 +291,10 @@ function resolveRoiPrior(input: true | RoiPriorConfig): RoiPriorConfig {
 export function resolveConfig(input: FitConfigInput = {}): FitConfig {
   const model = resolveModelName(input);
   const weekday = input.weekdaySeasonality ?? false;
-  const s = { ...DEFAULT_SAMPLER, ...(input.sampler ?? {}) };
+  const given = input.sampler ?? {};
+  const s = { ...DEFAULT_SAMPLER, ...given };
+  // Lockstep chains run in the coordinates their kernels and benchmark have, unless told otherwise.
+  if (given.parameterisation === undefined && lockstepRequested(s.backend, s.method)) s.parameterisation = LOCKSTEP_PARAMETERISATION;
   intOption(s.chains, "chains", 1);
   intOption(s.warmup, "warmup", 0);
   intOption(s.samples, "samples", 1);

@@ -17,7 +17,7 @@ import { ParameterLayout } from "../model/layout.js";
 import { baselineApplies } from "../model/baselineShear.js";
 import { parameterisationPieces } from "../model/samplingCoordinates.js";
 import { parameterSubjects } from "./parameterSubjects.js";
-import { drawsCanGoOn, MAX_SAMPLES_FACTOR } from "./config.js";
+import { DEFAULT_SAMPLER, drawsCanGoOn, higherTargetAccept, MAX_SAMPLES_FACTOR } from "./config.js";
 import type { PosteriorRecord } from "./record.js";
 
 export interface SummaryEntry {
@@ -185,16 +185,22 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
       // from 1.27 to 1.03, though 5 of 8 stayed above 1.01 (docs/convergence.md).
       const geoLagStep =
         "in a geo model, one channel's lag_weight, slope and coef_media lagging with the geos' intercepts and trends mean that channel's adstock drifts towards lag_weight 1, where its effect grows like a trend and trades off with theirs, and the chains split between the two regimes: a prior keeping lag_weight away from 1 thins that regime (e.g. --priors with {\"lag_weight\": {\"dist\": \"Beta\", \"concentration1\": 2, \"concentration0\": 2}} instead of LightweightMMM's Beta(2, 1); a modelling choice: say so where you report the results)";
+      const nationalDefault = DEFAULT_SAMPLER.parameterisation;
+      const pieces = parameterisationPieces(s.parameterisation ?? "model");
+      const sheared = !geo && pieces.includes("baseline") && baselineApplies(this.layout);
+      const higher = higherTargetAccept(s.targetAccept);
       const steps = [
         // Geo fits: the trend coordinates converged less often than the model's own (docs/convergence.md).
-        modelCoordinates && !geo ? "refit with --parameterisation trend (the default: the sampler moves along the trend's level in place of coef_trend, which removes the curved ridge where chains get stuck)" : "",
-        // The baseline coordinates' larger steps reach narrow regions (saturation with a small half-saturation
-        // point and slope) that trend's smaller ones rarely do: 4-5 of 20 fits of one year of weekly data
-        // unconverged at 1000 draws, 1-2 still after 10,000 (docs/convergence.md); so before longer chains.
-        !geo && parameterisationPieces(s.parameterisation ?? "model").includes("baseline") && baselineApplies(this.layout)
-          ? "refit with --parameterisation trend (the default: smaller steps and about 1.6x the gradients, which rarely reach the narrow regions the baseline coordinates' larger steps walk into)"
+        // National fits in other coordinates (the model's, or trend alone with extra features to shear) are offered the default.
+        !geo && !pieces.includes("baseline") && (!pieces.includes("trend") || baselineApplies(this.layout))
+          ? `refit with --parameterisation ${nationalDefault} (the default: the sampler moves along the trend's level in place of coef_trend, which removes the curved ridge where chains get stuck, and the extra features' coefficients sheared along the intercept)`
           : "",
         extendable ? moreDraws : "",
+        // The baseline coordinates' larger steps can reach narrow regions of the saturation block (one year of weekly
+        // data, docs/convergence.md): a higher target acceptance makes every step smaller; the trend coordinates alone
+        // smaller still, but slow where an extra feature is almost constant, where their chains got stuck.
+        sheared ? `refit with --target-accept ${higher} (smaller steps, for a chain stuck in a narrow region)` : "",
+        sheared ? "refit with --parameterisation trend (the trend coordinates alone: smaller steps again, but many more gradients, and chains that get stuck, where an extra feature is almost constant)" : "",
         geo && summary.some((r) => r.name.startsWith("lag_weight")) ? geoLagStep : "",
         `refit with more warm-up (--warmup ${Math.max(2000, 2 * s.warmup)})`,
         pooled || geo ? "" : "refit with --adaptation pooled-diag (the chains share what they learn during warm-up)",
@@ -203,7 +209,7 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
       warnings.push(
         (outlier === null
           ? `R-hat up to ${maxRhat.toFixed(3)} (> 1.01): the chains disagree, so the estimates are not reliable yet.`
-          : `R-hat up to ${maxRhat.toFixed(3)} (> 1.01): the chains disagree, so the estimates are not reliable yet; chain ${outlier} diverged far more often than the others (${div.perChain[outlier]} against a median of ${median(div.perChain)}): its step size was too large for a narrow region it reached, where it got stuck (raising --target-accept to 0.95 makes every chain's step size smaller).`) +
+          : `R-hat up to ${maxRhat.toFixed(3)} (> 1.01): the chains disagree, so the estimates are not reliable yet; chain ${outlier} diverged far more often than the others (${div.perChain[outlier]} against a median of ${median(div.perChain)}): its step size was too large for a narrow region it reached, where it got stuck (raising --target-accept to ${higher} makes every chain's step size smaller).`) +
           ` What to do, in order: ${steps.map((x, i) => `(${i + 1}) ${x}`).join("; ")}.`,
       );
     }
@@ -218,7 +224,7 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
     }
     if (div.total > 0) {
       warnings.push(
-        `${div.total} divergent transitions after warm-up: the posterior may be biased. Raise the target acceptance (e.g. --target-accept 0.95) or reparameterise with tighter priors.`,
+        `${div.total} divergent transitions after warm-up: the posterior may be biased. Raise the target acceptance (e.g. --target-accept ${higherTargetAccept(s.targetAccept)}) or reparameterise with tighter priors.`,
       );
     }
     bfmi.forEach((b, i) => {

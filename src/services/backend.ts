@@ -32,6 +32,18 @@ export function isSoftwareAdapter(description: string | undefined): boolean {
   return /swiftshader|llvmpipe|lavapipe|software/i.test(description ?? "");
 }
 
+/**
+ * Whether the settings ask for lockstep chains (ChEES-HMC): method "chees",
+ * or backend "webgpu" without a method. "auto" runs NUTS at every chain
+ * count: the lockstep benchmark (bench/lockstep.mjs) showed ChEES-HMC
+ * missing the posterior on MMM data (issue 21), so lockstep runs only when
+ * asked for.
+ */
+export function lockstepRequested(backend: BackendSetting, method: MethodSetting | undefined): boolean {
+  if (method !== undefined) return method === "chees";
+  return backend === "webgpu";
+}
+
 export async function planSampling(
   backend: BackendSetting,
   method: MethodSetting | undefined,
@@ -45,11 +57,7 @@ export async function planSampling(
     }
     return { method: "nuts", backend: "cpu" };
   }
-  // "auto" runs NUTS at every chain count: the lockstep benchmark
-  // (bench/lockstep.mjs) showed ChEES-HMC missing the posterior on MMM data
-  // (issue 21), so lockstep runs only when asked for by method or backend.
-  const lockstep = backend === "webgpu" || method === "chees";
-  if (!lockstep) return { method: "nuts", backend: "cpu" };
+  if (!lockstepRequested(backend, method)) return { method: "nuts", backend: "cpu" };
   if (chains < 2) throw new InputError(`ChEES-HMC adapts across chains and needs at least 2 chains, got ${chains}`);
   const p = await probe();
   if (p.available && (backend === "webgpu" || !isSoftwareAdapter(p.adapter))) return { method: "chees", backend: "webgpu" };

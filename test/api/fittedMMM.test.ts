@@ -47,21 +47,24 @@ describe("a fitted model", () => {
     expect(capped.diagnostics().warnings.find((x) => x.startsWith("R-hat up to"))).toMatch(/--max-samples 800; they went on to 100 draws each and stopped at the limit of 400/);
     const pooled = new FittedMMM({ ...rec, config: { ...rec.config, sampler: { ...rec.config.sampler, adaptation: "pooled-diag" } }, chains: disagree.record.chains });
     expect(pooled.diagnostics().warnings.find((x) => x.startsWith("R-hat up to"))).not.toMatch(/--adaptation pooled-diag/);
-    // The default coordinates are not suggested to a fit that used them; a fit in the baseline coordinates is offered
-    // the smaller steps of trend before longer chains (which did not free its stuck chains); so is one in the model's.
-    expect(rec.config.sampler.parameterisation).toBe("trend");
-    expect(w).not.toMatch(/--parameterisation/);
-    const baselineSampler = { ...rec.config.sampler, parameterisation: "trend+baseline" as const };
-    const sheared = new FittedMMM({ ...rec, config: { ...rec.config, sampler: baselineSampler }, chains: disagree.record.chains });
-    expect(sheared.diagnostics().warnings.find((x) => x.startsWith("R-hat up to"))).toMatch(/\(1\) refit with --parameterisation trend \(the default: smaller steps.*\(2\) let the chains go on/);
-    // Where the baseline piece moves nothing (here a prior confining the extras' coefficients), trend is the same fit: not offered.
+    // The default coordinates are not suggested to a fit that used them; it is offered longer chains first, then a
+    // higher target acceptance (smaller steps), then the trend coordinates alone. A fit in the model's or the trend
+    // coordinates alone is offered the default first.
+    expect(rec.config.sampler.parameterisation).toBe("trend+baseline");
+    expect(rec.config.sampler.targetAccept).toBe(0.95);
+    expect(w).toMatch(/\(1\) let the chains go on until they agree.*\(2\) refit with --target-accept 0\.98 \(smaller steps.*\(3\) refit with --parameterisation trend \(the trend coordinates alone/);
+    expect(w).not.toMatch(/--parameterisation trend\+baseline/);
+    const inTrend = new FittedMMM({ ...rec, config: { ...rec.config, sampler: { ...rec.config.sampler, parameterisation: "trend" } }, chains: disagree.record.chains });
+    expect(inTrend.diagnostics().warnings.find((x) => x.startsWith("R-hat up to"))).toMatch(/\(1\) refit with --parameterisation trend\+baseline \(the default/);
+    // Where the baseline piece moves nothing (here a prior confining the extras' coefficients), trend is the same fit: neither is offered.
     const confinedStructure = { ...rec.structure, customPriors: { ...rec.structure.customPriors, coef_extra_features: { dist: "HalfNormal" as const, scale: 1 } } };
-    const confined = new FittedMMM({ ...rec, config: { ...rec.config, sampler: baselineSampler }, structure: confinedStructure, chains: disagree.record.chains });
+    const confined = new FittedMMM({ ...rec, structure: confinedStructure, chains: disagree.record.chains });
     const wc = confined.diagnostics().warnings.find((x) => x.startsWith("R-hat up to"));
     expect(wc).toMatch(/not reliable yet/);
-    expect(wc).not.toMatch(/--parameterisation trend/);
+    expect(wc).not.toMatch(/--parameterisation/);
+    expect(wc).not.toMatch(/--target-accept/);
     const inModel = new FittedMMM({ ...rec, config: { ...rec.config, sampler: { ...rec.config.sampler, parameterisation: "model" } }, chains: disagree.record.chains });
-    expect(inModel.diagnostics().warnings.find((x) => x.startsWith("R-hat up to"))).toMatch(/\(1\) refit with --parameterisation trend/);
+    expect(inModel.diagnostics().warnings.find((x) => x.startsWith("R-hat up to"))).toMatch(/\(1\) refit with --parameterisation trend\+baseline/);
   });
 
   it("warns when the effective draws are under 100 per chain, naming the parameter, and offers longer chains", () => {

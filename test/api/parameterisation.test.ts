@@ -36,11 +36,11 @@ describe("fits in the sampler's coordinates", () => {
   });
 
   it("give the same draws for a seed at 1 and 2 threads, and other draws than the model's coordinates", async () => {
-    // The default trend coordinates and Stan's identity to start from; the baseline coordinates and the gradient's metric asked for.
+    // The default coordinates (trend+baseline) and Stan's identity to start from; the trend coordinates alone and the gradient's metric asked for.
     const one = await fitMMM(sim.dataset, { sampler: { ...short, threads: 0 } });
-    expect(one.record.config.sampler.parameterisation).toBe("trend");
+    expect(one.record.config.sampler.parameterisation).toBe("trend+baseline");
     expect(one.record.config.sampler.initialMetric).toBe("unit");
-    const sheared = { ...short, parameterisation: "trend+baseline" as const, initialMetric: "gradient" as const };
+    const sheared = { ...short, parameterisation: "trend" as const, initialMetric: "gradient" as const };
     const shearedOne = await fitMMM(sim.dataset, { sampler: { ...sheared, threads: 0 } });
     const shearedTwo = await fitMMM(sim.dataset, { sampler: { ...sheared, threads: 2 } });
     for (let k = 0; k < 2; k++) expect(Array.from(shearedTwo.record.chains[k].draws)).toEqual(Array.from(shearedOne.record.chains[k].draws));
@@ -110,13 +110,18 @@ describe("what a geo fit whose chains disagree is told", () => {
 });
 
 describe("the default coordinates and starting metric per model kind", () => {
-  it("national fits default to trend, geo fits to the model's own, both from the identity (where those were measured); either can be asked for", async () => {
+  it("national NUTS fits default to trend+baseline at target acceptance 0.95, lockstep chains to trend, geo fits to the model's own at 0.85, all from the identity (where those were measured); any can be asked for", async () => {
     const { dataset } = makeGeoTestData({ G: 2, T: 30, C: 1, extras: 0, seed: 4 });
     const short = { chains: 1, warmup: 20, samples: 10, seed: 2, threads: 0 };
-    expect(resolveConfig({ sampler: short }).sampler.parameterisation).toBe("trend");
-    expect(resolveConfig({ sampler: short }).sampler.initialMetric).toBe("unit");
+    const national = resolveConfig({ sampler: short }).sampler;
+    expect([national.parameterisation, national.targetAccept, national.initialMetric]).toEqual(["trend+baseline", 0.95, "unit"]);
+    expect(resolveConfig({ sampler: { ...short, method: "chees" } }).sampler.parameterisation).toBe("trend");
+    expect(resolveConfig({ sampler: { ...short, backend: "webgpu" } }).sampler.parameterisation).toBe("trend");
+    expect(resolveConfig({ sampler: { ...short, backend: "webgpu", parameterisation: "model" } }).sampler.parameterisation).toBe("model");
+    expect(resolveConfig({ sampler: { ...short, targetAccept: 0.8 } }).sampler.targetAccept).toBe(0.8);
     const geo = (await fitGeoMMM(dataset, { sampler: short })).record.config.sampler;
-    expect([geo.parameterisation, geo.initialMetric]).toEqual(["model", "unit"]);
+    expect([geo.parameterisation, geo.targetAccept, geo.initialMetric]).toEqual(["model", 0.85, "unit"]);
+    expect((await fitGeoMMM(dataset, { sampler: { ...short, targetAccept: 0.9 } })).record.config.sampler.targetAccept).toBe(0.9);
     expect((await fitGeoMMM(dataset, { sampler: { ...short, parameterisation: undefined } })).record.config.sampler.parameterisation).toBe("model");
     const asked = (await fitGeoMMM(dataset, { sampler: { ...short, parameterisation: "trend", initialMetric: "gradient" } })).record.config.sampler;
     expect([asked.parameterisation, asked.initialMetric]).toEqual(["trend", "gradient"]);

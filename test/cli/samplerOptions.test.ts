@@ -24,9 +24,12 @@ describe("readSamplerOptions", () => {
     for (const kind of ADAPTATION_KINDS) expect(readSamplerOptions({ ...defaults, adaptation: kind }).adaptation).toBe(kind);
   });
 
-  it("leaves the parameterisation out when not given, so the model kind picks its default", () => {
-    const { parameterisation: _, ...none } = defaults;
-    expect("parameterisation" in readSamplerOptions(none)).toBe(false);
+  it("leaves the parameterisation and target acceptance out when not given, so the model kind picks their defaults", () => {
+    const { parameterisation: _, targetAccept: __, ...none } = defaults;
+    const o = readSamplerOptions(none);
+    expect("parameterisation" in o || "targetAccept" in o).toBe(false);
+    expect(readSamplerOptions({ ...defaults, targetAccept: "0.9" }).targetAccept).toBe(0.9);
+    expect(() => readSamplerOptions({ ...defaults, targetAccept: "1" })).toThrow(/--target-accept/);
   });
 
   it("accepts every parameterisation", () => {

@@ -60,7 +60,7 @@ class LightweightMMM:
 
     def fit(self, media, media_prior=None, target=None, extra_features=None, degrees_seasonality=2, seasonality_frequency=52,
             weekday_seasonality=False, media_names=None, extra_feature_names=None, dates=None, number_warmup=1000,
-            number_samples=1000, number_chains=2, target_accept_prob=0.85, init_strategy="jitter", custom_priors=None,
+            number_samples=1000, number_chains=2, target_accept_prob=None, init_strategy="jitter", custom_priors=None,
             seed=None, on_progress=None, **sampler):
         """Fits the model to arrays: media [T, C], target [T], extra_features [T, F] (optional), in the data's own units."""
         if target is None:
@@ -94,7 +94,7 @@ class LightweightMMM:
 
     def fit_table(self, table, target, media, extra=None, date=None, geo=None, costs=None, degrees_seasonality=2,
                   seasonality_frequency=52, weekday_seasonality=False, number_warmup=1000, number_samples=1000,
-                  number_chains=2, target_accept_prob=0.85, init_strategy="jitter", custom_priors=None, seed=None,
+                  number_chains=2, target_accept_prob=None, init_strategy="jitter", custom_priors=None, seed=None,
                   on_progress=None, **sampler):
         """Fits the model to a DataFrame-like table (pandas, polars, dict of columns) or a CSV path; geo data with geo=COLUMN."""
         selection = {"target": target, "media": list(media), "extra": list(extra or [])}
@@ -127,12 +127,14 @@ class LightweightMMM:
             "chains": chains,
             "warmup": warmup,
             "samples": samples,
-            "target_accept": accept,
             "init": init,
             "priors": priors,
             "seed": seed,
             "progress": on_progress is not None,
         }
+        # None: the engine's default for the model kind (0.95 national, 0.85 geo; LightweightMMM's is 0.85).
+        if accept is not None:
+            params["target_accept"] = accept
         params.update(sampler)
         try:
             self.info = engine.request("fit", params, on_event=on_progress)
