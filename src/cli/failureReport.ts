@@ -18,17 +18,11 @@ export function reportFailure(e: unknown, write: (text: string) => void): number
     write(`stopped: ${e.message}\n`);
     return e.exitCode;
   }
-  if (e instanceof InputError) {
-    write(`error: ${e.message}\n`);
-    return 2;
-  }
-  if (e instanceof NotConvergedError) {
-    write(`error: ${e.message}\n`);
-    return 3;
-  }
-  if (e instanceof SamplerFailure) {
-    write(`error: ${e.message}\n`);
-    return 1;
+  // Messages that say all there is: bad input, chains that did not agree, a failed chain or worker.
+  const code = e instanceof InputError ? 2 : e instanceof NotConvergedError ? 3 : e instanceof SamplerFailure ? 1 : 0;
+  if (code !== 0) {
+    write(`error: ${(e as Error).message}\n`);
+    return code;
   }
   write(`internal error: ${(e as Error)?.stack ?? e}\n`);
   return 1;

@@ -3,6 +3,7 @@
 // sampler's checks mean for trusting the numbers. Returns text, not HTML.
 
 import { hasRoi } from "../analysis/roi.js";
+import { higherTargetAccept } from "../fit/config.js";
 import { capitalise, contributionsOf, kpiName, marginalRoiOf, metricsOf, panelMetricsOf, panelRoiOf, periodWords, roiOf, type ReportFit } from "./data.js";
 import { escapeHtml, formatInteger, formatPercent, formatRatio, formatShare, listWords } from "./format.js";
 
@@ -94,7 +95,7 @@ export function narrative(fit: ReportFit): Narrative {
     warnings.push(`The estimates have not fully settled: the model's independent runs (chains) still disagree (R-hat up to ${d.max_r_hat.toFixed(3)}; below 1.01 is good). Treat the numbers as provisional and refit with more warm-up (--warmup 2000), the sampler notes say what else to try; if the chains still disagree, the parameters named in the sampler notes trade off and need a stronger prior or a simpler model.`);
   }
   if (d.divergences > 0) {
-    warnings.push(`The fitting algorithm ran into numerical trouble ${d.divergences} time${d.divergences === 1 ? "" : "s"} (divergent transitions), so some estimates may be biased. Refitting with a higher target acceptance (--target-accept 0.98) usually fixes this.`);
+    warnings.push(`The fitting algorithm ran into numerical trouble ${d.divergences} time${d.divergences === 1 ? "" : "s"} (divergent transitions), so some estimates may be biased. Refitting with a higher target acceptance (--target-accept ${higherTargetAccept(fit.record.config.sampler.targetAccept)}) usually fixes this.`);
   }
   const lowBfmi = d.e_bfmi.filter((b) => b < 0.3).length;
   if (lowBfmi > 0) warnings.push(`In ${lowBfmi} of ${d.chains} chains the algorithm explored the range of plausible values poorly (E-BFMI below 0.3): uncertainty may be understated.`);
