@@ -51,3 +51,18 @@ export class NotConvergedError extends Error {
 export class SamplerFailure extends Error {
   override name = "SamplerFailure";
 }
+
+/**
+ * What kind of failure an error is, for the layers that report failures
+ * without throwing them on (serve's error codes, fit-many's failure
+ * records): the user's input, chains that did not agree, a failed chain or
+ * worker, or anything else (a bug).
+ */
+export type FailureKind = "input" | "not_converged" | "sampler" | "internal";
+
+export function failureKind(e: unknown): FailureKind {
+  if (e instanceof InputError) return "input";
+  if (e instanceof NotConvergedError) return "not_converged";
+  if (e instanceof SamplerFailure) return "sampler";
+  return "internal";
+}

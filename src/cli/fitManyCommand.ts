@@ -1,8 +1,9 @@
 // `mmm fit-many data.csv --by market`: one model per slice on the local cores.
 
 import type { Command } from "commander";
-import { InputError } from "../errors.js";
+import { InputError, SamplerFailure } from "../errors.js";
 import { fitMany, type ManyEvent } from "../index.js";
+import type { SliceOutcome } from "../many/fitSlice.js";
 import { parseInteger } from "./options.js";
 import { stopOnSignals, StoppedBySignal } from "./stopSignals.js";
 import { addSliceOptions, formatDuration, readSlices, type SliceCliOptions } from "./sliceOptions.js";
@@ -53,8 +54,18 @@ export function registerFitMany(program: Command): void {
       if (stop.received) {
         throw new StoppedBySignal(stop.received, `stopped before every slice was fitted: ${c.ok} fitted slice(s) kept in ${out}/slices/; rerun with --resume to fit the rest`);
       }
-      if (c.failed > 0) throw new InputError(`${c.failed} of ${slices.length} slices failed (reasons above, in ${out}/failed/ and ${out}/manifest.json); the others are fitted`);
+      if (c.failed > 0) throw failedSlices(result.outcomes, `${c.failed} of ${slices.length} slices failed (reasons above, in ${out}/failed/ and ${out}/manifest.json); the others are fitted`);
     });
+}
+
+/**
+ * The error the command ends with when slices failed: exit code 1 when a chain, a worker or the engine
+ * failed in any slice, else 2 (bad input). (The CLI fits slices with NUTS, so no slice fails for
+ * lockstep chains that did not agree.)
+ */
+function failedSlices(outcomes: SliceOutcome[], message: string): Error {
+  const broke = outcomes.some((o) => o.status === "failed" && (o.kind === "sampler" || o.kind === "internal"));
+  return broke ? new SamplerFailure(message) : new InputError(message);
 }
 
 function printEvent(e: ManyEvent): void {

@@ -8,7 +8,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { fitMMM } from "../api/fitMMM.js";
-import { InputError } from "../errors.js";
+import { failureKind, type FailureKind } from "../errors.js";
 import { parseCsv } from "../io/csv.js";
 import { writeFitOutputs } from "../io/fitOutputs.js";
 import { splitRows } from "../model/dataset.js";
@@ -34,7 +34,7 @@ export interface SliceRunOptions {
 
 export type SliceOutcome =
   | { id: string; status: "ok"; seconds: number; converged: boolean; issues: string[]; divergences: number; duplicate: boolean }
-  | { id: string; status: "failed"; seconds: number; kind: "input" | "internal"; reason: string }
+  | { id: string; status: "failed"; seconds: number; kind: FailureKind; reason: string }
   | { id: string; status: "interrupted"; seconds: number };
 
 export const workerName = () => `${hostname()}:${process.pid}`;
@@ -102,9 +102,10 @@ export async function fitSlice(data: SliceData, spec: SliceSpec, out: string, o:
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     if (o.signal?.aborted) return { id: data.id, status: "interrupted", seconds: seconds() };
-    const kind = e instanceof InputError ? "input" : "internal";
+    const kind = failureKind(e);
     const message = e instanceof Error ? e.message : String(e);
-    const reason = kind === "input" ? fileRowsInMessage(message, data.source, data.fileRows) : `internal error: ${message}`;
+    // Bad input names the file's rows; a failed chain or chains that disagree say all in their message.
+    const reason = kind === "input" ? fileRowsInMessage(message, data.source, data.fileRows) : kind === "internal" ? `internal error: ${message}` : message;
     writeFailure(out, {
       id: data.id,
       key: data.key,

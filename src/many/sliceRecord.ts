@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { writeFileWhole } from "../io/outputFolder.js";
 import { sha256 } from "../io/hash.js";
 import { jsonText, type RunRecord } from "../runs/runRecord.js";
+import type { FailureKind } from "../errors.js";
 
 export const SLICE_FILE = "slice.json";
 
@@ -31,8 +32,12 @@ export interface FailureRecord {
   id: string;
   key: Record<string, string>;
   status: "failed";
-  /** "input": the slice's data or the options are at fault (not retried); "internal": anything else. */
-  kind: "input" | "internal";
+  /**
+   * "input": the slice's data or the options are at fault; "not_converged": lockstep chains that did
+   * not agree (neither is retried: the same data and seed fail the same way); "sampler": a chain or
+   * its worker thread failed; "internal": anything else.
+   */
+  kind: FailureKind;
   reason: string;
   data_sha256: string;
   options_sha256: string;

@@ -57,8 +57,9 @@ export async function runWorker(o: WorkOptions): Promise<{ processed: number }> 
       processed++;
       o.onEvent?.({ type: "finished", jobId: job.id ?? "", slice: slice.id, attempt, outcome });
       if (outcome.status === "failed") {
-        // Bad data fails at once; anything else is retried with backoff.
-        if (outcome.kind === "input") throw new bullmq.UnrecoverableError(outcome.reason);
+        // Bad data, and chains that did not agree (the same seed would disagree again), fail at once;
+        // anything else (a worker that crashed, a bug) is retried with backoff.
+        if (outcome.kind === "input" || outcome.kind === "not_converged") throw new bullmq.UnrecoverableError(outcome.reason);
         throw new Error(outcome.reason);
       }
       if (outcome.status === "interrupted") throw new Error("interrupted");

@@ -3,7 +3,7 @@
 // object. Nothing a client sends can stop the server: a bad message gets an
 // error response and the next one is served.
 
-import { InputError } from "../errors.js";
+import { failureKind } from "../errors.js";
 import * as analysis from "./methods/analysis.js";
 import type { Method, MethodContext } from "./methods/context.js";
 import { loadData } from "./methods/data.js";
@@ -45,7 +45,10 @@ export type Send = (message: ServerMessage) => void;
 
 function errorOf(e: unknown): ErrorObject {
   if (e instanceof ServeError) return { code: e.code, message: e.message };
-  if (e instanceof InputError) return { code: "input_error", message: e.message };
+  const kind = failureKind(e);
+  if (kind === "input") return { code: "input_error", message: (e as Error).message };
+  if (kind === "not_converged") return { code: "not_converged", message: (e as Error).message };
+  if (kind === "sampler") return { code: "sampler_failure", message: (e as Error).message };
   // Not the client's doing: the message goes out, the stack to the server's log.
   process.stderr.write(`mmm serve: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
   return { code: "internal_error", message: (e as Error)?.message ?? String(e) };

@@ -31,6 +31,10 @@ export type ErrorCode =
   | "cancelled"
   | "unauthorized"
   | "shutting_down"
+  /** Lockstep chains that did not agree (nested R-hat or R-hat too high): no model is kept; the message gives the figures. */
+  | "not_converged"
+  /** A chain or the worker thread running chains failed (the message names them): no model is kept. */
+  | "sampler_failure"
   | "internal_error";
 
 export interface ErrorObject {

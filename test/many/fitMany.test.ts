@@ -6,6 +6,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFile
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { Command } from "commander";
+import { addSliceOptions, readSlices, type SliceCliOptions } from "../../src/cli/sliceOptions.js";
+import { fitMany } from "../../src/many/fitMany.js";
 import { isComplete } from "../../src/many/sliceRecord.js";
 
 const CLI = join(process.cwd(), "bin", "mmm.js");
@@ -35,6 +38,27 @@ const TIMEOUT_MS = 5 * 60_000;
 const sliceFolders = (out: string) => readdirSync(join(out, "slices")).filter((n) => !n.startsWith("."));
 
 describe("mmm fit-many", () => {
+  it("records lockstep slices whose chains did not agree as not_converged, not as internal errors", async () => {
+    // The CLI fits slices with NUTS; the API takes any sampler. 8 lockstep chains after 20 warm-up
+    // iterations cannot agree: each slice must fail saying so, and publish nothing.
+    const dir = mkdtempSync(join(tmpdir(), "mmm-many-"));
+    const data = join(dir, "markets.csv");
+    marketsCsv(data, ["north", "south"]);
+    const out = join(dir, "out");
+    // The options as `mmm fit-many` reads them (commander's defaults included).
+    const cmd = addSliceOptions(new Command()).exitOverride();
+    cmd.parse([data, ...COLUMNS, "--chains", "8", "--warmup", "20", "--samples", "20", "--seed", "5", "--out", out], { from: "user" });
+    const { slices, spec, by } = readSlices(data, cmd.opts<SliceCliOptions>());
+    const result = await fitMany(slices, { ...spec, sampler: { ...spec.sampler, method: "chees" } }, { out, by, workers: 1, threads: 1 });
+    expect(result.outcomes.map((o) => (o.status === "failed" ? o.kind : o.status))).toEqual(["not_converged", "not_converged"]);
+    for (const market of ["north", "south"]) {
+      const failure = JSON.parse(readFileSync(join(out, "failed", `market=${market}.json`), "utf8"));
+      expect(failure.kind).toBe("not_converged");
+      expect(failure.reason).toMatch(/^NOT CONVERGED: .*nested R-hat/);
+    }
+    expect(sliceFolders(out)).toEqual([]);
+  }, TIMEOUT_MS);
+
   it("fits every good slice, reports the broken one with its file row, and combines them", () => {
     const dir = mkdtempSync(join(tmpdir(), "mmm-many-"));
     const data = join(dir, "markets.csv");

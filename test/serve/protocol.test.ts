@@ -190,6 +190,16 @@ describe("mmm serve (stdio)", () => {
     expect(list.models).toEqual([model, expect.any(String)]);
     expect((await server.call("summary", { model })).rows.length).toBeGreaterThan(10);
   });
+
+  it("answers lockstep chains that did not agree with not_converged, keeps no model and serves on", async () => {
+    // 8 lockstep chains after 20 warm-up iterations cannot agree: the fit must say so, not return a summary.
+    const before = (await server.call("list")).models;
+    const r = await server.send("fit", { data, sampler: "chees", backend: "cpu", chains: 8, warmup: 20, samples: 20, seed: 1, progress: false });
+    expect(r.error?.code).toBe("not_converged");
+    expect(r.error?.message).toMatch(/NOT CONVERGED: .*nested R-hat/);
+    expect((await server.call("list")).models).toEqual(before);
+    expect((await server.call("hello")).engine).toBe("mmm-wasm");
+  });
 });
 
 describe("mmm serve (stdio) bounds and endings", () => {

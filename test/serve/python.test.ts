@@ -43,6 +43,9 @@ from mmm_wasm import arrays
 assert not arrays.has_numpy()
 enc = arrays.encode([[1.5, -2.0], [3.25, 4.0]])
 assert arrays.decode(enc) == [[1.5, -2.0], [3.25, 4.0]], arrays.decode(enc)
+from mmm_wasm.errors import error_from
+assert isinstance(error_from({"code": "not_converged", "message": "NOT CONVERGED"}), mmm_wasm.NotConvergedError)
+assert isinstance(error_from({"code": "sampler_failure", "message": "chain 1 failed"}), mmm_wasm.SamplerFailure)
 with mmm_wasm.Engine(command=[sys.argv[2], sys.argv[1] + "/bin/mmm.js"]) as engine:
     mmm = mmm_wasm.LightweightMMM(engine=engine)
     try:

@@ -1,7 +1,7 @@
 """Python client for mmm-wasm (docs/serve.md): LightweightMMM-shaped media mix models fitted by the engine."""
 
 from .engine import Engine, default_engine
-from .errors import CancelledError, EngineGone, InputError, LimitError, MMMError, NotFoundError
+from .errors import CancelledError, EngineGone, InputError, LimitError, MMMError, NotConvergedError, NotFoundError, SamplerFailure
 from .lightweight import LightweightMMM, load_model, save_model
 
 __all__ = [
@@ -15,5 +15,7 @@ __all__ = [
     "NotFoundError",
     "CancelledError",
     "LimitError",
+    "NotConvergedError",
+    "SamplerFailure",
     "EngineGone",
 ]

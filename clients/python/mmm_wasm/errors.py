@@ -32,6 +32,14 @@ class LimitError(MMMError):
     """A bound of the server was reached (models held, fits running, message size)."""
 
 
+class NotConvergedError(MMMError):
+    """Many chains in lockstep did not agree (nested R-hat or R-hat too high); no model was kept."""
+
+
+class SamplerFailure(MMMError):
+    """A chain, or the worker thread running chains, failed; the message names them. No model was kept."""
+
+
 class EngineGone(MMMError):
     """The engine process ended or the connection broke."""
 
@@ -43,6 +51,8 @@ _BY_CODE = {
     "cancelled": CancelledError,
     "limit_reached": LimitError,
     "too_large": LimitError,
+    "not_converged": NotConvergedError,
+    "sampler_failure": SamplerFailure,
 }
 
 
