@@ -193,6 +193,7 @@ function publishTable(store, reference) {
       ".",
   ].join("\n");
   publish("lockstep", md);
+  publish("lockstep-summary", summaryTable(rows, reference));
   // The docs page carries the same table between the same markers.
   const docs = new URL("../docs/lockstep.md", import.meta.url);
   if (existsSync(docs)) {
@@ -204,6 +205,41 @@ function publishTable(store, reference) {
     if (i >= 0 && j > i) writeFileSync(docs, text.slice(0, i + start.length) + "\n" + md + "\n" + text.slice(j));
   }
   console.log(md);
+}
+
+/** The issue's sizes: default settings (1000 + 1000) at these chain counts, on each dataset and backend. */
+const TARGET_CHAINS = [64, 256];
+const BACKEND_NAMES = { cpu: "CPU", webgpu: "WebGPU" };
+
+/**
+ * The README's summary: per dataset and backend, the rows at default settings (1000 warm-up + 1000
+ * draws), whether the chains agreed, how far the means are from NUTS's and the speed against NUTS; and,
+ * in words, every dataset, backend and target size with no such row yet, so a gap is never silent.
+ */
+export function summaryTable(rows, reference) {
+  const f = (v, n = 1) => (v === null || v === undefined || !Number.isFinite(v) ? "-" : v.toFixed(n));
+  const atDefaults = rows.filter((r) => r.warmup === 1000 && r.samples === 1000);
+  const device = (r) => (r.backend === "webgpu" ? (isSoftwareAdapter(r.adapter) ? "WebGPU (SwiftShader, on the CPU)" : `**GPU** WebGPU (${r.adapter})`) : "CPU");
+  const nutsPerSecond = (d) => (reference[d] ? reference[d].minEssBulk / reference[d].wallSeconds : null);
+  const missing = [];
+  for (const d of Object.keys(DATASETS)) {
+    for (const b of Object.keys(BACKEND_NAMES)) {
+      const absent = TARGET_CHAINS.filter((c) => !atDefaults.some((r) => r.dataset === d && r.backend === b && r.chains === c));
+      if (absent.length) missing.push(`${d} on ${BACKEND_NAMES[b]} at ${absent.join(" and ")} chains`);
+    }
+  }
+  return [
+    `Many chains in lockstep (\`--method chees\`) at default settings (1000 warm-up + 1000 draws) against 4-chain NUTS, from \`node bench/lockstep.mjs\` (every row, the NUTS references and the machines in [docs/lockstep.md](docs/lockstep.md)). A lockstep fit whose chains do not agree is refused (exit code 3), not returned.`,
+    "",
+    "| dataset | where | chains | chains agreed (nested R-hat) | largest mean distance (NUTS sd) | min ESS/s, lockstep against NUTS | wall s |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+    ...atDefaults.map(
+      (r) =>
+        `| ${r.dataset} | ${device(r)} | ${r.chains} | ${agrees(r) ? "yes" : "**no**"} (${f(r.nestedRhat, 3)}) | ${f(r.maxDistance, 2)} | ${f(r.minEssPerSecond)} against ${f(nutsPerSecond(r.dataset))} | ${f(r.wallSeconds, 0)} |`,
+    ),
+    "",
+    missing.length ? `Not run at default settings yet: ${missing.join("; ")} ([why](docs/lockstep.md#against-the-issues-targets)).` : "Every dataset, backend and size has a row.",
+  ].join("\n");
 }
 
 const main = import.meta.url === `file://${process.argv[1]}`;

@@ -1,7 +1,7 @@
 // The sampler on the hill_adstock model with simulated data (T=156, C=4,
 // F=2; 4 chains, 1000 warm-up + exactly 1000 draws by default) for each
-// warm-up option, everything else at fitMMM's defaults (the `trend`
-// coordinates, the jittered prior-median start, worker threads): wall time,
+// warm-up option, everything else at fitMMM's defaults (DEFAULT_SAMPLER's
+// coordinates and target acceptance, the jittered prior-median start, worker threads): wall time,
 // gradient evaluations, leapfrog steps per draw, min bulk-ESS, and min
 // bulk-ESS per second and per 1000 gradients. Writes bench/results/sampler.json.
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -20,6 +20,7 @@ export async function benchSampler({ quick = false, T = 156, C = 4, F = 2, seed 
     { adaptation: "pooled-diag", math: "accurate" },
     { adaptation: "nutpie-diag", math: "accurate" },
     { adaptation: "dense", math: "accurate" },
+    { adaptation: "lowrank", math: "accurate" },
     { adaptation: "stan-diag", math: "fast" },
     { adaptation: "nutpie-diag", math: "fast" },
   ];
@@ -49,7 +50,7 @@ export async function benchSampler({ quick = false, T = 156, C = 4, F = 2, seed 
   writeFileSync(new URL("./results/sampler.json", import.meta.url), JSON.stringify(result, null, 2) + "\n");
   const f = (v, d = 1) => v.toFixed(d);
   const md = [
-    `NUTS on hill_adstock, simulated data T=${T}, C=${C}, F=${F}; 4 chains x (${numWarmup} warm-up + ${numDraws} draws), fitMMM's defaults but the warm-up and math (\`${parameterisation}\` coordinates, seed 7), ${threads} worker threads on ${machineLine(result.machine)}${quick ? " (quick run)" : ""}.`,
+    `NUTS on hill_adstock, simulated data T=${T}, C=${C}, F=${F}; 4 chains x (${numWarmup} warm-up + ${numDraws} draws), fitMMM's defaults but the warm-up and math (\`${parameterisation}\` coordinates, target accept ${DEFAULT_SAMPLER.targetAccept}, seed 7), ${threads} worker threads on ${machineLine(result.machine)}${quick ? " (quick run)" : ""}.`,
     "",
     "| warm-up | math | wall s | gradients | leapfrog/draw | min bulk-ESS | max R-hat | divergences | min ESS/s | min ESS per 1000 grads |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",

@@ -43,6 +43,6 @@ describe("README and docs/", () => {
       }
     }
     for (const [key, where] of homes) expect(where, key).toHaveLength(1);
-    expect([...homes.keys()].sort()).toEqual(["browser", "chains", "convergence", "convergence-summary", "fits", "geo-fits", "gpu", "lift-term", "lockstep", "logp", "many", "optimizer", "sampler", "scaling", "serve", "stan", "startup", "example-fit"].sort());
+    expect([...homes.keys()].sort()).toEqual(["browser", "chains", "convergence", "convergence-summary", "fits", "geo-fits", "gpu", "lift-term", "lockstep", "lockstep-summary", "logp", "many", "optimizer", "sampler", "scaling", "serve", "stan", "startup", "example-fit"].sort());
   });
 });
