@@ -114,6 +114,7 @@ export {
 } from "./fit/config.js";
 export type { BackendSetting, MethodSetting } from "./services/backend.js";
 export { lockstepRequested } from "./services/backend.js";
+export { LOCKSTEP_TARGET_ACCEPT } from "./services/lockstepChains.js";
 export type { Rows } from "./analysis/posteriorEvaluator.js";
 export type { Interval } from "./analysis/intervals.js";
 export type { Prediction, PredictOptions, PanelPrediction, PredictOptions as GeoPredictOptions, PanelPrediction as GeoPrediction } from "./analysis/predict.js";

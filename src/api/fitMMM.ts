@@ -219,6 +219,8 @@ export async function sampleModel(
       draws: s.samples,
       // The same cap on leapfrog steps per iteration as NUTS's tree depth.
       maxSteps: 2 ** s.maxTreeDepth - 1,
+      // Each chain's step size adapts to it (LOCKSTEP_TARGET_ACCEPT unless the fit says otherwise).
+      targetAccept: s.targetAccept,
       ...(s.threads !== undefined ? { threads: s.threads } : {}),
       ...(callbacks.workerFactory ? { workerFactory: callbacks.workerFactory } : {}),
       onProgress: (p) => {

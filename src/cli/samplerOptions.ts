@@ -3,7 +3,7 @@
 // cannot drift apart.
 
 import type { Command } from "commander";
-import { checkParameterisation, DEFAULT_SAMPLER, GEO_SAMPLER_DEFAULTS, INIT_STRATEGIES, MAX_TEMPERING_REPLICAS, sampler, type InitStrategy, type MathSetting } from "../index.js";
+import { checkParameterisation, DEFAULT_SAMPLER, GEO_SAMPLER_DEFAULTS, INIT_STRATEGIES, LOCKSTEP_TARGET_ACCEPT, MAX_TEMPERING_REPLICAS, sampler, type InitStrategy, type MathSetting } from "../index.js";
 import { parseChoice, parseInteger, parseIntegerIn, parseNumber } from "./options.js";
 
 /** `scope` words the help for per-slice commands ("of every slice", "per slice"). */
@@ -16,7 +16,7 @@ export function addSamplerOptions(cmd: Command, scope: { rows: string; chains: s
     .option("--samples <n>", "draws per chain after warm-up (default 1000, and more while the chains disagree, up to --max-samples; given, exactly this many unless --max-samples is given too)")
     .option("--max-samples <n>", "most draws per chain: while the chains disagree (max R-hat > 1.01) after their draws, each goes on by --samples more, up to this many (default 10000 when --samples is left out, else --samples: off)")
     .option("--seed <n>", scope.seed, "1")
-    .option("--target-accept <p>", `target acceptance statistic of NUTS's step-size adaptation (default ${DEFAULT_SAMPLER.targetAccept} for national models, ${GEO_SAMPLER_DEFAULTS.targetAccept} for geo models)`)
+    .option("--target-accept <p>", `target acceptance statistic of the step-size adaptation (default ${DEFAULT_SAMPLER.targetAccept} for national models, ${GEO_SAMPLER_DEFAULTS.targetAccept} for geo models, ${LOCKSTEP_TARGET_ACCEPT} for each of many chains in lockstep)`)
     .option("--max-tree-depth <n>", "maximum NUTS tree depth", "10")
     .option("--init <how>", "jitter (prior medians + small jitter), median, random (Stan's uniform(-2, 2)), or pathfinder (multi-path Pathfinder from uniform(-2, 2) starts; one start per chain resampled from its draws)", "jitter")
     .option(

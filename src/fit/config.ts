@@ -16,6 +16,7 @@ import {
   type SaturationName,
 } from "../model/modelChoice.js";
 import { lockstepRequested, type BackendSetting, type MethodSetting } from "../services/backend.js";
+import { LOCKSTEP_TARGET_ACCEPT } from "../services/lockstepChains.js";
 import { checkParameterisation, type Parameterisation } from "../model/samplingCoordinates.js";
 
 /** How chains start; "pathfinder" runs multi-path Pathfinder (sampler/pathfinder) and resamples one start per chain. */
@@ -214,12 +215,17 @@ export function higherTargetAccept(current: number): number {
   return current < 0.95 ? 0.95 : current < 0.98 ? 0.98 : 0.99;
 }
 
-/** A geo fit's sampler settings: those given, GEO_SAMPLER_DEFAULTS where they leave one out (absent or undefined). */
+/**
+ * A geo fit's sampler settings: those given, GEO_SAMPLER_DEFAULTS where they leave one out (absent or
+ * undefined). Lockstep chains keep their own target acceptance (resolveConfig), geo or not.
+ */
 export function withGeoDefaults(sampler: Partial<SamplerConfig> = {}): Partial<SamplerConfig> {
+  const lockstep = lockstepRequested(sampler.backend ?? DEFAULT_SAMPLER.backend, sampler.method);
+  const targetAccept = sampler.targetAccept ?? (lockstep ? undefined : GEO_SAMPLER_DEFAULTS.targetAccept);
   return {
     ...sampler,
     parameterisation: sampler.parameterisation ?? GEO_SAMPLER_DEFAULTS.parameterisation,
-    targetAccept: sampler.targetAccept ?? GEO_SAMPLER_DEFAULTS.targetAccept,
+    ...(targetAccept !== undefined ? { targetAccept } : {}),
   };
 }
 
@@ -293,8 +299,11 @@ export function resolveConfig(input: FitConfigInput = {}): FitConfig {
   const weekday = input.weekdaySeasonality ?? false;
   const given = input.sampler ?? {};
   const s = { ...DEFAULT_SAMPLER, ...given };
-  // Lockstep chains run in the coordinates their kernels and benchmark have, unless told otherwise.
-  if (given.parameterisation === undefined && lockstepRequested(s.backend, s.method)) s.parameterisation = LOCKSTEP_PARAMETERISATION;
+  // Lockstep chains run in the coordinates their kernels and benchmark have, and adapt each chain's step
+  // size to their own target acceptance, unless told otherwise.
+  const lockstep = lockstepRequested(s.backend, s.method);
+  if (given.parameterisation === undefined && lockstep) s.parameterisation = LOCKSTEP_PARAMETERISATION;
+  if (given.targetAccept === undefined) s.targetAccept = lockstep ? LOCKSTEP_TARGET_ACCEPT : DEFAULT_SAMPLER.targetAccept;
   intOption(s.chains, "chains", 1);
   intOption(s.warmup, "warmup", 0);
   intOption(s.samples, "samples", 1);

@@ -4,8 +4,10 @@ import { FittedGeoMMM } from "../../src/api/fittedGeoMMM.js";
 import { fitMMM } from "../../src/api/fitMMM.js";
 import { makeGeoTestData } from "../helpers/geoSimulated.js";
 import { simulateDataset } from "../../src/simulate/simulate.js";
-import { DEFAULT_SAMPLER, resolveConfig } from "../../src/fit/config.js";
-import { InputError } from "../../src/errors.js";
+import { DEFAULT_SAMPLER, resolveConfig, withGeoDefaults } from "../../src/fit/config.js";
+import { InputError, NotConvergedError } from "../../src/errors.js";
+import { LOCKSTEP_TARGET_ACCEPT } from "../../src/services/lockstepChains.js";
+import type { FittedMMM } from "../../src/api/fittedMMM.js";
 import { MmmDensity } from "../../src/density/mmmDensity.js";
 import { ReparameterisedDensity } from "../../src/density/reparameterisedDensity.js";
 import { SamplingCoordinates } from "../../src/model/samplingCoordinates.js";
@@ -125,5 +127,37 @@ describe("the default coordinates and starting metric per model kind", () => {
     expect((await fitGeoMMM(dataset, { sampler: { ...short, parameterisation: undefined } })).record.config.sampler.parameterisation).toBe("model");
     const asked = (await fitGeoMMM(dataset, { sampler: { ...short, parameterisation: "trend", initialMetric: "gradient" } })).record.config.sampler;
     expect([asked.parameterisation, asked.initialMetric]).toEqual(["trend", "gradient"]);
+  });
+});
+
+describe("the target acceptance of many chains in lockstep", () => {
+  it("defaults to the lockstep chains' own (not NUTS's), national or geo, is recorded, and a given one reaches their step sizes", async () => {
+    const short = { chains: 1, warmup: 20, samples: 10, seed: 2, threads: 0 };
+    expect(resolveConfig({ sampler: { ...short, method: "chees" } }).sampler.targetAccept).toBe(LOCKSTEP_TARGET_ACCEPT);
+    expect(resolveConfig({ sampler: { ...short, backend: "webgpu" } }).sampler.targetAccept).toBe(LOCKSTEP_TARGET_ACCEPT);
+    expect(resolveConfig({ sampler: { ...short, method: "chees", targetAccept: 0.9 } }).sampler.targetAccept).toBe(0.9);
+    expect(withGeoDefaults({ ...short, method: "chees" }).targetAccept).toBeUndefined();
+    expect(withGeoDefaults({ ...short, method: "nuts" }).targetAccept).toBe(0.85);
+    // The same lockstep fit at two targets: a higher target must give smaller step sizes (before, the
+    // option never reached the lockstep chains and both fits were the same).
+    const sim = simulateDataset({ seed: 3, T: 52, channels: 2, extras: 0 });
+    const lockstep = { chains: 8, warmup: 150, samples: 10, seed: 4, threads: 0, method: "chees" as const, backend: "cpu" as const };
+    const stepSizes = async (targetAccept?: number) => {
+      try {
+        const fit = await fitMMM(sim.dataset, { sampler: { ...lockstep, ...(targetAccept !== undefined ? { targetAccept } : {}) } });
+        return { record: fit.record.config.sampler.targetAccept, steps: fit.diagnostics().step_sizes };
+      } catch (e) {
+        // 10 draws need not agree: the fit the error carries has the chains.
+        if (!(e instanceof NotConvergedError)) throw e;
+        const fit = e.fit as FittedMMM;
+        return { record: fit.record.config.sampler.targetAccept, steps: fit.diagnostics().step_sizes };
+      }
+    };
+    const byDefault = await stepSizes();
+    const high = await stepSizes(0.97);
+    expect(byDefault.record).toBe(LOCKSTEP_TARGET_ACCEPT);
+    expect(high.record).toBe(0.97);
+    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    expect(mean(high.steps)).toBeLessThan(0.8 * mean(byDefault.steps));
   });
 });
