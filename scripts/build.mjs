@@ -23,16 +23,26 @@ const common = {
 };
 
 // Node built-ins are reached only behind runtime checks for Node (worker
-// threads, fs); in a browser bundle they become a module that throws if ever
-// loaded, so no `node:` import is left for downstream bundlers to trip on.
+// threads, fs); in a browser bundle they become a module whose every export
+// (the real module's names, read here) throws when called, so no `node:`
+// import is left for downstream bundlers to trip on, and named imports
+// resolve (esbuild warned that they "will always be undefined").
 const noNodeBuiltins = {
   name: "no-node-builtins",
   setup(b) {
     b.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path, namespace: "node-builtin" }));
-    b.onLoad({ filter: /.*/, namespace: "node-builtin" }, (args) => ({
-      contents: `throw new Error(${JSON.stringify(`${args.path} is not available in a browser`)});`,
-      loader: "js",
-    }));
+    b.onLoad({ filter: /.*/, namespace: "node-builtin" }, async (args) => {
+      const names = Object.keys(await import(args.path)).filter((n) => n !== "default" && /^[A-Za-z_$][\w$]*$/.test(n));
+      const message = JSON.stringify(`${args.path} is not available in a browser`);
+      return {
+        contents: [
+          `const unavailable = () => { throw new Error(${message}); };`,
+          "export default unavailable;",
+          ...names.map((n) => `export const ${n} = unavailable;`),
+        ].join("\n"),
+        loader: "js",
+      };
+    });
   },
 };
 
