@@ -2,8 +2,7 @@
 
 import type { Command } from "commander";
 import { InputError, SamplerFailure } from "../errors.js";
-import { fitMany, type ManyEvent } from "../index.js";
-import type { SliceOutcome } from "../many/fitSlice.js";
+import { fitMany, type ManyEvent, type SliceOutcome } from "../index.js";
 import { parseInteger } from "./options.js";
 import { stopOnSignals, StoppedBySignal } from "./stopSignals.js";
 import { addSliceOptions, formatDuration, readSlices, type SliceCliOptions } from "./sliceOptions.js";
