@@ -210,6 +210,9 @@ function publishTable(store, reference) {
 /** The issue's sizes: default settings (1000 + 1000) at these chain counts, on each dataset and backend. */
 const TARGET_CHAINS = [64, 256];
 const BACKEND_NAMES = { cpu: "CPU", webgpu: "WebGPU" };
+/** The datasets as the README's other tables name them. */
+const DATASET_NAMES = { example: "bundled example (T=156, C=5)", t156c4: "benchmark data (T=156, C=4)", geo: "bundled geo example (G=8, T=104, C=3)" };
+const datasetName = (d) => DATASET_NAMES[d] ?? d;
 
 /**
  * The README's summary: per dataset and backend, the rows at default settings (1000 warm-up + 1000
@@ -225,7 +228,7 @@ export function summaryTable(rows, reference) {
   for (const d of Object.keys(DATASETS)) {
     for (const b of Object.keys(BACKEND_NAMES)) {
       const absent = TARGET_CHAINS.filter((c) => !atDefaults.some((r) => r.dataset === d && r.backend === b && r.chains === c));
-      if (absent.length) missing.push(`${d} on ${BACKEND_NAMES[b]} at ${absent.join(" and ")} chains`);
+      if (absent.length) missing.push(`${datasetName(d)} on ${BACKEND_NAMES[b]} at ${absent.join(" and ")} chains`);
     }
   }
   return [
@@ -235,7 +238,7 @@ export function summaryTable(rows, reference) {
     "| --- | --- | --- | --- | --- | --- | --- |",
     ...atDefaults.map(
       (r) =>
-        `| ${r.dataset} | ${device(r)} | ${r.chains} | ${agrees(r) ? "yes" : "**no**"} (${f(r.nestedRhat, 3)}) | ${f(r.maxDistance, 2)} | ${f(r.minEssPerSecond)} against ${f(nutsPerSecond(r.dataset))} | ${f(r.wallSeconds, 0)} |`,
+        `| ${datasetName(r.dataset)} | ${device(r)} | ${r.chains} | ${agrees(r) ? "yes" : "**no**"} (${f(r.nestedRhat, 3)}) | ${f(r.maxDistance, 2)} | ${f(r.minEssPerSecond)} against ${f(nutsPerSecond(r.dataset))} | ${f(r.wallSeconds, 0)} |`,
     ),
     "",
     missing.length ? `Not run at default settings yet: ${missing.join("; ")} ([why](docs/lockstep.md#against-the-issues-targets)).` : "Every dataset, backend and size has a row.",
