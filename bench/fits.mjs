@@ -48,7 +48,7 @@ export async function benchFits({ quick = false } = {}) {
       gradientsPerEffectiveDraw: grads / d.min_ess_bulk,
       maxRhat: d.max_r_hat,
       divergences: d.divergences,
-      drawsPerChain: d.draws ?? sampler.samples ?? 1000,
+      drawsPerChain: d.draws,
     };
     rows.push(row);
     console.log(JSON.stringify(row));

@@ -153,11 +153,13 @@ async function measure({ name, backend, n, warmup, samples, seed, probe, referen
   };
 }
 
+/** A figure for the tables, "-" where there is none. */
+const f = (v, n = 1) => (v === null || v === undefined || !Number.isFinite(v) ? "-" : v.toFixed(n));
+
 /** The fit's own acceptance rule (src/api/lockstepAgreement.ts): nested R-hat < 1.01 and R-hat < 1.05. */
 const agrees = (r) => r.nestedRhat !== null && r.nestedRhat < 1.01 && r.maxRhat < 1.05;
 
 function publishTable(store, reference) {
-  const f = (v, n = 1) => (v === null || v === undefined || !Number.isFinite(v) ? "-" : v.toFixed(n));
   const order = Object.keys(DATASETS);
   // Distances against the reference as it is now (rows keep their posterior moments for this).
   const rows = [...store.rows]
@@ -220,7 +222,6 @@ const datasetName = (d) => DATASET_NAMES[d] ?? d;
  * in words, every dataset, backend and target size with no such row yet, so a gap is never silent.
  */
 export function summaryTable(rows, reference) {
-  const f = (v, n = 1) => (v === null || v === undefined || !Number.isFinite(v) ? "-" : v.toFixed(n));
   const atDefaults = rows.filter((r) => r.warmup === 1000 && r.samples === 1000);
   const device = (r) => (r.backend === "webgpu" ? (isSoftwareAdapter(r.adapter) ? "WebGPU (SwiftShader, on the CPU)" : `**GPU** WebGPU (${r.adapter})`) : "CPU");
   const nutsPerSecond = (d) => (reference[d] ? reference[d].minEssBulk / reference[d].wallSeconds : null);

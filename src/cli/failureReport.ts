@@ -1,5 +1,5 @@
 import { CommanderError } from "commander";
-import { InputError, NotConvergedError, SamplerFailure } from "../errors.js";
+import { failureKind, type FailureKind } from "../errors.js";
 import { StoppedBySignal } from "./stopSignals.js";
 
 /**
@@ -19,11 +19,13 @@ export function reportFailure(e: unknown, write: (text: string) => void): number
     return e.exitCode;
   }
   // Messages that say all there is: bad input, chains that did not agree, a failed chain or worker.
-  const code = e instanceof InputError ? 2 : e instanceof NotConvergedError ? 3 : e instanceof SamplerFailure ? 1 : 0;
-  if (code !== 0) {
+  const kind = failureKind(e);
+  if (kind !== "internal") {
     write(`error: ${(e as Error).message}\n`);
-    return code;
+    return EXIT_CODE[kind];
   }
   write(`internal error: ${(e as Error)?.stack ?? e}\n`);
   return 1;
 }
+
+const EXIT_CODE: Record<Exclude<FailureKind, "internal">, number> = { input: 2, not_converged: 3, sampler: 1 };

@@ -3,7 +3,7 @@
 // object. Nothing a client sends can stop the server: a bad message gets an
 // error response and the next one is served.
 
-import { failureKind } from "../errors.js";
+import { failureKind, type FailureKind } from "../errors.js";
 import * as analysis from "./methods/analysis.js";
 import type { Method, MethodContext } from "./methods/context.js";
 import { loadData } from "./methods/data.js";
@@ -13,7 +13,7 @@ import { cancel, fit } from "./methods/fit.js";
 import { free, helloResult, list } from "./methods/session.js";
 import { posterior } from "./methods/posterior.js";
 import { ParamReader } from "./params.js";
-import { jsonSafe, ServeError, type ErrorObject, type RequestId, type ServerMessage } from "./protocol.js";
+import { jsonSafe, ServeError, type ErrorCode, type ErrorObject, type RequestId, type ServerMessage } from "./protocol.js";
 import type { Session } from "./session.js";
 
 const METHODS: Record<string, Method> = {
@@ -43,12 +43,13 @@ export const METHOD_NAMES = ["hello", ...Object.keys(METHODS), "close"];
 
 export type Send = (message: ServerMessage) => void;
 
+/** The protocol's code for each kind of engine failure the client can act on. */
+const ERROR_CODE: Record<Exclude<FailureKind, "internal">, ErrorCode> = { input: "input_error", not_converged: "not_converged", sampler: "sampler_failure" };
+
 function errorOf(e: unknown): ErrorObject {
   if (e instanceof ServeError) return { code: e.code, message: e.message };
   const kind = failureKind(e);
-  if (kind === "input") return { code: "input_error", message: (e as Error).message };
-  if (kind === "not_converged") return { code: "not_converged", message: (e as Error).message };
-  if (kind === "sampler") return { code: "sampler_failure", message: (e as Error).message };
+  if (kind !== "internal") return { code: ERROR_CODE[kind], message: (e as Error).message };
   // Not the client's doing: the message goes out, the stack to the server's log.
   process.stderr.write(`mmm serve: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
   return { code: "internal_error", message: (e as Error)?.message ?? String(e) };
