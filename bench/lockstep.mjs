@@ -126,7 +126,9 @@ async function measure({ name, backend, n, warmup, samples, seed, probe, referen
     machine: `${machine.cpu}, ${machine.cores} cores`,
     chains: n,
     warmup: d.warmup,
-    samples: d.draws,
+    // The draws asked for (the row's key) and those each chain made: more where the chains went on while they disagreed.
+    samples: result.record.config.sampler.samples,
+    draws: d.draws,
     converged,
     nestedRhat: d.nested_r_hat ?? null,
     maxRhat: d.max_r_hat,
@@ -140,6 +142,8 @@ async function measure({ name, backend, n, warmup, samples, seed, probe, referen
     microsecondsPerStep: (1e6 * d.wall_seconds * n) / d.gradient_evaluations.total,
     wallSeconds: d.wall_seconds,
     divergences: d.divergences,
+    // Each check of the chains that went on: draws per chain, nested R-hat, max R-hat.
+    extension: d.extension?.nested_r_hat ? d.extension.r_hat.map((r, i) => [Math.min(d.extension.asked * (i + 1), d.draws), d.extension.nested_r_hat[i], r]) : null,
     date: new Date().toISOString(),
     commit: commitOf(),
     // Which parameters lag: the five largest R-hats with their bulk ESS.
@@ -155,6 +159,9 @@ async function measure({ name, backend, n, warmup, samples, seed, probe, referen
 
 /** A figure for the tables, "-" where there is none. */
 const f = (v, n = 1) => (v === null || v === undefined || !Number.isFinite(v) ? "-" : v.toFixed(n));
+
+/** The draws of a row: those asked for, and those each chain went on to where more. */
+const drawsOf = (r) => (r.draws !== undefined && r.draws !== r.samples ? `${r.samples} (went on to ${r.draws})` : `${r.samples}`);
 
 /** The fit's own acceptance rule (src/api/lockstepAgreement.ts): nested R-hat < 1.01 and R-hat < 1.05. */
 const agrees = (r) => r.nestedRhat !== null && r.nestedRhat < 1.01 && r.maxRhat < 1.05;
@@ -184,7 +191,7 @@ function publishTable(store, reference) {
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ...rows.map(
       (r) =>
-        `| ${r.dataset} | ${r.backend === "webgpu" ? `${isSoftwareAdapter(r.adapter) ? "" : "**GPU** "}WebGPU (${r.adapter ?? "?"})` : "CPU lockstep"} | ${r.chains} | ${r.warmup} + ${r.samples} | ${(r.date ?? store.date ?? "").slice(0, 10) || "-"} (${r.commit ?? "-"}${elsewhere(r.machine)}) | ${agrees(r) ? "yes" : "**no**"} | ${f(r.nestedRhat, 3)} | ${f(r.maxRhat, 3)} | ${f(r.maxDistance, 2)} (${r.worstParameter}) | ${f(r.minEssPerSecond)} | ${Math.round(r.gradientsPerSecond)} | ${f(r.wallSeconds)} | ${r.divergences} |`,
+        `| ${r.dataset} | ${r.backend === "webgpu" ? `${isSoftwareAdapter(r.adapter) ? "" : "**GPU** "}WebGPU (${r.adapter ?? "?"})` : "CPU lockstep"} | ${r.chains} | ${r.warmup} + ${drawsOf(r)} | ${(r.date ?? store.date ?? "").slice(0, 10) || "-"} (${r.commit ?? "-"}${elsewhere(r.machine)}) | ${agrees(r) ? "yes" : "**no**"} | ${f(r.nestedRhat, 3)} | ${f(r.maxRhat, 3)} | ${f(r.maxDistance, 2)} (${r.worstParameter}) | ${f(r.minEssPerSecond)} | ${Math.round(r.gradientsPerSecond)} | ${f(r.wallSeconds)} | ${r.divergences} |`,
     ),
     "",
     "NUTS references (CPU workers, 1000 + 1000 unless named): " +
@@ -233,13 +240,13 @@ export function summaryTable(rows, reference) {
     }
   }
   return [
-    `Many chains in lockstep (\`--method chees\`) at default settings (1000 warm-up + 1000 draws) against 4-chain NUTS, from \`node bench/lockstep.mjs\` (every row, the NUTS references and the machines in [docs/lockstep.md](docs/lockstep.md)). A lockstep fit whose chains do not agree is refused (exit code 3), not returned.`,
+    `Many chains in lockstep (\`--method chees\`) at default settings (1000 warm-up + 1000 draws, more while the chains disagree) against 4-chain NUTS, from \`node bench/lockstep.mjs\` (every row, the NUTS references and the machines in [docs/lockstep.md](docs/lockstep.md)). Chains agree when nested R-hat < 1.01 and R-hat < 1.05; a lockstep fit whose chains do not is refused (exit code 3), not returned.`,
     "",
-    "| dataset | where | chains | chains agreed (nested R-hat) | largest mean distance (NUTS sd) | min ESS/s, lockstep against NUTS | wall s |",
-    "| --- | --- | --- | --- | --- | --- | --- |",
+    "| dataset | where | chains | draws per chain | chains agreed (nested R-hat, R-hat) | largest mean distance (NUTS sd) | min ESS/s, lockstep against NUTS | wall s |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ...atDefaults.map(
       (r) =>
-        `| ${datasetName(r.dataset)} | ${device(r)} | ${r.chains} | ${agrees(r) ? "yes" : "**no**"} (${f(r.nestedRhat, 3)}) | ${f(r.maxDistance, 2)} | ${f(r.minEssPerSecond)} against ${f(nutsPerSecond(r.dataset))} | ${f(r.wallSeconds, 0)} |`,
+        `| ${datasetName(r.dataset)} | ${device(r)} | ${r.chains} | ${r.draws ?? r.samples} | ${agrees(r) ? "yes" : "**no**"} (${f(r.nestedRhat, 3)}, ${f(r.maxRhat, 3)}) | ${f(r.maxDistance, 2)} | ${f(r.minEssPerSecond)} against ${f(nutsPerSecond(r.dataset))} | ${f(r.wallSeconds, 0)} |`,
     ),
     "",
     missing.length ? `Not run at default settings yet: ${missing.join("; ")} ([why](docs/lockstep.md#against-the-issues-targets)).` : "Every dataset, backend and size has a row.",

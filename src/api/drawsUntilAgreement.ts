@@ -11,16 +11,16 @@
 // the model's parameters, and the draws alone, so a seed still gives the
 // same draws at any thread count.
 
-import { chainsAgree, essBulkPerParameter, essTailPerParameter, rhatPerParameter } from "../diagnostics/index.js";
+import { chainsAgree, essBulkPerParameter, essTailPerParameter, lockstepChainsAgree, nestedRhatPerParameter, rhatPerParameter } from "../diagnostics/index.js";
 import type { ParameterLayout } from "../model/layout.js";
 import type { SamplingCoordinates } from "../model/samplingCoordinates.js";
 import type { ChainResult } from "../sampler/index.js";
 
 /**
- * `chain`'s draws in the model's parameters (constrained, as the summary reads them), row-major;
+ * A chain's draws in the model's parameters (constrained, as the summary reads them), row-major;
  * the rows of `done` (an earlier call's answer for the same chain, now grown) are kept, not mapped again.
  */
-function constrainedRows(chain: ChainResult, layout: ParameterLayout, coordinates: SamplingCoordinates | undefined, done?: Float64Array): Float64Array {
+function constrainedRows(chain: { draws: Float64Array; numDraws: number }, layout: ParameterLayout, coordinates: SamplingCoordinates | undefined, done?: Float64Array): Float64Array {
   const dim = layout.dim;
   const out = new Float64Array(chain.numDraws * dim);
   const from = done ? done.length / dim : 0;
@@ -66,5 +66,42 @@ export function drawsUntilAgreement(
     history.rHat.push(maxRhat);
     history.ess.push(minEss);
     return chainsAgree(maxRhat, minEss, chains.length) || have >= most ? 0 : Math.min(block, most - have);
+  };
+}
+
+/** The largest finite value, or NaN when none is. */
+function largest(values: Float64Array): number {
+  let most = Number.NaN;
+  for (const v of values) if (Number.isFinite(v) && !(v <= most)) most = v;
+  return most;
+}
+
+/**
+ * Lockstep chains' moreDraws (services/runLockstep.ts): `block` more draws
+ * per chain while the chains do not agree by the lockstep rule (nested R-hat
+ * over `superchains`, R-hat as a guard: diagnostics/agreement.ts) and have
+ * fewer than `most`. Many short chains that each cross between a posterior's
+ * regions only now and then agree as an ensemble before each chain has
+ * enough effective draws for the guard (the geo example at 64 chains:
+ * docs/lockstep.md). Each check's max R-hat, min ESS and nested R-hat are
+ * appended to `history`.
+ */
+export function lockstepDrawsUntilAgreement(
+  layout: ParameterLayout,
+  coordinates: SamplingCoordinates | undefined,
+  superchains: number,
+  block: number,
+  most: number,
+  history: { rHat: number[]; ess: number[]; nestedRHat: number[] },
+): (draws: Float64Array[], numDraws: number) => number {
+  let mapped: Float64Array[] = [];
+  return (draws, numDraws) => {
+    mapped = draws.map((d, k) => constrainedRows({ draws: d, numDraws }, layout, coordinates, mapped[k]));
+    const { maxRhat, minEss } = convergenceOf(mapped, layout.dim);
+    const nested = superchains >= 2 ? largest(nestedRhatPerParameter(mapped, layout.dim, superchains)) : undefined;
+    history.rHat.push(maxRhat);
+    history.ess.push(minEss);
+    history.nestedRHat.push(nested ?? Number.NaN);
+    return lockstepChainsAgree(nested, maxRhat) || numDraws >= most ? 0 : Math.min(block, most - numDraws);
   };
 }

@@ -6,7 +6,7 @@
 
 import { InputError } from "../errors.js";
 import { scaleLiftTests } from "../model/liftTests.js";
-import { drawsCanGoOn, withGeoDefaults, MATH_MODE, resolveConfig, type FitConfig, type FitConfigInput } from "../fit/config.js";
+import { drawsCanGoOn, lockstepMostDraws, withGeoDefaults, MATH_MODE, resolveConfig, type FitConfig, type FitConfigInput } from "../fit/config.js";
 import { datasetCosts, isGeoDataset, validateGeoTrainingRows, type GeoMediaDataset, type MediaDataset } from "../model/dataset.js";
 import { ParameterLayout } from "../model/layout.js";
 import { asGeoScalers, fitGeoScalers, fitScalers, geoLiftScales, scaleGeoRows, scaleRows, type FittedGeoScalers } from "../model/scaling.js";
@@ -14,12 +14,12 @@ import { isGeoModel, makeStructure, mediaPriorFromCosts, type ModelStructure } f
 import type { ScaledData } from "../model/scaledData.js";
 import { planSampling } from "../services/backend.js";
 import { runChains, type ChainProgress } from "../services/runChains.js";
-import { runLockstep } from "../services/runLockstep.js";
+import { defaultSuperchains, runLockstep } from "../services/runLockstep.js";
 import { pathfinderChainStarts } from "../services/pathfinderStart.js";
 import { requireLockstepAgreement } from "./lockstepAgreement.js";
 import type { WorkerFactory } from "../services/workerHost.js";
 import { keepChains } from "./interruptedChains.js";
-import { drawsUntilAgreement } from "./drawsUntilAgreement.js";
+import { drawsUntilAgreement, lockstepDrawsUntilAgreement } from "./drawsUntilAgreement.js";
 import { samplingCoordinates } from "../services/densitySpec.js";
 import type { Parameterisation, SamplingCoordinates } from "../model/samplingCoordinates.js";
 import { gpuCoordinatesProblem } from "../gpu/coordinates.js";
@@ -206,6 +206,10 @@ export async function sampleModel(
   if (plan.method === "chees") {
     const began = performance.now();
     let samplingBegan = NaN;
+    // Chains that do not agree yet go on, as NUTS's do, by the lockstep rule (api/drawsUntilAgreement.ts).
+    const most = lockstepMostDraws(s, layout.dim);
+    const checks = { rHat: [] as number[], ess: [] as number[], nestedRHat: [] as number[] };
+    const superchains = defaultSuperchains(s.chains);
     const run = await runLockstep({
       density,
       chains: s.chains,
@@ -228,6 +232,8 @@ export async function sampleModel(
         callbacks.onProgress?.(p);
       },
       ...(callbacks.signal ? { signal: callbacks.signal } : {}),
+      superchains,
+      ...(most > s.samples ? { moreDraws: lockstepDrawsUntilAgreement(layout, coordinates, superchains, s.samples, most, checks) } : {}),
     });
     const warmupSeconds = Number.isNaN(samplingBegan) ? run.wallSeconds : (samplingBegan - began) / 1000;
     return {
@@ -250,6 +256,7 @@ export async function sampleModel(
         superchains: run.superchains,
         trajectoryLength: run.trajectoryLength,
         ...(plan.fallback ? { fallback: plan.fallback } : {}),
+        ...(checks.rHat.length > 0 ? { extension: { asked: s.samples, most, ...checks } } : {}),
       },
     };
   }

@@ -14,7 +14,7 @@ export function addSamplerOptions(cmd: Command, scope: { rows: string; chains: s
     .option("--chains <n>", scope.chains, "4")
     .option("--warmup <n>", "warm-up iterations per chain", "1000")
     .option("--samples <n>", "draws per chain after warm-up (default 1000, and more while the chains disagree, up to --max-samples; given, exactly this many unless --max-samples is given too)")
-    .option("--max-samples <n>", "most draws per chain: while the chains disagree (max R-hat > 1.01) after their draws, each goes on by --samples more, up to this many (default 10000 when --samples is left out, else --samples: off)")
+    .option("--max-samples <n>", "most draws per chain: while the chains disagree (max R-hat > 1.01; lockstep chains: nested R-hat >= 1.01 or R-hat >= 1.05) after their draws, each goes on by --samples more, up to this many (default 10000 when --samples is left out, else --samples: off)")
     .option("--seed <n>", scope.seed, "1")
     .option("--target-accept <p>", `target acceptance statistic of the step-size adaptation (default ${DEFAULT_SAMPLER.targetAccept} for national models, ${GEO_SAMPLER_DEFAULTS.targetAccept} for geo models, ${LOCKSTEP_TARGET_ACCEPT} for each of many chains in lockstep)`)
     .option("--max-tree-depth <n>", "maximum NUTS tree depth", "10")

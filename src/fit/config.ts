@@ -245,9 +245,22 @@ export function resolveDraws(s: { samples?: number; maxSamples?: number }): { sa
   return { samples, maxSamples: s.maxSamples };
 }
 
-/** Whether a fit's chains can go on while they disagree: NUTS chains, not lockstep ones or tempering's ladders. */
-export function drawsCanGoOn(s: Pick<SamplerConfig, "tempering">, method: "nuts" | "chees" | undefined): boolean {
-  return method !== "chees" && !(s.tempering !== undefined && s.tempering > 1);
+/**
+ * Whether a fit's chains can go on while they disagree: NUTS chains and lockstep ones (each by its own
+ * rule of agreement), not tempering's ladders. `method` is the fit's (either goes on since lockstep
+ * chains learned to).
+ */
+export function drawsCanGoOn(s: Pick<SamplerConfig, "tempering">, method?: "nuts" | "chees"): boolean {
+  return method === "chees" || !(s.tempering !== undefined && s.tempering > 1);
+}
+
+/** Most numbers a lockstep fit's draws may hold when its chains go on: 2^25 (256 MiB as float64), so that many chains stay within a browser tab's memory. */
+export const LOCKSTEP_MAX_STORED_VALUES = 2 ** 25;
+
+/** The most draws per chain lockstep chains may go on to: max samples, within LOCKSTEP_MAX_STORED_VALUES over all chains, never fewer than the draws asked for. */
+export function lockstepMostDraws(s: { samples: number; maxSamples?: number; chains: number }, dim: number): number {
+  const most = s.maxSamples ?? s.samples;
+  return Math.max(s.samples, Math.min(most, Math.floor(LOCKSTEP_MAX_STORED_VALUES / (s.chains * dim))));
 }
 
 /** Most replicas per chain that tempering takes. */

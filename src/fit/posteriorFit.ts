@@ -6,6 +6,9 @@
 import {
   ESS_PER_CHAIN,
   RHAT_LIMIT,
+  lockstepChainsAgree,
+  LOCKSTEP_RHAT_GUARD,
+  NESTED_RHAT_LIMIT,
   countDivergences,
   countMaxTreedepth,
   ebfmi,
@@ -50,7 +53,7 @@ export interface FitDiagnostics {
    * draws asked for and after each block the chains went on by
    * (api/drawsUntilAgreement.ts).
    */
-  extension?: { asked: number; most: number; r_hat: number[]; min_ess: number[] };
+  extension?: { asked: number; most: number; r_hat: number[]; min_ess: number[]; nested_r_hat?: number[] };
   chains: number;
   /** Draws per chain: those asked for, more where the chains went on while they disagreed, fewer after a stop. */
   warmup: number;
@@ -173,7 +176,8 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
         : `let the chains go on until they agree (--max-samples ${MAX_SAMPLES_FACTOR * s.samples}: up to that many draws each)`;
     const nuts = this.record.sampling?.method !== "chees";
     const extendable = !chains.some((c) => c.interrupted) && drawsCanGoOn(s, this.record.sampling?.method);
-    if (maxRhat > RHAT_LIMIT) {
+    // Lockstep chains answer to nested R-hat, with R-hat as a guard (below).
+    if (nuts && maxRhat > RHAT_LIMIT) {
       const outlier = divergenceOutlier(div.perChain);
       const worst = summary.reduce((a, r) => (r.r_hat > a.r_hat ? r : a), summary[0]!);
       const pooled = s.adaptation.startsWith("pooled");
@@ -244,11 +248,12 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
     if (sampling.method === "chees" && sampling.superchains !== undefined && sampling.superchains >= 2) {
       const perParameter = nestedRhatPerParameter(this.constrainedDraws(), this.layout.dim, sampling.superchains);
       nested = Math.max(...Array.from(perParameter).filter(finite));
-      if (nested > 1.01) {
-        warnings.push(
-          `nested R-hat up to ${nested.toFixed(3)} (> 1.01): the ${sampling.superchains} superchains disagree. Run more warm-up, or more draws per chain.`,
-        );
-      }
+    }
+    if (sampling.method === "chees" && !lockstepChainsAgree(nested, maxRhat)) {
+      const figures = nested !== undefined ? `nested R-hat up to ${nested.toFixed(3)} over ${sampling.superchains} superchains, R-hat up to ${maxRhat.toFixed(3)}` : `R-hat up to ${maxRhat.toFixed(3)}`;
+      warnings.push(
+        `${figures}: the chains disagree (${nested !== undefined ? `nested R-hat must be below ${NESTED_RHAT_LIMIT} and R-hat below ${LOCKSTEP_RHAT_GUARD}` : `R-hat must be below ${RHAT_LIMIT}`}), so the estimates are not reliable. Run more warm-up, ${extendable ? moreDraws : "more draws per chain"}, or NUTS (--method nuts).`,
+      );
     }
     if (sampling.fallback) warnings.unshift(sampling.fallback);
     return {
@@ -257,7 +262,15 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
       ...(nested !== undefined ? { nested_r_hat: nested, superchains: sampling.superchains } : {}),
       ...(sampling.tempering ? { tempering: temperingDiagnostics(sampling.tempering) } : {}),
       ...(sampling.extension
-        ? { extension: { asked: sampling.extension.asked, most: sampling.extension.most, r_hat: sampling.extension.rHat, min_ess: sampling.extension.ess ?? [] } }
+        ? {
+            extension: {
+              asked: sampling.extension.asked,
+              most: sampling.extension.most,
+              r_hat: sampling.extension.rHat,
+              min_ess: sampling.extension.ess ?? [],
+              ...(sampling.extension.nestedRHat ? { nested_r_hat: sampling.extension.nestedRHat } : {}),
+            },
+          }
         : {}),
       chains: chains.length,
       warmup: s.warmup,

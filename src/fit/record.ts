@@ -74,9 +74,10 @@ export interface SamplingInfo {
   /**
    * Draws until the chains agree (api/drawsUntilAgreement.ts): the draws asked
    * per chain, the most allowed, and the max R-hat and min bulk/tail ESS
-   * after each block (the first after the draws asked for); absent when it was off.
+   * after each block (the first after the draws asked for), and for lockstep chains
+   * nested R-hat (the rule they go on by); absent when it was off.
    */
-  extension?: { asked: number; most: number; rHat: number[]; ess: number[] };
+  extension?: { asked: number; most: number; rHat: number[]; ess: number[]; nestedRHat?: number[] };
 }
 
 /** The chains' start: the configured strategy, and for Pathfinder what it did and spent. */

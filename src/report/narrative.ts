@@ -159,7 +159,11 @@ export function samplerSentence(fit: ReportFit): string {
   // Chains that went on while they disagreed: say from how many draws, and what R-hat was then.
   const wentOn =
     ext && ext.r_hat.length > 1
-      ? ` After ${formatInteger(ext.asked)} draws the chains did not yet agree (R-hat ${ext.r_hat[0]!.toFixed(3)}, smallest ESS ${Math.round(ext.min_ess[0] ?? NaN)}; agreement is R-hat at most 1.01 and ESS at least 100 per chain), so each went on where it was, ${formatInteger(ext.asked)} draws at a time, until they agreed or reached ${formatInteger(ext.most)}.`
+      ? ` After ${formatInteger(ext.asked)} draws the chains did not yet agree (${
+          ext.nested_r_hat
+            ? `nested R-hat ${(ext.nested_r_hat[0] ?? NaN).toFixed(3)}, R-hat ${ext.r_hat[0]!.toFixed(3)}; agreement for many chains in lockstep is nested R-hat below 1.01 and R-hat below 1.05`
+            : `R-hat ${ext.r_hat[0]!.toFixed(3)}, smallest ESS ${Math.round(ext.min_ess[0] ?? NaN)}; agreement is R-hat at most 1.01 and ESS at least 100 per chain`
+        }), so each went on where it was, ${formatInteger(ext.asked)} draws at a time, until they agreed or reached ${formatInteger(ext.most)}.`
       : "";
   return (
     `<p>${d.chains} chains × ${formatInteger(d.draws)} draws after ${formatInteger(d.warmup)} warm-up iterations (seed ${d.seed}), ${d.wall_seconds.toFixed(1)} s; ` +

@@ -14,6 +14,13 @@ export function allocIterationStats(n: number): LockstepIterationStats {
   };
 }
 
+/** `s` (whose first `kept` rows are filled) in rows for `n` iterations. */
+export function growIterationStats(s: LockstepIterationStats, kept: number, n: number): LockstepIterationStats {
+  const grown = allocIterationStats(n);
+  for (const key of Object.keys(grown) as (keyof LockstepIterationStats)[]) grown[key].set(s[key].subarray(0, kept) as never);
+  return grown;
+}
+
 export function truncateIterationStats(s: LockstepIterationStats, n: number): LockstepIterationStats {
   return {
     stepSize: s.stepSize.slice(0, n),

@@ -66,6 +66,13 @@ export interface CheesOptions {
   onIteration?(trace: LockstepIterationTrace): void;
   /** Aborting stops at the next iteration; the draws so far are returned with interrupted = true. */
   signal?: AbortSignal;
+  /**
+   * Asked after the draws (and after each block added): how many more draws every chain should make,
+   * from where it is with the same tuning (0: stop). `draws` are views of each chain's draws so far
+   * (row-major, the sampler's coordinates). The chains go on exactly as if asked for the larger count
+   * from the start, so the answer may depend only on the draws for a seed to give the same draws.
+   */
+  moreDraws?(draws: Float64Array[], numDraws: number): number | Promise<number>;
 }
 
 /** One entry per iteration of a phase. */

@@ -10,7 +10,7 @@ import { vanDerCorput } from "../sampler/lockstep/halton.js";
 import { findLockstepStart } from "../sampler/lockstep/init.js";
 import type { LockstepIntegrator } from "../sampler/lockstep/integrator.js";
 import { LockstepHmc, lockstepSteps } from "../sampler/lockstep/transition.js";
-import { allocIterationStats, checkVector, count, positive, truncateIterationStats } from "./cheesHelpers.js";
+import { allocIterationStats, checkVector, count, growIterationStats, positive, truncateIterationStats } from "./cheesHelpers.js";
 import type { CheesOptions, CheesResult, LockstepIterationStats } from "./cheesTypes.js";
 
 /** The acceptance rate that is optimal for HMC on product targets in high dimension (Beskos et al. 2013), the ChEES paper's default for its shared step size. */
@@ -101,14 +101,14 @@ async function startingStates(integrator: LockstepIntegrator, options: CheesOpti
 /** What the loops keep: per-iteration statistics, draws, per-draw statistics and counters. */
 class LockstepRecord {
   readonly warmupStats: LockstepIterationStats;
-  readonly samplingStats: LockstepIterationStats;
+  samplingStats: LockstepIterationStats;
   readonly warmupDivergences: Int32Array;
   readonly samplingDivergences: Int32Array;
   readonly warmupDraws: Float64Array[] | null;
-  readonly draws: Float64Array[];
-  readonly acceptProb: Float64Array[];
-  readonly divergent: Uint8Array[];
-  readonly logp: Float64Array[];
+  draws: Float64Array[];
+  acceptProb: Float64Array[];
+  divergent: Uint8Array[];
+  logp: Float64Array[];
   warmupEvaluations = 0;
   samplingEvaluations = 0;
   warmupDone = 0;
@@ -127,6 +127,21 @@ class LockstepRecord {
     this.acceptProb = Array.from({ length: chains }, () => new Float64Array(numDraws));
     this.divergent = Array.from({ length: chains }, () => new Uint8Array(numDraws));
     this.logp = Array.from({ length: chains }, () => new Float64Array(numDraws));
+  }
+
+  /** Room for `numDraws` draws per chain in all, keeping those made. */
+  grow(dim: number, numDraws: number): void {
+    const kept = this.drawsDone;
+    const grown = <T extends Float64Array | Uint8Array>(a: T, per: number): T => {
+      const b = new (a.constructor as { new (n: number): T })(numDraws * per);
+      b.set(a.subarray(0, kept * per) as never);
+      return b;
+    };
+    this.samplingStats = growIterationStats(this.samplingStats, kept, numDraws);
+    this.draws = this.draws.map((a) => grown(a, dim));
+    this.acceptProb = this.acceptProb.map((a) => grown(a, 1));
+    this.divergent = this.divergent.map((a) => grown(a, 1));
+    this.logp = this.logp.map((a) => grown(a, 1));
   }
 }
 
@@ -164,10 +179,11 @@ function traceIteration(options: CheesOptions, phase: "warmup" | "sampling", row
   });
 }
 
-/** Calls onProgress about every 1% of iterations and after the last one. */
-function progressReporter(options: CheesOptions, total: number, record: LockstepRecord) {
-  const every = Math.max(1, Math.ceil(total / 100));
+/** Calls onProgress about every 1% of iterations and after the last one; the total grows with draws added. */
+function progressReporter(options: CheesOptions, settings: RunSettings, record: LockstepRecord) {
   return (done: number, phase: "warmup" | "sampling"): void => {
+    const total = settings.numWarmup + settings.numDraws;
+    const every = Math.max(1, Math.ceil(total / 100));
     if (options.onProgress && (done % every === 0 || done === total)) {
       options.onProgress({ iteration: done, total, phase, divergences: record.phaseDivergences });
     }
@@ -199,12 +215,16 @@ async function runWarmup(hmc: LockstepHmc, scheme: CheesWarmup, settings: RunSet
   }
 }
 
-/** Sampling with the frozen tuning: the step count from the median step size and T, jittered. */
+/**
+ * Sampling with the frozen tuning, from the draws made to settings.numDraws: the step count from the
+ * median step size and T, jittered by the iteration's van der Corput point, so a run that goes on
+ * makes the draws a run asked for as many from the start makes.
+ */
 async function runSampling(hmc: LockstepHmc, tuning: LockstepTuning, settings: RunSettings, record: LockstepRecord, options: CheesOptions, report: ReturnType<typeof progressReporter>): Promise<void> {
   const { chains, dim } = hmc;
-  record.phaseDivergences = 0;
+  if (record.drawsDone === 0) record.phaseDivergences = 0;
   const samplingStepSize = median(tuning.stepSizes); // step sizes are frozen from here on
-  for (let d = 0; d < settings.numDraws; d++) {
+  for (let d = record.drawsDone; d < settings.numDraws; d++) {
     if (options.signal?.aborted) {
       record.interrupted = true;
       return;
@@ -262,10 +282,21 @@ export async function sampleChees(integrator: LockstepIntegrator, options: Chees
     return hmc.energyChange;
   });
   record.warmupEvaluations += probes * chains;
-  const report = progressReporter(options, settings.numWarmup + settings.numDraws, record);
+  const report = progressReporter(options, settings, record);
   await runWarmup(hmc, scheme, settings, record, options, report);
   const tuning = settings.numWarmup > 0 && record.warmupDone === settings.numWarmup ? scheme.final() : scheme.tuning;
   if (!record.interrupted) await runSampling(hmc, tuning, settings, record, options, report);
+  while (!record.interrupted && options.moreDraws) {
+    const more = await options.moreDraws(
+      record.draws.map((a) => a.subarray(0, record.drawsDone * dim)),
+      record.drawsDone,
+    );
+    if (!Number.isInteger(more) || more < 0) throw new Error(`moreDraws must return a non-negative integer, got ${more}`);
+    if (more === 0) break;
+    settings.numDraws = record.drawsDone + more;
+    record.grow(dim, settings.numDraws);
+    await runSampling(hmc, tuning, settings, record, options, report);
+  }
   return resultOf(record, settings, { dim, chains, seed: options.seed, initialPositions, tuning });
 }
 

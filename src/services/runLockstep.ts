@@ -51,6 +51,8 @@ export interface RunLockstepOptions {
   threads?: number;
   /** Where those workers come from (default: dist/worker.js, or the browser bundle's worker). */
   workerFactory?: WorkerFactory;
+  /** How many more draws every chain makes after its draws (CheesOptions.moreDraws; default none). */
+  moreDraws?: CheesOptions["moreDraws"];
 }
 
 /** One chain's share of a lockstep run, in the shape chains are stored in (fit/record.ts's StoredChain adds the metric's kind). */
@@ -124,7 +126,6 @@ export async function runLockstep(o: RunLockstepOptions): Promise<RunLockstepRes
   const threads = o.backend === "cpu" ? await threadsFor(o.threads, o.chains) : 0;
   const { integrator, adapter } = await lockstepIntegrator(o.density, o.backend, o.chains, threads, o.workerFactory);
   const superchains = o.superchains ?? defaultSuperchains(o.chains);
-  const total = o.warmup + o.draws;
   const label = `${o.chains} chains (${o.backend === "webgpu" ? "WebGPU" : "CPU"}, lockstep)`;
   let raw: CheesResult;
   let startGradients = 0;
@@ -157,8 +158,9 @@ export async function runLockstep(o: RunLockstepOptions): Promise<RunLockstepRes
       superchains,
       ...(o.targetAccept !== undefined ? { targetAccept: o.targetAccept } : {}),
       ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}),
-      onProgress: (p) => o.onProgress?.({ chainId: 0, label, iteration: p.iteration, total, phase: p.phase, divergences: p.divergences }),
+      onProgress: (p) => o.onProgress?.({ chainId: 0, label, iteration: p.iteration, total: p.total, phase: p.phase, divergences: p.divergences }),
       ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.moreDraws ? { moreDraws: o.moreDraws } : {}),
     });
   } finally {
     integrator.dispose();
