@@ -83,8 +83,8 @@ function largest(values: Float64Array): number {
  * fewer than `most`. Many short chains that each cross between a posterior's
  * regions only now and then agree as an ensemble before each chain has
  * enough effective draws for the guard (the geo example at 64 chains:
- * docs/lockstep.md). Each check's max R-hat, min ESS and nested R-hat are
- * appended to `history`.
+ * docs/lockstep.md). Each check's max R-hat, min ESS and (with superchains)
+ * nested R-hat are appended to `history`.
  */
 export function lockstepDrawsUntilAgreement(
   layout: ParameterLayout,
@@ -101,7 +101,8 @@ export function lockstepDrawsUntilAgreement(
     const nested = superchains >= 2 ? largest(nestedRhatPerParameter(mapped, layout.dim, superchains)) : undefined;
     history.rHat.push(maxRhat);
     history.ess.push(minEss);
-    history.nestedRHat.push(nested ?? Number.NaN);
+    // Without superchains (a chain count with no divisor from 2 to 16) there is no nested R-hat to keep.
+    if (nested !== undefined) history.nestedRHat.push(nested);
     return lockstepChainsAgree(nested, maxRhat) || numDraws >= most ? 0 : Math.min(block, most - numDraws);
   };
 }

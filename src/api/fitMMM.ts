@@ -256,7 +256,9 @@ export async function sampleModel(
         superchains: run.superchains,
         trajectoryLength: run.trajectoryLength,
         ...(plan.fallback ? { fallback: plan.fallback } : {}),
-        ...(checks.rHat.length > 0 ? { extension: { asked: s.samples, most, ...checks } } : {}),
+        ...(checks.rHat.length > 0
+          ? { extension: { asked: s.samples, most, rHat: checks.rHat, ess: checks.ess, ...(checks.nestedRHat.length > 0 ? { nestedRHat: checks.nestedRHat } : {}) } }
+          : {}),
       },
     };
   }
