@@ -108,6 +108,7 @@ describe("what a geo fit whose chains disagree is told", () => {
     // every few thousand draws) come first, then a lag_weight prior away from 1, a modelling choice.
     expect(w).toMatch(/\(1\) let the chains go on until they agree \(--max-samples 100:/);
     expect(w).toMatch(/\(2\) in a geo model, .*"concentration0": 2/);
+    expect(w).toMatch(/\(3\) run many chains in lockstep \(--chains 64 --method chees\)/);
   });
 });
 
