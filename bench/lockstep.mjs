@@ -99,9 +99,12 @@ async function measure({ name, backend, n, warmup, samples, seed, probe, referen
   let converged = true;
   const began = Date.now();
   try {
+    // Every tenth of the first total: the total grows when the chains go on, the stride does not.
     let shown = -1;
+    let stride = 0;
     const onProgress = (p) => {
-      const tenth = Math.floor((10 * p.iteration) / p.total);
+      stride ||= Math.max(1, Math.round(p.total / 10));
+      const tenth = Math.floor(p.iteration / stride);
       if (tenth > shown) {
         shown = tenth;
         process.stderr.write(`${name} ${backend} ${n}: ${p.iteration}/${p.total} (${p.phase}), ${((Date.now() - began) / 1000).toFixed(0)} s, ${new Date().toISOString().slice(11, 19)}\n`);
