@@ -104,6 +104,8 @@ export {
   MAX_SAMPLES_FACTOR,
   resolveDraws,
   drawsCanGoOn,
+  LOCKSTEP_MAX_STORED_VALUES,
+  lockstepMostDraws,
   type FitConfig,
   type FitConfigInput,
   type ModelConfig,

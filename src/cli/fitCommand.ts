@@ -8,6 +8,7 @@ import {
   isGeoDataset,
   resolveDraws,
   drawsCanGoOn,
+  LOCKSTEP_MAX_STORED_VALUES,
   lockstepRequested,
   runRecord,
   scalerNotes,
@@ -178,7 +179,10 @@ async function tryReport(write: () => Promise<unknown>, written: string[]): Prom
 /** Says what is about to run before the first progress report arrives. */
 function announce(s: ReturnType<typeof readSampler>): void {
   const { samples, maxSamples } = resolveDraws(s);
-  const more = maxSamples > samples && drawsCanGoOn(s, lockstepRequested(s.backend, s.method) ? "chees" : "nuts") ? `, more while the chains disagree, up to ${maxSamples}` : "";
+  const lockstep = lockstepRequested(s.backend, s.method);
+  // Lockstep chains' draws also stay within LOCKSTEP_MAX_STORED_VALUES numbers, which depends on the model's size (fit/config.ts).
+  const bound = lockstep ? ` (fewer if the ${s.chains} chains' draws would pass ${LOCKSTEP_MAX_STORED_VALUES * 8 / 2 ** 20} MiB)` : "";
+  const more = maxSamples > samples && drawsCanGoOn(s, lockstep ? "chees" : "nuts") ? `, more while the chains disagree, up to ${maxSamples}${bound}` : "";
   process.stderr.write(`fitting: ${s.chains} chain${s.chains === 1 ? "" : "s"} x (${s.warmup} warm-up + ${samples} draws${more}), seed ${s.seed}; Ctrl-C stops\n`);
 }
 

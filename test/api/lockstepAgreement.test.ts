@@ -53,9 +53,12 @@ describe("a lockstep fit whose chains disagree", () => {
     const out = join(dir, "fit");
     const data = join(process.cwd(), "examples", "geo_weekly.csv");
     const args = ["fit", data, "--geo", "geo", "--date", "date", "--target", "sales", "--media", "tv,search,social", "--extra", "price_index", "--out", out];
-    const flags = ["--chains", "4", "--warmup", "10", "--samples", "10", "--seed", "2", "--backend", "cpu", "--method", "chees", "--no-report"];
+    const flags = ["--chains", "4", "--warmup", "10", "--samples", "10", "--max-samples", "20", "--seed", "2", "--backend", "cpu", "--method", "chees", "--no-report"];
     const r = spawnSync(process.execPath, [join(process.cwd(), "bin", "mmm.js"), ...args, ...flags], { encoding: "utf8" });
+    // Lockstep chains go on too, within a bound on their stored draws.
+    expect(r.stderr).toMatch(/fitting: 4 chains x \(10 warm-up \+ 10 draws, more while the chains disagree, up to 20 \(fewer if the 4 chains' draws would pass 512 MiB\)\)/);
     expect(r.stderr).toMatch(/error: NOT CONVERGED: the 4 lockstep chains \(CPU\) did not reach agreement \(nested R-hat \d+\.\d{3} over 4 superchains/);
+    expect(r.stderr).toMatch(/They went on while they disagreed, to 20 draws each \(at most 20\)/);
     expect(r.stderr).toMatch(/no summary is given/);
     expect(r.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
     expect(r.status).toBe(3);
