@@ -19,7 +19,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { execFileSync } from "node:child_process";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { NotConvergedError, gpu } from "../dist/index.js";
+import { NotConvergedError, diagnostics, gpu } from "../dist/index.js";
 import { DATASETS, maxDistance, moments } from "./lockstep/datasets.mjs";
 import { nutsReference } from "./lockstep/nutsReference.mjs";
 import { machineInfo } from "./machine.mjs";
@@ -166,8 +166,8 @@ const f = (v, n = 1) => (v === null || v === undefined || !Number.isFinite(v) ? 
 /** The draws of a row: those asked for, and those each chain went on to where more. */
 const drawsOf = (r) => (r.draws !== undefined && r.draws !== r.samples ? `${r.samples} (went on to ${r.draws})` : `${r.samples}`);
 
-/** The fit's own acceptance rule (src/api/lockstepAgreement.ts): nested R-hat < 1.01 and R-hat < 1.05. */
-const agrees = (r) => r.nestedRhat !== null && r.nestedRhat < 1.01 && r.maxRhat < 1.05;
+/** The fit's own acceptance rule (diagnostics/agreement.ts), for rows that have nested R-hat. */
+const agrees = (r) => r.nestedRhat !== null && diagnostics.lockstepChainsAgree(r.nestedRhat, r.maxRhat);
 
 function publishTable(store, reference) {
   const order = Object.keys(DATASETS);

@@ -11,7 +11,7 @@
 // the model's parameters, and the draws alone, so a seed still gives the
 // same draws at any thread count.
 
-import { chainsAgree, essBulkPerParameter, essTailPerParameter, lockstepChainsAgree, nestedRhatPerParameter, rhatPerParameter } from "../diagnostics/index.js";
+import { chainsAgree, essBulkPerParameter, essTailPerParameter, lockstepChainsAgree, maxNestedRhat, rhatPerParameter } from "../diagnostics/index.js";
 import type { ParameterLayout } from "../model/layout.js";
 import type { SamplingCoordinates } from "../model/samplingCoordinates.js";
 import type { ChainResult } from "../sampler/index.js";
@@ -69,13 +69,6 @@ export function drawsUntilAgreement(
   };
 }
 
-/** The largest finite value, or NaN when none is. */
-function largest(values: Float64Array): number {
-  let most = Number.NaN;
-  for (const v of values) if (Number.isFinite(v) && !(v <= most)) most = v;
-  return most;
-}
-
 /**
  * Lockstep chains' moreDraws (services/runLockstep.ts): `block` more draws
  * per chain while the chains do not agree by the lockstep rule (nested R-hat
@@ -98,7 +91,8 @@ export function lockstepDrawsUntilAgreement(
   return (draws, numDraws) => {
     mapped = draws.map((d, k) => constrainedRows({ draws: d, numDraws }, layout, coordinates, mapped[k]));
     const { maxRhat, minEss } = convergenceOf(mapped, layout.dim);
-    const nested = superchains >= 2 ? largest(nestedRhatPerParameter(mapped, layout.dim, superchains)) : undefined;
+    // The fit's own figure (fit/posteriorFit.ts), so the chains stop going on exactly when the fit accepts them.
+    const nested = superchains >= 2 ? maxNestedRhat(mapped, layout.dim, superchains) : undefined;
     history.rHat.push(maxRhat);
     history.ess.push(minEss);
     // Without superchains (a chain count with no divisor from 2 to 16) there is no nested R-hat to keep.

@@ -2,14 +2,9 @@
 // that have not forgotten their starts give a summary that looks like a
 // posterior and is not one (issue 21), so the fit says so instead.
 
-import { LOCKSTEP_RHAT_GUARD, lockstepChainsAgree, NESTED_RHAT_LIMIT } from "../diagnostics/agreement.js";
+import { lockstepChainsAgree, lockstepRuleWords } from "../diagnostics/agreement.js";
 import { NotConvergedError } from "../errors.js";
 import type { FitDiagnostics } from "../fit/posteriorFit.js";
-
-/** Nested R-hat must stay below this (diagnostics/agreement.ts). */
-export const LOCKSTEP_RHAT_THRESHOLD = NESTED_RHAT_LIMIT;
-/** R-hat must stay below this: a guard, looser on purpose (diagnostics/agreement.ts). */
-export const LOCKSTEP_CLASSIC_RHAT_THRESHOLD = LOCKSTEP_RHAT_GUARD;
 
 /** Returns the fit unchanged when it is NUTS or its lockstep chains agree; throws NotConvergedError otherwise. */
 export function requireLockstepAgreement<F extends { diagnostics(): FitDiagnostics; record?: { sampling?: { fallback?: string } } }>(fit: F): F {
@@ -25,7 +20,7 @@ export function requireLockstepAgreement<F extends { diagnostics(): FitDiagnosti
     .join(", ");
   throw new NotConvergedError(
     `NOT CONVERGED: the ${d.chains} lockstep chains (${d.backend === "webgpu" ? "WebGPU" : "CPU"}) did not reach agreement ` +
-      `(${figures}; nested R-hat must be below ${LOCKSTEP_RHAT_THRESHOLD} and R-hat below ${nested !== undefined ? LOCKSTEP_CLASSIC_RHAT_THRESHOLD : LOCKSTEP_RHAT_THRESHOLD}), so their draws are not a posterior and no summary is given. ` +
+      `(${figures}; agreement is ${lockstepRuleWords(nested !== undefined)}), so their draws are not a posterior and no summary is given. ` +
       (d.extension && d.extension.r_hat.length > 1 ? `They went on while they disagreed, to ${d.draws} draws each (at most ${d.extension.most}). ` : "") +
       `Run NUTS instead (--method nuts, the default with --backend auto), more warm-up (--warmup), or longer chains (--max-samples ${2 * Math.max(d.draws, d.extension?.most ?? 0)}).` +
       // The fit's warnings are not printed when it stops here: a WebGPU request's fallback is said here instead.

@@ -3,6 +3,7 @@ import { availableParallelism } from "node:os";
 import {
   checkDataQuality,
   checkOutputFolder,
+  diagnostics,
   fitMMM,
   InputError,
   isGeoDataset,
@@ -202,7 +203,7 @@ function printFitEnd(fit: { summary(): SummaryEntry[]; diagnostics(): FitDiagnos
     // Lockstep chains go on by nested R-hat with R-hat as a guard; NUTS chains by R-hat and ESS.
     const nested = ext.nested_r_hat;
     const line = nested
-      ? `the chains did not agree after ${ext.asked} draws (nested R-hat < 1.01 and R-hat < 1.05) and went on: nested R-hat and max R-hat ${ext.r_hat.map((r, i) => `${n(nested[i] ?? NaN, 3)} and ${n(r, 3)} at ${drawsAt(i)}`).join(", ")}`
+      ? `the chains did not agree after ${ext.asked} draws (${diagnostics.lockstepRuleWords(true)}) and went on: nested R-hat and max R-hat ${ext.r_hat.map((r, i) => `${n(nested[i] ?? NaN, 3)} and ${n(r, 3)} at ${drawsAt(i)}`).join(", ")}`
       : `the chains did not agree after ${ext.asked} draws (R-hat <= 1.01 and ESS >= 100 per chain) and went on: max R-hat and min ESS ${ext.r_hat.map((r, i) => `${n(r, 3)} and ${n(ext.min_ess[i] ?? NaN, 0)} at ${drawsAt(i)}`).join(", ")}`;
     process.stdout.write(`${line} draws per chain (at most ${ext.most})\n`);
   }

@@ -26,6 +26,11 @@ export const NESTED_RHAT_LIMIT = 1.01;
  */
 export const LOCKSTEP_RHAT_GUARD = 1.05;
 
+/** The lockstep rule in words, for messages: with superchains, or R-hat alone without them (lockstepChainsAgree). */
+export function lockstepRuleWords(withSuperchains: boolean): string {
+  return withSuperchains ? `nested R-hat below ${NESTED_RHAT_LIMIT} and R-hat below ${LOCKSTEP_RHAT_GUARD}` : `R-hat below ${RHAT_LIMIT}`;
+}
+
 /** Whether lockstep chains agree: nested R-hat (when there are superchains) and R-hat under their bounds; without superchains, R-hat under 1.01. */
 export function lockstepChainsAgree(nestedRhat: number | undefined, maxRhat: number): boolean {
   if (nestedRhat === undefined) return maxRhat < RHAT_LIMIT;

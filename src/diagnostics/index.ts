@@ -9,8 +9,8 @@ export { splitChains, rankNormalize, foldAroundMedian, pooledRanks } from "./cha
 export { autocovariance } from "./autocovariance.js";
 export { effectiveSampleSize, essBasic, essBulk, essTail, essMean, essSd, essQuantile } from "./ess.js";
 export { potentialScaleReduction, rhatBasic, rhatBulk, rhatTail, rhat } from "./rhat.js";
-export { nestedRhat, nestedRhatPerParameter } from "./nestedRhat.js";
-export { chainsAgree, ESS_PER_CHAIN, LOCKSTEP_RHAT_GUARD, lockstepChainsAgree, NESTED_RHAT_LIMIT, RHAT_LIMIT } from "./agreement.js";
+export { maxNestedRhat, nestedRhat, nestedRhatPerParameter } from "./nestedRhat.js";
+export { chainsAgree, ESS_PER_CHAIN, LOCKSTEP_RHAT_GUARD, lockstepChainsAgree, lockstepRuleWords, NESTED_RHAT_LIMIT, RHAT_LIMIT } from "./agreement.js";
 export { mcseMean, mcseSd, mcseQuantile } from "./mcse.js";
 export { ebfmi, ebfmiPerChain } from "./energy.js";
 export { hdi, DEFAULT_HDI_PROB, type Interval } from "./hdi.js";

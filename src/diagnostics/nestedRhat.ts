@@ -95,6 +95,11 @@ export function nestedRhat(chains: Chains, superchains: number | readonly number
   return Math.sqrt(1 + betweenSuper / withinSuper);
 }
 
+/** The largest nested R-hat over a trace's parameters whose value is defined (-Infinity when none is): a fit's figure. */
+export function maxNestedRhat(chainDraws: readonly Float64Array[], dim: number, superchains: number | readonly number[]): number {
+  return Math.max(...Array.from(nestedRhatPerParameter(chainDraws, dim, superchains)).filter((v) => Number.isFinite(v)));
+}
+
 /** Nested R-hat of every parameter of a trace (per chain, row-major [nDraws][dim]). */
 export function nestedRhatPerParameter(
   chainDraws: readonly Float64Array[],

@@ -7,12 +7,11 @@ import {
   ESS_PER_CHAIN,
   RHAT_LIMIT,
   lockstepChainsAgree,
-  LOCKSTEP_RHAT_GUARD,
-  NESTED_RHAT_LIMIT,
+  lockstepRuleWords,
+  maxNestedRhat,
   countDivergences,
   countMaxTreedepth,
   ebfmi,
-  nestedRhatPerParameter,
   summarizeTrace,
   type NamedSummaryRow,
 } from "../diagnostics/index.js";
@@ -250,13 +249,12 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
     const sampling = this.record.sampling ?? { method: "nuts" as const, backend: "cpu" as const };
     let nested: number | undefined;
     if (sampling.method === "chees" && sampling.superchains !== undefined && sampling.superchains >= 2) {
-      const perParameter = nestedRhatPerParameter(this.constrainedDraws(), this.layout.dim, sampling.superchains);
-      nested = Math.max(...Array.from(perParameter).filter(finite));
+      nested = maxNestedRhat(this.constrainedDraws(), this.layout.dim, sampling.superchains);
     }
     if (sampling.method === "chees" && !lockstepChainsAgree(nested, maxRhat)) {
       const figures = nested !== undefined ? `nested R-hat up to ${nested.toFixed(3)} over ${sampling.superchains} superchains, R-hat up to ${maxRhat.toFixed(3)}` : `R-hat up to ${maxRhat.toFixed(3)}`;
       warnings.push(
-        `${figures}: the chains disagree (${nested !== undefined ? `nested R-hat must be below ${NESTED_RHAT_LIMIT} and R-hat below ${LOCKSTEP_RHAT_GUARD}` : `R-hat must be below ${RHAT_LIMIT}`}), so the estimates are not reliable. Run more warm-up, ${extendable ? moreDraws : "more draws per chain"}, or NUTS (--method nuts).`,
+        `${figures}: the chains disagree (agreement is ${lockstepRuleWords(nested !== undefined)}), so the estimates are not reliable. Run more warm-up, ${extendable ? moreDraws : "more draws per chain"}, or NUTS (--method nuts).`,
       );
     }
     if (sampling.fallback) warnings.unshift(sampling.fallback);

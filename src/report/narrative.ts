@@ -3,6 +3,7 @@
 // sampler's checks mean for trusting the numbers. Returns text, not HTML.
 
 import { hasRoi } from "../analysis/roi.js";
+import { lockstepRuleWords } from "../diagnostics/index.js";
 import { higherTargetAccept } from "../fit/config.js";
 import { capitalise, contributionsOf, kpiName, marginalRoiOf, metricsOf, panelMetricsOf, panelRoiOf, periodWords, roiOf, type ReportFit } from "./data.js";
 import { escapeHtml, formatInteger, formatPercent, formatRatio, formatShare, listWords } from "./format.js";
@@ -161,7 +162,7 @@ export function samplerSentence(fit: ReportFit): string {
     ext && ext.r_hat.length > 1
       ? ` After ${formatInteger(ext.asked)} draws the chains did not yet agree (${
           ext.nested_r_hat
-            ? `nested R-hat ${(ext.nested_r_hat[0] ?? NaN).toFixed(3)}, R-hat ${ext.r_hat[0]!.toFixed(3)}; agreement for many chains in lockstep is nested R-hat below 1.01 and R-hat below 1.05`
+            ? `nested R-hat ${(ext.nested_r_hat[0] ?? NaN).toFixed(3)}, R-hat ${ext.r_hat[0]!.toFixed(3)}; agreement for many chains in lockstep is ${lockstepRuleWords(true)}`
             : `R-hat ${ext.r_hat[0]!.toFixed(3)}, smallest ESS ${Math.round(ext.min_ess[0] ?? NaN)}; agreement is R-hat at most 1.01 and ESS at least 100 per chain`
         }), so each went on where it was, ${formatInteger(ext.asked)} draws at a time, until they agreed or reached ${formatInteger(ext.most)}.`
       : "";

@@ -14,11 +14,18 @@ export function allocIterationStats(n: number): LockstepIterationStats {
   };
 }
 
+/** A typed array of `length` elements holding the first `kept` of `a`. */
+export function grownArray<T extends Float64Array | Int32Array | Uint8Array>(a: T, kept: number, length: number): T {
+  const b = new (a.constructor as { new (n: number): T })(length);
+  b.set(a.subarray(0, kept) as never);
+  return b;
+}
+
 /** `s` (whose first `kept` rows are filled) in rows for `n` iterations. */
 export function growIterationStats(s: LockstepIterationStats, kept: number, n: number): LockstepIterationStats {
-  const grown = allocIterationStats(n);
-  for (const key of Object.keys(grown) as (keyof LockstepIterationStats)[]) grown[key].set(s[key].subarray(0, kept) as never);
-  return grown;
+  const grown = {} as Record<keyof LockstepIterationStats, Float64Array | Int32Array>;
+  for (const key of Object.keys(s) as (keyof LockstepIterationStats)[]) grown[key] = grownArray(s[key], kept, n);
+  return grown as LockstepIterationStats;
 }
 
 export function truncateIterationStats(s: LockstepIterationStats, n: number): LockstepIterationStats {

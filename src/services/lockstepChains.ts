@@ -10,7 +10,7 @@ import { vanDerCorput } from "../sampler/lockstep/halton.js";
 import { findLockstepStart } from "../sampler/lockstep/init.js";
 import type { LockstepIntegrator } from "../sampler/lockstep/integrator.js";
 import { LockstepHmc, lockstepSteps } from "../sampler/lockstep/transition.js";
-import { allocIterationStats, checkVector, count, growIterationStats, positive, truncateIterationStats } from "./cheesHelpers.js";
+import { allocIterationStats, checkVector, count, grownArray, growIterationStats, positive, truncateIterationStats } from "./cheesHelpers.js";
 import type { CheesOptions, CheesResult, LockstepIterationStats } from "./cheesTypes.js";
 
 /** The acceptance rate that is optimal for HMC on product targets in high dimension (Beskos et al. 2013), the ChEES paper's default for its shared step size. */
@@ -132,16 +132,11 @@ class LockstepRecord {
   /** Room for `numDraws` draws per chain in all, keeping those made. */
   grow(dim: number, numDraws: number): void {
     const kept = this.drawsDone;
-    const grown = <T extends Float64Array | Uint8Array>(a: T, per: number): T => {
-      const b = new (a.constructor as { new (n: number): T })(numDraws * per);
-      b.set(a.subarray(0, kept * per) as never);
-      return b;
-    };
     this.samplingStats = growIterationStats(this.samplingStats, kept, numDraws);
-    this.draws = this.draws.map((a) => grown(a, dim));
-    this.acceptProb = this.acceptProb.map((a) => grown(a, 1));
-    this.divergent = this.divergent.map((a) => grown(a, 1));
-    this.logp = this.logp.map((a) => grown(a, 1));
+    this.draws = this.draws.map((a) => grownArray(a, kept * dim, numDraws * dim));
+    this.acceptProb = this.acceptProb.map((a) => grownArray(a, kept, numDraws));
+    this.divergent = this.divergent.map((a) => grownArray(a, kept, numDraws));
+    this.logp = this.logp.map((a) => grownArray(a, kept, numDraws));
   }
 }
 

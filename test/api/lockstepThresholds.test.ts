@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { LOCKSTEP_CLASSIC_RHAT_THRESHOLD, LOCKSTEP_RHAT_THRESHOLD, requireLockstepAgreement } from "../../src/api/lockstepAgreement.js";
+import { requireLockstepAgreement } from "../../src/api/lockstepAgreement.js";
+import { LOCKSTEP_RHAT_GUARD, NESTED_RHAT_LIMIT } from "../../src/diagnostics/index.js";
 import { NotConvergedError } from "../../src/errors.js";
 import type { FitDiagnostics } from "../../src/fit/posteriorFit.js";
 
@@ -21,8 +22,8 @@ const verdict = (d: Partial<FitDiagnostics>): "ok" | NotConvergedError => {
 
 describe("lockstep agreement thresholds", () => {
   it("are 1.01 for nested R-hat and 1.05 for R-hat", () => {
-    expect(LOCKSTEP_RHAT_THRESHOLD).toBe(1.01);
-    expect(LOCKSTEP_CLASSIC_RHAT_THRESHOLD).toBe(1.05);
+    expect(NESTED_RHAT_LIMIT).toBe(1.01);
+    expect(LOCKSTEP_RHAT_GUARD).toBe(1.05);
   });
 
   it("accept nested R-hat just below 1.01 and refuse it at 1.01, above, or NaN", () => {

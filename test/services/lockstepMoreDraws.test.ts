@@ -120,7 +120,10 @@ describe("the lockstep rule of going on (lockstepDrawsUntilAgreement)", () => {
 
   it("keeps many chains' draws within the memory bound", () => {
     expect(lockstepMostDraws({ samples: 1000, maxSamples: 10000, chains: 64 }, 25)).toBe(10000);
-    expect(lockstepMostDraws({ samples: 1000, maxSamples: 10000, chains: 256, }, 74)).toBe(Math.floor(LOCKSTEP_MAX_STORED_VALUES / (256 * 74)));
+    // The figures fit/config.ts and docs/lockstep.md give: 256 geo chains (74 parameters), 1024 national ones (25).
+    expect(LOCKSTEP_MAX_STORED_VALUES).toBe(2 ** 26);
+    expect(lockstepMostDraws({ samples: 1000, maxSamples: 10000, chains: 256 }, 74)).toBe(3542);
+    expect(lockstepMostDraws({ samples: 1000, maxSamples: 10000, chains: 1024 }, 25)).toBe(2621);
     // Never fewer than the draws asked for.
     expect(lockstepMostDraws({ samples: 1000, maxSamples: 10000, chains: 1024 }, 74)).toBe(1000);
     expect(lockstepMostDraws({ samples: 500, chains: 8 }, 10)).toBe(500);
