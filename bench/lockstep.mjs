@@ -75,10 +75,6 @@ export async function benchLockstep({ datasets, chains, backends, warmup, sample
           console.log(`no WebGPU adapter (${probe.reason}): skipping ${name} on WebGPU`);
           continue;
         }
-        if (backend === "webgpu" && name === "geo") {
-          console.log("geo on WebGPU: skipped (the WGSL kernel evaluates national models only)");
-          continue;
-        }
         const row = await measure({ name, backend, n, warmup, samples, seed, probe, reference, machine });
         if (!row) continue;
         console.log(JSON.stringify({ ...row, moments: undefined }));

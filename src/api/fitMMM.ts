@@ -156,16 +156,18 @@ export function structureFor(
 }
 
 /**
- * The WGSL kernels cover every national adstock x saturation with its ROI
- * priors; what they lack (geo models, lift tests) runs the same ChEES sampler
+ * The WGSL kernels cover every adstock x saturation, national with its ROI
+ * priors and geo in the model's coordinates; what they lack (geo ROI priors,
+ * lift tests, other coordinates) runs the same ChEES sampler
  * on the CPU, decided here before any GPU probe so that the outcome (and the
  * reason written in the fit's record and warnings) is the same on every
  * machine, with or without a GPU (docs/gpu.md).
  */
 export function gpuProbeFor(structure: ModelStructure, data: Pick<ScaledData, "liftTests">, parameterisation?: Parameterisation) {
-  const coordinates = isGeoModel(structure) ? undefined : gpuCoordinatesProblem(parameterisation);
+  const geo = isGeoModel(structure);
+  const coordinates = gpuCoordinatesProblem(parameterisation, geo);
   const reasons = [
-    ...(isGeoModel(structure) ? ["the WebGPU kernels evaluate national models only"] : []),
+    ...(geo && structure.roiPrior === true ? ["the WebGPU geo kernel has no ROI priors"] : []),
     ...(data.liftTests ? ["the WebGPU kernels have no lift-test term"] : []),
     ...(coordinates ? [coordinates] : []),
   ];

@@ -30,9 +30,9 @@ export interface GpuMmmKernelOptions {
 }
 
 /** The kernels' coordinates flag for a parameterisation; refuses those the WGSL does not implement. */
-function trendCoordinatesFlag(parameterisation: Parameterisation | undefined): 0 | 1 {
-  const problem = gpuCoordinatesProblem(parameterisation);
-  if (problem) throw new InputError(`parameterisation: ${problem}; use trend or model with the WebGPU backend`);
+function trendCoordinatesFlag(parameterisation: Parameterisation | undefined, geo: boolean): 0 | 1 {
+  const problem = gpuCoordinatesProblem(parameterisation, geo);
+  if (problem) throw new InputError(`parameterisation: ${problem}; use ${geo ? "model" : "trend or model"} with the WebGPU backend`);
   return gpuTrendFlag(parameterisation);
 }
 
@@ -81,8 +81,8 @@ export class GpuMmmKernel {
   }
 
   static async create(device: GPUDevice, models: readonly GpuModelData[], options: GpuMmmKernelOptions = {}): Promise<GpuMmmKernel> {
-    const trendCoordinates = trendCoordinatesFlag(options.parameterisation);
     const packed = packDatasets(models);
+    const trendCoordinates = trendCoordinatesFlag(options.parameterisation, packed.key.geo);
     const limit = device.limits.maxStorageBufferBindingSize;
     if (packed.records.byteLength > limit) {
       throw new InputError(`the datasets need ${packed.records.byteLength} bytes on the GPU, over this device's ${limit}-byte storage buffer limit; use fewer datasets per density`);

@@ -4,7 +4,7 @@
 // every dataset and batch size of the same structure.
 
 import type { ParameterLayout } from "../model/layout.js";
-import type { ModelName } from "../model/structure.js";
+import { isGeoModel, type ModelName } from "../model/structure.js";
 import { FAMILY_CODE, type PriorName } from "../model/priors.js";
 
 export interface ProgramKey {
@@ -16,6 +16,10 @@ export interface ProgramKey {
   weekday: boolean;
   /** ROI priors: the coefficients derived from the sampled ROIs (wgsl/roi.ts). */
   roiPrior: boolean;
+  /** The geo (hierarchical) model (wgsl/geo.ts). */
+  geo: boolean;
+  /** Geo model with extra features per geo ([T][F][G], coefficients [F][G]). */
+  geoExtra: boolean;
 }
 
 export function programKeyOf(layouts: readonly ParameterLayout[]): ProgramKey {
@@ -29,10 +33,12 @@ export function programKeyOf(layouts: readonly ParameterLayout[]): ProgramKey {
     extraFeatures: s.nExtra > 0,
     weekday: s.weekdaySeasonality,
     roiPrior: s.roiPrior === true,
+    geo: isGeoModel(s),
+    geoExtra: isGeoModel(s) && s.geoExtra === true,
   };
 }
 
 /** The cache key: equal strings exactly when the programs are equal. */
 export function programKeyString(k: ProgramKey): string {
-  return [k.model, k.families.join("+"), k.seasonality ? "season" : "", k.extraFeatures ? "extra" : "", k.weekday ? "weekday" : "", k.roiPrior ? "roi" : ""].join("|");
+  return [k.model, k.families.join("+"), k.seasonality ? "season" : "", k.extraFeatures ? "extra" : "", k.weekday ? "weekday" : "", k.roiPrior ? "roi" : "", k.geo ? (k.geoExtra ? "geo-extra" : "geo") : ""].join("|");
 }

@@ -37,6 +37,13 @@ export const UNIFORM_U32_FIELDS = [
   "trendOff", // how the trend coordinates move coef_trend (0, 1 scaled, 2 shifted; datasetPack.ts)
   // 1: positions hold the trend coordinates (level at the last period in coef_trend's place, wgsl/program.ts); 0: the model's.
   "trendCoordinates",
+  // Geo model (wgsl/geo.ts; national: G = 1, the rest 0).
+  "G", // geos: media [T][C][G], target [T][G], coef_media [C][G]
+  "nExtra", // extra features, packed apart from the seasonal design
+  "offExtra", // coef_extra_features: [F], or [F][G] with per-geo extras
+  "offCoefSeason", // coef_seasonality [G]
+  "extraOff", // extra features [T][F] (or [T][F][G]) in the record
+  "parentOff", // per element: 0 for a fixed prior, k + 1 when element k scales it (coef_media[c, g] by channel_coef_media[c])
 ] as const;
 
 export type UniformName = (typeof UNIFORM_U32_FIELDS)[number];

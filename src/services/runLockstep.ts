@@ -106,8 +106,6 @@ export async function lockstepIntegrator(
     return { integrator };
   }
   if (spec.kind !== "mmm") throw new Error(`the WebGPU backend has no kernel for density kind "${spec.kind as string}"`);
-  // Fits route geo models to the CPU before this point, saying so (api/fitMMM.ts gpuProbeFor).
-  if (spec.data.G !== undefined) throw new Error("the WebGPU backend evaluates national models only");
   // Loaded on demand: CPU-only users never load the GPU code.
   const { sharedGpuDevice } = await import("../gpu/device.js");
   const { WebGpuLockstepIntegrator } = await import("../gpu/webGpuLockstepIntegrator.js");

@@ -11,9 +11,11 @@ import { planSampling } from "../../src/services/backend.js";
 import { NotConvergedError } from "../../src/errors.js";
 import { simulateDataset } from "../../src/simulate/simulate.js";
 import { makeGeoTestData } from "../helpers/geoSimulated.js";
+import { gpuProbe } from "../gpu/gpuFixtures.js";
 
-// What the WebGPU kernels lack (a lift-test term; geo models, with or without
-// ROI priors; sampling coordinates other than the trend's or the model's) runs on the CPU with the same ChEES sampler, and the fit says why
+// What the WebGPU kernels lack (a lift-test term; geo ROI priors; sampling
+// coordinates other than the trend's or the model's, and for geo models other
+// than the model's) runs on the CPU with the same ChEES sampler, and the fit says why
 // (docs/gpu.md). Whether or not this machine has a GPU: the reason is decided
 // before any probe, so the reason text (not "no adapter") shows which path ran.
 const sampler = { backend: "webgpu" as const, chains: 4, warmup: 40, samples: 20, seed: 3 };
@@ -42,8 +44,8 @@ describe("WebGPU requests the kernels cannot serve fall back to the CPU with a r
     const { dataset } = makeGeoTestData({ G: 2, T: 40, C: 2, seed: 6 });
     const fit = await anyway(fitGeoMMM(dataset, { model: "weibull_cdf+hill", roiPrior: true, sampler }));
     expect(fit.record.sampling).toMatchObject({ method: "chees", backend: "cpu" });
-    expect(fit.record.sampling?.fallback).toMatch(/national models only/);
-    expect(fit.diagnostics().warnings.join(" ")).toMatch(/national models only/);
+    expect(fit.record.sampling?.fallback).toMatch(/the WebGPU geo kernel has no ROI priors/);
+    expect(fit.diagnostics().warnings.join(" ")).toMatch(/geo kernel has no ROI priors/);
   });
 
   it("a national fit in the baseline coordinates", async () => {
@@ -53,12 +55,25 @@ describe("WebGPU requests the kernels cannot serve fall back to the CPU with a r
     expect(fit.record.sampling?.fallback).toMatch(/not "trend\+baseline" \(baseline\)/);
   });
 
-  it("a plain geo fit, as the ROI-prior and lift-test ones", async () => {
+  it("a geo fit in the noncentred coordinates", async () => {
+    const { dataset } = makeGeoTestData({ G: 2, T: 40, C: 2, seed: 6 });
+    const fit = await anyway(fitGeoMMM(dataset, { model: "geometric+logistic", sampler: { ...sampler, parameterisation: "noncentred" } }));
+    expect(fit.record.sampling).toMatchObject({ method: "chees", backend: "cpu" });
+    expect(fit.record.sampling?.fallback).toMatch(/^WebGPU is not available \(the WebGPU geo kernel integrates in the model's coordinates, not "noncentred"\): ran the same ChEES-HMC sampler on the CPU instead\.$/);
+  });
+});
+
+describe("a plain geo fit with --backend webgpu runs the WGSL geo kernel", () => {
+  it.skipIf(!gpuProbe.available)("on this machine's adapter, in the model's coordinates (the geo default)", async () => {
     const { dataset } = makeGeoTestData({ G: 2, T: 40, C: 2, seed: 6 });
     const fit = await anyway(fitGeoMMM(dataset, { model: "geometric+logistic", sampler }));
-    expect(fit.record.sampling).toMatchObject({ method: "chees", backend: "cpu" });
-    expect(fit.record.sampling?.fallback).toMatch(/^WebGPU is not available \(the WebGPU kernels evaluate national models only\): ran the same ChEES-HMC sampler on the CPU instead\.$/);
-    expect(fit.diagnostics().warnings.join(" ")).toMatch(/national models only/);
+    expect(fit.record.sampling).toMatchObject({ method: "chees", backend: "webgpu" });
+    expect(fit.record.sampling?.fallback).toBeUndefined();
+    expect(fit.record.sampling?.adapter).toBe(gpuProbe.adapter);
+    // Every draw a finite value of the model's parameters, per geo where the model has them.
+    const draws = fit.record.chains.flatMap((c) => Array.from(c.draws));
+    expect(draws.length).toBeGreaterThan(0);
+    expect(draws.every(Number.isFinite)).toBe(true);
   });
 });
 
@@ -71,15 +86,16 @@ describe("the WebGPU plan is decided before any probe for what the kernels lack"
     expect(gpuProbeFor(national, {})).toBeUndefined();
   });
 
-  it("a geo model plans the CPU even where the machine's probe would find a GPU", async () => {
-    const probe = gpuProbeFor(geo, {});
-    expect(probe).toBeDefined();
-    const plan = await planSampling("webgpu", undefined, 4, probe);
-    expect(plan).toMatchObject({ method: "chees", backend: "cpu" });
-    expect(plan.fallback).toMatch(/national models only/);
-    // Where a GPU is found the default probe would say so; the model's probe overrides it.
-    const withGpu = await planSampling("webgpu", undefined, 4, async () => ({ available: true, adapter: "test GPU" }));
-    expect(withGpu.backend).toBe("webgpu");
+  it("a geo model in the model's coordinates keeps the machine's own probe; other coordinates and ROI priors plan the CPU", async () => {
+    expect(gpuProbeFor(geo, {})).toBeUndefined();
+    expect(gpuProbeFor(geo, {}, "model")).toBeUndefined();
+    for (const parameterisation of ["trend", "noncentred", "season"]) {
+      const plan = await planSampling("webgpu", undefined, 4, gpuProbeFor(geo, {}, parameterisation));
+      expect(plan).toMatchObject({ method: "chees", backend: "cpu" });
+      expect(plan.fallback).toContain(`the WebGPU geo kernel integrates in the model's coordinates, not "${parameterisation}"`);
+    }
+    const roi = await planSampling("webgpu", undefined, 4, gpuProbeFor({ ...geo, roiPrior: true }, {}));
+    expect(roi.fallback).toMatch(/the WebGPU geo kernel has no ROI priors/);
   });
 
   it("a national model in coordinates the kernels lack plans the CPU; trend and the model's own keep the probe", async () => {
@@ -90,27 +106,24 @@ describe("the WebGPU plan is decided before any probe for what the kernels lack"
       expect(plan).toMatchObject({ method: "chees", backend: "cpu" });
       expect(plan.fallback).toContain(`integrate in the model's coordinates or the trend coordinates, not "${parameterisation}"`);
     }
-    // A geo model names its own reason only (its coordinates are never tried on the GPU).
-    const geoPlan = await planSampling("webgpu", undefined, 4, gpuProbeFor(geo, {}, "noncentred"));
-    expect(geoPlan.fallback).not.toMatch(/coordinates/);
   });
 
-  it("a geo model with lift tests names both reasons", async () => {
-    const plan = await planSampling("webgpu", "chees", 4, gpuProbeFor(geo, lift));
+  it("a geo model with lift tests and ROI priors names both reasons", async () => {
+    const plan = await planSampling("webgpu", "chees", 4, gpuProbeFor({ ...geo, roiPrior: true }, lift));
     expect(plan.backend).toBe("cpu");
-    expect(plan.fallback).toMatch(/national models only; the WebGPU kernels have no lift-test term/);
+    expect(plan.fallback).toMatch(/geo kernel has no ROI priors; the WebGPU kernels have no lift-test term/);
   });
 });
 
 describe("mmm fit --geo --backend webgpu", () => {
-  it("runs on the CPU and says why, whether or not the short chains converge", () => {
+  it.skipIf(!gpuProbe.available)("runs the geo kernel on the adapter, whether or not the short chains converge", () => {
     const out = join(mkdtempSync(join(tmpdir(), "mmm-geo-webgpu-")), "fit");
     const args = ["fit", join("test", "fixtures", "geo_weekly.csv"), "--geo", "region", "--date", "week", "--target", "sales", "--media", "tv,search", "--extra", "price"];
     const sampling = ["--degrees-seasonality", "0", "--chains", "4", "--warmup", "60", "--samples", "30", "--seed", "3", "--backend", "webgpu", "--no-report", "--out", out];
     const r = spawnSync(process.execPath, [join("bin", "mmm.js"), ...args, ...sampling], { encoding: "utf8" });
     // Not a refusal (2) nor a crash (1): a fit (0) or chains too short to agree (3), either way naming the reason.
     expect([0, 3]).toContain(r.status);
-    expect(r.stderr).toMatch(/CPU, lockstep/);
-    expect(r.stderr).toMatch(/WebGPU is not available \(the WebGPU kernels evaluate national models only\)/);
+    expect(r.stderr).toMatch(/WebGPU, lockstep/);
+    expect(r.stderr).not.toMatch(/WebGPU is not available/);
   }, 60_000);
 });

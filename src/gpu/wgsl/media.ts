@@ -5,7 +5,10 @@
 // (model/transforms/, the same entries the WebAssembly kernels are generated
 // from, in f32 with natural exp and log); the adstock filters are written
 // here, as in assembly/adstock.ts. The reverse pass recomputes the forward
-// cells instead of storing them, so the per-chain memory stays O(T).
+// cells instead of storing them, so the per-chain memory stays O(T). In the
+// geo program (geo.ts) they run once per (channel, geo): media(t, c) and
+// coefIdx(c) read the current geo's series and coefficient, the transform's
+// parameters are the channel's and their gradients add up over the geos.
 
 import type { ModelName } from "../../model/structure.js";
 import { formulaFor, parseFormula, transformsOf, type FormulaTree } from "../../model/transforms/index.js";
@@ -78,7 +81,7 @@ function scalarWgsl(adstock: Adstock, sat: Saturation) {
   const A = adstock.kernel.aliases;
   const S = sat.kernel.aliases;
   const index = (alias: string): string => {
-    if (alias === "coef") return "U.offMedia + c";
+    if (alias === "coef") return "coefIdx(c)";
     const k = A.includes(alias) ? A.indexOf(alias) : S.includes(alias) ? A.length + S.indexOf(alias) : -1;
     if (k < 0 || k > 3) throw new Error(`no transform parameter block for "${alias}"`);
     return `U.offT${k + 1} + c`;
@@ -119,7 +122,7 @@ function chainRuleWgsl(adstock: Adstock, sat: Saturation, roi: boolean): string 
     "  let dotH = sH;",
     "  let dotHD = sD;",
     "  let dotG = sG;",
-    ...(roi ? [] : ["  addG(U.offMedia + c, dotF * el(U.offMedia + c).dx);"]),
+    ...(roi ? [] : ["  addG(coefIdx(c), dotF * el(coefIdx(c)).dx);"]),
     `  let gLogNorm = ${formula(sat.kernel.reverse.gLogNorm)};`,
     ...grads(sat.kernel.reverse.grads),
   ].join("\n");

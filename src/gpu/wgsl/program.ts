@@ -10,10 +10,13 @@
 //             0..T-1 mu then the residual, T..2T-1 the carryover's d/dconv,
 //             2T..2T+dim-1 the constrained values, then the carryover weights.
 //   invMetric [dim] then a step-size factor per chain [B] (leapfrog)
+// The geo model (geo.ts) runs the baseline, the channels and the likelihood
+// once per geo, reusing the same scratch rows.
 
 import type { ProgramKey } from "../programKey.js";
 import { uniformStructWgsl } from "../uniforms.js";
 import { elementsWgsl } from "./elements.js";
+import { GEO_PARENT_GRADIENTS, GEO_SCALED_PRIOR, geoAccessorsWgsl, geoBaselineReverseWgsl, geoBaselineTermsWgsl } from "./geo.js";
 import { mediaWgsl } from "./media.js";
 
 /** Invocations per workgroup (one position each). */
@@ -29,6 +32,7 @@ export function programWgsl(key: ProgramKey): string {
     "\n",
     uniformStructWgsl(),
     PREAMBLE,
+    key.geo ? geoAccessorsWgsl(key) : NATIONAL_ACCESSORS,
     elementsWgsl(key.families),
     "\n",
     mediaWgsl(key.model, key.roiPrior),
@@ -36,7 +40,7 @@ export function programWgsl(key: ProgramKey): string {
     baselineWgsl(key),
     likelihoodWgsl(key),
     TREND_COORDINATES,
-    EVAL_CHAIN,
+    evalChainWgsl(key),
     ENTRY_POINTS,
   ].join("");
 }
@@ -75,7 +79,6 @@ fn wIdx(l: u32) -> u32 { return (2u * U.T + U.dim + l) * U.B + chain; }
 
 // Constrained value of element i (stored by the prior pass).
 fn xv(i: u32) -> f32 { return scratch[xIdx(i)]; }
-fn media(t: u32, c: u32) -> f32 { return data[db + U.mediaOff + t * U.C + c]; }
 fn addG(i: u32, v: f32) { grad[pb + i] += v; }
 
 fn isFiniteF(v: f32) -> bool {
@@ -98,9 +101,17 @@ fn kadd(k: ptr<function, Kahan>, v: f32) {
 
 `;
 
+/** The national model's series and coefficients (the geo model's: geo.ts). */
+const NATIONAL_ACCESSORS = /* wgsl */ `
+fn media(t: u32, c: u32) -> f32 { return data[db + U.mediaOff + t * U.C + c]; }
+fn coefIdx(c: u32) -> u32 { return U.offMedia + c; }
+fn targetAt(t: u32) -> f32 { return data[db + U.targetOff + t]; }
+`;
+
 /** mu = the baseline (intercept, trend, design, weekday), into scratch row s0. */
 function baselineWgsl(key: ProgramKey): string {
-  const linear = key.seasonality || key.extraFeatures;
+  const linear = !key.geo && (key.seasonality || key.extraFeatures);
+  const g = key.geo ? " + geo" : "";
   return /* wgsl */ `// t^e for t >= 1 (0^e = 0).
 fn timePow(t: u32, e: f32) -> f32 {
   if (t == 0u) {
@@ -109,10 +120,11 @@ fn timePow(t: u32, e: f32) -> f32 {
   return exp(e * log(f32(t)));
 }
 
-// mu[t] = intercept + coef_trend t^expo_trend + design . theta (+ weekday[t mod 7]).
+// mu[t] = intercept + coef_trend t^expo_trend + design . theta (+ weekday[t mod 7]);
+// geo: the geo's intercept and coef_trend, its seasonal and extra terms.
 fn baselineForward() {
-  let intercept = xv(U.offIntercept);
-  let coefTrend = xv(U.offTrend);
+  let intercept = xv(U.offIntercept${g});
+  let coefTrend = xv(U.offTrend${g});
   let expo = xv(U.offExpo);
   for (var t = 0u; t < U.T; t++) {
     var m = intercept + coefTrend * timePow(t, expo);
@@ -124,6 +136,7 @@ ${
     }`
     : ""
 }
+${key.geo ? geoBaselineTermsWgsl(key) : ""}
 ${key.weekday ? "    m += xv(U.offWeekday + t % 7u);" : ""}
     scratch[s0(t)] = m;
   }
@@ -134,20 +147,21 @@ ${key.weekday ? "    m += xv(U.offWeekday + t % 7u);" : ""}
 
 /** The likelihood, the residual in place of mu and the baseline's gradient. */
 function likelihoodWgsl(key: ProgramKey): string {
-  const linear = key.seasonality || key.extraFeatures;
+  const linear = !key.geo && (key.seasonality || key.extraFeatures);
+  const g = key.geo ? " + geo" : "";
   return /* wgsl */ `// Normal log-likelihood; turns mu into the residual r = (y - mu) / sigma^2 in
 // place and adds the gradient of the baseline and of sigma.
 fn likelihoodAndBaselineReverse() -> f32 {
-  let sigmaE = el(U.offSigma);
+  let sigmaE = el(U.offSigma${g});
   let logSigma = sigmaE.logx;
   let invVar = exp(-2.0 * logSigma);
-  let coefTrend = xv(U.offTrend);
+  let coefTrend = xv(U.offTrend${g});
   let expo = xv(U.offExpo);
   var ssr = Kahan(0.0, 0.0);
   var sI = 0.0; var sT = 0.0; var sE = 0.0;
   var pS = 0.0; var pI = 0.0; var pT = 0.0; var pE = 0.0;
   for (var t = 0u; t < U.T; t++) {
-    let e = data[db + U.targetOff + t] - scratch[s0(t)];
+    let e = targetAt(t) - scratch[s0(t)];
     let r = e * invVar;
     scratch[s0(t)] = r;
     let tp = timePow(t, expo);
@@ -161,8 +175,8 @@ fn likelihoodAndBaselineReverse() -> f32 {
     }
   }
   kadd(&ssr, pS); sI += pI; sT += pT; sE += pE;
-  addG(U.offIntercept, sI * el(U.offIntercept).dx);
-  addG(U.offTrend, sT * el(U.offTrend).dx);
+  addG(U.offIntercept${g}, sI * el(U.offIntercept${g}).dx);
+  addG(U.offTrend${g}, sT * el(U.offTrend${g}).dx);
   addG(U.offExpo, sE * coefTrend * el(U.offExpo).dx);
 ${
   linear
@@ -178,6 +192,7 @@ ${
   }`
     : ""
 }
+${key.geo ? geoBaselineReverseWgsl(key) : ""}
 ${
   key.weekday
     ? `  for (var j = 0u; j < 7u; j++) {
@@ -197,7 +212,7 @@ ${
   let T = f32(U.T);
   let ssrSum = ssr.s - ssr.c;
   // d/d log sigma of -T log sigma - ssr / (2 sigma^2).
-  addG(U.offSigma, (ssrSum * invVar - T) * sigmaE.dlogx);
+  addG(U.offSigma${g}, (ssrSum * invVar - T) * sigmaE.dlogx);
   return -T * (HALF_LOG_2PI + logSigma) - 0.5 * ssrSum * invVar;
 }
 
@@ -266,20 +281,8 @@ fn trendLeave() -> f32 {
 
 `;
 
-/** The whole log-density and gradient of this invocation's position. */
-const EVAL_CHAIN = /* wgsl */ `// Full log-density (priors + likelihood + log-Jacobian) of this invocation's
-// position; writes its gradient. Non-finite results give -Infinity and a zero
-// gradient.
-fn evalChain() -> f32 {
-  var lp = Kahan(0.0, 0.0);
-  trendEnter();
-  for (var i = 0u; i < U.dim; i++) {
-    let e = el(i);
-    kadd(&lp, e.lp);
-    kadd(&lp, e.jac);
-    grad[pb + i] = e.dlp;
-    scratch[xIdx(i)] = e.x;
-  }
+/** The national model's terms after the priors: one pass over the channels. */
+const NATIONAL_TERMS = `
   baselineForward();
   for (var c = 0u; c < U.C; c++) {
     channelForward(c);
@@ -287,7 +290,37 @@ fn evalChain() -> f32 {
   kadd(&lp, likelihoodAndBaselineReverse());
   for (var c = 0u; c < U.C; c++) {
     channelReverse(c);
-  }
+  }`;
+
+/** The geo model's: the same, once per geo, each geo's mu and residual in the same scratch rows. */
+const GEO_TERMS = `
+  for (var g = 0u; g < U.G; g++) {
+    geo = g;
+    baselineForward();
+    for (var c = 0u; c < U.C; c++) {
+      channelForward(c);
+    }
+    kadd(&lp, likelihoodAndBaselineReverse());
+    for (var c = 0u; c < U.C; c++) {
+      channelReverse(c);
+    }
+  }`;
+
+/** The whole log-density and gradient of this invocation's position. */
+function evalChainWgsl(key: ProgramKey): string {
+  return /* wgsl */ `// Full log-density (priors + likelihood + log-Jacobian) of this invocation's
+// position; writes its gradient. Non-finite results give -Infinity and a zero
+// gradient.
+fn evalChain() -> f32 {
+  var lp = Kahan(0.0, 0.0);
+  trendEnter();
+  for (var i = 0u; i < U.dim; i++) {
+    var e = el(i);${key.geo ? GEO_SCALED_PRIOR : ""}
+    kadd(&lp, e.lp);
+    kadd(&lp, e.jac);
+    grad[pb + i] = e.dlp;
+    scratch[xIdx(i)] = e.x;
+  }${key.geo ? GEO_PARENT_GRADIENTS : ""}${key.geo ? GEO_TERMS : NATIONAL_TERMS}
   kadd(&lp, trendLeave());
   let total = lp.s - lp.c;
   var finite = isFiniteF(total);
@@ -304,6 +337,7 @@ fn evalChain() -> f32 {
 }
 
 `;
+}
 
 /** The two entry points: evaluate, and one leapfrog step. */
 const ENTRY_POINTS = /* wgsl */ `fn setup(b: u32) {
