@@ -58,7 +58,7 @@ describe("backend auto and the lockstep benchmark", () => {
   it("reads a benchmark that holds the geo dataset: lockstep passes everywhere only on the CPU, where auto keeps NUTS", async () => {
     // If this fails because lockstep now passes on WebGPU, or at other CPU sizes, the routing above may change: see docs/lockstep.md.
     expect(rows.some((r) => r.dataset === "geo")).toBe(true);
-    // No WebGPU size has default-size rows agreeing on every dataset (the WGSL kernels evaluate national models only).
+    // No WebGPU size has default-size rows agreeing on every dataset (none run yet at default settings: no GPU lent, SwiftShader too slow).
     for (const n of [64, 256, 1024]) expect(benchmarkPasses("webgpu", n)).toBe(false);
     // On the CPU 64 chains agree on all three (the geo example after going on to 2000 draws), but at about NUTS's
     // effective draws per second on the national data: auto keeps NUTS there, which the first test allows.
