@@ -4,10 +4,11 @@
 
 import { lockstepChainsAgree, lockstepRuleWords } from "../diagnostics/agreement.js";
 import { NotConvergedError } from "../errors.js";
+import { lockstepLongerChains } from "../fit/config.js";
 import type { FitDiagnostics } from "../fit/posteriorFit.js";
 
 /** Returns the fit unchanged when it is NUTS or its lockstep chains agree; throws NotConvergedError otherwise. */
-export function requireLockstepAgreement<F extends { diagnostics(): FitDiagnostics; record?: { sampling?: { fallback?: string } } }>(fit: F): F {
+export function requireLockstepAgreement<F extends { diagnostics(): FitDiagnostics; layout: { dim: number }; record?: { sampling?: { fallback?: string } } }>(fit: F): F {
   const d = fit.diagnostics();
   if (d.method !== "chees" || d.interrupted) return fit;
   const nested = d.nested_r_hat;
@@ -22,7 +23,7 @@ export function requireLockstepAgreement<F extends { diagnostics(): FitDiagnosti
     `NOT CONVERGED: the ${d.chains} lockstep chains (${d.backend === "webgpu" ? "WebGPU" : "CPU"}) did not reach agreement ` +
       `(${figures}; agreement is ${lockstepRuleWords(nested !== undefined)}), so their draws are not a posterior and no summary is given. ` +
       (d.extension && d.extension.r_hat.length > 1 ? `They went on while they disagreed, to ${d.draws} draws each (at most ${d.extension.most}). ` : "") +
-      `Run NUTS instead (--method nuts, the default with --backend auto), more warm-up (--warmup), or longer chains (--max-samples ${2 * Math.max(d.draws, d.extension?.most ?? 0)}).` +
+      `Run NUTS instead (--method nuts, the default with --backend auto), more warm-up (--warmup), or ${lockstepLongerChains(d.chains, fit.layout.dim, Math.max(d.draws, d.extension?.most ?? 0))}.` +
       // The fit's warnings are not printed when it stops here: a WebGPU request's fallback is said here instead.
       (fit.record?.sampling?.fallback ? ` (${fit.record.sampling.fallback})` : ""),
     fit,

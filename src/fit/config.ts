@@ -264,7 +264,29 @@ export const LOCKSTEP_MAX_STORED_VALUES = 2 ** 26;
 /** The most draws per chain lockstep chains may go on to: max samples, within LOCKSTEP_MAX_STORED_VALUES over all chains, never fewer than the draws asked for. */
 export function lockstepMostDraws(s: { samples: number; maxSamples?: number; chains: number }, dim: number): number {
   const most = s.maxSamples ?? s.samples;
-  return Math.max(s.samples, Math.min(most, Math.floor(LOCKSTEP_MAX_STORED_VALUES / (s.chains * dim))));
+  return Math.max(s.samples, Math.min(most, lockstepDrawsBound(s.chains, dim)));
+}
+
+/** The most draws per chain LOCKSTEP_MAX_STORED_VALUES allows `chains` chains of `dim` parameters. */
+export function lockstepDrawsBound(chains: number, dim: number): number {
+  return Math.floor(LOCKSTEP_MAX_STORED_VALUES / (chains * dim));
+}
+
+/**
+ * Advice for lockstep chains that need more draws than the `wentTo` they
+ * made: twice as many (--max-samples), where the memory bound lets these
+ * chains go that far; else as far as it lets them; else, when they already
+ * stopped at it, fewer chains (each may then go further).
+ */
+export function lockstepLongerChains(chains: number, dim: number, wentTo: number): string {
+  const bound = lockstepDrawsBound(chains, dim);
+  const want = 2 * wentTo;
+  if (want <= bound) return `longer chains (--max-samples ${want})`;
+  const mib = (LOCKSTEP_MAX_STORED_VALUES * 8) / 2 ** 20;
+  if (bound > wentTo) return `longer chains (--max-samples ${bound}, the most ${chains} chains' draws may hold in ${mib} MiB; fewer chains may go further)`;
+  // The largest power of two of chains whose draws fit `want` each.
+  const fewer = 2 ** Math.floor(Math.log2(Math.max(2, LOCKSTEP_MAX_STORED_VALUES / (want * dim))));
+  return `fewer, longer chains (${chains} chains stop at ${bound} draws each, the most their draws may hold in ${mib} MiB; e.g. --chains ${fewer} --max-samples ${want})`;
 }
 
 /** Most replicas per chain that tempering takes. */

@@ -19,7 +19,7 @@ import { ParameterLayout } from "../model/layout.js";
 import { baselineApplies } from "../model/baselineShear.js";
 import { parameterisationPieces } from "../model/samplingCoordinates.js";
 import { parameterSubjects } from "./parameterSubjects.js";
-import { DEFAULT_SAMPLER, drawsCanGoOn, higherTargetAccept, MAX_SAMPLES_FACTOR } from "./config.js";
+import { DEFAULT_SAMPLER, drawsCanGoOn, higherTargetAccept, lockstepDrawsBound, lockstepLongerChains, MAX_SAMPLES_FACTOR } from "./config.js";
 import type { PosteriorRecord } from "./record.js";
 
 export interface SummaryEntry {
@@ -169,10 +169,18 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
     const ext = this.record.sampling?.extension;
     const perChain = chains[0]!.numDraws;
     // Longer chains are the first remedy for chains that cross between regions rarely (api/drawsUntilAgreement.ts).
+    // Lockstep chains also stop at a bound on their stored draws (fit/config.ts lockstepMostDraws).
+    const lockstep = this.record.sampling?.method === "chees";
+    const goOn = MAX_SAMPLES_FACTOR * s.samples;
+    const lockstepBound = lockstep ? Math.max(s.samples, lockstepDrawsBound(s.chains, this.layout.dim)) : Infinity;
     const moreDraws =
       ext && ext.most > ext.asked
-        ? `let the chains go on further (--max-samples ${2 * ext.most}; they went on to ${perChain} draws each and stopped at the limit of ${ext.most})`
-        : `let the chains go on until they agree (--max-samples ${MAX_SAMPLES_FACTOR * s.samples}: up to that many draws each)`;
+        ? lockstep
+          ? `${lockstepLongerChains(s.chains, this.layout.dim, ext.most)}: they went on to ${perChain} draws each and stopped at the limit of ${ext.most}`
+          : `let the chains go on further (--max-samples ${2 * ext.most}; they went on to ${perChain} draws each and stopped at the limit of ${ext.most})`
+        : goOn > lockstepBound
+          ? `let the chains go on until they agree (--max-samples ${goOn}: up to that many draws each, ${lockstepBound} for ${s.chains} lockstep chains, the most their draws may hold)`
+          : `let the chains go on until they agree (--max-samples ${goOn}: up to that many draws each)`;
     const nuts = this.record.sampling?.method !== "chees";
     const extendable = !chains.some((c) => c.interrupted) && drawsCanGoOn(s, this.record.sampling?.method);
     // Lockstep chains answer to nested R-hat, with R-hat as a guard (below).
@@ -254,7 +262,7 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
     if (sampling.method === "chees" && !lockstepChainsAgree(nested, maxRhat)) {
       const figures = nested !== undefined ? `nested R-hat up to ${nested.toFixed(3)} over ${sampling.superchains} superchains, R-hat up to ${maxRhat.toFixed(3)}` : `R-hat up to ${maxRhat.toFixed(3)}`;
       warnings.push(
-        `${figures}: the chains disagree (agreement is ${lockstepRuleWords(nested !== undefined)}), so the estimates are not reliable. Run more warm-up, ${extendable ? moreDraws : "more draws per chain"}, or NUTS (--method nuts).`,
+        `${figures}: the chains disagree (agreement is ${lockstepRuleWords(nested !== undefined)}), so the estimates are not reliable. Run NUTS (--method nuts), more warm-up, or ${extendable ? moreDraws : "more draws per chain"}.`,
       );
     }
     if (sampling.fallback) warnings.unshift(sampling.fallback);

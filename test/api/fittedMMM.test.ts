@@ -45,6 +45,17 @@ describe("a fitted model", () => {
     expect(w).toMatch(/\(1\) let the chains go on until they agree \(--max-samples 1000/);
     const capped = new FittedMMM({ ...rec, chains: disagree.record.chains, sampling: { method: "nuts", backend: "cpu", extension: { asked: 100, most: 100 * 4, rHat: [1.2, 1.1, 1.05, 1.03], ess: [50, 60, 70, 80] } } });
     expect(capped.diagnostics().warnings.find((x) => x.startsWith("R-hat up to"))).toMatch(/--max-samples 800; they went on to 100 draws each and stopped at the limit of 400/);
+    // Lockstep chains also stop at the bound on their stored draws (2^26 numbers): 8192 chains of this model hold under 1000 each.
+    const bound = Math.floor(2 ** 26 / (8192 * fit.layout.dim));
+    expect(bound).toBeLessThan(1000);
+    const manyChains = { ...rec.config, sampler: { ...rec.config.sampler, chains: 8192 } };
+    const lockstepWarning = (sampling: FittedMMM["record"]["sampling"]) =>
+      new FittedMMM({ ...rec, config: manyChains, chains: disagree.record.chains, sampling }).diagnostics().warnings.find((x) => /the chains disagree \(agreement is/.test(x));
+    expect(lockstepWarning({ method: "chees", backend: "cpu" })).toContain(
+      `Run NUTS (--method nuts), more warm-up, or let the chains go on until they agree (--max-samples 1000: up to that many draws each, ${Math.max(100, bound)} for 8192 lockstep chains, the most their draws may hold).`,
+    );
+    const stopped = lockstepWarning({ method: "chees", backend: "cpu", extension: { asked: 100, most: bound, rHat: [1.2, 1.1], ess: [50, 60] } });
+    expect(stopped).toMatch(new RegExp(`or fewer, longer chains \\(8192 chains stop at ${bound} draws each, the most their draws may hold in 512 MiB; e\\.g\\. --chains \\d+ --max-samples ${2 * bound}\\): they went on to 100 draws each and stopped at the limit of ${bound}\\.`));
     const pooled = new FittedMMM({ ...rec, config: { ...rec.config, sampler: { ...rec.config.sampler, adaptation: "pooled-diag" } }, chains: disagree.record.chains });
     expect(pooled.diagnostics().warnings.find((x) => x.startsWith("R-hat up to"))).not.toMatch(/--adaptation pooled-diag/);
     // The default coordinates are not suggested to a fit that used them; it is offered longer chains first, then a
