@@ -19,7 +19,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { execFileSync } from "node:child_process";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { NotConvergedError, diagnostics, gpu } from "../dist/index.js";
+// Software WebGPU adapters (isSoftwareAdapter) run the shaders on the CPU: their speed says nothing of a GPU's.
+import { NotConvergedError, diagnostics, gpu, isSoftwareAdapter } from "../dist/index.js";
 import { DATASETS, maxDistance, moments } from "./lockstep/datasets.mjs";
 import { nutsReference } from "./lockstep/nutsReference.mjs";
 import { machineInfo } from "./machine.mjs";
@@ -27,9 +28,6 @@ import { machineLine, publish } from "./report.mjs";
 
 const defaultFile = fileURLToPath(new URL("./results/lockstep.json", import.meta.url));
 const referenceFile = new URL("./results/lockstep-nuts.json", import.meta.url);
-
-/** Software WebGPU adapters run the shaders on the CPU: their speed says nothing of a GPU's. */
-export const isSoftwareAdapter = (adapter) => /swiftshader|llvmpipe|lavapipe|software/i.test(adapter ?? "");
 
 /** The commit the sampler ran at (rows from before a change to the method say so), or null outside a git checkout. */
 function commitOf() {

@@ -115,7 +115,7 @@ export {
   type MathSetting,
 } from "./fit/config.js";
 export type { BackendSetting, MethodSetting } from "./services/backend.js";
-export { lockstepRequested } from "./services/backend.js";
+export { isSoftwareAdapter, lockstepRequested } from "./services/backend.js";
 export { LOCKSTEP_TARGET_ACCEPT } from "./services/lockstepChains.js";
 export type { Rows } from "./analysis/posteriorEvaluator.js";
 export type { Interval } from "./analysis/intervals.js";
