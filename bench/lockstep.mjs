@@ -11,7 +11,7 @@
 // separately; the table is published as "lockstep". Sizes run smallest chain
 // count first over all datasets, so a time limit cuts the largest.
 //   node bench/lockstep.mjs [--datasets example,t156c4,geo] [--chains 64,256]
-//     [--backends cpu,webgpu] [--warmup N] [--samples N] [--seed N]
+//     [--backends cpu,webgpu] [--warmup N] [--samples N] [--seed N] [--gpu-lanes N]
 //     [--results FILE]   rows to FILE instead (e.g. on a lent GPU machine, under $OUT)
 //   node bench/lockstep.mjs --merge FILE   adds FILE's rows (another machine's) and republishes
 //   node bench/lockstep.mjs --publish      republishes the table only
@@ -41,7 +41,13 @@ function commitOf() {
 
 /** Rows are the same measurement when dataset, backend, adapter, chains, warm-up and draws agree. */
 const sameKey = (a, b) =>
-  a.dataset === b.dataset && a.backend === b.backend && (a.adapter ?? null) === (b.adapter ?? null) && a.chains === b.chains && a.warmup === b.warmup && a.samples === b.samples;
+  a.dataset === b.dataset &&
+  a.backend === b.backend &&
+  (a.adapter ?? null) === (b.adapter ?? null) &&
+  a.chains === b.chains &&
+  a.warmup === b.warmup &&
+  a.samples === b.samples &&
+  (a.lanes ?? 1) === (b.lanes ?? 1);
 
 function readRows(file) {
   return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")).rows : [];
@@ -62,7 +68,7 @@ function arg(name, fallback) {
   return i > 0 ? process.argv[i + 1] : fallback;
 }
 
-export async function benchLockstep({ datasets, chains, backends, warmup, samples, seed = 1, results = defaultFile }) {
+export async function benchLockstep({ datasets, chains, backends, warmup, samples, seed = 1, gpuLanes = 1, results = defaultFile }) {
   const probe = await gpu.probeWebGpu();
   const reference = await nutsReference(datasets);
   const machine = machineInfo();
@@ -73,7 +79,7 @@ export async function benchLockstep({ datasets, chains, backends, warmup, sample
           console.log(`no WebGPU adapter (${probe.reason}): skipping ${name} on WebGPU`);
           continue;
         }
-        const row = await measure({ name, backend, n, warmup, samples, seed, probe, reference, machine });
+        const row = await measure({ name, backend, n, warmup, samples, seed, gpuLanes, probe, reference, machine });
         if (!row) continue;
         console.log(JSON.stringify({ ...row, moments: undefined }));
         storeRows(results, [row]);
@@ -86,9 +92,11 @@ export async function benchLockstep({ datasets, chains, backends, warmup, sample
 }
 
 /** One lockstep fit, measured against the NUTS reference; null if it failed for another reason than disagreement. */
-async function measure({ name, backend, n, warmup, samples, seed, probe, reference, machine }) {
+async function measure({ name, backend, n, warmup, samples, seed, gpuLanes, probe, reference, machine }) {
   const { fit, dataset } = DATASETS[name]();
-  const sampler = { chains: n, seed, backend, method: "chees", ...(warmup !== undefined ? { warmup } : {}), ...(samples !== undefined ? { samples } : {}) };
+  // GPU invocations sharing each chain (WebGPU only; the CPU ignores them).
+  const lanes = backend === "webgpu" && gpuLanes > 1 ? { gpuLanes } : {};
+  const sampler = { chains: n, seed, backend, method: "chees", ...lanes, ...(warmup !== undefined ? { warmup } : {}), ...(samples !== undefined ? { samples } : {}) };
   let result;
   let converged = true;
   const began = Date.now();
@@ -120,6 +128,7 @@ async function measure({ name, backend, n, warmup, samples, seed, probe, referen
     dataset: name,
     backend,
     adapter: backend === "webgpu" ? (result.record.sampling?.adapter ?? probe.adapter) : null,
+    ...(lanes.gpuLanes ? { lanes: lanes.gpuLanes } : {}),
     machine: `${machine.cpu}, ${machine.cores} cores`,
     chains: n,
     warmup: d.warmup,
@@ -188,7 +197,7 @@ function publishTable(store, reference) {
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ...rows.map(
       (r) =>
-        `| ${r.dataset} | ${r.backend === "webgpu" ? `${isSoftwareAdapter(r.adapter) ? "" : "**GPU** "}WebGPU (${r.adapter ?? "?"})` : "CPU lockstep"} | ${r.chains} | ${r.warmup} + ${drawsOf(r)} | ${(r.date ?? store.date ?? "").slice(0, 10) || "-"} (${r.commit ?? "-"}${elsewhere(r.machine)}) | ${agrees(r) ? "yes" : "**no**"} | ${f(r.nestedRhat, 3)} | ${f(r.maxRhat, 3)} | ${f(r.maxDistance, 2)} (${r.worstParameter}) | ${f(r.minEssPerSecond)} | ${Math.round(r.gradientsPerSecond)} | ${f(r.wallSeconds)} | ${r.divergences} |`,
+        `| ${r.dataset} | ${r.backend === "webgpu" ? `${isSoftwareAdapter(r.adapter) ? "" : "**GPU** "}WebGPU (${r.adapter ?? "?"}${(r.lanes ?? 1) > 1 ? `, ${r.lanes} lanes a chain` : ""})` : "CPU lockstep"} | ${r.chains} | ${r.warmup} + ${drawsOf(r)} | ${(r.date ?? store.date ?? "").slice(0, 10) || "-"} (${r.commit ?? "-"}${elsewhere(r.machine)}) | ${agrees(r) ? "yes" : "**no**"} | ${f(r.nestedRhat, 3)} | ${f(r.maxRhat, 3)} | ${f(r.maxDistance, 2)} (${r.worstParameter}) | ${f(r.minEssPerSecond)} | ${Math.round(r.gradientsPerSecond)} | ${f(r.wallSeconds)} | ${r.divergences} |`,
     ),
     "",
     "NUTS references (CPU workers, 1000 + 1000 unless named): " +
@@ -269,6 +278,7 @@ if (main) {
     warmup: num(arg("warmup")),
     samples: num(arg("samples")),
     seed: num(arg("seed", "1")),
+    gpuLanes: num(arg("gpu-lanes", "1")),
     results: arg("results", defaultFile),
   });
   process.exit(0);

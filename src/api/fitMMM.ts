@@ -228,6 +228,7 @@ export async function sampleModel(
       // Each chain's step size adapts to it (LOCKSTEP_TARGET_ACCEPT unless the fit says otherwise).
       targetAccept: s.targetAccept,
       ...(s.threads !== undefined ? { threads: s.threads } : {}),
+      ...(s.gpuLanes !== undefined ? { gpuLanes: s.gpuLanes } : {}),
       ...(callbacks.workerFactory ? { workerFactory: callbacks.workerFactory } : {}),
       onProgress: (p) => {
         if (p.phase === "sampling" && Number.isNaN(samplingBegan)) samplingBegan = performance.now();

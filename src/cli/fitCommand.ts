@@ -40,6 +40,7 @@ interface FitCliOptions extends RawModelOptions, GeoDataOptions, SamplerCliOptio
   method?: string;
   initValues?: string;
   threads?: string;
+  gpuLanes?: string;
   out?: string;
   report?: boolean;
 }
@@ -61,6 +62,7 @@ export function registerFit(program: Command): void {
     .option("--backend <where>", "auto (default: NUTS in worker threads; with --method chees, lockstep on the GPU when there is one), cpu (NUTS in worker threads) or webgpu (many chains in lockstep on the GPU)", "auto")
     .option("--method <sampler>", "nuts or chees (default by backend)")
     .option("--threads <n>", "worker threads (default: min(chains, cores)); 0 runs in the main thread")
+    .option("--gpu-lanes <n>", "WebGPU lockstep chains: GPU invocations sharing each chain's density, a power of two up to 256 (default 1: one per chain)")
     .option("--out <dir>", "output folder (required)")
     .option("--no-report", "do not write report.html (the HTML report; `mmm report` writes it later)")
     .action(async (data: string | undefined, o: FitCliOptions) => {
@@ -127,6 +129,7 @@ function readSampler(o: FitCliOptions) {
   return {
     ...readSamplerOptions(o),
     threads: o.threads === undefined ? undefined : parseInteger(o.threads, "--threads", 0),
+    ...(o.gpuLanes !== undefined ? { gpuLanes: parseInteger(o.gpuLanes, "--gpu-lanes", 1) } : {}),
     backend: parseChoice(o.backend, "--backend", ["auto", "cpu", "webgpu"] as const) as BackendSetting,
     ...(o.method !== undefined ? { method: parseChoice(o.method, "--method", ["nuts", "chees"] as const) as MethodSetting } : {}),
     initValues: o.initValues === undefined ? undefined : readJsonFile(o.initValues, "--init-values file"),

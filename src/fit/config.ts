@@ -51,6 +51,15 @@ export interface SamplerConfig {
   initJitter: number;
   /** Worker threads for the chains (NUTS, and lockstep chains on the CPU); 0 runs in the calling thread. Default: min(chains, cores). */
   threads?: number;
+  /**
+   * WebGPU lockstep chains: GPU invocations sharing each chain's density (a
+   * power of two up to 256; gpu/wgsl/program.ts). Default 1, one invocation
+   * walks a chain's whole density; more split its periods, channels and
+   * parameters over a workgroup, for GPUs where a chain's latency, not the
+   * number of chains, bounds a step. Values agree to f32 rounding, so the
+   * draws of a seed differ slightly between lane counts.
+   */
+  gpuLanes?: number;
   math: MathSetting;
   /**
    * Where chains run: "cpu" (NUTS in worker threads), "webgpu" (ChEES-HMC,
@@ -348,6 +357,9 @@ export function resolveConfig(input: FitConfigInput = {}): FitConfig {
   intOption(s.samples, "samples", 1);
   intOption(s.seed, "seed", 0);
   intOption(s.maxTreeDepth, "max tree depth", 1);
+  if (s.gpuLanes !== undefined && !(Number.isInteger(s.gpuLanes) && s.gpuLanes >= 1 && s.gpuLanes <= 256 && (s.gpuLanes & (s.gpuLanes - 1)) === 0)) {
+    throw new InputError(`gpu lanes must be a power of two from 1 to 256, got ${s.gpuLanes}`);
+  }
   if (s.maxTreeDepth > 30) throw new InputError(`max tree depth must be at most 30 (2^depth leapfrog steps per draw), got ${s.maxTreeDepth}`);
   if (!Number.isSafeInteger(s.seed)) throw new InputError(`seed must be a safe integer, got ${s.seed}`);
   if (!(s.targetAccept > 0 && s.targetAccept < 1)) {

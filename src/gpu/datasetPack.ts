@@ -35,8 +35,8 @@ export interface PackedDatasets {
   count: number;
   /** All records, back to back. */
   records: Float32Array<ArrayBuffer>;
-  /** Uniform values except B (set per dispatch) and the coordinates (set per kernel). */
-  uniforms: Omit<UniformValues, "B" | "trendCoordinates">;
+  /** Uniform values except B (set per dispatch), the coordinates and the lanes' scratch rows (set per kernel). */
+  uniforms: Omit<UniformValues, "B" | "trendCoordinates" | "rows">;
 }
 
 function structureSignature(layout: ParameterLayout, T: number): string {

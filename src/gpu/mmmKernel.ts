@@ -11,7 +11,7 @@ import { bufferPoolOf, type GpuBufferPool } from "./bufferPool.js";
 import { packDatasets, type GpuModelData, type PackedDatasets } from "./datasetPack.js";
 import { mmmPipelines, type MmmPipelines } from "./pipelineCache.js";
 import { packUniforms, UNIFORM_BYTES } from "./uniforms.js";
-import { scratchRows, WORKGROUP_SIZE } from "./wgsl/program.js";
+import { laneScratchRows, positionsPerWorkgroup, scratchRows } from "./wgsl/program.js";
 
 export interface GpuMmmKernelOptions {
   /**
@@ -27,6 +27,14 @@ export interface GpuMmmKernelOptions {
    * density in these coordinates, log-Jacobian included.
    */
   parameterisation?: Parameterisation;
+  /**
+   * Invocations sharing one position (a power of two up to 256): 1 (default),
+   * each invocation walks its position's whole density; more split its
+   * elements, periods and channels over a workgroup (wgsl/program.ts), for
+   * GPUs where one position's latency, not the number of positions, bounds
+   * a step.
+   */
+  lanes?: number;
 }
 
 /** The kernels' coordinates flag for a parameterisation; refuses those the WGSL does not implement. */
@@ -71,6 +79,7 @@ export class GpuMmmKernel {
     private readonly packed: PackedDatasets,
     private readonly datasetOf: ArrayLike<number> | undefined,
     private readonly trendCoordinates: 0 | 1,
+    private readonly lanes: number,
   ) {
     this.dim = packed.dim;
     this.datasets = packed.count;
@@ -83,6 +92,13 @@ export class GpuMmmKernel {
   static async create(device: GPUDevice, models: readonly GpuModelData[], options: GpuMmmKernelOptions = {}): Promise<GpuMmmKernel> {
     const packed = packDatasets(models);
     const trendCoordinates = trendCoordinatesFlag(options.parameterisation, packed.key.geo);
+    const lanes = options.lanes ?? 1;
+    if (!Number.isInteger(lanes) || lanes < 1 || lanes > 256 || (lanes & (lanes - 1)) !== 0) {
+      throw new InputError(`lanes must be a power of two from 1 to 256, got ${lanes}`);
+    }
+    if (lanes > device.limits.maxComputeInvocationsPerWorkgroup || lanes > device.limits.maxComputeWorkgroupSizeX) {
+      throw new InputError(`lanes ${lanes} exceed this device's workgroup size limit (${Math.min(device.limits.maxComputeInvocationsPerWorkgroup, device.limits.maxComputeWorkgroupSizeX)})`);
+    }
     const limit = device.limits.maxStorageBufferBindingSize;
     if (packed.records.byteLength > limit) {
       throw new InputError(`the datasets need ${packed.records.byteLength} bytes on the GPU, over this device's ${limit}-byte storage buffer limit; use fewer datasets per density`);
@@ -95,16 +111,16 @@ export class GpuMmmKernel {
         }
       }
     }
-    const pipelines = await mmmPipelines(device, packed.key);
-    return new GpuMmmKernel(device, pipelines, packed, options.datasetOf, trendCoordinates);
+    const pipelines = await mmmPipelines(device, { ...packed.key, lanes });
+    return new GpuMmmKernel(device, pipelines, packed, options.datasetOf, trendCoordinates, lanes);
   }
 
   /** Batch buffers for at least `count` positions (grown to the next power of two; old ones back to the pool). */
   private buffersFor(count: number): BatchBuffers {
     if (this.batch && this.batch.capacity >= count) return this.batch;
-    const rows = scratchRows(this.packed.T, this.dim, this.packed.lags);
+    const rows = this.scratchRowsPerPosition();
     const limit = this.device.limits.maxStorageBufferBindingSize;
-    const maxCount = Math.min(Math.floor(limit / (4 * rows)), Math.floor(limit / (4 * this.dim)), this.device.limits.maxComputeWorkgroupsPerDimension * WORKGROUP_SIZE);
+    const maxCount = Math.min(Math.floor(limit / (4 * rows)), Math.floor(limit / (4 * this.dim)), this.device.limits.maxComputeWorkgroupsPerDimension * positionsPerWorkgroup(this.lanes));
     if (count > maxCount) {
       throw new InputError(`${count} positions per dispatch exceed this GPU's limits for this model (at most ${maxCount}); split the batch`);
     }
@@ -130,6 +146,12 @@ export class GpuMmmKernel {
     });
     this.batch = { capacity, pos, grad, mom, lps, dataIndex, scratch, invMetric, readback, bindGroup, indexedFor: -1 };
     return this.batch;
+  }
+
+  /** Scratch floats per position: interleaved rows (lanes 1), or each channel's own rows, contiguous per position. */
+  private scratchRowsPerPosition(): number {
+    const u = this.packed.uniforms;
+    return this.lanes > 1 ? laneScratchRows(u.T, u.C, this.dim, u.lags) : scratchRows(this.packed.T, this.dim, this.packed.lags);
   }
 
   private releaseBatch(): void {
@@ -165,7 +187,7 @@ export class GpuMmmKernel {
       this.device.queue.writeBuffer(b.dataIndex, 0, idx);
       b.indexedFor = count;
     }
-    this.device.queue.writeBuffer(this.uniformBuffer, 0, packUniforms({ ...this.packed.uniforms, B: count, trendCoordinates: this.trendCoordinates }, stepSize, this.uniformBytes));
+    this.device.queue.writeBuffer(this.uniformBuffer, 0, packUniforms({ ...this.packed.uniforms, B: count, trendCoordinates: this.trendCoordinates, rows: this.lanes > 1 ? this.scratchRowsPerPosition() : 0 }, stepSize, this.uniformBytes));
     return b;
   }
 
@@ -179,7 +201,7 @@ export class GpuMmmKernel {
   private dispatch(pass: GPUComputePassEncoder, pipeline: GPUComputePipeline, b: BatchBuffers, count: number, times: number): void {
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, b.bindGroup);
-    const groups = Math.ceil(count / WORKGROUP_SIZE);
+    const groups = Math.ceil(count / positionsPerWorkgroup(this.lanes));
     for (let i = 0; i < times; i++) pass.dispatchWorkgroups(groups);
   }
 

@@ -20,9 +20,11 @@ export interface ProgramKey {
   geo: boolean;
   /** Geo model with extra features per geo ([T][F][G], coefficients [F][G]). */
   geoExtra: boolean;
+  /** Invocations sharing one position (wgsl/program.ts): 1, each walks its position alone. */
+  lanes: number;
 }
 
-export function programKeyOf(layouts: readonly ParameterLayout[]): ProgramKey {
+export function programKeyOf(layouts: readonly ParameterLayout[], lanes = 1): ProgramKey {
   const s = layouts[0].structure;
   const families = new Set<PriorName>();
   for (const layout of layouts) for (const b of layout.blocks) for (const p of b.priors) families.add(p.dist);
@@ -35,10 +37,11 @@ export function programKeyOf(layouts: readonly ParameterLayout[]): ProgramKey {
     roiPrior: s.roiPrior === true,
     geo: isGeoModel(s),
     geoExtra: isGeoModel(s) && s.geoExtra === true,
+    lanes,
   };
 }
 
 /** The cache key: equal strings exactly when the programs are equal. */
 export function programKeyString(k: ProgramKey): string {
-  return [k.model, k.families.join("+"), k.seasonality ? "season" : "", k.extraFeatures ? "extra" : "", k.weekday ? "weekday" : "", k.roiPrior ? "roi" : "", k.geo ? (k.geoExtra ? "geo-extra" : "geo") : ""].join("|");
+  return [k.model, k.families.join("+"), k.seasonality ? "season" : "", k.extraFeatures ? "extra" : "", k.weekday ? "weekday" : "", k.roiPrior ? "roi" : "", k.geo ? (k.geoExtra ? "geo-extra" : "geo") : "", k.lanes > 1 ? `lanes${k.lanes}` : ""].join("|");
 }

@@ -43,6 +43,7 @@ export const UNIFORM_U32_FIELDS = [
   "offExtra", // coef_extra_features: [F], or [F][G] with per-geo extras
   "offCoefSeason", // coef_seasonality [G]
   "extraOff", // extra features [T][F] (or [T][F][G]) in the record
+  "rows", // scratch floats per position when lanes share it (wgsl/program.ts laneScratchRows; 0 otherwise)
   "parentOff", // per element: 0 for a fixed prior, k + 1 when element k scales it (coef_media[c, g] by channel_coef_media[c])
 ] as const;
 

@@ -49,6 +49,8 @@ export interface RunLockstepOptions {
   signal?: AbortSignal;
   /** CPU backend: worker threads the chains are shared among (0: this thread). Default: min(chains, cores). */
   threads?: number;
+  /** WebGPU backend: invocations sharing each chain's density (GpuMmmKernelOptions.lanes). Default 1. */
+  gpuLanes?: number;
   /** Where those workers come from (default: dist/worker.js, or the browser bundle's worker). */
   workerFactory?: WorkerFactory;
   /** How many more draws every chain makes after its draws (CheesOptions.moreDraws; default none). */
@@ -92,7 +94,8 @@ export function defaultSuperchains(chains: number): number {
 
 /**
  * Builds the integrator a backend provides for a density spec: on the CPU,
- * the chains shared among `threads` workers (0: this thread).
+ * the chains shared among `threads` workers (0: this thread); on WebGPU,
+ * `gpuLanes` invocations per chain.
  */
 export async function lockstepIntegrator(
   spec: DensitySpec,
@@ -100,6 +103,7 @@ export async function lockstepIntegrator(
   chains: number,
   threads = 0,
   workerFactory?: WorkerFactory,
+  gpuLanes = 1,
 ): Promise<{ integrator: LockstepIntegrator; adapter?: string }> {
   if (backend === "cpu") {
     const integrator = threads === 0 ? cpuLockstepIntegrator(createDensity(spec), chains) : await threadedLockstepIntegrator(spec, chains, threads, workerFactory);
@@ -114,6 +118,7 @@ export async function lockstepIntegrator(
   const integrator = await WebGpuLockstepIntegrator.create({ layout: new ParameterLayout(spec.structure), data: spec.data }, chains, {
     device,
     ...(spec.parameterisation ? { parameterisation: spec.parameterisation } : {}),
+    lanes: gpuLanes,
   });
   return { integrator, adapter };
 }
@@ -122,9 +127,10 @@ export async function runLockstep(o: RunLockstepOptions): Promise<RunLockstepRes
   const started = performance.now();
   // As runChains's; the GPU needs none.
   const threads = o.backend === "cpu" ? await threadsFor(o.threads, o.chains) : 0;
-  const { integrator, adapter } = await lockstepIntegrator(o.density, o.backend, o.chains, threads, o.workerFactory);
+  const { integrator, adapter } = await lockstepIntegrator(o.density, o.backend, o.chains, threads, o.workerFactory, o.gpuLanes);
   const superchains = o.superchains ?? defaultSuperchains(o.chains);
-  const label = `${o.chains} chains (${o.backend === "webgpu" ? "WebGPU" : "CPU"}, lockstep)`;
+  const lanes = o.backend === "webgpu" && (o.gpuLanes ?? 1) > 1 ? `, ${o.gpuLanes} lanes a chain` : "";
+  const label = `${o.chains} chains (${o.backend === "webgpu" ? "WebGPU" : "CPU"}${lanes}, lockstep)`;
   let raw: CheesResult;
   let startGradients = 0;
   try {

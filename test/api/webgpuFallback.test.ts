@@ -119,11 +119,12 @@ describe("mmm fit --geo --backend webgpu", () => {
   it.skipIf(!gpuProbe.available)("runs the geo kernel on the adapter, whether or not the short chains converge", () => {
     const out = join(mkdtempSync(join(tmpdir(), "mmm-geo-webgpu-")), "fit");
     const args = ["fit", join("test", "fixtures", "geo_weekly.csv"), "--geo", "region", "--date", "week", "--target", "sales", "--media", "tv,search", "--extra", "price"];
-    const sampling = ["--degrees-seasonality", "0", "--chains", "4", "--warmup", "60", "--samples", "30", "--seed", "3", "--backend", "webgpu", "--no-report", "--out", out];
+    // 32 invocations share each chain (--gpu-lanes), as a GPU whose chains' latency bounds a step would run it.
+    const sampling = ["--degrees-seasonality", "0", "--chains", "4", "--warmup", "60", "--samples", "30", "--seed", "3", "--backend", "webgpu", "--gpu-lanes", "32", "--no-report", "--out", out];
     const r = spawnSync(process.execPath, [join("bin", "mmm.js"), ...args, ...sampling], { encoding: "utf8" });
     // Not a refusal (2) nor a crash (1): a fit (0) or chains too short to agree (3), either way naming the reason.
     expect([0, 3]).toContain(r.status);
-    expect(r.stderr).toMatch(/WebGPU, lockstep/);
+    expect(r.stderr).toMatch(/\(WebGPU, 32 lanes a chain, lockstep\)/);
     expect(r.stderr).not.toMatch(/WebGPU is not available/);
   }, 60_000);
 });

@@ -55,3 +55,16 @@ describe("sampler configuration: draws until the chains agree", () => {
     expect(() => resolveConfig({ sampler: { maxSamples: 2.5 } })).toThrow(/max samples must be an integer >= 1, got 2.5/);
   });
 });
+
+describe("sampler configuration: GPU lanes", () => {
+  it("leaves them unset (one invocation per chain) unless given, and takes powers of two up to 256", () => {
+    expect(resolveConfig({}).sampler.gpuLanes).toBeUndefined();
+    for (const gpuLanes of [1, 2, 32, 256]) expect(resolveConfig({ sampler: { gpuLanes } }).sampler.gpuLanes).toBe(gpuLanes);
+  });
+
+  it("names what is wrong", () => {
+    for (const gpuLanes of [0, 3, 48, 512, 1.5]) {
+      expect(() => resolveConfig({ sampler: { gpuLanes } })).toThrow(new RegExp(`gpu lanes must be a power of two from 1 to 256, got ${gpuLanes}`));
+    }
+  });
+});

@@ -69,14 +69,17 @@ export const GEO_SCALED_PRIOR = `
       scaledPrior(&e, i, parent - 1u);
     }`;
 
-/** After the element loop: the scaled priors' gradients in their parents. */
+/** After the element loop (and a sync): the scaled priors' gradients in their parents, on lane 0 (children share parents). */
 export const GEO_PARENT_GRADIENTS = `
-  for (var i = 0u; i < U.dim; i++) {
-    let parent = parentOf(i);
-    if (parent != 0u) {
-      scaledPriorParentGrad(i, parent - 1u);
+  if (lane == 0u) {
+    for (var i = 0u; i < U.dim; i++) {
+      let parent = parentOf(i);
+      if (parent != 0u) {
+        scaledPriorParentGrad(i, parent - 1u);
+      }
     }
-  }`;
+  }
+  sync();`;
 
 /** The baseline's geo terms in the forward loop over t (m is mu[t] so far). */
 export function geoBaselineTermsWgsl(key: ProgramKey): string {
@@ -94,7 +97,7 @@ export function geoBaselineTermsWgsl(key: ProgramKey): string {
 export function geoBaselineReverseWgsl(key: ProgramKey): string {
   const season = `  let coefSeason = xv(U.offCoefSeason + geo);
   var seasonDot = 0.0;
-  for (var k = 0u; k < U.nLin; k++) {
+  for (var k = lane; k < U.nLin; k += LANES) {
     var s = 0.0;
     var part = 0.0;
     for (var t = 0u; t < U.T; t++) {
@@ -105,8 +108,11 @@ export function geoBaselineReverseWgsl(key: ProgramKey): string {
     addG(U.offLinear + k, coefSeason * s * el(U.offLinear + k).dx);
     seasonDot += xv(U.offLinear + k) * s;
   }
-  addG(U.offCoefSeason + geo, seasonDot * el(U.offCoefSeason + geo).dx);`;
-  const extra = `  for (var f = 0u; f < U.nExtra; f++) {
+  let seasonDots = laneSum4(vec4<f32>(seasonDot, 0.0, 0.0, 0.0));
+  if (lane == 0u) {
+    addG(U.offCoefSeason + geo, seasonDots.x * el(U.offCoefSeason + geo).dx);
+  }`;
+  const extra = `  for (var f = lane; f < U.nExtra; f += LANES) {
     var s = 0.0;
     var part = 0.0;
     for (var t = 0u; t < U.T; t++) {

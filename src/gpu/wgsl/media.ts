@@ -9,6 +9,9 @@
 // geo program (geo.ts) they run once per (channel, geo): media(t, c) and
 // coefIdx(c) read the current geo's series and coefficient, the transform's
 // parameters are the channel's and their gradients add up over the geos.
+// channelIntoMu, s1c and wIdx (program.ts) place a channel's contribution,
+// d/dconv and weights: shared rows when one invocation walks the channels in
+// turn, the channel's own when lanes run channels at once.
 
 import type { ModelName } from "../../model/structure.js";
 import { formulaFor, parseFormula, transformsOf, type FormulaTree } from "../../model/transforms/index.js";
@@ -153,7 +156,7 @@ function geometricWgsl(adstock: Adstock, sat: Saturation, roi: boolean): string 
 fn channelForward(c: u32) {${roi ? "\n  deriveCoef(c);" : ""}
 ${lines}
 ${loopHead}
-    scratch[s0(t)] += t_BETA * satCell(a, b, ${args}).f;
+    channelIntoMu(c, t, t_BETA * satCell(a, b, ${args}).f);
   }
 }
 
@@ -231,13 +234,13 @@ fn convolutionWeights(c: u32) -> f32 {
   var acc = 0.0;
   for (var l = 0u; l < U.lags; l++) {
     ${LOG_WEIGHT[kind]}
-    scratch[wIdx(l)] = lw;
+    scratch[wIdx(c, l)] = lw;
     maxLog = max(maxLog, lw);
   }
   var sum = 0.0;
   for (var l = 0u; l < U.lags; l++) {
-    let w = exp(scratch[wIdx(l)] - maxLog);
-    scratch[wIdx(l)] = w;
+    let w = exp(scratch[wIdx(c, l)] - maxLog);
+    scratch[wIdx(c, l)] = w;
     sum += w;
   }
   return log(sum);
@@ -247,7 +250,7 @@ fn convolve(t: u32, c: u32) -> f32 {
   var s = 0.0;
   let n = min(t + 1u, U.lags);
   for (var l = 0u; l < n; l++) {
-    s += scratch[wIdx(l)] * media(t - l, c);
+    s += scratch[wIdx(c, l)] * media(t - l, c);
   }
   return s;
 }
@@ -267,7 +270,7 @@ fn channelForward(c: u32) {${roi ? "\n  deriveCoef(c);" : ""}
   let logSum = convolutionWeights(c);
 ${lines}
 ${loopHead}
-    scratch[s0(t)] += t_BETA * satCell(convolve(t, c), 1.0, ${args}).f;
+    channelIntoMu(c, t, t_BETA * satCell(convolve(t, c), 1.0, ${args}).f);
   }
 }
 
@@ -279,7 +282,7 @@ ${lines}${SUMS}${roi ? ROI_SUMS : ""}
     let r = scratch[s0(t)];
     pF += r * cell.f; pH += r * cell.h; pD += r * cell.hd;
     // d lik / d conv[t], for the lag sums below.
-    scratch[s1(t)] = ${rg};${FLUSH_SUMS}${roi ? roiCellSums(false) + ROI_FLUSH : ""}
+    scratch[s1c(c, t)] = ${rg};${FLUSH_SUMS}${roi ? roiCellSums(false) + ROI_FLUSH : ""}
   }
   sF += pF; sH += pH; sD += pD; sG += pG;${roi ? ROI_ADJUST : ""}
 ${chainRuleWgsl(adstock, sat, roi)}
@@ -295,14 +298,14 @@ ${chainRuleWgsl(adstock, sat, roi)}
     var s = 0.0;
     var part = 0.0;
     for (var t = l; t < U.T; t++) {
-      part += scratch[s1(t)]${rAt} * media(t - l, c);
+      part += scratch[s1c(c, t)]${rAt} * media(t - l, c);
       if (${FLUSH}) {
         s += part;
         part = 0.0;
       }
     }
     s += part;
-    let gw = (s - perSum) * scratch[wIdx(l)];
+    let gw = (s - perSum) * scratch[wIdx(c, l)];
     ${WEIGHT_GRAD[kind]}
   }
   addG(U.offT1 + c, g1 * el(U.offT1 + c).dlogx);

@@ -16,22 +16,45 @@
 import type { ProgramKey } from "../programKey.js";
 import { uniformStructWgsl } from "../uniforms.js";
 import { elementsWgsl } from "./elements.js";
+import { laneAccessorsWgsl, laneEntryPointsWgsl, SUM_CONTRIBUTIONS } from "./lanes.js";
 import { GEO_PARENT_GRADIENTS, GEO_SCALED_PRIOR, geoAccessorsWgsl, geoBaselineReverseWgsl, geoBaselineTermsWgsl } from "./geo.js";
 import { mediaWgsl } from "./media.js";
 
-/** Invocations per workgroup (one position each). */
+/** Invocations per workgroup when one invocation walks one position (lanes 1). */
 export const WORKGROUP_SIZE = 64;
+
+/** Invocations per workgroup: one position per invocation (lanes 1), or one position per workgroup of `lanes`. */
+export function workgroupSizeFor(lanes: number): number {
+  return lanes > 1 ? lanes : WORKGROUP_SIZE;
+}
+
+/** Positions per workgroup. */
+export function positionsPerWorkgroup(lanes: number): number {
+  return lanes > 1 ? 1 : WORKGROUP_SIZE;
+}
 
 /** Scratch rows per position (each row holds one f32 for every position of the dispatch). */
 export function scratchRows(T: number, dim: number, lags: number): number {
   return 2 * T + dim + lags;
 }
 
+/**
+ * Scratch floats per position when a workgroup's lanes share one position:
+ * mu then the residual [T], each channel's contribution [C][T], each
+ * channel's d/dconv [C][T], the constrained values [dim], each channel's
+ * carryover weights [C][lags], contiguous per position.
+ */
+export function laneScratchRows(T: number, C: number, dim: number, lags: number): number {
+  return T + 2 * C * T + dim + C * lags;
+}
+
 export function programWgsl(key: ProgramKey): string {
+  const lanes = key.lanes;
   return [
     "\n",
     uniformStructWgsl(),
     PREAMBLE,
+    lanes > 1 ? laneAccessorsWgsl(lanes) : SERIAL_ACCESSORS,
     key.geo ? geoAccessorsWgsl(key) : NATIONAL_ACCESSORS,
     elementsWgsl(key.families),
     "\n",
@@ -41,7 +64,7 @@ export function programWgsl(key: ProgramKey): string {
     likelihoodWgsl(key),
     TREND_COORDINATES,
     evalChainWgsl(key),
-    ENTRY_POINTS,
+    lanes > 1 ? laneEntryPointsWgsl(lanes) : ENTRY_POINTS,
   ].join("");
 }
 
@@ -71,11 +94,7 @@ const POW_Z: f32 = 80.0;
 var<private> chain: u32; // this invocation's position
 var<private> pb: u32; // its first element in pos, grad, mom
 var<private> db: u32; // its dataset record in data
-
-fn s0(t: u32) -> u32 { return t * U.B + chain; }
-fn s1(t: u32) -> u32 { return (U.T + t) * U.B + chain; }
-fn xIdx(i: u32) -> u32 { return (2u * U.T + i) * U.B + chain; }
-fn wIdx(l: u32) -> u32 { return (2u * U.T + U.dim + l) * U.B + chain; }
+var<private> lane: u32; // this invocation's lane among those sharing the position (0 when it walks it alone)
 
 // Constrained value of element i (stored by the prior pass).
 fn xv(i: u32) -> f32 { return scratch[xIdx(i)]; }
@@ -99,6 +118,23 @@ fn kadd(k: ptr<function, Kahan>, v: f32) {
   (*k).s = t;
 }
 
+`;
+
+/**
+ * One invocation per position: scratch interleaved across positions ([row][B],
+ * so that neighbouring invocations touch neighbouring words); the channels
+ * add into mu in turn and share the d/dconv and weight rows; no barriers.
+ */
+const SERIAL_ACCESSORS = /* wgsl */ `
+const LANES: u32 = 1u;
+fn s0(t: u32) -> u32 { return t * U.B + chain; }
+fn s1c(c: u32, t: u32) -> u32 { return (U.T + t) * U.B + chain; }
+fn xIdx(i: u32) -> u32 { return (2u * U.T + i) * U.B + chain; }
+fn wIdx(c: u32, l: u32) -> u32 { return (2u * U.T + U.dim + l) * U.B + chain; }
+fn channelIntoMu(c: u32, t: u32, v: f32) { scratch[s0(t)] += v; }
+fn sync() {}
+// The lanes' sum (valid on lane 0): here the one lane's value.
+fn laneSum4(v: vec4<f32>) -> vec4<f32> { return v; }
 `;
 
 /** The national model's series and coefficients (the geo model's: geo.ts). */
@@ -126,7 +162,7 @@ fn baselineForward() {
   let intercept = xv(U.offIntercept${g});
   let coefTrend = xv(U.offTrend${g});
   let expo = xv(U.offExpo);
-  for (var t = 0u; t < U.T; t++) {
+  for (var t = lane; t < U.T; t += LANES) {
     var m = intercept + coefTrend * timePow(t, expo);
 ${
   linear
@@ -160,7 +196,8 @@ fn likelihoodAndBaselineReverse() -> f32 {
   var ssr = Kahan(0.0, 0.0);
   var sI = 0.0; var sT = 0.0; var sE = 0.0;
   var pS = 0.0; var pI = 0.0; var pT = 0.0; var pE = 0.0;
-  for (var t = 0u; t < U.T; t++) {
+  var n = 0u;
+  for (var t = lane; t < U.T; t += LANES) {
     let e = targetAt(t) - scratch[s0(t)];
     let r = e * invVar;
     scratch[s0(t)] = r;
@@ -169,18 +206,24 @@ fn likelihoodAndBaselineReverse() -> f32 {
     pI += r;
     pT += r * tp;
     pE += r * tp * log(max(f32(t), 1.0));
-    if ((t & 31u) == 31u) {
+    n++;
+    if ((n & 31u) == 0u) {
       kadd(&ssr, pS); sI += pI; sT += pT; sE += pE;
       pS = 0.0; pI = 0.0; pT = 0.0; pE = 0.0;
     }
   }
   kadd(&ssr, pS); sI += pI; sT += pT; sE += pE;
-  addG(U.offIntercept${g}, sI * el(U.offIntercept${g}).dx);
-  addG(U.offTrend${g}, sT * el(U.offTrend${g}).dx);
-  addG(U.offExpo, sE * coefTrend * el(U.offExpo).dx);
+  // The lanes' sums on lane 0; then every lane sees every residual.
+  let sums = laneSum4(vec4<f32>(ssr.s - ssr.c, sI, sT, sE));
+  sync();
+  if (lane == 0u) {
+    addG(U.offIntercept${g}, sums.y * el(U.offIntercept${g}).dx);
+    addG(U.offTrend${g}, sums.z * el(U.offTrend${g}).dx);
+    addG(U.offExpo, sums.w * coefTrend * el(U.offExpo).dx);
+  }
 ${
   linear
-    ? `  for (var k = 0u; k < U.nLin; k++) {
+    ? `  for (var k = lane; k < U.nLin; k += LANES) {
     var s = 0.0;
     var part = 0.0;
     for (var t = 0u; t < U.T; t++) {
@@ -195,7 +238,7 @@ ${
 ${key.geo ? geoBaselineReverseWgsl(key) : ""}
 ${
   key.weekday
-    ? `  for (var j = 0u; j < 7u; j++) {
+    ? `  for (var j = lane; j < 7u; j += LANES) {
     var s = 0.0;
     var part = 0.0;
     var n = 0u;
@@ -210,9 +253,12 @@ ${
     : ""
 }
   let T = f32(U.T);
-  let ssrSum = ssr.s - ssr.c;
+  let ssrSum = sums.x;
   // d/d log sigma of -T log sigma - ssr / (2 sigma^2).
-  addG(U.offSigma${g}, (ssrSum * invVar - T) * sigmaE.dlogx);
+  if (lane == 0u) {
+    addG(U.offSigma${g}, (ssrSum * invVar - T) * sigmaE.dlogx);
+  }
+  // Lane 0's is the value.
   return -T * (HALF_LOG_2PI + logSigma) - 0.5 * ssrSum * invVar;
 }
 
@@ -281,46 +327,44 @@ fn trendLeave() -> f32 {
 
 `;
 
-/** The national model's terms after the priors: one pass over the channels. */
-const NATIONAL_TERMS = `
-  baselineForward();
-  for (var c = 0u; c < U.C; c++) {
-    channelForward(c);
-  }
-  kadd(&lp, likelihoodAndBaselineReverse());
-  for (var c = 0u; c < U.C; c++) {
-    channelReverse(c);
-  }`;
-
-/** The geo model's: the same, once per geo, each geo's mu and residual in the same scratch rows. */
-const GEO_TERMS = `
-  for (var g = 0u; g < U.G; g++) {
-    geo = g;
+/**
+ * The model's terms after the priors: the baseline, the channels' forward
+ * passes (each into its own rows, then summed in channel order, when lanes
+ * share the position; else straight into mu), the likelihood, the channels'
+ * reverse passes; for the geo model once per geo in the same rows.
+ */
+function termsWgsl(key: ProgramKey): string {
+  const lanes = key.lanes > 1;
+  const pass = `
     baselineForward();
-    for (var c = 0u; c < U.C; c++) {
+    for (var c = lane; c < U.C; c += LANES) {
       channelForward(c);
-    }
+    }${lanes ? "\n    sync();\n    sumContributions();\n    sync();" : ""}
     kadd(&lp, likelihoodAndBaselineReverse());
-    for (var c = 0u; c < U.C; c++) {
+    for (var c = lane; c < U.C; c += LANES) {
       channelReverse(c);
     }
-  }`;
+    sync();`;
+  return key.geo ? `\n  for (var g = 0u; g < U.G; g++) {\n    geo = g;${pass}\n  }` : `\n  {${pass}\n  }`;
+}
 
-/** The whole log-density and gradient of this invocation's position. */
+/** The whole log-density and gradient of this invocation's position (lane 0's result when lanes share it). */
 function evalChainWgsl(key: ProgramKey): string {
-  return /* wgsl */ `// Full log-density (priors + likelihood + log-Jacobian) of this invocation's
+  const lanes = key.lanes > 1;
+  return /* wgsl */ `${lanes ? SUM_CONTRIBUTIONS : ""}// Full log-density (priors + likelihood + log-Jacobian) of this invocation's
 // position; writes its gradient. Non-finite results give -Infinity and a zero
-// gradient.
+// gradient. Lanes sharing the position split the elements, the periods and
+// the channels; lane 0 sums the parts, finishes and returns the value.
 fn evalChain() -> f32 {
   var lp = Kahan(0.0, 0.0);
   trendEnter();
-  for (var i = 0u; i < U.dim; i++) {
+  for (var i = lane; i < U.dim; i += LANES) {
     var e = el(i);${key.geo ? GEO_SCALED_PRIOR : ""}
     kadd(&lp, e.lp);
     kadd(&lp, e.jac);
     grad[pb + i] = e.dlp;
     scratch[xIdx(i)] = e.x;
-  }${key.geo ? GEO_PARENT_GRADIENTS : ""}${key.geo ? GEO_TERMS : NATIONAL_TERMS}
+  }${lanes ? "\n  lp = Kahan(laneSum4(vec4<f32>(lp.s - lp.c, 0.0, 0.0, 0.0)).x, 0.0);\n  sync();" : ""}${key.geo ? GEO_PARENT_GRADIENTS : ""}${termsWgsl(key)}${lanes ? "\n  if (lane != 0u) {\n    return 0.0;\n  }" : ""}
   kadd(&lp, trendLeave());
   let total = lp.s - lp.c;
   var finite = isFiniteF(total);
@@ -342,6 +386,7 @@ fn evalChain() -> f32 {
 /** The two entry points: evaluate, and one leapfrog step. */
 const ENTRY_POINTS = /* wgsl */ `fn setup(b: u32) {
   chain = b;
+  lane = 0u;
   pb = b * U.dim;
   db = dataIndex[b] * U.dataStride;
 }
