@@ -1,17 +1,20 @@
-// WGSL: the whole national MMM log-density and gradient for one position per
-// invocation (thousands of chains or markets per dispatch), and the leapfrog
-// step built on it. One module per ProgramKey; everything sized lives in the
-// uniform block (uniforms.ts) and in buffers:
+// WGSL: the whole MMM log-density and gradient (national, or geo: geo.ts) of
+// one position per invocation (thousands of chains or markets per dispatch),
+// or of one position per workgroup whose lanes share it (lanes.ts), and the
+// leapfrog step built on it. One module per ProgramKey; everything sized
+// lives in the uniform block (uniforms.ts) and in buffers:
 //   data      packed dataset records (datasetPack.ts), one per dataset
 //   dataIndex which record each position uses
 //   pos, grad, mom  [B][dim] row-major; lps [B]
-//   scratch   per position, interleaved across positions ([row][B], so that
-//             neighbouring invocations touch neighbouring words): rows
-//             0..T-1 mu then the residual, T..2T-1 the carryover's d/dconv,
-//             2T..2T+dim-1 the constrained values, then the carryover weights.
+//   scratch   one invocation per position: interleaved across positions
+//             ([row][B], so that neighbouring invocations touch neighbouring
+//             words): rows 0..T-1 mu then the residual, T..2T-1 the
+//             carryover's d/dconv, 2T..2T+dim-1 the constrained values, then
+//             the carryover weights; lanes sharing a position: lanes.ts.
 //   invMetric [dim] then a step-size factor per chain [B] (leapfrog)
-// The geo model (geo.ts) runs the baseline, the channels and the likelihood
-// once per geo, reusing the same scratch rows.
+// The geo model runs the baseline, the channels and the likelihood once per
+// geo, reusing the same scratch rows. Loops start at the invocation's lane
+// and stride by LANES (1 when an invocation walks its position alone).
 
 import type { ProgramKey } from "../programKey.js";
 import { uniformStructWgsl } from "../uniforms.js";
@@ -23,12 +26,7 @@ import { mediaWgsl } from "./media.js";
 /** Invocations per workgroup when one invocation walks one position (lanes 1). */
 export const WORKGROUP_SIZE = 64;
 
-/** Invocations per workgroup: one position per invocation (lanes 1), or one position per workgroup of `lanes`. */
-export function workgroupSizeFor(lanes: number): number {
-  return lanes > 1 ? lanes : WORKGROUP_SIZE;
-}
-
-/** Positions per workgroup. */
+/** Positions per workgroup: WORKGROUP_SIZE, or one shared by `lanes` invocations. */
 export function positionsPerWorkgroup(lanes: number): number {
   return lanes > 1 ? 1 : WORKGROUP_SIZE;
 }
