@@ -360,6 +360,10 @@ export function resolveConfig(input: FitConfigInput = {}): FitConfig {
   if (s.gpuLanes !== undefined && !(Number.isInteger(s.gpuLanes) && s.gpuLanes >= 1 && s.gpuLanes <= 256 && (s.gpuLanes & (s.gpuLanes - 1)) === 0)) {
     throw new InputError(`gpu lanes must be a power of two from 1 to 256, got ${s.gpuLanes}`);
   }
+  // Lanes are a WebGPU kernel's: asked for where no WebGPU lockstep chains can run, they would be ignored.
+  if ((s.gpuLanes ?? 1) > 1 && (!lockstep || s.backend === "cpu")) {
+    throw new InputError("gpu lanes apply to lockstep chains on WebGPU: use them with --backend webgpu (or --method chees), not with NUTS or --backend cpu");
+  }
   if (s.maxTreeDepth > 30) throw new InputError(`max tree depth must be at most 30 (2^depth leapfrog steps per draw), got ${s.maxTreeDepth}`);
   if (!Number.isSafeInteger(s.seed)) throw new InputError(`seed must be a safe integer, got ${s.seed}`);
   if (!(s.targetAccept > 0 && s.targetAccept < 1)) {

@@ -59,12 +59,20 @@ describe("sampler configuration: draws until the chains agree", () => {
 describe("sampler configuration: GPU lanes", () => {
   it("leaves them unset (one invocation per chain) unless given, and takes powers of two up to 256", () => {
     expect(resolveConfig({}).sampler.gpuLanes).toBeUndefined();
-    for (const gpuLanes of [1, 2, 32, 256]) expect(resolveConfig({ sampler: { gpuLanes } }).sampler.gpuLanes).toBe(gpuLanes);
+    for (const gpuLanes of [2, 32, 256]) expect(resolveConfig({ sampler: { gpuLanes, backend: "webgpu" } }).sampler.gpuLanes).toBe(gpuLanes);
+    expect(resolveConfig({ sampler: { gpuLanes: 8, method: "chees" } }).sampler.gpuLanes).toBe(8);
+    expect(resolveConfig({ sampler: { gpuLanes: 1 } }).sampler.gpuLanes).toBe(1);
+  });
+
+  it("refuses lanes where no WebGPU lockstep chains run (NUTS, or the CPU backend)", () => {
+    for (const sampler of [{ gpuLanes: 32 }, { gpuLanes: 32, backend: "cpu" as const, method: "chees" as const }]) {
+      expect(() => resolveConfig({ sampler })).toThrow(/gpu lanes apply to lockstep chains on WebGPU/);
+    }
   });
 
   it("names what is wrong", () => {
     for (const gpuLanes of [0, 3, 48, 512, 1.5]) {
-      expect(() => resolveConfig({ sampler: { gpuLanes } })).toThrow(new RegExp(`gpu lanes must be a power of two from 1 to 256, got ${gpuLanes}`));
+      expect(() => resolveConfig({ sampler: { gpuLanes, backend: "webgpu" } })).toThrow(new RegExp(`gpu lanes must be a power of two from 1 to 256, got ${gpuLanes}`));
     }
   });
 });
