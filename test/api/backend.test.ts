@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { maxStandardisedGap } from "../helpers/posteriorGap.js";
 import { FittedMMM, NotConvergedError, fitMMM, simulateDataset } from "../../src/index.js";
 import { planSampling } from "../../src/services/backend.js";
 import { probeWebGpu } from "../../src/gpu/device.js";
@@ -47,18 +48,6 @@ describe("choosing the sampling backend", () => {
   });
 });
 
-/** Largest |difference of posterior means| in units of the reference posterior sd. */
-function maxStandardisedGap(a: FittedMMM, b: FittedMMM): { gap: number; name: string } {
-  const ref = new Map(b.summary().map((r) => [r.name, r]));
-  let gap = 0;
-  let name = "";
-  for (const r of a.summary()) {
-    const s = ref.get(r.name)!;
-    const z = Math.abs(r.mean - s.mean) / s.sd;
-    if (z > gap) [gap, name] = [z, r.name];
-  }
-  return { gap, name };
-}
 
 describe("ChEES-HMC through fitMMM", () => {
   const sim = simulateDataset({ seed: 8, T: 52, channels: 2, extras: 1 });

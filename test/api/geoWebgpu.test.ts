@@ -3,24 +3,13 @@
 // geo posterior the float64 core gives. The density itself is checked point
 // by point in test/gpu/geoDensity.test.ts; this checks a whole fit.
 import { describe, expect, it } from "vitest";
+import { maxStandardisedGap } from "../helpers/posteriorGap.js";
 import { NotConvergedError } from "../../src/errors.js";
 import { fitGeoMMM } from "../../src/api/fitGeoMMM.js";
 import type { FittedGeoMMM } from "../../src/api/fittedGeoMMM.js";
 import { makeGeoTestData } from "../helpers/geoSimulated.js";
 import { gpuProbe, noGpuMessage } from "../gpu/gpuFixtures.js";
 
-/** Largest |difference of posterior means| in units of the reference posterior sd. */
-function maxStandardisedGap(a: FittedGeoMMM, b: FittedGeoMMM): { gap: number; name: string } {
-  const ref = new Map(b.summary().map((r) => [r.name, r]));
-  let gap = 0;
-  let name = "";
-  for (const r of a.summary()) {
-    const s = ref.get(r.name)!;
-    const z = Math.abs(r.mean - s.mean) / s.sd;
-    if (z > gap) [gap, name] = [z, r.name];
-  }
-  return { gap, name };
-}
 
 describe.skipIf(!gpuProbe.available)("a geo fit on WebGPU", () => {
   it("agrees with the CPU lockstep run of the same settings", async () => {

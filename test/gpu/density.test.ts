@@ -4,49 +4,17 @@
 // test/density) and, on one point per case, against finite differences of the
 // reference directly.
 import { describe, expect, it } from "vitest";
-import { MmmDensity } from "../../src/density/mmmDensity.js";
 import { referenceLogDensity } from "../../src/density/reference.js";
 import { finiteDifferenceGradient } from "../../src/density/finiteDifference.js";
 import { WebGpuMmmDensity } from "../../src/gpu/webGpuMmmDensity.js";
 import { MODEL_NAMES } from "../../src/model/structure.js";
 import { ParameterLayout } from "../../src/model/layout.js";
 import type { Prior } from "../../src/model/priors.js";
-import type { GpuModelData } from "../../src/gpu/datasetPack.js";
 import { makeFixture, randomPoint } from "../helpers/mmmFixtures.js";
 import { mulberry32 } from "../helpers/random.js";
-import { gpuProbe, noGpuMessage, pointsNear, simulated } from "./gpuFixtures.js";
+import { batchErrors, gpuProbe, noGpuMessage, pointsNear, simulated } from "./gpuFixtures.js";
 
 const report = process.env.GPU_REPORT !== undefined;
-
-interface Errors {
-  value: number;
-  grad: number;
-}
-
-/** Worst errors over a batch: value relative to max(1, |lp|), gradient relative to max(1, max |g|) of that position. */
-async function batchErrors(gpu: WebGpuMmmDensity, models: GpuModelData[], positions: Float64Array, count: number, modelOf: (b: number) => number): Promise<Errors> {
-  const dim = gpu.dim;
-  const grads = new Float64Array(count * dim);
-  const lps = new Float64Array(count);
-  await gpu.logpGradBatch(positions, grads, lps, count);
-  const cpu = models.map((m) => new MmmDensity(m.layout, m.data));
-  const g = new Float64Array(dim);
-  let value = 0;
-  let grad = 0;
-  for (let b = 0; b < count; b++) {
-    const m = modelOf(b);
-    const u = positions.subarray(b * dim, (b + 1) * dim);
-    const ref = referenceLogDensity(models[m].layout, models[m].data, u).lpJacobian;
-    const lp = cpu[m].logpGrad(u, g);
-    expect(Number.isFinite(lps[b]), `position ${b}: GPU logp ${lps[b]}, reference ${ref}`).toBe(true);
-    value = Math.max(value, Math.abs(lps[b] - ref) / Math.max(1, Math.abs(ref)));
-    expect(Math.abs(lp - ref) / Math.max(1, Math.abs(ref))).toBeLessThan(1e-10);
-    let scale = 1;
-    for (let i = 0; i < dim; i++) scale = Math.max(scale, Math.abs(g[i]));
-    for (let i = 0; i < dim; i++) grad = Math.max(grad, Math.abs(grads[b * dim + i] - g[i]) / scale);
-  }
-  return { value, grad };
-}
 
 // f32 tolerances: the worst cases measured on SwiftShader are 1.3e-6 (value,
 // relative) and 6e-6 (gradient, relative to its largest component); run with

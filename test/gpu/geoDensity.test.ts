@@ -7,49 +7,23 @@
 // coef_media prior and a custom one in its place; several datasets of one
 // structure; the coordinates and ROI priors it refuses.
 import { describe, expect, it } from "vitest";
-import { MmmDensity } from "../../src/density/mmmDensity.js";
 import { referenceLogDensity } from "../../src/density/reference.js";
 import { finiteDifferenceGradient } from "../../src/density/finiteDifference.js";
 import { WebGpuMmmDensity } from "../../src/gpu/webGpuMmmDensity.js";
-import { packDatasets, type GpuModelData } from "../../src/gpu/datasetPack.js";
+import { packDatasets } from "../../src/gpu/datasetPack.js";
 import { MODEL_NAMES } from "../../src/model/structure.js";
 import { ADSTOCK_NAMES, SATURATION_NAMES, composedName } from "../../src/model/modelChoice.js";
 import { ParameterLayout } from "../../src/model/layout.js";
 import { makeGeoFixture, type GeoFixtureShape } from "../helpers/geoFixtures.js";
 import { randomPoint } from "../helpers/mmmFixtures.js";
 import { mulberry32 } from "../helpers/random.js";
-import { gpuProbe, noGpuMessage, pointsNear } from "./gpuFixtures.js";
+import { batchErrors, gpuProbe, noGpuMessage, pointsNear } from "./gpuFixtures.js";
 
 const report = process.env.GPU_REPORT !== undefined;
 
 // As the national test's (density.test.ts): f32 against float64.
 const VALUE_TOL = 1e-5;
 const GRAD_TOL = 5e-5;
-
-/** Worst errors over a batch: value relative to max(1, |lp|), gradient relative to max(1, max |g|) of that position. */
-async function batchErrors(gpu: WebGpuMmmDensity, models: GpuModelData[], positions: Float64Array, count: number, modelOf: (b: number) => number) {
-  const dim = gpu.dim;
-  const grads = new Float64Array(count * dim);
-  const lps = new Float64Array(count);
-  await gpu.logpGradBatch(positions, grads, lps, count);
-  const cpu = models.map((m) => new MmmDensity(m.layout, m.data));
-  const g = new Float64Array(dim);
-  let value = 0;
-  let grad = 0;
-  for (let b = 0; b < count; b++) {
-    const m = modelOf(b);
-    const u = positions.subarray(b * dim, (b + 1) * dim);
-    const ref = referenceLogDensity(models[m].layout, models[m].data, u).lpJacobian;
-    const lp = cpu[m].logpGrad(u, g);
-    expect(Number.isFinite(lps[b]), `position ${b}: GPU logp ${lps[b]}, reference ${ref}`).toBe(true);
-    expect(Math.abs(lp - ref) / Math.max(1, Math.abs(ref))).toBeLessThan(1e-10);
-    value = Math.max(value, Math.abs(lps[b] - ref) / Math.max(1, Math.abs(ref)));
-    let scale = 1;
-    for (let i = 0; i < dim; i++) scale = Math.max(scale, Math.abs(g[i]));
-    for (let i = 0; i < dim; i++) grad = Math.max(grad, Math.abs(grads[b * dim + i] - g[i]) / scale);
-  }
-  return { value, grad };
-}
 
 /** Random points within `radius` of the prior medians (the region a fit starts in). */
 function pointsAroundMedian(layout: ParameterLayout, count: number, radius: number, seed: number): Float64Array {

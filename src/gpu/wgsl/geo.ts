@@ -98,13 +98,7 @@ export function geoBaselineReverseWgsl(key: ProgramKey): string {
   const season = `  let coefSeason = xv(U.offCoefSeason + geo);
   var seasonDot = 0.0;
   for (var k = lane; k < U.nLin; k += LANES) {
-    var s = 0.0;
-    var part = 0.0;
-    for (var t = 0u; t < U.T; t++) {
-      part += scratch[s0(t)] * data[db + U.designOff + t * U.nLin + k];
-      if ((t & 31u) == 31u) { s += part; part = 0.0; }
-    }
-    s += part;
+    let s = residualDotDesign(k);
     addG(U.offLinear + k, coefSeason * s * el(U.offLinear + k).dx);
     seasonDot += xv(U.offLinear + k) * s;
   }

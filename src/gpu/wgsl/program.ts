@@ -107,6 +107,17 @@ fn negInf() -> f32 {
   return bitcast<f32>(0xff800000u | (U.B & 0u));
 }
 
+// sum_t r[t] design[t][k], r the residual in scratch row s0, in blocks of 32 rows.
+fn residualDotDesign(k: u32) -> f32 {
+  var s = 0.0;
+  var part = 0.0;
+  for (var t = 0u; t < U.T; t++) {
+    part += scratch[s0(t)] * data[db + U.designOff + t * U.nLin + k];
+    if ((t & 31u) == 31u) { s += part; part = 0.0; }
+  }
+  return s + part;
+}
+
 // Compensated (Kahan) sum for the few terms that make up the log-density.
 struct Kahan { s: f32, c: f32 }
 fn kadd(k: ptr<function, Kahan>, v: f32) {
@@ -222,14 +233,7 @@ fn likelihoodAndBaselineReverse() -> f32 {
 ${
   linear
     ? `  for (var k = lane; k < U.nLin; k += LANES) {
-    var s = 0.0;
-    var part = 0.0;
-    for (var t = 0u; t < U.T; t++) {
-      part += scratch[s0(t)] * data[db + U.designOff + t * U.nLin + k];
-      if ((t & 31u) == 31u) { s += part; part = 0.0; }
-    }
-    s += part;
-    addG(U.offLinear + k, s * el(U.offLinear + k).dx);
+    addG(U.offLinear + k, residualDotDesign(k) * el(U.offLinear + k).dx);
   }`
     : ""
 }
