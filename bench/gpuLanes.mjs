@@ -11,7 +11,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gpu, isSoftwareAdapter, ParameterLayout, makeStructure, sampler } from "../dist/index.js";
+import { gpu, isSoftwareAdapter } from "../dist/index.js";
+import { EXAMPLE_SIZES, uniforms } from "./gpu/models.mjs";
 import { machineInfo } from "./machine.mjs";
 
 const STEPS = 10;
@@ -30,29 +31,9 @@ if (!probe.available) {
   process.exit(0);
 }
 
-function uniforms(seed) {
-  const r = new sampler.PhiloxRng(seed, 0);
-  return () => r.uniform();
-}
-
-/** Random data of a model's shape (media with zero weeks), scaled as a fit scales it (means about 1). */
-function model(label, G, T, C, F) {
-  const r = uniforms(7);
-  const geo = G > 1;
-  const structure = makeStructure({ model: "hill_adstock", nChannels: C, nExtra: F, mediaPrior: Array(C).fill(0.15), ...(geo ? { nGeos: G } : {}) });
-  const data = {
-    T,
-    media: Float64Array.from({ length: T * C * G }, () => (r() < 0.15 ? 0 : 2 * r())),
-    extra: Float64Array.from({ length: T * F }, () => 0.5 + r()),
-    target: Float64Array.from({ length: T * G }, () => 0.6 + 0.8 * r()),
-    ...(geo ? { G } : {}),
-  };
-  return { label, model: { layout: new ParameterLayout(structure), data } };
-}
-
 const { device, adapter } = await gpu.sharedGpuDevice();
 const rows = [];
-for (const { label, model: m } of [model("national T=156 C=5 F=2", 1, 156, 5, 2), model("geo G=8 T=104 C=3 F=1", 8, 104, 3, 1)]) {
+for (const { label, model: m } of EXAMPLE_SIZES()) {
   const dim = m.layout.dim;
   const center = m.layout.medianPoint();
   for (const chains of chainsList) {

@@ -29,13 +29,16 @@ import { machineLine, publish } from "./report.mjs";
 const defaultFile = fileURLToPath(new URL("./results/lockstep.json", import.meta.url));
 const referenceFile = new URL("./results/lockstep-nuts.json", import.meta.url);
 
-/** The commit the sampler ran at (rows from before a change to the method say so), or null outside a git checkout. */
+/**
+ * The commit the sampler ran at (rows from before a change to the method say so): git's, else
+ * MMM_BENCH_COMMIT (bench/gpu/session.sh sets it on a lent machine, whose copy may have no git), else null.
+ */
 function commitOf() {
   try {
-    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no", "src"], { encoding: "utf8" }).trim() !== "";
-    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim() + (dirty ? "+" : "");
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no", "src"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() !== "";
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() + (dirty ? "+" : "");
   } catch {
-    return null;
+    return process.env.MMM_BENCH_COMMIT ?? null;
   }
 }
 
