@@ -215,7 +215,7 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
         geo && summary.some((r) => r.name.startsWith("lag_weight")) ? geoLagStep : "",
         // Many chains spread over both regimes, and nested R-hat asks the ensemble, not each chain, to cover them (docs/lockstep.md).
         geo
-          ? "run many chains in lockstep (--chains 64 --method chees), which spread over both regimes and go on until they agree as an ensemble (on the bundled geo example 64 chains agreed after 2000 draws each, 22 minutes on 2 cores, at one seed, and had not after 5000 at another)"
+          ? "run many chains in lockstep (--chains 64 --method chees), which spread over both regimes and go on until they agree as an ensemble; slower than NUTS here, and not sure to agree (the bundled geo example's runs: docs/lockstep.md)"
           : "",
         `refit with more warm-up (--warmup ${Math.max(2000, 2 * s.warmup)})`,
         pooled || geo ? "" : "refit with --adaptation pooled-diag (the chains share what they learn during warm-up)",
