@@ -64,6 +64,8 @@ export { validateGeoTrainingRows, splitGeoRows, sliceGeoDataset, isGeoDataset, t
 export { datasetFromTable, datasetFromRows, datasetFromColumns, geoDatasetFromTable, geoDatasetFromRows, geoDatasetFromColumns, dateColumn } from "./io/datasetTable.js";
 export { predictionRowsFromTable } from "./io/predictionRows.js";
 export { addPeriods, periodsBetween } from "./model/periodDates.js";
+// Defaults that follow the spacing of the dates: the seasonal period and the carryover window.
+export { periodsPerYear, defaultCarryoverLags } from "./model/cadence.js";
 export { totalGeoSpend, geoSpendRatios, geoCosts, geoMediaPrior, geoAsNational, nationalRollup } from "./model/geoViews.js";
 export {
   fitScalers,

@@ -6,7 +6,7 @@
 
 import { InputError } from "../errors.js";
 import { scaleLiftTests } from "../model/liftTests.js";
-import { drawsCanGoOn, lockstepMostDraws, withGeoDefaults, MATH_MODE, resolveConfig, type FitConfig, type FitConfigInput } from "../fit/config.js";
+import { drawsCanGoOn, lockstepMostDraws, withCadenceDefaults, withGeoDefaults, MATH_MODE, resolveConfig, type FitConfig, type FitConfigInput } from "../fit/config.js";
 import { datasetCosts, isGeoDataset, validateGeoTrainingRows, type GeoMediaDataset, type MediaDataset } from "../model/dataset.js";
 import { ParameterLayout } from "../model/layout.js";
 import { asGeoScalers, fitGeoScalers, fitScalers, geoLiftScales, scaleGeoRows, scaleRows, type FittedGeoScalers } from "../model/scaling.js";
@@ -60,7 +60,7 @@ export async function fitAnyMMM(
 }
 
 async function fitNational(dataset: MediaDataset, configInput: FitConfigInput, callbacks: FitCallbacks & FitOptions): Promise<FittedMMM> {
-  const config: FitConfig = resolveConfig(configInput);
+  const config: FitConfig = resolveConfig(withCadenceDefaults(configInput, dataset.frequency));
   const trainRows = trainingRows(callbacks.trainRows, dataset.T, "rows");
   const costs = datasetCosts(dataset, trainRows, config.costs);
   const structure = structureFor(config, costs, { nChannels: dataset.channelNames.length, nExtra: dataset.extraNames.length });
@@ -72,7 +72,7 @@ async function fitNational(dataset: MediaDataset, configInput: FitConfigInput, c
 }
 
 async function fitGeo(dataset: GeoMediaDataset, configInput: FitConfigInput, callbacks: FitCallbacks & FitOptions): Promise<FittedGeoMMM> {
-  const config: FitConfig = resolveConfig({ ...configInput, sampler: withGeoDefaults(configInput.sampler) });
+  const config: FitConfig = resolveConfig(withCadenceDefaults({ ...configInput, sampler: withGeoDefaults(configInput.sampler) }, dataset.frequency));
   const trainRows = trainingRows(callbacks.trainRows, dataset.T, "dates");
   validateGeoTrainingRows(dataset, trainRows);
   const costs = datasetCosts(dataset, trainRows, config.costs);

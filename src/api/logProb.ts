@@ -9,6 +9,7 @@ import { ParameterLayout } from "../model/layout.js";
 import type { Prior } from "../model/priors.js";
 import { fitScalers, scaleRows, type ScalerOptions } from "../model/scaling.js";
 import { makeStructure, mediaPriorFromCosts, type ModelName } from "../model/structure.js";
+import { defaultCarryoverLags, periodsPerYear } from "../model/cadence.js";
 
 export interface LogProbRequest {
   dataset: MediaDataset;
@@ -20,9 +21,10 @@ export interface LogProbRequest {
   model?: ModelName;
   /** Geometric adstock times (1 - lag_weight) (default true). */
   normaliseAdstock?: boolean;
-  /** Window of the convolution adstocks (default 13). */
+  /** Window of the convolution adstocks (default 13; 91 for daily data). */
   maxLag?: number;
   degreesSeasonality?: number;
+  /** Periods per seasonal cycle (default a year: 365 daily, 52 weekly, 12 monthly; as a fit of the same data). */
   seasonalityFrequency?: number;
   weekdaySeasonality?: boolean;
   customPriors?: Record<string, Prior | Prior[]>;
@@ -56,10 +58,11 @@ export function logProb(req: LogProbRequest): LogProbResult {
     nChannels: d.channelNames.length,
     nExtra: d.extraNames.length,
     degreesSeasonality: req.degreesSeasonality,
-    seasonalityFrequency: req.seasonalityFrequency,
+    // The defaults a fit of the same data gets (model/cadence.ts).
+    seasonalityFrequency: req.seasonalityFrequency ?? periodsPerYear(d.frequency, req.weekdaySeasonality ?? false),
     weekdaySeasonality: req.weekdaySeasonality,
     normaliseAdstock: req.normaliseAdstock,
-    ...(req.maxLag !== undefined ? { carryoverLags: req.maxLag } : {}),
+    carryoverLags: req.maxLag ?? defaultCarryoverLags(d.frequency, req.weekdaySeasonality ?? false),
     mediaPrior: mediaPriorFromCosts(costs, scale),
     customPriors: req.customPriors,
   });

@@ -25,6 +25,8 @@ import {
   type MethodSetting,
   type SplitOptions,
   type SummaryEntry,
+  periodsPerYear,
+  type Frequency,
 } from "../index.js";
 import { EXAMPLE, examplePath } from "./example.js";
 import { addDataOptions, addModelOptions, readDataset, readModelOptions, type GeoDataOptions, type RawModelOptions } from "./modelOptions.js";
@@ -103,7 +105,7 @@ type SamplerSettings = ReturnType<typeof readSampler>;
 /** A fit's data (national, or geo with --geo), model options and training rows, with its warnings printed. */
 async function readFit(data: string, o: FitCliOptions, splitOptions: SplitOptions, sampler: SamplerSettings) {
   const dataset = readDataset(data, o);
-  const model = readModelOptions(o, dataset.channelNames, dataset.extraNames.length);
+  const model = readModelOptions(o, dataset.channelNames, dataset.extraNames.length, dataset.frequency);
   const { trainRows } = splitRows(dataset, splitOptions);
   const warn = (w: string) => process.stderr.write(`warning: ${w}\n`);
   for (const w of dataset.warnings ?? []) warn(w);
@@ -114,7 +116,7 @@ async function readFit(data: string, o: FitCliOptions, splitOptions: SplitOption
   // Notes on scalers chosen for the user (a centred extra column) cover national data, as before; geo fits print none.
   if (!isGeoDataset(dataset)) for (const w of scalerNotes(dataset, trainRows, model.scalers)) warn(w);
   for (const w of samplerWarnings(sampler)) warn(w);
-  for (const w of seasonalityWarnings(model, trainRows)) warn(w);
+  for (const w of seasonalityWarnings(model, trainRows, dataset.frequency)) warn(w);
   return { dataset, model, trainRows };
 }
 
@@ -137,8 +139,12 @@ function readSampler(o: FitCliOptions) {
 }
 
 /** Seasonal terms need more than one cycle of data to be told from the trend. */
-function seasonalityWarnings(m: { degreesSeasonality: number; seasonalityFrequency?: number; weekdaySeasonality: boolean }, trainRows: number): string[] {
-  const frequency = m.seasonalityFrequency ?? (m.weekdaySeasonality ? 365 : 52);
+function seasonalityWarnings(
+  m: { degreesSeasonality: number; seasonalityFrequency?: number; weekdaySeasonality: boolean },
+  trainRows: number,
+  dates: Frequency | undefined,
+): string[] {
+  const frequency = m.seasonalityFrequency ?? periodsPerYear(dates, m.weekdaySeasonality);
   if (m.degreesSeasonality === 0 || trainRows >= frequency) return [];
   return [
     `--degrees-seasonality ${m.degreesSeasonality}: the ${trainRows} training rows cover less than one seasonal cycle of ${frequency} periods, so the seasonal terms cannot be told apart from the trend; use --degrees-seasonality 0, or more data`,

@@ -14,7 +14,7 @@ export function registerLogProb(program: Command): void {
   addModelOptions(cmd);
   cmd.requiredOption("--params <file>", "JSON file of parameter values keyed by name").action((o: RawModelOptions & { data: string; params: string }) => {
     const dataset = readDataset(o.data, o, 1);
-    const result = logProb({ dataset, params: readJsonFile(o.params, "parameter file"), ...readModelOptions(o, dataset.channelNames, dataset.extraNames.length) });
+    const result = logProb({ dataset, params: readJsonFile(o.params, "parameter file"), ...readModelOptions(o, dataset.channelNames, dataset.extraNames.length, dataset.frequency) });
     const { labels: _labels, ...out } = result;
     process.stdout.write(JSON.stringify(out) + "\n");
   });

@@ -22,6 +22,8 @@ import {
   type RoiPriorConfig,
   type SaturationName,
   type ScalerKind,
+  periodsPerYear,
+  type Frequency,
 } from "../index.js";
 import { parseInteger, parseIntegerIn, parseList, parseNumber, parseNumberList, readJsonFile, readTextFile } from "./options.js";
 
@@ -87,11 +89,11 @@ export function addModelOptions(cmd: Command): Command {
     .option("--model <name>", `one of ${MODEL_NAMES.join(", ")} (LightweightMMM's models; default hill_adstock)`)
     .option("--adstock <name>", `with --saturation instead of --model: ${ADSTOCK_NAMES.join(", ")} (docs/transforms.md)`)
     .option("--saturation <name>", `with --adstock instead of --model: ${SATURATION_NAMES.join(", ")}`)
-    .option("--max-lag <n>", "window of the carryover, delayed and Weibull adstocks (default 13, 91 with --weekday-seasonality)")
+    .option("--max-lag <n>", "window of the carryover, delayed and Weibull adstocks (default 13; 91 for daily data)")
     .option("--no-adstock-normalise", "geometric adstock without the (1 - lag_weight) factor")
     .option("--lift-tests <file>", "CSV of lift tests calibrating the saturation curves: channel, x, delta_x, delta_y, sigma[, geo, date_start, date_end]")
     .option("--degrees-seasonality <n>", "Fourier degrees of seasonality", "2")
-    .option("--frequency <n>", "periods per seasonal cycle (default 52, or 365 with --weekday-seasonality)")
+    .option("--frequency <n>", "periods per seasonal cycle (default a year: 365 for daily dates, 52 weekly, 12 monthly; 52 without dates, 365 with --weekday-seasonality)")
     .option("--weekday-seasonality", "add a day-of-week effect (daily data)")
     .option("--priors <file>", "JSON file of custom priors keyed by parameter name")
     .option("--roi-prior [loc,scale]", "Meridian's ROI priors: a LogNormal(loc, scale) prior on each channel's ROI (default 0.2,0.9) instead of on its coefficient; per channel: \"roi\" in --priors (docs/roi-priors.md)")
@@ -190,10 +192,10 @@ function readRoiPrior(o: RawModelOptions, customPriors: Record<string, Prior | P
   return { roiPrior: config, customPriors: { ...customPriors, roi: { dist: "LogNormal", loc, scale } as Prior } };
 }
 
-export function readModelOptions(o: RawModelOptions, channels: string[], extraCount = 0): ModelOptions {
+export function readModelOptions(o: RawModelOptions, channels: string[], extraCount = 0, dates?: Frequency): ModelOptions {
   const roi = readRoiPrior(o, o.priors ? parsePriorFile(readJsonFile(o.priors, "priors file")) : undefined);
   const frequency = o.frequency === undefined ? undefined : parseNumber(o.frequency, "--frequency", (v) => v > 0, "a positive number");
-  const maxDegrees = Math.floor((frequency ?? (o.weekdaySeasonality ? 365 : 52)) / 2);
+  const maxDegrees = Math.floor((frequency ?? periodsPerYear(dates, o.weekdaySeasonality ?? false)) / 2);
   return {
     model: readModelName(o),
     liftTests: o.liftTests ? liftTestsFromTable(parseCsv(readTextFile(o.liftTests, "lift-test file"), o.liftTests)) : undefined,

@@ -6,6 +6,8 @@ import type { Prior } from "../model/priors.js";
 import type { LiftTest } from "../model/liftTests.js";
 import type { ScalerOptions } from "../model/scaling.js";
 import { MODEL_NAMES, type ModelName } from "../model/structure.js";
+import { defaultCarryoverLags, periodsPerYear } from "../model/cadence.js";
+import type { Frequency } from "../model/dataset.js";
 import { ADAPTATION_KINDS, INITIAL_METRICS, type AdaptationKind, type InitialMetric } from "../sampler/chain.js";
 import {
   ADSTOCK_NAMES,
@@ -340,6 +342,22 @@ function resolveRoiPrior(input: true | RoiPriorConfig): RoiPriorConfig {
   }
   if (input.calibrationDates) out.calibrationDates = [input.calibrationDates[0], input.calibrationDates[1]];
   return out;
+}
+
+/**
+ * The seasonal period and carryover window a fit of data with this spacing of
+ * dates gets where the input leaves them out (model/cadence.ts): a year of
+ * periods (365 daily, 52 weekly, 12 monthly), 13 weeks of daily lags.
+ */
+export function withCadenceDefaults(input: FitConfigInput, frequency: Frequency | undefined): FitConfigInput {
+  const weekday = input.weekdaySeasonality ?? false;
+  const lags = defaultCarryoverLags(frequency, weekday);
+  return {
+    ...input,
+    seasonalityFrequency: input.seasonalityFrequency ?? periodsPerYear(frequency, weekday),
+    // Only where it differs from the structure's own default (weekday ? 91 : 13), so records stay as they were.
+    ...(input.maxLag === undefined && lags !== (weekday ? 13 * 7 : 13) ? { maxLag: lags } : {}),
+  };
 }
 
 export function resolveConfig(input: FitConfigInput = {}): FitConfig {

@@ -7,7 +7,7 @@
 import { structureFor, trainingRows } from "../../api/fitMMM.js";
 import { MmmDensity } from "../../density/mmmDensity.js";
 import { InputError } from "../../errors.js";
-import { MATH_MODE, resolveConfig, type MathSetting } from "../../fit/config.js";
+import { MATH_MODE, resolveConfig, withCadenceDefaults, type MathSetting } from "../../fit/config.js";
 import { datasetCosts, validateGeoTrainingRows } from "../../model/dataset.js";
 import { fitGeoScalers, fitScalers, scaleGeoRows, scaleRows } from "../../model/scaling.js";
 import { ParameterLayout } from "../../model/layout.js";
@@ -29,7 +29,7 @@ function describe(id: string, d: HeldDensity) {
 export const createDensity: Method = (p, { session }) => {
   const held = session.data.get(p.string("data"));
   const math = p.oneOf<MathSetting>("math", ["accurate", "fast", "exact"], "accurate")!;
-  const config = resolveConfig(readModelConfig(p));
+  const config = resolveConfig(withCadenceDefaults(readModelConfig(p), held.dataset.frequency));
   const requested = p.integer("train_rows", 1);
   p.done();
   const d = held.dataset;
