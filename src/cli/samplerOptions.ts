@@ -35,7 +35,7 @@ export function addSamplerOptions(cmd: Command, scope: { rows: string; chains: s
     )
     .option(
       "--parameterisation <kind>",
-      "coordinates the sampler moves in (the posterior and outputs are the same): trend+baseline (the default for national models: the trend's value at the last period in place of coef_trend, and the extra features' coefficients sheared along the intercept), model (the model's own, as Stan's program; the default for geo models), or pieces joined by "+" in any order: trend (alone, the default of lockstep chains), baseline, hill (the media effect at mean spend in place of coef_media), media (Hill at the mean adstocked level; not with hill), and for geo models noncentred and season (docs/convergence.md)",
+      "coordinates the sampler moves in (the posterior and outputs are the same): trend+baseline (the default for national models: the trend's value at the last period in place of coef_trend, and the extra features' coefficients and weekday effects sheared along the intercept), model (the model's own, as Stan's program; the default for geo models), or pieces joined by "+" in any order: trend (alone, the default of lockstep chains), baseline, hill (the media effect at mean spend in place of coef_media), media (Hill at the mean adstocked level; not with hill), and for geo models noncentred and season (docs/convergence.md)",
     )
     .option(
       "--tempering <replicas>",

@@ -80,7 +80,7 @@ export interface SamplerConfig {
   /**
    * The coordinates the sampler moves in (model/samplingCoordinates.ts): "trend"
    * samples the trend's value at the last period in place of coef_trend;
-   * "baseline" shears the extra features' coefficients along the intercept;
+   * "baseline" shears the extra features' coefficients and the weekday effects along the intercept;
    * "trend+hill" the media effect at the mean spend in place of coef_media;
    * "model" the model's own coordinates, as Stan's program. The posterior and
    * every output are the same; the draws of a seed differ.

@@ -11,8 +11,8 @@ import { makeGeoFixture } from "../helpers/geoFixtures.js";
 // their means): for one feature of mean m and coefficient of variation c,
 // w = 1 / (m (1 + c^2)).
 
-function national(F: number, customPriors = {}) {
-  return new ParameterLayout(makeStructure({ model: "hill_adstock", nChannels: 1, nExtra: F, degreesSeasonality: 0, weekdaySeasonality: false, mediaPrior: [0.3], customPriors }));
+function national(F: number, customPriors = {}, weekdaySeasonality = false) {
+  return new ParameterLayout(makeStructure({ model: "hill_adstock", nChannels: 1, nExtra: F, degreesSeasonality: 0, weekdaySeasonality, mediaPrior: [0.3], customPriors }));
 }
 
 /** [T][F] row-major from columns. */
@@ -87,6 +87,28 @@ describe("baselineGroups: the weights", () => {
     const shared = makeGeoFixture({ model: "hill_adstock", T: 20, C: 2, G: 3, F: 2, degrees: 0, geoExtra: false, seed: 5 });
     expect(baselineGroups(shared.layout, shared.data)).toEqual([]);
     expect([baselineApplies(per.layout), baselineApplies(shared.layout)]).toEqual([true, false]);
+  });
+
+  it("weekday effects: their 7 day columns make up the intercept's, so each moves one for one with it and the extras not at all", () => {
+    const T = 30;
+    const alone = national(0, {}, true);
+    const [g] = baselineGroups(alone, { T, extra: new Float64Array(0) });
+    const weekday = alone.block("weekday");
+    expect(g.coef).toEqual(Array.from({ length: 7 }, (_, k) => weekday.offset + k));
+    for (const w of g.weight) expect(w).toBeCloseTo(1, 10);
+    const price = Array.from({ length: T }, (_, t) => 1 + 0.01 * Math.sin(t));
+    const both = national(1, {}, true);
+    const [h] = baselineGroups(both, { T, extra: rows(price) });
+    expect(h.coef).toEqual([both.offsetOf("coef_extra_features"), ...Array.from({ length: 7 }, (_, k) => both.block("weekday").offset + k)]);
+    expect(h.weight[0]).toBeCloseTo(0, 8);
+    for (const w of h.weight.slice(1)) expect(w).toBeCloseTo(1, 8);
+    // Fewer rows than days: a day with no row has nothing to pin it, and stays put.
+    const [short] = baselineGroups(alone, { T: 4, extra: new Float64Array(0) });
+    expect(short.weight.map((w) => Math.round(w * 1e9) / 1e9)).toEqual([1, 1, 1, 1, 0, 0, 0]);
+    expect([baselineApplies(alone), baselineApplies(national(0, { weekday: { dist: "HalfNormal", scale: 1 } }, true))]).toEqual([true, false]);
+    // Geo models share the weekday effects over their geos' intercepts: left alone.
+    const geo = makeGeoFixture({ model: "hill_adstock", T: 21, C: 2, G: 3, F: 0, degrees: 0, weekday: true, seed: 6 });
+    expect(baselineGroups(geo.layout, geo.data)).toEqual([]);
   });
 
   it("refuses extras of the wrong length rather than reading past them", () => {
