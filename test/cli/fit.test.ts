@@ -94,4 +94,23 @@ describe("mmm fit / summary / predict / check", () => {
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
   });
+
+  it("daily data: the seasonal period is a year of days, and a weekly cycle without the weekday term is pointed out", () => {
+    const daily = join(dir, "daily.csv");
+    const lines = ["day,orders,search"];
+    for (let t = 0; t < 70; t++) {
+      const day = new Date(Date.UTC(2024, 0, 1 + t)).toISOString().slice(0, 10);
+      lines.push([day, 100 + (t % 7 >= 5 ? 30 : 0) + ((t * 37) % 11), 20 + ((t * 13) % 7)].join(","));
+    }
+    writeFileSync(daily, lines.join("\n") + "\n");
+    const args = ["fit", daily, "--date", "day", "--target", "orders", "--media", "search", "--chains", "1", "--warmup", "20", "--samples", "10", "--no-report"];
+    const without = run([...args, "--out", join(dir, "daily")]);
+    expect(without.status).toBe(0);
+    expect(without.stderr).toMatch(/"orders" differs by day of the week .*add --weekday-seasonality/);
+    // 70 days are less than a year of them: the seasonal warning counts in days.
+    expect(without.stderr).toMatch(/less than one seasonal cycle of 365 periods/);
+    const withTerm = run([...args, "--weekday-seasonality", "--out", join(dir, "daily-weekday")]);
+    expect(withTerm.status).toBe(0);
+    expect(withTerm.stderr).not.toMatch(/day of the week/);
+  });
 });
