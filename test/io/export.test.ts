@@ -126,4 +126,26 @@ print(json.dumps(out))
     expect(out.netcdf4_dims).toMatchObject({ chain: CHAINS, draw: DRAWS, channel: 5 });
     if (out["zarr/posterior"]) expect(out["zarr/posterior"].sizes).toEqual(out["nc/posterior"].sizes);
   });
+
+  it("daily data with weekday effects: the effects on a day_of_week axis named by the days, every variable written", async () => {
+    const lines = ["day,orders,search"];
+    for (let t = 0; t < 40; t++) lines.push([new Date(Date.UTC(2024, 0, 1 + t)).toISOString().slice(0, 10), 100 + (t % 7) * 3 + ((t * 17) % 5), 10 + ((t * 7) % 9)].join(","));
+    const daily = datasetFromTable(parseCsv(lines.join("\n") + "\n", "daily.csv"), { date: "day", target: "orders", media: ["search"], extra: [] });
+    const weekdayFit = await fitMMM(daily, { weekdaySeasonality: true, sampler: { chains: 1, warmup: 20, samples: 10, seed: 2, threads: 0 } });
+    const path = join(dir, "daily.nc");
+    await exportInferenceData(weekdayFit, path, "netcdf");
+    await h5wasm.ready;
+    const f = new h5wasm.File(path, "r");
+    try {
+      const posterior = f.get("posterior") as InstanceType<typeof h5wasm.Group>;
+      expect(posterior.keys()).toEqual(expect.arrayContaining(["weekday", "day_of_week", "intercept", "coef_media"]));
+      const weekday = f.get("posterior/weekday") as InstanceType<typeof h5wasm.Dataset>;
+      expect(weekday.shape).toEqual([1, 10, 7]);
+      expect(weekday.get_attached_scales(2)).toEqual(["/posterior/day_of_week"]);
+      // 2024-01-01 was a Monday: weekday[0] is the effect of the rows t = 0, 7, 14, ...
+      expect((f.get("posterior/day_of_week") as InstanceType<typeof h5wasm.Dataset>).value).toEqual(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]);
+    } finally {
+      f.close();
+    }
+  });
 });

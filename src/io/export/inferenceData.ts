@@ -51,7 +51,8 @@ function blockDims(b: ParameterBlock, geo: boolean): string[] {
     case "gamma_seasonality":
       return ["seasonality_degree", "sin_cos"];
     case "weekday":
-      return ["weekday"];
+      // Not "weekday": a variable named as a dimension is that dimension's coordinate in netCDF and zarr.
+      return ["day_of_week"];
     default:
       // channel_coef_media and the media transforms' parameters: one per channel.
       return b.shape.length === 1 ? ["channel"] : b.shape.map((_, i) => own(i));
@@ -59,6 +60,10 @@ function blockDims(b: ParameterBlock, geo: boolean): string[] {
 }
 
 const range = (n: number) => Float64Array.from({ length: n }, (_, i) => i);
+
+const DAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+/** The day of the week of an ISO date (yyyy-mm-dd). */
+const dayName = (iso: string) => DAY_NAMES[new Date(`${iso.slice(0, 10)}T00:00:00Z`).getUTCDay()]!;
 
 class GroupBuilder {
   private readonly coords = new Map<string, Variable>();
@@ -71,6 +76,9 @@ class GroupBuilder {
   ) {}
 
   add(v: Omit<Variable, "shape"> & { shape: number[] }): void {
+    // netCDF and zarr keep a dimension's coordinate under the dimension's name: a variable of that name would clash.
+    if (v.dims.includes(v.name) || this.coords.has(v.name)) throw new Error(`variable ${v.name} is named as a dimension in ${this.name}`);
+    for (const dim of v.dims) if (this.vars.some((other) => other.name === dim)) throw new Error(`dimension ${dim} is named as a variable in ${this.name}`);
     v.dims.forEach((dim, i) => {
       const size = v.shape[i]!;
       const c = this.coords.get(dim);
@@ -103,6 +111,8 @@ export function inferenceData(fit: FittedMMM | FittedGeoMMM, engineVersion: stri
     if (dim === "extra") return strings(d.extraNames);
     if (dim === "sin_cos") return strings(["sin", "cos"]);
     if (dim === "time" && dates && dates.length === size) return strings(dates);
+    // The weekday effect k is that of rows t with t mod 7 = k: named by the day of the week of row k, where dates say it.
+    if (dim === "day_of_week" && dates && dates.length >= size && d.frequency === "daily") return strings(dates.slice(0, size).map(dayName));
     const first = dim === "seasonality_degree" ? 1 : 0;
     return { name: dim, dims: [dim], shape: [size], type: "int64", values: range(size).map((v) => v + first) };
   };

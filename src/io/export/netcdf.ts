@@ -57,6 +57,10 @@ function writeGroup(root: H5Group, g: Group, nextDimid: () => number): void {
     for (const [k, a] of Object.entries(v.attrs ?? {})) ds.create_attribute(k, a);
     v.dims.forEach((dim, i) => ds.attach_scale(i, path(dim)));
   }
+  // h5wasm reports a dataset it could not create on stderr and goes on: an export missing one must fail, not be written.
+  const written = new Set(group.keys());
+  const missing = [...g.coords, ...g.vars].map((v) => v.name).filter((name) => !written.has(name));
+  if (missing.length > 0) throw new Error(`netCDF export: could not write ${missing.join(", ")} in group ${g.name}`);
 }
 
 /** Writes the layout to path (replacing it); the caller makes it atomic. */
