@@ -18,6 +18,7 @@ import {
 import { ParameterLayout } from "../model/layout.js";
 import { baselineApplies } from "../model/baselineShear.js";
 import { parameterisationPieces } from "../model/samplingCoordinates.js";
+import { weekdayEffectNames } from "../model/dates.js";
 import { parameterSubjects } from "./parameterSubjects.js";
 import { DEFAULT_SAMPLER, drawsCanGoOn, higherTargetAccept, lockstepDrawsBound, lockstepLongerChains, MAX_SAMPLES_FACTOR } from "./config.js";
 import type { PosteriorRecord } from "./record.js";
@@ -131,8 +132,9 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
   summary(): SummaryEntry[] {
     if (this.summaryCache) return this.summaryCache;
     const rows: NamedSummaryRow[] = summarizeTrace(this.constrainedDraws(), this.layout.dim, this.layout.labels());
-    const d = this.record.dataset as { channelNames: string[]; extraNames: string[]; geoNames?: string[] };
-    const about = parameterSubjects(this.layout, { model: this.record.structure.model, channelNames: d.channelNames, extraNames: d.extraNames, geoNames: d.geoNames });
+    const d = this.record.dataset as { channelNames: string[]; extraNames: string[]; geoNames?: string[]; dates?: string[]; frequency?: string };
+    const dayNames = weekdayEffectNames(d.dates, d.frequency);
+    const about = parameterSubjects(this.layout, { model: this.record.structure.model, channelNames: d.channelNames, extraNames: d.extraNames, geoNames: d.geoNames, ...(dayNames ? { dayNames } : {}) });
     this.summaryCache = rows.map((r, i) => ({
       name: r.name,
       about: about[i],

@@ -48,3 +48,18 @@ export function addMonths(iso: string, k: number): string {
   const d = Math.min(Number(iso.slice(8, 10)), daysInMonth(y, m));
   return `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
 }
+
+const DAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+
+/** The day of the week of an ISO date ("Monday"). */
+export function dayOfWeekName(iso: string): string {
+  return DAY_NAMES[new Date(`${iso.slice(0, 10)}T00:00:00Z`).getUTCDay()]!;
+}
+
+/**
+ * The names of the model's 7 weekday effects (weekday[k] acts on rows t with
+ * t mod 7 = k): the days of the first 7 rows, for daily dates; else none.
+ */
+export function weekdayEffectNames(dates: readonly string[] | undefined, frequency: string | undefined): string[] | undefined {
+  return frequency === "daily" && dates && dates.length >= 7 ? dates.slice(0, 7).map(dayOfWeekName) : undefined;
+}

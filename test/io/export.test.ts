@@ -147,5 +147,7 @@ print(json.dumps(out))
     } finally {
       f.close();
     }
+    // The summary names them alike.
+    expect(weekdayFit.summary().filter((r) => r.name.startsWith("weekday")).map((r) => r.about)).toEqual(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]);
   });
 });

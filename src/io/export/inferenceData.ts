@@ -4,6 +4,7 @@
 // coordinates (chain, draw, channel, geo, extra, time) are variables too.
 // The netCDF, zarr and csv writers only serialise this.
 
+import { weekdayEffectNames } from "../../model/dates.js";
 import type { PosteriorRecord } from "../../fit/record.js";
 import type { FittedMMM } from "../../api/fittedMMM.js";
 import type { FittedGeoMMM } from "../../api/fittedGeoMMM.js";
@@ -61,10 +62,6 @@ function blockDims(b: ParameterBlock, geo: boolean): string[] {
 
 const range = (n: number) => Float64Array.from({ length: n }, (_, i) => i);
 
-const DAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
-/** The day of the week of an ISO date (yyyy-mm-dd). */
-const dayName = (iso: string) => DAY_NAMES[new Date(`${iso.slice(0, 10)}T00:00:00Z`).getUTCDay()]!;
-
 class GroupBuilder {
   private readonly coords = new Map<string, Variable>();
   private readonly vars: Variable[] = [];
@@ -112,7 +109,8 @@ export function inferenceData(fit: FittedMMM | FittedGeoMMM, engineVersion: stri
     if (dim === "sin_cos") return strings(["sin", "cos"]);
     if (dim === "time" && dates && dates.length === size) return strings(dates);
     // The weekday effect k is that of rows t with t mod 7 = k: named by the day of the week of row k, where dates say it.
-    if (dim === "day_of_week" && dates && dates.length >= size && d.frequency === "daily") return strings(dates.slice(0, size).map(dayName));
+    const days = dim === "day_of_week" ? weekdayEffectNames(dates, d.frequency) : undefined;
+    if (days && days.length === size) return strings(days);
     const first = dim === "seasonality_degree" ? 1 : 0;
     return { name: dim, dims: [dim], shape: [size], type: "int64", values: range(size).map((v) => v + first) };
   };
