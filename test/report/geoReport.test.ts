@@ -50,6 +50,16 @@ describe("the geo report", () => {
     expect(html).toContain(`30 dates (${fit.record.dataset.dates[0]} to ${fit.record.dataset.dates[29]}, the last 3 held out)`);
   });
 
+  it("names what each parameter of the table is about: the channel and geo of coef_media, the geo of an intercept", () => {
+    const rows = tableRows(html, "parameter-table");
+    const cell = (name: string) => rows.find((r) => r[0]!.startsWith(name))?.[0];
+    const channel = fit.channelNames[1]!;
+    const geo = fit.geoNames[2]!;
+    expect(cell("coef_media[1, 2]")).toBe(`coef_media[1, 2] ${channel}, ${geo}`);
+    expect(cell("intercept[2]")).toBe(`intercept[2] ${geo}`);
+    expect(cell("expo_trend")).toBe("expo_trend");
+  });
+
   it("shows the optimizer's whole-model split and its split per geo", async () => {
     const plan = (await fit.optimizeBudget({ budget, ...optimizer })) as GeoBudgetOptimization;
     const rows = tableRows(html, "budget-table");

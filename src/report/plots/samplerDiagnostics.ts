@@ -1,6 +1,5 @@
 // Sampler diagnostics: rank plots of the worst-mixing parameters and divergences.
 
-import { TRANSFORM_PARAMETERS } from "../../model/structure.js";
 import { chainDrawsOf, type ReportFit } from "../data.js";
 import { formatAmount } from "../format.js";
 import { pooledRanksPerChain, thinIndices } from "../stats.js";
@@ -19,14 +18,13 @@ export function worstMixingParameters(fit: ReportFit, count = 4): string[] {
   return out;
 }
 
-/** A parameter label with its channel: coef_media[1] -> "coef_media[1] · search". */
+/**
+ * A parameter label with what it is about (the summary's `about`: a channel,
+ * an extra column, a geo, a day): coef_media[1] -> "coef_media[1] · search".
+ */
 export function labelWithChannel(fit: ReportFit, label: string): string {
-  const m = /^(\w+)\[(\d+)\]$/.exec(label);
-  if (!m) return label;
-  const channelBlocks = ["coef_media", ...TRANSFORM_PARAMETERS[fit.record.structure.model]];
-  if (channelBlocks.includes(m[1])) return `${label} · ${fit.channelNames[Number(m[2])]}`;
-  if (m[1] === "coef_extra_features") return `${label} · ${fit.record.dataset.extraNames[Number(m[2])]}`;
-  return label;
+  const about = fit.summary().find((r) => r.name === label)?.about;
+  return about ? `${label} · ${about}` : label;
 }
 
 /** Divergence marks drawn at most, over all panels (they pile up; more would only weigh the SVG down). */
