@@ -347,10 +347,15 @@ function resolveRoiPrior(input: true | RoiPriorConfig): RoiPriorConfig {
 /**
  * The seasonal period and carryover window a fit of data with this spacing of
  * dates gets where the input leaves them out (model/cadence.ts): a year of
- * periods (365 daily, 52 weekly, 12 monthly), 13 weeks of daily lags.
+ * periods (365 daily, 52 weekly, 12 monthly), 13 weeks of daily lags. Weekday
+ * seasonality on dates that are not daily is refused.
  */
 export function withCadenceDefaults(input: FitConfigInput, frequency: Frequency | undefined): FitConfigInput {
   const weekday = input.weekdaySeasonality ?? false;
+  // weekday[t mod 7] is a day-of-week effect only where the rows are days (MODEL.md: daily data only).
+  if (weekday && frequency !== undefined && frequency !== "daily") {
+    throw new InputError(`weekday seasonality (--weekday-seasonality) needs daily data; the dates are ${frequency}`);
+  }
   const lags = defaultCarryoverLags(frequency, weekday);
   return {
     ...input,

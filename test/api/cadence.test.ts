@@ -61,6 +61,12 @@ describe("defaults from the spacing of the dates", () => {
     expect(w.record.structure.carryoverLags).toBe(5);
   });
 
+  it("refuses weekday seasonality where the dates are not daily", async () => {
+    await expect(fitMMM(national(60, "week"), { weekdaySeasonality: true, sampler: short })).rejects.toThrow(/weekday seasonality \(--weekday-seasonality\) needs daily data; the dates are weekly/);
+    expect(() => withCadenceDefaults({ weekdaySeasonality: true }, "monthly")).toThrow(/the dates are monthly/);
+    expect(withCadenceDefaults({ weekdaySeasonality: true }, undefined)).toEqual({ weekdaySeasonality: true, seasonalityFrequency: 365 });
+  });
+
   it("geo fits follow their dates too", async () => {
     const geo = geoDatasetFromTable(parseCsv(csv(24, "month", ["north", "south"]), "geo.csv"), { ...columns, geo: "geo" });
     const fit = await fitMMM(geo, { sampler: short });
