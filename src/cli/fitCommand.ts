@@ -28,6 +28,7 @@ import {
   periodsPerYear,
   type Frequency,
   dayOfWeekPattern,
+  nationalRollup,
 } from "../index.js";
 import { EXAMPLE, examplePath } from "./example.js";
 import { addDataOptions, addModelOptions, readDataset, readModelOptions, type GeoDataOptions, type RawModelOptions } from "./modelOptions.js";
@@ -162,12 +163,7 @@ function seasonalityWarnings(
  */
 function weekdayHint(dataset: MediaDataset, trainRows: number, weekday: boolean): string | null {
   if (weekday || dataset.frequency !== "daily") return null;
-  const G = dataset.G ?? 1;
-  const totals = Float64Array.from({ length: trainRows }, (_, t) => {
-    let s = 0;
-    for (let g = 0; g < G; g++) s += dataset.target[t * G + g];
-    return s;
-  });
+  const totals = isGeoDataset(dataset) ? nationalRollup(dataset).target : dataset.target;
   const pattern = dayOfWeekPattern(totals, trainRows);
   if (!pattern || pattern.p >= 1e-3 || pattern.share < 0.02) return null;
   return (

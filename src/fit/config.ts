@@ -360,8 +360,8 @@ export function withCadenceDefaults(input: FitConfigInput, frequency: Frequency 
   return {
     ...input,
     seasonalityFrequency: input.seasonalityFrequency ?? periodsPerYear(frequency, weekday),
-    // Only where it differs from the structure's own default (weekday ? 91 : 13), so records stay as they were.
-    ...(input.maxLag === undefined && lags !== (weekday ? 13 * 7 : 13) ? { maxLag: lags } : {}),
+    // Only where it differs from the structure's own default (makeStructure's, without dates), so records stay as they were.
+    ...(input.maxLag === undefined && lags !== defaultCarryoverLags(undefined, weekday) ? { maxLag: lags } : {}),
   };
 }
 
@@ -418,7 +418,7 @@ export function resolveConfig(input: FitConfigInput = {}): FitConfig {
   checkTempering(s);
   s.maxSamples = resolveDraws(input.sampler ?? {}).maxSamples;
   const degrees = intOption(input.degreesSeasonality ?? 2, "degrees of seasonality", 0);
-  const frequency = input.seasonalityFrequency ?? (weekday ? 365 : 52);
+  const frequency = input.seasonalityFrequency ?? periodsPerYear(undefined, weekday);
   if (!(frequency > 0 && Number.isFinite(frequency))) {
     throw new InputError(`seasonality frequency must be a positive number, got ${frequency}`);
   }

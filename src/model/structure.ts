@@ -11,6 +11,7 @@ import {
   type PresetName,
 } from "./modelChoice.js";
 import { MODEL_TRANSFORMS } from "./transforms/index.js";
+import { defaultCarryoverLags, periodsPerYear } from "./cadence.js";
 
 export type { ModelName } from "./modelChoice.js";
 /** LightweightMMM's presets (the composed models are in ALL_MODEL_NAMES). */
@@ -82,10 +83,10 @@ export function makeStructure(o: StructureOptions): ModelStructure {
     nChannels: o.nChannels,
     nExtra: o.nExtra ?? 0,
     degreesSeasonality: o.degreesSeasonality ?? 2,
-    seasonalityFrequency: o.seasonalityFrequency ?? (weekday ? 365 : 52),
+    seasonalityFrequency: o.seasonalityFrequency ?? periodsPerYear(undefined, weekday),
     weekdaySeasonality: weekday,
     normaliseAdstock: o.normaliseAdstock ?? true,
-    carryoverLags: o.carryoverLags ?? (weekday ? 13 * 7 : 13),
+    carryoverLags: o.carryoverLags ?? defaultCarryoverLags(undefined, weekday),
     mediaPrior: o.mediaPrior,
     customPriors: o.customPriors ?? {},
     // Only geo structures carry the geo fields (national ones stay as they were).
