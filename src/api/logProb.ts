@@ -9,7 +9,7 @@ import { ParameterLayout } from "../model/layout.js";
 import type { Prior } from "../model/priors.js";
 import { fitScalers, scaleRows, type ScalerOptions } from "../model/scaling.js";
 import { makeStructure, mediaPriorFromCosts, type ModelName } from "../model/structure.js";
-import { defaultCarryoverLags, periodsPerYear } from "../model/cadence.js";
+import { withCadenceDefaults } from "../fit/config.js";
 
 export interface LogProbRequest {
   dataset: MediaDataset;
@@ -53,16 +53,20 @@ export function logProb(req: LogProbRequest): LogProbResult {
   if (!(scale > 0 && Number.isFinite(scale))) {
     throw new InputError(`--media-prior-scale must be a positive number, got ${scale}`);
   }
+  // The defaults a fit of the same data gets, and its refusal of weekday seasonality on dates that are not daily.
+  const cadence = withCadenceDefaults(
+    { weekdaySeasonality: req.weekdaySeasonality, seasonalityFrequency: req.seasonalityFrequency, maxLag: req.maxLag },
+    d.frequency,
+  );
   const structure = makeStructure({
     model: req.model,
     nChannels: d.channelNames.length,
     nExtra: d.extraNames.length,
     degreesSeasonality: req.degreesSeasonality,
-    // The defaults a fit of the same data gets (model/cadence.ts).
-    seasonalityFrequency: req.seasonalityFrequency ?? periodsPerYear(d.frequency, req.weekdaySeasonality ?? false),
+    seasonalityFrequency: cadence.seasonalityFrequency,
     weekdaySeasonality: req.weekdaySeasonality,
     normaliseAdstock: req.normaliseAdstock,
-    carryoverLags: req.maxLag ?? defaultCarryoverLags(d.frequency, req.weekdaySeasonality ?? false),
+    carryoverLags: cadence.maxLag,
     mediaPrior: mediaPriorFromCosts(costs, scale),
     customPriors: req.customPriors,
   });

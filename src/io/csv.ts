@@ -59,7 +59,7 @@ export function parseCsv(text: string, source: string): Table {
       // Trailing empty cells (a spreadsheet's stray separators) lose nothing.
       if (r.slice(columns.length).some((c) => c !== "")) {
         throw new InputError(
-          `${source}: row ${row} has ${r.length} cells but the header has ${columns.length} columns (cell ${columns.length + 1} is "${r[columns.length]}")`,
+          `${source}: row ${row} has ${r.length} cells but the header has ${columns.length} columns (cell ${columns.length + 1} is "${r[columns.length]}")${separatorHint(columns)}`,
         );
       }
       rows[i] = r.slice(0, columns.length);
@@ -123,16 +123,18 @@ export function tableFromRows(rows: ArrayLike<Record<string, number | string>>, 
   return { source, columns, rows: out };
 }
 
+/** A header read as one column that holds semicolons or tabs: the file was saved with another separator (a European spreadsheet's ";" splits its decimal commas into extra cells). */
+function separatorHint(columns: string[]): string {
+  if (columns.length !== 1) return "";
+  if (columns[0].includes(";")) return ` (the file seems to be separated by ";"; save it with commas, and "." as the decimal point)`;
+  if (columns[0].includes("\t")) return ` (the file seems to be separated by tabs; save it with commas)`;
+  return "";
+}
+
 export function columnIndex(table: Table, name: string): number {
   const i = table.columns.indexOf(name);
   if (i < 0) {
-    let hint = "";
-    if (table.columns.length === 1) {
-      const only = table.columns[0];
-      if (only.includes(";")) hint = ` (the file seems to be separated by ";"; save it with commas)`;
-      else if (only.includes("\t")) hint = ` (the file seems to be separated by tabs; save it with commas)`;
-    }
-    throw new InputError(`${table.source}: missing column "${name}"; the columns are: ${table.columns.join(", ")}${hint}`);
+    throw new InputError(`${table.source}: missing column "${name}"; the columns are: ${table.columns.join(", ")}${separatorHint(table.columns)}`);
   }
   return i;
 }

@@ -90,5 +90,9 @@ describe("defaults from the spacing of the dates", () => {
     expect(lp({})).toBe(lp({ seasonalityFrequency: 365, maxLag: 91 }));
     expect(lp({})).not.toBe(lp({ seasonalityFrequency: 52, maxLag: 91 }));
     expect(lp({})).not.toBe(lp({ seasonalityFrequency: 365, maxLag: 13 }));
+    // Weekday seasonality on weekly dates is refused here as a fit refuses it.
+    const weekly = national(60, "week");
+    const weeklyValues = fit.layout.constrain(fit.layout.medianPoint());
+    expect(() => logProb({ dataset: weekly, params: weeklyValues, model: "carryover", weekdaySeasonality: true })).toThrow(/weekday seasonality \(--weekday-seasonality\) needs daily data; the dates are weekly/);
   });
 });

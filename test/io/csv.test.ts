@@ -77,6 +77,13 @@ describe("numericColumn", () => {
     const semi = parseCsv("a;b\n1;2\n", "s.csv");
     expect(errorOf(() => columnIndex(semi, "a")).message).toMatch(/separated by ";"/);
   });
+
+  it("hints at a semicolon separator when decimal commas split a row into more cells than the header", () => {
+    // A European spreadsheet's export: ";" between cells, "," as the decimal point.
+    const message = errorOf(() => parseCsv("week;sales;tv\n2024-01-01;70990,87;9419,11\n", "eu.csv")).message;
+    expect(message).toMatch(/^eu\.csv: row 2 has 3 cells but the header has 1 columns/);
+    expect(message).toMatch(/separated by ";"; save it with commas, and "\." as the decimal point/);
+  });
 });
 
 describe("tables from memory", () => {
