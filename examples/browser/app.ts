@@ -492,7 +492,7 @@ async function optimizeNow(fit: FittedMMM): Promise<void> {
     );
     const u = result.uplift;
     status.textContent =
-      `${fit.record.dataset.targetName} over ${periods} periods: ${money(result.kpi_before.mean)} -> ${money(result.kpi_after.mean)} ` +
+      `${fit.record.dataset.targetName} over ${periods} ${result.period_unit}${periods === 1 ? "" : "s"}: ${money(result.kpi_before.mean)} -> ${money(result.kpi_after.mean)} ` +
       `(uplift ${money(u.mean)}, 94% HDI ${money(u["hdi_3%"])} to ${money(u["hdi_97%"])}); ${result.message} (${((performance.now() - started) / 1000).toFixed(2)} s)`;
     hooks.lastOptimization = result;
     hooks.optimizations += 1;

@@ -124,6 +124,11 @@ export function optimizeOptionsFromCli(o: OptimizeCliOptions): OptimizeBudgetOpt
   return options;
 }
 
+/** "13 weeks", "1 week". */
+function count(n: number, unit: string): string {
+  return `${n} ${unit}${n === 1 ? "" : "s"}`;
+}
+
 function amount(v: number): string {
   return Math.abs(v) >= 1e9 ? v.toExponential(3) : v.toFixed(Math.abs(v) >= 100 ? 0 : 2);
 }
@@ -137,7 +142,7 @@ export function formatOptimization(r: BudgetOptimization): string {
   const lines: string[] = [];
   const what = r.objective === "cvar" ? `CVaR at alpha ${r.alpha} of the ${r.cvar_of} KPI` : "posterior-mean KPI";
   lines.push(
-    `Budget ${amount(r.budget)} over ${r.periods} periods${r.evaluation_periods > r.periods ? ` (KPI counted over ${r.evaluation_periods}, spill-over included)` : ""}; maximising the ${what}; ${r.draws} draws.`,
+    `Budget ${amount(r.budget)} over ${count(r.periods, r.period_unit)}${r.evaluation_periods > r.periods ? ` (KPI counted over ${r.evaluation_periods}, spill-over included)` : ""}; maximising the ${what}; ${r.draws} draws.`,
   );
   if (r.target) {
     const t = r.target;
@@ -156,7 +161,7 @@ export function formatOptimization(r: BudgetOptimization): string {
   lines.push(formatTable(["channel", "lower", "upper", "spend before", "spend after", "change", "ROI", "marginal ROI", "at"], rows));
   lines.push("");
   const iv = (x: { mean: number; "hdi_3%": number; "hdi_97%": number }) => `${amount(x.mean)} [${amount(x["hdi_3%"])}, ${amount(x["hdi_97%"])}]`;
-  lines.push(`KPI over ${r.evaluation_periods} periods (mean [94% HDI]): before ${iv(r.kpi_before)}, after ${iv(r.kpi_after)}`);
+  lines.push(`KPI over ${count(r.evaluation_periods, r.period_unit)} (mean [94% HDI]): before ${iv(r.kpi_before)}, after ${iv(r.kpi_after)}`);
   const pct = r.kpi_before.mean !== 0 ? ` (${((r.uplift.mean / Math.abs(r.kpi_before.mean)) * 100).toFixed(2)}%)` : "";
   lines.push(`Uplift: ${iv(r.uplift)}${pct}`);
   if (r.objective === "cvar") lines.push(`Objective (CVaR): before ${amount(r.objective_before)}, after ${amount(r.objective_after)}`);

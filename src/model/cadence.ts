@@ -25,3 +25,17 @@ export function periodsPerYear(frequency: Frequency | undefined, weekday: boolea
 export function defaultCarryoverLags(frequency: Frequency | undefined, weekday: boolean): number {
   return frequency === "daily" || (frequency === undefined && weekday) ? 13 * 7 : 13;
 }
+
+/** What one row of the data is called: the dates' spacing, else days with weekday seasonality, weeks with a 52-period season, else "period". */
+export function periodNames(frequency: Frequency | undefined, weekday: boolean, seasonalityFrequency: number): { one: string; many: string } {
+  switch (frequency) {
+    case "daily":
+      return { one: "day", many: "days" };
+    case "weekly":
+      return { one: "week", many: "weeks" };
+    case "monthly":
+      return { one: "month", many: "months" };
+    default:
+      return weekday ? { one: "day", many: "days" } : seasonalityFrequency === 52 ? { one: "week", many: "weeks" } : { one: "period", many: "periods" };
+  }
+}

@@ -3,7 +3,8 @@
 // fixed-budget optimizer or the target-efficiency search. Defaults and
 // choices are documented in README.md ("The budget optimizer").
 
-import type { FitRecord } from "../fit/record.js";
+import type { FitRecord, GeoFitRecord } from "../fit/record.js";
+import { periodNames } from "../model/cadence.js";
 import { InputError } from "../errors.js";
 import { allocate, type AllocationProblem } from "./allocate.js";
 import { checkBudget, resolveBounds, resolvePrices } from "./channelBounds.js";
@@ -81,6 +82,8 @@ export interface PlanSetup {
   historical: Float64Array;
   /** Posterior draws in the fit (all chains). */
   totalDraws: number;
+  /** What one period of the data is ("week"; periodUnitOf). */
+  periodUnit: string;
   /** The media response over the window for these draws. */
   response(drawIndices: number[], spill: number, carryOverFromHistory: boolean): SpendResponse;
   /** Per draw, the KPI over the window that no spend in it changes. */
@@ -119,7 +122,7 @@ export async function solvePlan(o: OptimizeBudgetOptions, opts: PlanOptions, set
     maxIterations: opts.maxIterations,
     tolerance: opts.tolerance,
   };
-  const ctx = { periods, carryOverFromHistory, seed, prices, historical };
+  const ctx = { periods, periodUnit: setup.periodUnit, carryOverFromHistory, seed, prices, historical };
   if (hasTarget) {
     const { allocation, report } = findTargetBudget(problem, {
       metric: o.targetRoi !== undefined ? "roi" : "marginal_roi",
@@ -133,6 +136,11 @@ export async function solvePlan(o: OptimizeBudgetOptions, opts: PlanOptions, set
   return buildOptimizationResult(problem, allocate(problem, o.budget!), ctx);
 }
 
+/** What one period of the fit's data is, as the report names it (model/cadence.ts). */
+export function periodUnitOf(record: Pick<FitRecord | GeoFitRecord, "dataset" | "structure">): string {
+  return periodNames(record.dataset.frequency, record.structure.weekdaySeasonality, record.structure.seasonalityFrequency).one;
+}
+
 export async function optimizeBudget(record: FitRecord, o: OptimizeBudgetOptions = {}): Promise<BudgetOptimization> {
   const opts = readPlanOptions(o, KNOWN_OPTIONS, record.config.sampler.seed, record.structure.carryoverLags);
   const channels = record.dataset.channelNames;
@@ -142,6 +150,7 @@ export async function optimizeBudget(record: FitRecord, o: OptimizeBudgetOptions
     prices,
     historical: historicalSpendPerPeriod(record, prices),
     totalDraws: record.chains.reduce((a, c) => a + c.numDraws, 0),
+    periodUnit: periodUnitOf(record),
     response: (drawIndices, spill, carryOverFromHistory) =>
       new MediaResponse({ record, drawIndices, periods: opts.periods, spilloverPeriods: spill, carryOverFromHistory, prices }),
     baseline: (drawIndices, window) => baselinePerDraw(record, drawIndices, window, windowExtra(record, opts.periods, window, o.extraFeatures)),

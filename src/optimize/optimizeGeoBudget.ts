@@ -11,7 +11,7 @@ import { InputError } from "../errors.js";
 import { geoSpendRatios } from "../model/geoViews.js";
 import { resolvePrices } from "./channelBounds.js";
 import { MediaResponse, type SpendResponse } from "./mediaResponse.js";
-import { KNOWN_OPTIONS, readPlanOptions, solvePlan } from "./optimizeBudget.js";
+import { KNOWN_OPTIONS, periodUnitOf, readPlanOptions, solvePlan } from "./optimizeBudget.js";
 import { baselinePerDraw } from "./planningWindow.js";
 import type { BudgetOptimization, OptimizeBudgetOptions } from "./types.js";
 
@@ -144,6 +144,7 @@ export async function optimizeGeoBudget(record: GeoFitRecord, o: GeoBudgetOption
       prices,
       historical,
       totalDraws: record.chains.reduce((a, c) => a + c.numDraws, 0),
+      periodUnit: periodUnitOf(record),
       response: (drawIndices, spill, carryOverFromHistory) => {
         const inner = new MediaResponse({ record, drawIndices, periods: opts.periods, spilloverPeriods: spill, carryOverFromHistory, prices: channelPrices });
         return perGeo ? inner : new RatioSplitResponse(inner, ratios, G);

@@ -9,6 +9,7 @@ import type { BudgetOptimization, ChannelStatus, ConstraintReport } from "./type
 
 export interface ReportContext {
   periods: number;
+  periodUnit: string;
   carryOverFromHistory: boolean;
   seed: number;
   prices: Float64Array;
@@ -62,6 +63,7 @@ export function buildOptimizationResult(p: AllocationProblem, a: Allocation, ctx
     ...(p.objective === "cvar" ? { alpha: p.alpha, cvar_of: p.cvarOf } : {}),
     budget,
     periods: ctx.periods,
+    period_unit: ctx.periodUnit,
     evaluation_periods: p.response.window,
     carry_over_from_history: ctx.carryOverFromHistory,
     draws: n,

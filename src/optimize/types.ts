@@ -89,6 +89,8 @@ export interface BudgetOptimization {
   cvar_of?: "incremental" | "total";
   budget: number;
   periods: number;
+  /** What one period of the data is, for messages: "week", "day", "month", or "period" where the data say nothing (plurals add "s"). */
+  period_unit: string;
   /** Periods whose KPI counts: the plan plus any spill-over periods. */
   evaluation_periods: number;
   carry_over_from_history: boolean;

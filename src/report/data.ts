@@ -10,6 +10,7 @@ import { datasetRows } from "../analysis/panel.js";
 import { predictRows, type PanelPrediction, type Prediction } from "../analysis/predict.js";
 import type { ResponseCurve } from "../analysis/responseCurves.js";
 import type { ChannelRoi, PanelRoi } from "../analysis/roi.js";
+import { periodNames } from "../model/cadence.js";
 
 export const DEFAULT_MAX_DRAWS = 500;
 
@@ -90,20 +91,9 @@ export function pooledDrawsOf(fit: ReportFit): { draws: Float64Array; count: num
 
 /** Words for the data's period: "week"/"weeks" for weekly data, "period"/"periods" when unknown. */
 export function periodWords(fit: ReportFit): { one: string; many: string; adjective: string } {
-  switch (fit.record.dataset.frequency) {
-    case "daily":
-      return { one: "day", many: "days", adjective: "Daily" };
-    case "weekly":
-      return { one: "week", many: "weeks", adjective: "Weekly" };
-    case "monthly":
-      return { one: "month", many: "months", adjective: "Monthly" };
-    default:
-      return fit.record.structure.weekdaySeasonality
-        ? { one: "day", many: "days", adjective: "Daily" }
-        : fit.record.structure.seasonalityFrequency === 52
-          ? { one: "week", many: "weeks", adjective: "Weekly" }
-          : { one: "period", many: "periods", adjective: "Per-period" };
-  }
+  const names = periodNames(fit.record.dataset.frequency, fit.record.structure.weekdaySeasonality, fit.record.structure.seasonalityFrequency);
+  const adjective = names.one === "period" ? "Per-period" : capitalise(names.one === "day" ? "daily" : `${names.one}ly`);
+  return { ...names, adjective };
 }
 
 /** The KPI's name as the user called it (the target column), e.g. "sales". */

@@ -8,7 +8,7 @@ import { logProb } from "../../src/api/logProb.js";
 import { withCadenceDefaults } from "../../src/fit/config.js";
 import { parseCsv } from "../../src/io/csv.js";
 import { datasetFromTable, geoDatasetFromTable } from "../../src/io/datasetTable.js";
-import { defaultCarryoverLags, periodsPerYear } from "../../src/model/cadence.js";
+import { defaultCarryoverLags, periodNames, periodsPerYear } from "../../src/model/cadence.js";
 import { mulberry32 } from "../helpers/random.js";
 
 /** n rows of dates `step` apart ("day", "week" or "month"), a target and two channels. */
@@ -38,6 +38,13 @@ describe("defaults from the spacing of the dates", () => {
     expect([periodsPerYear(undefined, false), periodsPerYear(undefined, true)]).toEqual([52, 365]);
     expect([defaultCarryoverLags("daily", false), defaultCarryoverLags("weekly", false), defaultCarryoverLags("monthly", false)]).toEqual([91, 13, 13]);
     expect([defaultCarryoverLags(undefined, false), defaultCarryoverLags(undefined, true)]).toEqual([13, 91]);
+  });
+
+  it("names a period by the dates' spacing; without dates, days with weekday seasonality, weeks with a 52-period season", () => {
+    expect(periodNames("daily", false, 52)).toEqual({ one: "day", many: "days" });
+    expect(periodNames("weekly", false, 12)).toEqual({ one: "week", many: "weeks" });
+    expect(periodNames("monthly", false, 52)).toEqual({ one: "month", many: "months" });
+    expect([periodNames(undefined, true, 52).one, periodNames(undefined, false, 52).one, periodNames(undefined, false, 12).one]).toEqual(["day", "week", "period"]);
   });
 
   it("fills only what the input leaves out, and leaves weekly fits' records as they were", () => {

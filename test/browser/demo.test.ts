@@ -143,7 +143,7 @@ if (!haveChromium) {
       const budget = await page.evaluate(() => (globalThis as unknown as { mmmDemo: { lastOptimization: { budget: number; spend_after: Record<string, number> } } }).mmmDemo.lastOptimization);
       expect(budget.budget).toBeCloseTo(lowest, 6);
       expect(Object.values(budget.spend_after).reduce((a, b) => a + b, 0)).toBeCloseTo(lowest, 3);
-      expect(await page.locator("#optimizer-status").innerText()).toMatch(/^sales over 13 periods: /);
+      expect(await page.locator("#optimizer-status").innerText()).toMatch(/^sales over 13 weeks: /);
 
       // The fit's files, downloaded as `mmm fit` writes them.
       const fetchDownload = async (id: string) => {

@@ -120,7 +120,8 @@ describe("budget optimizer on a fitted model", () => {
     expect(res.status).toBe(0);
     expect(res.stdout).toMatch(/spend before\s+spend after/);
     for (const ch of ["tv", "search", "social"]) expect(res.stdout).toMatch(new RegExp(`^${ch}\\s`, "m"));
-    expect(res.stdout).toMatch(/KPI over 13 periods/);
+    expect(res.stdout).toMatch(/^Budget \d+ over 13 weeks; /m);
+    expect(res.stdout).toMatch(/KPI over 13 weeks/);
     expect(res.stdout).toMatch(/Converged after \d+ iterations/);
     const json = JSON.parse(readFileSync(file, "utf8")) as BudgetOptimization;
     for (const k of ["spend_before", "spend_after", "kpi_before", "kpi_after", "roi", "marginal_roi", "converged", "iterations"]) expect(json).toHaveProperty(k);
