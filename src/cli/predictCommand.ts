@@ -26,7 +26,7 @@ export function registerPredict(program: Command): void {
     .argument("<dir>", "output folder of `mmm fit`")
     .requiredOption("--data <file>", "CSV with the new periods' media and extra columns")
     .option("--gap <file>", "CSV of periods between the fitted data and the new ones (their carry-over counts)")
-    .option("--date <column>", "date column of the new rows: checked to follow the fitted data in order, and written to the output (default: the dates that follow the fitted data)")
+    .option("--date <column>", "date column of the new rows: checked to follow the fitted data in order, and written to the output (default: the fit's date column where the new rows have it, else the dates that follow the fitted data)")
     .option("--seed <n>", "seed of the observation noise", "1")
     .option("--out <file>", "write the prediction as CSV (default: print it)")
     .action((dir: string, o: { data: string; gap?: string; date?: string; seed: string; out?: string }) => {
@@ -72,23 +72,28 @@ function newRowsFromCsv(
 /**
  * The dates of the predicted periods. With --date, read from the new rows and
  * checked: in order, after the fitted data, and any periods between them
- * given by --gap (a warning if none is). Without it, the periods that follow
- * the fitted data (and the gap) at its frequency. None when the fit had no dates.
+ * given by --gap (a warning if none is). Without it, the same from the fit's
+ * own date column where the new rows have a column of that name, else the
+ * periods that follow the fitted data (and the gap) at its frequency. None
+ * when the fit had no dates.
  */
 function predictionDates(d: MediaDataset, table: Table, o: { data: string; date?: string; gap?: string }, gapRows: number): string[] | undefined {
   const last = d.dates?.[d.dates.length - 1];
-  if (o.date === undefined) {
+  // Without --date, the column the fit read its dates from, where the new rows have one of that name.
+  const column = o.date ?? (d.dateColumn !== undefined && table.columns.includes(d.dateColumn) ? d.dateColumn : undefined);
+  if (column === undefined) {
     if (!last || !d.frequency) return undefined;
     return table.rows.map((_, i) => addPeriods(last, gapRows + 1 + i, d.frequency!));
   }
-  const dates = dateColumn(table, o.date, `--date column "${o.date}"`);
+  const named = o.date !== undefined ? `--date column "${column}"` : `date column "${column}" (the fit's)`;
+  const dates = dateColumn(table, column, named);
   for (let i = 1; i < dates.length; i++) {
     if (dates[i] <= dates[i - 1]) {
-      throw new InputError(`${o.data}: --date column "${o.date}", row ${i + 2}: ${dates[i]} does not follow ${dates[i - 1]} (row ${i + 1}); the new periods must be in date order, one row each`);
+      throw new InputError(`${o.data}: ${named}, row ${i + 2}: ${dates[i]} does not follow ${dates[i - 1]} (row ${i + 1}); the new periods must be in date order, one row each`);
     }
   }
   if (last && dates[0] <= last) {
-    throw new InputError(`${o.data}: --date column "${o.date}", row 2: ${dates[0]} is inside the fitted data, which ends ${last}; predict is for periods after it`);
+    throw new InputError(`${o.data}: ${named}, row 2: ${dates[0]} is inside the fitted data, which ends ${last}; predict is for periods after it`);
   }
   if (last && d.frequency) {
     const between = Math.round(periodsBetween(last, dates[0], d.frequency)) - 1;

@@ -329,6 +329,7 @@ function readDataset(table: Table, sel: ColumnSelection, options: number | Datas
     const d: MediaDataset = { T, targetName: sel.target, channelNames: [...sel.media], extraNames, target, media, extra: extraAll };
     if (periods.dates !== undefined) d.dates = periods.dates;
     if (periods.frequency !== undefined) d.frequency = periods.frequency;
+    if (sel.date !== undefined) d.dateColumn = sel.date;
     Object.assign(d, { warnings: periods.warnings, source: src, sourceRows });
     validateTrainingRows(d, opts.trainRows ?? T);
     return d;
@@ -354,6 +355,7 @@ function readDataset(table: Table, sel: ColumnSelection, options: number | Datas
     extraPerGeo: perGeo,
     extra,
     dates,
+    dateColumn: sel.date,
     warnings: periods.warnings,
     source: src,
     sourceRows,

@@ -50,6 +50,8 @@ export interface MediaDataset {
   dates?: string[];
   /** Spacing of the dates, when a date column was given (and there are at least 2 periods). */
   frequency?: Frequency;
+  /** The date column's name, when one was given: new rows to predict read their dates from a column of that name. */
+  dateColumn?: string;
   /**
    * Things the user should know about the data that are not errors (rows
    * sorted, missing periods). Every reader sets it (possibly empty); it is

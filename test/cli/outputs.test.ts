@@ -80,6 +80,21 @@ describe("readable outputs", () => {
     expect(rows[1].split(",").slice(0, 2)).toEqual(["0", next(1)]);
     expect(rows[2].split(",").slice(0, 2)).toEqual(["1", next(2)]);
   });
+
+  it("predict reads the dates from the fit's own date column where the new rows have it, without --date", async () => {
+    const last = new Date(`${sim.dataset.dates![69]}T00:00:00Z`).getTime();
+    const week = (n: number) => new Date(last + n * 7 * 86_400_000).toISOString().slice(0, 10);
+    // Two weeks after the fitted data: dated as written, with the warning about the week between.
+    writeFileSync(join(dir, "dated.csv"), `week,tv,search,price_index\n${week(2)},100,50,1\n${week(3)},120,40,1.1\n`);
+    const r = await mmm(["predict", out, "--data", join(dir, "dated.csv")]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim().split("\n").slice(1).map((l) => l.split(",")[1])).toEqual([week(2), week(3)]);
+    expect(r.stderr).toMatch(/warning: the new rows start 1 weekly period after the fitted data ends/);
+    // The training file itself is refused, naming the column it read.
+    const again = await mmm(["predict", out, "--data", join(dir, "data.csv")]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/date column "week" \(the fit's\), row 2: .* is inside the fitted data/);
+  });
 });
 
 describe("progress", () => {
