@@ -1,7 +1,7 @@
 // Saving and loading fitted models on disk (Node). Browsers use
 // FittedMMM.toBytes / fromBytes directly.
 
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { FittedMMM } from "../api/fittedMMM.js";
 import { FittedGeoMMM } from "../api/fittedGeoMMM.js";
@@ -35,5 +35,9 @@ export function loadAnyMMM(path: string): FittedMMM | FittedGeoMMM {
 
 /** The model an output folder of `mmm fit` (or `writeFitOutputs`) holds: DIR/model.mmm, of either kind. */
 export function loadFitFolder(dir: string): FittedMMM | FittedGeoMMM {
+  // A data file or a model file given where the folder belongs is the likely slip: say so.
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new InputError(`"${dir}" is a file, not a fit's output folder: give the folder that mmm fit --out wrote (it holds ${MODEL_FILE})`);
+  }
   return loadAnyMMM(join(dir, MODEL_FILE));
 }

@@ -84,6 +84,7 @@ describe("mmm fit / summary / predict / check", () => {
       [["fit", data, ...base], /missing --out/],
       [["fit", join(dir, "nope.csv"), ...base, "--out", join(dir, "x")], /cannot read data file/],
       [["summary", join(dir, "nothing")], /cannot read model file/],
+      [["summary", data], /data\.csv" is a file, not a fit's output folder: give the folder that mmm fit --out wrote \(it holds model\.mmm\)/],
       [["predict", out, "--data", data.replace("data.csv", "missing.csv")], /cannot read data file/],
       [["fit", "--bogus-option"], /./],
     ];
