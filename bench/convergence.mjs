@@ -130,6 +130,8 @@ export function summarise(fits) {
     essPer1000Gradients: median(fits.map((f) => (1000 * f.minEss) / f.gradients)),
     essPerSecond: median(fits.map((f) => f.minEss / f.seconds)),
     divergences: median(fits.map((f) => f.divergences)),
+    // Per 1000 draws a chain: fits that went on while their chains disagreed (draws: per chain) against Stan's 1000.
+    divergencesPer1000Draws: median(fits.map((f) => (1000 * f.divergences) / (f.draws ?? 1000))),
     divergencesTotal: fits.reduce((a, f) => a + f.divergences, 0),
   };
 }
@@ -319,9 +321,9 @@ export function summaryTable(result) {
   const f = (v, n) => (!Number.isFinite(v) ? "-" : n === 2 && Math.abs(v) < 0.1 && v !== 0 ? v.toPrecision(2) : v.toFixed(n));
   const sideBySide = result.rows.find((r) => r.option === DEFAULT_ROWS[0].ours)?.machine;
   const lines = [
-    `The defaults (4 chains x (1000 warm-up + 1000 draws, more while the chains disagree)) against rstan's diagonal warm-up (4 chains x (1000 + 1000), its own start, adapt_delta ${stanSamplerOf(result).targetAccept}) on the same data, seeds 1-8 (from \`node bench/convergence.mjs\`; every option and row in docs/convergence.md). National rows ran side by side on ${sideBySide ? machineLine(sideBySide) : "one machine"}: their seconds compare. The geo rows ran on other days (Stan at one seed; ours going on to 10,000 draws where the chains disagree): compare their ESS per gradient only.`,
+    `The defaults (4 chains x (1000 warm-up + 1000 draws, more while the chains disagree)) against rstan's diagonal warm-up (4 chains x (1000 + 1000), its own start, adapt_delta ${stanSamplerOf(result).targetAccept}) on the same data, seeds 1-8 (from \`node bench/convergence.mjs\`; every option and row in docs/convergence.md). National rows ran side by side on ${sideBySide ? machineLine(sideBySide) : "one machine"}: their seconds compare. The geo rows ran on other days (Stan at one seed; ours going on to 10,000 draws where the chains disagree): compare their ESS per gradient only. Divergences are counted per 1000 draws a chain, so that fits that went on compare with Stan's 1000.`,
     "",
-    "| dataset | fits with R-hat >= 1.01 (ours, Stan) | leapfrog steps per draw | min ESS per 1000 gradients | min ESS per second | divergences per fit |",
+    "| dataset | fits with R-hat >= 1.01 (ours, Stan) | leapfrog steps per draw | min ESS per 1000 gradients | min ESS per second | divergences per 1000 draws a chain |",
     "| --- | --- | --- | --- | --- | --- |",
   ];
   for (const { dataset, ours, stan } of DEFAULT_ROWS) {
@@ -340,7 +342,7 @@ export function summaryTable(result) {
     };
     const comparable = ours.endsWith("side by side");
     lines.push(
-      `| ${name} | ${sa.notConverged} of ${sa.fits}, ${sb ? `${sb.notConverged} of ${sb.fits}` : "-"} | ${pair("leapfrogPerDraw", 0)} | ${pair("essPer1000Gradients", 2, true)} | ${comparable ? pair("essPerSecond", 1, true) : f(sa.essPerSecond, 1)} | ${pair("divergences", 0)} |`,
+      `| ${name} | ${sa.notConverged} of ${sa.fits}, ${sb ? `${sb.notConverged} of ${sb.fits}` : "-"} | ${pair("leapfrogPerDraw", 0)} | ${pair("essPer1000Gradients", 2, true)} | ${comparable ? pair("essPerSecond", 1, true) : f(sa.essPerSecond, 1)} | ${pair("divergencesPer1000Draws", 0)} |`,
     );
   }
   return lines.join("\n");
