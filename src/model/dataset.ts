@@ -333,26 +333,26 @@ export function splitPeriods(
 ): Split {
   const minTrain = options.minTrainRows ?? MIN_ROWS;
   if (options.testRows !== undefined && options.testFrom !== undefined) {
-    throw new InputError(`give either the number of test ${unit} or the date the test ${unit} start from, not both`);
+    throw new InputError(`give either the number of test ${unit} (--test-rows) or the date the test ${unit} start from (--test-from), not both`);
   }
   let testRows = 0;
   if (options.testRows !== undefined) {
     const k = options.testRows;
     if (typeof k !== "number" || !Number.isInteger(k) || k < 0 || k >= T) {
-      throw new InputError(`test ${unit} must be a whole number from 0 to ${T - 1} (the data has ${T} ${unit}), got ${k}`);
+      throw new InputError(`test ${unit} (--test-rows) must be a whole number from 0 to ${T - 1} (the data has ${T} ${unit}), got ${k}`);
     }
     testRows = k;
   } else if (options.testFrom !== undefined) {
     const from = typeof options.testFrom === "string" ? parseIsoDate(options.testFrom) : undefined;
-    if (from === undefined) throw new InputError(`test start date "${options.testFrom}" is not a date (use YYYY-MM-DD)`);
+    if (from === undefined) throw new InputError(`test start date (--test-from) "${options.testFrom}" is not a date (use YYYY-MM-DD)`);
     if (!dates || dates.length !== T) {
-      throw new InputError(`${source}: the data has no date column, so it cannot be split at a date; give a number of test ${unit} instead`);
+      throw new InputError(`${source}: the data has no date column, so it cannot be split at a date; give a number of test ${unit} (--test-rows) instead`);
     }
     const first = dates[0];
     const last = dates[T - 1];
     if (from <= first || from > last) {
       throw new InputError(
-        `test start date ${from} is outside the data: it must be after the first date ${first} and on or before the last date ${last}`,
+        `test start date (--test-from) ${from} is outside the data: it must be after the first date ${first} and on or before the last date ${last}`,
       );
     }
     const k = dates.findIndex((x) => x >= from);

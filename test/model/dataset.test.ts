@@ -257,8 +257,8 @@ describe("splitRows and sliceDataset", () => {
     expect(errorOf(() => splitRows(d, { testRows: 11 })).message).toBe(
       "d.csv: holding out 11 test rows leaves 9 training rows; at least 10 are needed to fit a model",
     );
-    expect(errorOf(() => splitRows(d, { testRows: 2.5 })).message).toMatch(/^test rows must be a whole number from 0 to 19/);
-    expect(errorOf(() => splitRows(d, { testRows: -1 })).message).toMatch(/^test rows must be a whole number/);
+    expect(errorOf(() => splitRows(d, { testRows: 2.5 })).message).toMatch(/^test rows \(--test-rows\) must be a whole number from 0 to 19/);
+    expect(errorOf(() => splitRows(d, { testRows: -1 })).message).toMatch(/^test rows \(--test-rows\) must be a whole number/);
   });
 
   it("splits at a date: rows on or after it are test rows", () => {
@@ -268,13 +268,13 @@ describe("splitRows and sliceDataset", () => {
     expect(splitRows(d, { testFrom: "2023-04-13" })).toEqual({ trainRows: 15, testRows: 5 });
     expect(splitRows(d, { testFrom: "2023/05/15" })).toEqual({ trainRows: 19, testRows: 1 });
     expect(errorOf(() => splitRows(d, { testFrom: "2023-05-16" })).message).toBe(
-      "test start date 2023-05-16 is outside the data: it must be after the first date 2023-01-02 and on or before the last date 2023-05-15",
+      "test start date (--test-from) 2023-05-16 is outside the data: it must be after the first date 2023-01-02 and on or before the last date 2023-05-15",
     );
     expect(errorOf(() => splitRows(d, { testFrom: "2023-01-02" })).message).toMatch(/is outside the data/);
     expect(errorOf(() => splitRows(d, { testFrom: "2023-02-06" })).message).toBe(
       "d.csv: holding out 15 test rows leaves 5 training rows; at least 10 are needed to fit a model",
     );
-    expect(errorOf(() => splitRows(d, { testFrom: "17/04/2023" })).message).toBe('test start date "17/04/2023" is not a date (use YYYY-MM-DD)');
+    expect(errorOf(() => splitRows(d, { testFrom: "17/04/2023" })).message).toBe('test start date (--test-from) "17/04/2023" is not a date (use YYYY-MM-DD)');
     expect(errorOf(() => splitRows(d, { testFrom: "2023-04-17", testRows: 3 })).message).toMatch(/not both/);
     const nd = fromCsv(rows(20), { target: "sales", media: ["tv"] });
     expect(errorOf(() => splitRows(nd, { testFrom: "2023-04-17" })).message).toMatch(/^d\.csv: the data has no date column/);
