@@ -26,16 +26,19 @@ export function defaultCarryoverLags(frequency: Frequency | undefined, weekday: 
   return frequency === "daily" || (frequency === undefined && weekday) ? 13 * 7 : 13;
 }
 
-/** What one row of the data is called: the dates' spacing, else days with weekday seasonality, weeks with a 52-period season, else "period". */
-export function periodNames(frequency: Frequency | undefined, weekday: boolean, seasonalityFrequency: number): { one: string; many: string } {
+/** What one period of the data is called, in messages; plurals add "s". */
+export type PeriodUnit = "day" | "week" | "month" | "period";
+
+/** One row's unit: the dates' spacing, else days with weekday seasonality, weeks with a 52-period season, else "period". */
+export function periodUnit(frequency: Frequency | undefined, weekday: boolean, seasonalityFrequency: number): PeriodUnit {
   switch (frequency) {
     case "daily":
-      return { one: "day", many: "days" };
+      return "day";
     case "weekly":
-      return { one: "week", many: "weeks" };
+      return "week";
     case "monthly":
-      return { one: "month", many: "months" };
+      return "month";
     default:
-      return weekday ? { one: "day", many: "days" } : seasonalityFrequency === 52 ? { one: "week", many: "weeks" } : { one: "period", many: "periods" };
+      return weekday ? "day" : seasonalityFrequency === 52 ? "week" : "period";
   }
 }

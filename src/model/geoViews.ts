@@ -27,6 +27,7 @@ function nationalDataset(
   };
   if (sourceRows !== undefined) out.sourceRows = sourceRows;
   if (d.frequency) out.frequency = d.frequency;
+  if (d.dateColumn !== undefined) out.dateColumn = d.dateColumn;
   return out;
 }
 

@@ -4,7 +4,7 @@
 // choices are documented in README.md ("The budget optimizer").
 
 import type { FitRecord, GeoFitRecord } from "../fit/record.js";
-import { periodNames } from "../model/cadence.js";
+import { periodUnit, type PeriodUnit } from "../model/cadence.js";
 import { InputError } from "../errors.js";
 import { allocate, type AllocationProblem } from "./allocate.js";
 import { checkBudget, resolveBounds, resolvePrices } from "./channelBounds.js";
@@ -83,7 +83,7 @@ export interface PlanSetup {
   /** Posterior draws in the fit (all chains). */
   totalDraws: number;
   /** What one period of the data is ("week"; periodUnitOf). */
-  periodUnit: string;
+  periodUnit: PeriodUnit;
   /** The media response over the window for these draws. */
   response(drawIndices: number[], spill: number, carryOverFromHistory: boolean): SpendResponse;
   /** Per draw, the KPI over the window that no spend in it changes. */
@@ -137,8 +137,8 @@ export async function solvePlan(o: OptimizeBudgetOptions, opts: PlanOptions, set
 }
 
 /** What one period of the fit's data is, as the report names it (model/cadence.ts). */
-export function periodUnitOf(record: Pick<FitRecord | GeoFitRecord, "dataset" | "structure">): string {
-  return periodNames(record.dataset.frequency, record.structure.weekdaySeasonality, record.structure.seasonalityFrequency).one;
+export function periodUnitOf(record: Pick<FitRecord | GeoFitRecord, "dataset" | "structure">): PeriodUnit {
+  return periodUnit(record.dataset.frequency, record.structure.weekdaySeasonality, record.structure.seasonalityFrequency);
 }
 
 export async function optimizeBudget(record: FitRecord, o: OptimizeBudgetOptions = {}): Promise<BudgetOptimization> {

@@ -3,13 +3,14 @@
 // solution, which channels sit at a bound, and how the solver did.
 
 import { intervalOf } from "../analysis/intervals.js";
+import type { PeriodUnit } from "../model/cadence.js";
 import type { Allocation, AllocationProblem } from "./allocate.js";
 import { rhsAt } from "./spendConstraints.js";
 import type { BudgetOptimization, ChannelStatus, ConstraintReport } from "./types.js";
 
 export interface ReportContext {
   periods: number;
-  periodUnit: string;
+  periodUnit: PeriodUnit;
   carryOverFromHistory: boolean;
   seed: number;
   prices: Float64Array;

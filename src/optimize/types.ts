@@ -2,6 +2,7 @@
 // because it is also the JSON that `mmm optimize --out` writes.
 
 import type { Interval } from "../analysis/intervals.js";
+import type { PeriodUnit } from "../model/cadence.js";
 
 /** A channel's bounds on its total spend over the plan: absolute amounts, or fractions of its historical level. */
 export interface ChannelBoundInput {
@@ -90,7 +91,7 @@ export interface BudgetOptimization {
   budget: number;
   periods: number;
   /** What one period of the data is, for messages: "week", "day", "month", or "period" where the data say nothing (plurals add "s"). */
-  period_unit: string;
+  period_unit: PeriodUnit;
   /** Periods whose KPI counts: the plan plus any spill-over periods. */
   evaluation_periods: number;
   carry_over_from_history: boolean;

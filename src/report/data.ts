@@ -10,7 +10,7 @@ import { datasetRows } from "../analysis/panel.js";
 import { predictRows, type PanelPrediction, type Prediction } from "../analysis/predict.js";
 import type { ResponseCurve } from "../analysis/responseCurves.js";
 import type { ChannelRoi, PanelRoi } from "../analysis/roi.js";
-import { periodNames } from "../model/cadence.js";
+import { periodUnit, type PeriodUnit } from "../model/cadence.js";
 
 export const DEFAULT_MAX_DRAWS = 500;
 
@@ -91,10 +91,11 @@ export function pooledDrawsOf(fit: ReportFit): { draws: Float64Array; count: num
 
 /** Words for the data's period: "week"/"weeks" for weekly data, "period"/"periods" when unknown. */
 export function periodWords(fit: ReportFit): { one: string; many: string; adjective: string } {
-  const names = periodNames(fit.record.dataset.frequency, fit.record.structure.weekdaySeasonality, fit.record.structure.seasonalityFrequency);
-  const adjective = names.one === "period" ? "Per-period" : capitalise(names.one === "day" ? "daily" : `${names.one}ly`);
-  return { ...names, adjective };
+  const one = periodUnit(fit.record.dataset.frequency, fit.record.structure.weekdaySeasonality, fit.record.structure.seasonalityFrequency);
+  return { one, many: `${one}s`, adjective: ADJECTIVES[one] };
 }
+
+const ADJECTIVES: Record<PeriodUnit, string> = { day: "Daily", week: "Weekly", month: "Monthly", period: "Per-period" };
 
 /** The KPI's name as the user called it (the target column), e.g. "sales". */
 export function kpiName(fit: ReportFit): string {

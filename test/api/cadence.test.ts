@@ -6,9 +6,10 @@ import { describe, expect, it } from "vitest";
 import { fitMMM } from "../../src/api/fitMMM.js";
 import { logProb } from "../../src/api/logProb.js";
 import { withCadenceDefaults } from "../../src/fit/config.js";
+import { periodWords, type ReportFit } from "../../src/report/data.js";
 import { parseCsv } from "../../src/io/csv.js";
 import { datasetFromTable, geoDatasetFromTable } from "../../src/io/datasetTable.js";
-import { defaultCarryoverLags, periodNames, periodsPerYear } from "../../src/model/cadence.js";
+import { defaultCarryoverLags, periodUnit, periodsPerYear } from "../../src/model/cadence.js";
 import { mulberry32 } from "../helpers/random.js";
 
 /** n rows of dates `step` apart ("day", "week" or "month"), a target and two channels. */
@@ -41,10 +42,15 @@ describe("defaults from the spacing of the dates", () => {
   });
 
   it("names a period by the dates' spacing; without dates, days with weekday seasonality, weeks with a 52-period season", () => {
-    expect(periodNames("daily", false, 52)).toEqual({ one: "day", many: "days" });
-    expect(periodNames("weekly", false, 12)).toEqual({ one: "week", many: "weeks" });
-    expect(periodNames("monthly", false, 52)).toEqual({ one: "month", many: "months" });
-    expect([periodNames(undefined, true, 52).one, periodNames(undefined, false, 52).one, periodNames(undefined, false, 12).one]).toEqual(["day", "week", "period"]);
+    expect([periodUnit("daily", false, 52), periodUnit("weekly", false, 12), periodUnit("monthly", false, 52)]).toEqual(["day", "week", "month"]);
+    expect([periodUnit(undefined, true, 52), periodUnit(undefined, false, 52), periodUnit(undefined, false, 12)]).toEqual(["day", "week", "period"]);
+    // The report's words for them: the plural and the adjective of its plot titles.
+    const words = (frequency: string | undefined, seasonalityFrequency = 52) =>
+      periodWords({ record: { dataset: { frequency }, structure: { weekdaySeasonality: false, seasonalityFrequency } } } as unknown as ReportFit);
+    expect(words("daily")).toEqual({ one: "day", many: "days", adjective: "Daily" });
+    expect(words("weekly")).toEqual({ one: "week", many: "weeks", adjective: "Weekly" });
+    expect(words("monthly")).toEqual({ one: "month", many: "months", adjective: "Monthly" });
+    expect(words(undefined, 12)).toEqual({ one: "period", many: "periods", adjective: "Per-period" });
   });
 
   it("fills only what the input leaves out, and leaves weekly fits' records as they were", () => {

@@ -320,6 +320,8 @@ describe("national views and per-geo data checks", () => {
     expect(all.extra[3 * 2]).toBeCloseTo((rec(3, 0).price + rec(3, 1).price + rec(3, 2).price) / 3, 12);
     expect(all.extra[3 * 2 + 1]).toBe(rec(3, 0).holiday);
     expect(all.sourceRows).toBeUndefined();
+    // The views keep where the dates came from (predict reads new rows' dates from that column).
+    expect([d.dateColumn, all.dateColumn, south.dateColumn]).toEqual(["week", "week", "week"]);
     expect(errorOf(() => geoAsNational(d, 3)).message).toBe("geo index must be a whole number from 0 to 2, got 3");
   });
 
