@@ -5,20 +5,18 @@ import { buildReportHtml } from "../../src/report/report.js";
 import { parseCsv } from "../../src/io/csv.js";
 import { datasetFromTable } from "../../src/io/datasetTable.js";
 import { EXAMPLE_COLUMNS } from "../../src/model/example.js";
-import { ADSTOCK_NAMES, SATURATION_NAMES, composedName } from "../../src/model/modelChoice.js";
+import { composedPairsUnderTest } from "./composedPairs.js";
 
-// Every adstock x saturation pair fits the bundled example and goes through
+// Each adstock x saturation pair under test fits the bundled example and goes through
 // what a user does next: ROI, response curves, the budget optimizer and the
 // HTML report. Short chains: this checks the path, not the posterior
 // (composedRecovery.stat.test.ts does that); geo models: composedGeo.stat.test.ts.
-// MODELS=a+b,... runs a subset.
-const only = process.env.MODELS?.split(",");
-const models = ADSTOCK_NAMES.flatMap((a) => SATURATION_NAMES.map((s) => composedName(a, s))).filter(
-  (m) => !only || only.includes(m),
-);
+// The pairs of composedPairs.ts: a covering set (every adstock and every
+// saturation) by default, MMM_ALL_PAIRS=1 for all 35, MODELS=a+b,... a subset.
+const models = composedPairsUnderTest();
 const example = datasetFromTable(parseCsv(readFileSync(EXAMPLE_COLUMNS.file, "utf8"), EXAMPLE_COLUMNS.file), EXAMPLE_COLUMNS);
 
-describe("every adstock x saturation pair on the bundled example", () => {
+describe("adstock x saturation pairs on the bundled example", () => {
   for (const model of models) {
     it(model, async () => {
       const fit = await fitMMM(example, { model, sampler: { chains: 2, warmup: 150, samples: 100, seed: 3 } });

@@ -1,16 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { fitGeoMMM } from "../../src/api/fitGeoMMM.js";
 import { buildReportHtml } from "../../src/report/report.js";
-import { ADSTOCK_NAMES, SATURATION_NAMES, composedName } from "../../src/model/modelChoice.js";
+import { composedPairsUnderTest } from "./composedPairs.js";
 import { makeGeoTestData } from "../helpers/geoSimulated.js";
 
-// Every adstock x saturation pair as a geo model, with a lift test in one
+// Each adstock x saturation pair under test as a geo model, with a lift test in one
 // geo: it fits, and response curves, the budget optimizer and the geo report
 // (with its lift-test table) work on the fit. Short chains: this checks the
 // path, not the posterior (the density is checked against the float64
-// reference in test/density). MODELS=a+b,... runs a subset.
-const only = process.env.MODELS?.split(",");
-const models = ADSTOCK_NAMES.flatMap((a) => SATURATION_NAMES.map((s) => composedName(a, s))).filter((m) => !only || only.includes(m));
+// reference in test/density). The pairs of composedPairs.ts: a covering set
+// by default, MMM_ALL_PAIRS=1 for all 35, MODELS=a+b,... a subset.
+const models = composedPairsUnderTest();
 const { dataset } = makeGeoTestData({ G: 3, T: 52, C: 2, extras: 1, seed: 2 });
 const C = dataset.channelNames.length;
 const G = dataset.geoNames.length;
@@ -18,7 +18,7 @@ const G = dataset.geoNames.length;
 const x = Array.from({ length: dataset.T }, (_, t) => dataset.media[t * C * G + 1]).reduce((a, b) => a + b, 0) / dataset.T;
 const liftTests = [{ channel: dataset.channelNames[0], geo: dataset.geoNames[1], x, deltaX: 0.5 * x, deltaY: 0.02 * x, sigma: 0.01 * x }];
 
-describe("every adstock x saturation pair as a geo model", () => {
+describe("adstock x saturation pairs as geo models", () => {
   for (const model of models) {
     it(model, async () => {
       const fit = await fitGeoMMM(dataset, { model, liftTests, sampler: { chains: 2, warmup: 80, samples: 40, seed: 5 } });

@@ -1,7 +1,9 @@
-// Which adstock x saturation pairs the slow statistical sweeps fit.
+// Which adstock x saturation pairs the slow statistical sweeps fit (recovery,
+// and the end-to-end paths national and geo).
 //
 // Every pair (5 adstocks x 7 saturations, two seeds each) takes about 15
-// minutes on 2 idle cores, over the suite's budget, so by default the sweeps
+// minutes on 2 idle cores for recovery alone, and the two end-to-end files
+// about 2 more, over the suite's budget, so by default the sweeps
 // fit a covering set fixed by rule, not by results: saturation i with
 // adstock i mod 5, which names every adstock and every saturation at least
 // once. MMM_ALL_PAIRS=1 fits every pair; MODELS=a+b,... names a subset.
