@@ -64,14 +64,16 @@ export function formatRunList(runs: FoundRun[]): string {
   if (runs.length === 0) return "no run records (run.json) found";
   const header = ["run", "created", "slice", "data", "seed", "chains x draws", "wall s", "R²", "MAPE %", "max R-hat", "min ESS", "div", "converged"];
   const rows = runs.map(({ path, record: r }) => {
+    // The draws the chains made; older records have only the draws asked for.
     const s = r.configuration as { sampler?: { chains?: number; samples?: number } };
+    const draws = r.sampling ? `${r.sampling.chains} x ${r.sampling.draws}` : `${s.sampler?.chains ?? "?"} x ${s.sampler?.samples ?? "?"}`;
     return [
       path,
       r.created.replace("T", " ").slice(0, 19),
       r.slice ? Object.values(r.slice).join("/") : "-",
       r.data.sha256.slice(0, 8),
       String(r.seed),
-      `${s.sampler?.chains ?? "?"} x ${s.sampler?.samples ?? "?"}`,
+      draws,
       f(r.timings.wall_seconds, 1),
       f(r.metrics.r2, 3),
       f(r.metrics.mape, 1),
@@ -102,6 +104,7 @@ export function formatRunComparison(a: FoundRun, b: FoundRun): string {
         metric("MAPE %", ra.metrics.mape, rb.metrics.mape, 2),
         metric("max R-hat", ra.metrics.max_r_hat, rb.metrics.max_r_hat),
         metric("min ESS", ra.metrics.min_ess_bulk, rb.metrics.min_ess_bulk, 0),
+        metric("draws a chain", ra.sampling?.draws, rb.sampling?.draws, 0),
         metric("wall s", ra.timings.wall_seconds, rb.timings.wall_seconds, 1),
       ],
     ),

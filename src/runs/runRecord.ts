@@ -38,6 +38,12 @@ export interface RunRecord {
   configuration: unknown;
   seed: number;
   timings: { wall_seconds: number; warmup_seconds: number; sampling_seconds: number; threads: number; analysis_seconds?: number };
+  /**
+   * What the chains did, where the configuration says what was asked: draws
+   * per chain beyond the asked ones where the chains went on while they
+   * disagreed, fewer after a stop (absent from records written before 2026-12-06).
+   */
+  sampling?: { chains: number; warmup: number; draws: number; gradient_evaluations: number };
   metrics: {
     r2: number;
     mape: number;
@@ -146,6 +152,7 @@ export function runRecord(
       threads: d.threads,
       ...(context.analysisSeconds !== undefined ? { analysis_seconds: context.analysisSeconds } : {}),
     },
+    sampling: { chains: d.chains, warmup: d.warmup, draws: d.draws, gradient_evaluations: d.gradient_evaluations.total },
     metrics: {
       r2: m.train.r2,
       mape: m.train.mape,

@@ -30,6 +30,9 @@ describe("run records", () => {
     expect(record.data.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect((record.configuration as { sampler: { chains: number } }).sampler.chains).toBe(2);
     expect(record.timings.wall_seconds).toBeGreaterThan(0);
+    // What the chains did, beside what was asked (here the same: 40 draws a chain).
+    const d = fit.diagnostics();
+    expect(record.sampling).toEqual({ chains: 2, warmup: 60, draws: d.draws, gradient_evaluations: d.gradient_evaluations.total });
     expect(record.metrics.test_r2).toBeTypeOf("number");
     expect(record.channels.map((c) => c.channel)).toEqual(fit.record.dataset.channelNames);
     for (const c of record.channels) {
@@ -58,6 +61,8 @@ describe("run records", () => {
       created: "2026-12-01T00:00:00.000Z",
       data: { ...record.data, sha256: "f".repeat(64), rows: 44 },
       channels: record.channels.map((c) => ({ ...c, roi: c.roi + 0.5 })),
+      // The chains went on while they disagreed: the list shows the draws made, not those asked.
+      sampling: { ...record.sampling!, draws: 120 },
     };
     writeRunRecord(b, later);
     // A temporary folder is never listed.
@@ -66,9 +71,14 @@ describe("run records", () => {
     const runs = findRuns(root);
     expect(runs.map((r) => r.path)).toEqual(["2026-11", "2026-12/slices/market=north"]);
     expect(formatRunList(runs)).toMatch(/2026-11\s+2026-11-01 00:00:00\s+north/);
+    expect(formatRunList(runs)).toMatch(/market=north\s+2026-12-01 00:00:00\s+north\s+f{8}\s+4\s+2 x 120\s/);
+    // A record written before run.json had "sampling" shows the draws asked for.
+    const { sampling: _, ...older } = record;
+    expect(formatRunList([{ path: "old", record: older }])).toMatch(/old\s.*\s2 x 40\s/);
     const cmp = formatRunComparison(runs[0], runs[1]);
     expect(cmp).toMatch(/data: changed \(40 -> 44 rows/);
     expect(cmp).toMatch(/configuration: the same/);
+    expect(cmp).toMatch(new RegExp(`draws a chain\\s+${record.sampling!.draws}\\s+120\\s+${120 - record.sampling!.draws}\\b`));
     expect(cmp).toMatch(new RegExp(`${record.channels[0].channel}\\s.*\\s0\\.50\\s`));
     const cli = spawnSync(process.execPath, [CLI, "runs", root, "--compare", "2026-11", "2026-12/slices/market=north"], { encoding: "utf8" });
     expect(cli.status).toBe(0);
