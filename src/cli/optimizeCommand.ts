@@ -215,7 +215,10 @@ export function registerOptimize(program: Command): void {
       const result: BudgetOptimization | GeoBudgetOptimization = await fit.optimizeBudget({ ...options, ...(o.perGeo ? { perGeo: true } : {}) });
       process.stdout.write(formatOptimization(result));
       if ("spend_after_by_geo" in result) process.stdout.write(formatGeoSplit(result as GeoBudgetOptimization));
-      if (o.out) writeFileWhole(o.out, JSON.stringify(result, null, 2) + "\n");
+      if (o.out) {
+        writeFileWhole(o.out, JSON.stringify(result, null, 2) + "\n");
+        process.stdout.write(`wrote ${o.out}\n`);
+      }
       if (!result.converged) process.stderr.write(`warning: the optimizer did not converge (${result.message}); the allocation is the best found.\n`);
     });
 }

@@ -47,8 +47,11 @@ export function registerPredict(program: Command): void {
               ["period", "date", "mean", "hdi_3%", "hdi_97%"],
               pred.national.periods.map((p, i) => [i, dates?.[i] ?? "", p.mean, p["hdi_3%"], p["hdi_97%"]]),
             );
-      if (o.out) writeFileWhole(o.out, text);
-      else process.stdout.write(text);
+      if (o.out) {
+        writeFileWhole(o.out, text);
+        const n = pred.national.periods.length;
+        process.stdout.write(`wrote ${o.out} (${n} period${n === 1 ? "" : "s"}${pred.perGeo.length > 0 ? ` x ${pred.perGeo.length} geos and their total` : ""})\n`);
+      } else process.stdout.write(text);
     });
 }
 

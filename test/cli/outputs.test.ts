@@ -79,6 +79,12 @@ describe("readable outputs", () => {
     expect(rows[0]).toBe("period,date,mean,hdi_3%,hdi_97%");
     expect(rows[1].split(",").slice(0, 2)).toEqual(["0", next(1)]);
     expect(rows[2].split(",").slice(0, 2)).toEqual(["1", next(2)]);
+    // With --out: the same CSV in the file, and a line saying where it went.
+    const file = join(dir, "prediction.csv");
+    const w = await mmm(["predict", out, "--data", join(dir, "future.csv"), "--out", file]);
+    expect(w.code, w.stderr).toBe(0);
+    expect(readFileSync(file, "utf8")).toBe(r.stdout);
+    expect(w.stdout).toBe(`wrote ${file} (2 periods)\n`);
   });
 
   it("predict reads the dates from the fit's own date column where the new rows have it, without --date", async () => {

@@ -123,6 +123,7 @@ describe("budget optimizer on a fitted model", () => {
     expect(res.stdout).toMatch(/^Budget \d+ over 13 weeks; /m);
     expect(res.stdout).toMatch(/KPI over 13 weeks/);
     expect(res.stdout).toMatch(/Converged after \d+ iterations/);
+    expect(res.stdout.trimEnd().split("\n").at(-1)).toBe(`wrote ${file}`);
     const json = JSON.parse(readFileSync(file, "utf8")) as BudgetOptimization;
     for (const k of ["spend_before", "spend_after", "kpi_before", "kpi_after", "roi", "marginal_roi", "converged", "iterations"]) expect(json).toHaveProperty(k);
     expect(Object.keys(json.kpi_after)).toEqual(["mean", "hdi_3%", "hdi_97%"]);
