@@ -248,7 +248,11 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
       if (b < 0.3) warnings.push(`E-BFMI of chain ${i} is ${b.toFixed(2)} (< 0.3): the sampler explores the energy poorly; consider more warm-up or a different metric (--adaptation dense).`);
     });
     if (depth.total > 0) {
-      warnings.push(`${depth.total} draws hit the maximum tree depth ${s.maxTreeDepth}: sampling is inefficient; consider a larger --max-tree-depth or a dense metric.`);
+      // A diagonal metric cannot follow correlated parameters, the usual cause; a fit that adapted a dense or low-rank one is offered the depth alone.
+      const diagonal = s.adaptation === "stan-diag" || s.adaptation === "pooled-diag" || s.adaptation === "nutpie-diag";
+      warnings.push(
+        `${depth.total} draws hit the maximum tree depth ${s.maxTreeDepth}: sampling is inefficient; consider a larger --max-tree-depth${diagonal ? " or a dense metric (--adaptation dense)" : ""}.`,
+      );
     }
     const interrupted = chains.some((c) => c.interrupted);
     if (interrupted) {

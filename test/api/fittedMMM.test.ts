@@ -78,6 +78,19 @@ describe("a fitted model", () => {
     expect(inModel.diagnostics().warnings.find((x) => x.startsWith("R-hat up to"))).toMatch(/\(1\) refit with --parameterisation trend\+baseline/);
   });
 
+  it("says which option gives a dense metric when draws hit the maximum tree depth, unless the fit adapted one", () => {
+    const rec = fit.record;
+    // The same draws read as if the cap had been 2 deep: those at depth 2 or more hit it.
+    const capped = (adaptation: typeof rec.config.sampler.adaptation) =>
+      new FittedMMM({ ...rec, config: { ...rec.config, sampler: { ...rec.config.sampler, maxTreeDepth: 2, adaptation } } }).diagnostics().warnings.find((x) => /maximum tree depth/.test(x));
+    expect(rec.config.sampler.adaptation).toBe("stan-diag");
+    expect(capped("stan-diag")).toMatch(/^\d+ draws hit the maximum tree depth 2: sampling is inefficient; consider a larger --max-tree-depth or a dense metric \(--adaptation dense\)\.$/);
+    expect(capped("nutpie-diag")).toMatch(/--adaptation dense/);
+    for (const adapted of ["dense", "lowrank"] as const) expect(capped(adapted)).toMatch(/consider a larger --max-tree-depth\.$/);
+    // At the cap the fit ran with, this fit's draws do not reach it.
+    expect(fit.diagnostics().warnings.some((x) => /maximum tree depth/.test(x))).toBe(fit.diagnostics().max_tree_depth_hits > 0);
+  });
+
   it("warns when the effective draws are under 100 per chain, naming the parameter, and offers longer chains", () => {
     const rec = fit.record;
     const dim = fit.layout.dim;
