@@ -75,7 +75,7 @@ export type ModelOptions = Pick<ModelConfig, "model" | "normaliseAdstock" | "med
 export function addDataOptions(cmd: Command, { withDate }: { withDate: boolean }): Command {
   cmd
     .requiredOption("--target <column>", "target (KPI) column")
-    .requiredOption("--media <columns>", "comma-separated media spend columns")
+    .requiredOption("--media <columns>", 'comma-separated media spend columns (a name with a comma in double quotes: \'"TV, linear",search\')')
     .option("--extra <columns>", "comma-separated extra feature (control) columns");
   if (withDate) cmd.option("--date <column>", "date column (ISO dates); rows are ordered by it and gaps reported");
   return cmd;

@@ -9,7 +9,7 @@ import {
   type GeoBudgetOptimization,
   type OptimizeBudgetOptions,
 } from "../index.js";
-import { parseInteger, parseNumber, parseNumberList } from "./options.js";
+import { parseInteger, parseList, parseNumber, parseNumberList } from "./options.js";
 import { formatTable } from "./tables.js";
 
 interface OptimizeCliOptions {
@@ -51,7 +51,7 @@ function splitAssignment(text: string, option: string, form: string): [string, s
 function parsePrices(text: string): number[] | Record<string, number> {
   if (!text.includes("=")) return parseNumberList(text, "--prices");
   return Object.fromEntries(
-    text.split(",").map((item) => {
+    parseList(text, "--prices").map((item) => {
       const [name, v] = splitAssignment(item, "--prices", "P,P,... or CHANNEL=P,...");
       return [name, parseNumber(v, `--prices ${name}`)];
     }),

@@ -3,10 +3,45 @@
 
 import { InputError } from "../errors.js";
 
+/**
+ * A comma-separated list of names, read as a CSV row: a name holding a comma
+ * goes in double quotes ("TV, linear"), a quote inside one is doubled. Spaces
+ * around each name are dropped, as around unquoted ones.
+ */
 export function parseList(value: string, option: string): string[] {
-  const items = value.split(",").map((s) => s.trim());
-  if (items.some((s) => s === "")) throw new InputError(`${option}: empty name in "${value}"`);
-  return items;
+  const items: string[] = [];
+  let i = 0;
+  for (;;) {
+    while (value[i] === " " || value[i] === "\t") i++;
+    let item: string;
+    if (value[i] === '"') {
+      let j = i + 1;
+      item = "";
+      for (;;) {
+        const q = value.indexOf('"', j);
+        if (q < 0) throw new InputError(`${option}: a quote opened at character ${i + 1} of "${value}" is not closed`);
+        item += value.slice(j, q);
+        if (value[q + 1] === '"') {
+          item += '"';
+          j = q + 2;
+        } else {
+          i = q + 1;
+          break;
+        }
+      }
+      while (value[i] === " " || value[i] === "\t") i++;
+      if (i < value.length && value[i] !== ",") throw new InputError(`${option}: unexpected text after the quoted name "${item}" in "${value}"`);
+    } else {
+      const comma = value.indexOf(",", i);
+      const end = comma < 0 ? value.length : comma;
+      item = value.slice(i, end).trim();
+      i = end;
+    }
+    if (item === "") throw new InputError(`${option}: empty name in "${value}"`);
+    items.push(item);
+    if (i >= value.length) return items;
+    i++; // past the comma
+  }
 }
 
 export function parseNumberList(value: string, option: string): number[] {

@@ -131,10 +131,23 @@ function separatorHint(columns: string[]): string {
   return "";
 }
 
+/** A column name as listed in messages: in double quotes where it holds a comma or a quote, or starts or ends with a space (as a list option takes it). */
+function listedName(name: string): string {
+  return /[,"]|^\s|\s$/.test(name) ? `"${name.replace(/"/g, '""')}"` : name;
+}
+
+/** A missing name that is one piece of a column name with commas: the list option split it. */
+function commaHint(columns: string[], name: string): string {
+  const whole = columns.find((c) => c.includes(",") && c.split(",").some((piece) => piece.trim() === name.trim()));
+  return whole === undefined ? "" : ` (column ${listedName(whole)} has a comma in its name: in a comma-separated list of columns, put it in double quotes, e.g. --media '${listedName(whole)},other')`;
+}
+
 export function columnIndex(table: Table, name: string): number {
   const i = table.columns.indexOf(name);
   if (i < 0) {
-    throw new InputError(`${table.source}: missing column "${name}"; the columns are: ${table.columns.join(", ")}${separatorHint(table.columns)}`);
+    throw new InputError(
+      `${table.source}: missing column "${name}"; the columns are: ${table.columns.map(listedName).join(", ")}${separatorHint(table.columns)}${commaHint(table.columns, name)}`,
+    );
   }
   return i;
 }

@@ -160,6 +160,22 @@ const CASES: Case[] = [
     message: /warning: --threads 3 is more than the 1 chain: 1 worker will run/,
     after: () => expect(JSON.parse(readFileSync(join(p("o-threads"), "diagnostics.json"), "utf8")).threads).toBe(1),
   },
+  // A column whose name holds a comma: the list option splits it unless it is quoted, CSV-style.
+  {
+    kind: "columns",
+    what: "a media column named with a comma, unquoted in --media",
+    args: () => ["fit", writeCsv("comma.csv", 70, (r) => (r[0][2] = '"TV, linear"')), "--target", "sales", "--media", "TV, linear,search", "--date", "week", ...QUICK, "--out", p("o-comma")],
+    code: 2,
+    message: /missing column "TV"; the columns are: week, sales, "TV, linear", search, price_index \(column "TV, linear" has a comma in its name: in a comma-separated list of columns, put it in double quotes/,
+  },
+  {
+    kind: "columns",
+    what: "a media column named with a comma, quoted in --media",
+    args: () => ["fit", writeCsv("comma.csv", 70, (r) => (r[0][2] = '"TV, linear"')), "--target", "sales", "--media", '"TV, linear",search', "--date", "week", ...QUICK, "--out", p("o-comma")],
+    code: 0,
+    message: /^fitting: 1 chain x \(30 warm-up \+ 20 draws/m,
+    after: () => expect(loadMMM(join(p("o-comma"), "model.mmm")).record.dataset.channelNames).toEqual(["TV, linear", "search"]),
+  },
   {
     kind: "controls",
     what: "a centred control column",
@@ -226,7 +242,7 @@ const CASES: Case[] = [
 describe("the bad-input corpus", () => {
   it("covers every kind the issue lists", () => {
     expect(new Set(CASES.map((c) => c.kind))).toEqual(
-      new Set(["--out", "range", "model file", "overflow", "target", "seasonality", "threads", "controls", "predict", "optimize", "geo", "progress", "lockstep"]),
+      new Set(["--out", "range", "model file", "overflow", "target", "seasonality", "threads", "controls", "predict", "optimize", "geo", "progress", "lockstep", "columns"]),
     );
   });
 
