@@ -244,12 +244,14 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
         `${div.total} divergent transitions after warm-up: the posterior may be biased. Raise the target acceptance (e.g. --target-accept ${higherTargetAccept(s.targetAccept)}) or reparameterise with tighter priors.`,
       );
     }
+    // A diagonal metric cannot follow correlated parameters, the usual cause of both warnings below; a fit that adapted a dense or low-rank one is not offered it again.
+    const diagonal = s.adaptation === "stan-diag" || s.adaptation === "pooled-diag" || s.adaptation === "nutpie-diag";
     bfmi.forEach((b, i) => {
-      if (b < 0.3) warnings.push(`E-BFMI of chain ${i} is ${b.toFixed(2)} (< 0.3): the sampler explores the energy poorly; consider more warm-up or a different metric (--adaptation dense).`);
+      if (b < 0.3) {
+        warnings.push(`E-BFMI of chain ${i} is ${b.toFixed(2)} (< 0.3): the sampler explores the energy poorly; consider more warm-up${diagonal ? " or a dense metric (--adaptation dense)" : ""}.`);
+      }
     });
     if (depth.total > 0) {
-      // A diagonal metric cannot follow correlated parameters, the usual cause; a fit that adapted a dense or low-rank one is offered the depth alone.
-      const diagonal = s.adaptation === "stan-diag" || s.adaptation === "pooled-diag" || s.adaptation === "nutpie-diag";
       warnings.push(
         `${depth.total} draws hit the maximum tree depth ${s.maxTreeDepth}: sampling is inefficient; consider a larger --max-tree-depth${diagonal ? " or a dense metric (--adaptation dense)" : ""}.`,
       );

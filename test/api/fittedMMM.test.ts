@@ -78,7 +78,7 @@ describe("a fitted model", () => {
     expect(inModel.diagnostics().warnings.find((x) => x.startsWith("R-hat up to"))).toMatch(/\(1\) refit with --parameterisation trend\+baseline/);
   });
 
-  it("says which option gives a dense metric when draws hit the maximum tree depth, unless the fit adapted one", () => {
+  it("says which option gives a dense metric when draws hit the maximum tree depth or E-BFMI is low, unless the fit adapted one", () => {
     const rec = fit.record;
     // The same draws read as if the cap had been 2 deep: those at depth 2 or more hit it.
     const capped = (adaptation: typeof rec.config.sampler.adaptation) =>
@@ -87,6 +87,12 @@ describe("a fitted model", () => {
     expect(capped("stan-diag")).toMatch(/^\d+ draws hit the maximum tree depth 2: sampling is inefficient; consider a larger --max-tree-depth or a dense metric \(--adaptation dense\)\.$/);
     expect(capped("nutpie-diag")).toMatch(/--adaptation dense/);
     for (const adapted of ["dense", "lowrank"] as const) expect(capped(adapted)).toMatch(/consider a larger --max-tree-depth\.$/);
+    // E-BFMI alike: the first chain's energies made a slow ramp (successive differences small against their spread).
+    const ramp = rec.chains.map((c, k) => (k === 0 ? { ...c, stats: { ...c.stats, energy: Float64Array.from(c.stats.energy, (_, t) => t) } } : c));
+    const lowBfmi = (adaptation: typeof rec.config.sampler.adaptation) =>
+      new FittedMMM({ ...rec, chains: ramp, config: { ...rec.config, sampler: { ...rec.config.sampler, adaptation } } }).diagnostics().warnings.find((x) => x.startsWith("E-BFMI"));
+    expect(lowBfmi("stan-diag")).toMatch(/^E-BFMI of chain 0 is 0\.00 \(< 0\.3\): the sampler explores the energy poorly; consider more warm-up or a dense metric \(--adaptation dense\)\.$/);
+    expect(lowBfmi("dense")).toMatch(/consider more warm-up\.$/);
     // At the cap the fit ran with, this fit's draws do not reach it.
     expect(fit.diagnostics().warnings.some((x) => /maximum tree depth/.test(x))).toBe(fit.diagnostics().max_tree_depth_hits > 0);
   });
