@@ -103,6 +103,8 @@ async function measure({ name, backend, n, warmup, samples, seed, gpuLanes, prob
   let result;
   let converged = true;
   const began = Date.now();
+  // The commit (and date) the run starts at: a SwiftShader row takes hours, and the tree may move on meanwhile.
+  const startedAt = { date: new Date(began).toISOString(), commit: commitOf() };
   try {
     // Every tenth of the first total: the total grows when the chains go on, the stride does not.
     let shown = -1;
@@ -153,8 +155,7 @@ async function measure({ name, backend, n, warmup, samples, seed, gpuLanes, prob
     divergences: d.divergences,
     // Each check of the chains that went on: draws per chain, nested R-hat, max R-hat.
     extension: d.extension?.nested_r_hat ? d.extension.r_hat.map((r, i) => [Math.min(d.extension.asked * (i + 1), d.draws), d.extension.nested_r_hat[i], r]) : null,
-    date: new Date().toISOString(),
-    commit: commitOf(),
+    ...startedAt,
     // Which parameters lag: the five largest R-hats with their bulk ESS.
     worstRhat: result
       .summary()
