@@ -30,7 +30,7 @@ export interface DataQualityWarning {
 export interface Outlier {
   /** 0-based dataset row. */
   index: number;
-  /** Spreadsheet row in the source (header = row 1); absent in the whole-data checks of geo data, where each value sums a date's rows. */
+  /** Row in the source as messages number it (a file's spreadsheet row, header = row 1; data given in memory by index); absent in the whole-data checks of geo data, where each value sums a date's rows. */
   row?: number;
   date?: string;
   value: number;
@@ -188,7 +188,7 @@ function scanOutliers(x: Float64Array, role: ColumnRole, d: MediaDataset, rowsKn
   for (const t of idx) {
     const z = (x[t] - med) / rsd;
     if (Math.abs(z) > OUTLIER_ROBUST_SDS) {
-      const row = rowsKnown ? d.sourceRows?.[t] ?? t + 2 : undefined;
+      const row = rowsKnown ? d.sourceRows?.[t] ?? t : undefined;
       const o: Outlier = row === undefined ? { index: t, value: x[t], robustZ: z } : { index: t, row, value: x[t], robustZ: z };
       if (d.dates) o.date = d.dates[t];
       all.push(o);

@@ -15,6 +15,22 @@ export interface Table {
   columns: string[];
   /** Data rows as raw strings (no header). */
   rows: string[][];
+  /**
+   * The number messages give data row 0: 2 for a file, whose header is row 1
+   * (the default), 0 for arrays in memory, whose rows are counted as their
+   * indices are (a Python or JavaScript caller's row 3 is their index 3).
+   */
+  firstRow?: number;
+}
+
+/** The number messages give 0-based data row i of `table` (see Table.firstRow). */
+export function rowNumber(table: Table, i: number): number {
+  return i + (table.firstRow ?? 2);
+}
+
+/** What messages call a cell without a value: a file's is empty; in memory it was null or undefined (JSON's null, which is also what a client sends for NaN). */
+export function emptyCellText(table: Table): string {
+  return table.firstRow === 0 ? "no value (null, or missing from the row)" : "empty cell";
 }
 
 /** The spreadsheet row number (header = row 1) of 0-based data row i. */
@@ -92,7 +108,7 @@ export function tableFromColumns(columns: Record<string, ArrayLike<number | stri
     }
   }
   const rows = Array.from({ length: n }, (_, i) => names.map((name) => cellText(columns[name][i])));
-  return { source, columns: names, rows };
+  return { source, columns: names, rows, firstRow: 0 };
 }
 
 /**
@@ -110,7 +126,7 @@ export function tableFromRows(rows: ArrayLike<Record<string, number | string>>, 
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i] as unknown;
     if (r === null || typeof r !== "object" || Array.isArray(r)) {
-      throw new InputError(`${source}: row ${spreadsheetRow(i)} is not an object of column -> value`);
+      throw new InputError(`${source}: row ${i} is not an object of column -> value`);
     }
     for (const k of Object.keys(r)) {
       if (!seen.has(k)) {
@@ -120,7 +136,7 @@ export function tableFromRows(rows: ArrayLike<Record<string, number | string>>, 
     }
   }
   const out = Array.from({ length: rows.length }, (_, i) => columns.map((c) => cellText(rows[i][c])));
-  return { source, columns, rows: out };
+  return { source, columns, rows: out, firstRow: 0 };
 }
 
 /** A header read as one column that holds semicolons or tabs: the file was saved with another separator (a European spreadsheet's ";" splits its decimal commas into extra cells). */
@@ -177,8 +193,8 @@ function notANumberHint(raw: string): string {
 /** Largest magnitude accepted in a data cell: far beyond any real KPI or spend, well short of where sums of squares overflow. */
 export const MAX_MAGNITUDE = 1e15;
 
-export function parseNumberCell(raw: string | undefined, where: string, nonNegative = false): number {
-  if (raw === undefined || raw.trim() === "") throw new InputError(`${where}: empty cell`);
+export function parseNumberCell(raw: string | undefined, where: string, nonNegative = false, empty = "empty cell"): number {
+  if (raw === undefined || raw.trim() === "") throw new InputError(`${where}: ${empty}`);
   const text = raw.trim();
   if (INFINITE.test(text)) throw new InputError(`${where}: ${raw} is not finite`);
   if (!DECIMAL.test(text)) throw new InputError(`${where}: "${raw}" is not a number${notANumberHint(text)}`);
@@ -191,13 +207,13 @@ export function parseNumberCell(raw: string | undefined, where: string, nonNegat
   return v;
 }
 
-/** Parses one column as finite numbers; rows are reported 1-based as in a spreadsheet (header = row 1). */
+/** Parses one column as finite numbers; rows are numbered as Table.firstRow says (a file's as a spreadsheet's, header = row 1). */
 export function numericColumn(table: Table, name: string, options: NumericColumnOptions = {}): Float64Array {
   const j = columnIndex(table, name);
   const out = new Float64Array(table.rows.length);
   const what = options.role ? `${options.role} column "${name}"` : `column "${name}"`;
   for (let i = 0; i < table.rows.length; i++) {
-    out[i] = parseNumberCell(table.rows[i][j], `${table.source}: ${what}, row ${spreadsheetRow(i)}`, options.nonNegative);
+    out[i] = parseNumberCell(table.rows[i][j], `${table.source}: ${what}, row ${rowNumber(table, i)}`, options.nonNegative, emptyCellText(table));
   }
   return out;
 }

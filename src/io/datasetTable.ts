@@ -24,7 +24,7 @@ import {
   type MediaDataset,
 } from "../model/dataset.js";
 import { parseIsoDate } from "../model/dates.js";
-import { columnIndex, parseNumberCell, spreadsheetRow, tableFromColumns, tableFromRows, type Table } from "./csv.js";
+import { columnIndex, emptyCellText, parseNumberCell, rowNumber, tableFromColumns, tableFromRows, type Table } from "./csv.js";
 
 /** How many missing dates (and geos) an error lists before "and N more". */
 const LISTED = 5;
@@ -42,10 +42,10 @@ function listed(items: string[], limit: number): string {
  */
 export function parseDateCell(table: Table, j: number, i: number, what: string): string {
   const raw = table.rows[i][j];
-  if (raw === undefined || raw.trim() === "") throw new InputError(`${what}, row ${spreadsheetRow(i)}: empty cell`);
+  if (raw === undefined || raw.trim() === "") throw new InputError(`${what}, row ${rowNumber(table, i)}: ${emptyCellText(table)}`);
   const iso = parseIsoDate(raw);
   if (iso === undefined) {
-    throw new InputError(`${what}, row ${spreadsheetRow(i)}: "${raw}" is not a date (use YYYY-MM-DD, YYYY/MM/DD or YYYY-MM-DDTHH:MM)`);
+    throw new InputError(`${what}, row ${rowNumber(table, i)}: "${raw}" is not a date (use YYYY-MM-DD, YYYY/MM/DD or YYYY-MM-DDTHH:MM)`);
   }
   return iso;
 }
@@ -108,11 +108,11 @@ function readGeos(table: Table, column: string, list: string[] | undefined): Geo
   const seen = new Uint8Array(geoNames.length);
   for (let i = 0; i < table.rows.length; i++) {
     const label = (table.rows[i][j] ?? "").trim();
-    if (label === "") throw new InputError(`${what}, row ${spreadsheetRow(i)}: empty cell`);
+    if (label === "") throw new InputError(`${what}, row ${rowNumber(table, i)}: ${emptyCellText(table)}`);
     let k = index.get(label);
     if (k === undefined) {
       if (list) {
-        throw new InputError(`${what}, row ${spreadsheetRow(i)}: "${label}" is not one of the geos given (${listed(list, 10)})`);
+        throw new InputError(`${what}, row ${rowNumber(table, i)}: "${label}" is not one of the geos given (${listed(list, 10)})`);
       }
       k = geoNames.length;
       geoNames.push(label);
@@ -138,7 +138,7 @@ function readNumbers(table: Table, name: string, role: string, geos: Geos | unde
   const out = new Float64Array(table.rows.length);
   for (let i = 0; i < table.rows.length; i++) {
     const geo = geos ? ` (geo "${geos.geoNames[geos.geoOf[i]]}")` : "";
-    out[i] = parseNumberCell(table.rows[i][j], `${table.source}: ${role} column "${name}", row ${spreadsheetRow(i)}${geo}`, nonNegative);
+    out[i] = parseNumberCell(table.rows[i][j], `${table.source}: ${role} column "${name}", row ${rowNumber(table, i)}${geo}`, nonNegative, emptyCellText(table));
   }
   return out;
 }
@@ -158,6 +158,7 @@ function readPeriods(table: Table, column: string, geos: Geos | undefined, minRo
   const n = table.rows.length;
   const j = columnIndex(table, column);
   const what = `${src}: date column "${column}"`;
+  const row = (i: number) => rowNumber(table, i);
   const geoOf = geos?.geoOf ?? new Int32Array(n);
   const geoNames = geos?.geoNames ?? [""];
   const parsed: string[] = new Array(n);
@@ -171,9 +172,9 @@ function readPeriods(table: Table, column: string, geos: Geos | undefined, minRo
     if (prev !== undefined) {
       throw new InputError(
         geos
-          ? `${src}: rows ${spreadsheetRow(prev)} and ${spreadsheetRow(i)} have the same date ${iso} and geo "${geoNames[geoOf[i]]}"; ` +
+          ? `${src}: rows ${row(prev)} and ${row(i)} have the same date ${iso} and geo "${geoNames[geoOf[i]]}"; ` +
               `each (date, geo) pair must appear once`
-          : `${what}: rows ${spreadsheetRow(prev)} and ${spreadsheetRow(i)} have the same date ${iso}; each period must appear once`,
+          : `${what}: rows ${row(prev)} and ${row(i)} have the same date ${iso}; each period must appear once`,
       );
     }
     pairRow.set(key, i);
@@ -187,9 +188,9 @@ function readPeriods(table: Table, column: string, geos: Geos | undefined, minRo
     throw new InputError(`${src}: ${T} dates (in each of ${G} geo${G > 1 ? "s" : ""}); at least ${minRows} are needed to fit a model`);
   }
   const warnings: string[] = [];
-  const orderWarning = dateOrderWarning(parsed, geoOf, geos, src, column);
+  const orderWarning = dateOrderWarning(parsed, geoOf, geos, src, column, row);
   if (orderWarning !== undefined) warnings.push(orderWarning);
-  const grid = analyseDateGrid(dates, (t) => spreadsheetRow(firstRowOfDate.get(dates[t])!), src, column);
+  const grid = analyseDateGrid(dates, (t) => row(firstRowOfDate.get(dates[t])!), src, column);
   warnings.push(...grid.warnings);
   return { T, dates, cell, frequency: grid.frequency, warnings };
 }
@@ -221,7 +222,7 @@ function cellRows(parsed: string[], geoOf: Int32Array, dates: string[], geoNames
 }
 
 /** The warning for rows out of date order (they are sorted), naming the first such row (and its geo), or undefined. */
-function dateOrderWarning(parsed: string[], geoOf: Int32Array, geos: Geos | undefined, src: string, dateColumn: string): string | undefined {
+function dateOrderWarning(parsed: string[], geoOf: Int32Array, geos: Geos | undefined, src: string, dateColumn: string, row: (i: number) => number): string | undefined {
   const lastRowOfGeo = new Map<number, number>();
   for (let i = 0; i < parsed.length; i++) {
     const g = geoOf[i];
@@ -229,7 +230,7 @@ function dateOrderWarning(parsed: string[], geoOf: Int32Array, geos: Geos | unde
     if (p !== undefined && parsed[i] < parsed[p]) {
       return (
         `${src}: the rows were not in date order, so they were sorted by date column "${dateColumn}" ` +
-        `(first out of order: row ${spreadsheetRow(i)}, ${parsed[i]}, after row ${spreadsheetRow(p)}, ${parsed[p]}` +
+        `(first out of order: row ${row(i)}, ${parsed[i]}, after row ${row(p)}, ${parsed[p]}` +
         `${geos ? `, geo "${geos.geoNames[g]}"` : ""})`
       );
     }
@@ -253,6 +254,8 @@ interface ScopeContext {
   dates: string[];
   /** Source data row (0-based) of each (date, geo) cell, [T][G]. */
   cell: Int32Array;
+  /** The number messages give a source data row (rowNumber). */
+  row: (i: number) => number;
 }
 
 /** Whether the extra features are stored per geo; "national" data that varies by geo is an error. */
@@ -267,8 +270,8 @@ function extraScopeIsGeo(scope: ExtraScope, x: Float64Array, k: ScopeContext): b
         if (scope === "auto") return true;
         throw new InputError(
           `${k.src}: extra column "${k.extraNames[f]}" differs between geos on ${k.dates[t]} ` +
-            `(row ${spreadsheetRow(k.cell[t * G])}, geo "${k.geoNames[0]}": ${x[base]}; ` +
-            `row ${spreadsheetRow(k.cell[t * G + g])}, geo "${k.geoNames[g]}": ${x[base + g]}); ` +
+            `(row ${k.row(k.cell[t * G])}, geo "${k.geoNames[0]}": ${x[base]}; ` +
+            `row ${k.row(k.cell[t * G + g])}, geo "${k.geoNames[g]}": ${x[base + g]}); ` +
             `national extra features must have the same value in every geo for a date (or take the extra features per geo)`,
         );
       }
@@ -324,7 +327,7 @@ function readDataset(table: Table, sel: ColumnSelection, options: number | Datas
     for (let c = 0; c < C; c++) media[(t * C + c) * G + g] = mediaRaw[c][i];
     for (let f = 0; f < F; f++) extraAll[(t * F + f) * G + g] = extraRaw[f][i];
   }
-  const sourceRows = Array.from(cell, spreadsheetRow);
+  const sourceRows = Array.from(cell, (i) => rowNumber(table, i));
   if (!geos) {
     const d: MediaDataset = { T, targetName: sel.target, channelNames: [...sel.media], extraNames, target, media, extra: extraAll };
     if (periods.dates !== undefined) d.dates = periods.dates;
@@ -335,7 +338,7 @@ function readDataset(table: Table, sel: ColumnSelection, options: number | Datas
     return d;
   }
   const dates = periods.dates!;
-  const context = { T, F, G, src, extraNames, geoNames: geos.geoNames, dates, cell };
+  const context = { T, F, G, src, extraNames, geoNames: geos.geoNames, dates, cell, row: (i: number) => rowNumber(table, i) };
   const perGeo = F > 0 && extraScopeIsGeo(opts.extraScope ?? "auto", extraAll, context);
   let extra = extraAll;
   if (!perGeo) {

@@ -5,7 +5,7 @@
 
 import { InputError } from "../errors.js";
 import { checkLiftTest, type LiftTest } from "../model/liftTests.js";
-import { parseNumberCell, spreadsheetRow, type Table } from "./csv.js";
+import { emptyCellText, parseNumberCell, rowNumber, type Table } from "./csv.js";
 
 const REQUIRED = ["channel", "x", "delta_x", "delta_y", "sigma"] as const;
 const OPTIONAL = ["geo", "date_start", "date_end"] as const;
@@ -27,12 +27,12 @@ export function liftTestsFromTable(table: Table): LiftTest[] {
   if (table.rows.length === 0) throw new InputError(`${table.source}: no lift tests (the file has a header only)`);
   const col = (name: string) => table.columns.indexOf(name);
   return table.rows.map((r, i) => {
-    const row = spreadsheetRow(i);
+    const row = rowNumber(table, i);
     const at = (name: string) => `${table.source}: column "${name}", row ${row}`;
-    const num = (name: string) => parseNumberCell(r[col(name)], at(name));
+    const num = (name: string) => parseNumberCell(r[col(name)], at(name), false, emptyCellText(table));
     const text = (name: string) => (col(name) >= 0 && r[col(name)] !== "" ? r[col(name)] : undefined);
     const channel = text("channel");
-    if (channel === undefined) throw new InputError(`${at("channel")}: empty cell`);
+    if (channel === undefined) throw new InputError(`${at("channel")}: ${emptyCellText(table)}`);
     const test: LiftTest = {
       channel,
       x: num("x"),

@@ -4,7 +4,7 @@
 // so that an error in a slice names the row of the file the user can open.
 
 import { InputError } from "../errors.js";
-import { columnIndex, spreadsheetRow, type Table } from "../io/csv.js";
+import { columnIndex, rowNumber, type Table } from "../io/csv.js";
 import { csvText } from "../io/csvWrite.js";
 import { sha256 } from "../io/hash.js";
 
@@ -37,7 +37,7 @@ export function sliceTable(table: Table, by: string[]): Slice[] {
   const groups = new Map<string, { values: string[]; rows: number[] }>();
   table.rows.forEach((r, i) => {
     const values = byIndex.map((j, k) => {
-      if (r[j] === "") throw new InputError(`${table.source}: row ${spreadsheetRow(i)} has no value in the --by column "${by[k]}"`);
+      if (r[j] === "") throw new InputError(`${table.source}: row ${rowNumber(table, i)} has no value in the --by column "${by[k]}"`);
       return r[j];
     });
     const k = JSON.stringify(values);
@@ -60,7 +60,8 @@ export function sliceTable(table: Table, by: string[]): Slice[] {
         columns: keep.map((j) => table.columns[j]),
         rows: g.rows.map((i) => keep.map((j) => table.rows[i][j])),
       },
-      fileRows: g.rows.map(spreadsheetRow),
+      // The source's row numbers (a file's, or an in-memory table's indices), for fileRowsInMessage.
+      fileRows: g.rows.map((i) => rowNumber(table, i)),
     };
   });
   return slices.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -5,8 +5,8 @@
 // scaling is separate (scaling.ts).
 //
 // Every error the user can cause is an InputError naming the source (file),
-// the column, the spreadsheet row (header = row 1) and, for geo data, the geo
-// at fault. Rows are never dropped or filled in.
+// the column, the row (a file's spreadsheet row, header = row 1; data given
+// in memory by its index) and, for geo data, the geo at fault. Rows are never dropped or filled in.
 
 import { InputError } from "../errors.js";
 import { addMonths, dayNumber, isoFromDay, monthIndex, parseIsoDate } from "./dates.js";
@@ -61,7 +61,7 @@ export interface MediaDataset {
   warnings?: string[];
   /** Where the data came from (a path, or "data"), for messages. */
   source?: string;
-  /** Spreadsheet row (header = row 1) of each (period, geo) cell in the source, [T][G], after any sorting. */
+  /** The source row of each (period, geo) cell, [T][G], after any sorting, as messages number it (a file's spreadsheet row, header = row 1; an in-memory table's index). */
   sourceRows?: number[];
 }
 
@@ -147,7 +147,7 @@ function listDates(dates: string[], total: number): string {
 /**
  * The spacing of distinct dates in increasing order: the frequency, and a
  * warning listing the periods missing from the grid. Dates off the grid are
- * an error. rowOf(k) is the spreadsheet row named for dates[k].
+ * an error. rowOf(k) is the row (as messages number it) named for dates[k].
  */
 export function analyseDateGrid(
   dates: string[],
@@ -225,7 +225,8 @@ function describePeriods(d: MediaDataset, n: number): string {
   const unit = isGeoDataset(d) ? "dates" : "rows";
   if (n === d.T) return `all ${n} ${unit}`;
   if (d.dates) return `the ${n} training ${unit} (${d.dates[0]} to ${d.dates[n - 1]})`;
-  const rows = d.sourceRows ?? Array.from({ length: d.T }, (_, t) => t + 2);
+  // Without a source table (data built in memory): rows by their index.
+  const rows = d.sourceRows ?? Array.from({ length: d.T }, (_, t) => t);
   return `the ${n} training rows (rows ${rows[0]} to ${rows[n - 1]})`;
 }
 

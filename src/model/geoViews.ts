@@ -34,7 +34,7 @@ function nationalDataset(
 /**
  * One geo's series as a national dataset (arrays copied, not re-validated:
  * a channel may never spend in one geo), its source naming the geo, its
- * rows the geo's spreadsheet rows: for per-geo checks and plots.
+ * rows the geo's rows in the source (as messages number them): for per-geo checks and plots.
  */
 export function geoAsNational(d: GeoMediaDataset, g: number): MediaDataset {
   if (!Number.isInteger(g) || g < 0 || g >= d.G) throw new InputError(`geo index must be a whole number from 0 to ${d.G - 1}, got ${g}`);

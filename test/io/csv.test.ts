@@ -87,7 +87,7 @@ describe("numericColumn", () => {
 });
 
 describe("tables from memory", () => {
-  it("tableFromColumns keeps values as written and treats null/undefined as empty cells", () => {
+  it("tableFromColumns keeps values as written and treats null/undefined as empty cells, numbering rows by index", () => {
     const t = tableFromColumns({ a: [1, 2.5, "3"], b: new Float64Array([4, 5, 6]) }, "mem");
     expect(t.rows).toEqual([
       ["1", "4"],
@@ -95,7 +95,7 @@ describe("tables from memory", () => {
       ["3", "6"],
     ]);
     const u = tableFromColumns({ a: [1, null as unknown as number, 3] }, "mem");
-    expect(errorOf(() => numericColumn(u, "a")).message).toBe('mem: column "a", row 3: empty cell');
+    expect(errorOf(() => numericColumn(u, "a")).message).toBe('mem: column "a", row 1: no value (null, or missing from the row)');
     expect(errorOf(() => tableFromColumns({ a: [1, 2], b: [1] })).message).toBe('data: column "b" has 1 values, "a" has 2');
     expect(errorOf(() => tableFromColumns({})).message).toBe("data: no columns given");
   });
@@ -103,8 +103,8 @@ describe("tables from memory", () => {
   it("tableFromRows takes the union of keys and reports a missing key as an empty cell of that row", () => {
     const t = tableFromRows([{ a: 1, b: 2 }, { a: 3 }, { a: 5, b: 6, c: 7 }], "rows");
     expect(t.columns).toEqual(["a", "b", "c"]);
-    expect(errorOf(() => numericColumn(t, "b")).message).toBe('rows: column "b", row 3: empty cell');
+    expect(errorOf(() => numericColumn(t, "b")).message).toBe('rows: column "b", row 1: no value (null, or missing from the row)');
     expect(errorOf(() => tableFromRows([])).message).toBe("data: no rows given");
-    expect(errorOf(() => numericColumn(tableFromRows([{ a: NaN }]), "a")).message).toMatch(/row 2: "NaN" is not a number/);
+    expect(errorOf(() => numericColumn(tableFromRows([{ a: NaN }]), "a")).message).toMatch(/row 0: "NaN" is not a number/);
   });
 });

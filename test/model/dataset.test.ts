@@ -222,18 +222,18 @@ describe("datasetFromRows and datasetFromColumns", () => {
     }
   });
 
-  it("validate like CSV input, numbering rows as a spreadsheet would", () => {
+  it("validate like CSV input, numbering rows by their index (from 0)", () => {
     const rs = rows(12) as unknown as Record<string, number | string>[];
     const neg = rs.map((r, i) => (i === 4 ? { ...r, tv: -1 } : r));
-    expect(errorOf(() => datasetFromRows(neg, SEL)).message).toBe('data: media column "tv", row 6: negative value -1 (spend cannot be negative)');
+    expect(errorOf(() => datasetFromRows(neg, SEL)).message).toBe('data: media column "tv", row 4: negative value -1 (spend cannot be negative)');
     const nan = rs.map((r, i) => (i === 2 ? { ...r, sales: NaN } : r));
-    expect(errorOf(() => datasetFromRows(nan, SEL)).message).toMatch(/^data: target column "sales", row 4: "NaN" is not a number/);
+    expect(errorOf(() => datasetFromRows(nan, SEL)).message).toMatch(/^data: target column "sales", row 2: "NaN" is not a number/);
     const missingKey = rs.map((r, i) => {
       if (i !== 7) return r;
       const { price: _p, ...rest } = r;
       return rest;
     });
-    expect(errorOf(() => datasetFromRows(missingKey, SEL)).message).toBe('data: extra column "price", row 9: empty cell');
+    expect(errorOf(() => datasetFromRows(missingKey, SEL)).message).toBe('data: extra column "price", row 7: no value (null, or missing from the row)');
     expect(errorOf(() => datasetFromRows(rs.slice(0, 4), SEL)).message).toBe("data: 4 data rows; at least 10 are needed to fit a model");
     expect(errorOf(() => datasetFromRows(rs, { ...SEL, target: "revenue" })).message).toMatch(/^data: missing column "revenue"/);
 
@@ -242,7 +242,7 @@ describe("datasetFromRows and datasetFromColumns", () => {
       /^data: media column "m" cannot be scaled by its mean: every row is 0/,
     );
     expect(errorOf(() => datasetFromColumns({ ...cols, m: cols.e.map((v) => (v === 16 ? Infinity : v)) }, { target: "y", media: ["m"] })).message).toBe(
-      'data: media column "m", row 6: Infinity is not finite',
+      'data: media column "m", row 4: Infinity is not finite',
     );
     expect(errorOf(() => datasetFromColumns({ ...cols, m: cols.e }, { target: "y", media: ["m"], extra: ["y"] })).message).toMatch(/selected twice/);
   });

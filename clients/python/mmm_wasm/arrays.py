@@ -75,15 +75,25 @@ def as_array(values):
     return np.array([[float("nan") if v is None else v for v in row] for row in values] if values and isinstance(values[0], list) else [float("nan") if v is None else v for v in values], dtype=float)
 
 
+def _json_number(v):
+    """A float for JSON: NaN and infinities, which JSON cannot carry, become null, and the engine
+    names the column and row of each (a missing value, never dropped)."""
+    if isinstance(v, list):
+        return [_json_number(x) for x in v]
+    if isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))):
+        return None
+    return v
+
+
 def to_lists(values):
     """Nested lists of floats from a numpy array or anything list-like (for JSON)."""
     if values is None:
         return None
     if np is not None and isinstance(values, np.ndarray):
-        return values.astype(float).tolist()
+        return _json_number(values.astype(float).tolist())
     if hasattr(values, "tolist"):
-        return values.tolist()
-    return [to_lists(v) if isinstance(v, (list, tuple)) or hasattr(v, "tolist") else float(v) for v in values]
+        return _json_number(values.tolist())
+    return [to_lists(v) if isinstance(v, (list, tuple)) or hasattr(v, "tolist") else _json_number(float(v)) for v in values]
 
 
 def column(table, name):

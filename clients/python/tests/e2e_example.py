@@ -103,6 +103,14 @@ with mmm_wasm.Engine(command=CLI) as engine:
         raise AssertionError("a wrong media shape was accepted")
     except mmm_wasm.InputError as e:
         assert "5 channels" in str(e), str(e)
+    # A missing value (NaN, which JSON cannot carry) reaches the engine as null, named by column and row (index).
+    holed = media.copy()
+    holed[3, 1] = np.nan
+    try:
+        mmm_wasm.LightweightMMM(engine=engine).fit(media=holed, target=target, media_names=CHANNELS, number_warmup=10, number_samples=10, number_chains=1)
+        raise AssertionError("a NaN in media was accepted")
+    except mmm_wasm.InputError as e:
+        assert 'media column "%s", row 3: no value' % CHANNELS[1] in str(e), str(e)
 
     # netCDF export, opened by xarray: the engine's draws under ArviZ's names.
     nc = os.path.join(WORK, "posterior.nc")
