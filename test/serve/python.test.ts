@@ -46,6 +46,15 @@ assert arrays.decode(enc) == [[1.5, -2.0], [3.25, 4.0]], arrays.decode(enc)
 from mmm_wasm.errors import error_from
 assert isinstance(error_from({"code": "not_converged", "message": "NOT CONVERGED"}), mmm_wasm.NotConvergedError)
 assert isinstance(error_from({"code": "sampler_failure", "message": "chain 1 failed"}), mmm_wasm.SamplerFailure)
+# The command as one string, split as a shell would; a command that is not there is the client's error, not OSError.
+import shlex
+with mmm_wasm.Engine(command=shlex.join([sys.argv[2], sys.argv[1] + "/bin/mmm.js"])) as engine:
+    assert engine.info["protocol"] == 1
+try:
+    mmm_wasm.Engine(command="/no/such/mmm serve-me")
+    raise AssertionError("a missing command started")
+except mmm_wasm.MMMError as e:
+    assert e.code == "engine_not_found" and "/no/such/mmm" in str(e), str(e)
 with mmm_wasm.Engine(command=[sys.argv[2], sys.argv[1] + "/bin/mmm.js"]) as engine:
     mmm = mmm_wasm.LightweightMMM(engine=engine)
     try:

@@ -61,15 +61,22 @@ class Engine:
                 raise MMMError("invalid_params", "an HTTP engine needs the token it printed at start")
             self.info = self.request("hello")
             return
-        cmd = list(command) if command else default_command()
-        self._proc = subprocess.Popen(
-            cmd + ["serve"] + list(args),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=None,
-            cwd=cwd,
-            bufsize=0,
-        )
+        # A command line as a string is split as a shell would ("node /path/bin/mmm.js"), as MMM_COMMAND is.
+        if command:
+            cmd = shlex.split(command) if isinstance(command, str) else list(command)
+        else:
+            cmd = default_command()
+        try:
+            self._proc = subprocess.Popen(
+                cmd + ["serve"] + list(args),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=None,
+                cwd=cwd,
+                bufsize=0,
+            )
+        except OSError as e:
+            raise MMMError("engine_not_found", "cannot start the engine (command: %s): %s" % (" ".join(cmd), e.strerror or e)) from None
         ready = self._proc.stdout.readline()
         if not ready:
             raise EngineGone("engine_gone", "the engine exited at start (command: %s)" % " ".join(cmd))
