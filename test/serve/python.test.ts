@@ -68,6 +68,11 @@ with mmm_wasm.Engine(command=[sys.argv[2], sys.argv[1] + "/bin/mmm.js"]) as engi
     except mmm_wasm.NotFoundError as e:
         assert e.code == "not_found" and "model-7" in str(e), str(e)
     table = {"sales": [100 + (i % 7) * 3.0 for i in range(30)], "tv": [10 + (i % 5) for i in range(30)], "radio": [5 + (i % 3) for i in range(30)]}
+    try:
+        mmm.fit_table(table, target="sales", media=["tv", "raido"], number_warmup=10, number_samples=10, number_chains=1)
+        raise AssertionError("a missing column was accepted")
+    except mmm_wasm.InputError as e:
+        assert str(e) == 'the table has no column "raido"; the columns are: sales, tv, radio (invalid_params)', str(e)
     mmm.fit_table(table, target="sales", media=["tv", "radio"], number_warmup=30, number_samples=20, number_chains=1, seed=1, degrees_seasonality=0)
     roi = mmm.roi()
     assert [r["channel"] for r in roi] == ["tv", "radio"], roi

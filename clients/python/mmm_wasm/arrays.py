@@ -8,6 +8,8 @@ nothing to encode next to JSON lists of numbers.
 import base64
 import struct
 
+from .errors import InputError
+
 try:
     import numpy as np
 except ImportError:  # numpy is optional
@@ -96,12 +98,26 @@ def to_lists(values):
     return [to_lists(v) if isinstance(v, (list, tuple)) or hasattr(v, "tolist") else _json_number(float(v)) for v in values]
 
 
+def _column_names(table):
+    """The column names of a DataFrame-like table, or None where it does not say."""
+    names = getattr(table, "columns", None)
+    if names is None and hasattr(table, "keys"):
+        names = table.keys()
+    try:
+        return [str(n) for n in list(names)] if names is not None else None
+    except TypeError:
+        return None
+
+
 def column(table, name):
     """A column of a DataFrame-like table (pandas, polars, dict of lists) as a list."""
     try:
         col = table[name]
     except (KeyError, IndexError, TypeError):
-        raise KeyError("the table has no column %r" % name) from None
+        # As the engine says it of a file: the name, and the columns there are.
+        names = _column_names(table)
+        listed = "; the columns are: %s" % ", ".join(names) if names is not None else ""
+        raise InputError("invalid_params", 'the table has no column "%s"%s' % (name, listed)) from None
     if hasattr(col, "tolist"):
         col = col.tolist()
     out = []
