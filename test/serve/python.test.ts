@@ -73,6 +73,14 @@ with mmm_wasm.Engine(command=[sys.argv[2], sys.argv[1] + "/bin/mmm.js"]) as engi
         raise AssertionError("a missing column was accepted")
     except mmm_wasm.InputError as e:
         assert str(e) == 'the table has no column "raido"; the columns are: sales, tv, radio (invalid_params)', str(e)
+    # Arrays of the wrong shape are named as the arguments they are.
+    for kwargs, message in [({"target": table["sales"][:-1]}, "target must be [periods] with media's 30 periods (got shape [29])"),
+                            ({"target": table["sales"], "extra_features": table["tv"]}, "extra_features must be [periods, features] with media's 30 periods (got shape [30])")]:
+        try:
+            mmm.fit(media=[[a, b] for a, b in zip(table["tv"], table["radio"])], number_warmup=10, number_samples=10, number_chains=1, **kwargs)
+            raise AssertionError("a wrong shape was accepted")
+        except mmm_wasm.InputError as e:
+            assert message in str(e), str(e)
     mmm.fit_table(table, target="sales", media=["tv", "radio"], number_warmup=30, number_samples=20, number_chains=1, seed=1, degrees_seasonality=0)
     roi = mmm.roi()
     assert [r["channel"] for r in roi] == ["tv", "radio"], roi

@@ -69,6 +69,16 @@ class LightweightMMM:
         if len(media_shape) != 2:
             raise InputError("invalid_params", "media must be [periods, channels] (got shape %s); for geo data use fit_table with a geo column" % media_shape)
         T, C = media_shape
+        # Shapes checked here, where the arguments have their names; the engine sees columns only.
+        target_shape = _shape(target)
+        if target_shape != [T]:
+            raise InputError("invalid_params", "target must be [periods] with media's %d periods (got shape %s)" % (T, target_shape))
+        if extra_features is not None:
+            extra_shape = _shape(extra_features)
+            if len(extra_shape) != 2 or extra_shape[0] != T:
+                raise InputError("invalid_params", "extra_features must be [periods, features] with media's %d periods (got shape %s)" % (T, extra_shape))
+        if dates is not None and len(list(dates)) != T:
+            raise InputError("invalid_params", "dates must have media's %d periods (got %d)" % (T, len(list(dates))))
         channels = _names("channel", C, media_names)
         media_rows = arrays.to_lists(media)
         columns = {"target": arrays.to_lists(target)}
