@@ -13,6 +13,7 @@ import {
   writeFileWhole,
   type FittedGeoMMM,
   type FittedMMM,
+  type GeoMediaDataset,
   type MediaDataset,
   type Rows,
   type Table,
@@ -39,9 +40,9 @@ export function registerPredict(program: Command): void {
       // With several geos: the whole model's periods as "(all)", then each geo's; else the periods with their dates.
       const text =
         pred.perGeo.length > 0
-          ? csvText(["geo", "period", "mean", "hdi_3%", "hdi_97%"], [
-              ...pred.national.periods.map((p, i) => [NATIONAL_GEO, i, p.mean, p["hdi_3%"], p["hdi_97%"]]),
-              ...pred.perGeo.flatMap((g) => g.periods.map((p, i) => [g.geo, i, p.mean, p["hdi_3%"], p["hdi_97%"]])),
+          ? csvText(["geo", "period", "date", "mean", "hdi_3%", "hdi_97%"], [
+              ...pred.national.periods.map((p, i) => [NATIONAL_GEO, i, dates?.[i] ?? "", p.mean, p["hdi_3%"], p["hdi_97%"]]),
+              ...pred.perGeo.flatMap((g) => g.periods.map((p, i) => [g.geo, i, dates?.[i] ?? "", p.mean, p["hdi_3%"], p["hdi_97%"]])),
             ])
           : csvText(
               ["period", "date", "mean", "hdi_3%", "hdi_97%"],
@@ -57,8 +58,8 @@ export function registerPredict(program: Command): void {
 
 /**
  * New periods from a CSV, by the fitted column names (predictionRowsFromTable:
- * one row per period, or one per period and geo). With one row per period,
- * also how to find the periods' dates (predictionDates).
+ * one row per period, or one per period and geo), and how to find the
+ * periods' dates (predictionDates).
  */
 function newRowsFromCsv(
   fit: FittedMMM | FittedGeoMMM,
@@ -67,9 +68,9 @@ function newRowsFromCsv(
 ): { rows: Rows; dates?: (o: { data: string; date?: string; gap?: string }, gapRows: number) => string[] | undefined } {
   const table = parseCsv(readTextFile(path, what), path);
   const rows = predictionRowsFromTable(fit.record, table);
-  if (fit.kind === "geo") return { rows };
   const dataset = fit.record.dataset;
-  return { rows, dates: (o, gapRows) => predictionDates(dataset, table, o, gapRows) };
+  const geoColumn = fit.kind === "geo" ? (dataset as GeoMediaDataset).geoColumn : undefined;
+  return { rows, dates: (o, gapRows) => predictionDates(dataset, table, o, gapRows, geoColumn) };
 }
 
 /**
@@ -80,23 +81,28 @@ function newRowsFromCsv(
  * periods that follow the fitted data (and the gap) at its frequency. None
  * when the fit had no dates.
  */
-function predictionDates(d: MediaDataset, table: Table, o: { data: string; date?: string; gap?: string }, gapRows: number): string[] | undefined {
+function predictionDates(
+  d: MediaDataset,
+  table: Table,
+  o: { data: string; date?: string; gap?: string },
+  gapRows: number,
+  geoColumn?: string,
+): string[] | undefined {
   const last = d.dates?.[d.dates.length - 1];
   // Without --date, the column the fit read its dates from, where the new rows have one of that name.
   const column = o.date ?? (d.dateColumn !== undefined && table.columns.includes(d.dateColumn) ? d.dateColumn : undefined);
   if (column === undefined) {
     if (!last || !d.frequency) return undefined;
-    return table.rows.map((_, i) => addPeriods(last, gapRows + 1 + i, d.frequency!));
+    // Geo rows: each geo's rows are its periods (predictionRowsFromTable has checked that every geo has as many).
+    const gj = geoColumn === undefined ? -1 : table.columns.indexOf(geoColumn);
+    const periods = gj < 0 ? table.rows.length : table.rows.filter((r) => r[gj] === table.rows[0]![gj]).length;
+    return Array.from({ length: periods }, (_, i) => addPeriods(last, gapRows + 1 + i, d.frequency!));
   }
   const named = o.date !== undefined ? `--date column "${column}"` : `date column "${column}" (the fit's)`;
-  const dates = dateColumn(table, column, named);
-  for (let i = 1; i < dates.length; i++) {
-    if (dates[i] <= dates[i - 1]) {
-      throw new InputError(`${o.data}: ${named}, row ${i + 2}: ${dates[i]} does not follow ${dates[i - 1]} (row ${i + 1}); the new periods must be in date order, one row each`);
-    }
-  }
+  // Per period: the row's date, or (geo) the dates every geo's rows give in turn.
+  const { dates, rows } = geoColumn === undefined ? rowDates(table, column, named, o.data) : geoPeriodDates(table, column, geoColumn, named, o.data);
   if (last && dates[0] <= last) {
-    throw new InputError(`${o.data}: ${named}, row 2: ${dates[0]} is inside the fitted data, which ends ${last}; predict is for periods after it`);
+    throw new InputError(`${o.data}: ${named}, row ${rows[0]}: ${dates[0]} is inside the fitted data, which ends ${last}; predict is for periods after it`);
   }
   if (last && d.frequency) {
     const between = Math.round(periodsBetween(last, dates[0], d.frequency)) - 1;
@@ -108,4 +114,50 @@ function predictionDates(d: MediaDataset, table: Table, o: { data: string; date?
     }
   }
   return dates;
+}
+
+/** One date per row, in order: the periods of national data. `rows` are the rows' numbers in the file. */
+function rowDates(table: Table, column: string, named: string, source: string): { dates: string[]; rows: number[] } {
+  const dates = dateColumn(table, column, named);
+  for (let i = 1; i < dates.length; i++) {
+    if (dates[i] <= dates[i - 1]) {
+      throw new InputError(`${source}: ${named}, row ${i + 2}: ${dates[i]} does not follow ${dates[i - 1]} (row ${i + 1}); the new periods must be in date order, one row each`);
+    }
+  }
+  return { dates, rows: dates.map((_, i) => i + 2) };
+}
+
+/**
+ * The periods of geo rows: each geo's rows are its periods in turn (as
+ * predictionRowsFromTable reads them), so each geo's dates must be in order
+ * and every geo must give the same ones.
+ */
+function geoPeriodDates(table: Table, column: string, geoColumn: string, named: string, source: string): { dates: string[]; rows: number[] } {
+  const all = dateColumn(table, column, named);
+  const gj = table.columns.indexOf(geoColumn);
+  const byGeo = new Map<string, { dates: string[]; rows: number[] }>();
+  table.rows.forEach((r, i) => {
+    const geo = (r[gj] ?? "").trim();
+    let g = byGeo.get(geo);
+    if (g === undefined) byGeo.set(geo, (g = { dates: [], rows: [] }));
+    const k = g.dates.length;
+    if (k > 0 && all[i] <= g.dates[k - 1]) {
+      throw new InputError(
+        `${source}: ${named}, row ${i + 2} (geo "${geo}"): ${all[i]} does not follow ${g.dates[k - 1]} (row ${g.rows[k - 1]}); each geo's new periods must be in date order, one row each`,
+      );
+    }
+    g.dates.push(all[i]);
+    g.rows.push(i + 2);
+  });
+  const [[firstGeo, first], ...others] = [...byGeo.entries()];
+  for (const [geo, g] of others) {
+    const k = first.dates.findIndex((date, t) => g.dates[t] !== date);
+    if (k >= 0 || g.dates.length !== first.dates.length) {
+      const at = k >= 0 ? k : Math.min(g.dates.length, first.dates.length);
+      throw new InputError(
+        `${source}: ${named}: geo "${geo}" gives period ${at + 1} as ${g.dates[at] ?? "nothing"} (row ${g.rows[at] ?? "-"}), geo "${firstGeo}" as ${first.dates[at] ?? "nothing"}; every geo needs a row for each new date`,
+      );
+    }
+  }
+  return first;
 }

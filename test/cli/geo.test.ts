@@ -76,8 +76,31 @@ describe("mmm fit --geo and the commands on a geo fit", () => {
     expect(p.stderr).toBe("");
     expect(p.status).toBe(0);
     const lines = p.stdout.trim().split("\n");
-    expect(lines[0]).toBe("geo,period,mean,hdi_3%,hdi_97%");
+    expect(lines[0]).toBe("geo,period,date,mean,hdi_3%,hdi_97%");
     expect(lines).toHaveLength(1 + 2 * 4);
+    // Without dates, the weeks that follow the fitted data (ending 2023-04-17), for the total and each geo.
+    expect(lines.slice(1).map((l) => l.split(",").slice(0, 3).join(","))).toEqual(
+      ["(all)", "north", "south", "west"].flatMap((g) => [`${g},0,2023-04-24`, `${g},1,2023-05-01`]),
+    );
+    // With the fit's date column: read per geo and checked, as for national data.
+    const dated = (rows: string[][]) => {
+      const file = join(dir, "dated.csv");
+      writeFileSync(file, ["week,region,tv,search,price", ...rows.map((r) => `${r.join(",")},100,30,1.0`)].join("\n") + "\n");
+      return run(["predict", out, "--data", file]);
+    };
+    const later = dated(["north", "south", "west"].flatMap((g) => [["2023-05-01", g], ["2023-05-08", g]]));
+    expect(later.status).toBe(0);
+    expect(later.stderr).toMatch(/warning: the new rows start 1 weekly period after the fitted data ends \(2023-04-17\)/);
+    expect(later.stdout.trim().split("\n")[1]).toMatch(/^\(all\),0,2023-05-01,/);
+    const inside = dated(["north", "south", "west"].flatMap((g) => [["2023-04-10", g], ["2023-04-24", g]]));
+    expect(inside.status).toBe(2);
+    expect(inside.stderr).toMatch(/date column "week" \(the fit's\), row 2: 2023-04-10 is inside the fitted data, which ends 2023-04-17/);
+    const mismatch = dated([["2023-04-24", "north"], ["2023-05-01", "north"], ["2023-04-24", "south"], ["2023-05-08", "south"], ["2023-04-24", "west"], ["2023-05-01", "west"]]);
+    expect(mismatch.status).toBe(2);
+    expect(mismatch.stderr).toMatch(/geo "south" gives period 2 as 2023-05-08 \(row 5\), geo "north" as 2023-05-01; every geo needs a row for each new date/);
+    const unordered = dated([["2023-05-01", "north"], ["2023-04-24", "north"], ["2023-04-24", "south"], ["2023-05-01", "south"], ["2023-04-24", "west"], ["2023-05-01", "west"]]);
+    expect(unordered.status).toBe(2);
+    expect(unordered.stderr).toMatch(/row 3 \(geo "north"\): 2023-04-24 does not follow 2023-05-01 \(row 2\)/);
     const o = run(["optimize", out, "--budget", "1900", "--periods", "4", "--draws", "20", "--out", join(dir, "plan.json")]);
     expect(o.stderr).not.toMatch(/internal error/);
     expect(o.status).toBe(0);
