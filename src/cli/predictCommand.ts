@@ -95,7 +95,8 @@ function predictionDates(
     if (!last || !d.frequency) return undefined;
     // Geo rows: each geo's rows are its periods (predictionRowsFromTable has checked that every geo has as many).
     const gj = geoColumn === undefined ? -1 : table.columns.indexOf(geoColumn);
-    const periods = gj < 0 ? table.rows.length : table.rows.filter((r) => r[gj] === table.rows[0]![gj]).length;
+    const geoOf = (r: string[]) => (r[gj] ?? "").trim();
+    const periods = gj < 0 ? table.rows.length : table.rows.filter((r) => geoOf(r) === geoOf(table.rows[0]!)).length;
     return Array.from({ length: periods }, (_, i) => addPeriods(last, gapRows + 1 + i, d.frequency!));
   }
   const named = o.date !== undefined ? `--date column "${column}"` : `date column "${column}" (the fit's)`;
