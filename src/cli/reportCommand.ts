@@ -55,7 +55,11 @@ export function registerReport(program: Command): void {
       }
       const written = await writeReport(fit, o.out ?? join(dir, "report.html"), { budget, optimizer, title: o.title, maxDraws, liftTests, ...(liftBefore ? { liftBefore } : {}) });
       const opt = written.optimizer;
-      if (opt && opt.status !== "ok") process.stderr.write(`warning: ${opt.status === "unavailable" ? opt.message : `the optimizer failed: ${opt.message}`} The report says so in its budget section.\n`);
+      if (opt && opt.status !== "ok") {
+        const why = opt.status === "unavailable" ? opt.message : `the optimizer failed: ${opt.message}`;
+        // The reasons are sentences with or without their full stop; one either way.
+        process.stderr.write(`warning: ${why}${/[.!?]$/.test(why) ? "" : "."} The report says so in its budget section.\n`);
+      }
       process.stdout.write(`wrote ${written.path}\n`);
     });
 }

@@ -64,6 +64,10 @@ describe("mmm fit writes report.html; mmm report rewrites it", () => {
     expect(html).toContain('id="plot-budget"');
     expect(html).toContain('id="budget-table"');
     expect(html).toMatch(new RegExp(`Spending ${budget.toLocaleString("en-US")} over the next 13 weeks`));
+    // A budget the optimizer cannot meet: the report is written, and the warning is whole sentences.
+    const low = mmm(["report", out, "--budget", "1", "--out", join(dir, "low-budget.html")]);
+    expect(low.status).toBe(0);
+    expect(low.stderr).toMatch(/^warning: the optimizer failed: budget 1 is below the sum of the channels' lower bounds .*\)\. The report says so in its budget section\.$/m);
   });
 
   it("bad input exits with code 2 and a clear message", () => {
