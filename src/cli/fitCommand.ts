@@ -88,7 +88,7 @@ export function registerFit(program: Command): void {
         testFrom: o.testFrom,
       };
       const sampler = readSampler(o);
-      const { dataset, model, trainRows } = await readFit(data, o, splitOptions, sampler);
+      const { dataset, model, trainRows, collinear } = await readFit(data, o, splitOptions, sampler);
       announce(sampler);
       const out = o.out;
       const fitted = await fitShowingProgress(out, sampler.chains, (callbacks) => fitMMM(dataset, { ...model, sampler }, { trainRows, ...callbacks }));
@@ -98,7 +98,7 @@ export function registerFit(program: Command): void {
         written.push(writeRunRecord(dir, runRecord(fitted, { command: "fit", source: data })));
         return written;
       });
-      printFitEnd(fitted, out, files);
+      printFitEnd(fitted, out, files, collinear);
     });
 }
 
@@ -114,21 +114,29 @@ async function readFit(data: string, o: FitCliOptions, splitOptions: SplitOption
   if (isGeoDataset(dataset) && dataset.G === 1) {
     warn(`--geo ${o.geo}: the data hold one geo ("${dataset.geoNames[0]}"); a geo model of one geo is the national model: fit without --geo for its outputs`);
   }
-  for (const line of dataChecks(dataset, trainRows)) process.stderr.write(line);
+  const checks = dataChecks(dataset, trainRows);
+  for (const line of checks.lines) process.stderr.write(line);
   // Notes on scalers chosen for the user (a centred extra column) cover national data, as before; geo fits print none.
   if (!isGeoDataset(dataset)) for (const w of scalerNotes(dataset, trainRows, model.scalers)) warn(w);
   for (const w of samplerWarnings(sampler)) warn(w);
   for (const w of seasonalityWarnings(model, trainRows, dataset.frequency)) warn(w);
   const weekly = weekdayHint(dataset, trainRows, model.weekdaySeasonality);
   if (weekly) warn(weekly);
-  return { dataset, model, trainRows };
+  return { dataset, model, trainRows, collinear: checks.collinear };
 }
 
-/** The data checks' lines: the whole data's (geo data: naming its national totals), then each geo's naming the geo. */
-function dataChecks(dataset: MediaDataset, trainRows: number): string[] {
+/**
+ * The data checks' lines: the whole data's (geo data: naming its national
+ * totals), then each geo's naming the geo; and the columns the whole data
+ * cannot tell apart (infinite VIF), for the fit's end.
+ */
+function dataChecks(dataset: MediaDataset, trainRows: number): { lines: string[]; collinear: string[] } {
   const report = checkDataQuality(dataset, trainRows);
   const lines = (q: typeof report, where: string) => q.warnings.map((w) => `data check${where}: ${w.message}\n`);
-  return [...lines(report, report.perGeo ? ` (${report.source})` : ""), ...(report.perGeo ?? []).flatMap((q) => lines(q, ` (${q.source})`))];
+  return {
+    lines: [...lines(report, report.perGeo ? ` (${report.source})` : ""), ...(report.perGeo ?? []).flatMap((q) => lines(q, ` (${q.source})`))],
+    collinear: report.vif.filter((v) => v.vif === Infinity).map((v) => v.column),
+  };
 }
 
 function readSampler(o: FitCliOptions) {
@@ -183,7 +191,6 @@ function samplerWarnings(s: ReturnType<typeof readSampler>): string[] {
   return out;
 }
 
-/** The report is optional: a failure is a warning, and the fit's other files are still written. */
 /** Runs a fit with the progress display on stderr, stopped (keeping its draws) by SIGINT or SIGTERM. */
 async function fitShowingProgress<F extends { diagnostics(): { draws: number; chains: number } }>(
   out: string,
@@ -198,6 +205,7 @@ async function fitShowingProgress<F extends { diagnostics(): { draws: number; ch
   }
 }
 
+/** The report is optional: a failure is a warning, and the fit's other files are still written. */
 async function tryReport(write: () => Promise<unknown>, written: string[]): Promise<void> {
   try {
     await write();
@@ -217,7 +225,7 @@ function announce(s: ReturnType<typeof readSampler>): void {
   process.stderr.write(`fitting: ${s.chains} chain${s.chains === 1 ? "" : "s"} x (${s.warmup} warm-up + ${samples} draws${more}), seed ${s.seed}; Ctrl-C stops\n`);
 }
 
-function printFitEnd(fit: { summary(): SummaryEntry[]; diagnostics(): FitDiagnostics }, out: string, files: string[]): void {
+function printFitEnd(fit: { summary(): SummaryEntry[]; diagnostics(): FitDiagnostics }, out: string, files: string[], collinear: string[] = []): void {
   const d = fit.diagnostics();
   process.stdout.write(formatSummaryTable(fit.summary()) + "\n");
   // A diagnostic that cannot be computed (a constant parameter, say) reads "n/a", never Infinity or NaN.
@@ -238,5 +246,12 @@ function printFitEnd(fit: { summary(): SummaryEntry[]; diagnostics(): FitDiagnos
     process.stdout.write(`${line} draws per chain (at most ${ext.most})\n`);
   }
   for (const w of d.warnings) process.stderr.write(`warning: ${w}\n`);
+  // Chains that disagree over columns the data cannot tell apart: no sampler setting helps, the data must change.
+  if (!(d.max_r_hat <= 1.01) && collinear.length > 0) {
+    process.stderr.write(
+      `warning: the data check found columns the data cannot tell apart (${collinear.map((c) => `"${c}"`).join(", ")}: each a linear combination of the others); ` +
+        `their effects are not identified, so the chains need not agree however long they run: remove or merge those columns and refit\n`,
+    );
+  }
   process.stdout.write(`wrote ${files.map((f) => `${out}/${f}`).join(", ")}\n`);
 }

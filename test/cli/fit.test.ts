@@ -115,3 +115,23 @@ describe("mmm fit / summary / predict / check", () => {
     expect(withTerm.stderr).not.toMatch(/day of the week/);
   });
 });
+
+describe("mmm fit on columns the data cannot tell apart", () => {
+  it("says so at the data check, and again at the end when the chains disagree", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mmm-cli-collinear-"));
+    const sim = simulateDataset({ seed: 6, T: 60, channels: 2, extras: 0 }).dataset;
+    // "tv_copy" repeats "tv": their coefficients trade off along a ridge no data can shorten.
+    const lines = ["week,sales,tv,tv_copy,search"];
+    for (let t = 0; t < sim.T; t++) lines.push([sim.dates![t], sim.target[t], sim.media[2 * t], sim.media[2 * t], sim.media[2 * t + 1]].join(","));
+    writeFileSync(join(dir, "data.csv"), lines.join("\n") + "\n");
+    const out = join(dir, "fit");
+    const r = run(["fit", join(dir, "data.csv"), "--target", "sales", "--media", "tv,tv_copy,search", "--date", "week", "--chains", "2", "--warmup", "60", "--samples", "40", "--threads", "0", "--no-report", "--out", out]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^data check: media column "tv" is a linear combination of the other media and extra columns/m);
+    const end = /^warning: the data check found columns the data cannot tell apart \("tv", "tv_copy": each a linear combination of the others\); .* remove or merge those columns and refit$/m;
+    // Said at the end exactly when the chains disagree.
+    const rhat = JSON.parse(readFileSync(join(out, "diagnostics.json"), "utf8")).max_r_hat as number;
+    if (rhat > 1.01) expect(r.stderr).toMatch(end);
+    else expect(r.stderr).not.toMatch(end);
+  });
+});
