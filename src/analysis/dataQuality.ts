@@ -9,7 +9,7 @@
 // Nothing here throws on awkward data: problems become warnings.
 
 import { InputError } from "../errors.js";
-import { isGeoDataset, type MediaDataset } from "../model/dataset.js";
+import { isGeoDataset, sourceRow, type MediaDataset } from "../model/dataset.js";
 import { geoAsNational, nationalRollup } from "../model/geoViews.js";
 import { mean, median, pearson, rSquared } from "./columnStats.js";
 
@@ -188,7 +188,7 @@ function scanOutliers(x: Float64Array, role: ColumnRole, d: MediaDataset, rowsKn
   for (const t of idx) {
     const z = (x[t] - med) / rsd;
     if (Math.abs(z) > OUTLIER_ROBUST_SDS) {
-      const row = rowsKnown ? d.sourceRows?.[t] ?? t : undefined;
+      const row = rowsKnown ? sourceRow(d, t) : undefined;
       const o: Outlier = row === undefined ? { index: t, value: x[t], robustZ: z } : { index: t, row, value: x[t], robustZ: z };
       if (d.dates) o.date = d.dates[t];
       all.push(o);

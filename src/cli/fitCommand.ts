@@ -247,7 +247,7 @@ function printFitEnd(fit: { summary(): SummaryEntry[]; diagnostics(): FitDiagnos
   }
   for (const w of d.warnings) process.stderr.write(`warning: ${w}\n`);
   // Chains that disagree over columns the data cannot tell apart: no sampler setting helps, the data must change.
-  if (!(d.max_r_hat <= 1.01) && collinear.length > 0) {
+  if (!(d.max_r_hat <= diagnostics.RHAT_LIMIT) && collinear.length > 0) {
     process.stderr.write(
       `warning: the data check found columns the data cannot tell apart (${collinear.map((c) => `"${c}"`).join(", ")}: each a linear combination of the others); ` +
         `their effects are not identified, so the chains need not agree however long they run: remove or merge those columns and refit\n`,

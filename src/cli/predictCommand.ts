@@ -70,7 +70,7 @@ function newRowsFromCsv(
   const rows = predictionRowsFromTable(fit.record, table);
   const dataset = fit.record.dataset;
   const geoColumn = fit.kind === "geo" ? (dataset as GeoMediaDataset).geoColumn : undefined;
-  return { rows, dates: (o, gapRows) => predictionDates(dataset, table, o, gapRows, geoColumn) };
+  return { rows, dates: (o, gapRows) => predictionDates(dataset, table, rows.T, o, gapRows, geoColumn) };
 }
 
 /**
@@ -84,6 +84,7 @@ function newRowsFromCsv(
 function predictionDates(
   d: MediaDataset,
   table: Table,
+  periods: number,
   o: { data: string; date?: string; gap?: string },
   gapRows: number,
   geoColumn?: string,
@@ -93,17 +94,13 @@ function predictionDates(
   const column = o.date ?? (d.dateColumn !== undefined && table.columns.includes(d.dateColumn) ? d.dateColumn : undefined);
   if (column === undefined) {
     if (!last || !d.frequency) return undefined;
-    // Geo rows: each geo's rows are its periods (predictionRowsFromTable has checked that every geo has as many).
-    const gj = geoColumn === undefined ? -1 : table.columns.indexOf(geoColumn);
-    const geoOf = (r: string[]) => (r[gj] ?? "").trim();
-    const periods = gj < 0 ? table.rows.length : table.rows.filter((r) => geoOf(r) === geoOf(table.rows[0]!)).length;
     return Array.from({ length: periods }, (_, i) => addPeriods(last, gapRows + 1 + i, d.frequency!));
   }
   const named = o.date !== undefined ? `--date column "${column}"` : `date column "${column}" (the fit's)`;
   // Per period: the row's date, or (geo) the dates every geo's rows give in turn.
-  const { dates, rows } = geoColumn === undefined ? rowDates(table, column, named, o.data) : geoPeriodDates(table, column, geoColumn, named, o.data);
+  const { dates, firstRow } = geoColumn === undefined ? rowDates(table, column, named, o.data) : geoPeriodDates(table, column, geoColumn, named, o.data);
   if (last && dates[0] <= last) {
-    throw new InputError(`${o.data}: ${named}, row ${rows[0]}: ${dates[0]} is inside the fitted data, which ends ${last}; predict is for periods after it`);
+    throw new InputError(`${o.data}: ${named}, row ${firstRow}: ${dates[0]} is inside the fitted data, which ends ${last}; predict is for periods after it`);
   }
   if (last && d.frequency) {
     const between = Math.round(periodsBetween(last, dates[0], d.frequency)) - 1;
@@ -117,15 +114,15 @@ function predictionDates(
   return dates;
 }
 
-/** One date per row, in order: the periods of national data. `rows` are the rows' numbers in the file. */
-function rowDates(table: Table, column: string, named: string, source: string): { dates: string[]; rows: number[] } {
+/** One date per row, in order: the periods of national data; firstRow is the first period's row in the file. */
+function rowDates(table: Table, column: string, named: string, source: string): { dates: string[]; firstRow: number } {
   const dates = dateColumn(table, column, named);
   for (let i = 1; i < dates.length; i++) {
     if (dates[i] <= dates[i - 1]) {
       throw new InputError(`${source}: ${named}, row ${i + 2}: ${dates[i]} does not follow ${dates[i - 1]} (row ${i + 1}); the new periods must be in date order, one row each`);
     }
   }
-  return { dates, rows: dates.map((_, i) => i + 2) };
+  return { dates, firstRow: 2 };
 }
 
 /**
@@ -133,7 +130,7 @@ function rowDates(table: Table, column: string, named: string, source: string): 
  * predictionRowsFromTable reads them), so each geo's dates must be in order
  * and every geo must give the same ones.
  */
-function geoPeriodDates(table: Table, column: string, geoColumn: string, named: string, source: string): { dates: string[]; rows: number[] } {
+function geoPeriodDates(table: Table, column: string, geoColumn: string, named: string, source: string): { dates: string[]; firstRow: number } {
   const all = dateColumn(table, column, named);
   const gj = table.columns.indexOf(geoColumn);
   const byGeo = new Map<string, { dates: string[]; rows: number[] }>();
@@ -160,5 +157,5 @@ function geoPeriodDates(table: Table, column: string, geoColumn: string, named: 
       );
     }
   }
-  return first;
+  return { dates: first.dates, firstRow: first.rows[0]! };
 }

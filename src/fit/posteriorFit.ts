@@ -16,6 +16,7 @@ import {
   type NamedSummaryRow,
 } from "../diagnostics/index.js";
 import { ParameterLayout } from "../model/layout.js";
+import { isDiagonalAdaptation } from "../sampler/chain.js";
 import { baselineApplies } from "../model/baselineShear.js";
 import { parameterisationPieces } from "../model/samplingCoordinates.js";
 import { weekdayEffectNames } from "../model/dates.js";
@@ -245,7 +246,7 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
       );
     }
     // A diagonal metric cannot follow correlated parameters, the usual cause of both warnings below; a fit that adapted a dense or low-rank one is not offered it again.
-    const diagonal = s.adaptation === "stan-diag" || s.adaptation === "pooled-diag" || s.adaptation === "nutpie-diag";
+    const diagonal = isDiagonalAdaptation(s.adaptation);
     bfmi.forEach((b, i) => {
       if (b < 0.3) {
         warnings.push(`E-BFMI of chain ${i} is ${b.toFixed(2)} (< 0.3): the sampler explores the energy poorly; consider more warm-up${diagonal ? " or a dense metric (--adaptation dense)" : ""}.`);

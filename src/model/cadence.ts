@@ -42,3 +42,11 @@ export function periodUnit(frequency: Frequency | undefined, weekday: boolean, s
       return weekday ? "day" : seasonalityFrequency === 52 ? "week" : "period";
   }
 }
+
+/** periodUnit of a fit: its data's dates and its model's seasonality (the optimizer's plans and the report read it alike). */
+export function periodUnitOf(fit: {
+  dataset: { frequency?: Frequency };
+  structure: { weekdaySeasonality: boolean; seasonalityFrequency: number };
+}): PeriodUnit {
+  return periodUnit(fit.dataset.frequency, fit.structure.weekdaySeasonality, fit.structure.seasonalityFrequency);
+}

@@ -225,9 +225,12 @@ function describePeriods(d: MediaDataset, n: number): string {
   const unit = isGeoDataset(d) ? "dates" : "rows";
   if (n === d.T) return `all ${n} ${unit}`;
   if (d.dates) return `the ${n} training ${unit} (${d.dates[0]} to ${d.dates[n - 1]})`;
-  // Without a source table (data built in memory): rows by their index.
-  const rows = d.sourceRows ?? Array.from({ length: d.T }, (_, t) => t);
-  return `the ${n} training rows (rows ${rows[0]} to ${rows[n - 1]})`;
+  return `the ${n} training rows (rows ${sourceRow(d, 0)} to ${sourceRow(d, n - 1)})`;
+}
+
+/** The row messages name for cell k of the dataset ([T][G]): its source's (sourceRows), else, for data built in memory, its index. */
+export function sourceRow(d: MediaDataset, k: number): number {
+  return d.sourceRows?.[k] ?? k;
 }
 
 /**

@@ -3,8 +3,8 @@
 // fixed-budget optimizer or the target-efficiency search. Defaults and
 // choices are documented in README.md ("The budget optimizer").
 
-import type { FitRecord, GeoFitRecord } from "../fit/record.js";
-import { periodUnit, type PeriodUnit } from "../model/cadence.js";
+import type { FitRecord } from "../fit/record.js";
+import { periodUnitOf, type PeriodUnit } from "../model/cadence.js";
 import { InputError } from "../errors.js";
 import { allocate, type AllocationProblem } from "./allocate.js";
 import { checkBudget, resolveBounds, resolvePrices } from "./channelBounds.js";
@@ -134,11 +134,6 @@ export async function solvePlan(o: OptimizeBudgetOptions, opts: PlanOptions, set
     return { ...buildOptimizationResult(problem, allocation, ctx), target: report };
   }
   return buildOptimizationResult(problem, allocate(problem, o.budget!), ctx);
-}
-
-/** What one period of the fit's data is, as the report names it (model/cadence.ts). */
-export function periodUnitOf(record: Pick<FitRecord | GeoFitRecord, "dataset" | "structure">): PeriodUnit {
-  return periodUnit(record.dataset.frequency, record.structure.weekdaySeasonality, record.structure.seasonalityFrequency);
 }
 
 export async function optimizeBudget(record: FitRecord, o: OptimizeBudgetOptions = {}): Promise<BudgetOptimization> {

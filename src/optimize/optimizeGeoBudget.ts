@@ -11,7 +11,8 @@ import { InputError } from "../errors.js";
 import { geoSpendRatios } from "../model/geoViews.js";
 import { resolvePrices } from "./channelBounds.js";
 import { MediaResponse, type SpendResponse } from "./mediaResponse.js";
-import { KNOWN_OPTIONS, periodUnitOf, readPlanOptions, solvePlan } from "./optimizeBudget.js";
+import { KNOWN_OPTIONS, readPlanOptions, solvePlan } from "./optimizeBudget.js";
+import { periodUnitOf } from "../model/cadence.js";
 import { baselinePerDraw } from "./planningWindow.js";
 import type { BudgetOptimization, OptimizeBudgetOptions } from "./types.js";
 

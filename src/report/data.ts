@@ -10,7 +10,7 @@ import { datasetRows } from "../analysis/panel.js";
 import { predictRows, type PanelPrediction, type Prediction } from "../analysis/predict.js";
 import type { ResponseCurve } from "../analysis/responseCurves.js";
 import type { ChannelRoi, PanelRoi } from "../analysis/roi.js";
-import { periodUnit, type PeriodUnit } from "../model/cadence.js";
+import { periodUnitOf, type PeriodUnit } from "../model/cadence.js";
 
 export const DEFAULT_MAX_DRAWS = 500;
 
@@ -91,7 +91,7 @@ export function pooledDrawsOf(fit: ReportFit): { draws: Float64Array; count: num
 
 /** Words for the data's period: "week"/"weeks" for weekly data, "period"/"periods" when unknown. */
 export function periodWords(fit: ReportFit): { one: string; many: string; adjective: string } {
-  const one = periodUnit(fit.record.dataset.frequency, fit.record.structure.weekdaySeasonality, fit.record.structure.seasonalityFrequency);
+  const one = periodUnitOf(fit.record);
   return { one, many: `${one}s`, adjective: ADJECTIVES[one] };
 }
 

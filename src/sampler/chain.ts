@@ -35,6 +35,11 @@ export function isDenseAdaptation(kind: AdaptationKind): boolean {
   return kind === "dense" || kind === "pooled-dense";
 }
 
+/** Whether a scheme adapts a diagonal metric (the others follow correlations: dense, low-rank). */
+export function isDiagonalAdaptation(kind: AdaptationKind): boolean {
+  return kind === "stan-diag" || kind === "pooled-diag" || kind === "nutpie-diag";
+}
+
 export interface ChainOptions {
   /** Run seed (non-negative safe integer). With chainId it selects the random stream. */
   seed: number;
