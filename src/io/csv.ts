@@ -155,7 +155,7 @@ function listedName(name: string): string {
 /** A missing name that is one piece of a column name with commas: the list option split it. */
 function commaHint(columns: string[], name: string): string {
   const whole = columns.find((c) => c.includes(",") && c.split(",").some((piece) => piece.trim() === name.trim()));
-  return whole === undefined ? "" : ` (column ${listedName(whole)} has a comma in its name: in a comma-separated list of columns, put it in double quotes, e.g. --media '${listedName(whole)},other')`;
+  return whole === undefined ? "" : ` (column ${listedName(whole)} has a comma in its name: in a comma-separated list of columns, put it in double quotes, as in '${listedName(whole)},other')`;
 }
 
 export function columnIndex(table: Table, name: string): number {

@@ -166,7 +166,7 @@ const CASES: Case[] = [
     what: "a media column named with a comma, unquoted in --media",
     args: () => ["fit", writeCsv("comma.csv", 70, (r) => (r[0][2] = '"TV, linear"')), "--target", "sales", "--media", "TV, linear,search", "--date", "week", ...QUICK, "--out", p("o-comma")],
     code: 2,
-    message: /missing column "TV"; the columns are: week, sales, "TV, linear", search, price_index \(column "TV, linear" has a comma in its name: in a comma-separated list of columns, put it in double quotes/,
+    message: /missing column "TV"; the columns are: week, sales, "TV, linear", search, price_index \(column "TV, linear" has a comma in its name: in a comma-separated list of columns, put it in double quotes, as in '"TV, linear",other'\)/,
   },
   {
     kind: "columns",
