@@ -45,7 +45,7 @@ export function parseDateCell(table: Table, j: number, i: number, what: string):
   if (raw === undefined || raw.trim() === "") throw new InputError(`${what}, row ${rowNumber(table, i)}: ${emptyCellText(table)}`);
   const iso = parseIsoDate(raw);
   if (iso === undefined) {
-    throw new InputError(`${what}, row ${rowNumber(table, i)}: "${raw}" is not a date (use YYYY-MM-DD, YYYY/MM/DD or YYYY-MM-DDTHH:MM)`);
+    throw new InputError(`${what}, row ${rowNumber(table, i)}: "${raw}" is not a date (use YYYY-MM-DD or YYYY/MM/DD; a time after it, as in 2023-01-02 00:00:00 or 2023-01-02T00:00Z, is ignored)`);
   }
   return iso;
 }

@@ -3,18 +3,22 @@
 
 export const DAY_MS = 86_400_000;
 
-const DATE_RE = /^(\d{4})([-/])(\d{2})\2(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+// The time may follow a "T" or a space (as SQL, R and BigQuery exports write
+// it: "2023-01-02 00:00:00 UTC"); a zone, if any, is Z, UTC or an offset.
+const DATE_RE = /^(\d{4})([-/])(\d{2})\2(\d{2})(?:([T ])(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?: ?(?:Z|UTC|[+-]\d{2}:?\d{2}))?)?$/;
 
 /**
- * Parses an ISO date: YYYY-MM-DD, YYYY/MM/DD or YYYY-MM-DDTHH:MM[:SS[.fff]][Z|±hh:mm]
- * (the date as written is kept; the time of day is checked and ignored).
+ * Parses an ISO date: YYYY-MM-DD or YYYY/MM/DD, optionally followed by a time
+ * ("T" or a space, then HH:MM[:SS[.fff]], then Z, UTC or ±hh:mm), which is
+ * checked and ignored: the date as written is kept.
  * Returns yyyy-mm-dd, or undefined for anything else, impossible dates included.
  */
 export function parseIsoDate(text: string): string | undefined {
   const m = DATE_RE.exec(text.trim());
   if (!m) return undefined;
-  const [, ys, sep, ms, ds, hh, mm, ss] = m;
-  if (sep === "/" && hh !== undefined) return undefined;
+  const [, ys, sep, ms, ds, timeSep, hh, mm, ss] = m;
+  // "T" belongs to ISO 8601's dashed form only.
+  if (sep === "/" && timeSep === "T") return undefined;
   const y = Number(ys);
   const mo = Number(ms);
   const d = Number(ds);

@@ -109,7 +109,12 @@ describe("dates", () => {
     expect(parseIsoDate("2023-01-02T13:45")).toBe("2023-01-02");
     expect(parseIsoDate("2023-01-02T13:45:10.5Z")).toBe("2023-01-02");
     expect(parseIsoDate("2024-02-29")).toBe("2024-02-29");
-    for (const bad of ["2023-02-29", "2023-13-01", "02/01/2023", "2023-1-2", "Jan 2 2023", "2023-01-02 00:00", "2023/01-02", "2023-01-02T25:00", "20230102", ""]) {
+    // Database and R exports put a space before the time, BigQuery " UTC" after it.
+    expect(parseIsoDate("2023-01-02 00:00")).toBe("2023-01-02");
+    expect(parseIsoDate("2023-01-02 00:00:00 UTC")).toBe("2023-01-02");
+    expect(parseIsoDate("2023-01-02 23:59:59.123+01:00")).toBe("2023-01-02");
+    expect(parseIsoDate("2023/01/02 00:00:00")).toBe("2023-01-02");
+    for (const bad of ["2023-02-29", "2023-13-01", "02/01/2023", "2023-1-2", "Jan 2 2023", "2023/01-02", "2023-01-02T25:00", "2023-01-02 24:00", "2023-01-02 00:00 PST", "2023-01-02  00:00", "2023/01/02T00:00", "2023-01-02 00:00 UTCX", "20230102", ""]) {
       expect(parseIsoDate(bad), bad).toBeUndefined();
     }
   });
@@ -118,7 +123,7 @@ describe("dates", () => {
     const rs = rows(12);
     rs[6].week = "06/02/2023";
     expect(errorOf(() => fromCsv(rs)).message).toBe(
-      'd.csv: date column "week", row 8: "06/02/2023" is not a date (use YYYY-MM-DD, YYYY/MM/DD or YYYY-MM-DDTHH:MM)',
+      'd.csv: date column "week", row 8: "06/02/2023" is not a date (use YYYY-MM-DD or YYYY/MM/DD; a time after it, as in 2023-01-02 00:00:00 or 2023-01-02T00:00Z, is ignored)',
     );
     const rs2 = rows(12);
     rs2[1].week = "2023-02-30";
