@@ -231,7 +231,7 @@ function printFitEnd(fit: { summary(): SummaryEntry[]; diagnostics(): FitDiagnos
   // A diagnostic that cannot be computed (a constant parameter, say) reads "n/a", never Infinity or NaN.
   const n = (v: number, digits: number) => (Number.isFinite(v) ? v.toFixed(digits) : "n/a");
   process.stdout.write(
-    `\n${d.chains} chains x ${d.draws} draws in ${d.wall_seconds.toFixed(1)} s (warm-up ${d.warmup_seconds.toFixed(1)} s), ` +
+    `\n${d.chains} chain${d.chains === 1 ? "" : "s"} x ${d.draws} draws in ${d.wall_seconds.toFixed(1)} s (warm-up ${d.warmup_seconds.toFixed(1)} s), ` +
       `${d.gradient_evaluations.total} gradient evaluations, min bulk-ESS ${n(d.min_ess_bulk, 0)} ` +
       `(${n(d.min_ess_bulk_per_second, 1)}/s), max R-hat ${n(d.max_r_hat, 3)}, divergences ${d.divergences}\n`,
   );

@@ -19,7 +19,7 @@ export function registerSummary(program: Command): void {
       const d = fit.diagnostics();
       const geos = fit.geoNames.length;
       out.write(
-        `${geos > 0 ? `geo model, ${geos} geos: ` : ""}${d.chains} chains x ${d.draws} draws (${d.warmup} warm-up), seed ${d.seed}: ${d.wall_seconds.toFixed(1)} s, ` +
+        `${geos > 0 ? `geo model, ${geos} geos: ` : ""}${d.chains} chain${d.chains === 1 ? "" : "s"} x ${d.draws} draws (${d.warmup} warm-up), seed ${d.seed}: ${d.wall_seconds.toFixed(1)} s, ` +
           `min bulk-ESS ${d.min_ess_bulk.toFixed(0)}, max R-hat ${d.max_r_hat.toFixed(3)}, divergences ${d.divergences}\n`,
       );
       // With several geos every table gains a geo column: the whole model's rows as "(all)", then each geo's.

@@ -203,7 +203,10 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
       const pieces = parameterisationPieces(s.parameterisation ?? "model");
       const sheared = !geo && pieces.includes("baseline") && baselineApplies(this.layout);
       const higher = higherTargetAccept(s.targetAccept);
+      // R-hat splits each chain in two: with one chain it compares the chain's halves.
+      const disagree = chains.length === 1 ? "the first and second halves of the chain disagree" : "the chains disagree";
       const steps = [
+        chains.length === 1 ? "run several chains (--chains 4): one chain cannot show whether it found the whole posterior" : "",
         // Geo fits: the trend coordinates converged less often than the model's own (docs/convergence.md).
         // National fits in other coordinates (the model's, or trend alone with extra features to shear) are offered the default.
         !geo && !pieces.includes("baseline") && (!pieces.includes("trend") || baselineApplies(this.layout))
@@ -226,8 +229,8 @@ export abstract class PosteriorFit<R extends PosteriorRecord> {
       ].filter((x) => x);
       warnings.push(
         (outlier === null
-          ? `R-hat up to ${maxRhat.toFixed(3)} (> 1.01): the chains disagree, so the estimates are not reliable yet.`
-          : `R-hat up to ${maxRhat.toFixed(3)} (> 1.01): the chains disagree, so the estimates are not reliable yet; chain ${outlier} diverged far more often than the others (${div.perChain[outlier]} against a median of ${median(div.perChain)}): its step size was too large for a narrow region it reached, where it got stuck (raising --target-accept to ${higher} makes every chain's step size smaller).`) +
+          ? `R-hat up to ${maxRhat.toFixed(3)} (> 1.01): ${disagree}, so the estimates are not reliable yet.`
+          : `R-hat up to ${maxRhat.toFixed(3)} (> 1.01): ${disagree}, so the estimates are not reliable yet; chain ${outlier} diverged far more often than the others (${div.perChain[outlier]} against a median of ${median(div.perChain)}): its step size was too large for a narrow region it reached, where it got stuck (raising --target-accept to ${higher} makes every chain's step size smaller).`) +
           ` What to do, in order: ${steps.map((x, i) => `(${i + 1}) ${x}`).join("; ")}.`,
       );
     }

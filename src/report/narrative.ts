@@ -99,7 +99,7 @@ export function narrative(fit: ReportFit): Narrative {
     warnings.push(`The fitting algorithm ran into numerical trouble ${d.divergences} time${d.divergences === 1 ? "" : "s"} (divergent transitions), so some estimates may be biased. Refitting with a higher target acceptance (--target-accept ${higherTargetAccept(fit.record.config.sampler.targetAccept)}) usually fixes this.`);
   }
   const lowBfmi = d.e_bfmi.filter((b) => b < 0.3).length;
-  if (lowBfmi > 0) warnings.push(`In ${lowBfmi} of ${d.chains} chains the algorithm explored the range of plausible values poorly (E-BFMI below 0.3): uncertainty may be understated.`);
+  if (lowBfmi > 0) warnings.push(`In ${lowBfmi} of ${d.chains} chain${d.chains === 1 ? "" : "s"} the algorithm explored the range of plausible values poorly (E-BFMI below 0.3): uncertainty may be understated.`);
   const essNeeded = 100 * d.chains;
   if (Number.isFinite(d.min_ess_bulk) && d.min_ess_bulk < essNeeded) {
     warnings.push(`Some quantities rest on few effectively independent draws (as few as ${Math.round(d.min_ess_bulk)}; ${essNeeded} or more is good): intervals are rough. More draws would sharpen them.`);
@@ -167,7 +167,7 @@ export function samplerSentence(fit: ReportFit): string {
         }), so each went on where it was, ${formatInteger(ext.asked)} draws at a time, until they agreed or reached ${formatInteger(ext.most)}.`
       : "";
   return (
-    `<p>${d.chains} chains × ${formatInteger(d.draws)} draws after ${formatInteger(d.warmup)} warm-up iterations (seed ${d.seed}), ${d.wall_seconds.toFixed(1)} s; ` +
+    `<p>${d.chains} chain${d.chains === 1 ? "" : "s"} × ${formatInteger(d.draws)} draws after ${formatInteger(d.warmup)} warm-up iterations (seed ${d.seed}), ${d.wall_seconds.toFixed(1)} s; ` +
     `${d.divergences} divergent transitions; largest R-hat ${Number.isFinite(d.max_r_hat) ? d.max_r_hat.toFixed(3) : "–"}; smallest bulk ESS ${Number.isFinite(d.min_ess_bulk) ? Math.round(d.min_ess_bulk) : "–"}.${wentOn}</p>`
   );
 }

@@ -76,6 +76,13 @@ describe("a fitted model", () => {
     expect(wc).not.toMatch(/--target-accept/);
     const inModel = new FittedMMM({ ...rec, config: { ...rec.config, sampler: { ...rec.config.sampler, parameterisation: "model" } }, chains: disagree.record.chains });
     expect(inModel.diagnostics().warnings.find((x) => x.startsWith("R-hat up to"))).toMatch(/\(1\) refit with --parameterisation trend\+baseline/);
+    // One chain: R-hat compares its halves, and the first remedy is more chains.
+    const dim = fit.layout.dim;
+    const half = rec.chains[0]!.draws.length / dim / 2;
+    const drifted = Float64Array.from(rec.chains[0]!.draws, (v, i) => (i % dim === 0 && i >= half * dim ? v + 3 : v));
+    const oneChain = new FittedMMM({ ...rec, config: { ...rec.config, sampler: { ...rec.config.sampler, chains: 1 } }, chains: [{ ...rec.chains[0]!, draws: drifted }] });
+    const w1 = oneChain.diagnostics().warnings.find((x) => x.startsWith("R-hat up to"));
+    expect(w1).toMatch(/: the first and second halves of the chain disagree, so the estimates are not reliable yet\. What to do, in order: \(1\) run several chains \(--chains 4\)/);
   });
 
   it("says which option gives a dense metric when draws hit the maximum tree depth or E-BFMI is low, unless the fit adapted one", () => {
