@@ -86,7 +86,7 @@ export {
 } from "./model/scaling.js";
 export { checkGeoDataQuality, type GeoDataQualityReport } from "./analysis/geoDataQuality.js";
 export { formatGeoDataQualityReport } from "./report/dataQualityText.js";
-export { checkDataQuality, type DataQualityReport } from "./analysis/dataQuality.js";
+export { checkDataQuality, type DataQualityReport, type DataQualityWarning } from "./analysis/dataQuality.js";
 export { dayOfWeekPattern, type DayOfWeekPattern } from "./analysis/dayOfWeek.js";
 export { formatDataQualityReport } from "./report/dataQualityText.js";
 export { parseCsv, tableFromColumns, tableFromRows, columnIndex, numericColumn, type Table, type NumericColumnOptions } from "./io/csv.js";

@@ -19,6 +19,7 @@ import {
   writeReport,
   writeRunRecord,
   type BackendSetting,
+  type DataQualityWarning,
   type ChainProgress,
   type FitDiagnostics,
   type MediaDataset,
@@ -114,7 +115,7 @@ async function readFit(data: string, o: FitCliOptions, splitOptions: SplitOption
   if (isGeoDataset(dataset) && dataset.G === 1) {
     warn(`--geo ${o.geo}: the data hold one geo ("${dataset.geoNames[0]}"); a geo model of one geo is the national model: fit without --geo for its outputs`);
   }
-  const checks = dataChecks(dataset, trainRows);
+  const checks = dataChecks(dataset, trainRows, data);
   for (const line of checks.lines) process.stderr.write(line);
   // Notes on scalers chosen for the user (a centred extra column) cover national data, as before; geo fits print none.
   if (!isGeoDataset(dataset)) for (const w of scalerNotes(dataset, trainRows, model.scalers)) warn(w);
@@ -130,14 +131,31 @@ async function readFit(data: string, o: FitCliOptions, splitOptions: SplitOption
  * totals), then each geo's naming the geo; and the columns the whole data
  * cannot tell apart (infinite VIF), for the fit's end.
  */
-function dataChecks(dataset: MediaDataset, trainRows: number): { lines: string[]; collinear: string[] } {
+function dataChecks(dataset: MediaDataset, trainRows: number, data: string): { lines: string[]; collinear: string[] } {
   const report = checkDataQuality(dataset, trainRows);
-  const lines = (q: typeof report, where: string) => q.warnings.map((w) => `data check${where}: ${w.message}\n`);
+  const lines = (q: typeof report, where: string, skip?: DataQualityWarning["kind"]) =>
+    q.warnings.filter((w) => w.kind !== skip).map((w) => `data check${where}: ${w.message}\n`);
+  const perGeo = report.perGeo ?? [];
+  // Each geo's outlying values, a line per (geo, column), would bury the rest of the output: past a
+  // few they are counted in one line, and `mmm check` lists them.
+  const outlying = perGeo.flatMap((q) => q.columns.filter((c) => c.outlierCount > 0).map((c) => ({ geo: q.geo ?? q.source ?? "", column: c.column, count: c.outlierCount })));
+  const collapse = outlying.length > MAX_GEO_OUTLIER_LINES;
+  const values = outlying.reduce((a, o) => a + o.count, 0);
+  const outlierLine = collapse
+    ? [
+        `data check (${data}): ${values} values more than 4 robust sds from their median in ${outlying.length} of the geos' series (${outlying
+          .map((o) => `${o.geo} ${o.column}`)
+          .join(", ")}); \`mmm check\` with the same options lists them with their rows\n`,
+      ]
+    : [];
   return {
-    lines: [...lines(report, report.perGeo ? ` (${report.source})` : ""), ...(report.perGeo ?? []).flatMap((q) => lines(q, ` (${q.source})`))],
+    lines: [...lines(report, report.perGeo ? ` (${report.source})` : ""), ...perGeo.flatMap((q) => lines(q, ` (${q.source})`, collapse ? "outlier" : undefined)), ...outlierLine],
     collinear: report.vif.filter((v) => v.vif === Infinity).map((v) => v.column),
   };
 }
+
+/** Per-geo outlier lines a fit prints one by one; more are counted in one line. */
+const MAX_GEO_OUTLIER_LINES = 4;
 
 function readSampler(o: FitCliOptions) {
   return {

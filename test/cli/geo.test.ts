@@ -146,6 +146,29 @@ describe("mmm fit --geo and the commands on a geo fit", () => {
     expect(j.perGeo.map((q: { geo: string }) => q.geo)).toEqual(["north", "south", "west"]);
   });
 
+  it("fit: each geo's outlying values are listed while few, counted in one line past four series", () => {
+    const lines = readFileSync(FIXTURE, "utf8").trim().split("\n");
+    // A spike in week 5 of tv and search, in one geo, then in all three (six series).
+    const spiked = (geos: string[]) =>
+      [lines[0], ...lines.slice(1).map((l) => {
+        const c = l.split(",");
+        if (c[0] === "2023-01-30" && geos.includes(c[1])) [c[3], c[4]] = ["5000", "3000"];
+        return c.join(",");
+      })].join("\n") + "\n";
+    const quick = ["--chains", "1", "--warmup", "10", "--samples", "10", "--no-report"];
+    writeFileSync(join(dir, "spike1.csv"), spiked(["north"]));
+    const one = run(["fit", join(dir, "spike1.csv"), ...base, ...quick, "--out", join(dir, "s1")]);
+    expect(one.status).toBe(0);
+    expect(one.stderr).toMatch(/^data check \(.*spike1\.csv, geo "north"\): media column "tv" has 1 value more than 4 robust sds from its median .*: row \d+ \(2023-01-30\)/m);
+    writeFileSync(join(dir, "spike3.csv"), spiked(["north", "south", "west"]));
+    const all = run(["fit", join(dir, "spike3.csv"), ...base, ...quick, "--out", join(dir, "s3")]);
+    expect(all.status).toBe(0);
+    expect(all.stderr).not.toMatch(/geo "north"\): media column "tv" has 1 value/);
+    expect(all.stderr).toMatch(
+      /^data check \(.*spike3\.csv\): 6 values more than 4 robust sds from their median in 6 of the geos' series \(north tv, north search, south tv, south search, west tv, west search\); `mmm check` with the same options lists them with their rows$/m,
+    );
+  });
+
   it("a geo missing weeks, or a duplicate row, exits 2 naming geo and dates", () => {
     const lines = readFileSync(FIXTURE, "utf8").trim().split("\n");
     const missing = join(dir, "missing.csv");
