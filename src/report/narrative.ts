@@ -15,6 +15,8 @@ export interface Narrative {
   warnings: string[];
   /** The sampler's own warnings, verbatim, for the technically minded. */
   technical: string[];
+  /** The fit ran one chain: its checks compare the chain's halves. */
+  oneChain: boolean;
 }
 
 export function narrative(fit: ReportFit): Narrative {
@@ -93,7 +95,11 @@ export function narrative(fit: ReportFit): Narrative {
 
   // Sampler checks, in plain words.
   if (d.max_r_hat > 1.01) {
-    warnings.push(`The estimates have not fully settled: the model's independent runs (chains) still disagree (R-hat up to ${d.max_r_hat.toFixed(3)}; below 1.01 is good). Treat the numbers as provisional and refit with more warm-up (--warmup 2000), the sampler notes say what else to try; if the chains still disagree, the parameters named in the sampler notes trade off and need a stronger prior or a simpler model.`);
+    warnings.push(
+      d.chains === 1
+        ? `The estimates have not fully settled: the first and second halves of the model's single run (chain) disagree (R-hat up to ${d.max_r_hat.toFixed(3)}; below 1.01 is good). Treat the numbers as provisional and refit with several chains (--chains 4): one chain cannot show whether it found every plausible region.`
+        : `The estimates have not fully settled: the model's independent runs (chains) still disagree (R-hat up to ${d.max_r_hat.toFixed(3)}; below 1.01 is good). Treat the numbers as provisional; the technical warnings from the sampler (below) list what to try, in order. If the chains still disagree after that, the parameters those warnings name trade off and need a stronger prior or a simpler model.`,
+    );
   }
   if (d.divergences > 0) {
     warnings.push(`The fitting algorithm ran into numerical trouble ${d.divergences} time${d.divergences === 1 ? "" : "s"} (divergent transitions), so some estimates may be biased. Refitting with a higher target acceptance (--target-accept ${higherTargetAccept(fit.record.config.sampler.targetAccept)}) usually fixes this.`);
@@ -106,7 +112,7 @@ export function narrative(fit: ReportFit): Narrative {
   }
   if (d.max_tree_depth_hits > 0) warnings.push(`The algorithm hit its step limit ${d.max_tree_depth_hits} times (maximum tree depth): results stand, but fitting was slow and may be less reliable.`);
   if (d.interrupted) warnings.push("The fit was interrupted: the numbers rest on fewer draws than asked for.");
-  return { findings, warnings, technical: d.warnings };
+  return { findings, warnings, technical: d.warnings, oneChain: d.chains === 1 };
 }
 
 /**
@@ -139,7 +145,7 @@ export function summarySection(fit: ReportFit): string {
   const story = narrative(fit);
   const warnings = story.warnings.length
     ? `<div class="callout warn" id="warnings"><p><strong>Read with care:</strong></p><ul>${story.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join("")}</ul></div>`
-    : `<div class="callout ok" id="warnings"><p><strong>The fitting checks passed:</strong> the independent runs agree and no numerical problems were found, so the numbers below are reliable within the model's assumptions.</p></div>`;
+    : `<div class="callout ok" id="warnings"><p><strong>The fitting checks passed:</strong> ${story.oneChain ? "the two halves of the single run agree" : "the independent runs agree"} and no numerical problems were found, so the numbers below are reliable within the model's assumptions.</p></div>`;
   const technical = story.technical.length
     ? `<details><summary>Technical warnings from the sampler</summary><ul>${story.technical.map((w) => `<li>${escapeHtml(w)}</li>`).join("")}</ul></details>`
     : "";

@@ -30,3 +30,29 @@ describe("the report's advice on divergences", () => {
     expect(f.diagnostics().warnings.find((w) => w.includes("divergent transitions"))).toContain(`--target-accept ${next})`);
   });
 });
+
+describe("the report's advice when R-hat is high", () => {
+  let fit: FittedMMM;
+  beforeAll(async () => {
+    fit = await fitExample();
+  });
+
+  /** The first chain's draws with the first parameter shifted by 3 from the half-way draw on. */
+  function drifted(): FittedMMM["record"]["chains"][number] {
+    const c = fit.record.chains[0]!;
+    const dim = fit.layout.dim;
+    const half = c.draws.length / dim / 2;
+    return { ...c, draws: Float64Array.from(c.draws, (v, i) => (i % dim === 0 && i >= half * dim ? v + 3 : v)) };
+  }
+
+  it("sends several chains to the sampler's ordered steps, and one chain to more chains", () => {
+    const rec = fit.record;
+    const several = new FittedMMM({ ...rec, chains: [drifted(), ...rec.chains.slice(1)] });
+    const many = narrative(several).warnings.find((w) => w.startsWith("The estimates have not fully settled"));
+    expect(many).toMatch(/independent runs \(chains\) still disagree .* the technical warnings from the sampler \(below\) list what to try, in order/);
+    const one = new FittedMMM({ ...rec, config: { ...rec.config, sampler: { ...rec.config.sampler, chains: 1 } }, chains: [drifted()] });
+    const story = narrative(one);
+    expect(story.oneChain).toBe(true);
+    expect(story.warnings.find((w) => w.startsWith("The estimates have not fully settled"))).toMatch(/first and second halves of the model's single run \(chain\) disagree .* refit with several chains \(--chains 4\)/);
+  });
+});
