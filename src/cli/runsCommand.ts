@@ -1,4 +1,4 @@
-// `mmm runs DIR`: list the run records under a folder, or compare two.
+// `mmm runs [DIR]` (default: here): list the run records under a folder, or compare two.
 
 import type { Command } from "commander";
 import { findRuns, formatRunComparison, formatRunList, InputError, pickRun } from "../index.js";
@@ -7,7 +7,7 @@ export function registerRuns(program: Command): void {
   program
     .command("runs")
     .description("list the fits (run.json records) under a folder: data hash, seed, timings, convergence and fit metrics; or compare two")
-    .argument("<dir>", "folder to search (an output folder of fit or fit-many, or a folder holding several)")
+    .argument("[dir]", "folder to search (an output folder of fit or fit-many, or a folder holding several)", ".")
     .option("--compare <runs...>", "two run folders to compare (as listed, or paths from here): data, settings, metrics and each channel's ROI")
     .option("--depth <n>", "how many folder levels to search", "4")
     .option("--json", "print the records as JSON")

@@ -89,6 +89,11 @@ describe("run records", () => {
     expect(fromHere.stdout).toBe(cmp + "\n");
     const fromRoot = spawnSync(process.execPath, [CLI, "runs", ".", "--compare", "./2026-11/", "2026-12/slices/market=north"], { encoding: "utf8", cwd: root });
     expect(fromRoot.stdout).toBe(cmp + "\n");
+    // Without a folder, the current one is searched.
+    const here = spawnSync(process.execPath, [CLI, "runs"], { encoding: "utf8", cwd: root });
+    expect(here.status).toBe(0);
+    expect(here.stdout).toBe(spawnSync(process.execPath, [CLI, "runs", root], { encoding: "utf8" }).stdout);
+    expect(here.stdout).toMatch(/2026-11/);
     const bad = spawnSync(process.execPath, [CLI, "runs", root, "--compare", "2026-11", "nowhere"], { encoding: "utf8" });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/no run record at "nowhere"/);
