@@ -179,6 +179,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     }
     const rhat = Math.max(...out.parameters.map((p) => p.rhat).filter(Number.isFinite));
     const ess = Math.min(...out.parameters.map((p) => p.ess_bulk).filter(Number.isFinite));
-    console.log(JSON.stringify({ seed, cached: !!out.cached, seconds: (Date.now() - began) / 1000, maxRhat: rhat, minEss: ess, divergences: out.divergences, leapfrog: out.leapfrog_per_draw, chains: out.chains.map((c) => ({ eps: c.stepSize, divW: c.divWarmup, divS: c.divSampling, lp: c.lpSampling, ...(data.G ? { lagWeight1: c.chainMeans?.["lag_weight[1]"] } : {}) })) }));
+    console.log(JSON.stringify({ seed, cached: !!out.cached, seconds: (Date.now() - began) / 1000, maxRhat: rhat, minEss: ess, divergences: out.divergences, leapfrog: out.leapfrog_per_draw, chains: out.chains.map((c) => ({ eps: c.stepSize, divW: c.divWarmup, divS: c.divSampling, lp: c.lpSampling, ...(data.G ? { lagWeight1: c.chainMeans?.["lag_weight[2]"] } : {}) })) }));
   }
 }
