@@ -320,8 +320,11 @@ export function summaryTable(result) {
   // Two decimals, or two significant digits under 0.1 (the geo example's ESS per 1000 gradients).
   const f = (v, n) => (!Number.isFinite(v) ? "-" : n === 2 && Math.abs(v) < 0.1 && v !== 0 ? v.toPrecision(2) : v.toFixed(n));
   const sideBySide = result.rows.find((r) => r.option === DEFAULT_ROWS[0].ours)?.machine;
+  const geoDefault = DEFAULT_ROWS.find((d) => d.dataset === "geo");
+  const stanGeoSeeds = result.rows.find((r) => r.dataset === DATASETS.geo.name && r.option === geoDefault.stan)?.fits.filter((x) => x.seed <= 8).length ?? 0;
+  const stanGeo = stanGeoSeeds === 0 ? "Stan not run" : stanGeoSeeds === 1 ? "Stan at one seed" : stanGeoSeeds === 8 ? "Stan at the same 8 seeds" : `Stan at ${stanGeoSeeds} seeds`;
   const lines = [
-    `The defaults (4 chains x (1000 warm-up + 1000 draws, more while the chains disagree)) against rstan's diagonal warm-up (4 chains x (1000 + 1000), its own start, adapt_delta ${stanSamplerOf(result).targetAccept}) on the same data, seeds 1-8 (from \`node bench/convergence.mjs\`; every option and row in docs/convergence.md). National rows ran side by side on ${sideBySide ? machineLine(sideBySide) : "one machine"}: their seconds compare. The geo rows ran on other days (Stan at one seed; ours going on to 10,000 draws where the chains disagree): compare their ESS per gradient only. Divergences are counted per 1000 draws a chain, so that fits that went on compare with Stan's 1000.`,
+    `The defaults (4 chains x (1000 warm-up + 1000 draws, more while the chains disagree)) against rstan's diagonal warm-up (4 chains x (1000 + 1000), its own start, adapt_delta ${stanSamplerOf(result).targetAccept}) on the same data, seeds 1-8 (from \`node bench/convergence.mjs\`; every option and row in docs/convergence.md). National rows ran side by side on ${sideBySide ? machineLine(sideBySide) : "one machine"}: their seconds compare. The geo rows ran on other days (${stanGeo}; ours going on to 10,000 draws where the chains disagree): compare their ESS per gradient only. Divergences are counted per 1000 draws a chain, so that fits that went on compare with Stan's 1000.`,
     "",
     "| dataset | fits with R-hat >= 1.01 (ours, Stan) | leapfrog steps per draw | min ESS per 1000 gradients | min ESS per second | divergences per 1000 draws a chain |",
     "| --- | --- | --- | --- | --- | --- |",
