@@ -81,7 +81,19 @@ with mmm_wasm.Engine(command=[sys.argv[2], sys.argv[1] + "/bin/mmm.js"]) as engi
             raise AssertionError("a wrong shape was accepted")
         except mmm_wasm.InputError as e:
             assert message in str(e), str(e)
-    mmm.fit_table(table, target="sales", media=["tv", "radio"], number_warmup=30, number_samples=20, number_chains=1, seed=1, degrees_seasonality=0)
+    # The engine's warnings (here: too few effective draws for 20 draws) reach Python's warnings module and print_summary.
+    import warnings, io, contextlib
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        mmm.fit_table(table, target="sales", media=["tv", "radio"], number_warmup=30, number_samples=20, number_chains=1, seed=1, degrees_seasonality=0)
+    said = [w for w in caught if issubclass(w.category, mmm_wasm.MMMWarning)]
+    assert said and all(w.filename == "<string>" for w in said), [(w.filename, str(w.message)) for w in caught]
+    assert any("effective draws down to" in str(w.message) for w in said), [str(w.message) for w in said]
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        mmm.print_summary()
+    out = printed.getvalue()
+    assert "Number of divergences: %d" % mmm.diagnostics()["divergences"] in out and "warning: effective draws down to" in out, out
     roi = mmm.roi()
     assert [r["channel"] for r in roi] == ["tv", "radio"], roi
     dim = 0

@@ -1,7 +1,7 @@
 """Python client for mmm-wasm (docs/serve.md): LightweightMMM-shaped media mix models fitted by the engine."""
 
 from .engine import Engine, default_engine
-from .errors import CancelledError, EngineGone, InputError, LimitError, MMMError, NotConvergedError, NotFoundError, SamplerFailure
+from .errors import CancelledError, EngineGone, InputError, LimitError, MMMError, MMMWarning, NotConvergedError, NotFoundError, SamplerFailure
 from .lightweight import LightweightMMM, load_model, save_model
 
 __all__ = [
@@ -18,4 +18,5 @@ __all__ = [
     "NotConvergedError",
     "SamplerFailure",
     "EngineGone",
+    "MMMWarning",
 ]

@@ -40,6 +40,11 @@ class SamplerFailure(MMMError):
     """A chain, or the worker thread running chains, failed; the message names them. No model was kept."""
 
 
+class MMMWarning(UserWarning):
+    """A warning the engine gave about the data or the fit (gaps in the dates, divergences, chains that
+    disagree), issued with Python's ``warnings`` module, so it can be filtered or turned into an error."""
+
+
 class EngineGone(MMMError):
     """The engine process ended or the connection broke."""
 

@@ -15,10 +15,11 @@ total cost per channel (default: the spend in the training rows).
 import os
 import shutil
 import tempfile
+import warnings
 
 from . import arrays
 from .engine import default_engine
-from .errors import InputError
+from .errors import InputError, MMMWarning
 
 
 def _names(prefix, n, given):
@@ -127,6 +128,9 @@ class LightweightMMM:
         source = columns if source_given else {"columns": columns}
         loaded = engine.request("load_data", dict(source, **selection))
         self._data_id = loaded["data"]
+        # stacklevel 3: the warning points at the caller of fit / fit_table.
+        for message in loaded.get("warnings") or []:
+            warnings.warn(message, MMMWarning, stacklevel=3)
         params = {
             "data": self._data_id,
             "model": self.model_name,
@@ -154,6 +158,9 @@ class LightweightMMM:
         self.model_id = self.info["model"]
         self.channels = self.info["channels"]
         self.extra_names = self.info["extra"]
+        # The sampler's warnings (chains that disagree, divergences, few effective draws), as `mmm fit` prints them.
+        for message in (self.info.get("diagnostics") or {}).get("warnings") or []:
+            warnings.warn(message, MMMWarning, stacklevel=3)
         return self
 
     def _require(self):
@@ -172,12 +179,18 @@ class LightweightMMM:
         return self._ask("summary")["rows"]
 
     def print_summary(self):
+        """The posterior summary, then the number of divergences (as numpyro prints it) and the sampler's warnings."""
         rows = self.summary()
         cols = ["mean", "sd", "hdi_3%", "hdi_97%", "ess_bulk", "r_hat"]
         width = max(len(r["name"]) for r in rows)
         print(" " * width + "".join("%12s" % c for c in cols))
         for r in rows:
             print(r["name"].ljust(width) + "".join("%12s" % ("%.4g" % r[c] if r[c] is not None else "nan") for c in cols))
+        d = self.diagnostics()
+        print()
+        print("Number of divergences: %d" % d["divergences"])
+        for message in d.get("warnings") or []:
+            print("warning: " + message)
 
     def diagnostics(self):
         return self._ask("diagnostics")
