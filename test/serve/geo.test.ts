@@ -19,6 +19,9 @@ describe("mmm serve with a geo model", () => {
     const columns = geoSimulationColumns(sim, ["price"]);
     const loaded = await server.call("load_data", { columns, target: "sales", media: sim.channelNames, extra: ["price"], date: "date", geo: "geo" });
     expect(loaded).toMatchObject({ kind: "geo", periods: 40, geos: sim.geoNames });
+    // Each geo's own checks name their geo; those of the national totals name none.
+    expect(Array.isArray(loaded.data_checks)).toBe(true);
+    for (const c of loaded.data_checks) expect(c.geo === undefined || sim.geoNames.includes(c.geo)).toBe(true);
     const fit = await server.call("fit", { data: loaded.data, chains: 1, warmup: 60, samples: 30, seed: 2, degrees_seasonality: 1, progress: false });
     expect(fit.geos).toEqual(sim.geoNames);
     const roi = await server.call("roi", { model: fit.model });

@@ -83,6 +83,10 @@ describe("mmm serve (stdio)", () => {
     expect((await server.send("fit", { data: "data-42" })).error?.code).toBe("not_found");
     expect((await server.send("cancel", { request: "never-sent" })).error?.code).toBe("not_found");
     const loaded = await server.call("load_data", EXAMPLE_DATA);
+    // The data checks mmm fit prints, as data: the example's two spend spikes (mmm check names the same).
+    const outliers = loaded.data_checks.filter((c: { kind: string }) => c.kind === "outlier");
+    expect(outliers.map((c: { columns: string[] }) => c.columns)).toEqual([["search"], ["radio"]]);
+    expect(outliers[0].message).toMatch(/^media column "search" has 1 value more than 4 robust sds from its median .*: row 61 \(2023-02-20\)/);
     expect((await server.call("free", { id: loaded.data })).freed).toBe(loaded.data);
     expect((await server.send("fit", { data: loaded.data })).error?.code).toBe("not_found");
     expect((await server.send("free", { id: loaded.data })).error?.code).toBe("not_found");

@@ -131,6 +131,9 @@ class LightweightMMM:
         # stacklevel 3: the warning points at the caller of fit / fit_table.
         for message in loaded.get("warnings") or []:
             warnings.warn(message, MMMWarning, stacklevel=3)
+        for check in loaded.get("data_checks") or []:
+            where = " (geo %s)" % check["geo"] if "geo" in check else ""
+            warnings.warn("data check%s: %s" % (where, check["message"]), MMMWarning, stacklevel=3)
         params = {
             "data": self._data_id,
             "model": self.model_name,

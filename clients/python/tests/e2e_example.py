@@ -11,6 +11,7 @@ usage: python3 e2e_example.py REPO_ROOT WORK_DIR
 
 import csv
 import json
+import warnings
 import math
 import os
 import subprocess
@@ -66,9 +67,14 @@ with open(plan_file) as f:
 events = []
 with mmm_wasm.Engine(command=CLI) as engine:
     mmm = mmm_wasm.LightweightMMM(model_name="hill_adstock", engine=engine)
-    mmm.fit(media=media, target=target, extra_features=extra, media_names=CHANNELS, extra_feature_names=EXTRA, dates=dates,
-            number_warmup=SETTINGS["warmup"], number_samples=SETTINGS["samples"], number_chains=SETTINGS["chains"],
-            seed=SETTINGS["seed"], on_progress=events.append)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        mmm.fit(media=media, target=target, extra_features=extra, media_names=CHANNELS, extra_feature_names=EXTRA, dates=dates,
+                number_warmup=SETTINGS["warmup"], number_samples=SETTINGS["samples"], number_chains=SETTINGS["chains"],
+                seed=SETTINGS["seed"], on_progress=events.append)
+    # The data checks mmm fit prints reach Python as warnings: the example's spend spikes in search and radio.
+    checks = [str(w.message) for w in caught if issubclass(w.category, mmm_wasm.MMMWarning) and str(w.message).startswith("data check: ")]
+    assert [c.split('"')[1] for c in checks if "robust sds" in c] == ["search", "radio"], checks
     assert events and events[-1]["event"] == "progress", "no progress events"
     assert mmm.channels == CHANNELS
 

@@ -2,6 +2,7 @@
 // national or (with a geo column) geo, validated as the CLI validates it.
 
 import { readFileSync } from "node:fs";
+import { checkDataQuality } from "../../analysis/dataQuality.js";
 import { parseCsv, tableFromColumns, type Table } from "../../io/csv.js";
 import { datasetFromTable, geoDatasetFromTable } from "../../io/datasetTable.js";
 import { type ExtraScope } from "../../model/dataset.js";
@@ -58,5 +59,18 @@ export const loadData: Method = (p, { session }) => {
     ...(held.kind === "geo" ? { geos: held.dataset.geoNames } : {}),
     ...(d.dates ? { first_date: d.dates[0], last_date: d.dates[d.T - 1] } : {}),
     warnings: d.warnings ?? [],
+    data_checks: dataChecks(held),
   };
 };
+
+/**
+ * The data checks `mmm fit` prints before sampling (correlations, VIFs, outliers, constant,
+ * sparse and dominant columns), over every row: geo data's national totals, then each geo's
+ * own series with its geo named.
+ */
+function dataChecks(held: HeldDataset): { kind: string; columns: string[]; geo?: string; message: string }[] {
+  const report = checkDataQuality(held.dataset);
+  const own = report.warnings.map((w) => ({ kind: w.kind, columns: w.columns, message: w.message }));
+  const perGeo = (report.perGeo ?? []).flatMap((q) => q.warnings.map((w) => ({ kind: w.kind, columns: w.columns, geo: q.geo ?? "", message: w.message })));
+  return [...own, ...perGeo];
+}
