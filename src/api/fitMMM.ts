@@ -265,8 +265,6 @@ export async function sampleModel(
       },
     };
   }
-  const sampleStart = new Array<number>(s.chains).fill(NaN);
-  const started = performance.now();
   // Pathfinder's starts are in the sampler's coordinates already (it ran on the density the chains move on).
   const chosen = pathfinder ? await pathfinderChainStarts(density, s.chains, s.seed, callbacks.signal) : undefined;
   const startInfo: StartInfo = chosen ? chosen.info : { method: s.initValues !== undefined ? "values" : (s.init as "jitter" | "median" | "random") };
@@ -288,10 +286,7 @@ export async function sampleModel(
       ...(s.initialMetric ? { initialMetric: s.initialMetric } : {}),
       initRadius: chosen ? 0 : initRadius,
     },
-    onProgress: (p) => {
-      if (p.phase === "sampling" && Number.isNaN(sampleStart[p.chainId])) sampleStart[p.chainId] = performance.now();
-      callbacks.onProgress?.(p);
-    },
+    onProgress: callbacks.onProgress,
     signal: callbacks.signal,
     workerFactory: callbacks.workerFactory,
     ...(s.tempering !== undefined ? { tempering: { replicas: s.tempering, minBeta: s.temperingMinBeta } } : {}),
@@ -311,10 +306,14 @@ export async function sampleModel(
     interrupted: c.interrupted,
   }, coordinates));
   const chains = keepChains(finished, layout.dim, { warmup: s.warmup, samples: s.samples });
-  const firstSample = Math.min(...sampleStart.filter((v) => !Number.isNaN(v)));
   // Pathfinder ran before the chains, in warm-up's time.
   const wall = run.wallSeconds + (chosen?.info.seconds ?? 0);
-  const warmupSeconds = Number.isFinite(firstSample) ? (firstSample - started) / 1000 : wall;
+  // Chains share threads one after another, so no moment divides warm-up from sampling (the first
+  // chain samples while later ones have not started): warm-up's time is its share of the chains'
+  // gradients, which cost alike in both phases.
+  const warm = run.chains.reduce((a, c) => a + c.gradientEvaluations.warmup, 0);
+  const all = warm + run.chains.reduce((a, c) => a + c.gradientEvaluations.sampling, 0);
+  const warmupSeconds = (chosen?.info.seconds ?? 0) + (all > 0 ? (run.wallSeconds * warm) / all : run.wallSeconds);
   return {
     chains,
     timing: { wallSeconds: wall, warmupSeconds, samplingSeconds: Math.max(0, wall - warmupSeconds), chainSeconds: run.chainSeconds, threads: run.threads },

@@ -30,6 +30,11 @@ describe("a fitted model", () => {
     expect(d.chains).toBe(2);
     expect(d.gradient_evaluations.total).toBeGreaterThan(250);
     expect(d.step_sizes).toHaveLength(2);
+    // Warm-up's seconds are its share of the chains' gradients (chains share threads one after another,
+    // so the first chain's start of sampling would understate it), and warm-up and sampling fill the wall time.
+    const g = d.gradient_evaluations;
+    expect(d.warmup_seconds / d.wall_seconds).toBeCloseTo(g.warmup / (g.warmup + g.sampling), 10);
+    expect(d.warmup_seconds + d.sampling_seconds).toBeCloseTo(d.wall_seconds, 10);
   });
 
   it("says what to do when the chains disagree", () => {
