@@ -89,7 +89,7 @@ export { formatGeoDataQualityReport } from "./report/dataQualityText.js";
 export { checkDataQuality, type DataQualityReport, type DataQualityWarning } from "./analysis/dataQuality.js";
 export { dayOfWeekPattern, type DayOfWeekPattern } from "./analysis/dayOfWeek.js";
 export { formatDataQualityReport } from "./report/dataQualityText.js";
-export { parseCsv, tableFromColumns, tableFromRows, columnIndex, numericColumn, type Table, type NumericColumnOptions } from "./io/csv.js";
+export { parseCsv, tableFromColumns, tableFromRows, columnIndex, numericColumn, rowNumber, type Table, type NumericColumnOptions } from "./io/csv.js";
 export { csvText } from "./io/csvWrite.js";
 export { InputError, FitStopped, NotConvergedError, SamplerFailure } from "./errors.js";
 export { logProb, type LogProbRequest, type LogProbResult } from "./api/logProb.js";

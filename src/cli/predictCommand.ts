@@ -10,6 +10,7 @@ import {
   parseCsv,
   periodsBetween,
   predictionRowsFromTable,
+  rowNumber,
   writeFileWhole,
   type FittedGeoMMM,
   type FittedMMM,
@@ -119,10 +120,10 @@ function rowDates(table: Table, column: string, named: string, source: string): 
   const dates = dateColumn(table, column, named);
   for (let i = 1; i < dates.length; i++) {
     if (dates[i] <= dates[i - 1]) {
-      throw new InputError(`${source}: ${named}, row ${i + 2}: ${dates[i]} does not follow ${dates[i - 1]} (row ${i + 1}); the new periods must be in date order, one row each`);
+      throw new InputError(`${source}: ${named}, row ${rowNumber(table, i)}: ${dates[i]} does not follow ${dates[i - 1]} (row ${rowNumber(table, i - 1)}); the new periods must be in date order, one row each`);
     }
   }
-  return { dates, firstRow: 2 };
+  return { dates, firstRow: rowNumber(table, 0) };
 }
 
 /**
@@ -141,11 +142,11 @@ function geoPeriodDates(table: Table, column: string, geoColumn: string, named: 
     const k = g.dates.length;
     if (k > 0 && all[i] <= g.dates[k - 1]) {
       throw new InputError(
-        `${source}: ${named}, row ${i + 2} (geo "${geo}"): ${all[i]} does not follow ${g.dates[k - 1]} (row ${g.rows[k - 1]}); each geo's new periods must be in date order, one row each`,
+        `${source}: ${named}, row ${rowNumber(table, i)} (geo "${geo}"): ${all[i]} does not follow ${g.dates[k - 1]} (row ${g.rows[k - 1]}); each geo's new periods must be in date order, one row each`,
       );
     }
     g.dates.push(all[i]);
-    g.rows.push(i + 2);
+    g.rows.push(rowNumber(table, i));
   });
   const [[firstGeo, first], ...others] = [...byGeo.entries()];
   for (const [geo, g] of others) {

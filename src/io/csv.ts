@@ -25,7 +25,7 @@ export interface Table {
 
 /** The number messages give 0-based data row i of `table` (see Table.firstRow). */
 export function rowNumber(table: Table, i: number): number {
-  return i + (table.firstRow ?? 2);
+  return table.firstRow === undefined ? spreadsheetRow(i) : i + table.firstRow;
 }
 
 /** What messages call a cell without a value: a file's is empty; in memory it was null or undefined (JSON's null, which is also what a client sends for NaN). */

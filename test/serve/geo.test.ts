@@ -19,9 +19,15 @@ describe("mmm serve with a geo model", () => {
     const columns = geoSimulationColumns(sim, ["price"]);
     const loaded = await server.call("load_data", { columns, target: "sales", media: sim.channelNames, extra: ["price"], date: "date", geo: "geo" });
     expect(loaded).toMatchObject({ kind: "geo", periods: 40, geos: sim.geoNames });
-    // Each geo's own checks name their geo; those of the national totals name none.
-    expect(Array.isArray(loaded.data_checks)).toBe(true);
-    for (const c of loaded.data_checks) expect(c.geo === undefined || sim.geoNames.includes(c.geo)).toBe(true);
+    // Each geo's own checks name their geo; those of the national totals name none. A spend spike in the
+    // second geo's first channel (row 10 of that geo; rows are date-major, one per geo) is that geo's.
+    const channel = sim.channelNames[0]!;
+    const spiked = { ...columns, [channel]: columns[channel]!.map((v, i) => (i === 10 * 3 + 1 ? 50 * (v as number) + 50 : v)) };
+    const checked = await server.call("load_data", { columns: spiked, target: "sales", media: sim.channelNames, extra: ["price"], date: "date", geo: "geo" });
+    for (const c of checked.data_checks) expect(c.geo === undefined || sim.geoNames.includes(c.geo)).toBe(true);
+    expect(checked.data_checks).toContainEqual(expect.objectContaining({ kind: "outlier", geo: sim.geoNames[1], columns: [channel] }));
+    expect(checked.data_checks.filter((c: { geo?: string; kind: string }) => c.geo === sim.geoNames[1] && c.kind === "outlier")[0].message).toMatch(/robust sds/);
+    await server.call("free", { id: checked.data });
     const fit = await server.call("fit", { data: loaded.data, chains: 1, warmup: 60, samples: 30, seed: 2, degrees_seasonality: 1, progress: false });
     expect(fit.geos).toEqual(sim.geoNames);
     const roi = await server.call("roi", { model: fit.model });
