@@ -307,13 +307,14 @@ export async function sampleModel(
   }, coordinates));
   const chains = keepChains(finished, layout.dim, { warmup: s.warmup, samples: s.samples });
   // Pathfinder ran before the chains, in warm-up's time.
-  const wall = run.wallSeconds + (chosen?.info.seconds ?? 0);
+  const pathfinderSeconds = chosen?.info.seconds ?? 0;
+  const wall = run.wallSeconds + pathfinderSeconds;
   // Chains share threads one after another, so no moment divides warm-up from sampling (the first
   // chain samples while later ones have not started): warm-up's time is its share of the chains'
   // gradients, which cost alike in both phases.
   const warm = run.chains.reduce((a, c) => a + c.gradientEvaluations.warmup, 0);
   const all = warm + run.chains.reduce((a, c) => a + c.gradientEvaluations.sampling, 0);
-  const warmupSeconds = (chosen?.info.seconds ?? 0) + (all > 0 ? (run.wallSeconds * warm) / all : run.wallSeconds);
+  const warmupSeconds = pathfinderSeconds + (all > 0 ? (run.wallSeconds * warm) / all : run.wallSeconds);
   return {
     chains,
     timing: { wallSeconds: wall, warmupSeconds, samplingSeconds: Math.max(0, wall - warmupSeconds), chainSeconds: run.chainSeconds, threads: run.threads },
