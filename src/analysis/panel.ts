@@ -106,11 +106,16 @@ export function channelTotal(spend: Float64Array, G: number, c: number): number 
   return total;
 }
 
-/** [T][C][G] media and extra rows from long-format records (one per date and geo), checked. */
+/**
+ * [T][C][G] media and extra rows from long-format records (one per date and geo), checked.
+ * Messages name record i as rowOf(i): its index for records given in memory, a file's own
+ * row number where they were read from one.
+ */
 export function geoRowsFromLong(
   record: GeoFitRecord,
   long: { date?: string; geo: string; media: Record<string, number>; extra?: Record<string, number> }[],
   what = "new rows",
+  rowOf: (i: number) => number = (i) => i,
 ): Rows {
   const d = record.dataset;
   const { G } = d;
@@ -120,7 +125,7 @@ export function geoRowsFromLong(
   const perGeo = d.geoNames.map(() => [] as typeof long);
   long.forEach((r, i) => {
     const g = geoIndex.get(String(r.geo));
-    if (g === undefined) throw new InputError(`${what}, row ${i + 1}: geo "${r.geo}" is not one of the fitted geos (${d.geoNames.join(", ")})`);
+    if (g === undefined) throw new InputError(`${what}, row ${rowOf(i)}: geo "${r.geo}" is not one of the fitted geos (${d.geoNames.join(", ")})`);
     perGeo[g].push(r);
   });
   const T = perGeo[0].length;

@@ -6,7 +6,7 @@ import { InputError } from "../errors.js";
 import { geoRowsFromLong } from "../analysis/panel.js";
 import type { Rows } from "../analysis/posteriorEvaluator.js";
 import type { AnyFitRecord } from "../fit/record.js";
-import { numericColumn, type Table } from "./csv.js";
+import { numericColumn, rowNumber, type Table } from "./csv.js";
 
 /**
  * The media and extra rows of new periods, for `predict` (or a media gap):
@@ -29,7 +29,7 @@ export function predictionRowsFromTable(record: AnyFitRecord, table: Table): Row
       media: Object.fromEntries(d.channelNames.map((n) => [n, media[n][i]])),
       extra: Object.fromEntries(d.extraNames.map((n) => [n, extra[n][i]])),
     }));
-    return geoRowsFromLong(record, long, source);
+    return geoRowsFromLong(record, long, source, (i) => rowNumber(table, i));
   }
   const T = table.rows.length;
   const C = d.channelNames.length;

@@ -3,7 +3,7 @@
 // name the file, column, row and geo.
 
 import { describe, expect, it } from "vitest";
-import { datasetFromRows, parseCsv, predictionRowsFromTable, dateColumn, type AnyFitRecord } from "../../src/index.js";
+import { datasetFromRows, parseCsv, predictionRowsFromTable, tableFromRows, dateColumn, type AnyFitRecord } from "../../src/index.js";
 import { errorOf } from "../helpers/errors.js";
 
 const weeks = Array.from({ length: 20 }, (_, t) => new Date(Date.UTC(2022, 0, 3 + 7 * t)).toISOString().slice(0, 10));
@@ -54,7 +54,9 @@ describe("predictionRowsFromTable", () => {
 
   it("names the missing geo column and an unknown geo", () => {
     expect(errorOf(() => predictionRowsFromTable(geo, parseCsv("tv,price\n1,1\n", "next.csv"))).message).toBe('next.csv: no geo column "geo" (the column the model was fitted with)');
-    expect(errorOf(() => predictionRowsFromTable(geo, parseCsv("geo,tv,price\neast,1,1\n", "next.csv"))).message).toMatch(/^next\.csv, row 1: geo "east" is not one of the fitted geos \(north, south\)/);
+    expect(errorOf(() => predictionRowsFromTable(geo, parseCsv("geo,tv,price\neast,1,1\n", "next.csv"))).message).toMatch(/^next\.csv, row 2: geo "east" is not one of the fitted geos \(north, south\)/);
+    // In memory, rows are named by index.
+    expect(errorOf(() => predictionRowsFromTable(geo, tableFromRows([{ geo: "north", tv: 1, price: 1 }, { geo: "east", tv: 1, price: 1 }], "rows"))).message).toMatch(/^rows, row 1: geo "east"/);
   });
 });
 
